@@ -1,0 +1,176 @@
+import { findCell, templateCells } from './cells.js';
+import type { Finding } from './findings.js';
+import { countAt, fmt, signedCountAt } from './numbers.js';
+import type { ReportView } from './report-view.js';
+import type { Template } from './template-model.js';
+
+/**
+ * X1–X5 of TEMPLATES.md §c: this year against the same agency's previous year. Warnings only: each can fail
+ * legitimately (documents expiring without 废止, a 清理, a reorganised agency).
+ */
+
+/** X5 flags a change of more than 5× or less than 0.2×, between non-zero years where the larger is at least this. */
+export const X5_MIN_MAGNITUDE = 10;
+export const X5_RATIO = 5;
+
+const APPLICANT_KEYS = [
+  'naturalPerson',
+  'commercialEnterprise',
+  'researchInstitution',
+  'socialWelfareOrganization',
+  'legalServiceInstitution',
+  'otherOrganization',
+  'total',
+] as const;
+
+interface Pair {
+  readonly template: Template;
+  readonly report: unknown;
+  readonly previousTemplate: Template;
+  readonly previous: unknown;
+}
+
+function labelsOf(template: Template, path: string): { rowLabel: string; columnLabel: string } {
+  const cell = findCell(template, path);
+  return { rowLabel: cell?.rowLabel ?? '', columnLabel: cell?.columnLabel ?? '' };
+}
+
+function x1(pair: Pair, previousYear: number): Finding[] {
+  return APPLICANT_KEYS.flatMap((column) => {
+    const actual = countAt(pair.report, ['applications', 'carriedOver', column]);
+    const expected = countAt(pair.previous, ['applications', 'carriedForward', column]);
+    if (actual === undefined || expected === undefined || actual === expected) return [];
+    const path = `applications.carriedOver.${column}`;
+    const labels = labelsOf(pair.template, path);
+    return [
+      {
+        code: 'X1',
+        path,
+        ...labels,
+        expected,
+        actual,
+        message: `表三「二、上年结转」「${labels.columnLabel}」为 ${fmt(actual)}，但 ${previousYear} 年报告「四、结转下年度继续办理」为 ${fmt(expected)}，两者应相等。`,
+      } satisfies Finding,
+    ];
+  });
+}
+
+/** X2 (2021 format): 现行有效(Y) = 现行有效(Y−1) + 制发(Y) − 废止(Y). */
+function x2(pair: Pair): Finding[] {
+  return ['rules', 'normativeDocuments'].flatMap((row) => {
+    const at = (report: unknown, column: string) => countAt(report, ['activeDisclosure', 'regulations', row, column]);
+    const before = at(pair.previous, 'inForce');
+    const issued = at(pair.report, 'issued');
+    const repealed = at(pair.report, 'repealed');
+    const actual = at(pair.report, 'inForce');
+    if (before === undefined || issued === undefined || repealed === undefined || actual === undefined) return [];
+    const expected = before + issued - repealed;
+    if (expected === actual) return [];
+    const path = `activeDisclosure.regulations.${row}.inForce`;
+    const labels = labelsOf(pair.template, path);
+    return [
+      {
+        code: 'X2',
+        path,
+        ...labels,
+        expected,
+        actual,
+        message: `「${labels.rowLabel}」现行有效件数为 ${fmt(actual)}，按上年现行有效 ${fmt(before)} 加本年制发 ${fmt(issued)} 减本年废止 ${fmt(repealed)} 应为 ${fmt(expected)}。如有文件失效或清理，请在报告中说明。`,
+      } satisfies Finding,
+    ];
+  });
+}
+
+/** X3 (2019 format): 上一年项目数量(Y) = 上一年项目数量(Y−1) + 本年增/减(Y−1). */
+function x3(pair: Pair): Finding[] {
+  return templateCells(pair.template)
+    .filter((cell) => cell.column.keys.at(-1) === 'previousYearItems')
+    .flatMap((cell) => {
+      const row = cell.path.slice(0, -1);
+      const actual = countAt(pair.report, cell.path);
+      const before = countAt(pair.previous, cell.path);
+      const change = signedCountAt(pair.previous, [...row, 'change']);
+      if (actual === undefined || before === undefined || change === undefined || before + change === actual) return [];
+      const expected = before + change;
+      return [
+        {
+          code: 'X3',
+          path: cell.id,
+          rowLabel: cell.rowLabel,
+          columnLabel: cell.columnLabel,
+          expected,
+          actual,
+          message: `「${cell.rowLabel}」上一年项目数量为 ${fmt(actual)}，按上年报告（上一年项目数量 ${fmt(before)}，本年增/减 ${fmt(change)}）应为 ${fmt(expected)}。`,
+        } satisfies Finding,
+      ];
+    });
+}
+
+/** X4 (2019 format): 对外公开总数量(Y) = 对外公开总数量(Y−1) + 本年新公开数量(Y). */
+function x4(pair: Pair): Finding[] {
+  return templateCells(pair.template)
+    .filter((cell) => cell.column.keys.at(-1) === 'totalPublished')
+    .flatMap((cell) => {
+      const row = cell.path.slice(0, -1);
+      const actual = countAt(pair.report, cell.path);
+      const before = countAt(pair.previous, cell.path);
+      const published = countAt(pair.report, [...row, 'newlyPublished']);
+      if (actual === undefined || before === undefined || published === undefined || before + published === actual) return [];
+      const expected = before + published;
+      return [
+        {
+          code: 'X4',
+          path: cell.id,
+          rowLabel: cell.rowLabel,
+          columnLabel: cell.columnLabel,
+          expected,
+          actual,
+          message: `「${cell.rowLabel}」对外公开总数量为 ${fmt(actual)}，按上年总数 ${fmt(before)} 加本年新公开 ${fmt(published)} 应为 ${fmt(expected)}。`,
+        } satisfies Finding,
+      ];
+    });
+}
+
+/** X5: 同比突变 on the headline counts: table 三's 总计 column, table 二's counts, table 四's totals. */
+function x5(pair: Pair, previousYear: number): Finding[] {
+  const previousIds = new Set(templateCells(pair.previousTemplate).map((cell) => cell.id));
+  return templateCells(pair.template)
+    .filter((cell) => {
+      if (cell.column.kind.type !== 'count' || !previousIds.has(cell.id)) return false;
+      if (cell.table.id === 'applications' || cell.table.id === 'reviewsAndLitigation') return cell.column.keys.at(-1) === 'total';
+      return true;
+    })
+    .flatMap((cell) => {
+      const actual = countAt(pair.report, cell.path);
+      const before = countAt(pair.previous, cell.path);
+      if (actual === undefined || before === undefined || actual === 0 || before === 0) return [];
+      if (Math.max(actual, before) < X5_MIN_MAGNITUDE) return [];
+      if (actual <= before * X5_RATIO && actual * X5_RATIO >= before) return [];
+      const ratio = actual / before;
+      return [
+        {
+          code: 'X5',
+          path: cell.id,
+          rowLabel: cell.rowLabel,
+          columnLabel: cell.columnLabel,
+          expected: before,
+          actual,
+          message: `「${cell.rowLabel}」「${cell.columnLabel}」由 ${previousYear} 年的 ${fmt(before)} 变为 ${fmt(actual)}（${ratio >= 1 ? `增至 ${ratio.toFixed(1)} 倍` : `降至 ${ratio.toFixed(2)} 倍`}），请确认数据无误。`,
+        } satisfies Finding,
+      ];
+    });
+}
+
+/** Cross-year findings; none unless `previous` is the same agency's report for the year before. */
+export function crossYearFindings(report: ReportView, previous: ReportView): Finding[] {
+  if (report.year === undefined || previous.year !== report.year - 1 || previous.agencyId !== report.agencyId) return [];
+  const pair: Pair = { template: report.template, report: report.raw, previousTemplate: previous.template, previous: previous.raw };
+  const format = report.template.format;
+  const sameFormat = format === previous.template.format;
+  return [
+    ...x1(pair, previous.year),
+    ...(sameFormat && format === '2021' ? x2(pair) : []),
+    ...(sameFormat && format === '2019' ? [...x3(pair), ...x4(pair)] : []),
+    ...x5(pair, previous.year),
+  ];
+}

@@ -1,0 +1,45 @@
+/**
+ * The page's only stylesheet, inlined so a published report is one self-contained file. A constant: nothing from a
+ * report ever reaches it, which is why it alone may be written as raw HTML.
+ */
+
+const SERIF = '"Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", STSong, SimSun, serif';
+const SANS =
+  '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", system-ui, sans-serif';
+
+export const REPORT_CSS = `
+:root { color-scheme: light; }
+body { margin: 0; background: #f3f3ef; color: #1c1c1c; font-family: ${SERIF}; font-size: 16px; line-height: 1.8; }
+main { max-width: 960px; margin: 2rem auto; padding: 2.5rem 3rem 3rem; background: #fff; box-shadow: 0 1px 6px rgba(0, 0, 0, 0.08); }
+h1 { margin: 0 0 2rem; text-align: center; font-size: 1.6rem; line-height: 1.5; font-weight: 700; }
+h2 { margin: 2rem 0 0.75rem; font-family: ${SANS}; font-size: 1.15rem; }
+p { margin: 0.4em 0; text-indent: 2em; overflow-wrap: anywhere; }
+.table-scroll { overflow-x: auto; margin: 1rem 0; }
+table { width: 100%; border-collapse: collapse; font-family: ${SANS}; font-size: 0.875rem; line-height: 1.5; }
+th, td { border: 1px solid #666; padding: 0.35em 0.5em; vertical-align: middle; }
+th { font-weight: 400; background: #f6f6f3; text-align: center; }
+th[scope="row"], th[scope="rowgroup"] { text-align: left; }
+thead tr:first-child th[colspan] { font-weight: 600; }
+.corner { font-size: 0.8rem; }
+td { text-align: center; font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 2.5em; }
+.sign-off { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid #ccc; font-family: ${SANS}; font-size: 0.9rem; }
+.sign-off dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0; }
+.sign-off dt { color: #555; }
+.sign-off dd { margin: 0; overflow-wrap: anywhere; }
+.sign-off .digest { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.8rem; }
+@media (max-width: 640px) {
+  main { margin: 0; padding: 1.25rem 1rem 2rem; box-shadow: none; }
+}
+@media print {
+  @page { size: A4; margin: 20mm 15mm; }
+  body { background: none; font-size: 11pt; }
+  main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  .table-scroll { overflow: visible; }
+  table { font-size: 9pt; }
+  th { background: none; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }
+  .sign-off { break-inside: avoid; }
+}
+`;

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { AGENCY_ID_PATTERN } from '../report/schema.js';
+
+/**
+ * The workflow's records. Each is parsed with its schema on the way out of the store, so the domain never sees an
+ * item it did not write itself.
+ */
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email().max(254));
+export type Email = z.infer<typeof EmailSchema>;
+
+export const AgencyIdSchema = z.string().regex(AGENCY_ID_PATTERN);
+export const IsoTimeSchema = z.iso.datetime({ offset: false });
+export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const AgencySchema = z.object({ id: AgencyIdSchema, name: z.string().min(1).max(100) });
+export type Agency = z.infer<typeof AgencySchema>;
+
+export const RoleSchema = z.enum(['officer', 'director', 'leader', 'auditor']);
+export type Role = z.infer<typeof RoleSchema>;
+export const ApproverStageSchema = z.enum(['director', 'leader']);
+export type ApproverStage = z.infer<typeof ApproverStageSchema>;
+
+/**
+ * A person who may sign in. Officers, directors and leaders act for one agency; an auditor reads the agencies in
+ * `auditScope` ('*' for all).
+ */
+export const RosterEntrySchema = z.object({
+  email: EmailSchema,
+  name: z.string().min(1).max(100),
+  agencyId: AgencyIdSchema,
+  roles: z.array(RoleSchema).min(1),
+  auditScope: z.union([z.literal('*'), z.array(AgencyIdSchema)]).optional(),
+});
+export type RosterEntry = z.infer<typeof RosterEntrySchema>;
+
+export const ActorSchema = z.object({
+  /** absent for the workflow itself (reminders, publishing) */
+  email: EmailSchema.optional(),
+  name: z.string().optional(),
+  role: z.union([RoleSchema, z.literal('system')]),
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+export const EventTypeSchema = z.enum([
+  'submitted',
+  'review_requested',
+  'reminder_sent',
+  'decided',
+  'revision_requested',
+  'resubmitted',
+  'withdrawn',
+  'published',
+  'publish_failed',
+]);
+export type EventType = z.infer<typeof EventTypeSchema>;
+
+export const DecisionSchema = z.object({
+  outcome: z.enum(['approve', 'return']),
+  comment: z.string().max(2000),
+  approver: EmailSchema,
+  approverName: z.string(),
+  stage: ApproverStageSchema,
+  /** 保密审查: required of the director when approving */
+  confidentialityReviewed: z.boolean(),
+  version: z.int().min(1),
+  decidedAt: IsoTimeSchema,
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/**
+ * One entry of a report's append-only log, the source of truth. `hash` is sha256 of the RFC 8785 form of every
+ * other field, and `prevHash` is the hash of the entry before (64 zeros for the first), so any edit, removal or
+ * reordering breaks the chain.
+ */
+export const ReportEventSchema = z.object({
+  reportId: z.string().min(1),
+  seq: z.int().min(1),
+  type: EventTypeSchema,
+  at: IsoTimeSchema,
+  actor: ActorSchema,
+  version: z.int().min(1),
+  contentSha256: Sha256Schema,
+  /** type-specific facts: the report content on submitted/resubmitted, the decision on decided, object versions on published */
+  data: z.record(z.string(), z.unknown()),
+  prevHash: Sha256Schema,
+  hash: Sha256Schema,
+});
+export type ReportEvent = z.infer<typeof ReportEventSchema>;
+export type UnsealedEvent = Omit<ReportEvent, 'prevHash' | 'hash' | 'seq'>;
+
+export const ReportStatusSchema = z.enum(['in_review', 'returned', 'withdrawn', 'published', 'publish_failed']);
+export type ReportStatus = z.infer<typeof ReportStatusSchema>;
+export const StageSchema = z.enum(['director', 'leader', 'officer', 'publishing', 'published', 'none']);
+export type Stage = z.infer<typeof StageSchema>;
+
+/** The report's current state: a projection of its events, rewritten after each one. */
+export const ReportHeadSchema = z.object({
+  reportId: z.string(),
+  agencyId: AgencyIdSchema,
+  agencyName: z.string(),
+  year: z.int(),
+  template: z.string(),
+  status: ReportStatusSchema,
+  stage: StageSchema,
+  version: z.int().min(1),
+  lastSeq: z.int().min(1),
+  lastHash: Sha256Schema,
+  /** the Step Functions execution walking the current round */
+  executionName: z.string().optional(),
+  pendingReviewId: z.string().optional(),
+  pendingSince: IsoTimeSchema.optional(),
+  returnComment: z.string().optional(),
+  publishedVersion: z.int().optional(),
+  createdAt: IsoTimeSchema,
+  updatedAt: IsoTimeSchema,
+});
+export type ReportHead = z.infer<typeof ReportHeadSchema>;
+
+export const ReportVersionSchema = z.object({
+  reportId: z.string(),
+  version: z.int().min(1),
+  content: z.record(z.string(), z.unknown()),
+  contentSha256: Sha256Schema,
+  createdAt: IsoTimeSchema,
+  createdBy: EmailSchema,
+});
+export type ReportVersion = z.infer<typeof ReportVersionSchema>;
+
+/**
+ * A review: one approver asked to decide one version. The id is random and goes in emailed links; the task token
+ * lives only here and is replaced each time the workflow asks again (reminders), under the same id.
+ */
+export const ReviewSchema = z.object({
+  reviewId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  reportId: z.string(),
+  version: z.int().min(1),
+  stage: ApproverStageSchema,
+  approverEmail: EmailSchema,
+  approverName: z.string(),
+  createdAt: IsoTimeSchema,
+  linkExpiresAt: IsoTimeSchema,
+  taskToken: z.string().optional(),
+  /** increases with every token the workflow issues for this review */
+  tokenSeq: z.int().min(0),
+  /** the tokenSeq whose email was sent, so a retried task does not email twice */
+  emailedTokenSeq: z.int().min(0),
+  decision: DecisionSchema.optional(),
+  /** the tokenSeq the decision was delivered with */
+  deliveredTokenSeq: z.int().optional(),
+  /** set once the decided event is in the log */
+  decisionEventSeq: z.int().optional(),
+});
+export type Review = z.infer<typeof ReviewSchema>;
+
+/** The officer's turn after a return: the OfficerRevision task's token, resolved by a resubmission. */
+export const RevisionSchema = z.object({
+  reportId: z.string(),
+  returnedVersion: z.int().min(1),
+  taskToken: z.string(),
+  comment: z.string(),
+  returnedBy: EmailSchema,
+  createdAt: IsoTimeSchema,
+  resubmittedVersion: z.int().optional(),
+});
+export type Revision = z.infer<typeof RevisionSchema>;
+
+/** The officer's working copy; any JSON, saved as they type. `revision` guards against lost updates. */
+export const DraftSchema = z.object({
+  agencyId: AgencyIdSchema,
+  year: z.int(),
+  content: z.unknown(),
+  revision: z.int().min(1),
+  updatedAt: IsoTimeSchema,
+  updatedBy: EmailSchema,
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
+export const SessionSchema = z.object({
+  /** sha256 of the cookie value: the table never holds a usable session id */
+  idHash: Sha256Schema,
+  email: EmailSchema,
+  csrfToken: z.string().min(22),
+  createdAt: IsoTimeSchema,
+  expiresAt: IsoTimeSchema,
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const SignInCodeSchema = z.object({
+  email: EmailSchema,
+  codeId: z.string(),
+  /** HMAC of the code: a table read does not reveal it */
+  codeHash: Sha256Schema,
+  issuedAt: IsoTimeSchema,
+  expiresAt: IsoTimeSchema,
+  attempts: z.int().min(0),
+  usedAt: IsoTimeSchema.optional(),
+});
+export type SignInCode = z.infer<typeof SignInCodeSchema>;
+
+export const PublishedReportSchema = z.object({
+  reportId: z.string(),
+  agencyId: AgencyIdSchema,
+  agencyName: z.string(),
+  year: z.int(),
+  version: z.int(),
+  contentSha256: Sha256Schema,
+  publishedAt: IsoTimeSchema,
+});
+export type PublishedReport = z.infer<typeof PublishedReportSchema>;
