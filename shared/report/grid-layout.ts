@@ -87,7 +87,7 @@ function bodyRows(rows: readonly RowNode[], labelColumns: number, keys: readonly
       return [{ keys: first.keys, labels: [group, ...first.labels] }, ...rest];
     }
     // A leaf's label widens to the last label column so every row has the same number of label columns.
-    const colspan = 1;
+    const colspan = labelColumns - level;
     if (colspan <= 0) return [{ keys: nodeKeys, labels: [] }];
     return [{ keys: nodeKeys, labels: [{ label: node.label, colspan, rowspan: 1, scope: 'row' }] }];
   });

@@ -23,8 +23,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** A deep copy with the value at a dotted path replaced (`undefined` removes the key). */
 export function withValue<T>(report: T, path: string, value: unknown): T {
   const copy: T = structuredClone(report);
+  setInPlace(copy, path, value);
+  return copy;
+}
+
+/** Replaces the value at a dotted path of `target` itself, creating objects on the way. */
+export function setInPlace(target: unknown, path: string, value: unknown): void {
   const keys = path.split('.');
-  let node: unknown = copy;
+  let node: unknown = target;
   for (const key of keys.slice(0, -1)) {
     if (!isRecord(node)) throw new Error(`no object at ${key} of ${path}`);
     if (!isRecord(node[key])) node[key] = {};
@@ -34,7 +40,6 @@ export function withValue<T>(report: T, path: string, value: unknown): T {
   if (!isRecord(node)) throw new Error(`no object at ${path}`);
   if (value === undefined) delete node[last];
   else node[last] = value;
-  return copy;
 }
 
 /** Reads a number at a dotted path of a fixture, failing loudly if there is none. */
