@@ -12,7 +12,8 @@ export const MAX_TEXT_CHARS = 20_000;
 export const FIRST_YEAR = 2019;
 export const LAST_YEAR = 2100;
 
-export const AGENCY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** short enough that `{agencyId}-{year}-r{round}` stays a valid Step Functions execution name */
+export const AGENCY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
 export const AgencySchema = z.strictObject({
   id: z.string().regex(AGENCY_ID_PATTERN),
   name: z.string().trim().min(1).max(100),

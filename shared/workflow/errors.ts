@@ -94,3 +94,13 @@ export class PayloadTooLargeError extends DomainError {
 export class TaskGoneError extends Error {
   override readonly name = 'TaskGoneError';
 }
+
+/** A report that fails its checks: the findings go back to the officer beside the usual error. */
+export class ReportRejectedError extends DomainError {
+  override readonly name = 'ReportRejectedError';
+  readonly status = 400;
+  readonly code = 'REPORT_INVALID';
+  constructor(errors: readonly unknown[], warnings: readonly unknown[]) {
+    super(`报告有 ${errors.length} 处错误，请改正后再提交。`, { errors, warnings });
+  }
+}

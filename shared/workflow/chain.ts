@@ -1,0 +1,51 @@
+import { canonicalJson, sha256Hex } from './digest.js';
+import type { ReportEvent, UnsealedEvent } from './model.js';
+
+/**
+ * The hash chain over a report's events. An auditor re-derives every hash from the stored fields: an edited event
+ * no longer matches its hash, a removed or reordered one breaks the next event's prevHash or the sequence.
+ */
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function eventHash(event: Omit<ReportEvent, 'hash'>): string {
+  return sha256Hex(canonicalJson(event));
+}
+
+export function sealEvent(event: UnsealedEvent, previous: { seq: number; hash: string } | undefined): ReportEvent {
+  const body = { ...event, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
+  return { ...body, hash: eventHash(body) };
+}
+
+export type ChainProblemKind = 'wrong_report' | 'sequence' | 'link' | 'hash';
+
+export interface ChainVerification {
+  readonly valid: boolean;
+  /** hash of the last event, when the chain verifies */
+  readonly head: string | undefined;
+  readonly length: number;
+  readonly problem?: { readonly seq: number; readonly kind: ChainProblemKind; readonly message: string };
+}
+
+export function verifyChain(reportId: string, events: readonly ReportEvent[]): ChainVerification {
+  let previousHash = GENESIS_HASH;
+  for (const [index, event] of events.entries()) {
+    const fail = (kind: ChainProblemKind, message: string): ChainVerification => ({
+      valid: false,
+      head: undefined,
+      length: events.length,
+      problem: { seq: event.seq, kind, message },
+    });
+    if (event.reportId !== reportId) return fail('wrong_report', `第 ${index + 1} 条记录属于另一份报告（${event.reportId}）。`);
+    if (event.seq !== index + 1) {
+      return fail('sequence', `第 ${index + 1} 条记录的序号是 ${event.seq}，应为 ${index + 1}：有记录被删除或调换了顺序。`);
+    }
+    if (event.prevHash !== previousHash) {
+      return fail('link', `第 ${event.seq} 条记录没有接上前一条记录的哈希：前面的记录被删除、调换或改动过。`);
+    }
+    const { hash, ...body } = event;
+    if (eventHash(body) !== hash) return fail('hash', `第 ${event.seq} 条记录的内容与其哈希不符：这条记录被改动过。`);
+    previousHash = hash;
+  }
+  return { valid: true, head: events.length === 0 ? undefined : previousHash, length: events.length };
+}

@@ -1,0 +1,115 @@
+import { publishedMessage } from '../mail/messages.js';
+import { renderReportHtml, renderReportJson } from '../report/render.js';
+import { parseReport } from '../report/schema.js';
+import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
+import type { PublishFailureInput, PublishInput } from './contracts.js';
+import { DecidedDataSchema } from './event-data.js';
+import type { Decision, ReportEvent } from './model.js';
+import { rosterWith } from './notify.js';
+import type { Mailer, Site, SiteObject } from './ports.js';
+import { commit, systemEvent, type LogDeps } from './report-log.js';
+import { foldReport, versionOf } from './report-state.js';
+
+export interface PublishDeps extends LogDeps {
+  readonly site: Site;
+  readonly mailer: Mailer;
+  /** the public site's address, for the email that says where the report now is */
+  readonly siteBaseUrl: string;
+}
+
+const REPORT_CACHE = 'public, max-age=300';
+const INDEX_CACHE = 'public, max-age=60';
+
+export const reportPageKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/index.html`;
+export const reportJsonKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.json`;
+export const agencyIndexKey = (agencyId: string) => `reports/${agencyId}/index.html`;
+export const ROOT_INDEX_KEY = 'index.html';
+
+export class NotSignedError extends Error {
+  override readonly name = 'NotSignedError';
+}
+
+/** The 主管领导's approval of exactly this version: nothing else may be published. */
+function leaderSignOff(events: readonly ReportEvent[], version: number): Decision {
+  for (const event of [...events].reverse()) {
+    if (event.type !== 'decided' || event.version !== version) continue;
+    const { decision } = DecidedDataSchema.parse(event.data);
+    if (decision.stage === 'leader' && decision.outcome === 'approve') return decision;
+  }
+  throw new NotSignedError(`version ${version} has no approval by the leader`);
+}
+
+const html = (key: string, body: string, cacheControl: string): SiteObject => ({ key, body, contentType: 'text/html; charset=utf-8', cacheControl });
+
+/**
+ * Publishes the version the 主管领导 signed: the page (with its sign-off block) and the canonical JSON, then both
+ * indexes rebuilt from the store's list of published reports, then the `published` event. Every step can run again:
+ * the same version renders to the same bytes and the event is written once.
+ */
+export async function publishReport(input: PublishInput, deps: PublishDeps): Promise<{ published: boolean }> {
+  const events = await deps.store.listEvents(input.reportId);
+  const state = foldReport(events);
+  if (!state) throw new Error(`report ${input.reportId} has no log`);
+  if (state.head.status === 'withdrawn') return { published: false };
+  const content = versionOf(events, input.version);
+  if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
+  const decision = leaderSignOff(events, input.version);
+  const report = parseReport(content.report);
+  const { agencyId, agencyName, year } = state.head;
+
+  const signOff = { approvedBy: decision.approverName, approvedAt: decision.decidedAt, version: input.version, contentSha256: content.contentSha256 };
+  const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff), REPORT_CACHE));
+  const json = await deps.site.put({ key: reportJsonKey(agencyId, year), body: renderReportJson(report), contentType: 'application/json', cacheControl: REPORT_CACHE });
+
+  const already = events.find((event) => event.type === 'published' && event.version === input.version);
+  await deps.store.putPublished({
+    reportId: input.reportId,
+    agencyId,
+    agencyName,
+    year,
+    version: input.version,
+    contentSha256: content.contentSha256,
+    publishedAt: already?.at ?? deps.clock.now().toISOString(),
+  });
+  const everything = await deps.store.listPublished();
+  await deps.site.put(html(agencyIndexKey(agencyId), renderAgencyIndex(agencyId, everything.filter((entry) => entry.agencyId === agencyId)), INDEX_CACHE));
+  await deps.site.put(html(ROOT_INDEX_KEY, renderRootIndex(everything, {}), INDEX_CACHE));
+
+  const objects = [
+    { key: reportPageKey(agencyId, year), ...page },
+    { key: reportJsonKey(agencyId, year), ...json },
+  ];
+  const committed = await commit(
+    input.reportId,
+    (current, log) => {
+      if (!current) throw new Error(`report ${input.reportId} has no log`);
+      if (log.some((event) => event.type === 'published' && event.version === input.version)) return undefined;
+      return systemEvent(input.reportId, 'published', current, content.contentSha256, { objects, publishedAt: deps.clock.now().toISOString() }, deps.clock, input.version);
+    },
+    deps,
+  );
+  if (committed.event) {
+    const publicUrl = new URL(reportPageKey(agencyId, year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString();
+    for (const officer of await rosterWith(deps.store, agencyId, 'officer')) {
+      await deps.mailer.send(publishedMessage({ to: officer.email, agencyName, year, version: input.version, publicUrl, baseUrl: deps.siteBaseUrl }));
+    }
+  }
+  return { published: true };
+}
+
+/** After Publish exhausted its retries: the failure goes into the log, where the audit page and alarms see it. */
+export async function recordPublishFailure(input: PublishFailureInput, deps: LogDeps): Promise<void> {
+  await commit(
+    input.reportId,
+    (state, events) => {
+      if (!state) throw new Error(`report ${input.reportId} has no log`);
+      const last = events.at(-1);
+      if (last?.type === 'publish_failed' && last.version === input.version) return undefined;
+      const content = versionOf(events, input.version);
+      if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
+      const data = { error: input.error?.Error ?? 'Unknown', cause: (input.error?.Cause ?? '').slice(0, 1000) };
+      return systemEvent(input.reportId, 'publish_failed', state, content.contentSha256, data, deps.clock, input.version);
+    },
+    deps,
+  );
+}

@@ -1,0 +1,101 @@
+import { canRead, type Principal } from '../auth/principal.js';
+import { verifyChain, type ChainVerification } from './chain.js';
+import { NotFoundError } from './errors.js';
+import type { ReportEvent, ReportHead } from './model.js';
+import type { ExecutionHistoryEvent, ExecutionSummary, Store, Workflow } from './ports.js';
+import { foldReport, versionOf } from './report-state.js';
+
+/** What people may read. Another agency's report is 404, never 403: its existence is not theirs to learn. */
+
+export interface QueryDeps {
+  readonly store: Store;
+}
+
+async function readableHead(reportId: string, principal: Principal, store: Store): Promise<ReportHead> {
+  const head = await store.getHead(reportId);
+  if (!head || !canRead(principal, head.agencyId)) throw new NotFoundError('找不到该报告。');
+  return head;
+}
+
+export interface ReportView {
+  readonly id: string;
+  readonly agencyId: string;
+  readonly agencyName: string;
+  readonly year: number;
+  readonly template: string;
+  readonly status: ReportHead['status'];
+  readonly stage: ReportHead['stage'];
+  readonly version: number;
+  readonly versions: ReadonlyArray<{ version: number; submittedAt: string; submittedBy: string | undefined; contentSha256: string }>;
+  readonly content: Record<string, unknown>;
+  readonly pendingReview: { stage: string; approverName: string; since: string } | undefined;
+  readonly returnComment: string | undefined;
+  readonly publishedVersion: number | undefined;
+  readonly decisions: ReadonlyArray<Record<string, unknown>>;
+}
+
+export async function getReport(reportId: string, principal: Principal, deps: QueryDeps): Promise<ReportView> {
+  await readableHead(reportId, principal, deps.store);
+  const events = await deps.store.listEvents(reportId);
+  const state = foldReport(events);
+  if (!state) throw new NotFoundError('找不到该报告。');
+  const { head } = state;
+  const latest = versionOf(events, head.version);
+  const pending = head.pendingReviewId === undefined ? undefined : events.findLast((event) => event.data['reviewId'] === head.pendingReviewId && (event.type === 'review_requested' || event.type === 'reminder_sent'));
+  return {
+    id: reportId,
+    agencyId: head.agencyId,
+    agencyName: head.agencyName,
+    year: head.year,
+    template: head.template,
+    status: head.status,
+    stage: head.stage,
+    version: head.version,
+    versions: events
+      .filter((event) => event.type === 'submitted' || event.type === 'resubmitted')
+      .map((event) => ({ version: event.version, submittedAt: event.at, submittedBy: event.actor.name ?? event.actor.email, contentSha256: event.contentSha256 })),
+    content: latest?.report ?? {},
+    pendingReview:
+      pending && (head.stage === 'director' || head.stage === 'leader')
+        ? { stage: head.stage, approverName: String(pending.data['approverName'] ?? ''), since: head.pendingSince ?? pending.at }
+        : undefined,
+    returnComment: head.status === 'returned' ? head.returnComment : undefined,
+    publishedVersion: head.publishedVersion,
+    decisions: state.decisions.map((decision) => ({ ...decision })),
+  };
+}
+
+/** Reports the caller may see: their own agency's, or every agency in an auditor's scope. */
+export async function listReports(principal: Principal, filter: { agency?: string | undefined; year?: number | undefined }, deps: QueryDeps): Promise<ReportHead[]> {
+  const scope =
+    principal.roles.includes('auditor') && principal.auditScope === '*'
+      ? (await deps.store.listAgencies()).map((agency) => agency.id)
+      : [...new Set([principal.agencyId, ...(principal.roles.includes('auditor') && principal.auditScope !== '*' ? principal.auditScope : [])])];
+  const agencies = scope.filter((agencyId) => (filter.agency === undefined || filter.agency === agencyId) && canRead(principal, agencyId));
+  const heads = (await Promise.all(agencies.map((agencyId) => deps.store.listHeads(agencyId)))).flat();
+  return heads
+    .filter((head) => filter.year === undefined || head.year === filter.year)
+    .sort((a, b) => b.year - a.year || a.agencyId.localeCompare(b.agencyId));
+}
+
+export interface HistoryDeps extends QueryDeps {
+  readonly workflow: Workflow;
+}
+
+export interface ReportHistory {
+  readonly events: readonly ReportEvent[];
+  readonly chain: ChainVerification;
+  readonly executions: ReadonlyArray<ExecutionSummary & { history: readonly ExecutionHistoryEvent[] }>;
+}
+
+/** The audit view: every event, whether the chain holds, and what Step Functions recorded. */
+export async function reportHistory(reportId: string, principal: Principal, deps: HistoryDeps): Promise<ReportHistory> {
+  await readableHead(reportId, principal, deps.store);
+  const events = await deps.store.listEvents(reportId);
+  const executions = await deps.workflow.executions(`${reportId}-r`);
+  return {
+    events,
+    chain: verifyChain(reportId, events),
+    executions: await Promise.all(executions.map(async (execution) => ({ ...execution, history: await deps.workflow.history(execution.name) }))),
+  };
+}

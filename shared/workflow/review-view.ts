@@ -1,0 +1,45 @@
+import type { Principal } from '../auth/principal.js';
+import { checkReport } from '../report/checks.js';
+import { diffReports, type ReportDiff } from '../report/diff.js';
+import type { Finding } from '../report/findings.js';
+import { parseReport, type Report } from '../report/schema.js';
+import { loadReviewForApprover, type DecideDeps } from './decide-review.js';
+import type { Review } from './model.js';
+import { previousYearReport } from './previous-year.js';
+import { versionOf } from './report-state.js';
+
+export interface ReviewView {
+  readonly review: Review;
+  readonly report: Report;
+  readonly warnings: readonly Finding[];
+  /** the version this approver last reviewed of the same report, and what changed since */
+  readonly changes: { readonly sinceVersion: number; readonly diff: ReportDiff } | undefined;
+  /** whoever is signed in is the approver the review names (and may decide) */
+  readonly signedInAsApprover: boolean;
+}
+
+/**
+ * Everything the review page shows. Reading it changes nothing: mail scanners open every link, so a GET only
+ * checks the signature and reads.
+ */
+export async function reviewView(reviewId: string, sig: string | undefined, principal: Principal | undefined, deps: DecideDeps): Promise<ReviewView> {
+  const review = await loadReviewForApprover(reviewId, sig, principal, deps);
+  const events = await deps.store.listEvents(review.reportId);
+  const content = versionOf(events, review.version);
+  if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
+  const report = parseReport(content.report);
+  const previous = await previousYearReport(deps.store, report.agency.id, report.year);
+  const { warnings } = checkReport(report, previous === undefined ? {} : { previous });
+  const seen = (await deps.store.listReviewPointers(review.reportId))
+    .filter((pointer) => pointer.approverEmail === review.approverEmail && pointer.version < review.version)
+    .map((pointer) => pointer.version);
+  const sinceVersion = seen.length === 0 ? undefined : Math.max(...seen);
+  const before = sinceVersion === undefined ? undefined : versionOf(events, sinceVersion);
+  return {
+    review,
+    report,
+    warnings,
+    changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
+    signedInAsApprover: principal?.email === review.approverEmail,
+  };
+}

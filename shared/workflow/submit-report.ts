@@ -1,0 +1,94 @@
+import { hasRole, isOfficerOf, type Principal } from '../auth/principal.js';
+import { readPath } from '../report/cells.js';
+import { checkReport } from '../report/checks.js';
+import { parseReport } from '../report/schema.js';
+import { executionNameOf, reportIdOf } from './contracts.js';
+import { contentSha256 } from './digest.js';
+import { ConflictError, ForbiddenError, ReportRejectedError, ValidationError } from './errors.js';
+import type { Workflow } from './ports.js';
+import { previousYearReport } from './previous-year.js';
+import { commit, type LogDeps } from './report-log.js';
+import { canStartRound } from './report-state.js';
+import type { ReportHead } from './model.js';
+
+export interface SubmitDeps extends LogDeps {
+  readonly workflow: Workflow;
+}
+
+export interface SubmitResult {
+  readonly id: string;
+  readonly version: number;
+  readonly status: ReportHead['status'];
+  readonly stage: ReportHead['stage'];
+}
+
+/** The officer may act only for their own agency; anything else is refused before the report is even read. */
+export function requireOfficerOf(principal: Principal, input: unknown): { agencyId: string; year: number } {
+  const agencyId = readPath(input, ['agency', 'id']);
+  const year = readPath(input, ['year']);
+  if (!hasRole(principal, 'officer')) throw new ForbiddenError('只有信息员可以提交年度报告。');
+  if (typeof agencyId !== 'string' || typeof year !== 'number') {
+    throw new ValidationError('报告缺少机关代码或年度。', 'REPORT_INVALID');
+  }
+  if (!isOfficerOf(principal, agencyId)) throw new ForbiddenError('只能提交本机关的年度报告。');
+  return { agencyId, year };
+}
+
+/** Checks a report as the officer will see it: against last year's published report. */
+export async function checkForSubmission(input: unknown, agencyId: string, year: number, deps: LogDeps) {
+  const previous = await previousYearReport(deps.store, agencyId, year);
+  const result = checkReport(input, previous === undefined ? {} : { previous });
+  if (!result.valid) throw new ReportRejectedError(result.errors, result.warnings);
+  return { report: parseReport(input), warnings: result.warnings };
+}
+
+/**
+ * Submits a report into review: the `submitted` event is the commit point, then the version projection, then the
+ * execution (started under a name derived from the report and round, so a retry cannot start a second one).
+ */
+export async function submitReport(input: unknown, principal: Principal, deps: SubmitDeps): Promise<SubmitResult> {
+  const { agencyId, year } = requireOfficerOf(principal, input);
+  const { report } = await checkForSubmission(input, agencyId, year, deps);
+  const reportId = reportIdOf(agencyId, year);
+  const sha = contentSha256(report);
+  const agencyName = (await deps.store.getAgency(agencyId))?.name ?? report.agency.name;
+  const committed = await commit(
+    reportId,
+    (state, events) => {
+      const last = events.at(-1);
+      // the same officer sending the same report again before anything happened: the first submission stands
+      if (state?.head.status === 'in_review' && last?.type === 'submitted' && last.contentSha256 === sha) return undefined;
+      if (!canStartRound(state)) {
+        throw new ConflictError('该机关该年度的报告已在审核中或已发布，不能重复提交。', 'REPORT_EXISTS', {
+          id: reportId,
+          status: state?.head.status,
+          stage: state?.head.stage,
+        });
+      }
+      const round = (state?.round ?? 0) + 1;
+      return {
+        reportId,
+        type: 'submitted',
+        at: deps.clock.now().toISOString(),
+        actor: { email: principal.email, name: principal.name, role: 'officer' },
+        version: (state?.head.version ?? 0) + 1,
+        contentSha256: sha,
+        data: { report, agencyId, agencyName, year, template: report.template, round, executionName: executionNameOf(reportId, round) },
+      };
+    },
+    deps,
+  );
+  const head = committed.state?.head;
+  if (!head || head.executionName === undefined) throw new Error(`report ${reportId} has no execution after submission`);
+  const submission = committed.events.findLast((event) => event.type === 'submitted');
+  await deps.store.putVersion({
+    reportId,
+    version: head.version,
+    content: report,
+    contentSha256: sha,
+    createdAt: submission?.at ?? deps.clock.now().toISOString(),
+    createdBy: submission?.actor.email ?? principal.email,
+  });
+  await deps.workflow.start(head.executionName, { reportId, version: head.version });
+  return { id: reportId, version: head.version, status: head.status, stage: head.stage };
+}
