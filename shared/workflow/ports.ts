@@ -132,7 +132,8 @@ export interface Workflow {
   stop(name: string, cause: string): Promise<void>;
   /** throws TaskGoneError when the token timed out, was replaced or is unknown */
   sendTaskSuccess(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void>;
-  executions(namePrefix: string): Promise<ExecutionSummary[]>;
+  /** undefined when no execution of that name exists */
+  describe(name: string): Promise<ExecutionSummary | undefined>;
   history(name: string): Promise<ExecutionHistoryEvent[]>;
 }
 

@@ -92,7 +92,8 @@ export interface ReportHistory {
 export async function reportHistory(reportId: string, principal: Principal, deps: HistoryDeps): Promise<ReportHistory> {
   await readableHead(reportId, principal, deps.store);
   const events = await deps.store.listEvents(reportId);
-  const executions = await deps.workflow.executions(`${reportId}-r`);
+  const names = [...new Set(events.flatMap((event) => (event.type === 'submitted' && typeof event.data['executionName'] === 'string' ? [event.data['executionName']] : [])))];
+  const executions = (await Promise.all(names.map((name) => deps.workflow.describe(name)))).filter((execution) => execution !== undefined);
   return {
     events,
     chain: verifyChain(reportId, events),

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { PayloadTooLargeError, ValidationError } from '../workflow/errors.js';
+
+/**
+ * The HTTP event as API Gateway (HTTP API, payload 2.0) delivers it, and as the local server builds it. Only the
+ * fields the handlers use are read; everything is parsed, nothing assumed.
+ */
+export const HttpEventSchema = z.object({
+  rawPath: z.string(),
+  rawQueryString: z.string().optional().default(''),
+  headers: z.record(z.string(), z.string()).optional().default({}),
+  cookies: z.array(z.string()).optional().default([]),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional().default(false),
+  pathParameters: z.record(z.string(), z.string()).optional().default({}),
+  requestContext: z.object({
+    requestId: z.string(),
+    http: z.object({ method: z.string() }),
+  }),
+});
+export type HttpEvent = z.input<typeof HttpEventSchema>;
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** lower-case names */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cookies: Readonly<Record<string, string>>;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly requestId: string;
+}
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+function parseCookies(event: z.infer<typeof HttpEventSchema>): Record<string, string> {
+  const lines = [...event.cookies, ...(event.headers['cookie'] ?? event.headers['Cookie'] ?? '').split(';')];
+  const cookies: Record<string, string> = {};
+  for (const line of lines) {
+    const index = line.indexOf('=');
+    if (index <= 0) continue;
+    const name = line.slice(0, index).trim();
+    if (!(name in cookies)) cookies[name] = line.slice(index + 1).trim();
+  }
+  return cookies;
+}
+
+export function toRequest(event: unknown): HttpRequest {
+  const parsed = HttpEventSchema.parse(event);
+  const raw = parsed.body === undefined ? Buffer.alloc(0) : Buffer.from(parsed.body, parsed.isBase64Encoded ? 'base64' : 'utf8');
+  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+  return {
+    method: parsed.requestContext.http.method.toUpperCase(),
+    path: parsed.rawPath,
+    query: new URLSearchParams(parsed.rawQueryString),
+    headers: Object.fromEntries(Object.entries(parsed.headers).map(([name, value]) => [name.toLowerCase(), value])),
+    cookies: parseCookies(parsed),
+    pathParameters: parsed.pathParameters,
+    body: raw.toString('utf8'),
+    requestId: parsed.requestContext.requestId,
+  };
+}
+
+/** The JSON body, checked against its schema: malformed JSON and wrong shapes are 400 with the reason. */
+export function jsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(request.body);
+  } catch {
+    throw new ValidationError('请求内容不是有效的 JSON。', 'MALFORMED_JSON');
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    throw new ValidationError('请求内容的格式不正确。', 'INVALID_BODY', { issues });
+  }
+  return result.data;
+}
+
+/** An HTML form post (application/x-www-form-urlencoded). */
+export function formBody(request: HttpRequest): URLSearchParams {
+  const type = request.headers['content-type'] ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) {
+    throw new ValidationError('请通过页面上的表单提交。', 'UNSUPPORTED_MEDIA_TYPE');
+  }
+  return new URLSearchParams(request.body);
+}
+
+export function pathParameter(request: HttpRequest, name: string): string {
+  const value = request.pathParameters[name];
+  if (value === undefined || value === '') throw new ValidationError(`缺少路径参数 ${name}。`, 'BAD_PATH');
+  return value;
+}
