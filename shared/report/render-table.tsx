@@ -1,5 +1,5 @@
 import { readPath, type LeafColumn } from './cells.js';
-import { cellPath, gridLayout, type GridRow } from './grid-layout.js';
+import { cellPath, gridLayout, type GridLayout } from './grid-layout.js';
 import { pageText } from './render-text.js';
 import type { GridTable } from './template-model.js';
 
@@ -9,8 +9,7 @@ import type { GridTable } from './template-model.js';
  * What a data cell shows. A draft may be rendered, so a value that is missing or of the wrong sort shows as an empty
  * cell: printing 0 or "undefined" would state a number nobody entered.
  */
-function cellText(report: unknown, table: GridTable, row: GridRow, column: LeafColumn): string {
-  const path = cellPath(table, row, column);
+function cellText(report: unknown, path: readonly string[], column: LeafColumn): string {
   const value = readPath(report, path);
   const kind = column.kind;
   switch (kind.type) {
@@ -29,11 +28,45 @@ function cellText(report: unknown, table: GridTable, row: GridRow, column: LeafC
   }
 }
 
+interface DataCell {
+  readonly column: LeafColumn;
+  readonly path: readonly string[];
+  /** the `data-path`, as `tableCells` gives it */
+  readonly id: string;
+  readonly key: string;
+}
+
+interface TablePlan {
+  readonly layout: GridLayout;
+  /** per body row: its key, and its data cells in column order */
+  readonly rows: readonly { readonly key: string; readonly cells: readonly DataCell[] }[];
+}
+
+/** The layout and every cell's path follow from the template alone, so they are worked out once per table. */
+const plans = new WeakMap<GridTable, TablePlan>();
+
+function planOf(table: GridTable): TablePlan {
+  let plan = plans.get(table);
+  if (!plan) {
+    const layout = gridLayout(table);
+    const rows = layout.bodyRows.map((row) => ({
+      key: row.keys.join('.'),
+      cells: layout.columns.map((column) => {
+        const path = cellPath(table, row, column);
+        return { column, path, id: path.join('.'), key: column.keys.join('.') };
+      }),
+    }));
+    plan = { layout, rows };
+    plans.set(table, plan);
+  }
+  return plan;
+}
+
 /** A span of 1 is the default; leaving it out keeps the page as plain as a hand-written one. */
 const span = (cells: number): number | undefined => (cells > 1 ? cells : undefined);
 
 export function GridTableView({ table, report }: { table: GridTable; report: unknown }) {
-  const layout = gridLayout(table);
+  const { layout, rows } = planOf(table);
   const headerDepth = layout.headerRows.length;
   return (
     <div class="table-scroll">
@@ -66,8 +99,8 @@ export function GridTableView({ table, report }: { table: GridTable; report: unk
           ))}
         </thead>
         <tbody>
-          {layout.bodyRows.map((row) => (
-            <tr key={row.keys.join('.')}>
+          {layout.bodyRows.map((row, rowIndex) => (
+            <tr key={rows[rowIndex]?.key}>
               {row.labels.map((label, index) =>
                 label.label === undefined ? (
                   <td key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} />
@@ -77,9 +110,9 @@ export function GridTableView({ table, report }: { table: GridTable; report: unk
                   </th>
                 ),
               )}
-              {layout.columns.map((column) => (
-                <td key={column.keys.join('.')} data-path={cellPath(table, row, column).join('.')}>
-                  {cellText(report, table, row, column)}
+              {rows[rowIndex]?.cells.map((cell) => (
+                <td key={cell.key} data-path={cell.id}>
+                  {cellText(report, cell.path, cell.column)}
                 </td>
               ))}
             </tr>

@@ -1,15 +1,33 @@
-import { leafColumns, leafRows, type LeafRow } from './cells.js';
+import { gridTables, leafColumns, leafRows, readPath, type LeafColumn, type LeafRow } from './cells.js';
 import type { Finding } from './findings.js';
 import { countAt, fmt, sumOf } from './numbers.js';
 import type { GridTable, Template } from './template-model.js';
-import { gridTables } from './cells.js';
 
 /** R1–R4 of TEMPLATES.md §c: the arithmetic inside tables 三 and 四. Blank cells skip a rule (they are R5). */
 
 const TOTAL = 'total';
 
+// The tables' trees are template data: flattened once per template, not once per report checked.
+const tablesById = new WeakMap<Template, ReadonlyMap<string, GridTable>>();
+const leavesByTable = new WeakMap<GridTable, { readonly rows: readonly LeafRow[]; readonly columns: readonly LeafColumn[] }>();
+
 function table(template: Template, id: string): GridTable | undefined {
-  return gridTables(template).find((candidate) => candidate.id === id);
+  let tables = tablesById.get(template);
+  if (!tables) {
+    // the first table with an id wins, as a find over the list would
+    tables = new Map([...gridTables(template)].reverse().map((candidate) => [candidate.id, candidate]));
+    tablesById.set(template, tables);
+  }
+  return tables.get(id);
+}
+
+function leaves(grid: GridTable): { readonly rows: readonly LeafRow[]; readonly columns: readonly LeafColumn[] } {
+  let found = leavesByTable.get(grid);
+  if (!found) {
+    found = { rows: leafRows(grid.rows), columns: leafColumns(grid.columns) };
+    leavesByTable.set(grid, found);
+  }
+  return found;
 }
 
 const label = (row: LeafRow): string => row.labels.join(' ');
@@ -18,8 +36,7 @@ export function applicationsRules(template: Template, report: unknown): Finding[
   const applications = table(template, 'applications');
   if (!applications) return [];
   const base = applications.path;
-  const rows = leafRows(applications.rows);
-  const columns = leafColumns(applications.columns);
+  const { rows, columns } = leaves(applications);
   const partColumns = columns.filter((column) => column.keys.at(-1) !== TOTAL);
   const outcomeRows = rows.filter((row) => row.keys[0] === 'outcomes' && row.keys[1] !== TOTAL);
   const rowLabel = (keys: readonly string[]): string => label(rows.find((row) => row.keys.join('.') === keys.join('.')) ?? { keys, labels: [] });
@@ -28,8 +45,10 @@ export function applicationsRules(template: Template, report: unknown): Finding[
 
   // R3: every row's 总计 is the sum of the six applicant columns.
   for (const row of rows) {
-    const expected = sumOf(partColumns.map((column) => at(row.keys, column.keys)));
-    const actual = at(row.keys, [TOTAL]);
+    // the row's object is looked up once; a missing or broken row reads as blank cells, as a full path would
+    const rowObject = readPath(report, [...base, ...row.keys]);
+    const expected = sumOf(partColumns.map((column) => countAt(rowObject, column.keys)));
+    const actual = countAt(rowObject, [TOTAL]);
     if (expected !== undefined && actual !== undefined && expected !== actual) {
       findings.push({
         code: 'R3',
@@ -88,7 +107,7 @@ export function applicationsRules(template: Template, report: unknown): Finding[
 export function reviewsRules(template: Template, report: unknown): Finding[] {
   const reviews = table(template, 'reviewsAndLitigation');
   if (!reviews) return [];
-  const columns = leafColumns(reviews.columns);
+  const { columns } = leaves(reviews);
   const groups = new Map<string, { labels: readonly string[]; parts: (readonly string[])[]; total?: readonly string[] }>();
   for (const column of columns) {
     const groupKey = column.keys.slice(0, -1).join('.');
@@ -122,7 +141,7 @@ export function reviewsRules(template: Template, report: unknown): Finding[] {
 export function activeDisclosureRules(template: Template, report: unknown): Finding[] {
   const regulations = table(template, 'regulations');
   if (!regulations || template.format !== '2019') return [];
-  return leafRows(regulations.rows).flatMap((row) => {
+  return leaves(regulations).rows.flatMap((row) => {
     const published = countAt(report, [...regulations.path, ...row.keys, 'newlyPublished']);
     const total = countAt(report, [...regulations.path, ...row.keys, 'totalPublished']);
     if (published === undefined || total === undefined || total >= published) return [];

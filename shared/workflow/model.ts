@@ -166,6 +166,8 @@ export const RevisionSchema = z.object({
   returnedBy: EmailSchema,
   createdAt: IsoTimeSchema,
   resubmittedVersion: z.int().optional(),
+  /** sha256 of the token whose email went out, so a retried task does not email the officer twice */
+  emailedTokenHash: Sha256Schema.optional(),
 });
 export type Revision = z.infer<typeof RevisionSchema>;
 

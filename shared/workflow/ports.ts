@@ -57,6 +57,7 @@ export interface Store {
   // The officer's turn after a return.
   putRevision(revision: Revision): Promise<void>;
   getRevision(reportId: string, returnedVersion: number): Promise<Revision | undefined>;
+  markRevisionEmailed(reportId: string, returnedVersion: number, tokenHash: string): Promise<void>;
   /** ConflictError when already resolved */
   resolveRevision(reportId: string, returnedVersion: number, resubmittedVersion: number): Promise<void>;
 

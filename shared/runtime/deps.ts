@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { OutboxMailer } from '../mail/outbox-mailer.js';
+import { SesMailer } from '../mail/ses-mailer.js';
+import { SmtpMailer, smtpTransportFromSettings } from '../mail/smtp-mailer.js';
+import { SfnWorkflow } from '../sfn/sfn-workflow.js';
+import { createDocumentClient } from '../store/document-client.js';
+import { DynamoStore } from '../store/dynamo-store.js';
+import { S3Site } from '../store/s3-site.js';
+import type { Clock, Mailer, Site, Store, Workflow } from '../workflow/ports.js';
+import { deriveKeys, type Keys } from '../workflow/secrets.js';
+import { dynamodbClient, s3Client, secretsClient, sesClient, sfnClient } from './aws-clients.js';
+import { ENV, optionalEnv, requireEnv } from './env.js';
+
+/**
+ * The real adapters, built from the environment the first time a handler needs them. Each getter reads only its
+ * own variables, so a function that never sends mail does not need mail settings.
+ */
+
+export const systemClock: Clock = { now: () => new Date() };
+
+let store: Store | undefined;
+let site: Site | undefined;
+let workflow: Workflow | undefined;
+let mailer: Promise<Mailer> | undefined;
+let keys: Promise<Keys> | undefined;
+
+export function runtimeStore(): Store {
+  store ??= new DynamoStore({ client: createDocumentClient(dynamodbClient()), tableName: requireEnv(ENV.tableName) });
+  return store;
+}
+
+export function runtimeSite(): Site {
+  site ??= new S3Site({ client: s3Client(), bucket: requireEnv(ENV.siteBucket) });
+  return site;
+}
+
+export function runtimeWorkflow(): Workflow {
+  workflow ??= new SfnWorkflow({ client: sfnClient(), stateMachineArn: requireEnv(ENV.stateMachineArn) });
+  return workflow;
+}
+
+async function secretString(arn: string): Promise<string> {
+  const out = await secretsClient().send(new GetSecretValueCommand({ SecretId: arn }));
+  if (out.SecretString === undefined) throw new Error(`secret ${ENV.masterSecretArn} has no string value`);
+  return out.SecretString;
+}
+
+const SmtpSecretSchema = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535),
+  secure: z.boolean().default(false),
+  user: z.string().optional(),
+  password: z.string().optional(),
+});
+
+export const MailTransportSchema = z.enum(['ses', 'smtp', 'outbox']);
+
+async function buildMailer(): Promise<Mailer> {
+  const transport = MailTransportSchema.parse(requireEnv(ENV.mailTransport));
+  if (transport === 'outbox') return new OutboxMailer({ file: optionalEnv(ENV.outboxFile), clock: systemClock });
+  const from = requireEnv(ENV.mailFrom);
+  if (transport === 'ses') return new SesMailer({ client: sesClient(), from, configurationSet: optionalEnv(ENV.sesConfigurationSet) });
+  const settings = SmtpSecretSchema.parse(JSON.parse(await secretString(requireEnv(ENV.smtpSecretArn))));
+  return new SmtpMailer({ transport: smtpTransportFromSettings(settings), from });
+}
+
+export function runtimeMailer(): Promise<Mailer> {
+  mailer ??= buildMailer();
+  return mailer;
+}
+
+async function loadKeys(): Promise<Keys> {
+  const file = optionalEnv(ENV.masterSecretFile);
+  const secret = file === undefined ? await secretString(requireEnv(ENV.masterSecretArn)) : (await readFile(file, 'utf8')).trim();
+  return deriveKeys(Buffer.from(secret, 'hex'));
+}
+
+export function runtimeKeys(): Promise<Keys> {
+  keys ??= loadKeys();
+  return keys;
+}
+
+export const runtimeBaseUrl = (): string => requireEnv(ENV.baseUrl);
+export const runtimeSiteBaseUrl = (): string => requireEnv(ENV.siteBaseUrl);
