@@ -18,11 +18,14 @@ export const SIGN_IN_LIMITS = {
   sessionHours: 12,
 } as const;
 
-export interface SignInDeps {
+export interface CodeDeps {
   readonly store: Store;
-  readonly mailer: Mailer;
   readonly clock: Clock;
   readonly codeKey: Buffer;
+}
+
+export interface SignInDeps extends CodeDeps {
+  readonly mailer: Mailer;
   readonly baseUrl: string;
 }
 
@@ -63,7 +66,7 @@ export async function requestSignInCode(rawEmail: string, deps: SignInDeps): Pro
 
 const INVALID_CODE = '验证码不正确或已过期，请重新获取。';
 
-async function matchCode(candidate: SignInCode, code: string, deps: SignInDeps): Promise<'match' | 'wrong' | 'exhausted'> {
+async function matchCode(candidate: SignInCode, code: string, deps: CodeDeps): Promise<'match' | 'wrong' | 'exhausted'> {
   let counted: SignInCode;
   try {
     counted = await deps.store.countSignInAttempt(candidate.email, candidate.codeId, SIGN_IN_LIMITS.attemptsPerCode);
@@ -79,7 +82,7 @@ async function matchCode(candidate: SignInCode, code: string, deps: SignInDeps):
 /** Checks the code (each live code takes at most five tries) and opens a 12-hour server-side session. */
 export async function createSession(
   input: { email: string; code: string },
-  deps: SignInDeps,
+  deps: CodeDeps,
 ): Promise<{ sessionId: string; session: Session }> {
   const parsed = EmailSchema.safeParse(input.email);
   if (!parsed.success || !/^\d{6}$/.test(input.code)) throw new UnauthenticatedError(INVALID_CODE);

@@ -64,8 +64,22 @@ function SignOffView({ signOff }: { signOff: SignOff }) {
   );
 }
 
-function ReportPage({ report, signOff }: { report: Report; signOff: SignOff | undefined }) {
+/** The report as published, without the page around it: the review page shows exactly this. */
+export function ReportContent({ report, signOff }: { report: Report; signOff?: SignOff | undefined }) {
   const template = TEMPLATES[report.template];
+  return (
+    <>
+      <h1>{reportTitle(report)}</h1>
+      <Paragraphs text={report.preamble} className="preamble" />
+      {template.sections.map((section) => (
+        <SectionView key={section.field} section={section} report={report} />
+      ))}
+      {signOff === undefined ? null : <SignOffView signOff={signOff} />}
+    </>
+  );
+}
+
+function ReportPage({ report, signOff }: { report: Report; signOff: SignOff | undefined }) {
   const title = reportTitle(report);
   return (
     <html lang="zh-CN">
@@ -77,12 +91,7 @@ function ReportPage({ report, signOff }: { report: Report; signOff: SignOff | un
       </head>
       <body>
         <main class="report">
-          <h1>{title}</h1>
-          <Paragraphs text={report.preamble} className="preamble" />
-          {template.sections.map((section) => (
-            <SectionView key={section.field} section={section} report={report} />
-          ))}
-          {signOff === undefined ? null : <SignOffView signOff={signOff} />}
+          <ReportContent report={report} signOff={signOff} />
         </main>
       </body>
     </html>

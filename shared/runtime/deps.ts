@@ -84,3 +84,17 @@ export function runtimeKeys(): Promise<Keys> {
 
 export const runtimeBaseUrl = (): string => requireEnv(ENV.baseUrl);
 export const runtimeSiteBaseUrl = (): string => requireEnv(ENV.siteBaseUrl);
+
+/** Everything a web route may need; each handler takes only its part (Pick<AppDeps, …>). */
+export interface AppDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly workflow: Workflow;
+  readonly mailer: Mailer;
+  readonly site: Site;
+  readonly keys: Keys;
+  readonly baseUrl: string;
+  readonly siteBaseUrl: string;
+}
+
+export const secureCookies = (baseUrl: string): boolean => new URL(baseUrl).protocol === 'https:';

@@ -1,0 +1,143 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { blankReport } from '#shared/report/blank.js';
+import { checkReport } from '#shared/report/checks.js';
+import type { Finding } from '#shared/report/findings.js';
+import { renderReportHtml } from '#shared/report/render.js';
+import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js';
+import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
+
+/**
+ * `nianbao validate | render | template`. Exit codes: 0 fine, 1 the report has errors, 2 the command itself could
+ * not run (usage, unreadable file, not JSON).
+ */
+
+export interface Output {
+  write(text: string): unknown;
+}
+export interface Io {
+  readonly stdout: Output;
+  readonly stderr: Output;
+}
+
+const USAGE = `用法:
+  nianbao validate <report.json> [--previous <last-year.json>] [--json]
+  nianbao render <report.json> [--out <file.html>]
+  nianbao template <template-id> --agency <id> --name <name> --year <year>
+
+模板: ${TemplateIdSchema.options.join(', ')}
+`;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`无法读取文件 ${file}：${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} 不是有效的 JSON：${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function formatFinding(kind: '错误' | '提示', finding: Finding): string {
+  const where = finding.path === '' ? '' : ` ${finding.path}`;
+  return `${kind} ${finding.code}${where}\n  ${finding.message}\n`;
+}
+
+async function validate(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { previous: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('validate 需要一个报告文件。');
+  const report = await readJson(file);
+  const previous = values.previous === undefined ? undefined : await readJson(values.previous);
+  const result = checkReport(report, previous === undefined ? {} : { previous });
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    for (const finding of result.errors) io.stdout.write(formatFinding('错误', finding));
+    for (const finding of result.warnings) io.stdout.write(formatFinding('提示', finding));
+    io.stdout.write(
+      result.valid
+        ? `通过：没有错误，${result.warnings.length} 条提示。\n`
+        : `未通过：${result.errors.length} 个错误，${result.warnings.length} 条提示。\n`,
+    );
+  }
+  return result.valid ? 0 : 1;
+}
+
+async function render(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('render 需要一个报告文件。');
+  const input = await readJson(file);
+  const result = checkReport(input);
+  if (!result.valid) {
+    for (const finding of result.errors) io.stderr.write(formatFinding('错误', finding));
+    io.stderr.write(`未生成：报告有 ${result.errors.length} 个错误，请先改正（nianbao validate ${file}）。\n`);
+    return 1;
+  }
+  const html = renderReportHtml(parseReport(input));
+  if (values.out === undefined) io.stdout.write(html);
+  else {
+    await writeFile(values.out, html, 'utf8');
+    io.stderr.write(`已生成 ${values.out}\n`);
+  }
+  return 0;
+}
+
+function template(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { agency: { type: 'string' }, name: { type: 'string' }, year: { type: 'string' } },
+  });
+  const [id, ...extra] = positionals;
+  if (id === undefined || extra.length > 0) throw new UsageError('template 需要一个模板名。');
+  const chosen = findTemplate(id);
+  if (!chosen) throw new UsageError(`未知的模板 ${id}。`);
+  const agency = AgencySchema.safeParse({ id: values.agency, name: values.name });
+  if (!agency.success) throw new UsageError('--agency 需要机关代码（小写字母、数字和连字符），--name 需要机关名称。');
+  const year = YearSchema.safeParse(Number(values.year));
+  if (!year.success) throw new UsageError('--year 需要报告年度，如 2021。');
+  if (!templateFitsYear(chosen, year.data)) throw new UsageError(`模板 ${id} 不适用于 ${year.data} 年度的报告。`);
+  io.stdout.write(`${JSON.stringify(blankReport(chosen, agency.data, year.data), null, 2)}\n`);
+  return 0;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'validate':
+        return await validate(rest, io);
+      case 'render':
+        return await render(rest, io);
+      case 'template':
+        return template(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+        io.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`未知的命令 ${command}。`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr.write(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+import { requirePrincipal } from '../shared/http/authenticate.js';
+import { requireJsonRequest } from '../shared/http/csrf.js';
+import { httpHandler } from '../shared/http/handler.js';
+import { pathParameter } from '../shared/http/request.js';
+import { json } from '../shared/http/response.js';
+import { withdrawReport } from '../shared/workflow/withdraw-report.js';
+import { runtimeBaseUrl, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { lazyHandler } from '../shared/runtime/lambda.js';
+
+/** POST /api/reports/{id}/withdraw */
+export function createWithdrawReportHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'baseUrl'>) {
+  return httpHandler('withdraw-report', async (request) => {
+    const principal = await requirePrincipal(request, deps);
+    // a cross-site form cannot send JSON, so a JSON call from our origin is the user's own
+    requireJsonRequest(request, deps.baseUrl);
+    return json(200, await withdrawReport(pathParameter(request, 'id'), principal, deps));
+  });
+}
+
+export const handler = lazyHandler(async () =>
+  createWithdrawReportHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), baseUrl: runtimeBaseUrl() }),
+);
