@@ -125,17 +125,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await render(rest, io);
       case 'template':
         return template(rest, io);
-      case undefined:
       case 'help':
       case '--help':
         io.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
+        return 0;
+      case undefined:
+        io.stderr.write(USAGE);
+        return 2;
       default:
         throw new UsageError(`未知的命令 ${command}。`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof UsageError) {
       io.stderr.write(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      // node's own words name the option; the sentence around them is ours
+      io.stderr.write(`命令参数有误：${error.message}\n\n${USAGE}`);
       return 2;
     }
     throw error;
