@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * s3rver in this process, on 127.0.0.1 and a free port, storing into the given directory or a fresh temporary one
+ * (removed on stop), with one bucket already there. Talk to it with createLocalS3Client (shared/store/s3-client.ts).
+ */
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
+export interface S3rverEmulator {
+  readonly endpoint: string;
+  readonly bucket: string;
+  /** the directory s3rver writes objects into */
+  readonly directory: string;
+  stop(): Promise<void>;
+}
+
+interface S3rverOptions {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets: { name: string }[];
+}
+
+interface S3rverInstance {
+  run(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+type S3rverClass = new (options: S3rverOptions) => S3rverInstance;
+
+function isS3rverClass(value: unknown): value is S3rverClass {
+  if (typeof value !== 'function') return false;
+  const prototype: unknown = value.prototype;
+  return (
+    typeof prototype === 'object' &&
+    prototype !== null &&
+    typeof Reflect.get(prototype, 'run') === 'function' &&
+    typeof Reflect.get(prototype, 'configureBuckets') === 'function'
+  );
+}
+
+/**
+ * s3rver is CommonJS (`module.exports = S3rver`) without type declarations. Under Node's ESM loader the namespace's
+ * `default` is the class; but the class extends Koa, so `S3rver.default` is *Koa's* static `default` (Koa itself):
+ * an interop layer that unwraps `default` twice gets a Koa app that starts, serves nothing and has no buckets.
+ * So: take the first candidate that really is S3rver (it has `configureBuckets`, which Koa lacks).
+ */
+async function loadS3rver(): Promise<S3rverClass> {
+  // a variable specifier: the package has no type declarations, and the value is checked below instead
+  const specifier = 's3rver';
+  const namespace: unknown = await import(specifier);
+  const candidates: unknown[] = [namespace];
+  if (typeof namespace === 'object' && namespace !== null) candidates.push(Reflect.get(namespace, 'default'));
+  const found = candidates.find(isS3rverClass);
+  if (found === undefined) throw new Error('the s3rver module does not export the S3rver class where expected');
+  return found;
+}
+
+export interface StartS3rverOptions {
+  readonly bucket?: string;
+  /** where objects are kept (kept after stop); a fresh temporary directory, removed on stop, when absent */
+  readonly directory?: string;
+  readonly port?: number;
+}
+
+export async function startS3rver(options: StartS3rverOptions = {}): Promise<S3rverEmulator> {
+  const bucket = options.bucket ?? 'nianbao-site';
+  const S3rver = await loadS3rver();
+  const temporary = options.directory === undefined;
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'nianbao-s3rver-')));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
+  const address = await server.run();
+  const port = typeof address === 'object' && address !== null ? Reflect.get(address, 'port') : undefined;
+  if (typeof port !== 'number') {
+    await server.close();
+    throw new Error(`s3rver is not listening on a TCP port (${JSON.stringify(address)})`);
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    directory,
+    stop() {
+      stopped ??= (async () => {
+        await server.close();
+        if (temporary) await rm(directory, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { DEMO_ROSTER } from '../../shared/runtime/demo-roster.js';
+import { startLocalStack } from './stack.js';
+
+/** `npm start`: the whole system on this machine. PORT (default 3000) and DATA_DIR (default .data) are honoured. */
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+function numberFrom(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not "${raw}"`);
+  return value;
+}
+
+const stack = await startLocalStack({
+  port: numberFrom('PORT') ?? 3000,
+  dataDir: process.env['DATA_DIR'] ?? '.data',
+  ...(numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') === undefined ? {} : { reviewTimeoutSeconds: numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') }),
+  ...(numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') === undefined ? {} : { revisionTimeoutSeconds: numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') }),
+});
+
+const people = DEMO_ROSTER.map((entry) => `    ${entry.email.padEnd(28)} ${entry.name}（${entry.roles.join('、')}）`).join('\n');
+process.stdout.write(`
+  政府信息公开工作年度报告 · nianbao 已在本机运行
+
+  打开        ${stack.url}/
+  演示账号（登录验证码见本地邮件）:
+${people}
+  本地邮件    ${stack.url}/_local/outbox
+  公开网站    ${stack.url}/site/
+  数据目录    ${stack.dataDir}
+
+  按 Ctrl-C 停止。
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\n  正在停止…\n');
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}
