@@ -5,6 +5,7 @@ import { verifyReviewLink } from './links.js';
 import type { Decision, Review } from './model.js';
 import type { Workflow } from './ports.js';
 import type { LogDeps } from './report-log.js';
+import { foldReport } from './report-state.js';
 
 export interface DecideDeps extends LogDeps {
   readonly workflow: Workflow;
@@ -38,6 +39,18 @@ export async function loadReviewForApprover(reviewId: string, sig: string | unde
   return review;
 }
 
+/**
+ * A review can be decided only while the report waits on it: the same version, at that stage, in review. A link
+ * kept from before a withdrawal or a newer version decides nothing.
+ */
+export async function requireOpenReview(review: Review, deps: LogDeps): Promise<void> {
+  const state = foldReport(await deps.store.listEvents(review.reportId));
+  const open = state?.head.status === 'in_review' && state.head.version === review.version && state.head.stage === review.stage;
+  if (!open) {
+    throw new ConflictError('该报告已撤回或已有新的版本，这个审核链接已不再需要处理。', 'REVIEW_CLOSED', { status: state?.head.status, stage: state?.head.stage });
+  }
+}
+
 function validate(request: DecisionRequest, review: Review): void {
   const comment = request.comment.trim();
   if (comment.length > MAX_COMMENT_CHARS) throw new ValidationError(`意见不能超过 ${MAX_COMMENT_CHARS} 字。`, 'COMMENT_TOO_LONG');
@@ -56,6 +69,7 @@ export async function decideReview(request: DecisionRequest, principal: Principa
   const review = await loadReviewForApprover(request.reviewId, request.sig, principal, deps);
   if (review.decision) throw new AlreadyDecidedError(review.decision);
   validate(request, review);
+  await requireOpenReview(review, deps);
   const decision: Decision = {
     outcome: request.outcome,
     comment: request.comment.trim(),

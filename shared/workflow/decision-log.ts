@@ -13,6 +13,8 @@ export async function logDecision(review: Review, decision: Decision, deps: LogD
     (state, events) => {
       if (!state) throw new Error(`report ${review.reportId} has no log`);
       if (events.some((event) => event.type === 'decided' && event.data['reviewId'] === review.reviewId)) return undefined;
+      // a decision that raced a withdrawal or a newer version is kept on its review, but the log has moved on
+      if (state.head.status !== 'in_review' || state.head.version !== review.version) return undefined;
       const content = versionOf(events, review.version);
       if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
       return {
