@@ -8,7 +8,7 @@ import { approverFor } from './notify.js';
 import type { Mailer, Workflow } from './ports.js';
 import { previousYearReport } from './previous-year.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
-import { versionOf } from './report-state.js';
+import { foldReport, versionOf } from './report-state.js';
 import { logDecision } from './decision-log.js';
 
 export interface RequestReviewDeps extends LogDeps {
@@ -81,7 +81,7 @@ async function holdToken(review: Review, taskToken: string, deps: RequestReviewD
  */
 export async function requestReview(input: RequestReviewInput, deps: RequestReviewDeps): Promise<RequestReviewOutcome> {
   const events = await deps.store.listEvents(input.reportId);
-  const head = (await deps.store.getHead(input.reportId)) ?? undefined;
+  const head = foldReport(events)?.head;
   const content = versionOf(events, input.version);
   if (!head || !content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
   if (head.status === 'withdrawn') return 'withdrawn';

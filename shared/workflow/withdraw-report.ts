@@ -15,7 +15,11 @@ export async function withdrawReport(reportId: string, principal: Principal, dep
       if (!state) throw new NotFoundError('找不到该报告。');
       if (state.head.status === 'withdrawn') return undefined;
       if (state.head.status !== 'in_review' && state.head.status !== 'returned') {
-        throw new ConflictError('已发布的报告不能撤回。', 'NOT_WITHDRAWABLE', { status: state.head.status });
+        throw new ConflictError('只有审核中或被退回修改的报告可以撤回。', 'NOT_WITHDRAWABLE', { status: state.head.status });
+      }
+      // signed off (签发): the Publish task may already be writing the site, which a withdrawal cannot undo
+      if (state.head.stage === 'publishing') {
+        throw new ConflictError('主管领导已签发，报告正在发布，不能撤回。', 'NOT_WITHDRAWABLE', { status: state.head.status, stage: state.head.stage });
       }
       const content = versionOf(events, state.head.version);
       if (!content) throw new Error(`report ${reportId} has no version ${state.head.version}`);

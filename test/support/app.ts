@@ -14,6 +14,7 @@ import type { Clock } from '#shared/workflow/ports.js';
 import { deriveKeys } from '#shared/workflow/secrets.js';
 import type { HttpEvent } from '#shared/http/request.js';
 import type { HttpResponse } from '#shared/http/response.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTestDynamoClient, startDynalite, uniqueTableName, type Emulator } from './dynalite.js';
 
 /**
@@ -39,6 +40,8 @@ export interface TestApp {
   readonly outbox: OutboxMailer;
   readonly sfn: AwsStub<SfnInput, SfnOutput, SFNClientResolvedConfig>;
   readonly s3: AwsStub<S3Input, S3Output, S3ClientResolvedConfig>;
+  /** the raw table behind `deps.store`, for tests that read or tamper with items directly */
+  readonly table?: { readonly client: DynamoDBDocumentClient; readonly name: string };
 }
 
 let emulator: Emulator | undefined;
@@ -57,7 +60,8 @@ export async function createTestApp(): Promise<TestApp> {
   const client = createTestDynamoClient(emulator.endpoint);
   const tableName = uniqueTableName('app');
   await ensureTable(client, tableName);
-  const store = new DynamoStore({ client: createDocumentClient(client), tableName });
+  const documentClient = createDocumentClient(client);
+  const store = new DynamoStore({ client: documentClient, tableName });
   await seedDemo(store);
   const clock = new TestClock();
   const outbox = new OutboxMailer({ clock });
@@ -79,7 +83,7 @@ export async function createTestApp(): Promise<TestApp> {
     baseUrl: BASE_URL,
     siteBaseUrl: `${BASE_URL}/site/`,
   };
-  return { deps, clock, outbox, sfn, s3 };
+  return { deps, clock, outbox, sfn, s3, table: { client: documentClient, name: tableName } };
 }
 
 let requestCounter = 0;

@@ -1,0 +1,198 @@
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPublishReportHandler } from '#functions/publish-report.js';
+import { createRecordPublishFailureHandler } from '#functions/record-publish-failure.js';
+import { createWithdrawReportHandler } from '#functions/withdraw-report.js';
+import { MailDeliveryError } from '#shared/mail/errors.js';
+import type { MailMessage } from '#shared/workflow/ports.js';
+import { NotSignedError } from '#shared/workflow/publish-report.js';
+import { referenceReport, withValue } from '../support/report-builders.js';
+import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
+import { OFFICER, REPORT_ID, cookieOf, eventTypes, requestRevision, resubmit, reviewAndDecide, signedReport, submit } from './workflow-helpers.js';
+
+beforeAll(startEmulator);
+afterAll(stopEmulator);
+
+let app: TestApp;
+beforeEach(async () => {
+  app = await createTestApp();
+  app.s3.on(PutObjectCommand).resolves({ VersionId: 'v1' });
+});
+
+const KEYS = ['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html'];
+
+const publish = (version = 1) => createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version });
+const recordFailure = (version = 1) =>
+  createRecordPublishFailureHandler(app.deps)({ reportId: REPORT_ID, version, error: { Error: 'S3.SlowDown', Cause: '{"errorMessage":"Please reduce your request rate."}' } });
+
+/** The PutObject calls so far, as key → body text. */
+function puts(): Array<{ key: string; body: string; contentType: string | undefined; cacheControl: string | undefined; sha256: string | undefined }> {
+  return app.s3.commandCalls(PutObjectCommand).map((call) => {
+    const input = call.args[0].input;
+    return {
+      key: input.Key ?? '',
+      body: Buffer.isBuffer(input.Body) ? input.Body.toString('utf8') : String(input.Body),
+      contentType: input.ContentType,
+      cacheControl: input.CacheControl,
+      sha256: input.Metadata?.['sha256'],
+    };
+  });
+}
+
+function publishedEmails() {
+  return app.outbox.list().filter((entry) => entry.subject.startsWith('已公开'));
+}
+
+function slowDown(): S3ServiceException {
+  return new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' });
+}
+
+describe('the Publish task', () => {
+  it('refuses a version the leader has not approved, and writes nothing', async () => {
+    await submit(app);
+    await expect(publish()).rejects.toBeInstanceOf(NotSignedError);
+    await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve' });
+    const before = await app.deps.store.listEvents(REPORT_ID);
+    await expect(publish()).rejects.toBeInstanceOf(NotSignedError);
+    // the leader returns v1: still not signed
+    const { decision } = await reviewAndDecide(app, { taskToken: 'token-leader-1', version: 1, stage: 'leader' }, { outcome: 'return', comment: '请补充。' });
+    await expect(publish()).rejects.toBeInstanceOf(NotSignedError);
+    await requestRevision(app, { taskToken: 'token-revision-1', version: 1, decision });
+    expect((await resubmit(app, withValue(referenceReport(), 'otherMatters', '本年度无其他需要报告的事项。'))).statusCode).toBe(200);
+    await reviewAndDecide(app, { taskToken: 'token-director-2', version: 2, stage: 'director' }, { outcome: 'approve' });
+    // v2 approved by the director only, and v1 returned: neither may be published
+    await expect(publish(2)).rejects.toBeInstanceOf(NotSignedError);
+    await expect(publish(1)).rejects.toBeInstanceOf(NotSignedError);
+    await expect(publish(3)).rejects.toThrow();
+    expect(app.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(await eventTypes(app)).not.toContain('published');
+    expect(await app.deps.store.listPublished()).toEqual([]);
+    expect(publishedEmails()).toHaveLength(0);
+    expect((await app.deps.store.listEvents(REPORT_ID)).length).toBeGreaterThan(before.length);
+
+    // signed: v2 only
+    await reviewAndDecide(app, { taskToken: 'token-leader-2', version: 2, stage: 'leader' }, { outcome: 'approve' });
+    await expect(publish(1)).rejects.toBeInstanceOf(NotSignedError);
+    expect(app.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    await publish(2);
+    expect(puts().map((put) => put.key)).toEqual(KEYS);
+    expect(puts()[1]?.body).toContain('本年度无其他需要报告的事项。');
+    expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 2 });
+  });
+
+  it('publishes the same bytes again on a retry, with one published event and one email to the officer', async () => {
+    await signedReport(app);
+    await publish();
+    const first = puts();
+    expect(first.map((put) => put.key)).toEqual(KEYS);
+    expect(first.map((put) => [put.contentType, put.cacheControl])).toEqual([
+      ['text/html; charset=utf-8', 'public, max-age=300'],
+      ['application/json', 'public, max-age=300'],
+      ['text/html; charset=utf-8', 'public, max-age=60'],
+      ['text/html; charset=utf-8', 'public, max-age=60'],
+    ]);
+    expect(first[0]?.body).toContain('签发信息');
+    expect(first[0]?.body).toContain('张副主任');
+
+    app.clock.advance(3_600_000);
+    await publish();
+    app.clock.advance(86_400_000);
+    await publish();
+    const all = puts();
+    expect(all).toHaveLength(KEYS.length * 3);
+    for (let attempt = 1; attempt < 3; attempt++) expect(all.slice(attempt * KEYS.length, (attempt + 1) * KEYS.length)).toEqual(first);
+
+    const events = await app.deps.store.listEvents(REPORT_ID);
+    const published = events.filter((event) => event.type === 'published');
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ version: 1, actor: { role: 'system' } });
+    expect(published[0]?.data['objects']).toEqual([
+      { key: KEYS[0], sha256: first[0]?.sha256, versionId: 'v1' },
+      { key: KEYS[1], sha256: first[1]?.sha256, versionId: 'v1' },
+    ]);
+    const emails = publishedEmails();
+    expect(emails.map((email) => email.to)).toEqual([OFFICER]);
+    expect(emails[0]?.links).toContain('https://nianbao.example.gov.cn/site/reports/daxing-kw/2020/index.html');
+    expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 1 });
+  });
+
+  it('fails the task when S3 fails, with no published event and no email', async () => {
+    await signedReport(app);
+    app.s3.on(PutObjectCommand).rejects(slowDown());
+    await expect(publish()).rejects.toThrow('Please reduce your request rate.');
+    expect(await eventTypes(app)).not.toContain('published');
+    expect(publishedEmails()).toHaveLength(0);
+
+    // S3 failing half way (the page written, the JSON not)
+    app.s3.reset();
+    app.s3.on(PutObjectCommand).resolvesOnce({ VersionId: 'v1' }).rejects(slowDown());
+    await expect(publish()).rejects.toThrow();
+    expect(await eventTypes(app)).not.toContain('published');
+    expect(publishedEmails()).toHaveLength(0);
+    expect((await app.deps.store.getHead(REPORT_ID))?.status).toBe('in_review');
+  });
+
+  it('records publish_failed once however often the catch runs, shows it on the head, and a redrive publishes exactly once', async () => {
+    await signedReport(app);
+    app.s3.on(PutObjectCommand).rejects(slowDown());
+    for (let attempt = 0; attempt < 3; attempt++) await expect(publish()).rejects.toThrow();
+
+    await recordFailure();
+    app.clock.advance(1000);
+    await recordFailure();
+    const failed = (await app.deps.store.listEvents(REPORT_ID)).filter((event) => event.type === 'publish_failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ version: 1, actor: { role: 'system' }, data: { error: 'S3.SlowDown', cause: '{"errorMessage":"Please reduce your request rate."}' } });
+    expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'publish_failed', stage: 'publishing' });
+
+    // the redrive, after S3 recovered
+    app.s3.reset();
+    app.s3.on(PutObjectCommand).resolves({ VersionId: 'v2' });
+    app.clock.advance(3_600_000);
+    await publish();
+    await publish();
+    const types = await eventTypes(app);
+    expect(types.filter((type) => type === 'published')).toHaveLength(1);
+    expect(types.slice(-2)).toEqual(['publish_failed', 'published']);
+    expect(publishedEmails()).toHaveLength(1);
+    expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 1 });
+    expect(puts().slice(0, KEYS.length)).toEqual(puts().slice(KEYS.length));
+  });
+
+  it('still emails the officer exactly once when the mail service fails on the first attempt', async () => {
+    await signedReport(app);
+    let failures = 1;
+    const mailer = {
+      send: async (message: MailMessage) => {
+        if (failures > 0) {
+          failures--;
+          throw new MailDeliveryError({ provider: 'ses', errorName: 'ServiceUnavailable', retryable: true, statusCode: 503 });
+        }
+        return app.outbox.send(message);
+      },
+    };
+    const flakyPublish = () => createPublishReportHandler({ ...app.deps, mailer })({ reportId: REPORT_ID, version: 1 });
+    await expect(flakyPublish()).rejects.toBeInstanceOf(MailDeliveryError);
+    // Step Functions retries the task
+    await flakyPublish();
+    await flakyPublish();
+    expect(publishedEmails().map((email) => email.to)).toEqual([OFFICER]);
+    expect((await eventTypes(app)).filter((type) => type === 'published')).toHaveLength(1);
+    expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published' });
+  });
+
+  it('does not publish a withdrawn report', async () => {
+    await submit(app);
+    await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve' });
+    app.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    const response = await createWithdrawReportHandler(app.deps)(
+      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: {}, cookie: await cookieOf(app, OFFICER) }),
+    );
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await publish()).toEqual({ published: false });
+    expect(app.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(await eventTypes(app)).not.toContain('published');
+    expect(publishedEmails()).toHaveLength(0);
+  });
+});
