@@ -13,7 +13,9 @@ export function eventHash(event: Omit<ReportEvent, 'hash'>): string {
 }
 
 export function sealEvent(event: UnsealedEvent, previous: { seq: number; hash: string } | undefined): ReportEvent {
-  const body = { ...event, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
+  // a stored event passed back in (structural typing lets a ReportEvent through) must not hash its old `hash` along
+  const { seq: _seq, prevHash: _prevHash, hash: _hash, ...fields } = event as UnsealedEvent & Partial<Pick<ReportEvent, 'seq' | 'prevHash' | 'hash'>>;
+  const body = { ...fields, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
   return { ...body, hash: eventHash(body) };
 }
 

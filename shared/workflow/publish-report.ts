@@ -71,15 +71,22 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     contentSha256: content.contentSha256,
     publishedAt: already?.at ?? deps.clock.now().toISOString(),
   });
-  const everything = await deps.store.listPublished();
-  await deps.site.put(html(agencyIndexKey(agencyId), renderAgencyIndex(agencyId, everything.filter((entry) => entry.agencyId === agencyId)), INDEX_CACHE));
-  await deps.site.put(html(ROOT_INDEX_KEY, renderRootIndex(everything, {}), INDEX_CACHE));
+  await writeIndexes(agencyId, deps);
 
   const objects = [
     { key: reportPageKey(agencyId, year), ...page },
     { key: reportJsonKey(agencyId, year), ...json },
   ];
-  const committed = await commit(
+  // The officers are told before the event is written: nothing marks the email as sent, so a mail failure must fail
+  // this attempt while the log still says "not published", and the retry emails again. Once the event is there, no
+  // retry emails.
+  if (!already) {
+    const publicUrl = new URL(reportPageKey(agencyId, year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString();
+    for (const officer of await rosterWith(deps.store, agencyId, 'officer')) {
+      await deps.mailer.send(publishedMessage({ to: officer.email, agencyName, year, version: input.version, publicUrl, baseUrl: deps.siteBaseUrl }));
+    }
+  }
+  await commit(
     input.reportId,
     (current, log) => {
       if (!current) throw new Error(`report ${input.reportId} has no log`);
@@ -88,13 +95,30 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     },
     deps,
   );
-  if (committed.event) {
-    const publicUrl = new URL(reportPageKey(agencyId, year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString();
-    for (const officer of await rosterWith(deps.store, agencyId, 'officer')) {
-      await deps.mailer.send(publishedMessage({ to: officer.email, agencyName, year, version: input.version, publicUrl, baseUrl: deps.siteBaseUrl }));
-    }
-  }
   return { published: true };
+}
+
+const MAX_INDEX_WRITES = 5;
+
+/**
+ * Rebuilds both indexes from the store's list, then reads the list again and writes again until what was written is
+ * what the store holds. Two reports published at once would otherwise let the one that read the list first write
+ * last, dropping the other from the root index; with the check after each write, whoever writes last has read a list
+ * holding everyone published before that write.
+ */
+async function writeIndexes(agencyId: string, deps: PublishDeps): Promise<void> {
+  let written: string | undefined;
+  for (let attempt = 0; attempt <= MAX_INDEX_WRITES; attempt++) {
+    const everything = await deps.store.listPublished();
+    const agencyPage = renderAgencyIndex(agencyId, everything.filter((entry) => entry.agencyId === agencyId));
+    const rootPage = renderRootIndex(everything, {});
+    if (written === `${agencyPage}\n${rootPage}`) return;
+    if (attempt === MAX_INDEX_WRITES) break;
+    await deps.site.put(html(agencyIndexKey(agencyId), agencyPage, INDEX_CACHE));
+    await deps.site.put(html(ROOT_INDEX_KEY, rootPage, INDEX_CACHE));
+    written = `${agencyPage}\n${rootPage}`;
+  }
+  throw new Error(`the site indexes kept changing while ${agencyId} was published`);
 }
 
 /** After Publish exhausted its retries: the failure goes into the log, where the audit page and alarms see it. */

@@ -258,6 +258,31 @@ describe('POST /reviews/{id}/decision (the review page’s form)', () => {
     await expectNothingRecorded(link);
   });
 
+  it('brings the approver back from the sign-in form to the review page, and never off the site whatever `next` says', async () => {
+    const link = await directorReview();
+    const { createRequestSignInCodeHandler } = await import('#functions/request-sign-in-code.js');
+    const { createCreateSessionHandler } = await import('#functions/create-session.js');
+    const { httpEvent } = await import('../support/app.js');
+    const signInWith = async (next: string) => {
+      app.clock.advance(13 * 60_000); // five codes an hour per address
+      await createRequestSignInCodeHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/code', body: { email: DIRECTOR } }));
+      const message = app.outbox.list().find((entry) => entry.to === DIRECTOR && entry.subject.includes('验证码'));
+      const code = /\b(\d{6})\b/u.exec(message?.text ?? '')?.[1] ?? '';
+      const response = await createCreateSessionHandler(app.deps)(
+        httpEvent({ method: 'POST', path: '/login/session', headers: { origin: 'https://nianbao.example.gov.cn' }, form: { email: DIRECTOR, code, next } }),
+      );
+      expect(response.statusCode).toBe(303);
+      return response.headers['location'] ?? '';
+    };
+    const back = `/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`;
+    expect(await signInWith(back)).toBe(back);
+    // a browser drops tabs and newlines inside a URL, so each of these would become //evil.example
+    for (const next of ['//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/\r/evil.example', 'https://evil.example/']) {
+      const location = await signInWith(next);
+      expect(new URL(location.replace(/[\t\n\r]/gu, ''), 'https://nianbao.example.gov.cn/').origin, JSON.stringify(next)).toBe('https://nianbao.example.gov.cn');
+    }
+  });
+
   it('records the decision and sends the approver back to the review page, which then shows 已审核', async () => {
     const link = await directorReview();
     const director = await cookieOf(app, DIRECTOR);
@@ -416,6 +441,41 @@ describe('races and lost tokens', () => {
     await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
     expect((await app.outbox.list()).length).toBe(emailsBefore);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
+  });
+
+  it('finishes a decision whose request died right after the conditional write: the reminder logs it once and delivers it, emailing nobody', async () => {
+    const link = await directorReview();
+    const decision: Decision = {
+      outcome: 'approve',
+      comment: '',
+      approver: DIRECTOR,
+      approverName: '王主任',
+      stage: 'director',
+      confidentialityReviewed: true,
+      version: 1,
+      decidedAt: app.clock.now().toISOString(),
+    };
+    // the decision request wrote the decision and then its Lambda was killed: no event, nothing sent
+    await app.deps.store.recordDecision(link.reviewId, decision);
+    expect(await eventTypes(app)).toEqual(['submitted', 'review_requested']);
+    // the page already shows it, and a second click is told so
+    expect(plainText(byId(parseHtml((await openReviewPage(app, link)).body), 'decision') ?? parseHtml(''))).toContain('已审核：同意');
+    expect((await decideJson(app, link, await cookieOf(app, DIRECTOR), { outcome: 'return', comment: '再看看' })).statusCode).toBe(409);
+
+    app.clock.advance(3 * 86_400_000);
+    const emails = app.outbox.list().length;
+    expect(await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' })).toBe('delivered-recorded-decision');
+    await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
+    expect(tokensSent(app)).toEqual([
+      { token: 'token-director-2', output: decision },
+      { token: 'token-director-2', output: decision },
+    ]);
+    expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
+    const events = await app.deps.store.listEvents(REPORT_ID);
+    expect(events.at(-1)).toMatchObject({ at: decision.decidedAt, actor: { email: DIRECTOR, role: 'director' }, data: { reviewId: link.reviewId, decision } });
+    expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ stage: 'leader', status: 'in_review' });
+    expect(app.outbox.list().length).toBe(emails);
+    expect(await reviewOf(app, link.reviewId)).toMatchObject({ decisionEventSeq: 3, deliveredTokenSeq: 2 });
   });
 
   it('answers 200 and keeps the decision when the workflow is not reachable by any token, then a reminder delivers it', async () => {

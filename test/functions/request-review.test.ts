@@ -3,6 +3,7 @@ import { SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sf
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWithdrawReportHandler } from '#functions/withdraw-report.js';
 import { MailDeliveryError } from '#shared/mail/errors.js';
+import { sealEvent } from '#shared/workflow/chain.js';
 import type { MailMessage, Mailer } from '#shared/workflow/ports.js';
 import { BASE_URL, createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
 import {
@@ -197,6 +198,23 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
     expect(await requestReview(app, { taskToken: TOKEN_2, version: 1, stage: 'director' })).toBe('withdrawn');
     expect(await reviewEmails(app)).toHaveLength(1);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'withdrawn']);
+  });
+
+  it('reads the log, not the head projection: a withdrawal whose head was never written (a crash in between) still stops the email', async () => {
+    await submit(app);
+    const events = await app.deps.store.listEvents(REPORT_ID);
+    const last = events.at(-1);
+    if (!last) throw new Error('no events');
+    await app.deps.store.appendEvent(
+      sealEvent(
+        { reportId: REPORT_ID, type: 'withdrawn', at: app.clock.now().toISOString(), actor: { email: OFFICER, name: '李信息员', role: 'officer' }, version: 1, contentSha256: last.contentSha256, data: {} },
+        last,
+      ),
+    );
+    expect((await app.deps.store.getHead(REPORT_ID))?.status).toBe('in_review');
+    expect(await requestReview(app, { taskToken: TOKEN_1, version: 1, stage: 'director' })).toBe('withdrawn');
+    expect(await reviewEmails(app)).toHaveLength(0);
+    expect(await eventTypes(app)).toEqual(['submitted', 'withdrawn']);
   });
 
   it('asks the leader with a review of their own after the director approved', async () => {

@@ -135,8 +135,13 @@ describe('GET /reviews/{id}?sig=', () => {
     const page = parseHtml(response.body);
     expect(plainText(page)).toContain(TITLE);
     expect(plainText(page)).toContain('王主任');
-    expect(byTag(page, 'form')).toEqual([]);
+    // no decision form: the only forms are for signing in, and they come back here
+    expect(byId(page, 'decision-form')).toBeUndefined();
     expect(inputNamed(page, 'csrf')).toBeUndefined();
+    for (const form of byTag(page, 'form')) {
+      expect(form.attrs['action']).toMatch(/^\/login\//u);
+      expect(inputNamed(form, 'next')?.attrs['value']).toBe(`/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`);
+    }
     const login = byTag(page, 'a').filter((anchor) => anchor.text.trim() === '登录' && (anchor.attrs['href'] ?? '').startsWith('/login?next='));
     expect(login.length).toBeGreaterThan(0);
     const next = new URL(login[0]?.attrs['href'] ?? '', 'https://x.invalid').searchParams.get('next') ?? '';
@@ -193,6 +198,23 @@ describe('GET /reviews/{id}?sig=', () => {
       expect(plainText(page)).toContain('已确认完成保密审查');
       expect(byId(page, 'decision-form')).toBeUndefined();
     }
+  });
+
+  it('escapes what people typed: a comment with markup is shown as text', async () => {
+    await submit(app);
+    const comment = '<script>alert("x")</script><img src=x onerror=alert(1)> 请修改';
+    const { link } = await reviewAndDecide(app, { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' }, { outcome: 'return', comment });
+    const response = await openReviewPage(app, link);
+    expectHtml(response, 200);
+    expect(response.body).not.toContain('<script>alert');
+    expect(response.body).not.toContain('<img src=x');
+    const page = parseHtml(response.body);
+    // the only scripts are the app's own files
+    for (const script of byTag(page, 'script')) {
+      expect(script.attrs['src']).toMatch(/^\/assets\//u);
+      expect(script.text).toBe('');
+    }
+    expect(plainText(byId(page, 'decision') ?? page)).toContain(comment);
   });
 
   it('shows the director, on v2 after a return, the cells that changed old → new and the changed paragraphs', async () => {

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPublishReportHandler } from '#functions/publish-report.js';
+import { createLocalS3Client, getObjectText } from '#shared/store/s3-client.js';
+import { S3Site } from '#shared/store/s3-site.js';
+import { canonicalJson } from '#shared/workflow/digest.js';
+import type { Site, SiteObject, Store } from '#shared/workflow/ports.js';
+import { createTestApp, startEmulator, stopEmulator, type TestApp } from '../../support/app.js';
+import { referenceReport, withValue } from '../../support/report-builders.js';
+import { startS3rver, type S3rverEmulator } from '../../support/s3rver.js';
+import { addAgency, signedReport } from '../../functions/workflow-helpers.js';
+import { all, byTag, parseHtml, plainText } from '../../functions/html.js';
+
+/** The Publish task against s3rver (the S3 API, on disk) and dynalite: what a reader of the site gets back. */
+
+let s3rver: S3rverEmulator;
+let client: S3Client;
+beforeAll(async () => {
+  await startEmulator();
+  s3rver = await startS3rver({ bucket: 'nianbao-site-publisher' });
+  client = createLocalS3Client(s3rver.endpoint);
+});
+afterAll(async () => {
+  client?.destroy();
+  await s3rver?.stop();
+  await stopEmulator();
+});
+
+const sha256 = (text: string): string => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
+
+let app: TestApp;
+let site: S3Site;
+let prefix: string;
+beforeEach(async () => {
+  app = await createTestApp();
+  site = new S3Site({ client, bucket: s3rver.bucket });
+  // one bucket for the file: each test writes under agencies of its own
+  prefix = `t${Math.random().toString(36).slice(2, 8)}`;
+});
+
+const read = async (key: string): Promise<string> => {
+  const text = await getObjectText(client, s3rver.bucket, key);
+  if (text === undefined) throw new Error(`no object ${key}`);
+  return text;
+};
+
+function publisher(deps: { site?: Site; store?: Store } = {}) {
+  return createPublishReportHandler({ ...app.deps, site, ...deps });
+}
+
+async function agencyReport(id: string, name: string): Promise<{ reportId: string; report: Record<string, unknown> }> {
+  await addAgency(app, id, name);
+  const report = withValue(withValue(referenceReport(), 'agency.id', id), 'agency.name', name);
+  const { reportId } = await signedReport(app, report);
+  return { reportId, report };
+}
+
+describe('publishing to the site bucket', () => {
+  it('writes the page with the sign-off block, canonical report.json matching its digest, the metadata, and both indexes', async () => {
+    const agencyId = `${prefix}-kw`;
+    const name = '北京市大兴区测试科学技术委员会';
+    const { reportId } = await agencyReport(agencyId, name);
+    await publisher()({ reportId, version: 1 });
+
+    const pageKey = `reports/${agencyId}/2020/index.html`;
+    const jsonKey = `reports/${agencyId}/2020/report.json`;
+    const page = await read(pageKey);
+    const json = await read(jsonKey);
+
+    // report.json is RFC 8785 canonical JSON; its sha256 is the digest the page and the log carry
+    expect(canonicalJson(JSON.parse(json))).toBe(json);
+    const digest = sha256(json);
+    const events = await app.deps.store.listEvents(reportId);
+    const submitted = events.find((event) => event.type === 'submitted');
+    expect(submitted?.contentSha256).toBe(digest);
+    expect(JSON.parse(json)).toMatchObject({ agency: { id: agencyId, name }, year: 2020 });
+
+    const document = parseHtml(page);
+    const text = plainText(document);
+    expect(text).toContain('签发信息');
+    expect(text).toContain('孙局长');
+    expect(text).toContain(digest);
+    expect(text).toContain(`${name}2020年政府信息公开工作年度报告`);
+
+    // what S3 says about each object
+    for (const [key, body, contentType, cacheControl] of [
+      [pageKey, page, 'text/html; charset=utf-8', 'public, max-age=300'],
+      [jsonKey, json, 'application/json', 'public, max-age=300'],
+      [`reports/${agencyId}/index.html`, await read(`reports/${agencyId}/index.html`), 'text/html; charset=utf-8', 'public, max-age=60'],
+      ['index.html', await read('index.html'), 'text/html; charset=utf-8', 'public, max-age=60'],
+    ] as const) {
+      const head = await client.send(new HeadObjectCommand({ Bucket: s3rver.bucket, Key: key }));
+      expect(head.ContentType, key).toBe(contentType);
+      expect(head.CacheControl, key).toBe(cacheControl);
+      expect(head.Metadata, key).toEqual({ sha256: sha256(body) });
+      expect(head.ContentLength, key).toBe(Buffer.byteLength(body, 'utf8'));
+    }
+
+    // the published event names exactly these bytes
+    const published = events.length === 0 ? undefined : (await app.deps.store.listEvents(reportId)).find((event) => event.type === 'published');
+    expect(published?.data['objects']).toEqual([
+      { key: pageKey, sha256: sha256(page) },
+      { key: jsonKey, sha256: digest },
+    ]);
+
+    // the agency's index lists the year, linking to the page and the data
+    const agencyIndex = parseHtml(await read(`reports/${agencyId}/index.html`));
+    const years = all(agencyIndex, (element) => element.attrs['data-year'] !== undefined);
+    expect(years.map((element) => element.attrs['data-year'])).toEqual(['2020']);
+    const links = byTag(years[0] ?? agencyIndex, 'a').map((anchor) => anchor.attrs['href']);
+    expect(links).toEqual(expect.arrayContaining(['2020/index.html', '2020/report.json']));
+    expect(plainText(years[0] ?? agencyIndex)).toContain(digest);
+
+    // the root index lists the agency and its year
+    const root = parseHtml(await read('index.html'));
+    const entry = all(root, (element) => element.attrs['data-agency'] === agencyId)[0];
+    expect(entry).toBeDefined();
+    expect(plainText(entry ?? root)).toContain(name);
+    expect(byTag(entry ?? root, 'a').map((anchor) => anchor.attrs['href'])).toEqual([`reports/${agencyId}/index.html`, `reports/${agencyId}/2020/index.html`]);
+  });
+
+  it('writes the same bytes when published again', async () => {
+    const agencyId = `${prefix}-same`;
+    const { reportId } = await agencyReport(agencyId, '重复发布测试委员会');
+    await publisher()({ reportId, version: 1 });
+    const keys = [`reports/${agencyId}/2020/index.html`, `reports/${agencyId}/2020/report.json`, `reports/${agencyId}/index.html`];
+    const first = await Promise.all(keys.map(read));
+    app.clock.advance(86_400_000);
+    await publisher()({ reportId, version: 1 });
+    expect(await Promise.all(keys.map(read))).toEqual(first);
+    expect((await app.deps.store.listEvents(reportId)).filter((event) => event.type === 'published')).toHaveLength(1);
+  });
+
+  it('lists both agencies in the root index when two are published at once', async () => {
+    const a = await agencyReport(`${prefix}-a`, '甲市测试局');
+    const b = await agencyReport(`${prefix}-b`, '乙市测试局');
+    await Promise.all([publisher()({ reportId: a.reportId, version: 1 }), publisher()({ reportId: b.reportId, version: 1 })]);
+    const root = parseHtml(await read('index.html'));
+    for (const id of [`${prefix}-a`, `${prefix}-b`]) {
+      expect(all(root, (element) => element.attrs['data-agency'] === id), id).toHaveLength(1);
+      expect(await read(`reports/${id}/index.html`)).toContain('2020/index.html');
+    }
+  });
+
+  it('lists both agencies even when one writes its root index from a list read before the other was published', async () => {
+    const a = await agencyReport(`${prefix}-early`, '丙市测试局');
+    const b = await agencyReport(`${prefix}-late`, '丁市测试局');
+
+    // A reads the published list; only then does B start writing; A's root index is written after B's.
+    let aListed!: () => void;
+    const aHasListed = new Promise<void>((resolve) => (aListed = resolve));
+    let bRootWritten!: () => void;
+    const bHasWrittenRoot = new Promise<void>((resolve) => (bRootWritten = resolve));
+
+    const storeA = new Proxy(app.deps.store, {
+      get(target, property, receiver) {
+        if (property !== 'listPublished') return Reflect.get(target, property, receiver) as unknown;
+        return async () => {
+          const list = await target.listPublished();
+          aListed();
+          return list;
+        };
+      },
+    });
+    let aHeldRoot = false;
+    const siteA: Site = {
+      put: async (object: SiteObject) => {
+        if (object.key === 'index.html' && !aHeldRoot) {
+          aHeldRoot = true;
+          await bHasWrittenRoot;
+        }
+        return site.put(object);
+      },
+    };
+    let bStarted = false;
+    const siteB: Site = {
+      put: async (object: SiteObject) => {
+        if (!bStarted) {
+          bStarted = true;
+          await aHasListed;
+        }
+        const result = await site.put(object);
+        if (object.key === 'index.html') bRootWritten();
+        return result;
+      },
+    };
+
+    await Promise.all([publisher({ site: siteA, store: storeA })({ reportId: a.reportId, version: 1 }), publisher({ site: siteB })({ reportId: b.reportId, version: 1 })]);
+    const root = parseHtml(await read('index.html'));
+    for (const id of [`${prefix}-early`, `${prefix}-late`]) {
+      expect(all(root, (element) => element.attrs['data-agency'] === id), id).toHaveLength(1);
+    }
+  });
+});
