@@ -1,0 +1,796 @@
+import './promise-with-resolvers.js';
+import { createHash } from 'node:crypto';
+import { ExecutionError, ExecutionTimeoutError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { SfnError } from './sfn-errors.js';
+import {
+  appendHistory,
+  appendTerminalEvent,
+  currentTaskIndex,
+  isTaskTokenFormat,
+  newTaskToken,
+  redactTokens,
+  TOKEN_REDACTED,
+  type HistoryContext,
+  type HistoryEvent,
+  type LibraryEvent,
+  type TaskResourceInfo,
+} from './sfn-history.js';
+import { ExecutionFiles, type ExecutionRecord, type ExecutionStatus, type JournalEntry } from './sfn-store.js';
+
+/**
+ * Step Functions on one machine: runs the definition CDK synthesizes with aws-local-stepfunctions, invokes the
+ * handler modules for its Lambda tasks (through `invoke`), emulates `.waitForTaskToken` with a fresh task token per
+ * invocation, and keeps every execution on disk so a restart resumes them.
+ *
+ * Tokens. The library's Context Object has no `$$.Task.Token`; every run is given `{ Task: { Token: placeholder } }`
+ * so the synthesized `"taskToken.$": "$$.Task.Token"` resolves to the placeholder, and each invocation of a task
+ * (each retry, each reminder after a timeout) replaces it in the payload with a new random token.
+ *
+ * Journal and replay. Each task invocation is an entry of the execution's journal, written to disk (with its
+ * token) before the Lambda is invoked and again when the task is answered. A restarted engine resumes every RUNNING
+ * execution by running the state machine again from its input and answering each task invocation from the journal,
+ * in order, without invoking anything: a recorded output is returned, a recorded error thrown under its name (so
+ * Retry and Catch take the same path), a wait that timed out times out again at once. The entry that was still
+ * waiting keeps its token: it is invoked once more with that same token (the handlers are idempotent on a repeated
+ * token: the review already exists, no second email) and waits again, so links already emailed keep working.
+ * Executions that had finished are not run again.
+ *
+ * Timeouts. TimeoutSeconds is the library's own timer, so a timeout is the library's States.Timeout, which Retry
+ * `States.TaskFailed` does not match (as in AWS). A wait resumed after a restart keeps its original deadline: the
+ * engine times it out itself when the deadline comes, with an instance of that same library class (see
+ * `StatesTimeoutError` below), or at once if the deadline passed while the engine was down, which sends the
+ * reminder. TimeoutSeconds above 2147483 (Node's timer limit, 2^31-1 ms; longer delays fire after 1 ms) are capped
+ * to it; no other value of the definition is touched. Tasks without TimeoutSeconds time out after the library's
+ * default of 60 s (AWS: a year for callbacks; Lambda's own timeout for plain invocations).
+ */
+
+export const MAX_TIMER_SECONDS = 2147483;
+const LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+const TOKEN_PLACEHOLDER = '<local engine: $$.Task.Token>';
+const LOCAL_ROLE_ARN = 'arn:aws:iam::000000000000:role/nianbao-local-step-functions';
+const TIMED_OUT = { name: 'States.Timeout', cause: 'States.Timeout' } as const;
+
+// ------------------------------------------------------------------------------------------------ library helpers
+
+type LibraryRun = ReturnType<StateMachine['run']>;
+type LibraryInput = Parameters<StateMachine['run']>[0];
+
+/**
+ * The library's States.Timeout error class. It is not exported, and only an instance of it is a timeout to the
+ * library's Retry/Catch matching (`States.TaskFailed` excludes it by `instanceof`), so it is taken from a real
+ * timeout, once, when this module loads: a one-task machine with a 1 ms timeout (validation off: TimeoutSeconds
+ * below 1 is not valid ASL, but it is what makes the library's own timer fire at once).
+ */
+const StatesTimeoutError: new () => Error = await captureStatesTimeoutError();
+
+async function captureStatesTimeoutError(): Promise<new () => Error> {
+  const probe = new StateMachine(
+    { StartAt: 'Probe', States: { Probe: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:probe', TimeoutSeconds: 0.001, End: true } } },
+    { validationOptions: { noValidate: true } },
+  );
+  const run = probe.run(null, { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise<never>(() => undefined) } } });
+  try {
+    await run.result;
+  } catch (error) {
+    const cause: unknown = error instanceof ExecutionError ? error.cause : undefined;
+    if (cause instanceof Error && cause.name === 'States.Timeout') return cause.constructor as new () => Error;
+  }
+  throw new Error('aws-local-stepfunctions no longer fails a timed-out task with States.Timeout as the local engine expects');
+}
+
+/** A task's failure: `name` is the Step Functions error Retry and Catch match, the message its Cause. */
+class TaskError extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+/** Unwinds a run the engine is ending (StopExecution, shutdown) or cannot continue: no Retry or Catch applies. */
+class EngineHalt extends Error {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'States.Runtime';
+  }
+}
+
+/** A Lambda function error, as Step Functions reports it: the error's name, a JSON Cause. */
+function lambdaFailure(error: unknown): { name: string; cause: string } {
+  const name = error instanceof Error && error.name !== '' ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  return { name, cause: JSON.stringify({ errorType: name, errorMessage: message }) };
+}
+
+const toJson = (value: unknown): unknown => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown));
+
+/** The value with every string equal to the placeholder replaced (the payload's `taskToken`). */
+function withToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((item) => withToken(item, token));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withToken(item, token)]));
+  }
+  return value;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** An execution that ends leaves no task waiting: their tokens answer TaskTimedOut from now on. */
+function closeOpenWaits(record: ExecutionRecord, at: number, error: { name: string; cause: string }): void {
+  for (const entry of record.journal) {
+    if (entry.status !== 'waiting') continue;
+    entry.status = 'superseded';
+    entry.endedAt = at;
+    entry.error = error;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------ definition
+
+interface TaskInfo extends TaskResourceInfo {
+  /** `arn:aws:states:::lambda:invoke[.waitForTaskToken]` (FunctionName + Payload), or a function ARN as Resource */
+  readonly kind: 'integration' | 'function';
+  readonly waitForToken: boolean;
+  readonly functionName?: string | undefined;
+  /** the library's timer for this task, ms; undefined when it comes from TimeoutSecondsPath */
+  readonly timeoutMs?: number | undefined;
+}
+
+interface PreparedDefinition {
+  readonly machine: StateMachine;
+  readonly runnable: Record<string, unknown>;
+  readonly tasks: ReadonlyMap<string, TaskInfo>;
+}
+
+const INTEGRATION = /^arn:aws[a-z-]*:states:::lambda:invoke(\.waitForTaskToken)?$/;
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[^:]+:\d{12}:function:([^:]+)(:[^:]+)?$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `name`, `name:alias`, `123456789012:function:name` or a function ARN → the function's name. */
+export function functionNameOf(functionName: string): string {
+  const afterFunction = functionName.includes(':function:') ? functionName.slice(functionName.indexOf(':function:') + ':function:'.length) : functionName;
+  return afterFunction.split(':')[0] ?? afterFunction;
+}
+
+/** Caps TimeoutSeconds that Node's timer cannot hold; touches nothing else. */
+export function capTimeouts(definition: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(definition);
+  const cap = (holder: Record<string, unknown>) => {
+    const value = holder['TimeoutSeconds'];
+    if (typeof value === 'number' && value > MAX_TIMER_SECONDS) holder['TimeoutSeconds'] = MAX_TIMER_SECONDS;
+  };
+  cap(copy);
+  const states = copy['States'];
+  if (isObject(states)) for (const state of Object.values(states)) if (isObject(state)) cap(state);
+  return copy;
+}
+
+/** Validated StateMachines by definition: asl-validator takes about a second per definition, so once per process. */
+const machines = new Map<string, StateMachine>();
+
+function prepare(definition: Record<string, unknown>): PreparedDefinition {
+  const runnable = capTimeouts(definition);
+  const states = runnable['States'];
+  if (!isObject(states)) throw new Error('the definition has no States');
+  const tasks = new Map<string, TaskInfo>();
+  for (const [name, state] of Object.entries(states)) {
+    if (!isObject(state)) continue;
+    if (state['Type'] === 'Map' || state['Type'] === 'Parallel') {
+      // their branches would call tasks concurrently, and a journal replayed in order needs one order
+      throw new Error(`the local engine does not run ${String(state['Type'])} states (${name})`);
+    }
+    if (state['Type'] !== 'Task') continue;
+    const resource = String(state['Resource']);
+    const seconds = typeof state['TimeoutSeconds'] === 'number' && state['TimeoutSeconds'] > 0 ? state['TimeoutSeconds'] : undefined;
+    const timeoutSeconds = seconds ?? (state['TimeoutSecondsPath'] === undefined ? LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS : undefined);
+    const timing = { ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }) };
+    const integration = INTEGRATION.exec(resource);
+    const fn = FUNCTION_ARN.exec(resource);
+    if (integration) {
+      const waitForToken = integration[1] !== undefined;
+      tasks.set(name, { kind: 'integration', waitForToken, resourceType: 'lambda', resource: waitForToken ? 'invoke.waitForTaskToken' : 'invoke', ...timing });
+    } else if (fn) {
+      tasks.set(name, { kind: 'function', waitForToken: false, functionName: fn[1], resourceType: 'lambda', resource, ...timing });
+    } else {
+      throw new Error(`the local engine runs Lambda tasks only; ${name} has Resource ${resource}`);
+    }
+  }
+  const key = sha256(JSON.stringify(runnable));
+  let machine = machines.get(key);
+  if (!machine) {
+    // a copy: the library writes into the definition it is given (QueryLanguage on every state)
+    machine = new StateMachine(structuredClone(runnable) as unknown as StateMachineDefinition);
+    machines.set(key, machine);
+  }
+  return { machine, runnable, tasks };
+}
+
+// ----------------------------------------------------------------------------------------------------- the engine
+
+export interface LocalStepFunctionsOptions {
+  /** the definition to run (from synthesizeReviewDefinition) */
+  readonly definition: Record<string, unknown>;
+  readonly stateMachineArn: string;
+  /** one JSON file per execution; created if missing; existing RUNNING executions are resumed */
+  readonly dataDir: string;
+  /** runs the handler module of that function with that payload (a Lambda invocation); a throw is a function error */
+  readonly invoke: (functionName: string, payload: unknown) => Promise<unknown>;
+  /** every Retry waits this long instead of its IntervalSeconds/BackoffRate (tests) */
+  readonly retryIntervalMs?: number;
+  /** where the engine reports what it could not do (a corrupt file, a replay that diverged); default console.warn */
+  readonly log?: (message: string) => void;
+}
+
+export interface StartExecutionResult {
+  executionArn: string;
+  startDate: Date;
+}
+
+export interface ExecutionDescription {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: string;
+  inputDetails: { included: boolean };
+  output?: string;
+  outputDetails?: { included: boolean };
+  error?: string;
+  cause?: string;
+}
+
+export interface ExecutionListItem {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+}
+
+export type ExecutionHistoryEvent = Omit<HistoryEvent, 'timestamp'> & { timestamp: Date };
+
+interface Waiter {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Run {
+  readonly record: ExecutionRecord;
+  readonly tasks: ReadonlyMap<string, TaskInfo>;
+  /** the next journal entry a task invocation answers to */
+  cursor: number;
+  /** the journal's length when the run (re)started: below it, invocations are replayed */
+  readonly replayLength: number;
+  stopped: boolean;
+  abort: () => void;
+  readonly waiters: Map<number, Waiter>;
+  done: Promise<void>;
+}
+
+/** Execution names: 1–80 characters, no whitespace, brackets, wildcards, control characters or `"#%\^|~`$&,;:/`. */
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+
+const encodePage = (offset: number): string => Buffer.from(`page:${offset}`).toString('base64url');
+function decodePage(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const match = /^page:(\d+)$/.exec(Buffer.from(token, 'base64url').toString());
+  if (!match) throw new SfnError('InvalidToken', 'Invalid pagination token');
+  return Number(match[1]);
+}
+
+function page<T>(items: readonly T[], maxResults: number | undefined, nextToken: string | undefined, fallback: number): { items: T[]; nextToken?: string } {
+  const offset = decodePage(nextToken);
+  const size = maxResults === undefined || maxResults <= 0 ? fallback : Math.min(maxResults, 1000);
+  const slice = items.slice(offset, offset + size);
+  return offset + size < items.length ? { items: slice, nextToken: encodePage(offset + size) } : { items: slice };
+}
+
+const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+
+export class LocalStepFunctions {
+  /** the definition new executions run, as given (executions already on disk keep the one they started with) */
+  readonly definition: Record<string, unknown>;
+  /** what the library runs: the definition with TimeoutSeconds capped */
+  readonly runnableDefinition: Record<string, unknown>;
+  readonly stateMachineArn: string;
+
+  private readonly files: ExecutionFiles;
+  private readonly invoke: LocalStepFunctionsOptions['invoke'];
+  private readonly retryIntervalMs: number | undefined;
+  private readonly log: (message: string) => void;
+  private readonly region: string;
+  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly runs = new Map<string, Run>();
+  private readonly tokens = new Map<string, { name: string; index: number }>();
+  private closed = false;
+
+  constructor(options: LocalStepFunctionsOptions) {
+    this.definition = structuredClone(options.definition);
+    this.runnableDefinition = prepare(this.definition).runnable;
+    this.stateMachineArn = options.stateMachineArn;
+    this.region = options.stateMachineArn.split(':')[3] ?? 'us-east-1';
+    this.invoke = options.invoke;
+    this.retryIntervalMs = options.retryIntervalMs;
+    this.log = options.log ?? ((message) => console.warn(`[local step functions] ${message}`));
+    this.files = new ExecutionFiles(options.dataDir);
+
+    const records = this.files.loadAll((file, reason) => this.log(`set aside ${file}, which does not load: ${reason}`));
+    for (const record of records) {
+      if (record.stateMachineArn !== this.stateMachineArn) continue;
+      this.records.set(record.name, record);
+      for (const entry of record.journal) if (entry.token !== undefined) this.tokens.set(entry.token, { name: record.name, index: entry.index });
+    }
+    for (const record of this.records.values()) {
+      if (record.status === 'RUNNING') {
+        try {
+          this.launch(record);
+        } catch (error) {
+          // e.g. a definition this version of the library no longer accepts: left as it is on disk, not resumed
+          this.log(`cannot resume ${record.executionArn}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      } else if (record.history.length > 0) {
+        const before = record.history.length;
+        appendTerminalEvent(record.history, { status: record.status, at: record.stopDate ?? Date.now(), output: record.output, error: record.error, cause: record.cause });
+        if (record.history.length !== before) this.save(record);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ executions
+
+  executionArnOf(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
+  async startExecution(name: string, input: string | object = '{}', stateMachineArn: string = this.stateMachineArn): Promise<StartExecutionResult> {
+    this.assertOpen();
+    if (stateMachineArn !== this.stateMachineArn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (!EXECUTION_NAME.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
+    const text = typeof input === 'string' ? input : JSON.stringify(input);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new SfnError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON');
+    }
+    const existing = this.records.get(name);
+    if (existing) {
+      // as in AWS: the same name and input while it runs is the same execution; anything else is a conflict
+      if (existing.status === 'RUNNING' && sameJson(existing.input, text)) return { executionArn: existing.executionArn, startDate: new Date(existing.startDate) };
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
+    }
+    const record: ExecutionRecord = {
+      format: 1,
+      name,
+      executionArn: this.executionArnOf(name),
+      stateMachineArn: this.stateMachineArn,
+      definition: this.definition,
+      input: JSON.stringify(parsed),
+      status: 'RUNNING',
+      startDate: Date.now(),
+      journal: [],
+      history: [],
+      historyState: { eventsSeen: 0, taskCursor: 0, attemptFailed: false },
+    };
+    this.records.set(name, record);
+    this.save(record);
+    this.launch(record);
+    return { executionArn: record.executionArn, startDate: new Date(record.startDate) };
+  }
+
+  async describeExecution(executionArn: string): Promise<ExecutionDescription> {
+    const record = this.recordOf(executionArn);
+    return {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: new Date(record.startDate),
+      ...(record.stopDate === undefined ? {} : { stopDate: new Date(record.stopDate) }),
+      input: record.input,
+      inputDetails: { included: true },
+      ...(record.output === undefined ? {} : { output: redactTokens(record.output), outputDetails: { included: true } }),
+      ...(record.error === undefined ? {} : { error: record.error }),
+      ...(record.cause === undefined ? {} : { cause: redactTokens(record.cause) }),
+    };
+  }
+
+  async listExecutions(
+    options: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string } = {},
+  ): Promise<{ executions: ExecutionListItem[]; nextToken?: string }> {
+    if (options.stateMachineArn !== undefined && options.stateMachineArn !== this.stateMachineArn) {
+      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${options.stateMachineArn}'`);
+    }
+    const all = [...this.records.values()]
+      .filter((record) => options.statusFilter === undefined || record.status === options.statusFilter)
+      .sort((a, b) => b.startDate - a.startDate || a.name.localeCompare(b.name))
+      .map((record) => ({
+        executionArn: record.executionArn,
+        stateMachineArn: record.stateMachineArn,
+        name: record.name,
+        status: record.status,
+        startDate: new Date(record.startDate),
+        ...(record.stopDate === undefined ? {} : { stopDate: new Date(record.stopDate) }),
+      }));
+    const { items, nextToken } = page(all, options.maxResults, options.nextToken, 100);
+    return { executions: items, ...(nextToken === undefined ? {} : { nextToken }) };
+  }
+
+  /**
+   * Stops a running execution: ABORTED at once, its run unwound, the token of any task it waited on answers
+   * TaskTimedOut from now on. Stopping an execution that has already ended changes nothing.
+   */
+  async stopExecution(executionArn: string, cause?: string, error?: string): Promise<{ stopDate: Date }> {
+    this.assertOpen();
+    const record = this.recordOf(executionArn);
+    if (record.status !== 'RUNNING') return { stopDate: new Date(record.stopDate ?? Date.now()) };
+    const now = Date.now();
+    record.status = 'ABORTED';
+    record.stopDate = now;
+    if (error !== undefined) record.error = error;
+    if (cause !== undefined) record.cause = cause;
+    closeOpenWaits(record, now, { name: 'ExecutionAborted', cause: cause ?? '' });
+    this.save(record);
+    const run = this.runs.get(record.name);
+    if (run) {
+      run.stopped = true;
+      run.abort();
+      for (const waiter of run.waiters.values()) waiter.reject(new EngineHalt('the execution was stopped'));
+      await run.done;
+    }
+    return { stopDate: new Date(now) };
+  }
+
+  async getExecutionHistory(
+    executionArn: string,
+    options: { maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean } = {},
+  ): Promise<{ events: ExecutionHistoryEvent[]; nextToken?: string }> {
+    const record = this.recordOf(executionArn);
+    const ordered = options.reverseOrder === true ? [...record.history].reverse() : record.history;
+    const { items, nextToken } = page(ordered, options.maxResults, options.nextToken, 100);
+    const events = items.map((event) => {
+      const copy = structuredClone(event) as unknown as Record<string, unknown>;
+      if (options.includeExecutionData === false) {
+        for (const value of Object.values(copy)) {
+          if (!isObject(value)) continue;
+          for (const field of ['input', 'output', 'parameters', 'inputDetails', 'outputDetails']) delete value[field];
+        }
+      }
+      return { ...(copy as unknown as HistoryEvent), timestamp: new Date(event.timestamp) };
+    });
+    return { events, ...(nextToken === undefined ? {} : { nextToken }) };
+  }
+
+  // ------------------------------------------------------------------------------------------------- task tokens
+
+  async sendTaskSuccess(taskToken: string, output: string | object): Promise<void> {
+    const { run, entry } = this.waitingTask(taskToken);
+    let value: unknown;
+    if (typeof output === 'string') {
+      try {
+        value = JSON.parse(output);
+      } catch {
+        throw new SfnError('InvalidOutput', 'Invalid Output: the task output is not JSON');
+      }
+    } else {
+      value = toJson(output);
+    }
+    this.endEntry(run.record, entry, 'succeeded', { output: value });
+    this.notify(run, entry);
+  }
+
+  async sendTaskFailure(taskToken: string, error?: string, cause?: string): Promise<void> {
+    const { run, entry } = this.waitingTask(taskToken);
+    this.endEntry(run.record, entry, 'failed', { error: { name: error ?? '', cause: cause ?? '' } });
+    this.notify(run, entry);
+  }
+
+  /** HeartbeatSeconds is not enforced locally (the library ignores it): the token is checked, nothing else. */
+  async sendTaskHeartbeat(taskToken: string): Promise<void> {
+    this.waitingTask(taskToken);
+  }
+
+  // -------------------------------------------------------------------------------------------------- lifecycle
+
+  /** Resolves once the execution's run has ended (at once if it is not running in this engine). */
+  async settled(executionArn: string): Promise<ExecutionDescription> {
+    const record = this.recordOf(executionArn);
+    await this.runs.get(record.name)?.done;
+    return this.describeExecution(executionArn);
+  }
+
+  /**
+   * Shuts the engine down as a stopping process would: runs are unwound without recording anything, so the
+   * executions stay RUNNING on disk and the next engine on this data directory resumes them.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const runs = [...this.runs.values()];
+    for (const run of runs) {
+      run.abort();
+      for (const waiter of run.waiters.values()) waiter.reject(new EngineHalt('the engine was closed'));
+    }
+    await Promise.all(runs.map((run) => run.done));
+  }
+
+  // ---------------------------------------------------------------------------------------------------- internals
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the local Step Functions engine is closed');
+  }
+
+  private recordOf(executionArn: string): ExecutionRecord {
+    if (typeof executionArn !== 'string' || !executionArn.startsWith('arn:')) throw new SfnError('InvalidArn', `Invalid Arn: '${String(executionArn)}'`);
+    const prefix = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
+    const record = executionArn.startsWith(prefix) ? this.records.get(executionArn.slice(prefix.length)) : undefined;
+    if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+
+  private waitingTask(taskToken: string): { run: Run; entry: JournalEntry } {
+    this.assertOpen();
+    if (typeof taskToken !== 'string' || !isTaskTokenFormat(taskToken)) throw new SfnError('InvalidToken', 'Invalid Token: not a task token of this engine');
+    const ref = this.tokens.get(taskToken);
+    if (!ref) throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist');
+    const record = this.records.get(ref.name);
+    const run = this.runs.get(ref.name);
+    const entry = record?.journal[ref.index];
+    const expired = entry?.timeoutAt !== undefined && Date.now() >= entry.timeoutAt;
+    if (!record || !run || !entry || record.status !== 'RUNNING' || entry.status !== 'waiting' || expired) {
+      throw new SfnError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    }
+    return { run, entry };
+  }
+
+  private save(record: ExecutionRecord): void {
+    if (!this.closed) this.files.save(record);
+  }
+
+  /** Records how an invocation ended (once: the first ending wins) and writes it to disk. */
+  private endEntry(record: ExecutionRecord, entry: JournalEntry, status: 'succeeded' | 'failed' | 'superseded', outcome: Pick<JournalEntry, 'output' | 'error'>, at = Date.now()): void {
+    if (entry.status !== 'waiting' || this.closed) return;
+    entry.status = status;
+    entry.endedAt = at;
+    if (outcome.output !== undefined) entry.output = outcome.output;
+    if (outcome.error !== undefined) entry.error = outcome.error;
+    this.save(record);
+  }
+
+  /** Hands an ended entry's outcome to the task waiting on it, if one is. */
+  private notify(run: Run, entry: JournalEntry): void {
+    const waiter = run.waiters.get(entry.index);
+    if (!waiter) return; // a replay not there yet: it will read the journal
+    if (entry.status === 'succeeded') waiter.resolve(entry.output ?? null);
+    else if (entry.status === 'failed') waiter.reject(new TaskError(entry.error?.name ?? '', entry.error?.cause ?? ''));
+    else if (entry.status === 'superseded' && entry.error?.name === TIMED_OUT.name) waiter.reject(new StatesTimeoutError());
+    else if (entry.status === 'superseded') waiter.reject(new EngineHalt('the execution was stopped'));
+  }
+
+  private launch(record: ExecutionRecord): void {
+    const { machine, tasks } = prepare(record.definition);
+    let resolveAbort: () => void = () => undefined;
+    const run: Run = {
+      record,
+      tasks,
+      cursor: 0,
+      replayLength: record.journal.length,
+      stopped: false,
+      abort: () => resolveAbort(),
+      waiters: new Map(),
+      done: Promise.resolve(),
+    };
+    this.runs.set(record.name, run);
+
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [stateName, task] of tasks) handlers[stateName] = (input) => this.runTask(run, stateName, task, input);
+    // read at each retry: no wait while replaying (the journal already knows the outcome), then the configured one
+    const retryIntervalOverrides = new Proxy<Record<string, number>>(
+      {},
+      { get: (_target, key) => (typeof key !== 'string' ? undefined : run.cursor < run.replayLength ? 0 : this.retryIntervalMs) },
+    );
+    const stateMachineName = this.stateMachineArn.split(':').pop() ?? '';
+    const options = {
+      overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+      context: {
+        Task: { Token: TOKEN_PLACEHOLDER },
+        Execution: { Id: record.executionArn, Name: record.name, RoleArn: LOCAL_ROLE_ARN },
+        StateMachine: { Id: this.stateMachineArn, Name: stateMachineName },
+      },
+      noThrowOnAbort: true,
+    } as unknown as RunOptions;
+
+    const libraryRun: LibraryRun = machine.run(JSON.parse(record.input) as LibraryInput, options);
+    resolveAbort = libraryRun.abort;
+    const outcome = libraryRun.result.then(
+      (output) => ({ ok: true as const, output: output as unknown }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    run.done = Promise.all([this.consume(run, libraryRun.eventLogs as AsyncGenerator<unknown>), outcome]).then(([, result]) => {
+      this.finish(run, result);
+      if (this.runs.get(record.name) === run) this.runs.delete(record.name);
+    });
+  }
+
+  /** Turns the library's event log into the AWS history (skipping what a replay re-emits), saving as it goes. */
+  private async consume(run: Run, events: AsyncGenerator<unknown>): Promise<void> {
+    const { record } = run;
+    const alreadyRecorded = record.historyState.eventsSeen;
+    let seen = 0;
+    try {
+      for await (const raw of events) {
+        seen += 1;
+        if (this.closed || seen <= alreadyRecorded) continue;
+        const event = raw as LibraryEvent;
+        appendHistory(this.historyContext(run), event);
+        if (event.type === 'StateFailed' && 'Error' in event && event.Error === TIMED_OUT.name) {
+          // the library's timer ended this wait: its token is spent (the reminder gets a new one)
+          const entry = record.journal[currentTaskIndex(record.historyState)];
+          if (entry) this.endEntry(record, entry, 'superseded', { error: { ...TIMED_OUT } });
+        }
+        this.save(record);
+      }
+    } catch (error) {
+      this.log(`the history of ${record.executionArn} stopped: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private historyContext(run: Run): HistoryContext {
+    const { record } = run;
+    return {
+      history: record.history,
+      state: record.historyState,
+      journal: record.journal,
+      region: this.region,
+      roleArn: LOCAL_ROLE_ARN,
+      tasks: run.tasks,
+      stop: record.status === 'ABORTED' ? { error: record.error, cause: record.cause } : undefined,
+    };
+  }
+
+  private finish(run: Run, result: { ok: true; output: unknown } | { ok: false; error: unknown }): void {
+    const { record } = run;
+    if (this.closed || run.stopped || record.status !== 'RUNNING') return;
+    const now = Date.now();
+    record.stopDate = now;
+    if (result.ok) {
+      record.status = 'SUCCEEDED';
+      record.output = JSON.stringify(result.output ?? null);
+    } else if (result.error instanceof ExecutionTimeoutError) {
+      record.status = 'TIMED_OUT';
+      record.error = 'States.Timeout';
+      record.cause = 'the execution ran longer than its TimeoutSeconds';
+    } else {
+      const cause: unknown = result.error instanceof ExecutionError ? result.error.cause : result.error;
+      record.status = 'FAILED';
+      record.error = cause instanceof Error ? cause.name : 'States.Runtime';
+      record.cause = cause instanceof Error ? cause.message : String(cause);
+    }
+    closeOpenWaits(record, now, { name: 'ExecutionEnded', cause: record.status });
+    appendTerminalEvent(record.history, { status: record.status, at: now, output: record.output, error: record.error, cause: record.cause });
+    this.save(record);
+  }
+
+  /** The override of every Task state: one invocation, answered from the journal or made for real. */
+  private async runTask(run: Run, stateName: string, task: TaskInfo, input: unknown): Promise<unknown> {
+    if (run.stopped || this.closed) throw new EngineHalt('the execution is no longer running');
+    let functionName: string;
+    let payload: unknown;
+    if (task.kind === 'integration') {
+      const fn = isObject(input) ? input['FunctionName'] : undefined;
+      if (typeof fn !== 'string') throw new EngineHalt(`${stateName}: lambda:invoke needs Parameters.FunctionName`);
+      functionName = functionNameOf(fn);
+      payload = isObject(input) && 'Payload' in input ? input['Payload'] : {};
+    } else {
+      functionName = task.functionName ?? '';
+      payload = input;
+    }
+
+    const index = run.cursor;
+    run.cursor += 1;
+    const recorded = run.record.journal[index];
+    if (recorded) return this.replay(run, task, recorded, stateName, payload);
+
+    const now = Date.now();
+    const token = task.waitForToken ? newTaskToken() : undefined;
+    const entry: JournalEntry = {
+      index,
+      stateName,
+      functionName,
+      ...(token === undefined ? {} : { token }),
+      status: 'waiting',
+      parameters: JSON.stringify(withToken(input, TOKEN_REDACTED)),
+      startedAt: now,
+      ...(task.timeoutMs === undefined ? {} : { timeoutAt: now + task.timeoutMs }),
+      invocations: 0,
+    };
+    run.record.journal.push(entry);
+    if (token !== undefined) this.tokens.set(token, { name: run.record.name, index });
+    return this.invokeTask(run, task, entry, token === undefined ? payload : withToken(payload, token));
+  }
+
+  /** An invocation the journal already has. */
+  private async replay(run: Run, task: TaskInfo, recorded: JournalEntry, stateName: string, payload: unknown): Promise<unknown> {
+    const { record } = run;
+    if (recorded.stateName !== stateName) {
+      this.log(`${record.executionArn}: the replay ran ${stateName} where the journal has ${recorded.stateName} (entry ${recorded.index}); the execution fails`);
+      throw new EngineHalt(`the replay diverged from the journal at entry ${recorded.index} (${recorded.stateName} ≠ ${stateName})`);
+    }
+    switch (recorded.status) {
+      case 'succeeded':
+        return recorded.output ?? null;
+      case 'failed':
+        throw new TaskError(recorded.error?.name ?? '', recorded.error?.cause ?? '');
+      case 'superseded':
+        // within a running execution, a wait that ended unanswered is one that timed out
+        throw new StatesTimeoutError();
+      case 'waiting': {
+        const now = Date.now();
+        const isLast = recorded.index === record.journal.length - 1;
+        // not the last: the library timed it out and moved on before the timeout was written down
+        if (!isLast || (recorded.timeoutAt !== undefined && recorded.timeoutAt <= now)) {
+          this.endEntry(record, recorded, 'superseded', { error: { ...TIMED_OUT } }, Math.min(now, recorded.timeoutAt ?? now));
+          throw new StatesTimeoutError();
+        }
+        // the wait that was open: invoked again with the SAME token, and it keeps its deadline
+        const remainingMs = task.waitForToken && recorded.timeoutAt !== undefined ? recorded.timeoutAt - now : undefined;
+        const again = recorded.token === undefined ? payload : withToken(payload, recorded.token);
+        return this.invokeTask(run, task, recorded, again, remainingMs);
+      }
+    }
+  }
+
+  /**
+   * Invokes the function for a journal entry, after writing the entry (and its token) to disk. A plain invocation
+   * ends with the function; a `.waitForTaskToken` one ends with SendTaskSuccess/Failure, the function's failure, or
+   * a timeout.
+   */
+  private async invokeTask(run: Run, task: TaskInfo, entry: JournalEntry, payload: unknown, remainingMs?: number): Promise<unknown> {
+    const { record } = run;
+    entry.invocations += 1;
+    this.save(record);
+
+    if (!task.waitForToken) {
+      let output: unknown;
+      try {
+        const result = toJson(await this.invoke(entry.functionName, payload));
+        // what lambda:invoke returns to the state machine; a function ARN as Resource returns the payload itself
+        output = task.kind === 'integration' ? { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 } : result;
+      } catch (error) {
+        const failure = lambdaFailure(error);
+        this.endEntry(record, entry, 'failed', { error: failure });
+        throw new TaskError(failure.name, failure.cause);
+      }
+      this.endEntry(record, entry, 'succeeded', { output });
+      return output;
+    }
+
+    // the waiter first: the function may answer its own token before it returns (a decision recorded earlier)
+    const answered = new Promise<unknown>((resolve, reject) => run.waiters.set(entry.index, { resolve, reject }));
+    const timer =
+      remainingMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            this.endEntry(record, entry, 'superseded', { error: { ...TIMED_OUT } });
+            this.notify(run, entry);
+          }, Math.max(0, remainingMs));
+    new Promise((resolve) => resolve(this.invoke(entry.functionName, payload))).catch((error: unknown) => {
+      // a function error fails the task, unless it was answered meanwhile (the first ending wins)
+      if (entry.status !== 'waiting') return;
+      this.endEntry(record, entry, 'failed', { error: lambdaFailure(error) });
+      this.notify(run, entry);
+    });
+    try {
+      return await answered;
+    } finally {
+      clearTimeout(timer);
+      run.waiters.delete(entry.index);
+    }
+  }
+}
