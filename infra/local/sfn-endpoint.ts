@@ -44,6 +44,10 @@ function operations(engine: LocalStepFunctions): Readonly<Record<string, Operati
       const { executionArn, ...options } = input;
       return engine.getExecutionHistory(executionArn, options);
     },
+    RedriveExecution: async (body) => {
+      const input = z.object({ executionArn: Arn, clientToken: z.string().optional() }).parse(body);
+      return engine.redriveExecution(input.executionArn);
+    },
     SendTaskSuccess: async (body) => {
       const input = z.object({ taskToken: z.string(), output: z.string() }).parse(body);
       await engine.sendTaskSuccess(input.taskToken, input.output);

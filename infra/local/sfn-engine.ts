@@ -127,6 +127,53 @@ function closeOpenWaits(record: ExecutionRecord, at: number, error: { name: stri
   }
 }
 
+/** Whether RedriveExecution would accept the execution now, and why not (as DescribeExecution says it). */
+function redriveStatus(record: ExecutionRecord): { redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE'; redriveStatusReason?: string } {
+  if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
+    return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${record.status} and cannot be redriven` };
+  }
+  if (record.status !== 'FAILED' || redrivePoint(record.journal) === undefined) {
+    return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'the local engine redrives executions that failed in a task state' };
+  }
+  return { redriveStatus: 'REDRIVABLE' };
+}
+
+/**
+ * The journal entry a redrive continues from: the first attempt of the last task state that failed (its retries
+ * are the failed entries of the same state just before it). Entries after that state's failure are what its Catch
+ * ran (here: RecordPublishFailure), which a redrive replaces.
+ */
+function redrivePoint(journal: readonly JournalEntry[]): number | undefined {
+  let last = -1;
+  for (const entry of journal) if (entry.status === 'failed') last = entry.index;
+  if (last < 0) return undefined;
+  const stateName = journal[last]?.stateName;
+  let first = last;
+  while (first > 0 && journal[first - 1]?.status === 'failed' && journal[first - 1]?.stateName === stateName) first -= 1;
+  return first;
+}
+
+/**
+ * Which entry into its state the journal entry `index` belongs to (1 for the first time the state was entered): the
+ * history's n-th TaskScheduled is about journal entry n-1, and the TaskStateEntered before it names the state.
+ */
+function stateEntryOccurrence(history: readonly HistoryEvent[], index: number): number | undefined {
+  const entered = new Map<string, number>();
+  let current: number | undefined;
+  let scheduled = 0;
+  for (const event of history) {
+    const name = event.stateEnteredEventDetails?.name;
+    if (event.type === 'TaskStateEntered' && name !== undefined) {
+      current = (entered.get(name) ?? 0) + 1;
+      entered.set(name, current);
+    } else if (event.type === 'TaskScheduled') {
+      if (scheduled === index) return current;
+      scheduled += 1;
+    }
+  }
+  return undefined;
+}
+
 // ------------------------------------------------------------------------------------------------------ definition
 
 interface TaskInfo extends TaskResourceInfo {
@@ -242,6 +289,10 @@ export interface ExecutionDescription {
   outputDetails?: { included: boolean };
   error?: string;
   cause?: string;
+  redriveCount: number;
+  redriveDate?: Date;
+  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  redriveStatusReason?: string;
 }
 
 export interface ExecutionListItem {
@@ -398,6 +449,9 @@ export class LocalStepFunctions {
       ...(record.output === undefined ? {} : { output: redactTokens(record.output), outputDetails: { included: true } }),
       ...(record.error === undefined ? {} : { error: record.error }),
       ...(record.cause === undefined ? {} : { cause: redactTokens(record.cause) }),
+      redriveCount: record.redriveCount ?? 0,
+      ...(record.redriveDate === undefined ? {} : { redriveDate: new Date(record.redriveDate) }),
+      ...redriveStatus(record),
     };
   }
 
@@ -445,6 +499,43 @@ export class LocalStepFunctions {
       await run.done;
     }
     return { stopDate: new Date(now) };
+  }
+
+  /**
+   * RedriveExecution, as AWS does it for a Standard workflow: a FAILED execution continues from the task state whose
+   * failure ended it, with the same input, ARN and definition; the states that succeeded are not run again (the
+   * journal answers them) and the redriven state starts with a fresh Retry budget. The history keeps what happened
+   * and goes on after an `ExecutionRedriven` event. Locally only a failure of a Task state can be redriven (a Fail
+   * state reached without one would only fail again); RUNNING and SUCCEEDED executions answer ExecutionNotRedrivable.
+   */
+  async redriveExecution(executionArn: string): Promise<{ redriveDate: Date }> {
+    this.assertOpen();
+    const record = this.recordOf(executionArn);
+    const status = redriveStatus(record);
+    if (status.redriveStatus === 'NOT_REDRIVABLE') throw new SfnError('ExecutionNotRedrivable', `Execution Not Redrivable: ${status.redriveStatusReason}`);
+    const from = redrivePoint(record.journal);
+    const entry = from === undefined ? undefined : record.journal[from];
+    const occurrence = from === undefined ? undefined : stateEntryOccurrence(record.history, from);
+    if (from === undefined || !entry || occurrence === undefined) {
+      throw new SfnError('ExecutionNotRedrivable', 'Execution Not Redrivable: no failed task state to continue from');
+    }
+    const now = Date.now();
+    for (const removed of record.journal.slice(from)) if (removed.token !== undefined) this.tokens.delete(removed.token);
+    record.journal = record.journal.slice(0, from);
+    record.status = 'RUNNING';
+    record.stopDate = undefined;
+    record.output = undefined;
+    record.error = undefined;
+    record.cause = undefined;
+    record.redriveCount = (record.redriveCount ?? 0) + 1;
+    record.redriveDate = now;
+    record.redriveFrom = { stateName: entry.stateName, occurrence };
+    record.historyState = { eventsSeen: 0, taskCursor: from, attemptFailed: false };
+    const previous = record.history.length;
+    record.history.push({ id: previous + 1, previousEventId: previous, type: 'ExecutionRedriven', timestamp: now, executionRedrivenEventDetails: { redriveCount: record.redriveCount } });
+    this.save(record);
+    this.launch(record);
+    return { redriveDate: new Date(now) };
   }
 
   async getExecutionHistory(
@@ -622,12 +713,21 @@ export class LocalStepFunctions {
   private async consume(run: Run, events: AsyncGenerator<unknown>): Promise<void> {
     const { record } = run;
     const alreadyRecorded = record.historyState.eventsSeen;
+    const redrive = record.redriveFrom;
+    let entered = 0;
     let seen = 0;
     try {
       for await (const raw of events) {
         seen += 1;
-        if (this.closed || seen <= alreadyRecorded) continue;
+        if (this.closed) continue;
         const event = raw as LibraryEvent;
+        if (record.redriveFrom !== undefined && redrive !== undefined) {
+          // a redriven run repeats the events before the state it continues from: already in the history
+          const reached = event.type === 'StateEntered' && 'state' in event && event.state.name === redrive.stateName && ++entered === redrive.occurrence;
+          if (!reached) continue;
+          record.redriveFrom = undefined;
+          record.historyState.eventsSeen = seen - 1;
+        } else if (seen <= alreadyRecorded) continue;
         appendHistory(this.historyContext(run), event);
         if (event.type === 'StateFailed' && 'Error' in event && event.Error === TIMED_OUT.name) {
           // the library's timer ended this wait: its token is spent (the reminder gets a new one)

@@ -7,6 +7,7 @@
 export type SfnErrorCode =
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
+  | 'ExecutionNotRedrivable'
   | 'InvalidArn'
   | 'InvalidExecutionInput'
   | 'InvalidName'

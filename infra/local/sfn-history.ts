@@ -46,6 +46,7 @@ export interface HistoryEvent {
   executionFailedEventDetails?: { error: string; cause: string };
   executionAbortedEventDetails?: { error?: string; cause?: string };
   executionTimedOutEventDetails?: { error?: string; cause?: string };
+  executionRedrivenEventDetails?: { redriveCount: number };
   stateEnteredEventDetails?: { name: string; input: string; inputDetails: DataDetails };
   stateExitedEventDetails?: { name: string; output: string; outputDetails: DataDetails };
   taskScheduledEventDetails?: { resourceType: string; resource: string; region: string; parameters: string; timeoutInSeconds?: number };

@@ -58,6 +58,14 @@ export interface ExecutionRecord {
   journal: JournalEntry[];
   history: HistoryEvent[];
   historyState: HistoryState;
+  /** how many times RedriveExecution restarted this execution, and when it last did */
+  redriveCount?: number | undefined;
+  redriveDate?: number | undefined;
+  /**
+   * set by a redrive until the restarted run reaches the state it was redriven from: the library's events before
+   * that point repeat history already recorded, and are skipped (the `occurrence`-th entry of `stateName`)
+   */
+  redriveFrom?: { stateName: string; occurrence: number } | undefined;
 }
 
 const JournalEntrySchema = z.object({
@@ -97,6 +105,9 @@ const ExecutionRecordSchema = z.object({
   journal: z.array(JournalEntrySchema),
   history: z.array(HistoryEventSchema),
   historyState: z.object({ eventsSeen: z.int().min(0), taskCursor: z.int().min(0), attemptFailed: z.boolean() }),
+  redriveCount: z.int().min(0).optional(),
+  redriveDate: z.number().optional(),
+  redriveFrom: z.object({ stateName: z.string(), occurrence: z.int().min(1) }).optional(),
 });
 
 const RECORD_PREFIX = 'execution-';

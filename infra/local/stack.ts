@@ -18,6 +18,7 @@ import { deriveKeys, MIN_MASTER_SECRET_BYTES } from '../../shared/workflow/secre
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, synthesizeReviewDefinition } from './definition.js';
 import { createTestDynamoClient, startDynalite } from './dynalite.js';
 import { httpHandlers, taskHandlers } from './handlers.js';
+import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { createLocalHttpServer } from './http-server.js';
 import { startS3rver } from './s3rver.js';
 import { LocalStepFunctions } from './sfn-engine.js';
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
   readonly revisionTimeoutSeconds?: number;
   /** milliseconds between task retries (Step Functions' own backoff is seconds long) */
   readonly retryIntervalMs?: number;
+  /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
+  readonly faults?: LocalFaults;
 }
 
 export interface LocalStack {
@@ -44,6 +47,8 @@ export interface LocalStack {
   readonly dataDir: string;
   readonly deps: AppDeps;
   readonly outbox: OutboxMailer;
+  /** the local Step Functions endpoint (an SFNClient's `endpoint`; RedriveExecution is how a failed publish is retried) */
+  readonly sfnEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -85,6 +90,8 @@ async function listen(server: Server, port: number): Promise<number> {
   const { port: bound }: AddressInfo = address;
   return bound;
 }
+
+const wrapSite = (site: S3Site, faults: LocalFaults | undefined) => (faults === undefined ? site : faults.wrapSite(site));
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir ?? '.data');
@@ -154,14 +161,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clock: systemClock,
       workflow,
       mailer: outbox,
-      site: new S3Site({ client: s3, bucket: SITE_BUCKET }),
+      site: wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET }), options.faults ?? faultsFromEnvironment()),
       keys,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };
     provideTasks(taskHandlers(deps));
     handlers = httpHandlers(deps);
-    return { url, dataDir, deps, outbox, stop: stopAll };
+    return { url, dataDir, deps, outbox, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

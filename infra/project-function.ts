@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from './function-needs.js';
+
+/** The checkout's root: functions/<name>.ts, package-lock.json and tsconfig.json live here. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag's L1 asks for exactly that); never older than 22, the
+ * runtime DESIGN.md promises.
+ */
+export function newestNodeRuntime(): lambda.Runtime {
+  let best: { runtime: lambda.Runtime; major: number } | undefined;
+  for (const runtime of lambda.Runtime.ALL) {
+    const major = Number(/^nodejs(\d+)\.x$/.exec(runtime.name)?.[1]);
+    if (runtime.family === lambda.RuntimeFamily.NODEJS && Number.isInteger(major) && (best === undefined || major > best.major)) best = { runtime, major };
+  }
+  if (best === undefined || best.major < 22) throw new Error(`aws-cdk-lib offers no Node.js runtime ≥ 22 (newest: ${best?.runtime.name ?? 'none'})`);
+  return best.runtime;
+}
+
+/**
+ * ESM bundles still meet CommonJS dependencies (nodemailer, parts of the AWS SDK) that call `require`; esbuild's
+ * shim only works when a real `require` exists, so every bundle starts by making one.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __nianbaoCreateRequire } from 'node:module'; const require = __nianbaoCreateRequire(import.meta.url);";
+
+/**
+ * What is certainly not in a bundle: everything else in the checkout is hashed (a new top-level folder a handler
+ * imports from is covered without anyone remembering to list it).
+ */
+const NOT_BUNDLE_INPUTS = new Set(['.git', 'node_modules', 'cdk.out', '.data', 'test-output', 'coverage', 'test', 'docs', 'bench', '.ci']);
+
+let sourceFingerprintCache: string | undefined;
+
+/**
+ * A hash of every possible bundle input (sources, lockfile, tsconfig), so an unchanged checkout reuses the bundles
+ * already in cdk.out instead of running esbuild twenty times; CDK adds the bundling options to it. Conservative:
+ * any change outside the folders above rebuilds every bundle.
+ */
+export function bundleSourceFingerprint(): string {
+  if (sourceFingerprintCache !== undefined) return sourceFingerprintCache;
+  const hash = createHash('sha256');
+  const visit = (relative: string): void => {
+    for (const entry of readdirSync(path.join(PROJECT_ROOT, relative), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const child = relative === '' ? entry.name : path.join(relative, entry.name);
+      if (relative === '' && (NOT_BUNDLE_INPUTS.has(entry.name) || entry.name.endsWith('.md'))) continue;
+      if (entry.isDirectory()) visit(child);
+      else if (entry.isFile()) hash.update(`${child}\0`).update(readFileSync(path.join(PROJECT_ROOT, child))).update('\0');
+    }
+  };
+  visit('');
+  sourceFingerprintCache = hash.digest('hex');
+  return sourceFingerprintCache;
+}
+
+/** After esbuild: write client/*.ts, bundled for the browser, into the package's client-assets/ folder. */
+const clientAssetsHook: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_inputDir, outputDir) => [
+    `node --import tsx ${JSON.stringify(path.join(PROJECT_ROOT, 'infra', 'scripts', 'build-client-assets.ts'))} ${JSON.stringify(outputDir)}`,
+  ],
+};
+
+export interface ProjectFunctionProps {
+  /** the module functions/<name>.ts whose `handler` export is the entry */
+  readonly name: FunctionName;
+  readonly logRetention: logs.RetentionDays;
+  /** the log group's removal policy (RETAIN outside throwaway stages: logs outlive a stack) */
+  readonly removalPolicy: RemovalPolicy;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly description?: string;
+  /** package the browser's scripts (client/) prebuilt into `client-assets/` beside the handler (web-pages serves them) */
+  readonly clientAssets?: boolean;
+}
+
+/**
+ * One Lambda per handler, configured once: the newest Node.js runtime, arm64, an explicit log group with retention
+ * (JSON logs), and esbuild bundling on this machine (never Docker) to minified ESM with source maps and the AWS SDK
+ * bundled in, so what runs in AWS is the SDK version the lockfile pins and the tests ran against.
+ *
+ * The role is the function's own, with no managed policy: it may write to its log group, and anything else comes
+ * from the bind helpers (infra/bindings.ts), each of which sets the environment variable and grants in one call.
+ */
+export class ProjectFunction extends NodejsFunction {
+  readonly functionModule: FunctionName;
+  /** the function's own log group (retention set) */
+  readonly functionLogGroup: logs.LogGroup;
+  /** the function's own role (no managed policies): its log group plus what the bind helpers grant */
+  readonly executionRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `nianbao ${props.name}: its log group plus what infra/function-needs.ts lists`,
+    });
+    const runtime = newestNodeRuntime();
+    super(scope, id, {
+      entry: path.join(PROJECT_ROOT, 'functions', `${props.name}.ts`),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(20),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      description: props.description ?? `nianbao ${props.name}`,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'nianbao',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        target: `node${/^nodejs(\d+)/.exec(runtime.name)?.[1] ?? '22'}`,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        externalModules: [],
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        logLevel: LogLevel.WARNING,
+        assetHash: bundleSourceFingerprint(),
+        ...(props.clientAssets === true ? { commandHooks: clientAssetsHook } : {}),
+      },
+    });
+    this.functionModule = props.name;
+    this.functionLogGroup = logGroup;
+    this.executionRole = role;
+    // the role exists only for this function: its log group, nothing else until something is bound
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+  }
+}

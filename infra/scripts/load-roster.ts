@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { dynamodbClient } from '../../shared/runtime/aws-clients.js';
+import { ENV } from '../../shared/runtime/env.js';
+import { createDocumentClient } from '../../shared/store/document-client.js';
+import { DynamoStore } from '../../shared/store/dynamo-store.js';
+import { AgencySchema, RosterEntrySchema, type Agency, type RosterEntry } from '../../shared/workflow/model.js';
+import type { Store } from '../../shared/workflow/ports.js';
+
+/**
+ * Loads agencies and the people who may sign in (the roster) into a deployed table:
+ *
+ *   npx tsx infra/scripts/load-roster.ts roster.json --table <TableName output of Nianbao-<stage>-Stateful> [--dry-run]
+ *
+ * roster.json: `{ "agencies": [{ "id": "daxing-kw", "name": "北京市大兴区科学技术委员会" }],
+ *                 "roster": [{ "email": "officer@kw.example.cn", "name": "李信息员", "agencyId": "daxing-kw", "roles": ["officer"] }] }`
+ * Every record is checked with the schemas of shared/workflow/model.ts before anything is written, and written
+ * through the store adapter (the same items the handlers read). Putting the same file twice changes nothing; a
+ * changed entry replaces the old one (roles, name, audit scope). Credentials and region come from the usual AWS
+ * settings (AWS_PROFILE, AWS_REGION); NIANBAO_DYNAMODB_ENDPOINT points it at the local stack instead.
+ */
+
+export const RosterFileSchema = z.object({
+  agencies: z.array(AgencySchema).default([]),
+  roster: z.array(RosterEntrySchema).default([]),
+});
+export type RosterFile = z.infer<typeof RosterFileSchema>;
+
+export class RosterFileError extends Error {
+  override readonly name = 'RosterFileError';
+}
+
+/**
+ * Parses and checks the file: schemas, no agency or address twice, every roster entry's agency (and audit scope)
+ * either in the file or already in the table.
+ */
+export async function checkRosterFile(raw: unknown, existing: (agencyId: string) => Promise<Agency | undefined>): Promise<RosterFile> {
+  const parsed = RosterFileSchema.safeParse(raw);
+  if (!parsed.success) throw new RosterFileError(`the roster file does not match the schema:\n${z.prettifyError(parsed.error)}`);
+  const file = parsed.data;
+  const problems: string[] = [];
+  const agencyIds = new Set<string>();
+  for (const agency of file.agencies) {
+    if (agencyIds.has(agency.id)) problems.push(`agency ${agency.id} is listed twice`);
+    agencyIds.add(agency.id);
+  }
+  const emails = new Set<string>();
+  for (const entry of file.roster) {
+    if (emails.has(entry.email)) problems.push(`${entry.email} is listed twice`);
+    emails.add(entry.email);
+    if (entry.roles.includes('auditor') && entry.auditScope === undefined) problems.push(`${entry.email} is an auditor without an auditScope ('*' or a list of agency ids)`);
+  }
+  const referenced = new Set<string>(file.roster.flatMap((entry) => [entry.agencyId, ...(Array.isArray(entry.auditScope) ? entry.auditScope : [])]));
+  for (const agencyId of referenced) {
+    if (!agencyIds.has(agencyId) && (await existing(agencyId)) === undefined) problems.push(`agency ${agencyId} is neither in the file nor in the table`);
+  }
+  if (problems.length > 0) throw new RosterFileError(`the roster file has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return file;
+}
+
+/** Agencies first, so that a roster entry never names an agency the table does not know. */
+export async function loadRoster(file: RosterFile, store: Store): Promise<{ agencies: number; roster: number }> {
+  for (const agency of file.agencies) await store.putAgency(agency);
+  for (const entry of file.roster) await store.putRosterEntry(entry satisfies RosterEntry);
+  return { agencies: file.agencies.length, roster: file.roster.length };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { table: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
+  const path = positionals[0];
+  const tableName = values.table ?? process.env[ENV.tableName];
+  if (values.help === true || path === undefined || tableName === undefined) {
+    process.stderr.write('usage: npx tsx infra/scripts/load-roster.ts <roster.json> --table <table name> [--dry-run]\n');
+    return values.help === true ? 0 : 2;
+  }
+  const store = new DynamoStore({ client: createDocumentClient(dynamodbClient()), tableName });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    process.stderr.write(`cannot read ${path} as JSON: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  try {
+    const file = await checkRosterFile(raw, (agencyId) => store.getAgency(agencyId));
+    if (values['dry-run'] === true) {
+      process.stdout.write(`${path}: ${file.agencies.length} agencies and ${file.roster.length} roster entries are valid (dry run: nothing written)\n`);
+      return 0;
+    }
+    const written = await loadRoster(file, store);
+    process.stdout.write(`${tableName}: put ${written.agencies} agencies and ${written.roster} roster entries\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof RosterFileError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { ROUTES } from '../shared/http/routes.js';
+import { ENV } from '../shared/runtime/env.js';
+import { FunctionBindings, type MailBinding } from './bindings.js';
+import { sesFromAddress } from './mail-address.js';
+import { acknowledgeRule, acknowledgeWildcardResources } from './nag.js';
+import { FUNCTION_NAMES, FUNCTION_NEEDS, type FunctionName } from './function-needs.js';
+import { ProjectFunction } from './project-function.js';
+import { ReviewStateMachine } from './review-state-machine.js';
+import type { SesMailResources } from './stateful-stack.js';
+import type { StageConfig } from './stages.js';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly table: dynamodb.ITable;
+  readonly siteBucket: s3.IBucket;
+  readonly siteBaseUrl: string;
+  readonly masterSecret: secretsmanager.ISecret;
+  /** SES resources from the stateful stack; undefined when the stage mails through SMTP */
+  readonly sesMail: SesMailResources | undefined;
+}
+
+const HTTP_METHODS: Readonly<Record<(typeof ROUTES)[number]['method'], apigwv2.HttpMethod>> = {
+  GET: apigwv2.HttpMethod.GET,
+  POST: apigwv2.HttpMethod.POST,
+  PUT: apigwv2.HttpMethod.PUT,
+};
+
+/** Access log fields: the route key, never the raw path or query string (review links carry a signature). */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+/**
+ * What can be deleted and rebuilt from the stateful stack: one Lambda per handler, the review state machine, the
+ * HTTP API built from shared/http/routes.ts, and the alarms. (Deleting it in a live stage stops the executions of
+ * reports in review: see docs/DEPLOY.md.)
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Readonly<Record<FunctionName, ProjectFunction>>;
+  readonly reviewStateMachine: ReviewStateMachine;
+  /** the machine's physical name, `{stackName}-Review` (see reviewStateMachineName) */
+  readonly stateMachineName: string;
+  readonly httpApi: apigwv2.HttpApi;
+  readonly apiStage: apigwv2.HttpStage;
+  readonly baseUrl: string;
+  readonly alarmTopic: sns.Topic;
+  readonly bindings: FunctionBindings;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'nianbao: the form, the review links and the JSON API',
+      createDefaultStage: false,
+    });
+    this.baseUrl = config.baseUrl ?? this.httpApi.apiEndpoint;
+
+    // The machine's name is derived from the stack's (unique in the account and region, as CloudFormation's own
+    // generated names are) so its ARN can be built without referring to the machine: the task functions need that ARN
+    // and the machine needs theirs, which as references would be a cycle.
+    const stateMachineName = reviewStateMachineName(this.stackName);
+    this.stateMachineName = stateMachineName;
+
+    this.bindings = new FunctionBindings(this, {
+      table: props.table,
+      siteBucket: props.siteBucket,
+      stateMachineName,
+      masterSecret: props.masterSecret,
+      mail: this.mailBinding(config, props.sesMail),
+      baseUrl: this.baseUrl,
+      siteBaseUrl: props.siteBaseUrl,
+    });
+
+    const functions = {} as Record<FunctionName, ProjectFunction>;
+    for (const name of FUNCTION_NAMES) functions[name] = this.createFunction(name, config);
+    this.functions = functions;
+
+    // ---- the review workflow ------------------------------------------------------------------------------------
+    const workflowLogs = new logs.LogGroup(this, 'ReviewWorkflowLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    this.reviewStateMachine = new ReviewStateMachine(this, 'Review', {
+      functions: {
+        requestReview: functions['request-review'],
+        requestRevision: functions['request-revision'],
+        publishReport: functions['publish-report'],
+        recordPublishFailure: functions['record-publish-failure'],
+      },
+      reviewTimeout: config.reviewTimeout,
+      revisionTimeout: config.revisionTimeout,
+      logGroup: workflowLogs,
+    });
+    const cfnMachine = this.reviewStateMachine.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    cfnMachine.stateMachineName = stateMachineName;
+    this.acknowledgeStateMachineRole();
+
+    // ---- the HTTP API: one route per entry of ROUTES -------------------------------------------------------------
+    const apiLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    this.apiStage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.apiThrottle,
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(apiLogs), format: ACCESS_LOG_FORMAT },
+    });
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      let integration = integrations.get(route.function);
+      if (integration === undefined) {
+        integration = new HttpLambdaIntegration(`${route.function}-integration`, functions[route.function]);
+        integrations.set(route.function, integration);
+      }
+      this.httpApi.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration });
+    }
+    acknowledgeRule(this.httpApi, 'APIG4',
+      'Authorization is the application\'s own: every route that acts for a person resolves the HttpOnly session cookie (shared/http/authenticate.ts) and checks the agency or the named approver; sign-in, validation, the sign-in page and the signed review-link page are public by design (DESIGN.md, HTTP API). An API Gateway authorizer cannot express "the approver named on this review".');
+
+    // ---- alarms ---------------------------------------------------------------------------------------------------
+    this.alarmTopic = this.createAlarmTopic(config);
+    const notify = new cwActions.SnsAction(this.alarmTopic);
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(notify);
+      return created;
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    const machine = this.reviewStateMachine.stateMachine;
+    alarm('ExecutionsFailedAlarm', machine.metricFailed(fiveMinutes),
+      'A review workflow execution failed (PublishFailed after its retries, a task failing after its retries, or an unknown outcome). Read the execution history; redrive once the cause is fixed.');
+    alarm('ExecutionsThrottledAlarm', machine.metricThrottled(fiveMinutes),
+      'Step Functions throttled the review workflow (state transitions or StartExecution over quota): see docs/DEPLOY.md, Scaling.');
+    alarm('PublishFailuresAlarm', functions['record-publish-failure'].metricInvocations(fiveMinutes),
+      'Publishing a signed report failed after every retry: RecordPublishFailure ran (it runs only from the Publish catch). The report is recorded as publish_failed; fix the cause and redrive the execution.');
+    alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),
+      'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.');
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API (the app, unless the stage sets baseUrl)' });
+    new CfnOutput(this, 'BaseUrl', { value: this.baseUrl, description: 'where emailed links point' });
+    new CfnOutput(this, 'StateMachineArn', { value: machine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'subscribe the people who answer alarms' });
+  }
+
+  private createFunction(name: FunctionName, config: StageConfig): ProjectFunction {
+    const needs = FUNCTION_NEEDS[name];
+    const fn = new ProjectFunction(this, functionId(name), {
+      name,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+      // HTTP functions answer inside API Gateway's 30 s; publish renders and rebuilds the site's indexes
+      timeout: needs.kind === 'http' ? Duration.seconds(25) : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
+      memorySize: name === 'publish-report' ? 2048 : 1024,
+      ...(needs.clientAssets === true ? { clientAssets: true } : {}),
+    });
+    this.bindings.bindTable(fn, needs.table);
+    if (needs.stateMachine !== undefined) this.bindings.bindStateMachine(fn, needs.stateMachine);
+    if (needs.keys) this.bindings.bindMasterSecret(fn);
+    if (needs.mail) this.bindings.bindMailer(fn);
+    if (needs.baseUrl) this.bindings.bindBaseUrl(fn);
+    if (needs.siteWrite) this.bindings.bindSiteBucket(fn);
+    if (needs.siteBaseUrl) this.bindings.bindSiteBaseUrl(fn);
+    this.acknowledgeFunctionPolicy(fn, name);
+    return fn;
+  }
+
+  private mailBinding(config: StageConfig, sesMail: SesMailResources | undefined): MailBinding {
+    const mail = config.mail;
+    if (mail.transport === 'ses') {
+      if (sesMail === undefined) throw new Error('the stage mails through SES but the stateful stack made no SES resources');
+      return {
+        // SES takes the sender as 7-bit ASCII: a Chinese display name goes as RFC 2047 encoded words (infra/mail-address.ts)
+        environment: { [ENV.mailTransport]: 'ses', [ENV.mailFrom]: sesFromAddress(mail.from), [ENV.sesConfigurationSet]: sesMail.configurationSetName },
+        grant: (fn) => {
+          // SESv2 SendEmail is authorized against the sending identity and the configuration set named in the call
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sesMail.identityArn, sesMail.configurationSetArn] }));
+        },
+      };
+    }
+    const secret = secretsmanager.Secret.fromSecretNameV2(this, 'SmtpSettings', mail.secretName);
+    return {
+      environment: { [ENV.mailTransport]: 'smtp', [ENV.mailFrom]: mail.from, [ENV.smtpSecretArn]: secret.secretArn },
+      grant: (fn) => {
+        // imported by name: Secrets Manager appends six random characters to the ARN, which -?????? matches (that one secret)
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [`${secret.secretArn}-??????`] }));
+      },
+    };
+  }
+
+  /** IAM5: the wildcard resources the bind helpers had to use, each for a reason that holds for that function. */
+  private acknowledgeFunctionPolicy(fn: ProjectFunction, name: FunctionName): void {
+    const needs = FUNCTION_NEEDS[name];
+    const role = fn.executionRole;
+    if (needs.stateMachine?.some((action) => action !== 'states:StartExecution' && action !== 'states:SendTaskSuccess')) {
+      acknowledgeWildcardResources(role, [this.bindings.executionArnPattern],
+        'Execution names are chosen at run time (one per report and round: {agencyId}-{year}-r{round}); the pattern covers this state machine\'s executions only, for the listed read/stop actions.');
+    }
+    if (needs.siteWrite) {
+      acknowledgeWildcardResources(role, [this.bindings.siteObjectsArn],
+        'publish-report writes report pages, report.json and the rebuilt indexes under keys made of agency id and year: s3:PutObject only, on the site bucket\'s objects only.');
+    }
+  }
+
+  /** IAM5 on the state machine's role, which CDK writes for LambdaInvoke tasks, X-Ray tracing and execution logging. */
+  private acknowledgeStateMachineRole(): void {
+    const role = this.reviewStateMachine.stateMachine.role;
+    const tasks = [this.functions['request-review'], this.functions['request-revision'], this.functions['publish-report'], this.functions['record-publish-failure']];
+    acknowledgeWildcardResources(role, tasks.map((fn) => `${fn.functionArn}:*`),
+      'CDK\'s LambdaInvoke grants lambda:InvokeFunction on each task function and its versions and aliases (ARN:*): only the four task functions.');
+    acknowledgeWildcardResources(role, ['*'],
+      'The X-Ray actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and the CloudWatch Logs delivery actions for execution logging (CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) support no resource-level permissions.');
+  }
+
+  private createAlarmTopic(config: StageConfig): sns.Topic {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'nianbao alarm topic encryption (CloudWatch alarms may use it)',
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'nianbao alarms', masterKey: key, enforceSSL: true });
+    if (config.alarmEmail !== undefined) topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    return topic;
+  }
+}
+
+/** `{stackName}-Review`, at most 80 characters of [A-Za-z0-9-] (Step Functions' limit). */
+export function reviewStateMachineName(stackName: string): string {
+  const name = `${stackName}-Review`;
+  return name.length <= 80 ? name : `${stackName.slice(0, 63)}-${createHash('sha256').update(stackName).digest('hex').slice(0, 8)}-Review`;
+}
+
+function functionId(name: FunctionName): string {
+  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('') + 'Function';
+}

@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES, type FunctionName } from '#infra/function-needs.js';
+import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '#infra/project-function.js';
+import { buildApp, functionLogicalId, resourcesOfType } from './support.js';
+
+/**
+ * The one place the bundles are built for real (the other infra tests skip bundling): every handler is bundled by
+ * the local esbuild exactly as `cdk synth` does, copied away from the checkout (no node_modules within reach, as in
+ * Lambda) and loaded by plain Node; two are invoked. The output folder lives in cdk.out, so an unchanged checkout
+ * reuses its bundles (their asset hash is the sources' fingerprint): the first run takes about a minute.
+ */
+
+const OUTDIR = path.join(PROJECT_ROOT, 'cdk.out', 'bundle-test');
+const built = buildApp({ context: { stage: 'dev' }, bundle: true, outdir: OUTDIR });
+const assembly = built.app.synth();
+const functions = resourcesOfType(Template.fromStack(built.stateless), 'AWS::Lambda::Function');
+const copies = mkdtempSync(path.join(tmpdir(), 'nianbao-bundles-'));
+
+afterAll(() => {
+  rmSync(copies, { recursive: true, force: true });
+});
+
+/** The staged asset folder of a function, as the cloud assembly names it. */
+function assetDir(name: FunctionName): string {
+  const fn = functions[functionLogicalId(built, name)];
+  const key = String((fn?.Properties?.['Code'] as { S3Key: string }).S3Key);
+  return path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+}
+
+/** Copies a bundle out of the checkout, so nothing can resolve from the project's node_modules. */
+function isolated(name: FunctionName): string {
+  const target = path.join(copies, name);
+  if (!existsSync(target)) cpSync(assetDir(name), target, { recursive: true });
+  return target;
+}
+
+/** Runs an ES module script under plain Node (as the Lambda runtime loads the bundle) and returns what it prints. */
+function node(script: string, env: Record<string, string> = {}): string {
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: copies,
+    env: { PATH: process.env['PATH'] ?? '', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'cn-north-1', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('the Lambda bundles', () => {
+  it('are minified ESM with source maps, starting with the createRequire banner', () => {
+    for (const name of FUNCTION_NAMES) {
+      const dir = assetDir(name);
+      const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER), name).toBe(true);
+      expect(existsSync(path.join(dir, 'index.mjs.map')), name).toBe(true);
+      // minified: long lines (template literals keep their own line breaks)
+      expect(code.length / code.split('\n').length, name).toBeGreaterThan(1000);
+    }
+  });
+
+  it('load with plain Node away from node_modules, each exporting handler', () => {
+    const entries = FUNCTION_NAMES.map((name) => [name, pathToFileURL(path.join(isolated(name), 'index.mjs')).href]);
+    const out = node(`
+      const entries = ${JSON.stringify(entries)};
+      const result = {};
+      for (const [name, url] of entries) result[name] = typeof (await import(url)).handler;
+      console.log(JSON.stringify(result));
+    `);
+    expect(JSON.parse(out)).toEqual(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, 'function'])));
+  });
+
+  it('answer a request: validate-report checks a report from the bundle alone', () => {
+    const url = pathToFileURL(path.join(isolated('validate-report'), 'index.mjs')).href;
+    const out = node(`
+      const { handler } = await import(${JSON.stringify(url)});
+      const response = await handler({
+        rawPath: '/api/reports/validate', rawQueryString: '', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ report: { template: 'national-2021' } }), isBase64Encoded: false,
+        requestContext: { requestId: 'bundle-test', http: { method: 'POST' } },
+      });
+      console.log(JSON.stringify({ status: response.statusCode, body: JSON.parse(response.body) }));
+    `);
+    const response = JSON.parse(out) as { status: number; body: { valid: boolean; errors: unknown[] } };
+    expect(response.status).toBe(200);
+    expect(response.body.valid).toBe(false);
+    expect(response.body.errors.length).toBeGreaterThan(0);
+  });
+
+  it('carry the browser\'s scripts in web-pages, served from the package', () => {
+    const dir = isolated('web-pages');
+    expect(existsSync(path.join(dir, 'client-assets', 'app.js'))).toBe(true);
+    const out = node(
+      `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'index.mjs')).href)});
+      const response = await handler({ rawPath: '/assets/app.js', rawQueryString: '', headers: {}, pathParameters: { name: 'app.js' },
+        requestContext: { requestId: 'bundle-test', http: { method: 'GET' } } });
+      console.log(JSON.stringify({ status: response.statusCode, type: response.headers['content-type'], length: response.body.length }));
+    `,
+      { NIANBAO_TABLE_NAME: 'nianbao-table', NIANBAO_STATE_MACHINE_ARN: 'arn:aws:states:cn-north-1:123456789012:stateMachine:x' },
+    );
+    const response = JSON.parse(out) as { status: number; type: string; length: number };
+    expect(response).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
+    expect(response.length).toBeGreaterThan(100);
+  });
+});

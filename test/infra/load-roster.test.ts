@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRosterFile, loadRoster, RosterFileError } from '#infra/scripts/load-roster.js';
+import { DEMO_AGENCY, DEMO_ROSTER } from '#shared/runtime/demo-roster.js';
+import { createDocumentClient } from '#shared/store/document-client.js';
+import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { ensureTable } from '#shared/store/table.js';
+import { createTestDynamoClient, startDynalite, uniqueTableName, type Emulator } from '../support/dynalite.js';
+
+const noAgencyInTable = async () => undefined;
+
+describe('load-roster: checking the file', () => {
+  it('accepts the demo agency and roster', async () => {
+    const file = await checkRosterFile({ agencies: [DEMO_AGENCY], roster: DEMO_ROSTER }, noAgencyInTable);
+    expect(file.roster).toHaveLength(DEMO_ROSTER.length);
+  });
+
+  it('refuses a record the model schemas refuse, naming the field', async () => {
+    await expect(checkRosterFile({ agencies: [{ id: 'Bad Id', name: '某局' }] }, noAgencyInTable)).rejects.toThrow(/agencies\.0\.id|id/);
+    await expect(checkRosterFile({ roster: [{ email: 'not-an-address', name: '某人', agencyId: 'daxing-kw', roles: ['officer'] }] }, noAgencyInTable)).rejects.toThrow(RosterFileError);
+  });
+
+  it('refuses a roster entry whose agency is neither in the file nor in the table', async () => {
+    const entry = { email: 'officer@x.example.cn', name: '某人', agencyId: 'haidian-x', roles: ['officer'] };
+    await expect(checkRosterFile({ roster: [entry] }, noAgencyInTable)).rejects.toThrow(/haidian-x is neither in the file nor in the table/);
+    await expect(checkRosterFile({ roster: [entry] }, async (id) => ({ id, name: '海淀区某局' }))).resolves.toMatchObject({ roster: [entry] });
+  });
+
+  it('refuses duplicates and an auditor without a scope', async () => {
+    const officer = { email: 'officer@kw.example.cn', name: '李信息员', agencyId: 'daxing-kw', roles: ['officer'] };
+    await expect(checkRosterFile({ agencies: [DEMO_AGENCY, DEMO_AGENCY], roster: [officer, officer] }, noAgencyInTable)).rejects.toThrow(/listed twice/);
+    await expect(
+      checkRosterFile({ agencies: [DEMO_AGENCY], roster: [{ email: 'a@audit.example.cn', name: '审计', agencyId: 'daxing-kw', roles: ['auditor'] }] }, noAgencyInTable),
+    ).rejects.toThrow(/without an auditScope/);
+  });
+});
+
+describe('load-roster: writing through the store', () => {
+  let emulator: Emulator;
+  let store: DynamoStore;
+
+  beforeAll(async () => {
+    emulator = await startDynalite();
+    const client = createTestDynamoClient(emulator.endpoint);
+    const tableName = uniqueTableName();
+    await ensureTable(client, tableName);
+    store = new DynamoStore({ client: createDocumentClient(client), tableName });
+  });
+
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  it('puts the agencies and roster entries the handlers then read, and a second load changes nothing', async () => {
+    const file = await checkRosterFile({ agencies: [DEMO_AGENCY], roster: DEMO_ROSTER }, (id) => store.getAgency(id));
+    expect(await loadRoster(file, store)).toEqual({ agencies: 1, roster: DEMO_ROSTER.length });
+    await loadRoster(file, store);
+    expect(await store.listAgencies()).toEqual([DEMO_AGENCY]);
+    expect((await store.listRoster(DEMO_AGENCY.id)).map((entry) => entry.email).sort()).toEqual(DEMO_ROSTER.map((entry) => entry.email).sort());
+    expect(await store.getRosterEntry('director@kw.example.cn')).toMatchObject({ roles: ['director'], agencyId: 'daxing-kw' });
+  });
+});
