@@ -18,7 +18,7 @@ import type { Construct } from 'constructs';
 import { ROUTES } from '../shared/http/routes.js';
 import { ENV } from '../shared/runtime/env.js';
 import { FunctionBindings, type MailBinding } from './bindings.js';
-import { sesFromAddress } from './mail-address.js';
+import { sesFromAddress } from '../shared/mail/ses-from-address.js';
 import { acknowledgeRule, acknowledgeWildcardResources } from './nag.js';
 import { FUNCTION_NAMES, FUNCTION_NEEDS, type FunctionName } from './function-needs.js';
 import { ProjectFunction } from './project-function.js';
@@ -201,7 +201,7 @@ export class StatelessStack extends Stack {
     if (mail.transport === 'ses') {
       if (sesMail === undefined) throw new Error('the stage mails through SES but the stateful stack made no SES resources');
       return {
-        // SES takes the sender as 7-bit ASCII: a Chinese display name goes as RFC 2047 encoded words (infra/mail-address.ts)
+        // SES takes the sender as 7-bit ASCII: a Chinese display name goes as RFC 2047 encoded words (shared/mail/ses-from-address.ts)
         environment: { [ENV.mailTransport]: 'ses', [ENV.mailFrom]: sesFromAddress(mail.from), [ENV.sesConfigurationSet]: sesMail.configurationSetName },
         grant: (fn) => {
           // SESv2 SendEmail is authorized against the sending identity and the configuration set named in the call

@@ -2,6 +2,7 @@ import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 
 import type { MailMessage, Mailer } from '../workflow/ports.js';
 import { MailDeliveryError, assertSingleRecipient } from './errors.js';
+import { sesFromAddress } from './ses-from-address.js';
 
 export interface SesMailerOptions {
   readonly client: SESv2Client;
@@ -19,7 +20,7 @@ export class SesMailer implements Mailer {
 
   constructor(options: SesMailerOptions) {
     this.#client = options.client;
-    this.#from = options.from;
+    this.#from = sesFromAddress(options.from);
     this.#configurationSet = options.configurationSet;
   }
 

@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { MailDeliveryError } from '../../../../shared/mail/errors.js';
 import { SesMailer } from '../../../../shared/mail/ses-mailer.js';
+import { sesFromAddress } from '../../../../shared/mail/ses-from-address.js';
 import type { MailMessage } from '../../../../shared/workflow/ports.js';
 
 const ses = mockClient(SESv2Client);
@@ -47,7 +48,7 @@ describe('SesMailer', () => {
     const calls = ses.commandCalls(SendEmailCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toEqual({
-      FromEmailAddress: FROM,
+      FromEmailAddress: sesFromAddress(FROM),
       Destination: { ToAddresses: ['director@kw.example.cn'] },
       Content: {
         Simple: {
@@ -135,5 +136,17 @@ describe('SesMailer', () => {
       expect(await rejection(mailer.send({ ...message, to }))).toMatchObject({ errorName: 'InvalidRecipient', retryable: false });
     }
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+});
+
+describe('SesMailer sender', () => {
+  it('sends a Chinese display name as RFC 2047 encoded words, which SES requires', async () => {
+    const client = new SESv2Client({ region: 'us-east-1' });
+    const ses = mockClient(client);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    await new SesMailer({ client, from: '年报系统 <noreply@example.gov.cn>' }).send({ to: 'a@example.cn', subject: '主题', text: '正文', html: '<p>正文</p>' });
+    const from = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.FromEmailAddress ?? '';
+    expect(from).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <noreply@example\.gov\.cn>$/);
+    expect(/^[\x20-\x7e]*$/.test(from)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sesFromAddress } from '#infra/mail-address.js';
+import { sesFromAddress } from '#shared/mail/ses-from-address.js';
 
 /** RFC 2047 B-encoded words back to text, as a mail reader does. */
 const decode = (header: string): string =>
