@@ -1,30 +1,100 @@
+import { isOfficerOf } from '../shared/auth/principal.js';
+import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
-import { renderAuditPage, renderHomePage, renderStatusPage } from '../shared/http/pages/app-pages.js';
+import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
+import { renderAuditPage } from '../shared/http/pages/audit-page.js';
+import { draftPagePath } from '../shared/http/pages/form-model.js';
+import { renderFormPage } from '../shared/http/pages/form-page.js';
+import { renderHomePage } from '../shared/http/pages/home-page.js';
 import { messagePage } from '../shared/http/pages/layout.js';
 import { renderLoginPage, safeNext } from '../shared/http/pages/login-page.js';
-import { html, seeOther } from '../shared/http/response.js';
+import { loadDraftForm, loadHomeView, loadRevisionForm, type FormPageData } from '../shared/http/pages/page-data.js';
+import { renderStatusPage } from '../shared/http/pages/status-page.js';
+import type { HttpRequest } from '../shared/http/request.js';
+import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/http/response.js';
+import { YearSchema } from '../shared/report/schema.js';
 import { DomainError } from '../shared/workflow/errors.js';
-import { getReport, listReports, reportHistory } from '../shared/workflow/report-queries.js';
+import { reportPageKey } from '../shared/workflow/publish-report.js';
+import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
 import { runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { ENV, optionalEnv } from '../shared/runtime/env.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
-/** GET /, /login, /reports/{id}, /audit/reports/{id}: the signed-in pages; anyone else is sent to sign in. */
-export function createWebPagesHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'workflow'>) {
+/**
+ * The web app's GET pages: / (home), /login, /reports/new?year= (→ the year's draft), /drafts/{agencyId}/{year} (the
+ * form), /reports/{id} (status), /reports/{id}/edit (revise a returned report), /audit/reports/{id} with its .json and
+ * .csv exports, and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
+ */
+
+export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow'> & { readonly siteBaseUrl?: string | undefined };
+
+const download = (body: string, contentType: string, fileName: string): HttpResponse => ({
+  statusCode: 200,
+  headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': contentType, 'content-disposition': `attachment; filename="${fileName}"` },
+  body,
+});
+
+function formResponse(data: FormPageData): HttpResponse {
+  return data.kind === 'redirect' ? seeOther(data.location) : html(200, renderFormPage(data.props));
+}
+
+/** `/audit/reports/daxing-kw-2020.csv` (or `?format=csv`): report ids never contain a dot, so the suffix is unambiguous. */
+function exportFormat(request: HttpRequest, id: string): { id: string; format: 'html' | 'json' | 'csv' } {
+  const suffix = /\.(json|csv)$/.exec(id)?.[1];
+  if (suffix === 'json' || suffix === 'csv') return { id: id.slice(0, -suffix.length - 1), format: suffix };
+  const format = request.query.get('format');
+  return { id, format: format === 'json' || format === 'csv' ? format : 'html' };
+}
+
+export function createWebPagesHandler(deps: WebPagesDeps) {
   return httpHandler('web-pages', async (request) => {
-    if (request.path === '/login') return html(200, renderLoginPage({ step: 'email', next: safeNext(request.query.get('next')) }));
+    const path = request.path;
+    if (path.startsWith('/assets/')) return assetResponse(request.pathParameters['name'] ?? path.slice('/assets/'.length), request.headers['if-none-match']);
     const principal = await currentPrincipal(request, deps);
-    if (!principal) return seeOther(`/login?next=${encodeURIComponent(request.path)}`);
+    if (path === '/login') {
+      const next = safeNext(request.query.get('next'));
+      if (principal) return seeOther(next);
+      return html(200, renderLoginPage({ step: 'email', next }));
+    }
+    if (!principal) {
+      const query = request.query.toString();
+      return seeOther(`/login?next=${encodeURIComponent(query === '' ? path : `${path}?${query}`)}`);
+    }
     try {
-      if (request.path === '/') return html(200, renderHomePage(principal, await listReports(principal, {}, deps)));
+      if (path === '/') return html(200, renderHomePage(principal, await loadHomeView(principal, deps)));
+      if (path === '/reports/new') {
+        const year = YearSchema.safeParse(Number(request.query.get('year')));
+        if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));
+        if (!year.success) return html(400, messagePage('无法填报', '请选择 2019 年以后的报告年度。', principal));
+        const template = request.query.get('template');
+        return seeOther(`${draftPagePath(principal.agencyId, year.data)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
+      }
+      const agencyId = request.pathParameters['agencyId'];
+      if (path.startsWith('/drafts/') && agencyId !== undefined) {
+        const year = YearSchema.safeParse(Number(request.pathParameters['year']));
+        if (!year.success) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
+        return formResponse(await loadDraftForm(principal, agencyId, year.data, request.query.get('template') ?? undefined, deps));
+      }
       const id = request.pathParameters['id'] ?? '';
-      if (request.path.startsWith('/audit/')) return html(200, renderAuditPage(principal, id, await reportHistory(id, principal, deps)));
-      return html(200, renderStatusPage(principal, await getReport(id, principal, deps)));
+      if (path.startsWith('/audit/')) {
+        const target = exportFormat(request, id);
+        const history = await reportHistory(target.id, principal, deps);
+        if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
+        if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
+        return html(200, renderAuditPage(principal, target.id, history));
+      }
+      if (path.endsWith('/edit')) return formResponse(await loadRevisionForm(principal, id, deps));
+      const report = await getReport(id, principal, deps);
+      const publicUrl = report.status === 'published' && deps.siteBaseUrl !== undefined ? new URL(reportPageKey(report.agencyId, report.year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString() : undefined;
+      return html(200, renderStatusPage(principal, report, { publicUrl }));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return html(error.status, messagePage('无法打开该页面', error.message));
+      return html(error.status, messagePage('无法打开该页面', error.message, principal));
     }
   });
 }
 
-export const handler = lazyHandler(async () => createWebPagesHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow() }));
+export const handler = lazyHandler(async () =>
+  createWebPagesHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), siteBaseUrl: optionalEnv(ENV.siteBaseUrl) }),
+);

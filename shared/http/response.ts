@@ -7,12 +7,13 @@ export interface HttpResponse {
 }
 
 /**
- * Sent with every response. no-referrer keeps a review link's signature out of other sites' logs; the policy allows
+ * Sent with every response. same-origin keeps a review link's signature out of other sites' logs (no-referrer would
+ * make browsers send `Origin: null` on our own form posts, which the same-origin check refuses); the policy allows
  * only this origin's own script and style.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };

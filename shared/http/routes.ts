@@ -55,6 +55,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/login', function: 'web-pages' },
   { method: 'GET', path: '/reports/{id}', function: 'web-pages' },
   { method: 'GET', path: '/audit/reports/{id}', function: 'web-pages' },
+  // the report form: a new year's draft (/reports/new?year= leads there) and a returned report's revision
+  { method: 'GET', path: '/reports/new', function: 'web-pages' },
+  { method: 'GET', path: '/drafts/{agencyId}/{year}', function: 'web-pages' },
+  { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages' },
+  // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
+  { method: 'GET', path: '/assets/{name}', function: 'web-pages' },
 ];
 
 /** Matches a concrete path against the table: the route and its path parameters, or undefined. */

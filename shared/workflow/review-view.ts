@@ -6,7 +6,7 @@ import { parseReport, type Report } from '../report/schema.js';
 import { loadReviewForApprover, type DecideDeps } from './decide-review.js';
 import type { Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
-import { versionOf } from './report-state.js';
+import { foldReport, versionOf } from './report-state.js';
 
 export interface ReviewView {
   readonly review: Review;
@@ -16,6 +16,11 @@ export interface ReviewView {
   readonly changes: { readonly sinceVersion: number; readonly diff: ReportDiff } | undefined;
   /** whoever is signed in is the approver the review names (and may decide) */
   readonly signedInAsApprover: boolean;
+  /**
+   * the report still waits on this review (in review, this version, this stage): the same test requireOpenReview
+   * applies to a decision, so the page offers no form that would be refused
+   */
+  readonly open: boolean;
 }
 
 /**
@@ -35,9 +40,11 @@ export async function reviewView(reviewId: string, sig: string | undefined, prin
     .map((pointer) => pointer.version);
   const sinceVersion = seen.length === 0 ? undefined : Math.max(...seen);
   const before = sinceVersion === undefined ? undefined : versionOf(events, sinceVersion);
+  const head = foldReport(events)?.head;
   return {
     review,
     report,
+    open: head?.status === 'in_review' && head.version === review.version && head.stage === review.stage,
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
     signedInAsApprover: principal?.email === review.approverEmail,

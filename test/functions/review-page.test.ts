@@ -59,7 +59,7 @@ function expectHtml(response: HttpResponse, status: number): void {
   expect(response.statusCode).toBe(status);
   expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
   expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.headers['referrer-policy']).toBe('no-referrer');
+  expect(response.headers['referrer-policy']).toBe('same-origin');
   expect(response.body).toMatch(/^<!doctype html>/u);
   expect(parseHtml(response.body).children[0]?.attrs['lang']).toBe('zh-CN');
   expect(response.body).not.toContain(DIRECTOR_TOKEN);

@@ -2,7 +2,15 @@ import type { Principal } from '../../auth/principal.js';
 import { ReportContent } from '../../report/render.js';
 import { formatBeijingTime } from '../../report/sign-off.js';
 import type { ReviewView } from '../../workflow/review-view.js';
-import { renderPage } from './layout.js';
+import { Main, renderPage } from './layout.js';
+import { CodeStep, EmailStep } from './login-page.js';
+
+/**
+ * GET /reviews/{reviewId}?sig=: what the approver decides on. The report exactly as it will be published, the
+ * system's warnings, what changed since the version this approver last saw, and — once signed in as the named
+ * approver — the decision form (POST, CSRF token). Opening it changes nothing. Someone not signed in can sign in
+ * right here (client/app.ts keeps them on the page; without scripts the login page brings them back).
+ */
 
 const STAGE_NAMES = { director: '办公室主任审核（含保密审查）', leader: '主管领导签发' } as const;
 const OUTCOME_NAMES = { approve: '同意', return: '退回修改' } as const;
@@ -22,56 +30,156 @@ interface Props {
   readonly error: string | undefined;
 }
 
+const REVIEW_CSS = `
+.review-summary { display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; }
+#decision-form fieldset { border: 1px solid #cfd6dd; border-radius: 6px; padding: .8rem 1rem 1rem; margin: 0; }
+#decision-form legend { font-weight: 600; padding: 0 .3rem; }
+.choice { display: flex; gap: .6rem; align-items: flex-start; padding: .55rem .7rem; margin: .4rem 0; border: 1px solid #d8dee4; border-radius: 5px; background: #fff; cursor: pointer; }
+.choice input { margin-top: .35rem; width: 1.15rem; height: 1.15rem; flex: none; }
+.choice small { display: block; color: #5f6368; }
+.confidentiality { background: #fff8e6; border-color: #f0d48a; }
+#decision-form textarea { margin-top: .2rem; }
+#decision-form [aria-invalid="true"] { outline: 2px solid #b3261e; }
+.decision-anchor { scroll-margin-top: 1rem; }
+@media (max-width: 640px) { #decision-form fieldset { padding: .6rem .6rem .8rem; } .review-summary { font-size: .92rem; } }
+`;
+
+const reviewPath = (reviewId: string, sig: string): string => `/reviews/${encodeURIComponent(reviewId)}?sig=${encodeURIComponent(sig)}`;
+
 function Decision({ view }: { view: ReviewView }) {
   const decision = view.review.decision;
   if (!decision) return null;
   return (
-    <section class="notice" id="decision">
+    <section class="notice success" id="decision" role="status">
       <p>
         <strong>已审核：{OUTCOME_NAMES[decision.outcome]}</strong>（{decision.approverName}，{formatBeijingTime(decision.decidedAt) ?? decision.decidedAt}）
       </p>
-      {decision.comment === '' ? null : <p style="white-space: pre-wrap">意见：{decision.comment}</p>}
+      {decision.comment === '' ? null : <p class="pre">意见：{decision.comment}</p>}
       {decision.stage === 'director' && decision.outcome === 'approve' ? <p>已确认完成保密审查。</p> : null}
+      <p class="muted">{decision.outcome === 'approve' ? (decision.stage === 'director' ? '报告已送主管领导签发。' : '报告将发布到公开网站。') : '报告已退回信息员修改。'}</p>
+    </section>
+  );
+}
+
+function SignIn({ view, sig }: { view: ReviewView; sig: string }) {
+  const next = reviewPath(view.review.reviewId, sig);
+  return (
+    <section class="notice" id="sign-in" aria-labelledby="sign-in-title" data-next={next}>
+      <h2 id="sign-in-title">登录后审核</h2>
+      <p>
+        审核前请先用收到审核邮件的邮箱登录（审核人：{view.review.approverName}）。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
+      </p>
+      <div id="signin-email-step">
+        <EmailStep next={next} email={view.review.approverEmail} idPrefix="signin-" autofocus={false} />
+      </div>
+      <div id="signin-code-wrap" hidden>
+        <CodeStep next={next} email={view.review.approverEmail} idPrefix="signin-" autofocus={false} />
+      </div>
+      <p id="signin-error" class="notice error" role="alert" hidden />
+    </section>
+  );
+}
+
+function Closed({ view }: { view: ReviewView }) {
+  if (view.review.decision || view.open) return null;
+  return (
+    <section class="notice warning" id="closed" role="status">
+      <p>
+        <strong>这个审核链接已不再需要处理</strong>：报告已撤回，或信息员已提交了新的版本（新版本会另发审核邮件）。
+      </p>
     </section>
   );
 }
 
 function DecisionForm({ view, sig, principal, error }: Props) {
   const { review } = view;
-  if (review.decision) return null;
-  if (!principal) {
-    const next = `/reviews/${encodeURIComponent(review.reviewId)}?sig=${encodeURIComponent(sig)}`;
-    return (
-      <p class="notice">
-        审核前请先登录（使用收到本邮件的邮箱）：<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>
-      </p>
-    );
-  }
+  if (review.decision || !view.open || !principal) return null;
+  const message = error === undefined ? undefined : (ERROR_MESSAGES[error] ?? '提交未成功，请重试。');
+  const director = review.stage === 'director';
   return (
-    <form method="post" action={`/reviews/${encodeURIComponent(review.reviewId)}/decision`} id="decision-form">
-      {error === undefined ? null : <p class="notice error" role="alert">{ERROR_MESSAGES[error] ?? '提交未成功，请重试。'}</p>}
-      <input type="hidden" name="sig" value={sig} />
-      <input type="hidden" name="csrf" value={principal.csrfToken} />
-      <fieldset>
-        <legend>审核意见</legend>
-        <label>
-          <input type="radio" name="outcome" value="approve" required /> 同意
-        </label>
-        <label>
-          <input type="radio" name="outcome" value="return" /> 退回修改
-        </label>
-        {review.stage === 'director' ? (
-          <label>
-            <input type="checkbox" name="confidentialityReviewed" value="yes" /> 已完成保密审查（同意时必须勾选）
+    <section aria-labelledby="decide-title" class="decision-anchor" id="decision">
+      <h2 id="decide-title">审核意见</h2>
+      <form method="post" action={`/reviews/${encodeURIComponent(review.reviewId)}/decision`} id="decision-form" data-stage={review.stage}>
+        {message === undefined ? null : (
+          <p class="notice error" role="alert" id="decision-error">
+            {message}
+          </p>
+        )}
+        <input type="hidden" name="sig" value={sig} />
+        <input type="hidden" name="csrf" value={principal.csrfToken} />
+        <fieldset>
+          <legend>您的决定（第{review.version}版）</legend>
+          <label class="choice">
+            <input type="radio" name="outcome" value="approve" required />
+            <span>
+              同意
+              <small>{director ? '审核通过，送主管领导签发' : '签发，报告将发布到公开网站'}</small>
+            </span>
           </label>
-        ) : null}
-        <label for="comment">意见（退回时必填）</label>
-        <textarea id="comment" name="comment" rows={4} maxLength={2000} />
-      </fieldset>
-      <p>
-        <button type="submit">提交审核意见</button>
-      </p>
-    </form>
+          <label class="choice">
+            <input type="radio" name="outcome" value="return" />
+            <span>
+              退回修改
+              <small>退回信息员修改，须填写意见</small>
+            </span>
+          </label>
+          {director ? (
+            <label class="choice confidentiality">
+              <input
+                type="checkbox"
+                name="confidentialityReviewed"
+                value="yes"
+                id="confidentiality"
+                aria-invalid={error === 'CONFIDENTIALITY_REVIEW_REQUIRED' ? 'true' : undefined}
+                aria-describedby={error === 'CONFIDENTIALITY_REVIEW_REQUIRED' ? 'decision-error' : undefined}
+              />
+              <span>
+                已完成保密审查（同意时必须勾选）
+                <small>已按《保密法》和本机关规定审查，报告不含国家秘密、工作秘密及其他不宜公开的内容。</small>
+              </span>
+            </label>
+          ) : null}
+          <label for="comment" class="field-label">
+            意见（退回时必填）
+          </label>
+          <textarea
+            id="comment"
+            name="comment"
+            rows={4}
+            maxLength={2000}
+            aria-invalid={error === 'COMMENT_REQUIRED' || error === 'COMMENT_TOO_LONG' ? 'true' : undefined}
+            aria-describedby={error === 'COMMENT_REQUIRED' || error === 'COMMENT_TOO_LONG' ? 'decision-error' : undefined}
+          />
+        </fieldset>
+        <p class="actions">
+          <button type="submit" class="primary" id="decision-submit">
+            提交审核意见
+          </button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+function Warnings({ view }: { view: ReviewView }) {
+  return (
+    <section id="warnings" aria-labelledby="warnings-title">
+      <h2 id="warnings-title">系统提示（{view.warnings.length}）</h2>
+      {view.warnings.length === 0 ? (
+        <p>系统没有对本稿给出提示。</p>
+      ) : (
+        <>
+          <p class="muted">提示不阻止提交，请审核时留意：</p>
+          <ul>
+            {view.warnings.map((warning, index) => (
+              <li key={index} data-code={warning.code} data-path={warning.path}>
+                <code>{warning.code}</code> {warning.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
   );
 }
 
@@ -80,12 +188,12 @@ function Changes({ view }: { view: ReviewView }) {
   const { sinceVersion, diff } = view.changes;
   const nothing = diff.cells.length === 0 && diff.texts.length === 0;
   return (
-    <section class="panel" id="changes">
-      <h2>自您审阅的第{sinceVersion}版以来的修改</h2>
+    <section id="changes" aria-labelledby="changes-title" class="notice warning">
+      <h2 id="changes-title">自您审阅的第{sinceVersion}版以来的修改</h2>
       {nothing ? <p>内容没有变化。</p> : null}
       {diff.cells.length === 0 ? null : (
         <div class="table-scroll">
-          <table class="changes">
+          <table class="changes list">
             <thead>
               <tr>
                 <th scope="col">部分</th>
@@ -101,8 +209,8 @@ function Changes({ view }: { view: ReviewView }) {
                   <td>
                     {change.rowLabel} {change.columnLabel}
                   </td>
-                  <td>{change.before === null ? '（空）' : String(change.before)}</td>
-                  <td>{change.after === null ? '（空）' : String(change.after)}</td>
+                  <td class="removed">{change.before === null ? '（空）' : String(change.before)}</td>
+                  <td class="added">{change.after === null ? '（空）' : String(change.after)}</td>
                 </tr>
               ))}
             </tbody>
@@ -129,39 +237,39 @@ function Changes({ view }: { view: ReviewView }) {
 }
 
 export function renderReviewPage(props: Props): string {
-  const { view } = props;
+  const { view, principal } = props;
   const { review } = view;
+  const changed = view.changes ? view.changes.diff.cells.length + view.changes.diff.texts.length : undefined;
   return renderPage(
     `审核：${view.report.agency.name}${view.report.year}年年度报告（第${review.version}版）`,
-    <>
-      <main class="panel">
-        <h1>
-          {STAGE_NAMES[review.stage]}：{view.report.agency.name}
-          {view.report.year}年政府信息公开工作年度报告（第{review.version}版）
-        </h1>
-        <p>审核人：{review.approverName}。打开本页不会改变任何状态；提交审核意见需登录。</p>
-        <Decision view={view} />
-        <DecisionForm {...props} />
-      </main>
-      <section class="panel" id="warnings">
-        <h2>系统提示（{view.warnings.length}）</h2>
-        {view.warnings.length === 0 ? (
-          <p>系统未对本稿给出提示。</p>
-        ) : (
-          <ul>
-            {view.warnings.map((warning, index) => (
-              <li key={index}>
-                <code>{warning.code}</code> {warning.message}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+    <Main>
+      <h1>
+        {STAGE_NAMES[review.stage]}：{view.report.agency.name}
+        {view.report.year}年政府信息公开工作年度报告（第{review.version}版）
+      </h1>
+      <p>审核人：{review.approverName}。打开本页不会改变任何状态；提交审核意见需登录。</p>
+      <Decision view={view} />
+      <Closed view={view} />
+      <p class="review-summary no-print">
+        <a href="#warnings">系统提示 {view.warnings.length} 项</a>
+        {changed === undefined ? null : <a href="#changes">自上次审阅以来修改 {changed} 处</a>}
+        <a href="#report">报告全文</a>
+        {!review.decision && view.open && principal ? (
+          <a href="#decision" class="button primary">
+            填写审核意见
+          </a>
+        ) : null}
+      </p>
+      {!review.decision && view.open && !principal ? <SignIn view={view} sig={props.sig} /> : null}
       <Changes view={view} />
-      <main class="report">
+      <Warnings view={view} />
+      <h2 id="report-title">报告全文（将按此发布）</h2>
+      <article class="report-sheet" id="report" aria-labelledby="report-title">
         <ReportContent report={view.report} />
-      </main>
-    </>,
-    props.principal,
+      </article>
+      <DecisionForm {...props} />
+    </Main>,
+    principal,
+    { css: REVIEW_CSS },
   );
 }

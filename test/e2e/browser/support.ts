@@ -19,6 +19,9 @@ export const DIRECTOR = 'director@kw.example.cn';
 export const LEADER = 'leader@kw.example.cn';
 export const AUDITOR = 'auditor@audit.example.cn';
 
+/** a browser walking the workflow takes longer than the suite's 30 s default, meant for handler tests */
+export const BROWSER_TEST_MS = 180_000;
+
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
 
 export async function launchBrowser(): Promise<Browser> {
@@ -75,7 +78,10 @@ export async function personContext(world: World, options: { width?: number; hei
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: options.fullPage ?? true });
+  const fullPage = options.fullPage ?? true;
+  // a sticky bar is drawn where the viewport is: at the end of the page, where it belongs in a whole-page picture
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
@@ -170,7 +176,7 @@ export async function reviewLink(world: World, to: string, seen: readonly string
 }
 
 /** Decides a review through the JSON API, as the named approver. */
-export async function decideByApi(world: World, approver: ApiClient, link: string, decision: { outcome: 'approve' | 'return'; comment?: string; confidentialityReviewed?: boolean }): Promise<void> {
+export async function decideByApi(approver: ApiClient, link: string, decision: { outcome: 'approve' | 'return'; comment?: string; confidentialityReviewed?: boolean }): Promise<void> {
   const url = new URL(link);
   const answer = await approver.call('POST', `/api${url.pathname}/decision`, { sig: url.searchParams.get('sig'), comment: '', confidentialityReviewed: false, ...decision });
   if (answer.status !== 200) throw new Error(`decision: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -194,8 +200,9 @@ export async function waitForStatus(client: ApiClient, reportId: string, status:
  * 2020 form is prefilled from it and the reference numbers raise no cross-year warning.
  */
 export function report2019(): Record<string, unknown> {
-  const reference = referenceReport();
-  const report = structuredClone(reference) as Record<string, any>;
+  // a fixture reshaped field by field: loosely typed on purpose, as the result is checked by the API it is sent to
+  const reference = referenceReport() as Record<string, any>;
+  const report = structuredClone(reference);
   report['year'] = 2019;
   delete report['preamble'];
   report['overview'] = '2019年，区科委认真贯彻落实新修订的《中华人民共和国政府信息公开条例》，明确分管领导和工作人员，主动公开各类信息，依法办理政府信息公开申请。';
@@ -226,7 +233,7 @@ export async function publishByApi(world: World, report: Record<string, unknown>
   const submitted = await officer.call('POST', '/api/reports', { report });
   if (submitted.status !== 201) throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
   const id = (submitted.body as { id: string }).id;
-  await decideByApi(world, director, await reviewLink(world, DIRECTOR, seenDirector), { outcome: 'approve', confidentialityReviewed: true });
-  await decideByApi(world, leader, await reviewLink(world, LEADER, seenLeader), { outcome: 'approve' });
+  await decideByApi(director, await reviewLink(world, DIRECTOR, seenDirector), { outcome: 'approve', confidentialityReviewed: true });
+  await decideByApi(leader, await reviewLink(world, LEADER, seenLeader), { outcome: 'approve' });
   await waitForStatus(officer, id, 'published');
 }

@@ -1,0 +1,129 @@
+import type { Principal } from '../../auth/principal.js';
+import type { ReportHistory } from '../../workflow/report-queries.js';
+import { reportPagePath } from './form-model.js';
+import { Main, renderPage } from './layout.js';
+import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, eventSummary, ROLE_LABELS } from './names.js';
+
+/**
+ * GET /audit/reports/{id}: every event (who, when, what, version, hashes), whether the hash chain holds, the Step
+ * Functions executions with their history, and the same as JSON and CSV files.
+ */
+
+const AUDIT_CSS = `
+.audit td, .audit th { vertical-align: top; }
+.audit .hash { font-size: .78rem; white-space: nowrap; }
+.audit .nowrap { white-space: nowrap; }
+.chain-ok { border-left: 5px solid #2e7d32; }
+.chain-bad { border-left: 5px solid #b3261e; }
+.executions li { margin: .35rem 0; }
+.executions ol { font-size: .85rem; margin: .3rem 0 .6rem; }
+`;
+
+export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory): string {
+  const { chain } = history;
+  const encoded = encodeURIComponent(reportId);
+  return renderPage(
+    `审计记录：${reportId}`,
+    <Main wide>
+      <p class="crumbs">
+        <a href="/">首页</a> › <a href={reportPagePath(reportId)}>报告进度</a> › 审计记录
+      </p>
+      <h1>审计记录：{reportId}</h1>
+      <div class={`notice ${chain.valid ? 'success chain-ok' : 'error chain-bad'}`} id="chain" role="status">
+        {chain.valid ? (
+          <p>
+            <strong>哈希链校验通过</strong>：共 {chain.length} 条记录，每条记录的哈希都与其内容相符并接续前一条。末条哈希 <code class="mono">{chain.head ?? '—'}</code>
+          </p>
+        ) : (
+          <p>
+            <strong>哈希链校验未通过</strong>：{chain.problem?.message ?? ''}
+          </p>
+        )}
+      </div>
+      <p class="actions">
+        <a class="button" href={`/audit/reports/${encoded}.json`} download>
+          下载 JSON
+        </a>
+        <a class="button" href={`/audit/reports/${encoded}.csv`} download>
+          下载 CSV（Excel）
+        </a>
+      </p>
+      <h2>事件记录</h2>
+      <div class="table-scroll">
+        <table class="list audit" id="events">
+          <thead>
+            <tr>
+              <th scope="col">序号</th>
+              <th scope="col">时间</th>
+              <th scope="col">事件</th>
+              <th scope="col">操作人</th>
+              <th scope="col">版本</th>
+              <th scope="col">说明</th>
+              <th scope="col">内容摘要 / 哈希</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.events.map((event) => (
+              <tr key={event.seq} data-seq={String(event.seq)} data-type={event.type}>
+                <td>{event.seq}</td>
+                <td class="nowrap">
+                  <time dateTime={event.at}>{beijingTimeWithSeconds(event.at)}</time>
+                </td>
+                <td class="nowrap">{EVENT_NAMES[event.type]}</td>
+                <td>
+                  {event.actor.role === 'system' ? (
+                    '系统（流程）'
+                  ) : (
+                    <>
+                      {event.actor.name ?? ''}
+                      <br />
+                      <span class="muted">
+                        {ROLE_LABELS[event.actor.role] ?? event.actor.role}
+                        {event.actor.email === undefined ? '' : ` · ${event.actor.email}`}
+                      </span>
+                    </>
+                  )}
+                </td>
+                <td class="nowrap">第{event.version}版</td>
+                <td class="pre">{eventSummary(event)}</td>
+                <td class="hash mono">
+                  <span title={`内容 SHA-256：${event.contentSha256}`}>内容 {event.contentSha256.slice(0, 12)}…</span>
+                  <br />
+                  <span title={`前一哈希：${event.prevHash}`}>前 {event.prevHash.slice(0, 12)}…</span>
+                  <br />
+                  <span title={`哈希：${event.hash}`}>本 {event.hash.slice(0, 12)}…</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>流程执行（Step Functions）</h2>
+      {history.executions.length === 0 ? (
+        <p>没有流程执行记录。</p>
+      ) : (
+        <ul class="executions" id="executions">
+          {history.executions.map((execution) => (
+            <li key={execution.name}>
+              <strong class="mono">{execution.name}</strong>：{execution.status}，{beijingTime(execution.startDate)} 开始
+              {execution.stopDate === undefined ? '' : `，${beijingTime(execution.stopDate)} 结束`}
+              <details>
+                <summary>流程记录（{execution.history.length} 条）</summary>
+                <ol>
+                  {execution.history.map((entry) => (
+                    <li key={entry.id}>
+                      {beijingTimeWithSeconds(entry.timestamp)} {entry.type}
+                      {entry.stateName === undefined ? '' : ` · ${entry.stateName}`}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Main>,
+    principal,
+    { css: AUDIT_CSS },
+  );
+}

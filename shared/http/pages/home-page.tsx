@@ -1,0 +1,153 @@
+import { hasRole, type Principal } from '../../auth/principal.js';
+import type { ReportHead } from '../../workflow/model.js';
+import { auditPagePath, draftPagePath, editPagePath, reportPagePath } from './form-model.js';
+import { Main, renderPage } from './layout.js';
+import { beijingTime, STAGE_NAMES, STATUS_NAMES } from './names.js';
+
+/** GET /: the reports this person may see, by year with their stage; an officer also starts or continues a year. */
+
+export interface DraftSummary {
+  readonly year: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export interface HomeView {
+  readonly reports: readonly ReportHead[];
+  /** officers: drafts of years not yet submitted */
+  readonly drafts: readonly DraftSummary[];
+  /** officers: years a report may be started for, newest first, and the one suggested */
+  readonly startYears: readonly number[];
+  readonly suggestedYear: number | undefined;
+  readonly agencyName: string | undefined;
+}
+
+interface Row {
+  readonly key: string;
+  readonly agencyName: string;
+  readonly year: number;
+  readonly tag: { readonly className: string; readonly text: string };
+  readonly stage: string;
+  readonly version: string;
+  readonly updatedAt: string;
+  readonly links: ReadonlyArray<{ readonly href: string; readonly text: string }>;
+}
+
+function reportRow(head: ReportHead, principal: Principal): Row {
+  const officer = hasRole(principal, 'officer') && principal.agencyId === head.agencyId;
+  const links: Array<{ href: string; text: string }> = [];
+  if (officer && head.status === 'returned') links.push({ href: editPagePath(head.reportId), text: '修改后重新提交' });
+  if (officer && head.status === 'withdrawn') links.push({ href: draftPagePath(head.agencyId, head.year), text: '重新填报' });
+  links.push({ href: reportPagePath(head.reportId), text: '查看进度' });
+  if (hasRole(principal, 'auditor')) links.push({ href: auditPagePath(head.reportId), text: '审计记录' });
+  return {
+    key: head.reportId,
+    agencyName: head.agencyName,
+    year: head.year,
+    tag: { className: head.status, text: STATUS_NAMES[head.status] },
+    stage: head.status === 'in_review' || head.status === 'returned' ? STAGE_NAMES[head.stage] : '',
+    version: `第${head.version}版`,
+    updatedAt: beijingTime(head.updatedAt),
+    links,
+  };
+}
+
+function draftRow(draft: DraftSummary, agencyId: string, agencyName: string): Row {
+  return {
+    key: `draft-${draft.year}`,
+    agencyName,
+    year: draft.year,
+    tag: { className: 'draft', text: '草稿（未提交）' },
+    stage: '信息员填报',
+    version: '',
+    updatedAt: beijingTime(draft.updatedAt),
+    links: [{ href: draftPagePath(agencyId, draft.year), text: '继续填写' }],
+  };
+}
+
+function StartForm({ view }: { view: HomeView }) {
+  if (view.startYears.length === 0) return null;
+  return (
+    <section aria-labelledby="start-title" class="notice">
+      <h2 id="start-title">开始填报年度报告</h2>
+      <form method="get" action="/reports/new" class="actions">
+        <label for="start-year">报告年度</label>
+        <select id="start-year" name="year">
+          {view.startYears.map((year) => (
+            <option key={year} value={String(year)} selected={year === view.suggestedYear}>
+              {year}年
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="primary">
+          开始填报
+        </button>
+      </form>
+      <p class="muted">报告格式按年度自动选择；如有上一年度已发布的报告，上年结转等数据会自动带入。</p>
+    </section>
+  );
+}
+
+export function renderHomePage(principal: Principal, view: HomeView): string {
+  const officer = hasRole(principal, 'officer');
+  const heads = view.reports.map((head) => reportRow(head, principal));
+  const drafts = officer ? view.drafts.map((draft) => draftRow(draft, principal.agencyId, view.agencyName ?? '')) : [];
+  const rows = [...heads, ...drafts].sort((a, b) => b.year - a.year || a.agencyName.localeCompare(b.agencyName, 'zh-CN'));
+  const showAgency = new Set(rows.map((row) => row.agencyName)).size > 1 || hasRole(principal, 'auditor');
+  return renderPage(
+    '年度报告',
+    <Main>
+      <h1>年度报告</h1>
+      <p class="muted">
+        {view.agencyName ?? ''}
+        {hasRole(principal, 'auditor') ? ' · 您可以查看所辖机关的全部报告及审计记录。' : ''}
+      </p>
+      {officer ? <StartForm view={view} /> : null}
+      <h2>{officer ? '本机关的年度报告' : '可查看的年度报告'}</h2>
+      {rows.length === 0 ? (
+        <p>暂无年度报告。</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="list" id="reports">
+            <thead>
+              <tr>
+                {showAgency ? <th scope="col">机关</th> : null}
+                <th scope="col">年度</th>
+                <th scope="col">状态</th>
+                <th scope="col">当前环节</th>
+                <th scope="col">版本</th>
+                <th scope="col">更新时间</th>
+                <th scope="col">操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.key} data-year={String(row.year)}>
+                  {showAgency ? <td>{row.agencyName}</td> : null}
+                  <th scope="row">{row.year}年</th>
+                  <td>
+                    <span class={`tag ${row.tag.className}`}>{row.tag.text}</span>
+                  </td>
+                  <td>{row.stage}</td>
+                  <td>{row.version}</td>
+                  <td>{row.updatedAt}</td>
+                  <td>
+                    {row.links.map((link, index) => (
+                      <>
+                        {index > 0 ? ' · ' : null}
+                        <a key={link.href} href={link.href}>
+                          {link.text}
+                        </a>
+                      </>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Main>,
+    principal,
+  );
+}

@@ -1,0 +1,100 @@
+import { formatBeijingTime } from '../../report/sign-off.js';
+import { DecidedDataSchema, PublishedDataSchema, PublishFailedDataSchema, ResubmittedDataSchema, ReviewRequestedDataSchema, RevisionRequestedDataSchema, SubmittedDataSchema } from '../../workflow/event-data.js';
+import type { ReportEvent, ReportHead } from '../../workflow/model.js';
+
+/** The Chinese words the pages and the exports use for the workflow's states and events. */
+
+export const STATUS_NAMES: Readonly<Record<ReportHead['status'], string>> = {
+  in_review: '审核中',
+  returned: '已退回修改',
+  withdrawn: '已撤回',
+  published: '已发布',
+  publish_failed: '发布失败',
+};
+
+export const STAGE_NAMES: Readonly<Record<ReportHead['stage'], string>> = {
+  officer: '信息员修改',
+  director: '办公室主任审核',
+  leader: '主管领导签发',
+  publishing: '发布中',
+  published: '已发布',
+  none: '—',
+};
+
+export const APPROVER_STAGE_NAMES = { director: '办公室主任', leader: '主管领导' } as const;
+
+export const EVENT_NAMES: Readonly<Record<ReportEvent['type'], string>> = {
+  submitted: '提交',
+  review_requested: '送审',
+  reminder_sent: '催办提醒',
+  decided: '审核决定',
+  revision_requested: '退回修改',
+  resubmitted: '重新提交',
+  withdrawn: '撤回',
+  published: '发布',
+  publish_failed: '发布失败',
+};
+
+export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '监督', system: '系统' };
+
+export const OUTCOME_NAMES = { approve: '同意', return: '退回修改' } as const;
+
+/** `2021年1月20日 10:30` (Beijing time), or the text as given when it is not a time. */
+export const beijingTime = (iso: string | undefined): string => (iso === undefined ? '' : (formatBeijingTime(iso) ?? iso));
+
+/** `2021-01-20 10:30:05` (Beijing time), for records where the second matters; the text as given when it is not a time. */
+export function beijingTimeWithSeconds(iso: string | undefined): string {
+  if (iso === undefined) return '';
+  const ms = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || !Number.isFinite(ms)) return iso;
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The year a report is due for now: reports for year Y are written in January of Y+1, in Beijing time. */
+export function beijingYear(now: Date): number {
+  return new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
+}
+
+/** One line saying what an event recorded, for the audit page and its CSV. */
+export function eventSummary(event: ReportEvent): string {
+  switch (event.type) {
+    case 'submitted': {
+      const data = SubmittedDataSchema.safeParse(event.data);
+      return data.success ? `第 ${data.data.round} 轮审核，格式 ${data.data.template}，流程 ${data.data.executionName}` : '';
+    }
+    case 'resubmitted': {
+      const data = ResubmittedDataSchema.safeParse(event.data);
+      return data.success ? `修改第 ${data.data.returnedVersion} 版后重新提交` : '';
+    }
+    case 'review_requested':
+    case 'reminder_sent': {
+      const data = ReviewRequestedDataSchema.partial().safeParse(event.data);
+      if (!data.success) return '';
+      const stage = data.data.stage === undefined ? '' : `（${APPROVER_STAGE_NAMES[data.data.stage]}）`;
+      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}审核，已发送审核链接`;
+    }
+    case 'decided': {
+      const data = DecidedDataSchema.safeParse(event.data);
+      if (!data.success) return '';
+      const { decision } = data.data;
+      const parts = [`${decision.approverName}（${APPROVER_STAGE_NAMES[decision.stage]}）：${OUTCOME_NAMES[decision.outcome]}`];
+      if (decision.stage === 'director' && decision.confidentialityReviewed) parts.push('已完成保密审查');
+      if (decision.comment !== '') parts.push(`意见：${decision.comment}`);
+      return parts.join('；');
+    }
+    case 'revision_requested': {
+      const data = RevisionRequestedDataSchema.safeParse(event.data);
+      return data.success ? `${data.data.returnedByName}退回：${data.data.comment}` : '';
+    }
+    case 'withdrawn':
+      return '信息员撤回，审核流程终止';
+    case 'published': {
+      const data = PublishedDataSchema.safeParse(event.data);
+      return data.success ? `已发布 ${data.data.objects.map((object) => object.key).join('、')}` : '';
+    }
+    case 'publish_failed': {
+      const data = PublishFailedDataSchema.safeParse(event.data);
+      return data.success ? `发布失败：${data.data.error}` : '';
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { readPath, templateCells } from './cells.js';
+import { countAt, signedCountAt } from './numbers.js';
+import type { Agency } from './schema.js';
+import type { Template } from './template-model.js';
+import { defaultTemplateForYear, findTemplate, TEMPLATES, templateFitsYear } from './templates/index.js';
+
+/**
+ * Where a new year's report starts: every cell blank (`null`, not 0 — R5 shows what is still to fill), every text
+ * empty, and the numbers that are last year's by definition carried from the agency's previous published report:
+ * 二、上年结转 is last year's 四、结转下年度继续办理, and (2019 format) 上一年项目数量 is last year's 上一年项目数量
+ * plus its 本年增/减. Pure: the caller fetches the previous report.
+ */
+
+/** A report as the form keeps it: the template's shape, blank cells `null`. Not a valid report until filled. */
+export type DraftReport = Record<string, unknown>;
+
+export interface Prefill {
+  readonly report: DraftReport;
+  /** dotted paths of the cells taken from the previous report, in template order */
+  readonly prefilled: readonly string[];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const existing = target[head];
+  const child = isRecord(existing) ? existing : {};
+  target[head] = child;
+  setPath(child, rest, value);
+}
+
+/** Every cell `null`, texts empty; a unit the template fixes (or offers first) is set, as the form cannot leave it blank. */
+export function emptyReport(template: Template, agency: Agency, year: number): DraftReport {
+  const report: DraftReport = { template: template.id, agency: { id: agency.id, name: agency.name }, year, overview: '' };
+  for (const cell of templateCells(template)) {
+    setPath(report, cell.path, null);
+    const kind = cell.column.kind;
+    if (kind.type === 'money' && kind.unitField !== undefined) {
+      setPath(report, [...cell.path.slice(0, -1), kind.unitField], Object.keys(kind.units)[0]);
+    }
+  }
+  report['problems'] = '';
+  report['otherMatters'] = '';
+  return report;
+}
+
+/** The previous report counts only if it is the same agency's, for the year before. */
+function previousOf(previous: unknown, agency: Agency, year: number): { raw: unknown; template: Template } | undefined {
+  if (!isRecord(previous)) return undefined;
+  const template = findTemplate(previous['template']);
+  if (!template || previous['year'] !== year - 1 || readPath(previous, ['agency', 'id']) !== agency.id) return undefined;
+  return { raw: previous, template };
+}
+
+export function prefillReport(template: Template, agency: Agency, year: number, previous?: unknown): Prefill {
+  const report = emptyReport(template, agency, year);
+  const last = previousOf(previous, agency, year);
+  if (!last) return { report, prefilled: [] };
+  const prefilled: string[] = [];
+  for (const cell of templateCells(template)) {
+    const [table, row, ...rest] = cell.path;
+    let value: number | undefined;
+    if (table === 'applications' && row === 'carriedOver') {
+      // the applicant columns are the same in every template, 2019 → 2021 included
+      value = countAt(last.raw, ['applications', 'carriedForward', ...rest]);
+    } else if (template.format === '2019' && last.template.format === '2019' && cell.column.keys.at(-1) === 'previousYearItems') {
+      const rowPath = cell.path.slice(0, -1);
+      const before = countAt(last.raw, cell.path);
+      const change = signedCountAt(last.raw, [...rowPath, 'change']);
+      value = before === undefined || change === undefined || before + change < 0 ? undefined : before + change;
+    }
+    if (value === undefined) continue;
+    setPath(report, cell.path, value);
+    prefilled.push(cell.id);
+  }
+  return { report, prefilled };
+}
+
+export interface TemplateChoice {
+  /** what a new report for the year starts with */
+  readonly template: Template;
+  /** what the officer may choose from (the default first) */
+  readonly options: readonly Template[];
+}
+
+/**
+ * The templates an officer is offered for a year: the national one the year calls for, and beijing-2019 only where the
+ * agency's previous report was in it (it is a regional variant, not something to pick by accident). A previous report
+ * in beijing-2019 makes it the default while it still fits the year.
+ */
+export function templateChoice(year: number, previousTemplateId?: string): TemplateChoice {
+  const national = defaultTemplateForYear(year);
+  const previous = findTemplate(previousTemplateId);
+  const regional = previous && previous.id !== national.id && templateFitsYear(previous, year) ? previous : undefined;
+  const options = Object.values(TEMPLATES).filter(
+    (template) => templateFitsYear(template, year) && (template.id !== 'beijing-2019' || template === regional),
+  );
+  const chosen = regional ?? national;
+  return { template: chosen, options: [chosen, ...options.filter((template) => template !== chosen)] };
+}
