@@ -106,8 +106,10 @@ export function countChars(text: string): number {
 function n3(view: ReportView): Finding[] {
   const section = view.template.sections.find((candidate) => candidate.type === 'text' && candidate.field === 'overview');
   const limit = section?.type === 'text' ? section.advisoryMaxChars : undefined;
+  // countChars never exceeds the UTF-16 length, so a text no longer than the limit need not be counted
+  if (limit === undefined || view.overview.length <= limit) return [];
   const length = countChars(view.overview);
-  if (limit === undefined || length <= limit) return [];
+  if (length <= limit) return [];
   return [
     {
       code: 'N3',

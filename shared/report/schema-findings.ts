@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { readPath, templateCells, type Cell } from './cells.js';
 import type { Finding } from './findings.js';
-import { MAX_TEXT_CHARS, SCALE_ISSUE, templateSchema } from './schema.js';
+import { MAX_TEXT_CHARS, SCALE_ISSUE, surelyFitsTemplate, templateSchema } from './schema.js';
 import type { Template } from './template-model.js';
 
 /** Turns the template schema's issues into findings with the template's labels and a Chinese message. */
@@ -121,12 +121,37 @@ function otherIssue(template: Template, issue: z.core.$ZodIssue, report: unknown
   return [{ code: 'SCHEMA_TYPE', path: id, message: `“${id || '报告'}”格式不正确（${describe(value)}）。` }];
 }
 
+/** The template schema's verdict on a report: whether it fits, and if not, why (never an empty list then). */
+export interface SchemaCheck {
+  readonly fits: boolean;
+  readonly findings: Finding[];
+}
+
+/**
+ * Runs the template schema at most once, and not at all when `surelyFitsTemplate` already knows the report fits (so
+ * has no findings): zod is needed only to explain what is wrong.
+ */
+export function checkSchema(template: Template, report: unknown): SchemaCheck {
+  if (surelyFitsTemplate(template, report)) return { fits: true, findings: [] };
+  return checkSchemaThroughZod(template, report);
+}
+
 export function schemaFindings(template: Template, report: unknown): Finding[] {
+  return checkSchema(template, report).findings;
+}
+
+/** `checkSchema` always through zod: the reference the shortcut is held to. */
+export function checkSchemaThroughZod(template: Template, report: unknown): SchemaCheck {
   const result = templateSchema(template).safeParse(report);
-  if (result.success) return [];
+  if (result.success) return { fits: true, findings: [] };
+  return { fits: false, findings: issueFindings(template, report, result.error.issues) };
+}
+
+/** The template schema's issues as findings, in the template's order. */
+export function issueFindings(template: Template, report: unknown, issues: readonly z.core.$ZodIssue[]): Finding[] {
   const cells = templateCells(template);
   const byId = new Map(cells.map((cell) => [cell.id, cell]));
-  const findings = result.error.issues.flatMap((issue) => {
+  const findings = issues.flatMap((issue) => {
     const id = issue.path.map(String).join('.');
     const cell = byId.get(id);
     return cell ? [cellIssue(cell, issue, readPath(report, cell.path))] : otherIssue(template, issue, report, cells);

@@ -32,46 +32,137 @@ function leaves(grid: GridTable): { readonly rows: readonly LeafRow[]; readonly 
 
 const label = (row: LeafRow): string => row.labels.join(' ');
 
+/** Paths and labels of table 三 that R1–R3 read: template data, worked out once per table. */
+interface ApplicationsPlan {
+  /** every data row, for R3: where its object is, and how a finding names it */
+  readonly rows: readonly { readonly path: readonly string[]; readonly label: string; readonly totalId: string }[];
+  readonly columns: readonly {
+    readonly keys: readonly string[];
+    readonly label: string;
+    /** the path R2 names: （七）总计 in this column */
+    readonly totalId: string;
+    /** the path R1 names: 四、结转下年度 in this column */
+    readonly forwardId: string;
+  }[];
+  /** indexes into `columns` of the six applicant columns, without 总计 */
+  readonly partColumns: readonly number[];
+  /** indexes into `rows` of （一）…（六）, the rows （七）总计 sums */
+  readonly outcomeRows: readonly number[];
+  /** the rows R1 and R2 read as wholes: an index into `rows`, or the path of a row the table does not list */
+  readonly total: number | readonly string[];
+  readonly received: number | readonly string[];
+  readonly carriedOver: number | readonly string[];
+  readonly carriedForward: number | readonly string[];
+  readonly totalLabel: string;
+  readonly forwardLabel: string;
+}
+
+const applicationsPlans = new WeakMap<GridTable, ApplicationsPlan>();
+
+function applicationsPlan(applications: GridTable): ApplicationsPlan {
+  let plan = applicationsPlans.get(applications);
+  if (!plan) {
+    const base = applications.path;
+    const { rows, columns } = leaves(applications);
+    const find = (keys: readonly string[]): LeafRow | undefined => rows.find((row) => row.keys.join('.') === keys.join('.'));
+    const rowLabel = (keys: readonly string[]): string => label(find(keys) ?? { keys, labels: [] });
+    const rowAt = (keys: readonly string[]): number | readonly string[] => {
+      const row = find(keys);
+      return row === undefined ? [...base, ...keys] : rows.indexOf(row);
+    };
+    plan = {
+      rows: rows.map((row) => ({ path: [...base, ...row.keys], label: label(row), totalId: [...base, ...row.keys, TOTAL].join('.') })),
+      columns: columns.map((column) => ({
+        keys: column.keys,
+        label: column.labels.filter((l) => l !== '申请人情况').join(' '),
+        totalId: [...base, 'outcomes', TOTAL, ...column.keys].join('.'),
+        forwardId: [...base, 'carriedForward', ...column.keys].join('.'),
+      })),
+      partColumns: columns.flatMap((column, index) => (column.keys.at(-1) !== TOTAL ? [index] : [])),
+      outcomeRows: rows.flatMap((row, index) => (row.keys[0] === 'outcomes' && row.keys[1] !== TOTAL ? [index] : [])),
+      total: rowAt(['outcomes', TOTAL]),
+      received: rowAt(['newlyReceived']),
+      carriedOver: rowAt(['carriedOver']),
+      carriedForward: rowAt(['carriedForward']),
+      totalLabel: rowLabel(['outcomes', TOTAL]),
+      forwardLabel: rowLabel(['carriedForward']),
+    };
+    applicationsPlans.set(applications, plan);
+  }
+  return plan;
+}
+
+const TOTAL_KEYS = [TOTAL];
+
+/**
+ * Every cell of the table is read once, from its row's object: a value read from the row object is the value read by
+ * its full path (`readPath` walks the path one key at a time either way), and a missing or broken row reads as blank
+ * cells. A blank cell reads as undefined and leaves every sum it is in undefined: blanks are R5's, never 0.
+ */
 export function applicationsRules(template: Template, report: unknown): Finding[] {
   const applications = table(template, 'applications');
   if (!applications) return [];
-  const base = applications.path;
-  const { rows, columns } = leaves(applications);
-  const partColumns = columns.filter((column) => column.keys.at(-1) !== TOTAL);
-  const outcomeRows = rows.filter((row) => row.keys[0] === 'outcomes' && row.keys[1] !== TOTAL);
-  const rowLabel = (keys: readonly string[]): string => label(rows.find((row) => row.keys.join('.') === keys.join('.')) ?? { keys, labels: [] });
-  const at = (rowKeys: readonly string[], column: readonly string[]) => countAt(report, [...base, ...rowKeys, ...column]);
+  const plan = applicationsPlan(applications);
+  const { rows, columns } = plan;
+  const width = columns.length;
+  const rowObjects = rows.map((row) => readPath(report, row.path));
+  const cells: (number | undefined)[] = [];
+  for (const rowObject of rowObjects) for (const column of columns) cells.push(countAt(rowObject, column.keys));
+  /** the cells of a row R1/R2 reads, by column index */
+  const rowCells = (row: number | readonly string[]): ((column: number) => number | undefined) => {
+    if (typeof row === 'number') return (column) => cells[row * width + column];
+    const rowObject = readPath(report, row);
+    return (column) => countAt(rowObject, columns[column]?.keys ?? []);
+  };
   const findings: Finding[] = [];
 
   // R3: every row's 总计 is the sum of the six applicant columns.
-  for (const row of rows) {
-    // the row's object is looked up once; a missing or broken row reads as blank cells, as a full path would
-    const rowObject = readPath(report, [...base, ...row.keys]);
-    const expected = sumOf(partColumns.map((column) => countAt(rowObject, column.keys)));
-    const actual = countAt(rowObject, [TOTAL]);
+  rows.forEach((row, r) => {
+    let expected: number | undefined = 0;
+    for (const c of plan.partColumns) {
+      const value = cells[r * width + c];
+      if (value === undefined) {
+        expected = undefined;
+        break;
+      }
+      expected += value;
+    }
+    const actual = countAt(rowObjects[r], TOTAL_KEYS);
     if (expected !== undefined && actual !== undefined && expected !== actual) {
       findings.push({
         code: 'R3',
-        path: [...base, ...row.keys, TOTAL].join('.'),
-        rowLabel: label(row),
+        path: row.totalId,
+        rowLabel: row.label,
         columnLabel: '总计',
         expected,
         actual,
-        message: `表三「${label(row)}」行：自然人与法人或其他组织各列之和为 ${fmt(expected)}，但「总计」填写为 ${fmt(actual)}。请改正总计或核对各列。`,
+        message: `表三「${row.label}」行：自然人与法人或其他组织各列之和为 ${fmt(expected)}，但「总计」填写为 ${fmt(actual)}。请改正总计或核对各列。`,
       });
     }
-  }
+  });
 
-  for (const column of columns) {
-    const columnLabel = column.labels.filter((l) => l !== '申请人情况').join(' ');
+  const totalRow = rowCells(plan.total);
+  const receivedRow = rowCells(plan.received);
+  const carriedOverRow = rowCells(plan.carriedOver);
+  const carriedForwardRow = rowCells(plan.carriedForward);
+  columns.forEach((column, c) => {
+    const columnLabel = column.label;
     // R2: （七）总计 is the sum of every data row under 三 (group labels are not subtotals).
-    const detail = sumOf(outcomeRows.map((row) => at(row.keys, column.keys)));
-    const total = at(['outcomes', TOTAL], column.keys);
+    let detail: number | undefined = 0;
+    for (const r of plan.outcomeRows) {
+      const value = cells[r * width + c];
+      if (value === undefined) {
+        detail = undefined;
+        break;
+      }
+      detail += value;
+    }
+    const total = totalRow(c);
     if (detail !== undefined && total !== undefined && detail !== total) {
       findings.push({
         code: 'R2',
-        path: [...base, 'outcomes', TOTAL, ...column.keys].join('.'),
-        rowLabel: rowLabel(['outcomes', TOTAL]),
+        path: column.totalId,
+        rowLabel: plan.totalLabel,
         columnLabel,
         expected: detail,
         actual: total,
@@ -79,17 +170,17 @@ export function applicationsRules(template: Template, report: unknown): Finding[
       });
     }
     // R1: 一 + 二 = 三（七）+ 四, the balance printed in the template's own header.
-    const received = at(['newlyReceived'], column.keys);
-    const carriedOver = at(['carriedOver'], column.keys);
-    const carriedForward = at(['carriedForward'], column.keys);
+    const received = receivedRow(c);
+    const carriedOver = carriedOverRow(c);
+    const carriedForward = carriedForwardRow(c);
     if (received !== undefined && carriedOver !== undefined && total !== undefined && carriedForward !== undefined) {
       const incoming = received + carriedOver;
       const outgoing = total + carriedForward;
       if (incoming !== outgoing) {
         findings.push({
           code: 'R1',
-          path: [...base, 'carriedForward', ...column.keys].join('.'),
-          rowLabel: rowLabel(['carriedForward']),
+          path: column.forwardId,
+          rowLabel: plan.forwardLabel,
           columnLabel,
           expected: incoming - total,
           actual: carriedForward,
@@ -100,32 +191,61 @@ export function applicationsRules(template: Template, report: unknown): Finding[
         });
       }
     }
-  }
+  });
   return findings;
+}
+
+/** Table 四's column groups (行政复议, 未经复议直接起诉, 复议后起诉), each with its parts and its 总计, as full paths. */
+interface ReviewGroup {
+  readonly label: string;
+  readonly parts: readonly (readonly string[])[];
+  readonly total: readonly string[];
+  readonly totalId: string;
+}
+
+const reviewGroupsByTable = new WeakMap<GridTable, readonly ReviewGroup[]>();
+
+function reviewGroups(reviews: GridTable): readonly ReviewGroup[] {
+  let found = reviewGroupsByTable.get(reviews);
+  if (!found) {
+    const { columns } = leaves(reviews);
+    const groups = new Map<string, { labels: readonly string[]; parts: (readonly string[])[]; total?: readonly string[] }>();
+    for (const column of columns) {
+      const groupKey = column.keys.slice(0, -1).join('.');
+      const group = groups.get(groupKey) ?? { labels: column.labels.slice(0, -1), parts: [] };
+      if (column.keys.at(-1) === TOTAL) group.total = column.keys;
+      else group.parts.push(column.keys);
+      groups.set(groupKey, group);
+    }
+    found = [...groups.values()].flatMap((group) =>
+      group.total
+        ? [
+            {
+              label: group.labels.join(' '),
+              parts: group.parts.map((keys) => [...reviews.path, ...keys]),
+              total: [...reviews.path, ...group.total],
+              totalId: [...reviews.path, ...group.total].join('.'),
+            },
+          ]
+        : [],
+    );
+    reviewGroupsByTable.set(reviews, found);
+  }
+  return found;
 }
 
 export function reviewsRules(template: Template, report: unknown): Finding[] {
   const reviews = table(template, 'reviewsAndLitigation');
   if (!reviews) return [];
-  const { columns } = leaves(reviews);
-  const groups = new Map<string, { labels: readonly string[]; parts: (readonly string[])[]; total?: readonly string[] }>();
-  for (const column of columns) {
-    const groupKey = column.keys.slice(0, -1).join('.');
-    const group = groups.get(groupKey) ?? { labels: column.labels.slice(0, -1), parts: [] };
-    if (column.keys.at(-1) === TOTAL) group.total = column.keys;
-    else group.parts.push(column.keys);
-    groups.set(groupKey, group);
-  }
   const findings: Finding[] = [];
-  for (const group of groups.values()) {
-    if (!group.total) continue;
-    const expected = sumOf(group.parts.map((keys) => countAt(report, [...reviews.path, ...keys])));
-    const actual = countAt(report, [...reviews.path, ...group.total]);
-    const groupLabel = group.labels.join(' ');
+  for (const group of reviewGroups(reviews)) {
+    const expected = sumOf(group.parts.map((path) => countAt(report, path)));
+    const actual = countAt(report, group.total);
+    const groupLabel = group.label;
     if (expected !== undefined && actual !== undefined && expected !== actual) {
       findings.push({
         code: 'R4',
-        path: [...reviews.path, ...group.total].join('.'),
+        path: group.totalId,
         rowLabel: groupLabel,
         columnLabel: '总计',
         expected,
