@@ -1,6 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { burst } from './burst.js';
+import { costPerReport } from './cost-per-report.js';
+import { endToEnd } from './end-to-end.js';
+import { lambdaBundles } from './lambda-bundles.js';
 import { reportThroughput } from './report-throughput.js';
 
 /**
@@ -13,9 +17,12 @@ import { reportThroughput } from './report-throughput.js';
  *      lines, and `run()` returning the columns and rows of its markdown table plus any `targets` it checks;
  *   2. add it to the BENCHMARKS list, after the existing ones (the order is the order of BENCHMARKS.md's sections,
  *      so appending keeps diffs of the file readable);
- *   3. keep `npm run bench` under ~90 s on a 2-core machine: give the module a time budget and say it in `method`.
+ *   3. keep the whole `npm run bench` under ~5 minutes on a 2-core machine: give the module a time budget and say it in
+ *      `method`.
  * A module that needs something the machine may not have (a built bundle, a running stack) should return a row
  * saying it was skipped rather than throw; a module that throws is reported as failed and the others still run.
+ *
+ * `npm run bench -- <id> [<id>...]` runs only those modules and prints their tables without touching BENCHMARKS.md.
  */
 
 /** A target a benchmark is held to: one line of the summary table. */
@@ -26,7 +33,8 @@ export interface Target {
   readonly target: string;
   /** the measurement as text, same unit as the target */
   readonly measured: string;
-  readonly pass: boolean;
+  /** undefined: a figure worth seeing in the summary that has no target (shown as —) */
+  readonly pass: boolean | undefined;
   /** how far above (+) or below (−) the target, e.g. "+12 %" */
   readonly margin: string;
 }
@@ -49,7 +57,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport];
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -63,8 +71,12 @@ function markdownTable(columns: readonly string[], rows: readonly (readonly stri
   return [line(columns), line(columns.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** the machine's load when the run started: other work on the machine shows in every timing */
+const LOAD_AT_START = os.loadavg();
+
 function environment(): [string, string][] {
   const cpus = os.cpus();
+  const load = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(' / ');
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   return [
     ['Date', new Date().toISOString()],
@@ -73,6 +85,7 @@ function environment(): [string, string][] {
     ['Memory', gib(os.totalmem())],
     ['OS', `${os.platform()} ${os.release()}`],
     ['Node', process.version],
+    ['Load average (1/5/15 min)', `${load(LOAD_AT_START)} at the start, ${load(os.loadavg())} at the end`],
     ['Command', `\`${COMMAND}\``],
   ];
 }
@@ -88,7 +101,7 @@ function summary(outcomes: readonly Outcome[]): string {
   const rows = outcomes.flatMap(({ benchmark, result, error }) =>
     error !== undefined
       ? [[benchmark.title, '—', '—', 'FAILED', error]]
-      : (result?.targets ?? []).map((t) => [t.name, t.target, t.measured, t.pass ? 'PASS' : 'MISS', t.margin]),
+      : (result?.targets ?? []).map((t) => [t.name, t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : 'MISS', t.margin]),
   );
   return markdownTable(['Benchmark', 'Target', 'Measured', 'Result', 'Margin'], rows);
 }
@@ -106,8 +119,12 @@ function section({ benchmark, result, error, seconds }: Outcome): string {
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const only = process.argv.slice(2);
+  const unknown = only.filter((id) => !BENCHMARKS.some((benchmark) => benchmark.id === id));
+  if (unknown.length > 0) throw new Error(`no benchmark ${unknown.join(', ')}; there are ${BENCHMARKS.map((b) => b.id).join(', ')}`);
+  const selected = only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((benchmark) => only.includes(benchmark.id));
   const outcomes: Outcome[] = [];
-  for (const benchmark of BENCHMARKS) {
+  for (const benchmark of selected) {
     log(`▶ ${benchmark.id}`);
     const started = performance.now();
     try {
@@ -136,9 +153,11 @@ async function main(): Promise<void> {
     ...outcomes.flatMap((outcome) => [section(outcome), '']),
   ].join('\n');
 
-  await writeFile(OUTPUT, document, 'utf8');
   process.stdout.write(`${document}\n`);
-  log(`wrote ${OUTPUT}`);
+  if (only.length === 0) {
+    await writeFile(OUTPUT, document, 'utf8');
+    log(`wrote ${OUTPUT}`);
+  } else log(`ran ${only.join(', ')} only: ${OUTPUT} left as it was`);
   if (outcomes.some((outcome) => outcome.error !== undefined)) process.exitCode = 1;
 }
 

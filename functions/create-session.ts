@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createSession } from '../shared/auth/sign-in.js';
 import { requireJsonRequest, requireSameOrigin } from '../shared/http/csrf.js';
 import { httpHandler } from '../shared/http/handler.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currentPrincipal, requirePrincipal } from '../shared/http/authenticate.js';
 import { requireCsrfToken, requireJsonRequest, requireSameOrigin } from '../shared/http/csrf.js';
 import { errorBody } from '../shared/http/errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestSignInCode } from '../shared/auth/sign-in.js';
 import { requireJsonRequest } from '../shared/http/csrf.js';
 import { httpHandler } from '../shared/http/handler.js';

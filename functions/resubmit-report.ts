@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requirePrincipal } from '../shared/http/authenticate.js';
 import { requireJsonRequest } from '../shared/http/csrf.js';
 import { httpHandler } from '../shared/http/handler.js';

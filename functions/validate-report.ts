@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkReport } from '../shared/report/checks.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { jsonBody } from '../shared/http/request.js';

@@ -1,5 +1,5 @@
 import { appendFileSync, readFileSync } from 'node:fs';
-import type { Site, SiteObject } from '../../shared/workflow/ports.js';
+import type { Site, SiteObject, Workflow } from '../../shared/workflow/ports.js';
 
 /**
  * Fault injection for the local stack: what the fault tests (test/faults) and a person rehearsing an outage use to
@@ -10,6 +10,7 @@ import type { Site, SiteObject } from '../../shared/workflow/ports.js';
  *
  *   { "site": { "fail": true } }        every site write fails as S3 does when it is down (ServiceUnavailable)
  *   { "site": { "delayMs": 5000 } }     every site write waits 5 s first (time to SIGKILL the process mid-Publish)
+ *   { "workflow": { "startDelayMs": 5000 } }   StartExecution waits 5 s (a kill between a submission and its execution)
  *   {}                                  no faults
  */
 
@@ -20,13 +21,19 @@ export interface SiteFaultPlan {
   readonly delayMs?: number;
 }
 
+export interface WorkflowFaultPlan {
+  /** StartExecution waits this long before it is called */
+  readonly startDelayMs?: number;
+}
+
 export interface FaultPlan {
   readonly site?: SiteFaultPlan;
+  readonly workflow?: WorkflowFaultPlan;
 }
 
 export interface FaultAttempt {
   readonly at: string;
-  readonly op: 'site.put';
+  readonly op: 'site.put' | 'workflow.start';
   readonly key: string;
   /** `started` is written before the write (and before any delay); then `ok` or `failed` */
   readonly outcome: 'started' | 'ok' | 'failed';
@@ -87,6 +94,23 @@ export class LocalFaults {
         this.record({ op: 'site.put', key: object.key, outcome: 'ok' });
         return result;
       },
+    };
+  }
+
+  /** The Workflow port with StartExecution delayed as the plan says; everything else passes through. */
+  wrapWorkflow(workflow: Workflow): Workflow {
+    return {
+      start: async (name, input) => {
+        const plan = this.current().workflow ?? {};
+        this.record({ op: 'workflow.start', key: name, outcome: 'started' });
+        if (plan.startDelayMs !== undefined && plan.startDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.startDelayMs));
+        await workflow.start(name, input);
+        this.record({ op: 'workflow.start', key: name, outcome: 'ok' });
+      },
+      stop: (name, cause) => workflow.stop(name, cause),
+      sendTaskSuccess: (taskToken, output) => workflow.sendTaskSuccess(taskToken, output),
+      describe: (name) => workflow.describe(name),
+      history: (name) => workflow.history(name),
     };
   }
 

@@ -91,8 +91,6 @@ async function listen(server: Server, port: number): Promise<number> {
   return bound;
 }
 
-const wrapSite = (site: S3Site, faults: LocalFaults | undefined) => (faults === undefined ? site : faults.wrapSite(site));
-
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir ?? '.data');
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
@@ -151,17 +149,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const endpoint = await startSfnEndpoint({ engine });
     stops.push(() => endpoint.stop());
 
-    const workflow = new SfnWorkflow({
+    const faults = options.faults ?? faultsFromEnvironment();
+    const sfnWorkflow = new SfnWorkflow({
       client: new SFNClient({ endpoint: endpoint.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
     });
+    const workflow = faults === undefined ? sfnWorkflow : faults.wrapWorkflow(sfnWorkflow);
     const keys = deriveKeys(await masterSecret(dataDir));
     const deps: AppDeps = {
       store,
       clock: systemClock,
       workflow,
       mailer: outbox,
-      site: wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET }), options.faults ?? faultsFromEnvironment()),
+      site: faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET })),
       keys,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamodbClient } from '../../shared/runtime/aws-clients.js';
 import { ENV } from '../../shared/runtime/env.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { Clock, MailMessage, Mailer } from '../workflow/ports.js';
 import { MailDeliveryError, OutboxFileError, assertSingleRecipient } from './errors.js';

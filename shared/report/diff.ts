@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readPath, templateCells, type Cell } from './cells.js';
 import { paragraphs } from './render-text.js';
 import type { Report } from './schema.js';

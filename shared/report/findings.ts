@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Finding codes. R1–R5 block submission, X1–X5/N1–N4/A1 are warnings (TEMPLATES.md §c); the SCHEMA_* codes are

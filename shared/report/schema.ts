@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { templateCells, type Cell } from './cells.js';
 import type { CellKind, Template } from './template-model.js';
 import { TEMPLATES, TemplateIdSchema } from './templates/index.js';

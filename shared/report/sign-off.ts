@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The leader's sign-off printed at the end of a published page; the digest ties the page to the approved JSON. */
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OutboxMailer } from '../mail/outbox-mailer.js';
 import { SesMailer } from '../mail/ses-mailer.js';
 import { SmtpMailer, smtpTransportFromSettings } from '../mail/smtp-mailer.js';

@@ -1,6 +1,6 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageText } from '../report/render-text.js';
 import { formatBeijingTime } from '../report/sign-off.js';
 import { AgencyIdSchema, PublishedReportSchema, type PublishedReport } from '../workflow/model.js';

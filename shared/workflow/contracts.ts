@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApproverStageSchema, DecisionSchema } from './model.js';
 
 /**
@@ -40,4 +40,11 @@ export const PublishFailureInputSchema = ExecutionInputSchema.extend({
 export type PublishFailureInput = z.infer<typeof PublishFailureInputSchema>;
 
 export const reportIdOf = (agencyId: string, year: number): string => `${agencyId}-${year}`;
+
+/**
+ * Whether a string could be a report id (what reportIdOf makes of an agency id and a year). Ids from a URL are checked
+ * before they are looked up: anything else names no report, and a key longer than DynamoDB allows (2 KiB) would make
+ * the lookup itself fail.
+ */
+export const isReportId = (id: string): boolean => /^[a-z0-9][a-z0-9-]{1,39}-\d{4}$/.test(id);
 export const executionNameOf = (reportId: string, round: number): string => `${reportId}-r${round}`;

@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { ConflictError, ForbiddenError, NotFoundError, TaskGoneError, ValidationError } from './errors.js';
 import { logDecision } from './decision-log.js';
 import { verifyReviewLink } from './links.js';
-import type { Decision, Review } from './model.js';
+import { REVIEW_ID_PATTERN, type Decision, type Review } from './model.js';
 import type { Workflow } from './ports.js';
 import type { LogDeps } from './report-log.js';
 import { foldReport } from './report-state.js';
@@ -30,7 +30,7 @@ export class AlreadyDecidedError extends ConflictError {
 }
 
 export async function loadReviewForApprover(reviewId: string, sig: string | undefined, principal: Principal | undefined, deps: DecideDeps) {
-  const review = await deps.store.getReview(reviewId);
+  const review = REVIEW_ID_PATTERN.test(reviewId) ? await deps.store.getReview(reviewId) : undefined;
   if (!review) throw new NotFoundError('找不到该审核。');
   verifyReviewLink(deps.linkKey, review.reviewId, review.approverEmail, sig, deps.clock.now());
   if (principal && principal.email !== review.approverEmail) {
@@ -69,7 +69,15 @@ export async function decideReview(request: DecisionRequest, principal: Principa
   const review = await loadReviewForApprover(request.reviewId, request.sig, principal, deps);
   if (review.decision) throw new AlreadyDecidedError(review.decision);
   validate(request, review);
-  await requireOpenReview(review, deps);
+  try {
+    await requireOpenReview(review, deps);
+  } catch (error) {
+    // a decision that won meanwhile has already moved the report on: say what won, as the conditional write would
+    if (!(error instanceof ConflictError)) throw error;
+    const winner = (await deps.store.getReview(review.reviewId))?.decision;
+    if (winner) throw new AlreadyDecidedError(winner);
+    throw error;
+  }
   const decision: Decision = {
     outcome: request.outcome,
     comment: request.comment.trim(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApproverStageSchema, DecisionSchema, EmailSchema, IsoTimeSchema, Sha256Schema } from './model.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AGENCY_ID_PATTERN } from '../report/schema.js';
 
 /**
@@ -131,12 +131,15 @@ export const ReportVersionSchema = z.object({
 });
 export type ReportVersion = z.infer<typeof ReportVersionSchema>;
 
+/** What newReviewId makes (with room to spare); anything else names no review and is not looked up. */
+export const REVIEW_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+
 /**
  * A review: one approver asked to decide one version. The id is random and goes in emailed links; the task token
  * lives only here and is replaced each time the workflow asks again (reminders), under the same id.
  */
 export const ReviewSchema = z.object({
-  reviewId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  reviewId: z.string().regex(REVIEW_ID_PATTERN),
   reportId: z.string(),
   version: z.int().min(1),
   stage: ApproverStageSchema,

@@ -4,7 +4,7 @@ import { parseReport } from '../report/schema.js';
 import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
 import type { PublishFailureInput, PublishInput } from './contracts.js';
 import { DecidedDataSchema } from './event-data.js';
-import type { Decision, ReportEvent } from './model.js';
+import type { Decision, PublishedReport, ReportEvent } from './model.js';
 import { rosterWith } from './notify.js';
 import type { Mailer, Site, SiteObject } from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
@@ -62,7 +62,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const json = await deps.site.put({ key: reportJsonKey(agencyId, year), body: renderReportJson(report), contentType: 'application/json', cacheControl: REPORT_CACHE });
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);
-  await deps.store.putPublished({
+  const record: PublishedReport = {
     reportId: input.reportId,
     agencyId,
     agencyName,
@@ -70,8 +70,9 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     version: input.version,
     contentSha256: content.contentSha256,
     publishedAt: already?.at ?? deps.clock.now().toISOString(),
-  });
-  await writeIndexes(agencyId, deps);
+  };
+  await deps.store.putPublished(record);
+  await writeIndexes(record, deps);
 
   const objects = [
     { key: reportPageKey(agencyId, year), ...page },
@@ -104,19 +105,24 @@ const MAX_INDEX_WRITES = 5;
  * Rebuilds both indexes from the store's list, then reads the list again and writes again until what was written is
  * what the store holds. Two reports published at once would otherwise let the one that read the list first write
  * last, dropping the other from the root index; with the check after each write, whoever writes last has read a list
- * holding everyone published before that write.
+ * holding everyone published before that write. A page is written again only when it changed: while others publish,
+ * the root index changes round after round and the agency's own page hardly ever does (the check still covers both:
+ * each page was last written by this call from a list no older than the one it is compared with).
  */
-async function writeIndexes(agencyId: string, deps: PublishDeps): Promise<void> {
-  let written: string | undefined;
+async function writeIndexes(own: PublishedReport, deps: PublishDeps): Promise<void> {
+  const { agencyId } = own;
+  let written: { agencyPage: string; rootPage: string } | undefined;
   for (let attempt = 0; attempt <= MAX_INDEX_WRITES; attempt++) {
-    const everything = await deps.store.listPublished();
+    // DynamoDB's index may not show our own entry yet (GSI reads are eventually consistent): it goes in regardless
+    const listed = await deps.store.listPublished();
+    const everything = [...listed.filter((entry) => entry.agencyId !== own.agencyId || entry.year !== own.year), own];
     const agencyPage = renderAgencyIndex(agencyId, everything.filter((entry) => entry.agencyId === agencyId));
     const rootPage = renderRootIndex(everything, {});
-    if (written === `${agencyPage}\n${rootPage}`) return;
+    if (written?.agencyPage === agencyPage && written.rootPage === rootPage) return;
     if (attempt === MAX_INDEX_WRITES) break;
-    await deps.site.put(html(agencyIndexKey(agencyId), agencyPage, INDEX_CACHE));
-    await deps.site.put(html(ROOT_INDEX_KEY, rootPage, INDEX_CACHE));
-    written = `${agencyPage}\n${rootPage}`;
+    if (written?.agencyPage !== agencyPage) await deps.site.put(html(agencyIndexKey(agencyId), agencyPage, INDEX_CACHE));
+    if (written?.rootPage !== rootPage) await deps.site.put(html(ROOT_INDEX_KEY, rootPage, INDEX_CACHE));
+    written = { agencyPage, rootPage };
   }
   throw new Error(`the site indexes kept changing while ${agencyId} was published`);
 }

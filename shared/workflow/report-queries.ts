@@ -1,5 +1,6 @@
 import { canRead, type Principal } from '../auth/principal.js';
 import { verifyChain, type ChainVerification } from './chain.js';
+import { isReportId } from './contracts.js';
 import { NotFoundError } from './errors.js';
 import type { ReportEvent, ReportHead } from './model.js';
 import type { ExecutionHistoryEvent, ExecutionSummary, Store, Workflow } from './ports.js';
@@ -12,6 +13,7 @@ export interface QueryDeps {
 }
 
 async function readableHead(reportId: string, principal: Principal, store: Store): Promise<ReportHead> {
+  if (!isReportId(reportId)) throw new NotFoundError('找不到该报告。');
   const head = await store.getHead(reportId);
   if (!head || !canRead(principal, head.agencyId)) throw new NotFoundError('找不到该报告。');
   return head;

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import { isReportId } from './contracts.js';
 import { contentSha256 } from './digest.js';
 import { ConflictError, NotFoundError, TaskGoneError, ValidationError } from './errors.js';
 import { commit } from './report-log.js';
@@ -10,7 +11,7 @@ import { checkForSubmission, requireOfficerOf, type SubmitDeps, type SubmitResul
  * log and releases itself.
  */
 export async function resubmitReport(reportId: string, input: unknown, principal: Principal, deps: SubmitDeps): Promise<SubmitResult> {
-  const head = await deps.store.getHead(reportId);
+  const head = isReportId(reportId) ? await deps.store.getHead(reportId) : undefined;
   const { agencyId, year } = requireOfficerOf(principal, input);
   if (!head || head.agencyId !== principal.agencyId) throw new NotFoundError('找不到该报告。');
   if (agencyId !== head.agencyId || year !== head.year) {

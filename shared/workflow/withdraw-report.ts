@@ -1,4 +1,5 @@
 import { canRead, isOfficerOf, type Principal } from '../auth/principal.js';
+import { isReportId } from './contracts.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
 import { commit } from './report-log.js';
 import { versionOf } from './report-state.js';
@@ -6,6 +7,7 @@ import type { SubmitDeps, SubmitResult } from './submit-report.js';
 
 /** 撤回: the officer takes a report out of review. The event is written first; then the execution is stopped. */
 export async function withdrawReport(reportId: string, principal: Principal, deps: SubmitDeps): Promise<SubmitResult> {
+  if (!isReportId(reportId)) throw new NotFoundError('找不到该报告。');
   const head = await deps.store.getHead(reportId);
   if (!head || !canRead(principal, head.agencyId)) throw new NotFoundError('找不到该报告。');
   if (!isOfficerOf(principal, head.agencyId)) throw new ForbiddenError('只有本机关的信息员可以撤回报告。');

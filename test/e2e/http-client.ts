@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A person at a browser, reduced to HTTP: a cookie jar, JSON calls with the headers the app expects, and the local

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addNagChecks, addNianbaoStacks, type NianbaoStacks } from '#infra/nianbao-app.js';
 import type { FunctionName } from '#infra/function-needs.js';
 import { PROJECT_ROOT } from '#infra/project-function.js';

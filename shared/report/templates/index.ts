@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Template, TemplateId } from '../template-model.js';
 import { BEIJING_2019, NATIONAL_2019 } from './format-2019.js';
 import { NATIONAL_2021 } from './national-2021.js';

@@ -5,7 +5,7 @@
  * left alone is imported. Delete this file, and those comparisons, once the change is trusted: the tests that compare
  * against production's own slow paths (`checkSchemaThroughZod`, `renderReportHtmlReference`) stay.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { gridTables, leafColumns, leafRows, readPath, templateCells, type Cell, type LeafColumn, type LeafRow } from '#shared/report/cells.js';
 import type { CheckOptions } from '#shared/report/checks.js';
 import { crossYearFindings } from '#shared/report/cross-year.js';

@@ -1,0 +1,439 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { App } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LOCAL_STATE_MACHINE_ARN } from '#infra/local/definition.js';
+import { FUNCTION_NAMES, type FunctionName } from '#infra/function-needs.js';
+import { addNianbaoStacks } from '#infra/nianbao-app.js';
+import { PROJECT_ROOT } from '#infra/project-function.js';
+import { GSI1 } from '#shared/store/table.js';
+import type { Benchmark, BenchmarkResult } from './run.js';
+import { benchAgencies, Client, reportIdOf, reportOf, seedAgencies, signIn, startBenchStack, type BenchStack } from './support/stack.js';
+import { integer, sleep, sum } from './support/stats.js';
+
+/**
+ * What one published report costs on AWS, from a real local run of one report: every billable request counted as
+ * it happened on the local stack, then priced with public list prices.
+ */
+
+// ------------------------------------------------------------------------------------------------------ prices
+
+/**
+ * Public on-demand list prices, region us-east-1 (N. Virginia), in USD, as published on the AWS pricing pages and
+ * known to the author in mid-2025; no free tier, no volume tiers beyond the first. Check them before relying on them.
+ */
+export const PRICES = {
+  region: 'us-east-1',
+  asOf: 'mid-2025 (AWS public pricing pages; DynamoDB on-demand after the 1 Nov 2024 price cut)',
+  /** Step Functions Standard: $0.025 per 1,000 state transitions */
+  stateTransition: 0.025 / 1_000,
+  /** Lambda, arm64: $0.0000133334 per GB-second (first 7.5 billion GB-s a month) */
+  lambdaGbSecondArm: 0.0000133334,
+  /** Lambda: $0.20 per 1 million requests */
+  lambdaRequest: 0.2 / 1_000_000,
+  /**
+   * DynamoDB on-demand: $0.625 per million write request units and $0.125 per million read request units. These are
+   * the prices since 1 Nov 2024, when on-demand throughput was cut by 50 % (before: $1.25 and $0.25 per million).
+   */
+  dynamoWru: 0.625 / 1_000_000,
+  dynamoRru: 0.125 / 1_000_000,
+  /** S3 Standard: PUT, COPY, POST, LIST $0.005 per 1,000; GET and all other requests $0.0004 per 1,000 */
+  s3Put: 0.005 / 1_000,
+  s3Get: 0.0004 / 1_000,
+  /** SES outbound email: $0.10 per 1,000 messages (no attachments) */
+  sesMessage: 0.1 / 1_000,
+  /** API Gateway HTTP API: $1.00 per million requests (first 300 million a month; each 512 KB counts as one) */
+  httpApiRequest: 1 / 1_000_000,
+} as const;
+
+/** dollars with two decimals, or three significant digits below a cent (never in exponent notation) */
+const usd = (value: number) => (value === 0 ? '$0' : value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toFixed(2 - Math.floor(Math.log10(value)))}`);
+
+// ------------------------------------------------------------------------------------------------------ DynamoDB
+
+/** DynamoDB's size of one attribute value (plain JavaScript, as the document client reads and writes them). */
+function valueSize(value: unknown): number {
+  if (value === null || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const digits = String(value).replace(/^-/, '').replace('.', '').replace(/e.*$/i, '').replace(/^0+/, '').replace(/0+$/, '');
+    return Math.ceil(Math.max(1, digits.length) / 2) + 1;
+  }
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return sum([...value].map(valueSize));
+  if (Array.isArray(value)) return 3 + sum(value.map((item) => 1 + valueSize(item)));
+  if (typeof value === 'object') {
+    return 3 + sum(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => 1 + Buffer.byteLength(key, 'utf8') + valueSize(item)));
+  }
+  return 0;
+}
+
+/** An item's size as DynamoDB bills it: attribute names plus values. */
+export function itemSize(item: Record<string, unknown> | undefined): number {
+  if (item === undefined) return 0;
+  return sum(Object.entries(item).filter(([, value]) => value !== undefined).map(([name, value]) => Buffer.byteLength(name, 'utf8') + valueSize(value)));
+}
+
+const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+const inGsi = (item: Record<string, unknown> | undefined) => item !== undefined && typeof item[GSI1.partitionKey] === 'string' && typeof item[GSI1.sortKey] === 'string';
+
+interface DynamoTally {
+  calls: number;
+  failedConditions: number;
+  wru: number;
+  gsiWru: number;
+  rru: number;
+  /** what dynalite itself reported (ReturnConsumedCapacity TOTAL: the table only, no index) */
+  dynaliteUnits: number;
+}
+
+type Input = Record<string, unknown> & { Item?: Record<string, unknown>; ConsistentRead?: boolean; IndexName?: string };
+type Output = { Item?: Record<string, unknown>; Items?: Record<string, unknown>[]; Attributes?: Record<string, unknown>; ConsumedCapacity?: { CapacityUnits?: number } };
+
+/**
+ * Counts every command the store sends, with its request units: 1 WRU per started KB written (the item as written,
+ * or as returned by ALL_NEW; a failed condition still costs the attempt), plus the same again for gsi1 when the item
+ * carries its keys (ALL projection); 1 RRU per started 4 KB read strongly consistently (half for gsi1 queries, which
+ * are eventually consistent), a Query page by the total size it returned, a miss as one unit.
+ */
+function countDynamo(client: DynamoDBDocumentClient, tallies: Map<string, DynamoTally>, counting: () => boolean): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!counting()) return next(args);
+      const command = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      const input = args.input as Input;
+      input['ReturnConsumedCapacity'] = 'TOTAL';
+      const tally = tallies.get(command) ?? { calls: 0, failedConditions: 0, wru: 0, gsiWru: 0, rru: 0, dynaliteUnits: 0 };
+      tallies.set(command, tally);
+      tally.calls += 1;
+      try {
+        const result = await next(args);
+        const output = result.output as Output;
+        tally.dynaliteUnits += output.ConsumedCapacity?.CapacityUnits ?? 0;
+        if (command === 'PutItem') {
+          tally.wru += writeUnits(itemSize(input.Item));
+          if (inGsi(input.Item)) tally.gsiWru += writeUnits(itemSize(input.Item));
+        } else if (command === 'UpdateItem') {
+          tally.wru += writeUnits(itemSize(output.Attributes));
+          if (inGsi(output.Attributes)) tally.gsiWru += writeUnits(itemSize(output.Attributes));
+        } else if (command === 'DeleteItem') {
+          tally.wru += 1;
+        } else if (command === 'GetItem') {
+          tally.rru += readUnits(itemSize(output.Item), input.ConsistentRead === true);
+        } else if (command === 'Query') {
+          tally.rru += readUnits(sum((output.Items ?? []).map(itemSize)), input.ConsistentRead === true && input.IndexName === undefined);
+        }
+        return result;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+          tally.failedConditions += 1;
+          tally.wru += command === 'PutItem' ? writeUnits(itemSize(input.Item)) : 1;
+        }
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'benchRequestUnits', override: true },
+  );
+}
+
+function countS3(client: S3Client, counts: Map<string, number>, counting: () => boolean): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (counting()) {
+        const command = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        counts.set(command, (counts.get(command) ?? 0) + 1);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchS3Requests', override: true },
+  );
+}
+
+// ------------------------------------------------------------------------------------------------------ Lambda
+
+/** Memory per function as the CDK app configures it (the stateless stack synthesized without bundling). */
+function configuredMemory(): Map<FunctionName, { memoryMb: number; architecture: string }> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'nianbao-bench-cdk-'));
+  try {
+    const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+    const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+    const { stateless } = addNianbaoStacks(app);
+    return new Map(
+      FUNCTION_NAMES.map((name) => {
+        const cfn = stateless.functions[name].node.defaultChild as CfnFunction;
+        return [name, { memoryMb: Number(cfn.memorySize ?? 128), architecture: (cfn.architectures ?? ['x86_64']).join(',') }];
+      }),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const TASK_STATES: Readonly<Record<string, FunctionName>> = {
+  DirectorReview: 'request-review',
+  LeaderReview: 'request-review',
+  OfficerRevision: 'request-revision',
+  Publish: 'publish-report',
+  RecordPublishFailure: 'record-publish-failure',
+};
+
+// ------------------------------------------------------------------------------------------------------ the run
+
+interface Counted {
+  readonly apiRequests: string[];
+  readonly dynamo: Map<string, DynamoTally>;
+  readonly s3: Map<string, number>;
+  readonly emails: string[];
+  readonly history: HistoryEvent[];
+  /** per function: billed durations (ms, rounded up) of each invocation */
+  readonly invocations: Map<FunctionName, number[]>;
+}
+
+/** A client whose API requests are written down (the HTTP API bills each). */
+class CountingClient extends Client {
+  constructor(
+    baseUrl: string,
+    email: string,
+    private readonly requests: string[],
+  ) {
+    super(baseUrl, email);
+  }
+  override json(method: string, requestPath: string, body?: unknown) {
+    this.requests.push(`${method} ${(requestPath.split('?')[0] ?? requestPath).replace(/\/reviews\/[^/]+/, '/reviews/{id}')}`);
+    return super.json(method, requestPath, body);
+  }
+}
+
+async function signInCounted(stack: BenchStack, email: string, requests: string[]): Promise<Client> {
+  // the same steps as signIn(), through a client that writes its requests down
+  const client = new CountingClient(stack.url, email, requests);
+  const from = stack.mail.items.length;
+  if ((await client.json('POST', '/api/auth/code', { email })).status !== 202) throw new Error(`code request for ${email} failed`);
+  const mail = await stack.mail.next((m) => m.to === email && m.subject.includes('验证码'), `the code for ${email}`, 30_000, from);
+  const code = /\b(\d{6})\b/.exec(mail.value.text)?.[1] ?? '';
+  if ((await client.json('POST', '/api/auth/session', { email, code })).status !== 204) throw new Error(`sign-in of ${email} failed`);
+  return client;
+}
+
+async function approve(stack: BenchStack, to: string, from: number, requests: string[], director: boolean): Promise<void> {
+  const mail = await stack.mail.next((m) => m.to === to && m.subject.includes('请审核'), `the review email to ${to}`, 30_000, from);
+  const link = new URL(mail.value.links.find((candidate) => candidate.includes('/reviews/')) ?? '');
+  const approver = new CountingClient(stack.url, to, requests);
+  // the approver opens the link (the review page), signs in, decides
+  const page = await approver.json('GET', `${link.pathname}${link.search}`);
+  if (page.status !== 200) throw new Error(`the review page for ${to} answered ${page.status}`);
+  const signedIn = await signInCounted(stack, to, requests);
+  const reviewId = decodeURIComponent(link.pathname.split('/')[2] ?? '');
+  const decided = await signedIn.json('POST', `/api/reviews/${encodeURIComponent(reviewId)}/decision`, {
+    sig: link.searchParams.get('sig') ?? '',
+    outcome: 'approve',
+    comment: director ? '' : '同意公开。',
+    confidentialityReviewed: director,
+  });
+  if (decided.status !== 200) throw new Error(`the decision of ${to} answered ${decided.status}`);
+}
+
+async function countOneReport(stack: BenchStack): Promise<Counted> {
+  const [agency] = benchAgencies('bench-cost', 1);
+  if (!agency) throw new Error('no agency');
+  await seedAgencies(stack, [agency]);
+  // one report first (not counted), so that the run counted is a warm one and nothing is created for the first time
+  const [warmAgency] = benchAgencies('bench-cost-warm', 1);
+  if (!warmAgency) throw new Error('no agency');
+  await seedAgencies(stack, [warmAgency]);
+  {
+    const officer = await signIn(stack, warmAgency.officer);
+    const from = stack.mail.items.length;
+    await officer.json('POST', '/api/reports', { report: reportOf(warmAgency) });
+    await approve(stack, warmAgency.director, from, [], true);
+    await approve(stack, warmAgency.leader, from, [], false);
+    await stack.commits.next((event) => event.reportId === reportIdOf(warmAgency) && event.type === 'published', 'the warm-up publication', 30_000);
+    await waitSucceeded(stack, `${reportIdOf(warmAgency)}-r1`);
+  }
+
+  let counting = false;
+  const dynamo = new Map<string, DynamoTally>();
+  const s3 = new Map<string, number>();
+  const storeClient = (stack.deps.store as unknown as { client: DynamoDBDocumentClient }).client;
+  countDynamo(storeClient, dynamo, () => counting);
+  const siteClient = (stack.deps.site as unknown as { client?: S3Client }).client;
+  if (siteClient === undefined) throw new Error('the site adapter has no S3 client to count');
+  countS3(siteClient, s3, () => counting);
+  const requests: string[] = [];
+  const mailFrom = stack.mail.items.length;
+  const logFrom = stack.logs.length;
+
+  counting = true;
+  const officer = await signInCounted(stack, agency.officer, requests);
+  const submitted = await officer.json('POST', '/api/reports', { report: reportOf(agency) });
+  if (submitted.status !== 201) throw new Error(`submit answered ${submitted.status}`);
+  await approve(stack, agency.director, mailFrom, requests, true);
+  await approve(stack, agency.leader, mailFrom, requests, false);
+  const execution = `${reportIdOf(agency)}-r1`;
+  await waitSucceeded(stack, execution);
+  counting = false;
+
+  const sfn = new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const history: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`, maxResults: 1000, nextToken }));
+    history.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+
+  // Lambda invocations: the HTTP handlers log their route and duration; a task handler logs when it ends, and the
+  // execution history says when the engine invoked it (TaskStarted), in the same order
+  const logs = stack.logs.slice(logFrom);
+  const invocations = new Map<FunctionName, number[]>();
+  const add = (name: FunctionName, billedMs: number) => invocations.set(name, [...(invocations.get(name) ?? []), billedMs]);
+  for (const line of logs) {
+    if (line.message === 'http') add(line.details['route'] as FunctionName, Math.max(1, Math.ceil(Number(line.details['ms']))));
+  }
+  const taskEnds = logs.filter((line) => line.message === 'task');
+  let state = '';
+  for (const event of history) {
+    state = event.stateEnteredEventDetails?.name ?? state;
+    if (event.type !== 'TaskStarted') continue;
+    const fn = TASK_STATES[state];
+    if (fn === undefined) throw new Error(`no function for task state ${state}`);
+    const started = event.timestamp?.getTime() ?? Number.NaN;
+    const end = taskEnds.findIndex((line) => line.details['task'] === fn && line.epochMs >= started);
+    if (end < 0) throw new Error(`no end logged for ${fn} started at ${started}`);
+    const [line] = taskEnds.splice(end, 1);
+    add(fn, Math.max(1, Math.ceil((line?.epochMs ?? started) - started)));
+  }
+  const emails = stack.mail.items.slice(mailFrom).map((entry) => entry.value.subject.replace(/：.*/, ''));
+  return { apiRequests: requests, dynamo, s3, emails, history, invocations };
+}
+
+async function waitSucceeded(stack: BenchStack, execution: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const status = (await stack.deps.workflow.describe(execution))?.status;
+    if (status === 'SUCCEEDED') return;
+    if (status !== undefined && status !== 'RUNNING') throw new Error(`${execution} ended ${status}`);
+    if (Date.now() > deadline) throw new Error(`${execution} still ${status ?? 'not started'} after 30 s`);
+    await sleep(20);
+  }
+}
+
+export const costPerReport: Benchmark = {
+  id: 'cost-per-report',
+  title: 'Cost per published report on AWS (counted on the local stack, us-east-1 list prices)',
+  method: [
+    'A fresh local stack; one report first (not counted, so nothing is done for the first time), then one report counted: the officer signs ' +
+      'in (code by email) and submits; the director opens the review link (GET /reviews/{id}), signs in and approves; the leader the same; ' +
+      'Publish. Counting stops when the execution has SUCCEEDED. Pages a browser would also load (/, /login, /assets/*) are not in the script.',
+    'Step Functions: StateEntered events of the execution\'s GetExecutionHistory (AWS bills each state transition). Lambda: one invocation per ' +
+      'HTTP handler log line (its route and measured duration) and per task the engine invoked (from TaskStarted in the history to the task\'s ' +
+      'log line); each duration rounded up to 1 ms × the memory the CDK app configures for that function (read from the synthesized stack), ' +
+      'arm64. Durations are this machine\'s, against dynalite and s3rver on localhost, warm (no INIT).',
+    'DynamoDB: an SDK middleware on the store\'s client counts every command and its request units from item sizes (attribute names + values): ' +
+      '1 WRU per started KB written (plus the same for gsi1, ALL projection, when the item has its keys; a failed condition still costs the ' +
+      'attempt), 1 RRU per started 4 KB read strongly consistently, half for eventually consistent gsi1 queries, a Query page by the size it ' +
+      'returned. dynalite\'s own ConsumedCapacity (table only) is shown beside it as a check.',
+    'S3: commands on the site client (PUT). SES: messages the outbox received. HTTP API: the requests of the script (each reaches one Lambda).',
+    `Prices: ${PRICES.region}, ${PRICES.asOf}, in bench/cost-per-report.ts: Step Functions Standard $0.025 per 1,000 transitions; Lambda arm64 ` +
+      '$0.0000133334 per GB-s and $0.20 per million requests; DynamoDB on-demand $0.625 per million WRU and $0.125 per million RRU (the ' +
+      'prices since the 50 % cut of 1 Nov 2024; before: $1.25 and $0.25); S3 PUT $0.005 and GET $0.0004 per 1,000; SES $0.10 per 1,000 emails; ' +
+      'HTTP API $1.00 per million requests. No free tier.',
+  ],
+  async run(log): Promise<BenchmarkResult> {
+    const memory = configuredMemory();
+    const stack = await startBenchStack();
+    let counted: Counted;
+    try {
+      counted = await countOneReport(stack);
+    } finally {
+      await stack.dispose();
+    }
+    const { apiRequests, dynamo, s3, emails, history, invocations } = counted;
+    log(`${apiRequests.length} API requests, ${sum([...dynamo.values()].map((t) => t.calls))} DynamoDB commands, ${emails.length} emails`);
+
+    const rows: string[][] = [];
+    let total = 0;
+    const byService = new Map<string, number>();
+    const line = (service: string, item: string, quantity: string, cost: number) => {
+      total += cost;
+      byService.set(service, (byService.get(service) ?? 0) + cost);
+      rows.push([service, item, quantity, usd(cost), usd(cost * 100_000)]);
+    };
+
+    const entered = history.filter((event) => event.type?.endsWith('StateEntered'));
+    line('Step Functions (Standard)', `state transitions: ${entered.map((event) => event.stateEnteredEventDetails?.name).join(' → ')}`, String(entered.length), entered.length * PRICES.stateTransition);
+
+    let gbSeconds = 0;
+    let lambdaRequests = 0;
+    for (const name of FUNCTION_NAMES) {
+      const durations = invocations.get(name);
+      if (durations === undefined) continue;
+      const config = memory.get(name);
+      if (!config) throw new Error(`no memory configured for ${name}`);
+      const gbs = sum(durations) / 1000 * (config.memoryMb / 1024);
+      gbSeconds += gbs;
+      lambdaRequests += durations.length;
+      line(
+        'Lambda (arm64)',
+        `${name}: ${durations.length} × (${durations.map((d) => `${d} ms`).join(', ')}) at ${config.memoryMb} MB${config.architecture === 'arm64' ? '' : ` (${config.architecture}!)`}`,
+        `${durations.length} req, ${gbs.toFixed(3)} GB-s`,
+        gbs * PRICES.lambdaGbSecondArm + durations.length * PRICES.lambdaRequest,
+      );
+    }
+
+    const tallies = [...dynamo.entries()].sort(([a], [b]) => a.localeCompare(b));
+    for (const [command, tally] of tallies) {
+      const wru = tally.wru + tally.gsiWru;
+      line(
+        'DynamoDB (on-demand)',
+        `${command} × ${tally.calls}${tally.failedConditions > 0 ? ` (${tally.failedConditions} failed conditions)` : ''}: ` +
+          (wru > 0 ? `${tally.wru} WRU table + ${tally.gsiWru} WRU gsi1` : `${tally.rru} RRU`) +
+          ` (dynalite: ${tally.dynaliteUnits} units, table only)`,
+        wru > 0 ? `${wru} WRU` : `${tally.rru} RRU`,
+        wru * PRICES.dynamoWru + tally.rru * PRICES.dynamoRru,
+      );
+    }
+    const puts = s3.get('PutObject') ?? 0;
+    const gets = s3.get('GetObject') ?? 0;
+    const otherS3 = [...s3].filter(([command]) => command !== 'PutObject' && command !== 'GetObject');
+    line('S3', `PutObject × ${puts}, GetObject × ${gets}${otherS3.length > 0 ? `, ${otherS3.map(([c, n]) => `${c} × ${n}`).join(', ')}` : ''}`, `${puts + gets + sum(otherS3.map(([, n]) => n))} requests`, puts * PRICES.s3Put + (gets + sum(otherS3.map(([, n]) => n))) * PRICES.s3Get);
+    const kinds = [...emails.reduce((counts, subject) => counts.set(subject, (counts.get(subject) ?? 0) + 1), new Map<string, number>())];
+    line('SES', kinds.map(([subject, n]) => `${subject} × ${n}`).join(', '), `${emails.length} messages`, emails.length * PRICES.sesMessage);
+    const routes = [...apiRequests.reduce((counts, request) => counts.set(request, (counts.get(request) ?? 0) + 1), new Map<string, number>())];
+    line('API Gateway (HTTP API)', routes.map(([route, n]) => `${route} × ${n}`).join(', '), `${apiRequests.length} requests`, apiRequests.length * PRICES.httpApiRequest);
+    rows.push(['**Total**', '', '', `**${usd(total)}**`, `**${usd(total * 100_000)}**`]);
+
+    const totalWru = sum(tallies.map(([, t]) => t.wru + t.gsiWru));
+    const totalRru = sum(tallies.map(([, t]) => t.rru));
+    const httpInvocations = sum([...invocations].filter(([name]) => !Object.values(TASK_STATES).includes(name)).map(([, d]) => d.length));
+    return {
+      columns: ['Service', 'What was counted', 'Quantity', 'Per report', 'Per 100,000 reports'],
+      rows,
+      targets: [
+        {
+          name: `cost per published report on AWS (${PRICES.region} list prices)`,
+          target: 'no target',
+          measured: `${usd(total)} per report; ${usd(total * 100_000)} per 100,000`,
+          pass: undefined,
+          margin: '—',
+        },
+      ],
+      notes: [
+        `Per report: ${usd(total)}; per 100,000 reports: ${usd(total * 100_000)}. Shares: ${[...byService]
+          .sort(([, a], [, b]) => b - a)
+          .map(([service, cost]) => `${service} ${((cost / total) * 100).toFixed(0)} %`)
+          .join(', ')}.`,
+        `Counted: ${entered.length} state transitions; ${lambdaRequests} Lambda invocations (${httpInvocations} behind the ${apiRequests.length} API requests), ` +
+          `${gbSeconds.toFixed(3)} GB-s; ${integer(sum(tallies.map(([, t]) => t.calls)))} DynamoDB commands, ${totalWru} WRU and ${totalRru} RRU; ${puts} S3 PUTs; ${emails.length} emails.`,
+        'Not included: CloudWatch Logs ingestion ($0.50/GB; a few lines per invocation), the INIT duration of cold starts (billed ' +
+          'since 1 Aug 2025 for managed runtimes; see the bundle benchmark for what loading a handler costs), Secrets Manager calls at cold ' +
+          'start, CloudFront and data transfer for readers, storage, the browser\'s page and asset loads.',
+      ],
+    };
+  },
+};

@@ -1,0 +1,300 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalStack, type LocalStack } from '#infra/local/stack.js';
+import { extractLinks } from '#shared/mail/outbox-mailer.js';
+import { logger } from '#shared/runtime/logger.js';
+import type { ReportEvent } from '#shared/workflow/model.js';
+import type { MailMessage } from '#shared/workflow/ports.js';
+import { mapLimit } from './stats.js';
+
+/**
+ * The local stack as the benchmarks drive it: started on a free port with its own temporary DATA_DIR, its emails
+ * and its log commits watched in-process (no polling), its log lines captured instead of printed, and people who
+ * sign in and decide over HTTP exactly as the e2e tests do (test/e2e/http-client.ts).
+ */
+
+// ------------------------------------------------------------------------------------------------------ feeds
+
+export interface Stamped<T> {
+  readonly value: T;
+  /** performance.now() when it happened */
+  readonly at: number;
+}
+
+/** Things that happen, in order, with a way to wait for one (already there, or still to come). */
+export class Feed<T> {
+  readonly items: Stamped<T>[] = [];
+  private readonly waiters = new Set<{ match: (value: T) => boolean; from: number; resolve: (entry: Stamped<T>) => void }>();
+  private readonly listeners: ((entry: Stamped<T>) => void)[] = [];
+
+  push(value: T): void {
+    const entry = { value, at: performance.now() };
+    this.items.push(entry);
+    for (const waiter of this.waiters) {
+      if (waiter.match(value)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(entry);
+      }
+    }
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  on(listener: (entry: Stamped<T>) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The first item from index `from` on that matches, waiting up to `timeoutMs` for it. */
+  next(match: (value: T) => boolean, what: string, timeoutMs = 30_000, from = 0): Promise<Stamped<T>> {
+    const found = this.items.slice(from).find((entry) => match(entry.value));
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        match,
+        from,
+        resolve: (entry: Stamped<T>) => {
+          clearTimeout(timer);
+          resolve(entry);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+}
+
+export interface SentMail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly links: readonly string[];
+}
+
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly details: Record<string, unknown>;
+  /** Date.now() when it was logged (comparable with Step Functions history timestamps) */
+  readonly epochMs: number;
+}
+
+// ------------------------------------------------------------------------------------------------------ stack
+
+export interface BenchStack extends LocalStack {
+  /** every email the stack sent (after the outbox kept it) */
+  readonly mail: Feed<SentMail>;
+  /** every event committed to a report's log (after the conditional put succeeded) */
+  readonly commits: Feed<ReportEvent>;
+  /** the handlers' log lines (not printed) */
+  readonly logs: LogLine[];
+  dispose(): Promise<void>;
+}
+
+type LogMethod = (input: unknown, ...extra: unknown[]) => void;
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Captures the shared logger's lines (the handlers log each request and task) instead of printing them. */
+function captureLogs(lines: LogLine[]): () => void {
+  const target = logger as unknown as Record<(typeof LEVELS)[number], LogMethod>;
+  for (const level of LEVELS) {
+    target[level] = (input: unknown, ...extra: unknown[]) => {
+      const details: Record<string, unknown> = {};
+      for (const item of extra) if (typeof item === 'object' && item !== null) Object.assign(details, item);
+      lines.push({ level, message: typeof input === 'string' ? input : JSON.stringify(input), details, epochMs: Date.now() });
+    };
+  }
+  return () => {
+    for (const level of LEVELS) delete (target as Partial<Record<string, LogMethod>>)[level];
+  };
+}
+
+/**
+ * startLocalStack({ port: 0, dataDir }) in a fresh temporary folder. Task retries keep the intervals of the
+ * synthesized definition (no retryIntervalMs): a retry costs here what it costs in AWS.
+ */
+export async function startBenchStack(): Promise<BenchStack> {
+  const logs: LogLine[] = [];
+  const restoreLogger = captureLogs(logs);
+  const dataDir = await mkdtemp(join(tmpdir(), 'nianbao-bench-'));
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ port: 0, dataDir });
+  } catch (error) {
+    restoreLogger();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const mail = new Feed<SentMail>();
+  const outbox = stack.outbox;
+  const send = outbox.send.bind(outbox);
+  outbox.send = async (message: MailMessage) => {
+    const result = await send(message);
+    mail.push({ to: message.to, subject: message.subject, text: message.text, links: extractLinks(message.text) });
+    return result;
+  };
+
+  const commits = new Feed<ReportEvent>();
+  const store = stack.deps.store;
+  const appendEvent = store.appendEvent.bind(store);
+  store.appendEvent = async (event: ReportEvent) => {
+    await appendEvent(event);
+    commits.push(event);
+  };
+
+  return {
+    ...stack,
+    mail,
+    commits,
+    logs,
+    async dispose() {
+      try {
+        await stack.stop();
+      } finally {
+        restoreLogger();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------------ people
+
+/** A person at a browser, reduced to HTTP: a cookie and JSON calls with the Origin the app checks. */
+export class Client {
+  private cookie = '';
+  constructor(
+    readonly baseUrl: string,
+    readonly email: string,
+  ) {}
+
+  async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = { origin: this.baseUrl };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.cookie !== '') headers['cookie'] = this.cookie;
+    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+    const set = response.headers.getSetCookie().find((line) => line.startsWith('nianbao_session='));
+    if (set) this.cookie = set.split(';')[0] ?? '';
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // an HTML page (the review page): kept as text
+    }
+    return { status: response.status, body: parsed };
+  }
+}
+
+const isSignInCode = (email: string) => (mail: SentMail) => mail.to === email && mail.subject.includes('验证码');
+
+/** Signs in as a person does: asks for a code, takes it from the email (in-process), posts it. */
+export async function signIn(stack: BenchStack, email: string): Promise<Client> {
+  const client = new Client(stack.url, email);
+  const from = stack.mail.items.length;
+  const asked = await client.json('POST', '/api/auth/code', { email });
+  if (asked.status !== 202) throw new Error(`code request for ${email} answered ${asked.status}`);
+  const mail = await stack.mail.next(isSignInCode(email), `the sign-in code for ${email}`, 30_000, from);
+  const code = /\b(\d{6})\b/.exec(mail.value.text)?.[1];
+  if (code === undefined) throw new Error(`no code in the sign-in email to ${email}`);
+  const session = await client.json('POST', '/api/auth/session', { email, code });
+  if (session.status !== 204) throw new Error(`sign-in of ${email} answered ${session.status}`);
+  return client;
+}
+
+// ------------------------------------------------------------------------------------------------------ agencies
+
+export interface BenchAgency {
+  readonly id: string;
+  readonly name: string;
+  readonly officer: string;
+  readonly director: string;
+  readonly leader: string;
+}
+
+export function benchAgencies(prefix: string, count: number): BenchAgency[] {
+  const width = String(count).length;
+  return Array.from({ length: count }, (_, index) => {
+    const n = String(index + 1).padStart(width, '0');
+    const id = `${prefix}-${n}`;
+    return { id, name: `基准测试第${n}局（${prefix}）`, officer: `officer@${id}.example.cn`, director: `director@${id}.example.cn`, leader: `leader@${id}.example.cn` };
+  });
+}
+
+/** The agency and its three people, written straight to the store (as an administrator's roster load would). */
+export async function seedAgencies(stack: BenchStack, agencies: readonly BenchAgency[], concurrency = 16): Promise<void> {
+  const store = stack.deps.store;
+  await mapLimit(agencies, concurrency, async (agency) => {
+    await store.putAgency({ id: agency.id, name: agency.name });
+    await store.putRosterEntry({ email: agency.officer, name: `${agency.name}信息员`, agencyId: agency.id, roles: ['officer'] });
+    await store.putRosterEntry({ email: agency.director, name: `${agency.name}办公室主任`, agencyId: agency.id, roles: ['director'] });
+    await store.putRosterEntry({ email: agency.leader, name: `${agency.name}主管领导`, agencyId: agency.id, roles: ['leader'] });
+  });
+}
+
+const REFERENCE_REPORT = JSON.parse(readFileSync(fileURLToPath(new URL('../../test/fixtures/daxing-kw-2020.beijing-2019.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+
+/** The reference report (beijing-2019, 2020) as the agency's own. */
+export function reportOf(agency: BenchAgency, year = 2020): Record<string, unknown> {
+  return { ...structuredClone(REFERENCE_REPORT), agency: { id: agency.id, name: agency.name }, year };
+}
+
+export const reportIdOf = (agency: BenchAgency, year = 2020) => `${agency.id}-${year}`;
+
+// ------------------------------------------------------------------------------------------------------ decisions
+
+export interface DecisionRecord {
+  readonly approver: string;
+  readonly reviewId: string;
+  /** when the review email was sent (performance.now()) */
+  readonly emailedAt: number;
+  /** when the decision POST answered */
+  readonly answeredAt: number;
+  readonly status: number;
+}
+
+/**
+ * Approves every review email to someone in `approvers` as soon as it is sent: the approver posts the JSON decision
+ * (the 保密审查 confirmed by directors) on the next turn of the event loop.
+ */
+export function autoDecide(stack: BenchStack, approvers: ReadonlyMap<string, Client>): { readonly decisions: DecisionRecord[]; readonly pending: () => number; readonly settled: () => Promise<void> } {
+  const decisions: DecisionRecord[] = [];
+  const inFlight = new Set<Promise<void>>();
+  stack.mail.on(({ value: mail, at }) => {
+    const client = approvers.get(mail.to);
+    if (!client || !mail.subject.includes('请审核')) return;
+    const link = mail.links.find((candidate) => candidate.includes('/reviews/'));
+    if (link === undefined) {
+      // recorded, not thrown: this runs inside the mailer's send
+      decisions.push({ approver: mail.to, reviewId: '(no review link in the email)', emailedAt: at, answeredAt: at, status: 0 });
+      return;
+    }
+    const url = new URL(link);
+    const reviewId = decodeURIComponent(url.pathname.split('/')[2] ?? '');
+    const sig = url.searchParams.get('sig') ?? '';
+    const decide = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      const answer = await client.json('POST', `/api/reviews/${encodeURIComponent(reviewId)}/decision`, {
+        sig,
+        outcome: 'approve',
+        comment: '',
+        confidentialityReviewed: mail.to.startsWith('director@'),
+      });
+      decisions.push({ approver: mail.to, reviewId, emailedAt: at, answeredAt: performance.now(), status: answer.status });
+    })();
+    inFlight.add(decide);
+    void decide.finally(() => inFlight.delete(decide));
+  });
+  return {
+    decisions,
+    pending: () => inFlight.size,
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
