@@ -1,4 +1,4 @@
-import { templateCells } from './cells.js';
+import { setPath, templateCells } from './cells.js';
 import { ReportEnvelopeSchema, type Agency, type Report } from './schema.js';
 import type { CellKind, Template } from './template-model.js';
 
@@ -6,23 +6,6 @@ import type { CellKind, Template } from './template-model.js';
 
 function zero(kind: CellKind): number | string {
   return kind.type === 'money' ? '0' : 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  const [head, ...rest] = path;
-  if (head === undefined) return;
-  if (rest.length === 0) {
-    target[head] = value;
-    return;
-  }
-  const existing = target[head];
-  const child = isRecord(existing) ? existing : {};
-  target[head] = child;
-  setPath(child, rest, value);
 }
 
 export function blankReport(template: Template, agency: Agency, year: number): Report {

@@ -111,3 +111,19 @@ export function readPath(value: unknown, path: readonly string[]): unknown {
   }
   return current;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Writes a value at a path of a report being built, creating the objects on the way. */
+export function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const existing = target[head];
+  const child = isRecord(existing) ? existing : {};
+  target[head] = child;
+  setPath(child, rest, value);
+}

@@ -1,4 +1,4 @@
-import { readPath, templateCells } from './cells.js';
+import { readPath, setPath, templateCells } from './cells.js';
 import { countAt, signedCountAt } from './numbers.js';
 import type { Agency } from './schema.js';
 import type { Template } from './template-model.js';
@@ -21,19 +21,6 @@ export interface Prefill {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  const [head, ...rest] = path;
-  if (head === undefined) return;
-  if (rest.length === 0) {
-    target[head] = value;
-    return;
-  }
-  const existing = target[head];
-  const child = isRecord(existing) ? existing : {};
-  target[head] = child;
-  setPath(child, rest, value);
-}
 
 /** Every cell `null`, texts empty; a unit the template fixes (or offers first) is set, as the form cannot leave it blank. */
 export function emptyReport(template: Template, agency: Agency, year: number): DraftReport {
