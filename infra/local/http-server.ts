@@ -60,7 +60,16 @@ function write(response: ServerResponse, reply: HttpResponse): void {
 }
 
 async function serveSite(options: LocalHttpOptions, path: string, response: ServerResponse): Promise<void> {
-  let key = decodeURIComponent(path.slice('/site/'.length));
+  let key: string;
+  try {
+    key = decodeURIComponent(path.slice('/site/'.length));
+  } catch {
+    // a malformed percent-escape names no object
+    response.statusCode = 400;
+    response.setHeader('content-type', 'text/plain; charset=utf-8');
+    response.end('地址格式不正确。');
+    return;
+  }
   if (key === '' || key.endsWith('/')) key += 'index.html';
   try {
     const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
@@ -105,7 +114,13 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
       try {
         body = await readBody(request);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return write(response, json(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: '提交的内容超过 256 KiB 上限。' } }));
+        if (error instanceof BodyTooLarge) {
+          // the rest of the body is not read: close the connection after the answer so it cannot be taken for the next request
+          response.setHeader('connection', 'close');
+          write(response, json(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: '提交的内容超过 256 KiB 上限。' } }));
+          request.resume();
+          return;
+        }
         throw error;
       }
       const handler = handlers[match.route.function];

@@ -29,6 +29,7 @@ process.stdout.write(`
 ${people}
   本地邮件    ${stack.url}/_local/outbox
   公开网站    ${stack.url}/site/
+  Step Functions 本地端点 ${stack.sfnEndpoint}
   数据目录    ${stack.dataDir}
 
   按 Ctrl-C 停止。
