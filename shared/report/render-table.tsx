@@ -100,42 +100,49 @@ function referenceCellText(report: unknown, path: readonly string[], column: Lea
 }
 
 /** A span of 1 is the default; leaving it out keeps the page as plain as a hand-written one. */
-const span = (cells: number): number | undefined => (cells > 1 ? cells : undefined);
+export const span = (cells: number): number | undefined => (cells > 1 ? cells : undefined);
+
+/** The caption, corner and column headers of a template table: the published page and the form lay them out alike. */
+export function GridHead({ table, layout }: { table: GridTable; layout: GridLayout }) {
+  const depth = layout.headerRows.length;
+  return (
+    <thead>
+      {table.caption === undefined ? null : (
+        <tr>
+          <th colspan={span(layout.width)} scope="colgroup" class="caption">
+            {table.caption}
+          </th>
+        </tr>
+      )}
+      {layout.headerRows.map((cells, level) => (
+        <tr key={level}>
+          {level === 0 && layout.labelColumns > 0 ? (
+            table.corner === undefined ? (
+              <td colspan={span(layout.labelColumns)} rowspan={span(depth)} class="corner" />
+            ) : (
+              <th colspan={span(layout.labelColumns)} rowspan={span(depth)} scope="col" class="corner">
+                {table.corner}
+              </th>
+            )
+          ) : null}
+          {cells.map((cell, index) => (
+            <th key={index} colspan={span(cell.colspan)} rowspan={span(cell.rowspan)} scope={cell.scope}>
+              {cell.label}
+            </th>
+          ))}
+        </tr>
+      ))}
+    </thead>
+  );
+}
 
 /** The `<table>` itself, each data cell holding what `text` gives it (cells are numbered in document order). */
 function GridTableElement({ table, text }: { table: GridTable; text: (cell: DataCell, index: number) => string }) {
   const { layout, rows } = planOf(table);
-  const headerDepth = layout.headerRows.length;
   let index = 0;
   return (
     <table id={table.id} class="grid">
-      <thead>
-        {table.caption === undefined ? null : (
-          <tr>
-            <th colspan={span(layout.width)} scope="colgroup" class="caption">
-              {table.caption}
-            </th>
-          </tr>
-        )}
-        {layout.headerRows.map((cells, level) => (
-          <tr key={level}>
-            {level === 0 && layout.labelColumns > 0 ? (
-              table.corner === undefined ? (
-                <td colspan={span(layout.labelColumns)} rowspan={span(headerDepth)} class="corner" />
-              ) : (
-                <th colspan={span(layout.labelColumns)} rowspan={span(headerDepth)} scope="col" class="corner">
-                  {table.corner}
-                </th>
-              )
-            ) : null}
-            {cells.map((cell, index) => (
-              <th key={index} colspan={span(cell.colspan)} rowspan={span(cell.rowspan)} scope={cell.scope}>
-                {cell.label}
-              </th>
-            ))}
-          </tr>
-        ))}
-      </thead>
+      <GridHead table={table} layout={layout} />
       <tbody>
         {layout.bodyRows.map((row, rowIndex) => (
           <tr key={rows[rowIndex]?.key}>

@@ -1,20 +1,12 @@
 import * as z from 'zod';
+import { OutboxEntrySchema, type OutboxEntry } from '../../shared/mail/outbox-mailer.js';
 
 /**
  * A person at a browser, reduced to HTTP: a cookie jar, JSON calls with the headers the app expects, and the local
  * outbox to read emails from.
  */
 
-export const OutboxEntrySchema = z.object({
-  id: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  sentAt: z.string(),
-  links: z.array(z.string()),
-});
-export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+export type { OutboxEntry };
 
 export class Person {
   private cookie = '';

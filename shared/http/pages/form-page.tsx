@@ -1,6 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { findCell, readPath } from '../../report/cells.js';
 import { cellPath, gridLayout } from '../../report/grid-layout.js';
+import { GridHead, span } from '../../report/render-table.js';
 import { countChars } from '../../report/narrative-rules.js';
 import type { CellKind, GridTable, Section, Template, TextSection } from '../../report/template-model.js';
 import {
@@ -36,7 +37,6 @@ export interface FormPageProps {
   readonly draftSavedAt: string | undefined;
 }
 
-const span = (cells: number): number | undefined => (cells > 1 ? cells : undefined);
 
 function hint(kind: CellKind): string | undefined {
   if (kind.type === 'signedCount') return '增加填正数，减少填负数（如 -2），不变填 0';
@@ -101,37 +101,10 @@ function CellInput({ template, table, path, kind, report, prefilled }: { templat
 
 function FormTable({ template, table, report, prefilled }: { template: Template; table: GridTable; report: unknown; prefilled: ReadonlySet<string> }) {
   const layout = gridLayout(table);
-  const depth = layout.headerRows.length;
   return (
     <div class="table-scroll">
       <table id={`table-${table.id}`} class="grid form-grid">
-        <thead>
-          {table.caption === undefined ? null : (
-            <tr>
-              <th colspan={span(layout.width)} scope="colgroup" class="caption">
-                {table.caption}
-              </th>
-            </tr>
-          )}
-          {layout.headerRows.map((cells, level) => (
-            <tr key={level}>
-              {level === 0 && layout.labelColumns > 0 ? (
-                table.corner === undefined ? (
-                  <td colspan={span(layout.labelColumns)} rowspan={span(depth)} class="corner" />
-                ) : (
-                  <th colspan={span(layout.labelColumns)} rowspan={span(depth)} scope="col" class="corner">
-                    {table.corner}
-                  </th>
-                )
-              ) : null}
-              {cells.map((cell, index) => (
-                <th key={index} colspan={span(cell.colspan)} rowspan={span(cell.rowspan)} scope={cell.scope}>
-                  {cell.label}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
+        <GridHead table={table} layout={layout} />
         <tbody>
           {layout.bodyRows.map((row) => (
             <tr key={row.keys.join('.')}>

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { OutboxEntrySchema, type OutboxEntry } from '../../../shared/mail/outbox-mailer.js';
 
 /**
  * HTTP for the fault tests: a person (a session cookie and its CSRF token, or nobody), any body the test wants to send
@@ -88,16 +89,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 
 // ----------------------------------------------------------------------------------------------------------- outbox
 
-export const OutboxEntrySchema = z.object({
-  id: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  sentAt: z.string(),
-  links: z.array(z.string()),
-});
-export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+export type { OutboxEntry };
 
 /** The outbox as the stack wrote it to DATA_DIR (oldest first): readable while the stack is down. */
 export async function outboxFile(dataDir: string): Promise<OutboxEntry[]> {
