@@ -1,28 +1,21 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { delimiter, dirname, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createTestDynamoClient, type Emulator } from './dynalite.js';
 
 /**
  * The real DynamoDB Local (Java), for checking that what passes on dynalite also passes on AWS's own emulator.
- * The jar ships inside the npm package amplify-dynamodb-simulator (folder `emulator/`): it is fetched once with
- * `npm pack` into node_modules/.cache/dynamodb-local/ (only that folder is kept, ~64 MB) and reused afterwards.
+ * The jar ships inside the npm package amplify-dynamodb-simulator (folder `emulator/`), a pinned devDependency, so
+ * the version under test is the one package-lock.json records, not whatever the registry serves that day.
  */
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
-const SIMULATOR_PACKAGE = 'amplify-dynamodb-simulator@2.9.30';
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DYNAMODB_LOCAL_CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'dynamodb-local');
-const EMULATOR_DIR = join(DYNAMODB_LOCAL_CACHE, 'emulator');
 const JAR = 'DynamoDBLocal.jar';
-
-const execFileAsync = promisify(execFile);
+export const DYNAMODB_LOCAL_DIR = join(dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
 
 /** True when an executable `java` is on PATH. */
 export function javaAvailable(): boolean {
@@ -39,36 +32,6 @@ export function javaAvailable(): boolean {
     }
   }
   return false;
-}
-
-/**
- * The directory holding DynamoDBLocal.jar and DynamoDBLocal_lib/, downloaded on first use. Safe when several test
- * processes ask at once: each unpacks into its own staging directory and the first rename wins.
- */
-export async function ensureDynamoDBLocalJar(): Promise<string> {
-  if (existsSync(join(EMULATOR_DIR, JAR))) return EMULATOR_DIR;
-  await mkdir(DYNAMODB_LOCAL_CACHE, { recursive: true });
-  const staging = await mkdtemp(join(DYNAMODB_LOCAL_CACHE, 'download-'));
-  try {
-    await execFileAsync('npm', ['pack', SIMULATOR_PACKAGE, '--pack-destination', staging, '--silent', '--no-fund', '--no-audit'], {
-      cwd: staging,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const tarball = (await readdir(staging)).find((name) => name.endsWith('.tgz'));
-    if (tarball === undefined) throw new Error(`npm pack ${SIMULATOR_PACKAGE} produced no tarball`);
-    await execFileAsync('tar', ['-xzf', join(staging, tarball), '-C', staging, 'package/emulator']);
-    const unpacked = join(staging, 'package', 'emulator');
-    if (!existsSync(join(unpacked, JAR))) throw new Error(`${SIMULATOR_PACKAGE} has no emulator/${JAR}`);
-    try {
-      await rename(unpacked, EMULATOR_DIR);
-    } catch (error) {
-      // Another process got there first.
-      if (!existsSync(join(EMULATOR_DIR, JAR))) throw error;
-    }
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-  return EMULATOR_DIR;
 }
 
 async function freePort(): Promise<number> {
@@ -93,7 +56,8 @@ export interface DynamoDBLocalOptions {
 /** Starts DynamoDB Local in memory on a free port and resolves once it answers ListTables. */
 export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Promise<Emulator> {
   const startTimeoutMs = options.startTimeoutMs ?? 45_000;
-  const dir = await ensureDynamoDBLocalJar();
+  const dir = DYNAMODB_LOCAL_DIR;
+  if (!existsSync(join(dir, JAR))) throw new Error(`${JAR} is missing from ${dir}: run npm ci`);
   const port = await freePort();
   const child = spawn(
     'java',
