@@ -1,11 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * One project per suite, so each can be run alone (`npm run test:unit`, `test:integration`, `test:e2e`,
+ * `test:browser`, `test:faults`) and `npm test` runs them all. The README says which to run while working.
+ */
+const suite = (name: string, include: string[], exclude: string[] = []) => ({
+  extends: true as const,
+  test: { name, include, exclude },
+});
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      suite('unit', ['test/unit/**/*.test.{ts,tsx}']),
+      suite('integration', ['test/{integration,functions,workflow,infra}/**/*.test.{ts,tsx}']),
+      suite('e2e', ['test/e2e/**/*.test.{ts,tsx}'], ['test/e2e/browser/**']),
+      suite('browser', ['test/e2e/browser/**/*.test.{ts,tsx}']),
+      suite('faults', ['test/faults/**/*.test.{ts,tsx}']),
+    ],
   },
 });

@@ -1,3 +1,4 @@
+import { propertyRuns } from '../../../support/property-runs.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkReport } from '#shared/report/checks.js';
@@ -20,7 +21,7 @@ describe.each(cases)('checkReport on generated %s reports', (_id, template, year
       fc.property(consistentReport(template, year), (report) => {
         expect(checkReport(report).errors).toEqual([]);
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 
@@ -46,7 +47,7 @@ describe.each(cases)('checkReport on generated %s reports', (_id, template, year
           expect(errors.some((finding) => namesCell(finding.path))).toBe(true);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
@@ -59,7 +60,7 @@ describe('checkReport on arbitrary input', () => {
         expect(typeof result.valid).toBe('boolean');
         expect(result.valid).toBe(result.errors.length === 0);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
@@ -85,7 +86,7 @@ describe('checkReport on arbitrary input', () => {
         expect(result.valid).toBe(result.errors.length === 0);
         for (const finding of [...result.errors, ...result.warnings]) expect(finding.message.length).toBeGreaterThan(0);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { propertyRuns } from '../../../support/property-runs.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readPath, templateCells } from '#shared/report/cells.js';
@@ -267,7 +268,7 @@ describe('diffReports over random cell edits (property)', () => {
           expect(change.tableHeading).not.toBe('');
         }
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 });

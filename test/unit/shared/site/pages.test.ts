@@ -1,3 +1,4 @@
+import { propertyRuns } from '../../../support/property-runs.js';
 import fc from 'fast-check';
 import { parse, type DefaultTreeAdapterMap, type ParserError } from 'parse5';
 import { describe, expect, it } from 'vitest';
@@ -372,7 +373,7 @@ describe('agency names that look like markup', () => {
         expectInert(agency);
         expect(textOf(only(elements(agency, 'h1')))).toBe(expected);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 

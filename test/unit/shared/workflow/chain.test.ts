@@ -1,3 +1,4 @@
+import { propertyRuns } from '../../../support/property-runs.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, eventHash, sealEvent, verifyChain, type ChainProblemKind } from '#shared/workflow/chain.js';
@@ -152,7 +153,7 @@ describe('verifyChain', () => {
         expectProblem(result, index + 1, expectedKind(field));
         if (field !== 'seq') expect(result.problem?.seq).toBe(index + 1);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
