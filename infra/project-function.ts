@@ -15,7 +15,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 /**
  * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag's L1 asks for exactly that); never older than 22, the
- * runtime DESIGN.md promises.
+ * runtime ARCHITECTURE.md promises.
  */
 export function newestNodeRuntime(): lambda.Runtime {
   let best: { runtime: lambda.Runtime; major: number } | undefined;

@@ -142,7 +142,7 @@ export class StatefulStack extends Stack {
       removalPolicy,
     });
     acknowledgeRule(this.masterSecret, 'SMG4',
-      'Rotating the master secret invalidates every outstanding review link and sign-in code at once (the keys are derived from it; the handlers hold one key, not a key ring): it is rotated by hand between reporting seasons, as docs/DEPLOY.md describes.');
+      'Rotating the master secret invalidates every outstanding review link and sign-in code at once (the keys are derived from it; the handlers hold one key, not a key ring): it is rotated by hand between reporting seasons, as the README (Deploy, Rotate the master secret) describes.');
 
     // ---- SES ---------------------------------------------------------------------------------------------------------
     if (config.mail.transport === 'ses') {

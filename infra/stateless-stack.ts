@@ -62,7 +62,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 /**
  * What can be deleted and rebuilt from the stateful stack: one Lambda per handler, the review state machine, the
  * HTTP API built from shared/http/routes.ts, and the alarms. (Deleting it in a live stage stops the executions of
- * reports in review: see docs/DEPLOY.md.)
+ * reports in review: see the README, Deploy.)
  */
 export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, ProjectFunction>>;
@@ -140,7 +140,7 @@ export class StatelessStack extends Stack {
       this.httpApi.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration });
     }
     acknowledgeRule(this.httpApi, 'APIG4',
-      'Authorization is the application\'s own: every route that acts for a person resolves the HttpOnly session cookie (shared/http/authenticate.ts) and checks the agency or the named approver; sign-in, validation, the sign-in page and the signed review-link page are public by design (DESIGN.md, HTTP API). An API Gateway authorizer cannot express "the approver named on this review".');
+      'Authorization is the application\'s own: every route that acts for a person resolves the HttpOnly session cookie (shared/http/authenticate.ts) and checks the agency or the named approver; sign-in, validation, the sign-in page and the signed review-link page are public by design (ARCHITECTURE.md, HTTP API). An API Gateway authorizer cannot express "the approver named on this review".');
 
     // ---- alarms ---------------------------------------------------------------------------------------------------
     this.alarmTopic = this.createAlarmTopic(config);
@@ -162,7 +162,7 @@ export class StatelessStack extends Stack {
     alarm('ExecutionsFailedAlarm', machine.metricFailed(fiveMinutes),
       'A review workflow execution failed (PublishFailed after its retries, a task failing after its retries, or an unknown outcome). Read the execution history; redrive once the cause is fixed.');
     alarm('ExecutionsThrottledAlarm', machine.metricThrottled(fiveMinutes),
-      'Step Functions throttled the review workflow (state transitions or StartExecution over quota): see docs/DEPLOY.md, Scaling.');
+      'Step Functions throttled the review workflow (state transitions or StartExecution over quota): see the README, Scaling.');
     alarm('PublishFailuresAlarm', functions['record-publish-failure'].metricInvocations(fiveMinutes),
       'Publishing a signed report failed after every retry: RecordPublishFailure ran (it runs only from the Publish catch). The report is recorded as publish_failed; fix the cause and redrive the execution.');
     alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),

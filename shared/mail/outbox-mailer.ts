@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { Clock, MailMessage, Mailer } from '../workflow/ports.js';
 import { MailDeliveryError, OutboxFileError, assertSingleRecipient } from './errors.js';
 
-/** One row of `GET /_local/outbox.json` (DESIGN.md, HTTP API). */
+/** One row of `GET /_local/outbox.json`, the local stack's stand-in for a mailbox (ARCHITECTURE.md, HTTP API). */
 export const OutboxEntrySchema = z
   .object({
     id: z.string().min(1),

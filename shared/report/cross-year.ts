@@ -5,7 +5,7 @@ import type { ReportView } from './report-view.js';
 import type { Template } from './template-model.js';
 
 /**
- * X1–X5 of TEMPLATES.md §c: this year against the same agency's previous year. Warnings only: each can fail
+ * X1–X5 (docs/report-rules.md): this year against the same agency's previous year. Warnings only: each can fail
  * legitimately (documents expiring without 废止, a 清理, a reorganised agency).
  */
 

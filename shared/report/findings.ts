@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * Finding codes. R1–R5 block submission, X1–X5/N1–N4/A1 are warnings (TEMPLATES.md §c); the SCHEMA_* codes are
+ * Finding codes. R1–R5 block submission, X1–X5/N1–N4/A1 are warnings (docs/report-rules.md); the SCHEMA_* codes are
  * input that does not fit the template at all. Codes are a contract with the form, the API and other tools.
  */
 export const ERROR_CODES = [

@@ -4,7 +4,7 @@ import { countAt, fmt, sumOf } from './numbers.js';
 import type { ReportView } from './report-view.js';
 import { diceSimilarity, N4_THRESHOLD } from './similarity.js';
 
-/** N1–N4 of TEMPLATES.md §c: the text against the tables, its length, the 信息处理费 report, and 年年雷同. */
+/** N1–N4 (docs/report-rules.md): the text against the tables, its length, the 信息处理费 report, and 年年雷同. */
 
 interface TableFact {
   readonly name: string;

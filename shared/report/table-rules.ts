@@ -3,7 +3,7 @@ import type { Finding } from './findings.js';
 import { countAt, fmt, sumOf } from './numbers.js';
 import type { GridTable, Template } from './template-model.js';
 
-/** R1–R4 of TEMPLATES.md §c: the arithmetic inside tables 三 and 四. Blank cells skip a rule (they are R5). */
+/** R1–R4 (docs/report-rules.md): the arithmetic inside tables 三 and 四. Blank cells skip a rule (they are R5). */
 
 const TOTAL = 'total';
 
@@ -257,7 +257,7 @@ export function reviewsRules(template: Template, report: unknown): Finding[] {
   return findings;
 }
 
-/** A1 (TEMPLATES.md §c item 8, 2019 format): 对外公开总数量 is at least 本年新公开数量. A warning. */
+/** A1 (docs/report-rules.md, 2019 format): 对外公开总数量 is at least 本年新公开数量. A warning. */
 export function activeDisclosureRules(template: Template, report: unknown): Finding[] {
   const regulations = table(template, 'regulations');
   if (!regulations || template.format !== '2019') return [];

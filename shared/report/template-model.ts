@@ -27,7 +27,7 @@ export interface ColumnNode {
 }
 
 /**
- * A row header. Leaves are data rows. Groups are row-span labels only, never subtotal rows (TEMPLATES.md §c R2).
+ * A row header. Leaves are data rows. Groups are row-span labels only, never subtotal rows (R2 in docs/report-rules.md).
  * A row without a label is the single unlabelled data row of table 四.
  */
 export interface RowNode {

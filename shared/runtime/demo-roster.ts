@@ -1,7 +1,7 @@
 import type { Agency, RosterEntry } from '../workflow/model.js';
 import type { Store } from '../workflow/ports.js';
 
-/** The demo agency of DESIGN.md, seeded on the local stack's first start and used by the tests. */
+/** The demo agency, seeded on the local stack's first start and used by the tests. */
 export const DEMO_AGENCY: Agency = { id: 'daxing-kw', name: '北京市大兴区科学技术委员会' };
 
 export const DEMO_ROSTER: readonly RosterEntry[] = [

@@ -16,7 +16,7 @@ import type {
 
 /**
  * The ports the workflow's use cases are given. Adapters implement them (store/dynamo-store.ts, store/s3-site.ts,
- * mail/*, workflow/sfn-workflow.ts); tests pass the same adapters pointed at emulators, or fakes.
+ * mail/*, sfn/sfn-workflow.ts); tests pass the same adapters pointed at emulators, or fakes.
  * Every method that can lose a race throws ConflictError (errors.ts) rather than overwrite.
  */
 

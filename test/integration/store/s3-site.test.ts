@@ -88,7 +88,7 @@ describe('S3Site on s3rver', () => {
     await putStream(client, 'stream/local.txt');
     expect(await getObjectText(client, emulator.bucket, 'stream/local.txt')).toBe(body);
 
-    // The trap itself (TOOLCHAIN.md): the same put with the SDK's default checksum settings corrupts the object.
+    // The trap itself (docs/toolchain.md): the same put with the SDK's default checksum settings corrupts the object.
     const defaults = new S3Client({
       endpoint: emulator.endpoint,
       region: 'us-east-1',
