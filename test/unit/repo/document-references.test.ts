@@ -17,7 +17,9 @@ function trackedFiles(): string[] {
   return execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
     .split('\n')
     .filter((file) => /\.(ts|tsx|cjs|mjs|md|sh)$/.test(file) || file === '.ci/run')
-    .filter((file) => !file.startsWith('test/fixtures/'));
+    .filter((file) => !file.startsWith('test/fixtures/'))
+    // this file names missing files on purpose, to show that they are found
+    .filter((file) => file !== 'test/unit/repo/document-references.test.ts');
 }
 
 function resolves(reference: string): boolean {

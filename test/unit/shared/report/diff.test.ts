@@ -321,7 +321,7 @@ describe('a paragraph edited in place', () => {
         expect(parts.filter((part) => part.op !== 'added').map((part) => part.text).join('')).toBe(a);
         expect(parts.filter((part) => part.op !== 'removed').map((part) => part.text).join('')).toBe(b);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
