@@ -90,7 +90,7 @@ const compact = (text: string): string => text.replace(/\s+/g, '');
 
 const AGENCY = { id: 'test-agency', name: '测试市测试局' };
 const ELEMENTS_THE_RENDERER_EMITS = new Set([
-  'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'p', 'section', 'div',
+  'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'p', 'span', 'section', 'div', 'footer',
   'table', 'thead', 'tbody', 'tr', 'th', 'td', 'dl', 'dt', 'dd',
 ]);
 
@@ -131,7 +131,7 @@ function distinctReport(template: Template): { report: Report; expected: Map<str
         const unit = units.at(-1) ?? '';
         setPath(report, cell.path, amount);
         if (kind.unitField !== undefined) setPath(report, [...cell.path.slice(0, -1), kind.unitField], unit);
-        expected.set(cell.id, kind.unitField !== undefined && units.length > 1 ? `${amount} ${unit}` : amount);
+        expected.set(cell.id, kind.unitField !== undefined && units.length > 1 ? `${amount}${unit}` : amount);
       } else {
         const value = kind.type === 'signedCount' && index % 2 === 1 ? -(index + 1) : index + 1;
         setPath(report, cell.path, value);
@@ -208,18 +208,26 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
     expect(textOf(document)).not.toContain('其他说要报告的事项');
   });
 
-  it('prints every paragraph of the reference text sections as its own <p>', () => {
-    const paragraphTexts = new Set(elements(document, 'p').map(textOf));
+  it('prints every paragraph of the reference text sections as its own block, the preamble as its own <p>', () => {
     const preamble = referenceLines.find((line) => line.startsWith('依据'));
-    const expected = [
-      preamble ?? 'missing preamble',
-      ...referenceParagraphs(/^一、/),
-      ...referenceParagraphs(/^五、/),
-      ...referenceParagraphs(/^六、/),
-    ];
-    expect(expected).toHaveLength(1 + 6 + 2 + 1);
-    for (const paragraph of expected) expect(paragraphTexts).toContain(paragraph);
-    expect(attr(only(elements(document, 'p').filter((p) => textOf(p) === preamble)), 'class')).toBe('preamble');
+    expect(preambleParagraphs(document)).toEqual([preamble]);
+    expect(paragraphsOf(document, 'overview')).toEqual(referenceParagraphs(/^一、/));
+    expect(paragraphsOf(document, 'problems')).toEqual(referenceParagraphs(/^五、/));
+    expect(paragraphsOf(document, 'otherMatters')).toEqual(referenceParagraphs(/^六、/));
+    expect(referenceParagraphs(/^一、/)).toHaveLength(6);
+  });
+
+  it('sets the sub-headings of 一 (1.组织领导。 …) as headings run in to their paragraphs, and the numbered sentences of 五 as plain text', () => {
+    const overview = byAttr(document, 'section', 'data-field', 'overview');
+    expect(elements(overview, 'h3').map(textOf)).toEqual(['1.组织领导。', '2.主动公开情况。', '3.政府信息管理情况。', '4.政府信息公开平台建设情况。', '5.教育培训情况。', '6.监督保障措施。']);
+    for (const block of overview.childNodes.filter(isElement).slice(1)) {
+      expect(block.tagName).toBe('div');
+      expect(attr(block, 'class')).toBe('run-in');
+      expect(block.childNodes.filter(isElement).map((element) => element.tagName)).toEqual(['h3', 'p']);
+    }
+    const problems = byAttr(document, 'section', 'data-field', 'problems');
+    expect(elements(problems, 'h3')).toEqual([]);
+    expect(problems.childNodes.filter(isElement).map((element) => element.tagName)).toEqual(['h2', 'p', 'p']);
   });
 
   it('prints every row and column label of the reference tables as header text', () => {
@@ -272,15 +280,31 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
     expect(elements(body, 'td')).toHaveLength(15);
   });
 
-  it('heads 二 with a caption row per sub-table, and spans 其他对外管理服务事项 over 行政检查 and 行政确认', () => {
-    const captions = elements(document, 'th').filter((th) => attr(th, 'class') === 'caption');
+  it('draws 二 as one table, as the template does: a caption row per sub-table spanning every column, and the columns lined up', () => {
+    const table = byAttr(document, 'table', 'id', 'activeDisclosure');
+    expect(elements(document, 'table')).toHaveLength(3);
+    const captions = elements(table, 'th').filter((th) => attr(th, 'class') === 'caption');
     expect(captions.map(textOf)).toEqual(['第二十条第（一）项', '第二十条第（五）项', '第二十条第（六）项', '第二十条第（八）项', '第二十条第（九）项']);
-    const licensing = byAttr(document, 'table', 'id', 'licensing');
-    const th = (text: string): Element => only(elements(licensing, 'th').filter((cell) => textOf(cell) === text));
+    // five columns: 其他对外管理服务事项 over 行政检查 and 行政确认 takes two label columns, and the widest has three data columns
+    for (const caption of captions) expect([attr(caption, 'colspan'), attr(caption, 'scope')]).toEqual(['5', 'colgroup']);
+    expect(elements(table, 'tbody').map((tbody) => attr(tbody, 'id'))).toEqual(['regulations', 'licensing', 'enforcement', 'fees', 'procurement']);
+    const th = (text: string): Element => only(elements(byAttr(table, 'tbody', 'id', 'licensing'), 'th').filter((cell) => textOf(cell) === text));
     expect([attr(th('其他对外管理服务事项'), 'rowspan'), attr(th('其他对外管理服务事项'), 'scope')]).toEqual(['2', 'rowgroup']);
     expect(attr(th('行政许可'), 'colspan')).toBe('2');
-    expect(attr(th('信息内容'), 'colspan')).toBe('2');
-    expect(attr(th('第二十条第（五）项'), 'colspan')).toBe('5');
+    const grid = expandGrid(table);
+    for (const row of grid) expect(row).toHaveLength(5);
+    // 信息内容 heads the first two columns of every sub-table, and every sub-table's first number sits in column 3
+    const corners = grid.filter((row) => row[0] !== undefined && textOf(row[0]) === '信息内容');
+    expect(corners).toHaveLength(5);
+    for (const row of corners) expect(row[1]).toBe(row[0]);
+    for (const row of grid.filter((cells) => cells.some((cell) => attr(cell, 'data-path') !== undefined))) {
+      expect(attr(row[2] ?? row[0] ?? table, 'data-path')).toBeDefined();
+    }
+    // 第二十条第（八）项 has two data columns: the second spans the third column, under its own header
+    const fees = grid.filter((row) => row.some((cell) => attr(cell, 'data-path')?.startsWith('activeDisclosure.fees.') === true));
+    expect(fees.map((row) => row.slice(2).map((cell) => attr(cell, 'data-path')))).toEqual([
+      ['activeDisclosure.fees.administrativeFees.previousYearItems', 'activeDisclosure.fees.administrativeFees.change', 'activeDisclosure.fees.administrativeFees.change'],
+    ]);
   });
 
   it('heads columns with scope col/colgroup and rows with scope row/rowgroup', () => {
@@ -288,16 +312,19 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
       for (const th of elements(thead, 'th')) expect(['col', 'colgroup']).toContain(attr(th, 'scope'));
     }
     for (const tbody of elements(document, 'tbody')) {
-      for (const th of elements(tbody, 'th')) expect(['row', 'rowgroup']).toContain(attr(th, 'scope'));
+      for (const tr of elements(tbody, 'tr')) {
+        // the header rows of 二's sub-tables sit in their tbody, above that sub-table's data rows
+        const isHeaderRow = elements(tr, 'td').every((td) => attr(td, 'data-path') === undefined);
+        for (const th of elements(tr, 'th')) expect(isHeaderRow ? ['col', 'colgroup'] : ['row', 'rowgroup']).toContain(attr(th, 'scope'));
+      }
     }
   });
 
-  it('carries one stylesheet with a print block that keeps rows whole and repeats table headers', () => {
+  it('carries one stylesheet, with a print block for A4 that repeats table headers (how it prints: test/e2e/browser/report-page.test.ts)', () => {
     const style = only(elements(document, 'style'));
     expect(textOf(style)).toBe(REPORT_CSS);
     expect(REPORT_CSS).toContain('@media print');
     expect(REPORT_CSS).toContain('size: A4');
-    expect(REPORT_CSS).toContain('tr { break-inside: avoid');
     expect(REPORT_CSS).toContain('thead { display: table-header-group; }');
   });
 });
@@ -311,26 +338,36 @@ describe.each(Object.values(TEMPLATES))('renderReportHtml with the $id template'
     expect(errors).toEqual([]);
   });
 
-  it.each(tables.map((table) => [table.id, table] as const))('lays table %s out as a full rectangle of labels × data', (_id, table) => {
-    const grid = expandGrid(byAttr(document, 'table', 'id', table.id));
-    const labelColumns = labelDepth(table.rows);
-    const dataColumns = leafColumns(table.columns).length;
-    const headerRows = (table.caption === undefined ? 0 : 1) + headerDepth(table.columns);
-    const dataRows = leafRows(table.rows).length;
+  const sections = template.sections.flatMap((section) => (section.type === 'tables' ? [section] : []));
 
-    expect(grid).toHaveLength(headerRows + dataRows);
+  it.each(sections.map((section) => [section.field, section] as const))('draws part %s as one table, a full rectangle of labels × data', (_field, section) => {
+    const id = section.tables.length === 1 ? (section.tables[0]?.id ?? '') : section.field;
+    const grid = expandGrid(byAttr(document, 'table', 'id', id));
+    const labelColumns = Math.max(...section.tables.map((table) => labelDepth(table.rows)));
+    const dataColumns = Math.max(...section.tables.map((table) => leafColumns(table.columns).length));
     for (const row of grid) expect(row).toHaveLength(labelColumns + dataColumns);
 
-    const cells = tableCells(table);
-    grid.slice(headerRows).forEach((row, r) => {
-      row.slice(0, labelColumns).forEach((label) => expect(attr(label, 'data-path')).toBeUndefined());
-      row.slice(labelColumns).forEach((td, c) => {
-        const cell = cells[r * dataColumns + c];
-        expect(td.tagName).toBe('td');
-        expect(attr(td, 'data-path')).toBe(cell?.id);
-        expect(textOf(td)).toBe(expected.get(cell?.id ?? ''));
+    let top = 0;
+    for (const table of section.tables) {
+      const headerRows = (table.caption === undefined ? 0 : 1) + headerDepth(table.columns);
+      const dataRows = leafRows(table.rows).length;
+      const ownColumns = leafColumns(table.columns).length;
+      const cells = tableCells(table);
+      grid.slice(top + headerRows, top + headerRows + dataRows).forEach((row, r) => {
+        row.slice(0, labelColumns).forEach((label) => expect(attr(label, 'data-path')).toBeUndefined());
+        // a sub-table narrower than the frame stretches its last column over the rest
+        const tds = row.slice(labelColumns).filter((td, c, all) => all[c - 1] !== td);
+        expect(tds).toHaveLength(ownColumns);
+        tds.forEach((td, c) => {
+          const cell = cells[r * ownColumns + c];
+          expect(td.tagName).toBe('td');
+          expect(attr(td, 'data-path')).toBe(cell?.id);
+          expect(textOf(td)).toBe(expected.get(cell?.id ?? ''));
+        });
       });
-    });
+      top += headerRows + dataRows;
+    }
+    expect(grid).toHaveLength(top);
   });
 
   it('has the official shapes for tables 三 and 四', () => {
@@ -358,12 +395,12 @@ describe.each(Object.values(TEMPLATES))('renderReportHtml with the $id template'
 });
 
 describe('renderReportHtml cell values', () => {
-  it('appends the unit only where the report chooses it (national-2019 采购总金额)', () => {
+  it('writes the unit right after the amount, as published reports do, only where the report chooses it (national-2019 采购总金额)', () => {
     const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'amount'], '75394432.52');
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'unit'], '元');
     const { document } = parsePage(renderReportHtml(report));
-    expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe('75394432.52 元');
+    expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe('75394432.52元');
 
     const national2021 = structuredClone(blankReport(TEMPLATES['national-2021'], AGENCY, 2021));
     setPath(national2021, ['activeDisclosure', 'fees', 'administrativeFees', 'amount'], '0.35');
@@ -485,8 +522,12 @@ function signOffValues(document: Node): Map<string, string> {
   return values;
 }
 
+/** The text of each block of a narrative part: a paragraph, a sub-heading alone, or a sub-heading with its paragraph. */
 const paragraphsOf = (document: Node, field: string): string[] =>
-  elements(byAttr(document, 'section', 'data-field', field), 'p').map(textOf);
+  byAttr(document, 'section', 'data-field', field)
+    .childNodes.filter(isElement)
+    .filter((element) => element.tagName !== 'h2')
+    .map(textOf);
 
 const preambleParagraphs = (document: Node): string[] =>
   elements(document, 'p')
@@ -508,7 +549,7 @@ function expectTextCarried(html: string, fields: TextFields): void {
   const amount = carried(fields.amount);
   const unit = carried(fields.unit);
   expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe(
-    amount === '' ? '' : unit === '' ? amount : `${amount} ${unit}`,
+    amount === '' ? '' : `${amount}${unit}`,
   );
   const signOff = signOffValues(document);
   const email = carried(fields.approvedByEmail);
