@@ -31,7 +31,8 @@ export type Title = z.infer<typeof TitleSchema>;
 export function titleLines(title: unknown, name: string, year: number): string[] {
   const parsed = TitleSchema.safeParse(title);
   const format = parsed.success ? parsed.data.format : 'name-year';
-  // the pattern is split before the name goes in, so a name never decides where the title breaks
-  const lines = TITLE_FORMATS[format].split('|').map((line) => line.replace('{name}', () => name).replace('{year}', () => String(year)));
+  // split and filled in one pass each, so nothing in a name (a |, a {year}) is read as part of the pattern
+  const values: Record<string, string> = { name, year: String(year) };
+  const lines = TITLE_FORMATS[format].split('|').map((line) => line.replace(/\{(name|year)\}/g, (_, key: string) => values[key] ?? ''));
   return parsed.success && parsed.data.lines === 2 ? lines : [lines.join('')];
 }

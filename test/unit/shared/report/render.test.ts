@@ -746,3 +746,144 @@ describe('renderReportJson', () => {
     expect(renderReportJson(reordered)).toBe(json);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The title, the 发布日期/来源 line and the 落款
+
+describe('renderReportHtml title, 发布日期/来源 and 落款', () => {
+  const base = (): Report => structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+  const signOff: SignOff = { approvedBy: '张主任', approvedAt: '2021-01-20T02:30:00Z', version: 1, contentSha256: 'a'.repeat(64) };
+  const titleLinesOf = (document: Node): string[] => elements(only(elements(document, 'h1')), 'span').map(textOf);
+  const closingOf = (document: Node): string[] =>
+    elements(only(elements(document, 'footer').filter((footer) => attr(footer, 'class') === 'closing')), 'p').map(textOf);
+  const mastheadOf = (document: Node): string[] =>
+    elements(document, 'p')
+      .filter((p) => attr(p, 'class') === 'masthead')
+      .flatMap((p) => elements(p, 'span').map(textOf));
+
+  it('titles a report without a title field as it always did: name, year, 年政府信息公开工作年度报告, on one line', () => {
+    const { document } = parsePage(renderReportHtml(base()));
+    expect(titleLinesOf(document)).toEqual(['测试市测试局2020年政府信息公开工作年度报告']);
+    expect(textOf(only(elements(document, 'title')))).toBe('测试市测试局2020年政府信息公开工作年度报告');
+  });
+
+  it.each([
+    ['name-year', 1, ['测试市测试局2020年政府信息公开工作年度报告']],
+    ['name-year', 2, ['测试市测试局', '2020年政府信息公开工作年度报告']],
+    ['name-year-annual', 1, ['测试市测试局2020年度政府信息公开工作年度报告']],
+    ['name-year-annual', 2, ['测试市测试局', '2020年度政府信息公开工作年度报告']],
+    ['year-name', 1, ['2020年测试市测试局政府信息公开工作年度报告']],
+    ['year-name', 2, ['2020年测试市测试局', '政府信息公开工作年度报告']],
+    ['year-annual-name', 1, ['2020年度测试市测试局政府信息公开工作年度报告']],
+    ['year-annual-name', 2, ['2020年度测试市测试局', '政府信息公开工作年度报告']],
+  ] as const)('sets the title format %s on %i line(s) as agencies publish it', (format, lines, expected) => {
+    const report = { ...base(), title: { format, lines } };
+    expect(parseReport(report).title).toEqual({ format, lines });
+    const { document } = parsePage(renderReportHtml(report));
+    expect(titleLinesOf(document)).toEqual(expected);
+    expect(textOf(only(elements(document, 'title')))).toBe(expected.join(''));
+  });
+
+  it('breaks a two-line title where its format says, whatever the name holds', () => {
+    const report = { ...base(), title: { format: 'name-year', lines: 2 } as const };
+    const { document } = parsePage(renderReportHtml(report, undefined, '测试|局{year}$&'));
+    expect(titleLinesOf(document)).toEqual(['测试|局{year}$&', '2020年政府信息公开工作年度报告']);
+  });
+
+  it('puts 发布日期 and 来源 under the title of a signed page, and ends it with the 落款: the agency and the day signed, before the sign-off', () => {
+    const { document } = parsePage(renderReportHtml(base(), signOff, '北京市测试区测试委员会'));
+    expect(mastheadOf(document)).toEqual(['发布日期：2021年1月20日', '来源：北京市测试区测试委员会']);
+    expect(closingOf(document)).toEqual(['北京市测试区测试委员会', '2021年1月20日']);
+    const main = only(elements(document, 'main'));
+    const order = main.childNodes.filter(isElement).map((element) => attr(element, 'class') ?? element.tagName);
+    expect(order.slice(0, 2)).toEqual(['h1', 'masthead']);
+    expect(order.slice(-2)).toEqual(['closing', 'sign-off']);
+  });
+
+  it.each([
+    ['2021-01-20T15:59:59Z', '2021年1月20日'],
+    ['2021-01-20T16:00:00Z', '2021年1月21日'],
+    ['2021-01-21T00:00:00+08:00', '2021年1月21日'],
+  ])('dates a page signed at %s (Beijing midnight is the edge) %s', (approvedAt, date) => {
+    const { document } = parsePage(renderReportHtml(base(), { ...signOff, approvedAt }));
+    expect(closingOf(document)).toEqual(['测试市测试局', date]);
+    expect(mastheadOf(document)[0]).toBe(`发布日期：${date}`);
+  });
+
+  it('has no 发布日期 line on an unsigned page, and signs it with the name alone', () => {
+    const { document } = parsePage(renderReportHtml(base()));
+    expect(mastheadOf(document)).toEqual([]);
+    expect(closingOf(document)).toEqual(['测试市测试局']);
+  });
+
+  it('names the agency by the registered name it is given, never by the name the report carries', () => {
+    const report = { ...base(), agency: { id: AGENCY.id, name: '冒用的其他机关' } };
+    const html = renderReportHtml(report, signOff, '测试市测试局');
+    const { document } = parsePage(html);
+    expect(textOf(only(elements(document, 'title')))).toBe('测试市测试局2020年政府信息公开工作年度报告');
+    expect(titleLinesOf(document)).toEqual(['测试市测试局2020年政府信息公开工作年度报告']);
+    expect(mastheadOf(document)).toContain('来源：测试市测试局');
+    expect(closingOf(document)[0]).toBe('测试市测试局');
+    expect(html).not.toContain('冒用');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Narrative sub-headings
+
+describe('renderReportHtml narrative sub-headings', () => {
+  const blocksOf = (text: string, field: 'overview' | 'problems' = 'overview'): string[] => {
+    const report = { ...structuredClone(blankReport(TEMPLATES['national-2021'], AGENCY, 2021)), [field]: text };
+    const section = byAttr(parsePage(renderReportHtml(report)).document, 'section', 'data-field', field);
+    return section.childNodes
+      .filter(isElement)
+      .slice(1)
+      .map((element) =>
+        element.tagName === 'div' ? element.childNodes.filter(isElement).map((child) => `${child.tagName}:${textOf(child)}`).join(' + ') : `${element.tagName}:${textOf(element)}`,
+      );
+  };
+
+  it('sets （一）, 1. and 一是 as nested headings, alone on their line or run in to their paragraph', () => {
+    const text = [
+      '（一）主动公开方面。',
+      '本年度主动公开信息47条。',
+      '1.组织领导。明确由副主任作为主管领导。',
+      '一是加强组织领导，明确人员职责。',
+      '(二)依申请公开',
+      '2.办理情况：全年收到申请3件。',
+    ].join('\n');
+    expect(blocksOf(text)).toEqual([
+      'h3:（一）主动公开方面。',
+      'p:本年度主动公开信息47条。',
+      'h4:1.组织领导。 + p:明确由副主任作为主管领导。',
+      'h5:一是加强组织领导， + p:明确人员职责。',
+      'h3:(二)依申请公开',
+      'h4:2.办理情况： + p:全年收到申请3件。',
+    ]);
+  });
+
+  it('makes the outermost numbering a part uses its first level: 1. alone is an h3', () => {
+    expect(blocksOf('1．组织领导。正文。\n2、平台建设。正文。')).toEqual(['h3:1．组织领导。 + p:正文。', 'h3:2、平台建设。 + p:正文。']);
+  });
+
+  it('leaves numbered sentences, decimals and years as plain paragraphs', () => {
+    const text = [
+      '1.工作人员对政务信息公开的认识高度不够，部分工作还停留在传统思维模式上。',
+      '1.5万元用于平台建设。',
+      '2021年度共收到申请3件。',
+    ].join('\n');
+    expect(blocksOf(text, 'problems')).toEqual([
+      'p:1.工作人员对政务信息公开的认识高度不够，部分工作还停留在传统思维模式上。',
+      'p:1.5万元用于平台建设。',
+      'p:2021年度共收到申请3件。',
+    ]);
+  });
+
+  it('never runs a heading longer than 24 characters in, and never takes a long line for a heading alone', () => {
+    const longHeading = `（一）${'很'.repeat(22)}。正文。`;
+    const longLine = `（二）${'长'.repeat(28)}`;
+    expect(blocksOf(`${longHeading}\n${longLine}`)).toEqual([`p:${longHeading}`, `p:${longLine}`]);
+    const atLimit = `（一）${'很'.repeat(20)}。正文。`;
+    expect(blocksOf(atLimit)).toEqual([`h3:（一）${'很'.repeat(20)}。 + p:正文。`]);
+  });
+});
