@@ -42,10 +42,7 @@ export interface GridLayout {
 }
 
 /** The grid a table is drawn in when it shares one `<table>` with others (二): label and data columns to fill. */
-export interface Frame {
-  readonly labelColumns: number;
-  readonly dataColumns: number;
-}
+export type Frame = { readonly labelColumns: number; readonly dataColumns: number };
 
 interface Tree<T> {
   readonly children?: readonly T[];

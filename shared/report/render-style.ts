@@ -44,8 +44,8 @@ td { text-align: center; font-variant-numeric: tabular-nums; white-space: nowrap
   main { margin: 0; padding: 1.25rem 1rem 2rem; box-shadow: none; }
 }
 @media print {
-  /* page numbers in the bottom margin (Chromium 131+, Firefox 138+, WeasyPrint, Prince); a browser without margin
-     boxes prints no number, and the .docx and PDF editions carry their own */
+  /* page numbers in the bottom margin (Chromium 131+, Firefox 138+); a browser without margin boxes ignores this, and
+     its print dialog's header-and-footer option numbers the pages instead */
   @page { size: A4; margin: 20mm 15mm; @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; font-size: 9pt; } }
   body { background: none; font-size: 11pt; }
   main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
