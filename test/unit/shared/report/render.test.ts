@@ -10,6 +10,7 @@ import { REPORT_CSS } from '#shared/report/render-style.js';
 import { parseReport, type Report } from '#shared/report/schema.js';
 import type { ColumnNode, GridTable, RowNode, Template } from '#shared/report/template-model.js';
 import { TEMPLATES } from '#shared/report/templates/index.js';
+import { draftReport, TEMPLATE_CASES } from './draft-arbitrary.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A tiny view of parse5's tree: tests read the page the way a browser would, never with regexes.
@@ -885,5 +886,44 @@ describe('renderReportHtml narrative sub-headings', () => {
     expect(blocksOf(`${longHeading}\n${longLine}`)).toEqual([`p:${longHeading}`, `p:${longLine}`]);
     const atLimit = `（一）${'很'.repeat(20)}。正文。`;
     expect(blocksOf(atLimit)).toEqual([`h3:（一）${'很'.repeat(20)}。 + p:正文。`]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Broken drafts: the status page shows what an officer saved, so the renderer must never state a number nobody entered
+
+describe.each(TEMPLATE_CASES)('renderReportHtml on broken %s drafts', (_id, template, year) => {
+  it('shows each cell’s value when it is of the cell’s sort and leaves it blank otherwise, in a page that parses cleanly', () => {
+    const kinds = new Map(gridTablesOf(template).flatMap(tableCells).map((cell) => [cell.id, cell.column.kind.type]));
+    fc.assert(
+      fc.property(draftReport(template, year), (draft) => {
+        let html: string;
+        try {
+          html = renderReportHtml(draft as Report);
+        } catch (error) {
+          // a draft without an agency name or a template's parts cannot be titled: it fails, and prints nothing
+          expect(error).toBeInstanceOf(TypeError);
+          return;
+        }
+        const { document, errors } = parsePage(html);
+        expect(errors).toEqual([]);
+        for (const element of elements(document)) expect(ELEMENTS_THE_RENDERER_EMITS).toContain(element.tagName);
+        for (const td of elements(document, 'td')) {
+          const id = attr(td, 'data-path');
+          if (id === undefined) continue;
+          const value = readPath(draft, id.split('.'));
+          const text = textOf(td);
+          const kind = kinds.get(id);
+          const integer = typeof value === 'number' && Number.isSafeInteger(value);
+          if (kind === 'count') expect(text).toBe(integer && value >= 0 ? String(value) : '');
+          if (kind === 'signedCount') expect(text).toBe(integer ? String(value) : '');
+          if (kind === 'money') {
+            if (typeof value === 'string' && carried(value) !== '') expect(text.startsWith(carried(value))).toBe(true);
+            else expect(text).toBe('');
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
