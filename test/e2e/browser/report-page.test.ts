@@ -60,6 +60,11 @@ describe('the published page on screen', () => {
     const headings = await headingLines();
     expect(headings.map((heading) => heading.text)).toEqual(expect.arrayContaining(['商业企业', '社会公益组织', '法律服务机构', '结果维持', '未经复议直接起诉']));
     expect(headings.filter((heading) => heading.lines !== 1)).toEqual([]);
+    // and every table, 四's fifteen columns too, fits the page without scrolling sideways
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll('.table-scroll')].filter((box) => box.scrollWidth > box.clientWidth).map((box) => box.querySelector('table')?.id),
+    );
+    expect(overflowing).toEqual([]);
   });
 
   it('keeps table 三’s row labels at least six characters wide at 390 px, the table scrolling sideways instead', async () => {
