@@ -139,7 +139,7 @@ export const reportThroughput: Benchmark = {
   method: [
     'One process, one thread (= one core); fixtures from test/fixtures, read once before timing.',
     '"validate+render" is `checkAndParseReport(report)` then `renderReportHtml` of the report it gives: every finding of `checkReport` and ' +
-      'the report of `parseReport`, with the template schema run at most once; "as separate calls" is the same work done as ' +
+      'the report of `parseReport`, with the template schema run once; "as separate calls" is the same work done as ' +
       '`checkReport(report)` then `renderReportHtml(parseReport(report))`; "validate only" and "render only" time the two halves ' +
       'separately so a regression can be attributed.',
     `Per case and operation: ${WARM_UP_ITERATIONS} warm-up iterations, then ${RUNS} timed runs, each ending after ` +
