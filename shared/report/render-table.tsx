@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { readPath, type LeafColumn } from './cells.js';
-import { cellPath, gridLayout, sharedFrame, type GridLayout } from './grid-layout.js';
+import { cellPath, gridLayout, sharedFrame, type GridLayout, type RowLabelCell } from './grid-layout.js';
 import { pageText } from './render-text.js';
 import { hole, SkeletonError, splitSkeleton } from './skeleton.js';
 import type { GridTable, TablesSection } from './template-model.js';
@@ -130,20 +130,29 @@ export function GridHead({ table, layout }: { table: GridTable; layout: GridLayo
 
 type CellTextOf = (cell: DataCell) => string;
 
+/** The label cells that start on a body row: the published page and the form label their rows alike. */
+export function RowLabels({ labels }: { labels: readonly RowLabelCell[] }) {
+  return (
+    <>
+      {labels.map((label, index) =>
+        label.label === undefined ? (
+          <td key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} />
+        ) : (
+          <th key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} scope={label.scope}>
+            {label.label}
+          </th>
+        ),
+      )}
+    </>
+  );
+}
+
 function BodyRows({ block, text }: { block: Block; text: CellTextOf }) {
   return (
     <>
       {block.layout.bodyRows.map((row, rowIndex) => (
         <tr key={block.rows[rowIndex]?.key}>
-          {row.labels.map((label, index) =>
-            label.label === undefined ? (
-              <td key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} />
-            ) : (
-              <th key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} scope={label.scope}>
-                {label.label}
-              </th>
-            ),
-          )}
+          <RowLabels labels={row.labels} />
           {block.rows[rowIndex]?.cells.map((cell) => (
             <td key={cell.key} colspan={span(cell.colspan)} data-path={cell.id}>
               {text(cell)}

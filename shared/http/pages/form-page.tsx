@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { findCell, readPath } from '../../report/cells.js';
 import { cellPath, gridLayout } from '../../report/grid-layout.js';
-import { GridHead, span } from '../../report/render-table.js';
+import { GridHead, RowLabels } from '../../report/render-table.js';
 import { countChars } from '../../report/narrative-rules.js';
 import type { CellKind, GridTable, Section, Template, TextSection } from '../../report/template-model.js';
 import {
@@ -108,15 +108,7 @@ function FormTable({ template, table, report, prefilled }: { template: Template;
         <tbody>
           {layout.bodyRows.map((row) => (
             <tr key={row.keys.join('.')}>
-              {row.labels.map((label, index) =>
-                label.label === undefined ? (
-                  <td key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} />
-                ) : (
-                  <th key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} scope={label.scope}>
-                    {label.label}
-                  </th>
-                ),
-              )}
+              <RowLabels labels={row.labels} />
               {layout.columns.map((column) => {
                 const path = cellPath(table, row, column);
                 return <CellInput key={path.join('.')} template={template} table={table} path={path} kind={column.kind} report={report} prefilled={prefilled} />;
