@@ -15,7 +15,8 @@ body { margin: 0; background: #f3f3ef; color: #1c1c1c; font-family: ${SERIF}; fo
 main { max-width: 960px; margin: 2rem auto; padding: 2.5rem 3rem 3rem; background: #fff; box-shadow: 0 1px 6px rgba(0, 0, 0, 0.08); }
 h1 { margin: 0 0 1rem; text-align: center; font-size: 1.6rem; line-height: 1.5; font-weight: 700; }
 h1 .title-line { display: block; }
-.masthead { display: flex; flex-wrap: wrap; justify-content: center; gap: 0 2em; margin: 0 0 2rem; text-indent: 0; color: #555; font-family: ${SANS}; font-size: 0.875rem; }
+.masthead { display: flex; flex-wrap: wrap; justify-content: center; gap: 0 2em; margin: 0 0 2rem; text-indent: 0; color: #555; }
+.masthead { font-family: ${SANS}; font-size: 0.875rem; }
 h2 { margin: 2rem 0 0.75rem; font-family: ${SANS}; font-size: 1.15rem; }
 p { margin: 0.4em 0; text-indent: 2em; overflow-wrap: anywhere; }
 .sub { margin: 0.4em 0; text-indent: 2em; font-family: ${KAI}; font-size: 1rem; font-weight: 700; }

@@ -50,8 +50,8 @@ function blockOf(table: GridTable, layout: GridLayout): Block {
       const path = cellPath(table, row, column);
       const kind = column.kind;
       // Only a report-chosen unit is printed in the cell; a fixed one is in the column label.
-      const unitKeys =
-        kind.type === 'money' && kind.unitField !== undefined && Object.keys(kind.units).length >= 2 ? [...column.keys.slice(0, -1), kind.unitField] : undefined;
+      const chosen = kind.type === 'money' && kind.unitField !== undefined && Object.keys(kind.units).length >= 2;
+      const unitKeys = chosen ? [...column.keys.slice(0, -1), kind.unitField] : undefined;
       const colspan = index === layout.columns.length - 1 ? layout.lastColumnSpan : 1;
       return { column, columnKeys: column.keys, unitKeys, id: path.join('.'), key: column.keys.join('.'), colspan };
     }),

@@ -147,7 +147,8 @@ describe('GET /reviews/{id}?sig=', () => {
     const next = new URL(login[0]?.attrs['href'] ?? '', 'https://x.invalid').searchParams.get('next') ?? '';
     expect(next).toBe(`/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`);
     // the report itself is on the page: its tables, 二 drawn as one
-    expect(byTag(page, 'table').map((table) => table.attrs['id'])).toEqual(expect.arrayContaining(['activeDisclosure', 'applications', 'reviewsAndLitigation']));
+    const tables = byTag(page, 'table').map((table) => table.attrs['id']);
+    expect(tables).toEqual(expect.arrayContaining(['activeDisclosure', 'applications', 'reviewsAndLitigation']));
   });
 
   it('shows the named director the form with the hidden csrf and sig and the 保密审查 checkbox', async () => {
