@@ -4,6 +4,7 @@ import { cellPath, gridLayout } from '../../report/grid-layout.js';
 import { GridHead, RowLabels } from '../../report/render-table.js';
 import { countChars } from '../../report/narrative-rules.js';
 import type { CellKind, GridTable, Section, Template, TextSection } from '../../report/template-model.js';
+import { titleLines } from '../../report/title.js';
 import {
   cellElementId,
   editPagePath,
@@ -11,6 +12,8 @@ import {
   inputValue,
   messageElementId,
   reportPagePath,
+  TITLE_CHOICES,
+  titleChoiceValue,
   type FormContext,
   type InputKind,
 } from './form-model.js';
@@ -285,6 +288,24 @@ export function renderFormPage(props: FormPageProps): string {
             {`\n${textValue(report, 'preamble')}`}
           </textarea>
           <p id={messageElementId('preamble')} class="field-msg" />
+        </div>
+        <div class="text-field">
+          <label for={fieldElementId('title')} class="field-label">
+            标题
+          </label>
+          <p id="guidance-title" class="muted guidance">
+            按本机关以往发布的格式选择；发布页面的标题和落款使用登记的机关名称。
+          </p>
+          <select id={fieldElementId('title')} data-path="title" data-kind="title" aria-describedby="guidance-title">
+            {TITLE_CHOICES.map((choice) => {
+              const value = titleChoiceValue(choice);
+              return (
+                <option key={value} value={value} selected={value === titleChoiceValue(readPath(report, ['title']))}>
+                  {titleLines(choice, context.agency.name, context.year).join(' ／ ')}
+                </option>
+              );
+            })}
+          </select>
         </div>
         {template.sections.map((section) => (
           <SectionFields key={section.field} template={template} section={section} report={report} prefilled={prefilled} />
