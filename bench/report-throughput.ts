@@ -81,8 +81,10 @@ const OPERATIONS: readonly Operation[] = [
 ];
 
 interface Measurement {
-  /** reports per second of each timed run */
+  /** reports per second of each timed run, by the wall clock */
   readonly perSecond: number[];
+  /** reports per second of CPU time this process spent in each timed run: per core, whatever else the machine runs */
+  readonly perCpuSecond: number[];
   /** every timed iteration, microseconds */
   readonly latencies: Float64Array;
 }
@@ -93,8 +95,10 @@ function measure(operation: Operation, reports: readonly unknown[]): Measurement
   for (let i = 0; i < WARM_UP_ITERATIONS; i++) operation.step(next(i));
 
   const perSecond: number[] = [];
+  const perCpuSecond: number[] = [];
   const latencies: number[] = [];
   for (let run = 0; run < RUNS; run++) {
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let before = started;
     let iterations = 0;
@@ -106,8 +110,10 @@ function measure(operation: Operation, reports: readonly unknown[]): Measurement
       iterations++;
     }
     perSecond.push(iterations / ((before - started) / 1000));
+    const cpu = process.cpuUsage(cpuBefore);
+    perCpuSecond.push(iterations / ((cpu.user + cpu.system) / 1e6));
   }
-  return { perSecond, latencies: Float64Array.from(latencies) };
+  return { perSecond, perCpuSecond, latencies: Float64Array.from(latencies) };
 }
 
 function median(values: readonly number[]): number {
@@ -133,40 +139,45 @@ export const reportThroughput: Benchmark = {
   method: [
     'One process, one thread (= one core); fixtures from test/fixtures, read once before timing.',
     '"validate+render" is `checkAndParseReport(report)` then `renderReportHtml` of the report it gives: every finding of `checkReport` and ' +
-      'the report of `parseReport`, with the template schema run at most once; "as separate calls" is the same work done as ' +
+      'the report of `parseReport`, with the template schema run once; "as separate calls" is the same work done as ' +
       '`checkReport(report)` then `renderReportHtml(parseReport(report))`; "validate only" and "render only" time the two halves ' +
       'separately so a regression can be attributed.',
     `Per case and operation: ${WARM_UP_ITERATIONS} warm-up iterations, then ${RUNS} timed runs, each ending after ` +
       `${RUN_MIN_ITERATIONS.toLocaleString('en-US')} iterations or ${RUN_MAX_MS / 1000} s, whichever comes first.`,
-    'reports/s is the median of the runs; p50/p95 are per-report latencies (µs) over every timed iteration of all runs.',
-    `Target: ≥ ${TARGET_PER_SECOND.toLocaleString('en-US')} reports/s/core for validate+render.`,
+    'reports/s is the median of the runs by the wall clock; reports/CPU-s is the median of the runs by the CPU time the process ' +
+      'used, which is what one core does whatever else the machine runs; p50/p95 are per-report latencies (µs) over every ' +
+      'timed iteration of all runs.',
+    `Target: ≥ ${TARGET_PER_SECOND.toLocaleString('en-US')} reports/s/core for validate+render, judged on reports/CPU-s.`,
   ],
   run(log): BenchmarkResult {
     const rows: string[][] = [];
     const targets: Target[] = [];
     for (const testCase of CASES) {
       for (const operation of OPERATIONS) {
-        const { perSecond, latencies } = measure(operation, testCase.reports);
-        const rate = median(perSecond);
+        const { perSecond, perCpuSecond, latencies } = measure(operation, testCase.reports);
+        const wall = median(perSecond);
+        const rate = median(perCpuSecond);
         const pass = rate >= TARGET_PER_SECOND;
         const verdict = operation.target ? `${pass ? 'PASS' : 'MISS'} ${margin(rate, TARGET_PER_SECOND)}` : '—';
         const row = [
           testCase.name,
           operation.name,
-          integer(rate),
+          integer(wall),
           `${integer(Math.min(...perSecond))}–${integer(Math.max(...perSecond))}`,
+          integer(rate),
           micros(quantile(latencies, 0.5)),
           micros(quantile(latencies, 0.95)),
           operation.target ? `≥ ${integer(TARGET_PER_SECOND)}` : '—',
           verdict,
         ];
         rows.push(row);
-        log(`${testCase.name} · ${operation.name}: ${row[2]} reports/s, p50 ${row[4]} µs, p95 ${row[5]} µs ${operation.target ? verdict : ''}`);
+        const rates = `${row[2]} reports/s, ${row[4]} reports/CPU-s`;
+        log(`${testCase.name} · ${operation.name}: ${rates}, p50 ${row[5]} µs, p95 ${row[6]} µs ${operation.target ? verdict : ''}`);
         if (operation.target) {
           targets.push({
             name: `validate+render, ${testCase.name}`,
             target: `≥ ${integer(TARGET_PER_SECOND)} reports/s/core`,
-            measured: `${integer(rate)} reports/s`,
+            measured: `${integer(rate)} reports/CPU-s`,
             pass,
             margin: margin(rate, TARGET_PER_SECOND),
           });
@@ -175,7 +186,7 @@ export const reportThroughput: Benchmark = {
     }
     if (sink === 0) throw new Error('the benchmark did no work');
     return {
-      columns: ['Case', 'Operation', 'Median reports/s', 'Runs min–max', 'p50 µs', 'p95 µs', 'Target', 'Result'],
+      columns: ['Case', 'Operation', 'Median reports/s', 'Runs min–max', 'Median reports/CPU-s', 'p50 µs', 'p95 µs', 'Target', 'Result'],
       rows,
       targets,
     };

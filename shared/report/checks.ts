@@ -72,8 +72,8 @@ function parsed(input: unknown): Report | undefined {
 }
 
 /**
- * `checkReport` and `parseReport` in one go, as a submission needs both: the template schema runs at most once
- * (and not at all for a report whose every field is well formed), where the two calls would run it twice.
+ * `checkReport` and `parseReport` in one go, as a submission needs both: the template schema runs once, where the
+ * two calls would run it twice.
  */
 export function checkAndParseReport(input: unknown, options: CheckOptions = {}): CheckedReport {
   const { result, fits } = check(input, options);

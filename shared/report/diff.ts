@@ -79,14 +79,14 @@ function headingsByTable(template: Template): Map<GridTable, string> {
 
 /**
  * What a cell holds, as the diff shows it. A money amount whose unit the report chooses carries that unit
- * (`"77.0693 万元"`), so a changed unit is a changed value even when the digits stay the same.
+ * as the page writes it (`"77.0693万元"`), so a changed unit is a changed value even when the digits stay the same.
  */
 function cellValue(report: unknown, cell: Cell): CellValue {
   const value = readPath(report, cell.path);
   const kind = cell.column.kind;
   if (kind.type === 'money' && typeof value === 'string' && kind.unitField !== undefined) {
     const unit = readPath(report, [...cell.path.slice(0, -1), kind.unitField]);
-    return typeof unit === 'string' ? `${value} ${unit}` : value;
+    return typeof unit === 'string' ? `${value}${unit}` : value;
   }
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   return typeof value === 'string' ? value : null;

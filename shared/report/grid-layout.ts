@@ -37,7 +37,12 @@ export interface GridLayout {
   readonly headerRows: readonly (readonly HeaderCell[])[];
   readonly bodyRows: readonly GridRow[];
   readonly columns: readonly LeafColumn[];
+  /** how many grid columns the last data column spans: more than 1 only in a frame wider than the table */
+  readonly lastColumnSpan: number;
 }
+
+/** The grid a table is drawn in when it shares one `<table>` with others (二): label and data columns to fill. */
+export type Frame = { readonly labelColumns: number; readonly dataColumns: number };
 
 interface Tree<T> {
   readonly children?: readonly T[];
@@ -56,22 +61,24 @@ function rowLabelDepth(rows: readonly RowNode[]): number {
   return Math.max(0, ...rows.map((row) => (row.label === undefined ? 0 : 1) + (row.children ? rowLabelDepth(row.children) : 0)));
 }
 
-function headerRows(columns: readonly ColumnNode[], depth: number): HeaderCell[][] {
+/** `extra`: the grid columns the rightmost header cells stretch over, beyond the table's own (see Frame). */
+function headerRows(columns: readonly ColumnNode[], depth: number, extra: number): HeaderCell[][] {
   const rows: HeaderCell[][] = Array.from({ length: depth }, () => []);
-  const visit = (nodes: readonly ColumnNode[], level: number): void => {
-    for (const node of nodes) {
+  const visit = (nodes: readonly ColumnNode[], level: number, stretch: number): void => {
+    nodes.forEach((node, index) => {
       const row = rows[level];
-      if (row === undefined) continue;
+      if (row === undefined) return;
+      const more = index === nodes.length - 1 ? stretch : 0;
       if (node.children) {
-        row.push({ label: node.label, colspan: leafCount(node), rowspan: 1, scope: 'colgroup' });
-        visit(node.children, level + 1);
+        row.push({ label: node.label, colspan: leafCount(node) + more, rowspan: 1, scope: 'colgroup' });
+        visit(node.children, level + 1, more);
       } else {
         // A shallow leaf reaches down to the last header row so every data column ends on the same line.
-        row.push({ label: node.label, colspan: 1, rowspan: depth - level, scope: 'col' });
+        row.push({ label: node.label, colspan: 1 + more, rowspan: depth - level, scope: 'col' });
       }
-    }
+    });
   };
-  visit(columns, 0);
+  visit(columns, 0, extra);
   return rows;
 }
 
@@ -93,15 +100,37 @@ function bodyRows(rows: readonly RowNode[], labelColumns: number, keys: readonly
   });
 }
 
-export function gridLayout(table: GridTable): GridLayout {
-  const columns = leafColumns(table.columns);
-  const labelColumns = rowLabelDepth(table.rows);
+/** The table's own columns: as many label columns as its row tree has labelled levels, one per leaf column. */
+export function ownFrame(table: GridTable): Frame {
+  return { labelColumns: rowLabelDepth(table.rows), dataColumns: leafColumns(table.columns).length };
+}
+
+/**
+ * The frame that holds every table of a section in one grid, as the template draws 二: the widest label part
+ * beside the widest data part, so the 信息内容 column and the first data columns line up from caption to caption.
+ */
+export function sharedFrame(tables: readonly GridTable[]): Frame {
+  const frames = tables.map(ownFrame);
   return {
-    labelColumns,
-    width: labelColumns + columns.length,
-    headerRows: headerRows(table.columns, columnDepth(table.columns)),
-    bodyRows: bodyRows(table.rows, labelColumns),
+    labelColumns: Math.max(0, ...frames.map((frame) => frame.labelColumns)),
+    dataColumns: Math.max(0, ...frames.map((frame) => frame.dataColumns)),
+  };
+}
+
+/**
+ * The table laid out in `frame` (by default its own): a narrower table widens its leaf row labels to the frame's
+ * label columns and its last data column to the frame's last.
+ */
+export function gridLayout(table: GridTable, frame: Frame = ownFrame(table)): GridLayout {
+  const columns = leafColumns(table.columns);
+  const extra = Math.max(0, frame.dataColumns - columns.length);
+  return {
+    labelColumns: frame.labelColumns,
+    width: frame.labelColumns + columns.length + extra,
+    headerRows: headerRows(table.columns, columnDepth(table.columns), extra),
+    bodyRows: bodyRows(table.rows, frame.labelColumns),
     columns,
+    lastColumnSpan: 1 + extra,
   };
 }
 

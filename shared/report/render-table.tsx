@@ -1,16 +1,24 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { readPath, type LeafColumn } from './cells.js';
-import { cellPath, gridLayout, type GridLayout } from './grid-layout.js';
+import { cellPath, gridLayout, sharedFrame, type GridLayout, type RowLabelCell } from './grid-layout.js';
 import { pageText } from './render-text.js';
 import { hole, SkeletonError, splitSkeleton } from './skeleton.js';
-import type { GridTable } from './template-model.js';
+import type { GridTable, TablesSection } from './template-model.js';
 
-/** A GridTable as the official layout prints it, every label from the template and every number from the report. */
+/**
+ * A section's tables as the official layout prints them, every label from the template and every number from the
+ * report. A section of one table (三, 四) is one `<table>` with its headers in `<thead>`, repeated on every printed
+ * page; a section of several (二) is one `<table>` too, as the template draws it: each sub-table a `<tbody>` of its
+ * caption row, its header row and its data rows, all in one grid so the columns line up.
+ *
+ * The markup depends on the template alone but for the text of the data cells, so preact renders it once per
+ * section with a placeholder in every data cell (skeleton.ts), and a report's table is those constant pieces with
+ * each cell's text, escaped as preact escapes a text child, in between.
+ */
 
 interface DataCell {
   readonly column: LeafColumn;
-  readonly path: readonly string[];
   /** the keys from the row object to the value */
   readonly columnKeys: readonly string[];
   /** for a money cell whose unit the report chooses: where the unit sits, from the row object */
@@ -18,48 +26,43 @@ interface DataCell {
   /** the `data-path`, as `tableCells` gives it */
   readonly id: string;
   readonly key: string;
+  readonly colspan: number;
 }
 
-interface TablePlan {
+interface BodyRow {
+  readonly key: string;
+  /** the path of the row object in the report */
+  readonly path: readonly string[];
+  readonly cells: readonly DataCell[];
+}
+
+interface Block {
+  readonly table: GridTable;
   readonly layout: GridLayout;
-  /** per body row: its key, the path of its object in the report, and its data cells in column order */
-  readonly rows: readonly { readonly key: string; readonly path: readonly string[]; readonly cells: readonly DataCell[] }[];
+  readonly rows: readonly BodyRow[];
 }
 
-/** The layout and every cell's path follow from the template alone, so they are worked out once per table. */
-const plans = new WeakMap<GridTable, TablePlan>();
-
-function planOf(table: GridTable): TablePlan {
-  let plan = plans.get(table);
-  if (!plan) {
-    const layout = gridLayout(table);
-    const rows = layout.bodyRows.map((row) => {
-      const rowPath = [...table.path, ...row.keys];
-      return {
-        key: row.keys.join('.'),
-        path: rowPath,
-        cells: layout.columns.map((column): DataCell => {
-          const path = cellPath(table, row, column);
-          const kind = column.kind;
-          // Only a report-chosen unit needs printing; a fixed one is already in the column label.
-          const unitKeys =
-            kind.type === 'money' && kind.unitField !== undefined && Object.keys(kind.units).length >= 2
-              ? [...column.keys.slice(0, -1), kind.unitField]
-              : undefined;
-          return { column, path, columnKeys: column.keys, unitKeys, id: path.join('.'), key: column.keys.join('.') };
-        }),
-      };
-    });
-    plan = { layout, rows };
-    plans.set(table, plan);
-  }
-  return plan;
+function blockOf(table: GridTable, layout: GridLayout): Block {
+  const rows = layout.bodyRows.map((row) => ({
+    key: row.keys.join('.'),
+    path: [...table.path, ...row.keys],
+    cells: layout.columns.map((column, index): DataCell => {
+      const path = cellPath(table, row, column);
+      const kind = column.kind;
+      // Only a report-chosen unit is printed in the cell; a fixed one is in the column label.
+      const chosen = kind.type === 'money' && kind.unitField !== undefined && Object.keys(kind.units).length >= 2;
+      const unitKeys = chosen ? [...column.keys.slice(0, -1), kind.unitField] : undefined;
+      const colspan = index === layout.columns.length - 1 ? layout.lastColumnSpan : 1;
+      return { column, columnKeys: column.keys, unitKeys, id: path.join('.'), key: column.keys.join('.'), colspan };
+    }),
+  }));
+  return { table, layout, rows };
 }
 
 /**
- * What a data cell shows, read from the cell's row object (`readPath(report, rowPath)`: reading the rest of the path
- * from there reads what the full path would). A draft may be rendered, so a value that is missing or of the wrong
- * sort shows as an empty cell: printing 0 or "undefined" would state a number nobody entered.
+ * What a data cell shows, read from the cell's row object. A draft may be rendered, so a value that is missing or of
+ * the wrong sort shows as an empty cell: printing 0 or "undefined" would state a number nobody entered. Money is
+ * written as published reports write it, the unit right after the amount: 77.0693万元.
  */
 function cellText(row: unknown, cell: DataCell): string {
   const value = readPath(row, cell.columnKeys);
@@ -74,27 +77,7 @@ function cellText(row: unknown, cell: DataCell): string {
       const amount = pageText(value);
       if (amount === '' || cell.unitKeys === undefined) return amount;
       const unit = readPath(row, cell.unitKeys);
-      return typeof unit === 'string' && pageText(unit) !== '' ? `${amount} ${pageText(unit)}` : amount;
-    }
-  }
-}
-
-/** `cellText` as it reads a cell by its full path: what the page showed before the fast path, kept as its reference. */
-function referenceCellText(report: unknown, path: readonly string[], column: LeafColumn): string {
-  const value = readPath(report, path);
-  const kind = column.kind;
-  switch (kind.type) {
-    case 'count':
-      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : '';
-    case 'signedCount':
-      return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : '';
-    case 'money': {
-      if (typeof value !== 'string') return '';
-      const amount = pageText(value);
-      // Only a report-chosen unit needs printing; a fixed one is already in the column label.
-      if (amount === '' || kind.unitField === undefined || Object.keys(kind.units).length < 2) return amount;
-      const unit = readPath(report, [...path.slice(0, -1), kind.unitField]);
-      return typeof unit === 'string' && pageText(unit) !== '' ? `${amount} ${pageText(unit)}` : amount;
+      return typeof unit === 'string' ? `${amount}${pageText(unit)}` : amount;
     }
   }
 }
@@ -102,11 +85,11 @@ function referenceCellText(report: unknown, path: readonly string[], column: Lea
 /** A span of 1 is the default; leaving it out keeps the page as plain as a hand-written one. */
 export const span = (cells: number): number | undefined => (cells > 1 ? cells : undefined);
 
-/** The caption, corner and column headers of a template table: the published page and the form lay them out alike. */
-export function GridHead({ table, layout }: { table: GridTable; layout: GridLayout }) {
+/** The caption row, corner and column headers of a template table, as rows. */
+function HeadRows({ table, layout }: { table: GridTable; layout: GridLayout }) {
   const depth = layout.headerRows.length;
   return (
-    <thead>
+    <>
       {table.caption === undefined ? null : (
         <tr>
           <th colspan={span(layout.width)} scope="colgroup" class="caption">
@@ -132,78 +115,102 @@ export function GridHead({ table, layout }: { table: GridTable; layout: GridLayo
           ))}
         </tr>
       ))}
+    </>
+  );
+}
+
+/** The caption, corner and column headers of a template table: the published page and the form lay them out alike. */
+export function GridHead({ table, layout }: { table: GridTable; layout: GridLayout }) {
+  return (
+    <thead>
+      <HeadRows table={table} layout={layout} />
     </thead>
   );
 }
 
-/** The `<table>` itself, each data cell holding what `text` gives it (cells are numbered in document order). */
-function GridTableElement({ table, text }: { table: GridTable; text: (cell: DataCell, index: number) => string }) {
-  const { layout, rows } = planOf(table);
-  let index = 0;
+type CellTextOf = (cell: DataCell) => string;
+
+/** The label cells that start on a body row: the published page and the form label their rows alike. */
+export function RowLabels({ labels }: { labels: readonly RowLabelCell[] }) {
   return (
-    <table id={table.id} class="grid">
-      <GridHead table={table} layout={layout} />
-      <tbody>
-        {layout.bodyRows.map((row, rowIndex) => (
-          <tr key={rows[rowIndex]?.key}>
-            {row.labels.map((label, index) =>
-              label.label === undefined ? (
-                <td key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} />
-              ) : (
-                <th key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} scope={label.scope}>
-                  {label.label}
-                </th>
-              ),
-            )}
-            {rows[rowIndex]?.cells.map((cell) => (
-              <td key={cell.key} data-path={cell.id}>
-                {text(cell, index++)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
+    <>
+      {labels.map((label, index) =>
+        label.label === undefined ? (
+          <td key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} />
+        ) : (
+          <th key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} scope={label.scope}>
+            {label.label}
+          </th>
+        ),
+      )}
+    </>
+  );
+}
+
+function BodyRows({ block, text }: { block: Block; text: CellTextOf }) {
+  return (
+    <>
+      {block.layout.bodyRows.map((row, rowIndex) => (
+        <tr key={block.rows[rowIndex]?.key}>
+          <RowLabels labels={row.labels} />
+          {block.rows[rowIndex]?.cells.map((cell) => (
+            <td key={cell.key} colspan={span(cell.colspan)} data-path={cell.id}>
+              {text(cell)}
+            </td>
+          ))}
+        </tr>
+      ))}
+    </>
+  );
+}
+
+function SectionTableElement({ id, blocks, text }: { id: string; blocks: readonly Block[]; text: CellTextOf }) {
+  const [single] = blocks;
+  if (blocks.length === 1 && single !== undefined) {
+    return (
+      <table id={id} class="grid">
+        <GridHead table={single.table} layout={single.layout} />
+        <tbody>
+          <BodyRows block={single} text={text} />
+        </tbody>
+      </table>
+    );
+  }
+  return (
+    <table id={id} class="grid stacked">
+      {blocks.map((block) => (
+        <tbody key={block.table.id} id={block.table.id}>
+          <HeadRows table={block.table} layout={block.layout} />
+          <BodyRows block={block} text={text} />
+        </tbody>
+      ))}
     </table>
   );
 }
 
-/**
- * The table rendered by preact for this report: every label and every value a JSX child. The reference the fast path
- * below is held to, byte for byte (test/unit/shared/report/render-fast-path.test.ts).
- */
-export function GridTableView({ table, report }: { table: GridTable; report: unknown }) {
-  return (
-    <TableScroll>
-      <GridTableElement table={table} text={(cell) => referenceCellText(report, cell.path, cell.column)} />
-    </TableScroll>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The fast path: the table's markup depends on the template alone but for the text of its data cells, so preact
-// renders it once per table with a placeholder in every data cell (skeleton.ts), and a report's table is those
-// constant pieces with each cell's text, escaped as preact escapes a text child, in between.
-
-interface TableSkeleton {
+interface SectionSkeleton {
   /** the markup between data cells: one more piece than there are cells */
   readonly pieces: readonly string[];
-  /** per body row: its row object's path and its data cells, in document order */
-  readonly rows: readonly { readonly path: readonly string[]; readonly cells: readonly DataCell[] }[];
+  /** every body row of every table, in document order */
+  readonly rows: readonly BodyRow[];
 }
 
-const skeletons = new WeakMap<GridTable, TableSkeleton>();
+const skeletons = new WeakMap<TablesSection, SectionSkeleton>();
 
-function skeletonOf(table: GridTable): TableSkeleton {
-  let skeleton = skeletons.get(table);
+function skeletonOf(section: TablesSection): SectionSkeleton {
+  let skeleton = skeletons.get(section);
   if (!skeleton) {
-    const { rows } = planOf(table);
-    const count = rows.reduce((sum, row) => sum + row.cells.length, 0);
-    const html = renderToString(<GridTableElement table={table} text={(_cell, index) => hole(index)} />);
-    const { pieces, order } = splitSkeleton(html, count, `table ${table.id}`);
-    // the cells are filled row by row, column by column: the order GridTableElement numbers them in
-    if (order.some((slot, index) => slot !== index)) throw new SkeletonError(`table ${table.id}: its data cells are not in row order`);
-    skeleton = { pieces, rows: rows.map((row) => ({ path: row.path, cells: row.cells })) };
-    skeletons.set(table, skeleton);
+    const frame = sharedFrame(section.tables);
+    const blocks = section.tables.map((table) => blockOf(table, section.tables.length === 1 ? gridLayout(table) : gridLayout(table, frame)));
+    const rows = blocks.flatMap((block) => block.rows);
+    const numbers = new Map(rows.flatMap((row) => row.cells).map((cell, index) => [cell, index]));
+    const id = section.tables.length === 1 ? (section.tables[0]?.id ?? section.field) : section.field;
+    const html = renderToString(<SectionTableElement id={id} blocks={blocks} text={(cell) => hole(numbers.get(cell) ?? -1)} />);
+    const { pieces, order } = splitSkeleton(html, numbers.size, `section ${section.field}`);
+    // the cells are filled row by row, column by column, the order they were numbered in
+    if (order.some((slot, index) => slot !== index)) throw new SkeletonError(`section ${section.field}: its data cells are not in row order`);
+    skeleton = { pieces, rows };
+    skeletons.set(section, skeleton);
   }
   return skeleton;
 }
@@ -217,9 +224,9 @@ function escapedCellText(row: unknown, cell: DataCell): string {
   return cell.column.kind.type === 'money' && text !== '' ? renderToString(<>{text}</>) : text;
 }
 
-/** The `<table>` markup of one report's table: the same bytes as rendering `GridTableView`'s table with preact. */
-export function gridTableHtml(table: GridTable, report: unknown): string {
-  const { pieces, rows } = skeletonOf(table);
+/** The `<table>` markup of one report's section of tables. */
+export function sectionTableHtml(section: TablesSection, report: unknown): string {
+  const { pieces, rows } = skeletonOf(section);
   let html = pieces[0] ?? '';
   let index = 1;
   for (const row of rows) {
@@ -229,16 +236,11 @@ export function gridTableHtml(table: GridTable, report: unknown): string {
   return html;
 }
 
-/** The box a table scrolls in on a narrow screen, around a table rendered as JSX or given as markup. */
+/** The box a table scrolls in on a narrow screen. */
 export function TableScroll({ children, html }: { children?: ComponentChildren; html?: string }) {
   return html === undefined ? (
     <div class="table-scroll">{children}</div>
   ) : (
     <div class="table-scroll" dangerouslySetInnerHTML={{ __html: html }} />
   );
-}
-
-/** GridTableView without the per-report preact work: the table's markup is inserted as already-rendered HTML. */
-export function FastGridTableView({ table, report }: { table: GridTable; report: unknown }) {
-  return <TableScroll html={gridTableHtml(table, report)} />;
 }

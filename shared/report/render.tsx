@@ -1,57 +1,65 @@
 import canonicalize from 'canonicalize';
-import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { narrativeBlocks, type NarrativeBlock } from './narrative-blocks.js';
 import { REPORT_CSS } from './render-style.js';
-import { FastGridTableView, GridTableView, gridTableHtml, TableScroll } from './render-table.js';
+import { sectionTableHtml, TableScroll } from './render-table.js';
 import { pageText, paragraphs } from './render-text.js';
 import type { Report } from './schema.js';
-import { formatBeijingTime, type SignOff } from './sign-off.js';
-import { hole, splitSkeleton } from './skeleton.js';
-import type { GridTable, Section, Template, TextField } from './template-model.js';
+import { formatBeijingDate, formatBeijingTime, type SignOff } from './sign-off.js';
+import type { Section } from './template-model.js';
 import { TEMPLATES } from './templates/index.js';
+import { titleLines } from './title.js';
 
 /**
  * Report → published page and report → canonical JSON. Pure: the same report gives the same bytes, so a page can be
  * re-rendered from the stored JSON and compared with what was published. Every user string is a JSX child, escaped
  * by preact; headings and table labels come from the template, never from the report.
+ *
+ * The agency's name in the title, the 来源 line and the 落款 is the name the agency is registered under, passed in
+ * by whoever renders (publishing passes the roster's); the report's own `agency.name` stands in only where no
+ * registry is at hand (`nianbao render` of a file).
  */
 
 export { SignOffSchema, type SignOff } from './sign-off.js';
 
-export function reportTitle(report: Report): string {
-  return `${pageText(report.agency.name)}${report.year}年政府信息公开工作年度报告`;
+const nameOf = (report: Report, agencyName: string | undefined): string => pageText(agencyName ?? report.agency.name);
+
+/** The title on one line, as `<title>` and a mail give it. */
+export function reportTitle(report: Report, agencyName?: string): string {
+  return titleLines(report.title, nameOf(report, agencyName), report.year).join('');
 }
 
-function Paragraphs({ text, className }: { text: string | undefined; className?: string }) {
+const HEADINGS = { 3: 'h3', 4: 'h4', 5: 'h5' } as const;
+
+function BlockView({ block }: { block: NarrativeBlock }) {
+  const level = block.level === 4 || block.level === 5 ? block.level : 3;
+  const Heading = HEADINGS[level];
+  if (block.level === undefined) return <p>{block.body}</p>;
+  if (block.body === '') return <Heading class="sub">{block.heading}</Heading>;
+  // a run-in heading: its own element for the outline, set on the line its paragraph starts
+  return (
+    <div class="run-in">
+      <Heading class="sub">{block.heading}</Heading>
+      <p>{block.body}</p>
+    </div>
+  );
+}
+
+function Narrative({ text }: { text: string | undefined }) {
   return (
     <>
-      {paragraphs(text).map((line, index) => (
-        <p key={index} class={className}>
-          {line}
-        </p>
+      {narrativeBlocks(text).map((block, index) => (
+        <BlockView key={index} block={block} />
       ))}
     </>
   );
 }
 
-/**
- * What of the page comes from the report, each called where it goes. The reference renders every part with preact
- * for the report at hand; the skeleton (below) puts a placeholder there once per template.
- */
-interface PageParts {
-  /** the title's text, for `<title>` and for `<h1>` */
-  readonly title: () => ComponentChildren;
-  readonly paragraphs: (field: 'preamble' | TextField) => ComponentChildren;
-  /** a table in its scroll box */
-  readonly table: (table: GridTable) => ComponentChildren;
-  readonly signOff: () => ComponentChildren;
-}
-
-function SectionView({ section, parts }: { section: Section; parts: PageParts }) {
+function SectionView({ section, report }: { section: Section; report: Report }) {
   return (
     <section class="part" data-field={section.field}>
       <h2>{section.heading}</h2>
-      {section.type === 'text' ? parts.paragraphs(section.field) : section.tables.map((table) => parts.table(table))}
+      {section.type === 'text' ? <Narrative text={report[section.field]} /> : <TableScroll html={sectionTableHtml(section, report)} />}
     </section>
   );
 }
@@ -75,120 +83,74 @@ function SignOffView({ signOff }: { signOff: SignOff }) {
   );
 }
 
-function Content({ template, parts }: { template: Template; parts: PageParts }) {
+interface ContentProps {
+  readonly report: Report;
+  readonly signOff?: SignOff | undefined;
+  /** the agency's registered name */
+  readonly agencyName?: string | undefined;
+}
+
+/**
+ * The report as published, without the page around it: the review page shows exactly this. A signed report carries
+ * its 发布日期 and 来源 under the title and the date in its 落款: the day the leader signed, in Beijing, so
+ * publishing it again renders the same bytes.
+ */
+export function ReportContent({ report, signOff, agencyName }: ContentProps) {
+  const name = nameOf(report, agencyName);
+  const date = signOff === undefined ? undefined : formatBeijingDate(signOff.approvedAt);
   return (
     <>
-      <h1>{parts.title()}</h1>
-      {parts.paragraphs('preamble')}
-      {template.sections.map((section) => (
-        <SectionView key={section.field} section={section} parts={parts} />
+      <h1>
+        {titleLines(report.title, name, report.year).map((line, index) => (
+          <span key={index} class="title-line">
+            {line}
+          </span>
+        ))}
+      </h1>
+      {date === undefined ? null : (
+        <p class="masthead">
+          <span>发布日期：{date}</span>
+          <span>来源：{name}</span>
+        </p>
+      )}
+      {paragraphs(report.preamble).map((line, index) => (
+        <p key={index} class="preamble">
+          {line}
+        </p>
       ))}
-      {parts.signOff()}
+      {TEMPLATES[report.template].sections.map((section) => (
+        <SectionView key={section.field} section={section} report={report} />
+      ))}
+      <footer class="closing">
+        <p>{name}</p>
+        {date === undefined ? null : <p>{date}</p>}
+      </footer>
+      {signOff === undefined ? null : <SignOffView signOff={signOff} />}
     </>
   );
 }
 
-function ReportPage({ template, parts }: { template: Template; parts: PageParts }) {
-  return (
+/**
+ * The published page. `agencyName` is the registered name of the agency (see above); the publish step always gives
+ * it, so an officer cannot publish under another body's name by editing the report's.
+ */
+export function renderReportHtml(report: Report, signOff?: SignOff, agencyName?: string): string {
+  const page = (
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{parts.title()}</title>
+        <title>{reportTitle(report, agencyName)}</title>
         <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
       </head>
       <body>
         <main class="report">
-          <Content template={template} parts={parts} />
+          <ReportContent report={report} signOff={signOff} agencyName={agencyName} />
         </main>
       </body>
     </html>
   );
-}
-
-const fieldParagraphs = (report: Report, field: 'preamble' | TextField) =>
-  field === 'preamble' ? <Paragraphs text={report.preamble} className="preamble" /> : <Paragraphs text={report[field]} />;
-
-const signOffBlock = (signOff: SignOff | undefined) => (signOff === undefined ? null : <SignOffView signOff={signOff} />);
-
-/** Every part rendered by preact for this report, each table by `Table`. */
-function reportParts(report: Report, signOff: SignOff | undefined, Table: typeof GridTableView): PageParts {
-  return {
-    title: () => reportTitle(report),
-    paragraphs: (field) => fieldParagraphs(report, field),
-    table: (table) => <Table key={table.id} table={table} report={report} />,
-    signOff: () => signOffBlock(signOff),
-  };
-}
-
-/** The report as published, without the page around it: the review page shows exactly this. */
-export function ReportContent({ report, signOff }: { report: Report; signOff?: SignOff | undefined }) {
-  return <Content template={TEMPLATES[report.template]} parts={reportParts(report, signOff, FastGridTableView)} />;
-}
-
-/**
- * The page with every part of it rendered by preact for this report, tables included: what the page was before the
- * fast path, and the reference `renderReportHtml` is held to, byte for byte.
- */
-export function renderReportHtmlReference(report: Report, signOff?: SignOff): string {
-  return `<!doctype html>${renderToString(<ReportPage template={TEMPLATES[report.template]} parts={reportParts(report, signOff, GridTableView)} />)}`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The fast path. The page's markup depends on the template but for the parts above, so preact renders it once per
-// template with a placeholder for each part (skeleton.ts); a report's page is those constant pieces with its parts
-// in between, each still rendered by preact (a table by its own skeleton, render-table.tsx).
-
-interface PageInput {
-  readonly report: Report;
-  readonly signOff: SignOff | undefined;
-  readonly title: string;
-}
-
-interface PageSkeleton {
-  readonly pieces: readonly string[];
-  /** what goes between piece i and piece i + 1 */
-  readonly fillers: readonly ((page: PageInput) => string)[];
-}
-
-const pageSkeletons = new Map<Template, PageSkeleton>();
-
-function pageSkeletonOf(template: Template): PageSkeleton {
-  let skeleton = pageSkeletons.get(template);
-  if (!skeleton) {
-    const fillers: ((page: PageInput) => string)[] = [];
-    const slot = (fill: (page: PageInput) => string): string => hole(fillers.push(fill) - 1);
-    const parts: PageParts = {
-      title: () => slot((page) => renderToString(<>{page.title}</>)),
-      paragraphs: (field) => slot((page) => renderToString(fieldParagraphs(page.report, field))),
-      table: (table) => <TableScroll key={table.id}>{slot((page) => gridTableHtml(table, page.report))}</TableScroll>,
-      signOff: () => slot((page) => renderToString(<>{signOffBlock(page.signOff)}</>)),
-    };
-    const html = renderToString(<ReportPage template={template} parts={parts} />);
-    // the parts are called as preact builds the tree, which is not always the order the page has them in
-    const { pieces, order } = splitSkeleton(html, fillers.length, `the page of ${template.id}`);
-    skeleton = { pieces, fillers: order.map((index) => fillers[index] ?? (() => '')) };
-    pageSkeletons.set(template, skeleton);
-  }
-  return skeleton;
-}
-
-/**
- * The published page: the same bytes as `renderReportHtmlReference` (a property test holds it to that over consistent
- * reports and broken drafts), without building and walking the page's tree for every report. A report whose template
- * is not one of ours (a draft can be anything) takes the reference path, and fails there as it always did.
- */
-export function renderReportHtml(report: Report, signOff?: SignOff): string {
-  const template: Template | undefined = Object.hasOwn(TEMPLATES, report.template) ? TEMPLATES[report.template] : undefined;
-  if (template === undefined) return renderReportHtmlReference(report, signOff);
-  const { pieces, fillers } = pageSkeletonOf(template);
-  // the parts are filled in page order, the order preact renders them in, so a broken draft fails as it did
-  const page: PageInput = { report, signOff, title: reportTitle(report) };
-  let html = `<!doctype html>${pieces[0] ?? ''}`;
-  fillers.forEach((fill, index) => {
-    html += fill(page) + (pieces[index + 1] ?? '');
-  });
-  return html;
+  return `<!doctype html>${renderToString(page)}`;
 }
 
 export class ReportNotSerializableError extends Error {

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { readPath, templateCells, type Cell } from './cells.js';
 import type { Finding } from './findings.js';
-import { MAX_TEXT_CHARS, SCALE_ISSUE, surelyFitsTemplate, templateSchema } from './schema.js';
+import { MAX_TEXT_CHARS, SCALE_ISSUE, templateSchema } from './schema.js';
 import type { Template } from './template-model.js';
+import { TITLE_FORMATS } from './title.js';
 
 /** Turns the template schema's issues into findings with the template's labels and a Chinese message. */
 
@@ -77,6 +78,10 @@ function otherIssue(template: Template, issue: z.core.$ZodIssue, report: unknown
   if (head === 'agency') {
     return [{ code: 'SCHEMA_AGENCY', path: id, message: '机关信息不完整：需要机关代码（小写字母、数字和连字符）和机关名称。' }];
   }
+  if (head === 'title') {
+    const formats = Object.keys(TITLE_FORMATS).join('、');
+    return [{ code: 'SCHEMA_TYPE', path: id, message: `标题格式不正确（${describe(value)}）：format 可选 ${formats}，lines 可选 1 或 2。` }];
+  }
   if (head === 'year') {
     if (issue.code === 'custom' && issue.params?.['issue'] === 'template-year') {
       const range = template.years.to === undefined ? `${template.years.from} 年及以后` : `${template.years.from}—${template.years.to} 年`;
@@ -127,24 +132,15 @@ export interface SchemaCheck {
   readonly findings: Finding[];
 }
 
-/**
- * Runs the template schema at most once, and not at all when `surelyFitsTemplate` already knows the report fits (so
- * has no findings): zod is needed only to explain what is wrong.
- */
+/** Runs the template schema once: whether the report fits, and if not, why. */
 export function checkSchema(template: Template, report: unknown): SchemaCheck {
-  if (surelyFitsTemplate(template, report)) return { fits: true, findings: [] };
-  return checkSchemaThroughZod(template, report);
+  const result = templateSchema(template).safeParse(report);
+  if (result.success) return { fits: true, findings: [] };
+  return { fits: false, findings: issueFindings(template, report, result.error.issues) };
 }
 
 export function schemaFindings(template: Template, report: unknown): Finding[] {
   return checkSchema(template, report).findings;
-}
-
-/** `checkSchema` always through zod: the reference the shortcut is held to. */
-export function checkSchemaThroughZod(template: Template, report: unknown): SchemaCheck {
-  const result = templateSchema(template).safeParse(report);
-  if (result.success) return { fits: true, findings: [] };
-  return { fits: false, findings: issueFindings(template, report, result.error.issues) };
 }
 
 /** The template schema's issues as findings, in the template's order. */

@@ -58,7 +58,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const { agencyId, agencyName, year } = state.head;
 
   const signOff = { approvedBy: decision.approverName, approvedAt: decision.decidedAt, version: input.version, contentSha256: content.contentSha256 };
-  const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff), REPORT_CACHE));
+  const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff, agencyName), REPORT_CACHE));
   const json = await deps.site.put({ key: reportJsonKey(agencyId, year), body: renderReportJson(report), contentType: 'application/json', cacheControl: REPORT_CACHE });
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);

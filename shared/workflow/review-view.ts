@@ -21,6 +21,8 @@ export interface ReviewView {
    * applies to a decision, so the page offers no form that would be refused
    */
   readonly open: boolean;
+  /** the name the agency is registered under, which the published page will carry */
+  readonly agencyName: string | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function reviewView(reviewId: string, sig: string | undefined, prin
   return {
     review,
     report,
+    agencyName: head?.agencyName,
     open: head?.status === 'in_review' && head.version === review.version && head.stage === review.stage,
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },

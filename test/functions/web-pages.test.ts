@@ -118,6 +118,18 @@ describe('the officer’s pages', () => {
     expect(byId(page, 'submit-report')?.attrs['disabled']).toBeDefined();
   });
 
+  it('offers the title formats agencies publish, each shown with the agency’s name and year, the usual one chosen', async () => {
+    const page = expectPage(await get('/drafts/daxing-kw/2021', await as(OFFICER)));
+    const select = byId(page, 'field-title');
+    expect(select?.tag).toBe('select');
+    expect(select?.attrs['data-path']).toBe('title');
+    const options = byTag(select ?? page, 'option');
+    expect(options).toHaveLength(8);
+    const agency = '北京市大兴区科学技术委员会';
+    expect(options.map(plainText)).toEqual(expect.arrayContaining([`${agency}2021年政府信息公开工作年度报告`, `2021年${agency} ／ 政府信息公开工作年度报告`]));
+    expect(options.filter((option) => option.attrs['selected'] !== undefined).map((option) => option.attrs['value'])).toEqual(['name-year:1']);
+  });
+
   it('lets the report choose the unit where the template leaves it open (national-2019: 元 or 万元)', async () => {
     const page = expectPage(await get('/drafts/daxing-kw/2019', await as(OFFICER)));
     const unit = all(page, (element) => element.attrs['id'] === 'cell-activeDisclosure.procurement.centralizedProcurement.unit')[0];

@@ -1,5 +1,6 @@
 import type { Finding } from '../../report/findings.js';
 import type { CellKind } from '../../report/template-model.js';
+import { TITLE_FORMATS, TitleSchema, type Title, type TitleFormat } from '../../report/title.js';
 
 /**
  * The report form's model, shared by the server (which renders the form) and the browser (which reads it back):
@@ -7,8 +8,28 @@ import type { CellKind } from '../../report/template-model.js';
  * free of the DOM, so both sides and the unit tests use the same functions.
  */
 
-/** What an input holds: a cell's number, a money cell's unit, or a text section. */
-export type InputKind = CellKind['type'] | 'unit' | 'text';
+/** What an input holds: a cell's number, a money cell's unit, a text section, or the title's format. */
+export type InputKind = CellKind['type'] | 'unit' | 'text' | 'title';
+
+/** Every way the title can be set, as the form offers them: `format:lines`, the first being a report without `title`. */
+export const TITLE_CHOICES: readonly Title[] = (Object.keys(TITLE_FORMATS) as TitleFormat[]).flatMap((format) => [
+  { format, lines: 1 as const },
+  { format, lines: 2 as const },
+]);
+
+/** The option a report's `title` selects; anything not one of ours selects the first, as it renders. */
+export function titleChoiceValue(title: unknown): string {
+  const parsed = TitleSchema.safeParse(title);
+  return parsed.success ? `${parsed.data.format}:${parsed.data.lines ?? 1}` : 'name-year:1';
+}
+
+/** The `title` an option stands for: undefined for the first, so a report that never chose keeps no `title`. */
+function parseTitleChoice(raw: string): Title | undefined {
+  const [format, lines] = raw.split(':');
+  const parsed = TitleSchema.safeParse({ format, lines: Number(lines) });
+  if (!parsed.success || (parsed.data.format === 'name-year' && parsed.data.lines === 1)) return undefined;
+  return parsed.data;
+}
 
 /** The text sections of the form (the template's three, and the optional opening sentence). */
 export const TEXT_FIELDS = ['preamble', 'overview', 'problems', 'otherMatters'] as const;
@@ -25,7 +46,7 @@ export const fieldElementId = (field: string): string => `field-${field}`;
 /** Where a finding is fixed: the id of the input for its path, or undefined for the report as a whole. */
 export function findingTargetId(path: string): string | undefined {
   if (path === '') return undefined;
-  return isTextField(path) ? fieldElementId(path) : cellElementId(path);
+  return isTextField(path) || path === 'title' ? fieldElementId(path) : cellElementId(path);
 }
 
 /** What an input shows for a stored value: numbers as digits, text as it is, anything else (null: not filled) blank. */
@@ -62,6 +83,7 @@ export function normalizeNumberText(raw: string): string {
  */
 export function parseInput(kind: InputKind, raw: string): unknown {
   if (kind === 'text' || kind === 'unit') return raw;
+  if (kind === 'title') return parseTitleChoice(raw);
   const text = normalizeNumberText(raw);
   if (text === '') return null;
   if (kind === 'money') return text;

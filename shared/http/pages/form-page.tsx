@@ -1,9 +1,10 @@
 import type { Principal } from '../../auth/principal.js';
 import { findCell, readPath } from '../../report/cells.js';
 import { cellPath, gridLayout } from '../../report/grid-layout.js';
-import { GridHead, span } from '../../report/render-table.js';
+import { GridHead, RowLabels } from '../../report/render-table.js';
 import { countChars } from '../../report/narrative-rules.js';
 import type { CellKind, GridTable, Section, Template, TextSection } from '../../report/template-model.js';
+import { titleLines } from '../../report/title.js';
 import {
   cellElementId,
   editPagePath,
@@ -11,6 +12,8 @@ import {
   inputValue,
   messageElementId,
   reportPagePath,
+  TITLE_CHOICES,
+  titleChoiceValue,
   type FormContext,
   type InputKind,
 } from './form-model.js';
@@ -108,15 +111,7 @@ function FormTable({ template, table, report, prefilled }: { template: Template;
         <tbody>
           {layout.bodyRows.map((row) => (
             <tr key={row.keys.join('.')}>
-              {row.labels.map((label, index) =>
-                label.label === undefined ? (
-                  <td key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} />
-                ) : (
-                  <th key={index} colspan={span(label.colspan)} rowspan={span(label.rowspan)} scope={label.scope}>
-                    {label.label}
-                  </th>
-                ),
-              )}
+              <RowLabels labels={row.labels} />
               {layout.columns.map((column) => {
                 const path = cellPath(table, row, column);
                 return <CellInput key={path.join('.')} template={template} table={table} path={path} kind={column.kind} report={report} prefilled={prefilled} />;
@@ -293,6 +288,24 @@ export function renderFormPage(props: FormPageProps): string {
             {`\n${textValue(report, 'preamble')}`}
           </textarea>
           <p id={messageElementId('preamble')} class="field-msg" />
+        </div>
+        <div class="text-field">
+          <label for={fieldElementId('title')} class="field-label">
+            标题
+          </label>
+          <p id="guidance-title" class="muted guidance">
+            按本机关以往发布的格式选择；发布页面的标题和落款使用登记的机关名称。
+          </p>
+          <select id={fieldElementId('title')} data-path="title" data-kind="title" aria-describedby="guidance-title">
+            {TITLE_CHOICES.map((choice) => {
+              const value = titleChoiceValue(choice);
+              return (
+                <option key={value} value={value} selected={value === titleChoiceValue(readPath(report, ['title']))}>
+                  {titleLines(choice, context.agency.name, context.year).join(' ／ ')}
+                </option>
+              );
+            })}
+          </select>
         </div>
         {template.sections.map((section) => (
           <SectionFields key={section.field} template={template} section={section} report={report} prefilled={prefilled} />

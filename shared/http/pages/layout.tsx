@@ -64,6 +64,12 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 .report-sheet { font-family: ${SERIF}; font-size: 16px; line-height: 1.8; border: 1px solid #d0d7de; padding: 1.5rem 2rem; margin: 1rem 0; background: #fff; }
 .report-sheet p { text-indent: 2em; }
 body.app .report-sheet h1 { text-align: center; font-size: 1.5rem; }
+.report-sheet .title-line { display: block; }
+.report-sheet .sub { margin: .4em 0; text-indent: 2em; font-size: 1rem; font-weight: 700; }
+.report-sheet .run-in { margin: .4em 0; text-indent: 2em; }
+.report-sheet .run-in > .sub, .report-sheet .run-in > p { display: inline; margin: 0; text-indent: 0; }
+.report-sheet .closing { margin-top: 2rem; text-align: right; }
+.report-sheet .closing p, .report-sheet .masthead { text-indent: 0; }
 @media (max-width: 640px) {
   body.app main { margin: 0; padding: 1rem .9rem 1.5rem; border-radius: 0; box-shadow: none; }
   .report-sheet { padding: .75rem .6rem; margin: .75rem -.4rem; }

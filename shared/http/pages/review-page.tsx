@@ -254,7 +254,7 @@ export function renderReviewPage(props: Props): string {
       <Warnings view={view} />
       <h2 id="report-title">报告全文（将按此发布）</h2>
       <article class="report-sheet" id="report" aria-labelledby="report-title">
-        <ReportContent report={view.report} />
+        <ReportContent report={view.report} agencyName={view.agencyName} />
       </article>
       <DecisionForm {...props} />
     </Main>,

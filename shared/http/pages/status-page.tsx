@@ -236,7 +236,7 @@ export function renderStatusPage(principal: Principal, report: ReportView, optio
         <details>
           <summary>查看第{report.version}版报告内容</summary>
           <div class="report-sheet">
-            <ReportContent report={content} />
+            <ReportContent report={content} agencyName={report.agencyName} />
           </div>
         </details>
       )}

@@ -1,5 +1,5 @@
 import type { CellKind, ColumnNode, GridTable, RowNode, Section, Template, TemplateId } from '../template-model.js';
-import { applicationsTable, CONTENT_CORNER, HEADINGS, overviewSection, REVIEWS_TABLE } from './parts.js';
+import { applicationsTable, disclosureTable, HEADINGS, overviewSection, REVIEWS_TABLE } from './parts.js';
 
 /**
  * 《中华人民共和国政府信息公开工作年度报告格式（试行）》(国办公开办函〔2019〕60号), used for the 2019 and 2020
@@ -23,60 +23,27 @@ interface Variant {
 }
 
 function activeDisclosureTables(variant: Variant): GridTable[] {
+  const regulationColumns: ColumnNode[] = [
+    { key: 'newlyMade', label: '本年新制作数量' },
+    { key: 'newlyPublished', label: '本年新公开数量' },
+    { key: 'totalPublished', label: '对外公开总数量' },
+  ];
+  const procurementColumns: ColumnNode[] = [
+    { key: 'projects', label: '采购项目数量' },
+    { key: 'amount', label: variant.amountLabel, kind: variant.amountKind },
+  ];
   return [
-    {
-      id: 'regulations',
-      path: ['activeDisclosure', 'regulations'],
-      caption: '第二十条第（一）项',
-      corner: CONTENT_CORNER,
-      columns: [
-        { key: 'newlyMade', label: '本年新制作数量' },
-        { key: 'newlyPublished', label: '本年新公开数量' },
-        { key: 'totalPublished', label: '对外公开总数量' },
-      ],
-      rows: [
-        { key: 'rules', label: '规章' },
-        { key: 'normativeDocuments', label: '规范性文件' },
-      ],
-    },
-    {
-      id: 'licensing',
-      path: ['activeDisclosure', 'licensing'],
-      caption: '第二十条第（五）项',
-      corner: CONTENT_CORNER,
-      columns: itemColumns(true),
-      rows: [{ key: 'administrativeLicensing', label: '行政许可' }, variant.otherManagementServices],
-    },
-    {
-      id: 'enforcement',
-      path: ['activeDisclosure', 'enforcement'],
-      caption: '第二十条第（六）项',
-      corner: CONTENT_CORNER,
-      columns: itemColumns(true),
-      rows: [
-        { key: 'administrativePenalty', label: '行政处罚' },
-        { key: 'administrativeCoercion', label: '行政强制' },
-      ],
-    },
-    {
-      id: 'fees',
-      path: ['activeDisclosure', 'fees'],
-      caption: '第二十条第（八）项',
-      corner: CONTENT_CORNER,
-      columns: itemColumns(false),
-      rows: [{ key: 'administrativeFees', label: '行政事业性收费' }],
-    },
-    {
-      id: 'procurement',
-      path: ['activeDisclosure', 'procurement'],
-      caption: '第二十条第（九）项',
-      corner: CONTENT_CORNER,
-      columns: [
-        { key: 'projects', label: '采购项目数量' },
-        { key: 'amount', label: variant.amountLabel, kind: variant.amountKind },
-      ],
-      rows: [{ key: 'centralizedProcurement', label: '政府集中采购' }],
-    },
+    disclosureTable('regulations', '第二十条第（一）项', regulationColumns, [
+      { key: 'rules', label: '规章' },
+      { key: 'normativeDocuments', label: '规范性文件' },
+    ]),
+    disclosureTable('licensing', '第二十条第（五）项', itemColumns(true), [{ key: 'administrativeLicensing', label: '行政许可' }, variant.otherManagementServices]),
+    disclosureTable('enforcement', '第二十条第（六）项', itemColumns(true), [
+      { key: 'administrativePenalty', label: '行政处罚' },
+      { key: 'administrativeCoercion', label: '行政强制' },
+    ]),
+    disclosureTable('fees', '第二十条第（八）项', itemColumns(false), [{ key: 'administrativeFees', label: '行政事业性收费' }]),
+    disclosureTable('procurement', '第二十条第（九）项', procurementColumns, [{ key: 'centralizedProcurement', label: '政府集中采购' }]),
   ];
 }
 

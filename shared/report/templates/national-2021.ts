@@ -1,5 +1,13 @@
-import type { Template } from '../template-model.js';
-import { applicationsTable, CONTENT_CORNER, HEADINGS, overviewSection, REVIEWS_TABLE } from './parts.js';
+import type { ColumnNode, Template } from '../template-model.js';
+import { applicationsTable, disclosureTable, HEADINGS, overviewSection, REVIEWS_TABLE } from './parts.js';
+
+const REGULATION_COLUMNS: readonly ColumnNode[] = [
+  { key: 'issued', label: '本年制发件数' },
+  { key: 'repealed', label: '本年废止件数' },
+  { key: 'inForce', label: '现行有效件数' },
+];
+const DECISION_COLUMNS: readonly ColumnNode[] = [{ key: 'decisions', label: '本年处理决定数量' }];
+const FEE_COLUMNS: readonly ColumnNode[] = [{ key: 'amount', label: '本年收费金额（单位：万元）', kind: { type: 'money', units: { 万元: 6 } } }];
 
 /** 《中华人民共和国政府信息公开工作年度报告格式》(国办公开办函〔2021〕30号), 2021 onward. */
 export const NATIONAL_2021: Template = {
@@ -18,48 +26,16 @@ export const NATIONAL_2021: Template = {
       field: 'activeDisclosure',
       heading: HEADINGS.activeDisclosure,
       tables: [
-        {
-          id: 'regulations',
-          path: ['activeDisclosure', 'regulations'],
-          caption: '第二十条第（一）项',
-          corner: CONTENT_CORNER,
-          columns: [
-            { key: 'issued', label: '本年制发件数' },
-            { key: 'repealed', label: '本年废止件数' },
-            { key: 'inForce', label: '现行有效件数' },
-          ],
-          rows: [
-            { key: 'rules', label: '规章' },
-            { key: 'normativeDocuments', label: '行政规范性文件' },
-          ],
-        },
-        {
-          id: 'licensing',
-          path: ['activeDisclosure', 'licensing'],
-          caption: '第二十条第（五）项',
-          corner: CONTENT_CORNER,
-          columns: [{ key: 'decisions', label: '本年处理决定数量' }],
-          rows: [{ key: 'administrativeLicensing', label: '行政许可' }],
-        },
-        {
-          id: 'enforcement',
-          path: ['activeDisclosure', 'enforcement'],
-          caption: '第二十条第（六）项',
-          corner: CONTENT_CORNER,
-          columns: [{ key: 'decisions', label: '本年处理决定数量' }],
-          rows: [
-            { key: 'administrativePenalty', label: '行政处罚' },
-            { key: 'administrativeCoercion', label: '行政强制' },
-          ],
-        },
-        {
-          id: 'fees',
-          path: ['activeDisclosure', 'fees'],
-          caption: '第二十条第（八）项',
-          corner: CONTENT_CORNER,
-          columns: [{ key: 'amount', label: '本年收费金额（单位：万元）', kind: { type: 'money', units: { 万元: 6 } } }],
-          rows: [{ key: 'administrativeFees', label: '行政事业性收费' }],
-        },
+        disclosureTable('regulations', '第二十条第（一）项', REGULATION_COLUMNS, [
+          { key: 'rules', label: '规章' },
+          { key: 'normativeDocuments', label: '行政规范性文件' },
+        ]),
+        disclosureTable('licensing', '第二十条第（五）项', DECISION_COLUMNS, [{ key: 'administrativeLicensing', label: '行政许可' }]),
+        disclosureTable('enforcement', '第二十条第（六）项', DECISION_COLUMNS, [
+          { key: 'administrativePenalty', label: '行政处罚' },
+          { key: 'administrativeCoercion', label: '行政强制' },
+        ]),
+        disclosureTable('fees', '第二十条第（八）项', FEE_COLUMNS, [{ key: 'administrativeFees', label: '行政事业性收费' }]),
       ],
     },
     {

@@ -119,6 +119,11 @@ export const REVIEWS_TABLE: GridTable = {
 
 export const CONTENT_CORNER = '信息内容';
 
+/** A sub-table of 二: its caption row (第二十条第（…）项), 信息内容 in the corner, its place under `activeDisclosure`. */
+export function disclosureTable(id: string, caption: string, columns: readonly ColumnNode[], rows: readonly RowNode[]): GridTable {
+  return { id, path: ['activeDisclosure', id], caption, corner: CONTENT_CORNER, columns, rows };
+}
+
 export function overviewSection(guidance: string, advisoryMaxChars?: number): TextSection {
   return {
     type: 'text',

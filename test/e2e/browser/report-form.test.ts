@@ -123,6 +123,17 @@ describe('the report form', () => {
     expect(problems.filter((problem) => !problem.includes('status of 409'))).toEqual([]);
   }, BROWSER_TEST_MS);
 
+  it('saves the title format the officer picks, and no title once the usual one is picked again', async () => {
+    await seedDraft(2024);
+    const { page, problems } = await openForm(2024);
+    const savedTitle = async () => readPath(((await api.call('GET', '/api/drafts/daxing-kw/2024')).body as { content: unknown }).content, ['title']);
+    await page.locator('#field-title').selectOption('year-annual-name:2');
+    await expect.poll(savedTitle, { timeout: 10_000 }).toEqual({ format: 'year-annual-name', lines: 2 });
+    await page.locator('#field-title').selectOption('name-year:1');
+    await expect.poll(savedTitle, { timeout: 10_000 }).toBeUndefined();
+    expect(problems).toEqual([]);
+  }, BROWSER_TEST_MS);
+
   it('can be filled and submitted with the keyboard alone', async () => {
     const blanks = ['reviewsAndLitigation.litigationAfterReconsideration.pending', 'reviewsAndLitigation.litigationAfterReconsideration.total'];
     await seedDraft(2022, blanks);

@@ -120,6 +120,25 @@ describe('publishing to the site bucket', () => {
     expect(byTag(entry ?? root, 'a').map((anchor) => anchor.attrs['href'])).toEqual([`reports/${agencyId}/index.html`, `reports/${agencyId}/2020/index.html`]);
   });
 
+  it('titles, dates and signs the page with the roster’s name for the agency, whatever name the report JSON carries', async () => {
+    const agencyId = `${prefix}-name`;
+    const registered = '北京市测试区登记名称委员会';
+    await addAgency(app, agencyId, registered);
+    const report = withValue(withValue(referenceReport(), 'agency.id', agencyId), 'agency.name', '冒用的其他机关');
+    const { reportId } = await signedReport(app, report);
+    await publisher()({ reportId, version: 1 });
+
+    const page = await read(`reports/${agencyId}/2020/index.html`);
+    const document = parseHtml(page);
+    expect(plainText(byTag(document, 'title')[0] ?? document)).toBe(`${registered}2020年政府信息公开工作年度报告`);
+    expect(plainText(byTag(document, 'h1')[0] ?? document)).toBe(`${registered}2020年政府信息公开工作年度报告`);
+    const masthead = all(document, (element) => element.attrs['class'] === 'masthead')[0];
+    expect(plainText(masthead ?? document)).toContain(`来源：${registered}`);
+    const closing = all(document, (element) => element.attrs['class'] === 'closing')[0];
+    expect(byTag(closing ?? document, 'p').map((p) => plainText(p))[0]).toBe(registered);
+    expect(page).not.toContain('冒用');
+  });
+
   it('writes the same bytes when published again', async () => {
     const agencyId = `${prefix}-same`;
     const { reportId } = await agencyReport(agencyId, '重复发布测试委员会');

@@ -188,7 +188,7 @@ describe('nianbao render', () => {
     expect(html.startsWith('<!doctype html><html lang="zh-CN">')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(html).toContain(`<title>${REFERENCE_TITLE}</title>`);
-    expect(html).toContain(`<h1>${REFERENCE_TITLE}</h1>`);
+    expect(html).toContain(`<h1><span class="title-line">${REFERENCE_TITLE}</span></h1>`);
   };
 
   it('writes the complete HTML page to --out', async () => {

@@ -1,8 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
-import { cellNote, findingTargetId, inputValue, normalizeNumberText, parseInput, setAt } from '#shared/http/pages/form-model.js';
+import { cellNote, findingTargetId, inputValue, normalizeNumberText, parseInput, setAt, TITLE_CHOICES, titleChoiceValue } from '#shared/http/pages/form-model.js';
 import { report2021, withValue } from '../../../support/report-builders.js';
+
+describe('the title choice', () => {
+  it('gives each option back the title it stands for, and no title for the usual one', () => {
+    expect(TITLE_CHOICES).toHaveLength(8);
+    for (const choice of TITLE_CHOICES) {
+      const parsed = parseInput('title', titleChoiceValue(choice));
+      expect(parsed).toEqual(choice.format === 'name-year' && choice.lines === 1 ? undefined : choice);
+    }
+    expect(parseInput('title', 'year-name:2')).toEqual({ format: 'year-name', lines: 2 });
+  });
+
+  it('selects the usual option for a report without a title or with one that is not ours, and reads a tampered option as none', () => {
+    expect(titleChoiceValue(undefined)).toBe('name-year:1');
+    expect(titleChoiceValue({ format: 'year-name' })).toBe('year-name:1');
+    expect(titleChoiceValue({ format: 'other', lines: 2 })).toBe('name-year:1');
+    for (const raw of ['', 'other:1', 'year-name:3', 'year-name']) expect(parseInput('title', raw)).toBeUndefined();
+  });
+
+  it('sends a finding about the title to the title’s select', () => {
+    expect(findingTargetId('title')).toBe('field-title');
+  });
+});
 
 describe('parseInput', () => {
   it('makes blank null, never 0', () => {

@@ -94,13 +94,13 @@ describe('diffReports', () => {
         rowLabel: '政府集中采购',
         columnLabel: '采购总金额（万元，保留四位小数）',
         tableHeading: '二、主动公开政府信息情况',
-        before: '77.0693 万元',
-        after: '80.1000 万元',
+        before: '77.0693万元',
+        after: '80.1000万元',
       },
     ]);
 
     const newUnit = diffReports(before, withValue(before, unitPath, '元')).cells;
-    expect(newUnit.map((cell) => [cell.path, cell.before, cell.after])).toEqual([[amountPath, '77.0693 万元', '77.0693 元']]);
+    expect(newUnit.map((cell) => [cell.path, cell.before, cell.after])).toEqual([[amountPath, '77.0693万元', '77.0693元']]);
 
     const fees2021 = 'activeDisclosure.fees.administrativeFees.amount';
     const report = base2021();

@@ -6,8 +6,8 @@ import { TEMPLATES } from '#shared/report/templates/index.js';
 import { consistentReport } from '../../../support/report-arbitrary.js';
 
 /**
- * Consistent reports and broken drafts of them, for the property tests that hold a fast path to its slow one: every
- * cell, row, table and field can be replaced by a hostile value, removed, or joined by a key the template lacks.
+ * Consistent reports and broken drafts of them, for the property tests of the checks and the renderer: every cell,
+ * row, table and field can be replaced by a hostile value, removed, or joined by a key the template lacks.
  */
 
 export const TEMPLATE_CASES: ReadonlyArray<readonly [string, Template, number]> = [

@@ -10,6 +10,7 @@ import { REPORT_CSS } from '#shared/report/render-style.js';
 import { parseReport, type Report } from '#shared/report/schema.js';
 import type { ColumnNode, GridTable, RowNode, Template } from '#shared/report/template-model.js';
 import { TEMPLATES } from '#shared/report/templates/index.js';
+import { draftReport, TEMPLATE_CASES } from './draft-arbitrary.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A tiny view of parse5's tree: tests read the page the way a browser would, never with regexes.
@@ -90,7 +91,7 @@ const compact = (text: string): string => text.replace(/\s+/g, '');
 
 const AGENCY = { id: 'test-agency', name: '测试市测试局' };
 const ELEMENTS_THE_RENDERER_EMITS = new Set([
-  'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'p', 'section', 'div',
+  'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'p', 'span', 'section', 'div', 'footer',
   'table', 'thead', 'tbody', 'tr', 'th', 'td', 'dl', 'dt', 'dd',
 ]);
 
@@ -131,7 +132,7 @@ function distinctReport(template: Template): { report: Report; expected: Map<str
         const unit = units.at(-1) ?? '';
         setPath(report, cell.path, amount);
         if (kind.unitField !== undefined) setPath(report, [...cell.path.slice(0, -1), kind.unitField], unit);
-        expected.set(cell.id, kind.unitField !== undefined && units.length > 1 ? `${amount} ${unit}` : amount);
+        expected.set(cell.id, kind.unitField !== undefined && units.length > 1 ? `${amount}${unit}` : amount);
       } else {
         const value = kind.type === 'signedCount' && index % 2 === 1 ? -(index + 1) : index + 1;
         setPath(report, cell.path, value);
@@ -208,18 +209,26 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
     expect(textOf(document)).not.toContain('其他说要报告的事项');
   });
 
-  it('prints every paragraph of the reference text sections as its own <p>', () => {
-    const paragraphTexts = new Set(elements(document, 'p').map(textOf));
+  it('prints every paragraph of the reference text sections as its own block, the preamble as its own <p>', () => {
     const preamble = referenceLines.find((line) => line.startsWith('依据'));
-    const expected = [
-      preamble ?? 'missing preamble',
-      ...referenceParagraphs(/^一、/),
-      ...referenceParagraphs(/^五、/),
-      ...referenceParagraphs(/^六、/),
-    ];
-    expect(expected).toHaveLength(1 + 6 + 2 + 1);
-    for (const paragraph of expected) expect(paragraphTexts).toContain(paragraph);
-    expect(attr(only(elements(document, 'p').filter((p) => textOf(p) === preamble)), 'class')).toBe('preamble');
+    expect(preambleParagraphs(document)).toEqual([preamble]);
+    expect(paragraphsOf(document, 'overview')).toEqual(referenceParagraphs(/^一、/));
+    expect(paragraphsOf(document, 'problems')).toEqual(referenceParagraphs(/^五、/));
+    expect(paragraphsOf(document, 'otherMatters')).toEqual(referenceParagraphs(/^六、/));
+    expect(referenceParagraphs(/^一、/)).toHaveLength(6);
+  });
+
+  it('sets the sub-headings of 一 (1.组织领导。 …) as headings run in to their paragraphs, and the numbered sentences of 五 as plain text', () => {
+    const overview = byAttr(document, 'section', 'data-field', 'overview');
+    expect(elements(overview, 'h3').map(textOf)).toEqual(['1.组织领导。', '2.主动公开情况。', '3.政府信息管理情况。', '4.政府信息公开平台建设情况。', '5.教育培训情况。', '6.监督保障措施。']);
+    for (const block of overview.childNodes.filter(isElement).slice(1)) {
+      expect(block.tagName).toBe('div');
+      expect(attr(block, 'class')).toBe('run-in');
+      expect(block.childNodes.filter(isElement).map((element) => element.tagName)).toEqual(['h3', 'p']);
+    }
+    const problems = byAttr(document, 'section', 'data-field', 'problems');
+    expect(elements(problems, 'h3')).toEqual([]);
+    expect(problems.childNodes.filter(isElement).map((element) => element.tagName)).toEqual(['h2', 'p', 'p']);
   });
 
   it('prints every row and column label of the reference tables as header text', () => {
@@ -272,15 +281,30 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
     expect(elements(body, 'td')).toHaveLength(15);
   });
 
-  it('heads 二 with a caption row per sub-table, and spans 其他对外管理服务事项 over 行政检查 and 行政确认', () => {
-    const captions = elements(document, 'th').filter((th) => attr(th, 'class') === 'caption');
+  it('draws 二 as one table, as the template does: a caption row per sub-table spanning every column, and the columns lined up', () => {
+    const table = byAttr(document, 'table', 'id', 'activeDisclosure');
+    expect(elements(document, 'table')).toHaveLength(3);
+    const captions = elements(table, 'th').filter((th) => attr(th, 'class') === 'caption');
     expect(captions.map(textOf)).toEqual(['第二十条第（一）项', '第二十条第（五）项', '第二十条第（六）项', '第二十条第（八）项', '第二十条第（九）项']);
-    const licensing = byAttr(document, 'table', 'id', 'licensing');
-    const th = (text: string): Element => only(elements(licensing, 'th').filter((cell) => textOf(cell) === text));
+    // five columns: 其他对外管理服务事项 over 行政检查 and 行政确认 takes two label columns, and the widest has three data columns
+    for (const caption of captions) expect([attr(caption, 'colspan'), attr(caption, 'scope')]).toEqual(['5', 'colgroup']);
+    expect(elements(table, 'tbody').map((tbody) => attr(tbody, 'id'))).toEqual(['regulations', 'licensing', 'enforcement', 'fees', 'procurement']);
+    const th = (text: string): Element => only(elements(byAttr(table, 'tbody', 'id', 'licensing'), 'th').filter((cell) => textOf(cell) === text));
     expect([attr(th('其他对外管理服务事项'), 'rowspan'), attr(th('其他对外管理服务事项'), 'scope')]).toEqual(['2', 'rowgroup']);
     expect(attr(th('行政许可'), 'colspan')).toBe('2');
-    expect(attr(th('信息内容'), 'colspan')).toBe('2');
-    expect(attr(th('第二十条第（五）项'), 'colspan')).toBe('5');
+    const grid = expandGrid(table);
+    for (const row of grid) expect(row).toHaveLength(5);
+    // 信息内容 heads the first two columns of every sub-table, and every sub-table's first number sits in column 3
+    const corners = grid.filter((row) => row[0] !== undefined && textOf(row[0]) === '信息内容');
+    expect(corners).toHaveLength(5);
+    for (const row of corners) expect(row[1]).toBe(row[0]);
+    for (const row of grid.filter((cells) => cells.some((cell) => attr(cell, 'data-path') !== undefined))) {
+      expect(attr(row[2] ?? row[0] ?? table, 'data-path')).toBeDefined();
+    }
+    // 第二十条第（八）项 has two data columns: the second spans the third column, under its own header
+    const fees = grid.filter((row) => row.some((cell) => attr(cell, 'data-path')?.startsWith('activeDisclosure.fees.') === true));
+    const fee = (key: string) => `activeDisclosure.fees.administrativeFees.${key}`;
+    expect(fees.map((row) => row.slice(2).map((cell) => attr(cell, 'data-path')))).toEqual([[fee('previousYearItems'), fee('change'), fee('change')]]);
   });
 
   it('heads columns with scope col/colgroup and rows with scope row/rowgroup', () => {
@@ -288,16 +312,19 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
       for (const th of elements(thead, 'th')) expect(['col', 'colgroup']).toContain(attr(th, 'scope'));
     }
     for (const tbody of elements(document, 'tbody')) {
-      for (const th of elements(tbody, 'th')) expect(['row', 'rowgroup']).toContain(attr(th, 'scope'));
+      for (const tr of elements(tbody, 'tr')) {
+        // the header rows of 二's sub-tables sit in their tbody, above that sub-table's data rows
+        const isHeaderRow = elements(tr, 'td').every((td) => attr(td, 'data-path') === undefined);
+        for (const th of elements(tr, 'th')) expect(isHeaderRow ? ['col', 'colgroup'] : ['row', 'rowgroup']).toContain(attr(th, 'scope'));
+      }
     }
   });
 
-  it('carries one stylesheet with a print block that keeps rows whole and repeats table headers', () => {
+  it('carries one stylesheet, with a print block for A4 that repeats table headers (how it prints: test/e2e/browser/report-page.test.ts)', () => {
     const style = only(elements(document, 'style'));
     expect(textOf(style)).toBe(REPORT_CSS);
     expect(REPORT_CSS).toContain('@media print');
     expect(REPORT_CSS).toContain('size: A4');
-    expect(REPORT_CSS).toContain('tr { break-inside: avoid');
     expect(REPORT_CSS).toContain('thead { display: table-header-group; }');
   });
 });
@@ -311,26 +338,36 @@ describe.each(Object.values(TEMPLATES))('renderReportHtml with the $id template'
     expect(errors).toEqual([]);
   });
 
-  it.each(tables.map((table) => [table.id, table] as const))('lays table %s out as a full rectangle of labels × data', (_id, table) => {
-    const grid = expandGrid(byAttr(document, 'table', 'id', table.id));
-    const labelColumns = labelDepth(table.rows);
-    const dataColumns = leafColumns(table.columns).length;
-    const headerRows = (table.caption === undefined ? 0 : 1) + headerDepth(table.columns);
-    const dataRows = leafRows(table.rows).length;
+  const sections = template.sections.flatMap((section) => (section.type === 'tables' ? [section] : []));
 
-    expect(grid).toHaveLength(headerRows + dataRows);
+  it.each(sections.map((section) => [section.field, section] as const))('draws part %s as one table, a full rectangle of labels × data', (_field, section) => {
+    const id = section.tables.length === 1 ? (section.tables[0]?.id ?? '') : section.field;
+    const grid = expandGrid(byAttr(document, 'table', 'id', id));
+    const labelColumns = Math.max(...section.tables.map((table) => labelDepth(table.rows)));
+    const dataColumns = Math.max(...section.tables.map((table) => leafColumns(table.columns).length));
     for (const row of grid) expect(row).toHaveLength(labelColumns + dataColumns);
 
-    const cells = tableCells(table);
-    grid.slice(headerRows).forEach((row, r) => {
-      row.slice(0, labelColumns).forEach((label) => expect(attr(label, 'data-path')).toBeUndefined());
-      row.slice(labelColumns).forEach((td, c) => {
-        const cell = cells[r * dataColumns + c];
-        expect(td.tagName).toBe('td');
-        expect(attr(td, 'data-path')).toBe(cell?.id);
-        expect(textOf(td)).toBe(expected.get(cell?.id ?? ''));
+    let top = 0;
+    for (const table of section.tables) {
+      const headerRows = (table.caption === undefined ? 0 : 1) + headerDepth(table.columns);
+      const dataRows = leafRows(table.rows).length;
+      const ownColumns = leafColumns(table.columns).length;
+      const cells = tableCells(table);
+      grid.slice(top + headerRows, top + headerRows + dataRows).forEach((row, r) => {
+        row.slice(0, labelColumns).forEach((label) => expect(attr(label, 'data-path')).toBeUndefined());
+        // a sub-table narrower than the frame stretches its last column over the rest
+        const tds = row.slice(labelColumns).filter((td, c, all) => all[c - 1] !== td);
+        expect(tds).toHaveLength(ownColumns);
+        tds.forEach((td, c) => {
+          const cell = cells[r * ownColumns + c];
+          expect(td.tagName).toBe('td');
+          expect(attr(td, 'data-path')).toBe(cell?.id);
+          expect(textOf(td)).toBe(expected.get(cell?.id ?? ''));
+        });
       });
-    });
+      top += headerRows + dataRows;
+    }
+    expect(grid).toHaveLength(top);
   });
 
   it('has the official shapes for tables 三 and 四', () => {
@@ -358,12 +395,12 @@ describe.each(Object.values(TEMPLATES))('renderReportHtml with the $id template'
 });
 
 describe('renderReportHtml cell values', () => {
-  it('appends the unit only where the report chooses it (national-2019 采购总金额)', () => {
+  it('writes the unit right after the amount, as published reports do, only where the report chooses it (national-2019 采购总金额)', () => {
     const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'amount'], '75394432.52');
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'unit'], '元');
     const { document } = parsePage(renderReportHtml(report));
-    expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe('75394432.52 元');
+    expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe('75394432.52元');
 
     const national2021 = structuredClone(blankReport(TEMPLATES['national-2021'], AGENCY, 2021));
     setPath(national2021, ['activeDisclosure', 'fees', 'administrativeFees', 'amount'], '0.35');
@@ -485,8 +522,12 @@ function signOffValues(document: Node): Map<string, string> {
   return values;
 }
 
+/** The text of each block of a narrative part: a paragraph, a sub-heading alone, or a sub-heading with its paragraph. */
 const paragraphsOf = (document: Node, field: string): string[] =>
-  elements(byAttr(document, 'section', 'data-field', field), 'p').map(textOf);
+  byAttr(document, 'section', 'data-field', field)
+    .childNodes.filter(isElement)
+    .filter((element) => element.tagName !== 'h2')
+    .map(textOf);
 
 const preambleParagraphs = (document: Node): string[] =>
   elements(document, 'p')
@@ -508,7 +549,7 @@ function expectTextCarried(html: string, fields: TextFields): void {
   const amount = carried(fields.amount);
   const unit = carried(fields.unit);
   expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe(
-    amount === '' ? '' : unit === '' ? amount : `${amount} ${unit}`,
+    amount === '' ? '' : `${amount}${unit}`,
   );
   const signOff = signOffValues(document);
   const email = carried(fields.approvedByEmail);
@@ -703,5 +744,186 @@ describe('renderReportJson', () => {
     const reordered = parseReport(reverse(report));
     expect(Object.keys(reordered.applications)).toEqual(Object.keys(report.applications).toReversed());
     expect(renderReportJson(reordered)).toBe(json);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The title, the 发布日期/来源 line and the 落款
+
+describe('renderReportHtml title, 发布日期/来源 and 落款', () => {
+  const base = (): Report => structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+  const signOff: SignOff = { approvedBy: '张主任', approvedAt: '2021-01-20T02:30:00Z', version: 1, contentSha256: 'a'.repeat(64) };
+  const titleLinesOf = (document: Node): string[] => elements(only(elements(document, 'h1')), 'span').map(textOf);
+  const closingOf = (document: Node): string[] =>
+    elements(only(elements(document, 'footer').filter((footer) => attr(footer, 'class') === 'closing')), 'p').map(textOf);
+  const mastheadOf = (document: Node): string[] =>
+    elements(document, 'p')
+      .filter((p) => attr(p, 'class') === 'masthead')
+      .flatMap((p) => elements(p, 'span').map(textOf));
+
+  it('titles a report without a title field as it always did: name, year, 年政府信息公开工作年度报告, on one line', () => {
+    const { document } = parsePage(renderReportHtml(base()));
+    expect(titleLinesOf(document)).toEqual(['测试市测试局2020年政府信息公开工作年度报告']);
+    expect(textOf(only(elements(document, 'title')))).toBe('测试市测试局2020年政府信息公开工作年度报告');
+  });
+
+  it.each([
+    ['name-year', 1, ['测试市测试局2020年政府信息公开工作年度报告']],
+    ['name-year', 2, ['测试市测试局', '2020年政府信息公开工作年度报告']],
+    ['name-year-annual', 1, ['测试市测试局2020年度政府信息公开工作年度报告']],
+    ['name-year-annual', 2, ['测试市测试局', '2020年度政府信息公开工作年度报告']],
+    ['year-name', 1, ['2020年测试市测试局政府信息公开工作年度报告']],
+    ['year-name', 2, ['2020年测试市测试局', '政府信息公开工作年度报告']],
+    ['year-annual-name', 1, ['2020年度测试市测试局政府信息公开工作年度报告']],
+    ['year-annual-name', 2, ['2020年度测试市测试局', '政府信息公开工作年度报告']],
+  ] as const)('sets the title format %s on %i line(s) as agencies publish it', (format, lines, expected) => {
+    const report = { ...base(), title: { format, lines } };
+    expect(parseReport(report).title).toEqual({ format, lines });
+    const { document } = parsePage(renderReportHtml(report));
+    expect(titleLinesOf(document)).toEqual(expected);
+    expect(textOf(only(elements(document, 'title')))).toBe(expected.join(''));
+  });
+
+  it('breaks a two-line title where its format says, whatever the name holds', () => {
+    const report = { ...base(), title: { format: 'name-year', lines: 2 } as const };
+    const { document } = parsePage(renderReportHtml(report, undefined, '测试|局{year}$&'));
+    expect(titleLinesOf(document)).toEqual(['测试|局{year}$&', '2020年政府信息公开工作年度报告']);
+  });
+
+  it('puts 发布日期 and 来源 under the title of a signed page, and ends it with the 落款: the agency and the day signed, before the sign-off', () => {
+    const { document } = parsePage(renderReportHtml(base(), signOff, '北京市测试区测试委员会'));
+    expect(mastheadOf(document)).toEqual(['发布日期：2021年1月20日', '来源：北京市测试区测试委员会']);
+    expect(closingOf(document)).toEqual(['北京市测试区测试委员会', '2021年1月20日']);
+    const main = only(elements(document, 'main'));
+    const order = main.childNodes.filter(isElement).map((element) => attr(element, 'class') ?? element.tagName);
+    expect(order.slice(0, 2)).toEqual(['h1', 'masthead']);
+    expect(order.slice(-2)).toEqual(['closing', 'sign-off']);
+  });
+
+  it.each([
+    ['2021-01-20T15:59:59Z', '2021年1月20日'],
+    ['2021-01-20T16:00:00Z', '2021年1月21日'],
+    ['2021-01-21T00:00:00+08:00', '2021年1月21日'],
+  ])('dates a page signed at %s (Beijing midnight is the edge) %s', (approvedAt, date) => {
+    const { document } = parsePage(renderReportHtml(base(), { ...signOff, approvedAt }));
+    expect(closingOf(document)).toEqual(['测试市测试局', date]);
+    expect(mastheadOf(document)[0]).toBe(`发布日期：${date}`);
+  });
+
+  it('has no 发布日期 line on an unsigned page, and signs it with the name alone', () => {
+    const { document } = parsePage(renderReportHtml(base()));
+    expect(mastheadOf(document)).toEqual([]);
+    expect(closingOf(document)).toEqual(['测试市测试局']);
+  });
+
+  it('names the agency by the registered name it is given, never by the name the report carries', () => {
+    const report = { ...base(), agency: { id: AGENCY.id, name: '冒用的其他机关' } };
+    const html = renderReportHtml(report, signOff, '测试市测试局');
+    const { document } = parsePage(html);
+    expect(textOf(only(elements(document, 'title')))).toBe('测试市测试局2020年政府信息公开工作年度报告');
+    expect(titleLinesOf(document)).toEqual(['测试市测试局2020年政府信息公开工作年度报告']);
+    expect(mastheadOf(document)).toContain('来源：测试市测试局');
+    expect(closingOf(document)[0]).toBe('测试市测试局');
+    expect(html).not.toContain('冒用');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Narrative sub-headings
+
+describe('renderReportHtml narrative sub-headings', () => {
+  const blocksOf = (text: string, field: 'overview' | 'problems' = 'overview'): string[] => {
+    const report = { ...structuredClone(blankReport(TEMPLATES['national-2021'], AGENCY, 2021)), [field]: text };
+    const section = byAttr(parsePage(renderReportHtml(report)).document, 'section', 'data-field', field);
+    return section.childNodes
+      .filter(isElement)
+      .slice(1)
+      .map((element) => {
+        const parts = element.tagName === 'div' ? element.childNodes.filter(isElement) : [element];
+        return parts.map((part) => `${part.tagName}:${textOf(part)}`).join(' + ');
+      });
+  };
+
+  it('sets （一）, 1. and 一是 as nested headings, alone on their line or run in to their paragraph', () => {
+    const text = [
+      '（一）主动公开方面。',
+      '本年度主动公开信息47条。',
+      '1.组织领导。明确由副主任作为主管领导。',
+      '一是加强组织领导，明确人员职责。',
+      '(二)依申请公开',
+      '2.办理情况：全年收到申请3件。',
+    ].join('\n');
+    expect(blocksOf(text)).toEqual([
+      'h3:（一）主动公开方面。',
+      'p:本年度主动公开信息47条。',
+      'h4:1.组织领导。 + p:明确由副主任作为主管领导。',
+      'h5:一是加强组织领导， + p:明确人员职责。',
+      'h3:(二)依申请公开',
+      'h4:2.办理情况： + p:全年收到申请3件。',
+    ]);
+  });
+
+  it('makes the outermost numbering a part uses its first level: 1. alone is an h3', () => {
+    expect(blocksOf('1．组织领导。正文。\n2、平台建设。正文。')).toEqual(['h3:1．组织领导。 + p:正文。', 'h3:2、平台建设。 + p:正文。']);
+  });
+
+  it('leaves numbered sentences, decimals and years as plain paragraphs', () => {
+    const text = [
+      '1.工作人员对政务信息公开的认识高度不够，部分工作还停留在传统思维模式上。',
+      '1.5万元用于平台建设。',
+      '2021年度共收到申请3件。',
+    ].join('\n');
+    expect(blocksOf(text, 'problems')).toEqual([
+      'p:1.工作人员对政务信息公开的认识高度不够，部分工作还停留在传统思维模式上。',
+      'p:1.5万元用于平台建设。',
+      'p:2021年度共收到申请3件。',
+    ]);
+  });
+
+  it('never runs a heading longer than 24 characters in, and never takes a long line for a heading alone', () => {
+    const longHeading = `（一）${'很'.repeat(22)}。正文。`;
+    const longLine = `（二）${'长'.repeat(28)}`;
+    expect(blocksOf(`${longHeading}\n${longLine}`)).toEqual([`p:${longHeading}`, `p:${longLine}`]);
+    const atLimit = `（一）${'很'.repeat(20)}。正文。`;
+    expect(blocksOf(atLimit)).toEqual([`h3:（一）${'很'.repeat(20)}。 + p:正文。`]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Broken drafts: the status page shows what an officer saved, so the renderer must never state a number nobody entered
+
+describe.each(TEMPLATE_CASES)('renderReportHtml on broken %s drafts', (_id, template, year) => {
+  it('shows each cell’s value when it is of the cell’s sort and leaves it blank otherwise, in a page that parses cleanly', () => {
+    const kinds = new Map(gridTablesOf(template).flatMap(tableCells).map((cell) => [cell.id, cell.column.kind.type]));
+    fc.assert(
+      fc.property(draftReport(template, year), (draft) => {
+        let html: string;
+        try {
+          html = renderReportHtml(draft as Report);
+        } catch (error) {
+          // a draft without an agency name or a template's parts cannot be titled: it fails, and prints nothing
+          expect(error).toBeInstanceOf(TypeError);
+          return;
+        }
+        const { document, errors } = parsePage(html);
+        expect(errors).toEqual([]);
+        for (const element of elements(document)) expect(ELEMENTS_THE_RENDERER_EMITS).toContain(element.tagName);
+        for (const td of elements(document, 'td')) {
+          const id = attr(td, 'data-path');
+          if (id === undefined) continue;
+          const value = readPath(draft, id.split('.'));
+          const text = textOf(td);
+          const kind = kinds.get(id);
+          const integer = typeof value === 'number' && Number.isSafeInteger(value);
+          if (kind === 'count') expect(text).toBe(integer && value >= 0 ? String(value) : '');
+          if (kind === 'signedCount') expect(text).toBe(integer ? String(value) : '');
+          if (kind === 'money') {
+            if (typeof value === 'string' && carried(value) !== '') expect(text.startsWith(carried(value))).toBe(true);
+            else expect(text).toBe('');
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
