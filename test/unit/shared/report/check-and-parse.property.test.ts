@@ -1,3 +1,4 @@
+import { propertyRuns } from '../../../support/property-runs.js';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -71,7 +72,7 @@ describe('checkAndParseReport answers as checkReport and parseReport do', () => 
           expect(parsed).toStrictEqual(report);
           expectSameAsTwoCalls(report);
         }),
-        { numRuns: 60 },
+        { numRuns: propertyRuns(60) },
       );
     });
 
@@ -85,7 +86,7 @@ describe('checkAndParseReport answers as checkReport and parseReport do', () => 
             expect(parseOutcome(draft)).toStrictEqual({ refused: true });
           }
         }),
-        { numRuns: 150 },
+        { numRuns: propertyRuns(150) },
       );
     });
   });
@@ -93,7 +94,7 @@ describe('checkAndParseReport answers as checkReport and parseReport do', () => 
   it('for arbitrary JSON, and for a fixture with any part replaced by arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (input) => expectSameAsTwoCalls(input)),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
     const paths = [
       ...['template', 'year', 'agency', 'agency.name', 'title', 'overview'],
@@ -105,7 +106,7 @@ describe('checkAndParseReport answers as checkReport and parseReport do', () => 
         setAt(input, path, value);
         expectSameAsTwoCalls(input);
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 

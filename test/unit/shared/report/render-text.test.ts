@@ -1,3 +1,4 @@
+import { propertyRuns } from '../../../support/property-runs.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pageText, paragraphs } from '#shared/report/render-text.js';
@@ -17,7 +18,7 @@ describe('pageText', () => {
       fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' }), hostileText), (text) => {
         expect(pageText(text)).toBe(reference(text));
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   }, 30_000);
 

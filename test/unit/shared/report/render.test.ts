@@ -1,3 +1,4 @@
+import { propertyRuns } from '../../../support/property-runs.js';
 import { readFileSync } from 'node:fs';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
@@ -923,7 +924,7 @@ describe.each(TEMPLATE_CASES)('renderReportHtml on broken %s drafts', (_id, temp
           }
         }
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });
