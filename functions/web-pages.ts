@@ -1,4 +1,4 @@
-import { isOfficerOf } from '../shared/auth/principal.js';
+import { isOfficerOf, type Principal } from '../shared/auth/principal.js';
 import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
@@ -13,6 +13,7 @@ import { loadDraftForm, loadHomeView, loadRevisionForm, type FormPageData } from
 import { renderStatusPage } from '../shared/http/pages/status-page.js';
 import type { HttpRequest } from '../shared/http/request.js';
 import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/http/response.js';
+import { matchRoute, ROUTES, type WebPage } from '../shared/http/routes.js';
 import { YearSchema } from '../shared/report/schema.js';
 import { DomainError } from '../shared/workflow/errors.js';
 import { reportPageKey } from '../shared/workflow/publish-report.js';
@@ -47,47 +48,64 @@ function exportFormat(request: HttpRequest, id: string): { id: string; format: '
   return { id, format: format === 'json' || format === 'csv' ? format : 'html' };
 }
 
+type Page = (request: HttpRequest, principal: Principal, deps: WebPagesDeps) => Promise<HttpResponse>;
+
+/** The signed-in pages, one per route of shared/http/routes.ts that names a `page`. */
+const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
+  home: async (_request, principal, deps) => html(200, renderHomePage(principal, await loadHomeView(principal, deps))),
+  'new-report': async (request, principal) => {
+    const year = YearSchema.safeParse(Number(request.query.get('year')));
+    if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));
+    if (!year.success) return html(400, messagePage('无法填报', '请选择 2019 年以后的报告年度。', principal));
+    const template = request.query.get('template');
+    return seeOther(`${draftPagePath(principal.agencyId, year.data)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
+  },
+  draft: async (request, principal, deps) => {
+    const year = YearSchema.safeParse(Number(request.pathParameters['year']));
+    if (!year.success) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
+    const agencyId = request.pathParameters['agencyId'] ?? '';
+    return formResponse(await loadDraftForm(principal, agencyId, year.data, request.query.get('template') ?? undefined, deps));
+  },
+  audit: async (request, principal, deps) => {
+    const target = exportFormat(request, request.pathParameters['id'] ?? '');
+    const history = await reportHistory(target.id, principal, deps);
+    if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
+    if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
+    return html(200, renderAuditPage(principal, target.id, history));
+  },
+  revision: async (request, principal, deps) => formResponse(await loadRevisionForm(principal, request.pathParameters['id'] ?? '', deps)),
+  status: async (request, principal, deps) => {
+    const report = await getReport(request.pathParameters['id'] ?? '', principal, deps);
+    const publicUrl =
+      report.status === 'published' && deps.siteBaseUrl !== undefined
+        ? new URL(reportPageKey(report.agencyId, report.year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString()
+        : undefined;
+    return html(200, renderStatusPage(principal, report, { publicUrl }));
+  },
+};
+
+const WEB_ROUTES = ROUTES.filter((route) => route.function === 'web-pages');
+
 export function createWebPagesHandler(deps: WebPagesDeps) {
   return httpHandler('web-pages', async (request) => {
-    const path = request.path;
-    if (path.startsWith('/assets/')) return assetResponse(request.pathParameters['name'] ?? path.slice('/assets/'.length), request.headers['if-none-match']);
-    const principal = await currentPrincipal(request, deps);
-    if (path === '/login') {
+    const match = matchRoute(request.method, request.path, WEB_ROUTES);
+    const page = match?.route.page;
+    if (!match || page === undefined) return html(404, messagePage('无法打开该页面', '没有这个页面。', undefined));
+    const params = { ...match.pathParameters, ...request.pathParameters };
+    const routed: HttpRequest = { ...request, pathParameters: params };
+    if (page === 'asset') return assetResponse(params['name'] ?? '', request.headers['if-none-match']);
+    const principal = await currentPrincipal(routed, deps);
+    if (page === 'login') {
       const next = safeNext(request.query.get('next'));
       if (principal) return seeOther(next);
       return html(200, renderLoginPage({ step: 'email', next }));
     }
     if (!principal) {
       const query = request.query.toString();
-      return seeOther(`/login?next=${encodeURIComponent(query === '' ? path : `${path}?${query}`)}`);
+      return seeOther(`/login?next=${encodeURIComponent(query === '' ? request.path : `${request.path}?${query}`)}`);
     }
     try {
-      if (path === '/') return html(200, renderHomePage(principal, await loadHomeView(principal, deps)));
-      if (path === '/reports/new') {
-        const year = YearSchema.safeParse(Number(request.query.get('year')));
-        if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));
-        if (!year.success) return html(400, messagePage('无法填报', '请选择 2019 年以后的报告年度。', principal));
-        const template = request.query.get('template');
-        return seeOther(`${draftPagePath(principal.agencyId, year.data)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
-      }
-      const agencyId = request.pathParameters['agencyId'];
-      if (path.startsWith('/drafts/') && agencyId !== undefined) {
-        const year = YearSchema.safeParse(Number(request.pathParameters['year']));
-        if (!year.success) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
-        return formResponse(await loadDraftForm(principal, agencyId, year.data, request.query.get('template') ?? undefined, deps));
-      }
-      const id = request.pathParameters['id'] ?? '';
-      if (path.startsWith('/audit/')) {
-        const target = exportFormat(request, id);
-        const history = await reportHistory(target.id, principal, deps);
-        if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
-        if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
-        return html(200, renderAuditPage(principal, target.id, history));
-      }
-      if (path.endsWith('/edit')) return formResponse(await loadRevisionForm(principal, id, deps));
-      const report = await getReport(id, principal, deps);
-      const publicUrl = report.status === 'published' && deps.siteBaseUrl !== undefined ? new URL(reportPageKey(report.agencyId, report.year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString() : undefined;
-      return html(200, renderStatusPage(principal, report, { publicUrl }));
+      return await PAGES[page](routed, principal, deps);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return html(error.status, messagePage('无法打开该页面', error.message, principal));

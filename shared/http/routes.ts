@@ -7,7 +7,12 @@ export interface RouteSpec {
   /** API Gateway syntax: `{name}` is one path segment */
   readonly path: string;
   readonly function: HttpFunctionName;
+  /** for the web-pages function, which of its pages this route is (functions/web-pages.ts dispatches on it) */
+  readonly page?: WebPage;
 }
+
+/** The pages the web-pages function renders, one per route of its own. */
+export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'asset';
 
 export const HTTP_FUNCTIONS = [
   'request-sign-in-code',
@@ -51,30 +56,38 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reviews/{reviewId}', function: 'review-page' },
   { method: 'POST', path: '/reviews/{reviewId}/decision', function: 'decide-review' },
   { method: 'POST', path: '/api/reviews/{reviewId}/decision', function: 'decide-review' },
-  { method: 'GET', path: '/', function: 'web-pages' },
-  { method: 'GET', path: '/login', function: 'web-pages' },
-  { method: 'GET', path: '/reports/{id}', function: 'web-pages' },
-  { method: 'GET', path: '/audit/reports/{id}', function: 'web-pages' },
+  { method: 'GET', path: '/', function: 'web-pages', page: 'home' },
+  { method: 'GET', path: '/login', function: 'web-pages', page: 'login' },
+  { method: 'GET', path: '/reports/{id}', function: 'web-pages', page: 'status' },
+  { method: 'GET', path: '/audit/reports/{id}', function: 'web-pages', page: 'audit' },
   // the report form: a new year's draft (/reports/new?year= leads there) and a returned report's revision
-  { method: 'GET', path: '/reports/new', function: 'web-pages' },
-  { method: 'GET', path: '/drafts/{agencyId}/{year}', function: 'web-pages' },
-  { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages' },
+  { method: 'GET', path: '/reports/new', function: 'web-pages', page: 'new-report' },
+  { method: 'GET', path: '/drafts/{agencyId}/{year}', function: 'web-pages', page: 'draft' },
+  { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages', page: 'revision' },
   // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
-  { method: 'GET', path: '/assets/{name}', function: 'web-pages' },
+  { method: 'GET', path: '/assets/{name}', function: 'web-pages', page: 'asset' },
 ];
 
-/** Matches a concrete path against the table: the route and its path parameters, or undefined. */
+/**
+ * Matches a concrete path against the table: the route and its path parameters, or undefined. As in API Gateway, the
+ * most specific route wins: `/reports/new` over `/reports/{id}` (more literal segments first, then table order).
+ */
 export function matchRoute(method: string, path: string, routes: readonly RouteSpec[] = ROUTES): { route: RouteSpec; pathParameters: Record<string, string> } | undefined {
   const segments = path.split('/');
+  let best: { route: RouteSpec; pathParameters: Record<string, string>; literals: number } | undefined;
   for (const route of routes) {
     if (route.method !== method) continue;
     const pattern = route.path.split('/');
     if (pattern.length !== segments.length) continue;
     const pathParameters: Record<string, string> = {};
+    let literals = 0;
     const matches = pattern.every((part, index) => {
       const segment = segments[index] ?? '';
       const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      if (name === undefined) return part === segment;
+      if (name === undefined) {
+        literals++;
+        return part === segment;
+      }
       if (segment === '') return false;
       try {
         pathParameters[name] = decodeURIComponent(segment);
@@ -83,7 +96,7 @@ export function matchRoute(method: string, path: string, routes: readonly RouteS
       }
       return true;
     });
-    if (matches) return { route, pathParameters };
+    if (matches && (best === undefined || literals > best.literals)) best = { route, pathParameters, literals };
   }
-  return undefined;
+  return best && { route: best.route, pathParameters: best.pathParameters };
 }
