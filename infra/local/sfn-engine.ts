@@ -1,5 +1,5 @@
 import './promise-with-resolvers.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ExecutionError, ExecutionTimeoutError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { JSONPath } from 'jsonpath-plus';
 import { SfnError } from './sfn-errors.js';
@@ -18,6 +18,7 @@ import {
   TOKEN_REDACTED,
   type HistoryContext,
   type HistoryEvent,
+  type HistoryState,
   type LibraryEvent,
   type TaskResourceInfo,
 } from './sfn-history.js';
@@ -63,6 +64,8 @@ const LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 const TOKEN_PLACEHOLDER = '<local engine: $$.Task.Token>';
 const LOCAL_ROLE_ARN = 'arn:aws:iam::000000000000:role/nianbao-local-step-functions';
 const TIMED_OUT = { name: 'States.Timeout', cause: 'States.Timeout' } as const;
+/** where the token of an invocation a redrive forgot points */
+const RETIRED = -1;
 
 // ------------------------------------------------------------------------------------------------ library helpers
 
@@ -144,33 +147,55 @@ function closeOpenWaits(record: ExecutionRecord, at: number, error: { name: stri
 
 const scopeOf = (entry: JournalEntry): string => entry.scope ?? '';
 
-/** Whether RedriveExecution would accept the execution now, and why not (as DescribeExecution says it). */
-function redriveStatus(record: ExecutionRecord): { redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE'; redriveStatusReason?: string } {
-  if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
-    return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${record.status} and cannot be redriven` };
-  }
-  if (record.status !== 'FAILED' || redrivePlan(record) === undefined) {
-    return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'the local engine redrives executions that failed in a task state' };
-  }
+const DAY_MS = 24 * 3600 * 1000;
+/** AWS: an execution can be redriven for 14 days after it closed ("redrivable period") … */
+export const REDRIVABLE_PERIOD_MS = 14 * DAY_MS;
+/** … while it has been open for no more than a year ("maximum open time") … */
+export const MAX_OPEN_TIME_MS = 365 * DAY_MS;
+/** … and while its history holds fewer than 25,000 events. */
+export const MAX_HISTORY_EVENTS = 25_000;
+
+/** Whether RedriveExecution would accept the execution at `now`, and why not (DescribeExecution's reasons, verbatim). */
+function redriveStatus(record: ExecutionRecord, now: number): { redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE'; redriveStatusReason?: string } {
+  const no = (reason: string) => ({ redriveStatus: 'NOT_REDRIVABLE' as const, redriveStatusReason: reason });
+  if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') return no(`Execution is ${record.status} and cannot be redriven`);
+  if (now - (record.stopDate ?? now) > REDRIVABLE_PERIOD_MS) return no('Execution redrivable period exceeded');
+  if (now - record.startDate > MAX_OPEN_TIME_MS) return no('Execution has exceeded the max execution time');
+  if (record.history.length >= MAX_HISTORY_EVENTS) return no('Execution history event limit exceeded');
   return { redriveStatus: 'REDRIVABLE' };
 }
 
+const SUCCEEDED_NESTED = new Set(['MapIterationSucceeded', 'ParallelBranchSucceeded']);
+
 /**
- * Where a redrive continues, per scope: the position in the scope's signatures from which its history is run again
- * (the scheduling event of the first attempt of the last task state that failed in the execution itself).
+ * Where a redrive continues, per scope, as a position in the scope's signatures: AWS "continues the failed execution
+ * from the unsuccessful step" and "doesn't rerun" the successful ones. The unsuccessful step of the execution is the
+ * state it was in when it failed, timed out or was stopped: the last state it entered (a Task whose retries ran out, a
+ * Fail state, which then fails again, a Map or Parallel). Of a Map or Parallel rerun, AWS "redrives only the
+ * iterations and branches that failed or aborted", each from its own unsuccessful step; the ones that succeeded keep
+ * their results. Everything from that point on is forgotten and runs again, so a Task there starts a fresh Retry
+ * budget and gets new tokens.
  */
-function redrivePlan(record: ExecutionRecord): Map<string, number> | undefined {
-  const entries = record.journal.filter((entry) => scopeOf(entry) === '');
-  let last = -1;
-  entries.forEach((entry, i) => {
-    if (entry.status === 'failed') last = i;
-  });
-  const stateName = entries[last]?.stateName;
-  if (last < 0) return undefined;
-  let first = last;
-  while (first > 0 && entries[first - 1]?.status === 'failed' && entries[first - 1]?.stateName === stateName) first -= 1;
-  const mark = entries[first]?.historyMark;
-  return mark === undefined ? undefined : new Map([['', mark]]);
+function redrivePlan(state: HistoryState): Map<string, number> {
+  const plan = new Map<string, number>();
+  const keys = Object.keys(state.scopes);
+  const visit = (key: string) => {
+    const scope = state.scopes[key];
+    if (!scope) return;
+    if (key !== '' && SUCCEEDED_NESTED.has(scope.signatures.at(-1) ?? '')) return;
+    let point = -1;
+    scope.signatures.forEach((signature, i) => {
+      if (signature.startsWith('StateEntered:')) point = i;
+    });
+    // nothing entered yet: all but the start is run again
+    if (point < 0) point = Math.min(1, scope.signatures.length);
+    plan.set(key, point);
+    for (const child of keys) {
+      if (child !== key && child !== '' && parentScopeKey(child) === key && (state.scopes[child]?.parentMark ?? 0) > point) visit(child);
+    }
+  };
+  visit('');
+  return plan;
 }
 
 // ------------------------------------------------------------------------------------------------------ definition
@@ -312,6 +337,38 @@ export interface LocalStepFunctionsOptions {
   readonly retryIntervalMs?: number;
   /** where the engine reports what it could not do (a corrupt file, a replay that diverged); default console.warn */
   readonly log?: (message: string) => void;
+  /** the clock the redrive rules read (the 14-day window, the year of open time); default Date.now */
+  readonly now?: () => number;
+  /**
+   * Receives the "Step Functions Execution Status Change" event EventBridge would deliver when an execution closes
+   * (SUCCEEDED, FAILED, TIMED_OUT, ABORTED), after the execution is saved; a throw is reported, not retried.
+   */
+  readonly onStatusChange?: (event: ExecutionStatusChangeEvent) => Promise<unknown> | unknown;
+}
+
+/** What EventBridge delivers for an execution's status change (source aws.states); dates in epoch milliseconds. */
+export interface ExecutionStatusChangeEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    executionArn: string;
+    stateMachineArn: string;
+    name: string;
+    status: ExecutionStatus;
+    startDate: number;
+    stopDate: number | null;
+    input: string;
+    output: string | null;
+    error: string | null;
+    cause: string | null;
+    redriveCount: number;
+  };
 }
 
 export interface StartExecutionResult {
@@ -403,6 +460,8 @@ interface Run {
   readonly journals: Map<string, ScopeJournal>;
   /** per scope: how far the history has read its events (skipping what a replay repeats) */
   readonly positions: Map<string, ScopePosition>;
+  /** the nested runs whose events are still being read */
+  readonly streams: Set<Promise<void>>;
   stopped: boolean;
   abort: () => void;
   readonly waiters: Map<number, Waiter>;
@@ -440,6 +499,8 @@ export class LocalStepFunctions {
   private readonly invoke: LocalStepFunctionsOptions['invoke'];
   private readonly retryIntervalMs: number | undefined;
   private readonly log: (message: string) => void;
+  private readonly now: () => number;
+  private readonly onStatusChange: LocalStepFunctionsOptions['onStatusChange'];
   private readonly region: string;
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly runs = new Map<string, Run>();
@@ -454,6 +515,8 @@ export class LocalStepFunctions {
     this.invoke = options.invoke;
     this.retryIntervalMs = options.retryIntervalMs;
     this.log = options.log ?? ((message) => console.warn(`[local step functions] ${message}`));
+    this.now = options.now ?? Date.now;
+    this.onStatusChange = options.onStatusChange;
     this.files = new ExecutionFiles(options.dataDir);
 
     const records = this.files.loadAll((file, reason) => this.log(`set aside ${file}, which does not load: ${reason}`));
@@ -461,6 +524,7 @@ export class LocalStepFunctions {
       if (record.stateMachineArn !== this.stateMachineArn) continue;
       this.records.set(record.name, record);
       for (const entry of record.journal) if (entry.token !== undefined) this.tokens.set(entry.token, { name: record.name, index: entry.index });
+      for (const token of record.retiredTokens ?? []) this.tokens.set(token, { name: record.name, index: RETIRED });
     }
     for (const record of this.records.values()) {
       if (record.status === 'RUNNING') {
@@ -536,7 +600,7 @@ export class LocalStepFunctions {
       ...(record.cause === undefined ? {} : { cause: redactTokens(record.cause) }),
       redriveCount: record.redriveCount ?? 0,
       ...(record.redriveDate === undefined ? {} : { redriveDate: new Date(record.redriveDate) }),
-      ...redriveStatus(record),
+      ...redriveStatus(record, this.now()),
     };
   }
 
@@ -576,6 +640,7 @@ export class LocalStepFunctions {
     if (cause !== undefined) record.cause = cause;
     closeOpenWaits(record, now, { name: 'ExecutionAborted', cause: cause ?? '' });
     this.save(record);
+    this.emitStatusChange(record);
     const run = this.runs.get(record.name);
     if (run) {
       run.stopped = true;
@@ -587,19 +652,18 @@ export class LocalStepFunctions {
   }
 
   /**
-   * RedriveExecution: a FAILED execution continues from the task state whose failure ended it, with the same input,
-   * ARN and definition; the states that succeeded are not run again (the journal answers them) and the redriven state
-   * starts with a fresh Retry budget. The history keeps what happened and goes on after an `ExecutionRedriven` event.
+   * RedriveExecution, as AWS defines it for a Standard workflow: an execution that FAILED, TIMED_OUT or was ABORTED in
+   * the last 14 days continues from its unsuccessful step (see `redrivePlan`) with the same input, ARN and definition;
+   * the steps that succeeded are answered from the journal and not run again; the history keeps everything and goes
+   * on after an `ExecutionRedriven` event; the state machine's TimeoutSeconds, if any, counts from the redrive.
    */
   async redriveExecution(executionArn: string): Promise<{ redriveDate: Date }> {
     this.assertOpen();
     const record = this.recordOf(executionArn);
-    const status = redriveStatus(record);
+    const status = redriveStatus(record, this.now());
     if (status.redriveStatus === 'NOT_REDRIVABLE') throw new SfnError('ExecutionNotRedrivable', `Execution Not Redrivable: ${status.redriveStatusReason}`);
-    const plan = redrivePlan(record);
-    if (plan === undefined) throw new SfnError('ExecutionNotRedrivable', 'Execution Not Redrivable: no failed task state to continue from');
     const now = Date.now();
-    this.rewind(record, plan);
+    this.rewind(record, redrivePlan(record.historyState));
     record.status = 'RUNNING';
     record.stopDate = undefined;
     record.output = undefined;
@@ -623,7 +687,11 @@ export class LocalStepFunctions {
       const point = plan.get(scopeOf(entry));
       return point !== undefined && (entry.historyMark === undefined || entry.historyMark >= point);
     };
-    for (const entry of record.journal) if (entry.token !== undefined && forgotten(entry)) this.tokens.delete(entry.token);
+    for (const entry of record.journal) {
+      if (entry.token === undefined || !forgotten(entry)) continue;
+      record.retiredTokens = [...(record.retiredTokens ?? []), entry.token];
+      this.tokens.set(entry.token, { name: record.name, index: RETIRED });
+    }
     record.journal = record.journal.filter((entry) => !forgotten(entry));
     record.journal.forEach((entry, index) => {
       entry.index = index;
@@ -778,6 +846,7 @@ export class LocalStepFunctions {
       states,
       journals,
       positions: new Map(),
+      streams: new Set(),
       stopped: false,
       abort: () => resolveAbort(),
       waiters: new Map(),
@@ -825,7 +894,13 @@ export class LocalStepFunctions {
     const read = this.consume(run, '', libraryRun.eventLogs as AsyncGenerator<unknown>).catch((error: unknown) => {
       this.log(`the history of ${record.executionArn} stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
-    run.done = Promise.all([read, outcome]).then(([, result]) => {
+    const everythingRead = async () => {
+      await read;
+      // the execution's own log is over: no container start is still to come
+      for (const position of run.positions.values()) for (const waiting of position.gated.splice(0)) waiting.release();
+      while (run.streams.size > 0) await Promise.all([...run.streams]);
+    };
+    run.done = Promise.all([everythingRead(), outcome]).then(([, result]) => {
       this.finish(run, result);
       if (this.runs.get(record.name) === run) this.runs.delete(record.name);
     });
@@ -872,7 +947,12 @@ export class LocalStepFunctions {
     const done = released
       .then(() => this.consume(run, child.key, events, info))
       .catch((error: unknown) => this.log(`the history of ${run.record.executionArn} (${child.key}) stopped: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => parent.active.delete(done));
+      .finally(() => {
+        parent.active.delete(done);
+        run.streams.delete(done);
+        for (const waiting of this.positionOf(run, child.key).gated.splice(0)) waiting.release();
+      });
+    run.streams.add(done);
     if (parent.openContainer === info.container) parent.active.add(done);
     else parent.gated.push({ container: info.container, release, done });
   }
@@ -960,6 +1040,42 @@ export class LocalStepFunctions {
     closeOpenWaits(record, now, { name: 'ExecutionEnded', cause: record.status });
     appendTerminalEvent(record.history, { status: record.status, at: now, output: record.output, error: record.error, cause: record.cause });
     this.save(record);
+    this.emitStatusChange(record);
+  }
+
+  private emitStatusChange(record: ExecutionRecord): void {
+    const deliver = this.onStatusChange;
+    if (deliver === undefined) return;
+    const account = record.stateMachineArn.split(':')[4] ?? '';
+    const event: ExecutionStatusChangeEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account,
+      time: new Date(record.stopDate ?? Date.now()).toISOString(),
+      region: this.region,
+      resources: [record.executionArn],
+      detail: {
+        executionArn: record.executionArn,
+        stateMachineArn: record.stateMachineArn,
+        name: record.name,
+        status: record.status,
+        startDate: record.startDate,
+        stopDate: record.stopDate ?? null,
+        input: record.input,
+        output: record.output === undefined ? null : redactTokens(record.output),
+        error: record.error ?? null,
+        cause: record.cause === undefined ? null : redactTokens(record.cause),
+        redriveCount: record.redriveCount ?? 0,
+      },
+    };
+    // as EventBridge: after the change, never inside it
+    setImmediate(() => {
+      Promise.resolve()
+        .then(() => deliver(event))
+        .catch((error: unknown) => this.log(`the status change of ${record.executionArn} (${record.status}) was not handled: ${error instanceof Error ? error.message : String(error)}`));
+    });
   }
 
   /** The override of every Task state: one invocation, answered from the journal or made for real. */

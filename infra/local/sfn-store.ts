@@ -65,6 +65,8 @@ export interface ExecutionRecord {
   historyState: HistoryState;
   /** how many times RedriveExecution restarted this execution, and when it last did */
   redriveCount?: number | undefined;
+  /** tokens of the task invocations a redrive ran again: they answer TaskTimedOut, as every spent token does */
+  retiredTokens?: string[] | undefined;
   redriveDate?: number | undefined;
 }
 
@@ -128,6 +130,7 @@ const ExecutionRecordSchema = z.object({
   historyState: z.union([HistoryStateSchema, LegacyHistoryStateSchema]),
   redriveCount: z.int().min(0).optional(),
   redriveDate: z.number().optional(),
+  retiredTokens: z.array(z.string()).optional(),
 });
 
 const RECORD_PREFIX = 'execution-';
