@@ -134,6 +134,7 @@ function withToken(value: unknown, token: string): unknown {
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** An execution that ends leaves no task waiting: their tokens answer TaskTimedOut from now on. */
 function closeOpenWaits(record: ExecutionRecord, at: number, error: { name: string; cause: string }): void {
@@ -921,7 +922,8 @@ export class LocalStepFunctions {
     for (const entry of run.record.journal) {
       const key = scopeOf(entry);
       if (key !== scope.key && !key.startsWith(prefix)) continue;
-      if (entry.status === 'waiting') this.endEntry(run.record, entry, 'superseded', { error: { name: ITERATION_ABORTED, cause: 'the Map or Parallel state it ran in failed' } });
+      const aborted = { name: ITERATION_ABORTED, cause: 'the Map or Parallel state it ran in failed' };
+      if (entry.status === 'waiting') this.endEntry(run.record, entry, 'superseded', { error: aborted });
       const waiter = run.waiters.get(entry.index);
       if (waiter) {
         run.waiters.delete(entry.index);
@@ -946,7 +948,7 @@ export class LocalStepFunctions {
     const released = parent.openContainer === info.container ? Promise.resolve() : new Promise<void>((resolve) => (release = resolve));
     const done = released
       .then(() => this.consume(run, child.key, events, info))
-      .catch((error: unknown) => this.log(`the history of ${run.record.executionArn} (${child.key}) stopped: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.log(`the history of ${run.record.executionArn} (${child.key}) stopped: ${messageOf(error)}`))
       .finally(() => {
         parent.active.delete(done);
         run.streams.delete(done);
@@ -1074,7 +1076,7 @@ export class LocalStepFunctions {
     setImmediate(() => {
       Promise.resolve()
         .then(() => deliver(event))
-        .catch((error: unknown) => this.log(`the status change of ${record.executionArn} (${record.status}) was not handled: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) => this.log(`the status change of ${record.executionArn} (${record.status}) was not handled: ${messageOf(error)}`));
     });
   }
 

@@ -89,7 +89,11 @@ const attempts = new WeakMap<object, { failed: boolean; started: number }>();
 
 async function* noEvents(): AsyncGenerator<unknown> {}
 
-const inertRun = (): LibraryRun => ({ abort: () => undefined, eventLogs: noEvents() as LibraryRun['eventLogs'], result: Promise.resolve(null) as LibraryRun['result'] });
+const inertRun = (): LibraryRun => ({
+  abort: () => undefined,
+  eventLogs: noEvents() as LibraryRun['eventLogs'],
+  result: Promise.resolve(null) as LibraryRun['result'],
+});
 
 const originalRun = StateMachine.prototype.run;
 let installed = false;

@@ -5,6 +5,7 @@ import { DescribeExecutionCommand, ExecutionNotRedrivable, GetExecutionHistoryCo
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCY } from '#shared/runtime/demo-roster.js';
 import type { ReportEvent } from '#shared/workflow/model.js';
+import { main } from '../../cli/nianbao.js';
 import { LocalFaults } from '../../infra/local/faults.js';
 import { LOCAL_STATE_MACHINE_ARN } from '../../infra/local/definition.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
@@ -218,6 +219,46 @@ describe('a round that times out', () => {
     expect(types(after.events).filter((type) => type === 'decided')).toHaveLength(1);
     expect(after.events.filter((event) => event.type === 'workflow_failed')).toHaveLength(1);
     expect(logProblems(REPORT_ID, after)).toEqual([]);
+    await stop(stack);
+  }, 120_000);
+
+  it('a closed round is restarted deliberately by the operator command: a new round in the log, a new execution', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'nianbao-faults-restart-round-'));
+    dirs.push(dataDir);
+    const stack = await start(dataDir, new LocalFaults(), 6);
+    const who = await people(stack);
+    const submit = () => send(stack.url, who.officer, 'POST', '/api/reports', { json: { report: referenceReport() } });
+    expect((await submit()).status).toBe(201);
+    await reviewLinkTo(stack, 'director@kw.example.cn');
+    const operator = (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) } };
+      return main(argv, io, () => stack.deps).then((code) => ({ code, out: out.join(''), err: err.join('') }));
+    };
+
+    // while the round runs, the command refuses
+    expect(await operator(['restart-round', REPORT_ID])).toMatchObject({ code: 1, err: expect.stringContaining('ROUND_RUNNING') });
+    await until('the round to time out', async () => (await stack.deps.workflow.describe(EXECUTION))?.status === 'TIMED_OUT', 20_000);
+    await until('workflow_failed in the log', async () => (await history(stack, who.auditor)).events.at(-1)?.type === 'workflow_failed');
+    // the officer sending the same report again does not quietly count as the round that ended
+    const again = await submit();
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'REPORT_EXISTS' } });
+
+    const restarted = await operator(['restart-round', REPORT_ID]);
+    expect(restarted).toMatchObject({ code: 0, out: `已开始第 2 轮审核：${REPORT_ID}-r2（第 1 版）\n` });
+    const log = await history(stack, who.auditor);
+    expect(types(log.events)).toEqual(['submitted', 'review_requested', 'workflow_failed', 'submitted']);
+    expect(log.events.at(-1)).toMatchObject({ actor: { role: 'system' }, version: 1, data: { round: 2, executionName: `${REPORT_ID}-r2`, restartedFrom: EXECUTION } });
+    expect(logProblems(REPORT_ID, log)).toEqual([]);
+    expect((await stack.deps.workflow.describe(`${REPORT_ID}-r2`))?.status).toBe('RUNNING');
+    expect((await stack.deps.workflow.describe(EXECUTION))?.status).toBe('TIMED_OUT');
+    // round 2 asks the director again, for the same version: the same review, a new token (a reminder of it)
+    await until('the director asked again in round 2', async () => {
+      const events = (await history(stack, who.auditor)).events;
+      return events.slice(4).some((event) => event.type === 'review_requested' || event.type === 'reminder_sent');
+    });
     await stop(stack);
   }, 120_000);
 });

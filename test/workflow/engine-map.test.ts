@@ -201,7 +201,13 @@ describe.concurrent('Map', () => {
           ItemProcessor: {
             StartAt: 'PublishPage',
             States: {
-              PublishPage: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: functionArn(FN.publishReport), 'Payload.$': '$' }, OutputPath: '$.Payload', End: true },
+              PublishPage: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke',
+                Parameters: { FunctionName: functionArn(FN.publishReport), 'Payload.$': '$' },
+                OutputPath: '$.Payload',
+                End: true,
+              },
             },
           },
           Retry: [{ ErrorEquals: ['SiteDown'], IntervalSeconds: 1, MaxAttempts: 1, BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 2 }],

@@ -23,7 +23,7 @@ import { MAX_TIMER_SECONDS, type LocalStepFunctions } from '#infra/local/sfn-eng
 import { startSfnEndpoint, type SfnEndpoint } from '#infra/local/sfn-endpoint.js';
 import { SfnError } from '#infra/local/sfn-errors.js';
 import { SfnWorkflow } from '#shared/sfn/sfn-workflow.js';
-import { TaskGoneError } from '#shared/workflow/errors.js';
+import { RoundClosedError, TaskGoneError } from '#shared/workflow/errors.js';
 import { decision, EngineFixture, FakeLambdas, FN, INPUT, sleep, tokenOf, until } from './engine-harness.js';
 
 /**
@@ -498,6 +498,12 @@ describe('the Step Functions endpoint', () => {
     await expect(workflow.sendTaskSuccess(leader, { outcome: 'approve' })).rejects.toBeInstanceOf(TaskGoneError);
     await workflow.stop('nobody-2020-r1', 'nothing to stop');
     expect((await workflow.history('daxing-kw-2020-r1')).at(-1)?.type).toBe('ExecutionAborted');
+
+    // a closed round is not "already started": starting it again is refused, not swallowed
+    const refused = await workflow.start('daxing-kw-2020-r1', INPUT).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RoundClosedError);
+    expect(refused).toMatchObject({ status: 409, code: 'ROUND_CLOSED', details: { executionName: 'daxing-kw-2020-r1', executionStatus: 'ABORTED' } });
+    expect(lambdas.reviews('director')).toHaveLength(1);
   });
 
   it('listens on loopback only', async () => {

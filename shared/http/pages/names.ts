@@ -1,5 +1,14 @@
 import { formatBeijingTime } from '../../report/sign-off.js';
-import { DecidedDataSchema, PublishedDataSchema, PublishFailedDataSchema, ResubmittedDataSchema, ReviewRequestedDataSchema, RevisionRequestedDataSchema, SubmittedDataSchema, WorkflowFailedDataSchema } from '../../workflow/event-data.js';
+import {
+  DecidedDataSchema,
+  PublishedDataSchema,
+  PublishFailedDataSchema,
+  ResubmittedDataSchema,
+  ReviewRequestedDataSchema,
+  RevisionRequestedDataSchema,
+  SubmittedDataSchema,
+  WorkflowFailedDataSchema,
+} from '../../workflow/event-data.js';
 import type { ReportEvent, ReportHead } from '../../workflow/model.js';
 
 /** The Chinese words the pages and the exports use for the workflow's states and events. */
