@@ -1,5 +1,10 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { describe, expect, it } from 'vitest';
-import { functionArn } from '#infra/local/definition.js';
+import { definitionFromTemplate, functionArn, LOCAL_ACCOUNT, LOCAL_REGION } from '#infra/local/definition.js';
 import type { ExecutionHistoryEvent, LocalStepFunctions } from '#infra/local/sfn-engine.js';
 import { SfnError } from '#infra/local/sfn-errors.js';
 import { FakeLambdas, fixtureFor, FN, sleep, tokenOf, type Call } from './engine-harness.js';
@@ -223,6 +228,74 @@ describe.concurrent('Map', () => {
     expect(JSON.parse(done.output ?? 'null')).toEqual({ count: 2 });
     // attempt 1: page a fails (b never starts); attempt 2: a and b
     expect(lambdas.to(FN.publishReport).map((call) => call.payload)).toEqual([{ page: 'a' }, { page: 'a' }, { page: 'b' }]);
+  });
+});
+
+/** A co-sign Map as CDK writes it (sfn.Map with an item processor of waitForTaskToken LambdaInvoke tasks). */
+function synthesizedCoSign(): Record<string, unknown> {
+  const stack = new Stack(new App(), 'CoSign', { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION } });
+  const review = lambda.Function.fromFunctionArn(stack, 'RequestReview', functionArn(FN.requestReview));
+  const ask = new tasks.LambdaInvoke(stack, 'AskCosignerCdk', {
+    lambdaFunction: review,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, stage: 'cdk', approver: sfn.JsonPath.stringAt('$.approver') }),
+    taskTimeout: sfn.Timeout.duration(Duration.hours(1)),
+    retryOnServiceExceptions: false,
+  });
+  const map = new sfn.Map(stack, 'CoSignCdk', {
+    itemsPath: sfn.JsonPath.stringAt('$.cosigners'),
+    itemSelector: { approver: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
+    maxConcurrency: 2,
+    resultPath: '$.cosigned',
+  });
+  map.itemProcessor(ask);
+  new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(map), queryLanguage: sfn.QueryLanguage.JSON_PATH });
+  return definitionFromTemplate(Template.fromStack(stack).toJSON());
+}
+
+describe('Map as CDK synthesizes it', () => {
+  it('runs unchanged: one waiting task per co-signer, each with its own token', async ({ onTestFinished }) => {
+    const fixture = fixtureFor({ onTestFinished });
+    const lambdas = new FakeLambdas();
+    const definition = synthesizedCoSign();
+    const map = (definition['States'] as Record<string, Record<string, unknown>>)['CoSignCdk'];
+    expect(map).toMatchObject({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } }, MaxConcurrency: 2 });
+    const engine = fixture.engine({ definition, invoke: lambdas.invoke });
+    expect(engine.runnableDefinition).toEqual(definition);
+    const { executionArn } = await engine.startExecution('cdk-map', INPUT);
+    await lambdas.nth(() => lambdas.reviews('cdk'), 2);
+    const calls = lambdas.reviews('cdk');
+    expect(calls.map(approverOf)).toEqual(INPUT.cosigners);
+    expect(new Set(calls.map(tokenOf)).size).toBe(2);
+    for (const call of calls) await engine.sendTaskSuccess(tokenOf(call), approve);
+    const done = await engine.settled(executionArn);
+    expect(JSON.parse(done.output ?? 'null')).toMatchObject({ cosigned: [{ outcome: 'approve' }, { outcome: 'approve' }] });
+  });
+});
+
+describe.concurrent('Map, the older field names', () => {
+  it('runs Iterator and Parameters (ItemProcessor and ItemSelector before 2022) the same way', async ({ onTestFinished }) => {
+    const fixture = fixtureFor({ onTestFinished });
+    const lambdas = new FakeLambdas();
+    const definition = {
+      StartAt: 'Legacy',
+      States: {
+        Legacy: {
+          Type: 'Map',
+          ItemsPath: '$.cosigners',
+          Parameters: { 'reportId.$': '$.reportId', 'approver.$': '$$.Map.Item.Value' },
+          Iterator: { StartAt: 'AskLegacy', States: { AskLegacy: { ...waitFor('legacy', { 'approver.$': '$.approver' }), End: true } } },
+          End: true,
+        },
+      },
+    };
+    const engine = fixture.engine({ definition, invoke: lambdas.invoke });
+    const { executionArn } = await engine.startExecution('legacy-fields', INPUT);
+    await lambdas.nth(() => lambdas.reviews('legacy'), 2);
+    expect(lambdas.reviews('legacy').map(approverOf)).toEqual(INPUT.cosigners);
+    for (const call of lambdas.reviews('legacy')) await engine.sendTaskSuccess(tokenOf(call), JSON.stringify({ by: approverOf(call) }));
+    const done = await engine.settled(executionArn);
+    expect(JSON.parse(done.output ?? 'null')).toEqual(INPUT.cosigners.map((by) => ({ by })));
   });
 });
 
