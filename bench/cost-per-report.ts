@@ -179,7 +179,6 @@ const TASK_STATES: Readonly<Record<string, FunctionName>> = {
   LeaderReview: 'request-review',
   OfficerRevision: 'request-revision',
   Publish: 'publish-report',
-  RecordPublishFailure: 'record-publish-failure',
 };
 
 // ------------------------------------------------------------------------------------------------------ the run

@@ -6,6 +6,10 @@ import type { Finding } from '#shared/report/findings.js';
 import { renderReportHtml } from '#shared/report/render.js';
 import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js';
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
+import { runtimeStore, runtimeWorkflow, systemClock } from '#shared/runtime/deps.js';
+import { isReportId } from '#shared/workflow/contracts.js';
+import { DomainError } from '#shared/workflow/errors.js';
+import { restartRound, type RestartRoundDeps } from '#shared/workflow/restart-round.js';
 
 /**
  * `nianbao validate | render | template`. Exit codes: 0 fine, 1 the report has errors, 2 the command itself could
@@ -24,6 +28,8 @@ const USAGE = `用法:
   nianbao validate <report.json> [--previous <last-year.json>] [--json]
   nianbao render <report.json> [--out <file.html>]
   nianbao template <template-id> --agency <id> --name <name> --year <year>
+  nianbao restart-round <report-id>    运维：为审核流程已结束（失败、超时、被停止）的报告开始新一轮审核
+                                       （读取 TABLE_NAME、STATE_MACHINE_ARN 等部署环境变量）
 
 模板: ${TemplateIdSchema.options.join(', ')}
 `;
@@ -115,10 +121,32 @@ function template(args: string[], io: Io): number {
   return 0;
 }
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/** The deployment the operator commands act on (the runtime's adapters, from the environment, by default). */
+export type OperatorDeps = () => RestartRoundDeps;
+
+const runtimeOperatorDeps: OperatorDeps = () => ({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow() });
+
+async function restart(args: string[], io: Io, deps: OperatorDeps): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [reportId, ...extra] = positionals;
+  if (reportId === undefined || extra.length > 0 || !isReportId(reportId)) throw new UsageError('restart-round 需要一个报告编号，如 daxing-kw-2020。');
+  try {
+    const restarted = await restartRound(reportId, deps());
+    io.stdout.write(`已开始第 ${restarted.round} 轮审核：${restarted.executionName}（第 ${restarted.version} 版）\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    io.stderr.write(`${error.message}（${error.code}）\n`);
+    return 1;
+  }
+}
+
+export async function main(argv: readonly string[], io: Io, operatorDeps: OperatorDeps = runtimeOperatorDeps): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'restart-round':
+        return await restart(rest, io, operatorDeps);
       case 'validate':
         return await validate(rest, io);
       case 'render':

@@ -72,5 +72,6 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // keeps the token, emails the officers; delivers a resubmission made while an older token was live
   'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true },
   'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true },
-  'record-publish-failure': { kind: 'task', table: TABLE_WRITE },
+  // the target of the execution status change rule: publish_failed or workflow_failed into the report's log
+  'record-execution-failure': { kind: 'task', table: TABLE_WRITE },
 };

@@ -10,16 +10,21 @@ import { Construct } from 'constructs';
  * engine (infra/local) runs the same synthesized definition. JSONPath only: the local engine ignores JSONata.
  *
  *   DirectorReview ─approve▶ LeaderReview ─approve▶ Publish ─▶ Published
- *        │ return                │ return              └ fails after retries ▶ RecordPublishFailure ▶ PublishFailed
+ *        │ return                │ return
  *        └──────▶ OfficerRevision ◀┘ ─resubmitted▶ NewVersion ▶ DirectorReview
  *   each wait: States.Timeout ▶ a reminder (the same task again, with a new token, for the same review) ▶ wait
+ *
+ * A task whose retries ran out fails the execution AT that task: no Catch leads to a Fail state. AWS redrives an
+ * execution "from the unsuccessful step", so a redrive then runs that task again (with a fresh retry budget); a Catch
+ * into a Fail state would make the Fail state the unsuccessful step, and the redrive would only fail again. The
+ * failure is written into the report's log from the execution's status change (an EventBridge rule, see
+ * functions/record-execution-failure.ts), not from inside the execution.
  */
 
 export interface ReviewFunctions {
   readonly requestReview: IFunction;
   readonly requestRevision: IFunction;
   readonly publishReport: IFunction;
-  readonly recordPublishFailure: IFunction;
 }
 
 export interface ReviewStateMachineProps {
@@ -30,6 +35,8 @@ export interface ReviewStateMachineProps {
   readonly revisionTimeout?: Duration;
   /** execution logging in AWS; the local engine does not need it */
   readonly logGroup?: logs.ILogGroup;
+  /** the execution's own TimeoutSeconds (default none: AWS's maximum, a year, applies); tests use a short one */
+  readonly executionTimeout?: Duration;
 }
 
 export const DEFAULT_REVIEW_TIMEOUT = Duration.days(3);
@@ -79,7 +86,6 @@ export class ReviewStateMachine extends Construct {
 
     const unknownOutcome = (name: string) =>
       new sfn.Fail(this, name, { error: 'UnknownOutcome', cause: 'a task answered with an outcome this workflow does not know' });
-    const taskFailed = new sfn.Fail(this, 'WorkflowTaskFailed', { error: 'TaskFailed', cause: 'a review task failed after its retries' });
 
     const directorReview = waitForDecision('DirectorReview', 'director');
     const leaderReview = waitForDecision('LeaderReview', 'leader');
@@ -104,9 +110,6 @@ export class ReviewStateMachine extends Construct {
     directorReview.addCatch(reminder('DirectorReminder', directorReview), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
     leaderReview.addCatch(reminder('LeaderReminder', leaderReview), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
     officerRevision.addCatch(reminder('RevisionReminder', officerRevision), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
-    for (const task of [directorReview, leaderReview, officerRevision]) {
-      task.addCatch(taskFailed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
-    }
 
     const publish = new tasks.LambdaInvoke(this, 'Publish', {
       lambdaFunction: functions.publishReport,
@@ -114,21 +117,6 @@ export class ReviewStateMachine extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
       retryOnServiceExceptions: false,
     }).addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 4 });
-    const recordFailure = new tasks.LambdaInvoke(this, 'RecordPublishFailure', {
-      lambdaFunction: functions.recordPublishFailure,
-      payload: sfn.TaskInput.fromObject({
-        reportId: sfn.JsonPath.stringAt('$.reportId'),
-        version: sfn.JsonPath.numberAt('$.version'),
-        error: sfn.JsonPath.objectAt('$.error'),
-      }),
-      resultPath: sfn.JsonPath.DISCARD,
-      retryOnServiceExceptions: false,
-    }).addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 });
-    publish.addCatch(recordFailure.next(new sfn.Fail(this, 'PublishFailed', { error: 'PublishFailed', cause: 'publishing failed after its retries; redrive the execution once the cause is fixed' })), {
-      errors: [sfn.Errors.ALL],
-      resultPath: '$.error',
-    });
-
     const newVersion = new sfn.Pass(this, 'NewVersion', {
       parameters: { 'reportId.$': '$.reportId', 'version.$': '$.revision.version' },
     }).next(directorReview);
@@ -156,6 +144,7 @@ export class ReviewStateMachine extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       tracingEnabled: true,
+      ...(props.executionTimeout === undefined ? {} : { timeout: props.executionTimeout }),
       ...(props.logGroup === undefined ? {} : { logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false } }),
     });
   }

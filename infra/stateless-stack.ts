@@ -5,6 +5,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,6 +19,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../shared/http/routes.js';
 import { ENV } from '../shared/runtime/env.js';
+import { FAILED_EXECUTION_STATUSES } from '../shared/workflow/contracts.js';
 import { FunctionBindings, type MailBinding } from './bindings.js';
 import { sesFromAddress } from '../shared/mail/ses-from-address.js';
 import { acknowledgeRule, acknowledgeWildcardResources } from './nag.js';
@@ -74,6 +77,8 @@ export class StatelessStack extends Stack {
   readonly baseUrl: string;
   readonly alarmTopic: sns.Topic;
   readonly bindings: FunctionBindings;
+  /** the review machine's FAILED / TIMED_OUT / ABORTED status changes → record-execution-failure */
+  readonly executionFailureRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -112,7 +117,6 @@ export class StatelessStack extends Stack {
         requestReview: functions['request-review'],
         requestRevision: functions['request-revision'],
         publishReport: functions['publish-report'],
-        recordPublishFailure: functions['record-publish-failure'],
       },
       reviewTimeout: config.reviewTimeout,
       revisionTimeout: config.revisionTimeout,
@@ -121,6 +125,7 @@ export class StatelessStack extends Stack {
     const cfnMachine = this.reviewStateMachine.stateMachine.node.defaultChild as sfn.CfnStateMachine;
     cfnMachine.stateMachineName = stateMachineName;
     this.acknowledgeStateMachineRole();
+    this.executionFailureRule = this.recordExecutionFailures(functions['record-execution-failure']);
 
     // ---- the HTTP API: one route per entry of ROUTES -------------------------------------------------------------
     const apiLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
@@ -160,11 +165,11 @@ export class StatelessStack extends Stack {
     const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
     const machine = this.reviewStateMachine.stateMachine;
     alarm('ExecutionsFailedAlarm', machine.metricFailed(fiveMinutes),
-      'A review workflow execution failed (PublishFailed after its retries, a task failing after its retries, or an unknown outcome). Read the execution history; redrive once the cause is fixed.');
+      'A review workflow execution failed (a task, Publish included, failing after its retries, or an unknown outcome); the report\'s log says publish_failed or workflow_failed. Read the execution history; fix the cause and redrive (it reruns the failed task).');
     alarm('ExecutionsThrottledAlarm', machine.metricThrottled(fiveMinutes),
       'Step Functions throttled the review workflow (state transitions or StartExecution over quota): see the README, Scaling.');
-    alarm('PublishFailuresAlarm', functions['record-publish-failure'].metricInvocations(fiveMinutes),
-      'Publishing a signed report failed after every retry: RecordPublishFailure ran (it runs only from the Publish catch). The report is recorded as publish_failed; fix the cause and redrive the execution.');
+    alarm('ExecutionFailureRecorderErrorsAlarm', functions['record-execution-failure'].metricErrors(fiveMinutes),
+      'record-execution-failure could not write a failed execution into its report\'s log (EventBridge retries it): read its log group.');
     alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),
       'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.');
 
@@ -236,11 +241,28 @@ export class StatelessStack extends Stack {
   /** IAM5 on the state machine's role, which CDK writes for LambdaInvoke tasks, X-Ray tracing and execution logging. */
   private acknowledgeStateMachineRole(): void {
     const role = this.reviewStateMachine.stateMachine.role;
-    const tasks = [this.functions['request-review'], this.functions['request-revision'], this.functions['publish-report'], this.functions['record-publish-failure']];
+    const tasks = [this.functions['request-review'], this.functions['request-revision'], this.functions['publish-report']];
     acknowledgeWildcardResources(role, tasks.map((fn) => `${fn.functionArn}:*`),
-      'CDK\'s LambdaInvoke grants lambda:InvokeFunction on each task function and its versions and aliases (ARN:*): only the four task functions.');
+      'CDK\'s LambdaInvoke grants lambda:InvokeFunction on each task function and its versions and aliases (ARN:*): only the three task functions.');
     acknowledgeWildcardResources(role, ['*'],
       'The X-Ray actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and the CloudWatch Logs delivery actions for execution logging (CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) support no resource-level permissions.');
+  }
+
+  /**
+   * Failures are recorded from the execution's status change, not from inside the execution, so a task that ran out of
+   * retries fails the execution at that task and a redrive reruns it (review-state-machine.ts).
+   */
+  private recordExecutionFailures(recorder: ProjectFunction): events.Rule {
+    const rule = new events.Rule(this, 'ExecutionFailureRule', {
+      description: 'A review execution FAILED, TIMED_OUT or was ABORTED: record it in the report\'s log',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [this.reviewStateMachine.stateMachine.stateMachineArn], status: [...FAILED_EXECUTION_STATUSES] },
+      },
+    });
+    rule.addTarget(new targets.LambdaFunction(recorder, { retryAttempts: 185, maxEventAge: Duration.hours(24) }));
+    return rule;
   }
 
   private createAlarmTopic(config: StageConfig): sns.Topic {

@@ -18,7 +18,6 @@ export const LOCAL_FUNCTIONS: Readonly<Record<keyof ReviewFunctions, string>> = 
   requestReview: 'nianbao-request-review',
   requestRevision: 'nianbao-request-revision',
   publishReport: 'nianbao-publish-report',
-  recordPublishFailure: 'nianbao-record-publish-failure',
 };
 
 export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
@@ -26,6 +25,8 @@ export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REG
 export interface DefinitionOptions {
   readonly reviewTimeoutSeconds?: number;
   readonly revisionTimeoutSeconds?: number;
+  /** the execution's own TimeoutSeconds (tests of TIMED_OUT) */
+  readonly executionTimeoutSeconds?: number;
 }
 
 const JoinSchema = z.object({ 'Fn::Join': z.tuple([z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())]))]) });
@@ -67,9 +68,10 @@ export function synthesizeReviewTemplate(options: DefinitionOptions = {}): Recor
   const stack = new Stack(app, 'NianbaoLocal', { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION } });
   const fn = (id: keyof ReviewFunctions) => lambda.Function.fromFunctionArn(stack, id, functionArn(LOCAL_FUNCTIONS[id]));
   new ReviewStateMachine(stack, 'Review', {
-    functions: { requestReview: fn('requestReview'), requestRevision: fn('requestRevision'), publishReport: fn('publishReport'), recordPublishFailure: fn('recordPublishFailure') },
+    functions: { requestReview: fn('requestReview'), requestRevision: fn('requestRevision'), publishReport: fn('publishReport') },
     ...(options.reviewTimeoutSeconds === undefined ? {} : { reviewTimeout: Duration.seconds(options.reviewTimeoutSeconds) }),
     ...(options.revisionTimeoutSeconds === undefined ? {} : { revisionTimeout: Duration.seconds(options.revisionTimeoutSeconds) }),
+    ...(options.executionTimeoutSeconds === undefined ? {} : { executionTimeout: Duration.seconds(options.executionTimeoutSeconds) }),
   });
   return Template.fromStack(stack).toJSON();
 }

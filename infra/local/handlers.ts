@@ -6,7 +6,7 @@ import { createGetMeHandler } from '../../functions/get-me.js';
 import { createGetReportHandler } from '../../functions/get-report.js';
 import { createListReportsHandler } from '../../functions/list-reports.js';
 import { createPublishReportHandler } from '../../functions/publish-report.js';
-import { createRecordPublishFailureHandler } from '../../functions/record-publish-failure.js';
+import { createRecordExecutionFailureHandler } from '../../functions/record-execution-failure.js';
 import { createReportHistoryHandler } from '../../functions/report-history.js';
 import { createRequestReviewHandler } from '../../functions/request-review.js';
 import { createRequestRevisionHandler } from '../../functions/request-revision.js';
@@ -50,6 +50,6 @@ export function taskHandlers(deps: AppDeps): Record<TaskFunctionName, (event: un
     'request-review': createRequestReviewHandler(deps),
     'request-revision': createRequestRevisionHandler(deps),
     'publish-report': createPublishReportHandler(deps),
-    'record-publish-failure': createRecordPublishFailureHandler(deps),
+    'record-execution-failure': createRecordExecutionFailureHandler(deps),
   };
 }

@@ -14,6 +14,7 @@ import { DynamoStore } from '../../shared/store/dynamo-store.js';
 import { createLocalS3Client } from '../../shared/store/s3-client.js';
 import { S3Site } from '../../shared/store/s3-site.js';
 import { ensureTable } from '../../shared/store/table.js';
+import { FAILED_EXECUTION_STATUSES } from '../../shared/workflow/contracts.js';
 import { deriveKeys, MIN_MASTER_SECRET_BYTES } from '../../shared/workflow/secrets.js';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, synthesizeReviewDefinition } from './definition.js';
 import { createTestDynamoClient, startDynalite } from './dynalite.js';
@@ -38,6 +39,8 @@ export interface LocalStackOptions {
   readonly revisionTimeoutSeconds?: number;
   /** milliseconds between task retries (Step Functions' own backoff is seconds long) */
   readonly retryIntervalMs?: number;
+  /** the execution's own TimeoutSeconds (default none), to see a round end TIMED_OUT */
+  readonly executionTimeoutSeconds?: number;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
 }
@@ -57,8 +60,9 @@ const TASK_BY_FUNCTION = new Map<string, TaskFunctionName>([
   [LOCAL_FUNCTIONS.requestReview, 'request-review'],
   [LOCAL_FUNCTIONS.requestRevision, 'request-revision'],
   [LOCAL_FUNCTIONS.publishReport, 'publish-report'],
-  [LOCAL_FUNCTIONS.recordPublishFailure, 'record-publish-failure'],
 ]);
+
+const RECORDED_STATUSES: ReadonlySet<string> = new Set(FAILED_EXECUTION_STATUSES);
 
 export const TABLE_NAME = 'nianbao';
 export const SITE_BUCKET = 'nianbao-site';
@@ -135,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       definition: synthesizeReviewDefinition({
         ...(options.reviewTimeoutSeconds === undefined ? {} : { reviewTimeoutSeconds: options.reviewTimeoutSeconds }),
         ...(options.revisionTimeoutSeconds === undefined ? {} : { revisionTimeoutSeconds: options.revisionTimeoutSeconds }),
+        ...(options.executionTimeoutSeconds === undefined ? {} : { executionTimeoutSeconds: options.executionTimeoutSeconds }),
       }),
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
       dataDir: join(dataDir, 'executions'),
@@ -143,6 +148,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const task = TASK_BY_FUNCTION.get(functionName.split(':').at(-1) ?? functionName);
         if (task === undefined) throw new Error(`no local handler for ${functionName}`);
         return (await tasksReady)[task](payload);
+      },
+      // what the CDK app's EventBridge rule does: the same statuses, to the same handler module
+      onStatusChange: async (event) => {
+        if (RECORDED_STATUSES.has(event.detail.status)) await (await tasksReady)['record-execution-failure'](event);
       },
     });
     stops.push(async () => engine.close());

@@ -34,7 +34,7 @@ export const HTTP_FUNCTIONS = [
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 
-export const TASK_FUNCTIONS = ['request-review', 'request-revision', 'publish-report', 'record-publish-failure'] as const;
+export const TASK_FUNCTIONS = ['request-review', 'request-revision', 'publish-report', 'record-execution-failure'] as const;
 export type TaskFunctionName = (typeof TASK_FUNCTIONS)[number];
 
 export const ROUTES: readonly RouteSpec[] = [

@@ -11,7 +11,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { TaskGoneError } from '../workflow/errors.js';
+import { RoundClosedError, TaskGoneError } from '../workflow/errors.js';
 import type { ExecutionHistoryEvent, ExecutionSummary, Workflow } from '../workflow/ports.js';
 
 /** The Workflow port over Step Functions (the real service, or the local endpoint with the same protocol). */
@@ -33,8 +33,10 @@ export class SfnWorkflow implements Workflow {
     try {
       await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
     } catch (error) {
-      // a name is used once: the execution it names was started by an earlier attempt
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      // a name is used once: still running, it is the start an earlier attempt made; closed, it is a round that ended
+      const existing = await this.describe(name);
+      if (existing?.status !== 'RUNNING') throw new RoundClosedError(name, existing?.status ?? 'UNKNOWN');
     }
   }
 

@@ -34,10 +34,28 @@ export type RevisionOutput = z.infer<typeof RevisionOutputSchema>;
 export const PublishInputSchema = ExecutionInputSchema;
 export type PublishInput = ExecutionInput;
 
-export const PublishFailureInputSchema = ExecutionInputSchema.extend({
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+
+/** The execution statuses that end a round without publishing: each is recorded in the report's log. */
+export const FAILED_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+/**
+ * The part of an EventBridge "Step Functions Execution Status Change" event (source aws.states) the failure recorder
+ * reads; the local engine delivers the same shape.
+ */
+export const ExecutionStatusChangeSchema = z.object({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({
+    executionArn: z.string(),
+    name: z.string().min(1),
+    status: z.enum(FAILED_EXECUTION_STATUSES),
+    input: z.string(),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+    redriveCount: z.int().min(0).nullish(),
+  }),
 });
-export type PublishFailureInput = z.infer<typeof PublishFailureInputSchema>;
+export type ExecutionStatusChange = z.infer<typeof ExecutionStatusChangeSchema>;
 
 export const reportIdOf = (agencyId: string, year: number): string => `${agencyId}-${year}`;
 

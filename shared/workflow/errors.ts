@@ -90,6 +90,19 @@ export class PayloadTooLargeError extends DomainError {
   }
 }
 
+/**
+ * The round's execution has already ended (failed, timed out, stopped): starting it again under its name is refused,
+ * never taken for the start that already happened. An operator redrives it or starts a new round (restart-round).
+ */
+export class RoundClosedError extends DomainError {
+  override readonly name = 'RoundClosedError';
+  readonly status = 409;
+  readonly code = 'ROUND_CLOSED';
+  constructor(executionName: string, executionStatus: string) {
+    super('本轮审核流程已经结束（失败、超时或被停止），请联系系统管理员恢复或重新开始本轮审核。', { executionName, executionStatus });
+  }
+}
+
 /** The workflow no longer waits on that task token (TaskTimedOut, TaskDoesNotExist, InvalidToken). */
 export class TaskGoneError extends Error {
   override readonly name = 'TaskGoneError';

@@ -44,3 +44,12 @@ export const PublishedObjectSchema = z.object({ key: z.string(), sha256: Sha256S
 export const PublishedDataSchema = z.object({ objects: z.array(PublishedObjectSchema), publishedAt: IsoTimeSchema });
 
 export const PublishFailedDataSchema = z.object({ error: z.string(), cause: z.string() });
+
+/** A round's execution ended without publishing (failed, timed out, or stopped other than by a withdrawal). */
+export const WorkflowFailedDataSchema = z.object({
+  executionName: z.string(),
+  status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
+  error: z.string(),
+  cause: z.string(),
+  redriveCount: z.int().min(0),
+});

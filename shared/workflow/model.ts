@@ -56,6 +56,7 @@ export const EventTypeSchema = z.enum([
   'withdrawn',
   'published',
   'publish_failed',
+  'workflow_failed',
 ]);
 export type EventType = z.infer<typeof EventTypeSchema>;
 

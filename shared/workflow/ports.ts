@@ -128,7 +128,10 @@ export interface ExecutionHistoryEvent {
 }
 
 export interface Workflow {
-  /** idempotent on `name`: an execution already started under it is not started twice */
+  /**
+   * idempotent on `name` while its execution runs (it is not started twice); throws RoundClosedError when the
+   * execution of that name has ended
+   */
   start(name: string, input: Readonly<Record<string, unknown>>): Promise<void>;
   stop(name: string, cause: string): Promise<void>;
   /** throws TaskGoneError when the token timed out, was replaced or is unknown */

@@ -2,7 +2,7 @@ import { publishedMessage } from '../mail/messages.js';
 import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
 import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
-import type { PublishFailureInput, PublishInput } from './contracts.js';
+import type { PublishInput } from './contracts.js';
 import { DecidedDataSchema } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
 import { rosterWith } from './notify.js';
@@ -125,21 +125,4 @@ async function writeIndexes(own: PublishedReport, deps: PublishDeps): Promise<vo
     written = { agencyPage, rootPage };
   }
   throw new Error(`the site indexes kept changing while ${agencyId} was published`);
-}
-
-/** After Publish exhausted its retries: the failure goes into the log, where the audit page and alarms see it. */
-export async function recordPublishFailure(input: PublishFailureInput, deps: LogDeps): Promise<void> {
-  await commit(
-    input.reportId,
-    (state, events) => {
-      if (!state) throw new Error(`report ${input.reportId} has no log`);
-      const last = events.at(-1);
-      if (last?.type === 'publish_failed' && last.version === input.version) return undefined;
-      const content = versionOf(events, input.version);
-      if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
-      const data = { error: input.error?.Error ?? 'Unknown', cause: (input.error?.Cause ?? '').slice(0, 1000) };
-      return systemEvent(input.reportId, 'publish_failed', state, content.contentSha256, data, deps.clock, input.version);
-    },
-    deps,
-  );
 }

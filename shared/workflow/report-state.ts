@@ -6,6 +6,7 @@ import {
   ReviewRequestedDataSchema,
   RevisionRequestedDataSchema,
   SubmittedDataSchema,
+  WorkflowFailedDataSchema,
 } from './event-data.js';
 import type { Decision, ReportEvent, ReportHead } from './model.js';
 
@@ -90,6 +91,10 @@ function step(state: ReportState | undefined, event: ReportEvent): ReportState {
       return { ...state, head: { ...head, status: 'published', stage: 'published', publishedVersion: event.version } };
     case 'publish_failed':
       return { ...state, head: { ...head, status: 'publish_failed', stage: 'publishing' } };
+    case 'workflow_failed':
+      // the round stops where it was; a redrive continues it, or an operator starts a new round
+      parse(WorkflowFailedDataSchema, event);
+      return { ...state, head: { ...state.head, ...common } };
   }
 }
 

@@ -5,6 +5,7 @@ import { DescribeExecutionCommand, ExecutionNotRedrivable, GetExecutionHistoryCo
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCY } from '#shared/runtime/demo-roster.js';
 import type { ReportEvent } from '#shared/workflow/model.js';
+import { main } from '../../cli/nianbao.js';
 import { LocalFaults } from '../../infra/local/faults.js';
 import { LOCAL_STATE_MACHINE_ARN } from '../../infra/local/definition.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
@@ -15,10 +16,13 @@ import { openSession } from './support/people.js';
 
 /**
  * The site bucket fails while a signed report is published: the Publish task is retried (each attempt counted at the
- * Site port by the fault hook), then `publish_failed` is recorded and the execution FAILS. With the bucket back, the
- * execution is redriven (RedriveExecution on the local Step Functions endpoint, as `aws stepfunctions
- * redrive-execution` would in AWS): it continues from Publish, and the report is published exactly once. A second
- * variant stops the stack while the redriven Publish is writing, and the next start finishes it.
+ * Site port by the fault hook), then the execution FAILS at Publish and its status change records `publish_failed`
+ * (the EventBridge rule in AWS, the engine's status change locally). With the bucket back, the execution is redriven
+ * (RedriveExecution on the local Step Functions endpoint, as `aws stepfunctions redrive-execution` would in AWS),
+ * under AWS's rule: it "continues the failed execution from the unsuccessful step", which is Publish, and the report
+ * is published exactly once. A second variant stops the stack while the redriven Publish is writing, and the next
+ * start finishes it. A third lets a round time out (TIMED_OUT) while the director's review waits: the redrive reruns
+ * that review task and the director's emailed link decides it.
  */
 
 const REPORT_ID = 'daxing-kw-2020';
@@ -33,8 +37,8 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function start(dataDir: string, faults: LocalFaults): Promise<LocalStack> {
-  const stack = await startLocalStack({ port: 0, dataDir, retryIntervalMs: 50, faults });
+async function start(dataDir: string, faults: LocalFaults, executionTimeoutSeconds?: number): Promise<LocalStack> {
+  const stack = await startLocalStack({ port: 0, dataDir, retryIntervalMs: 50, faults, ...(executionTimeoutSeconds === undefined ? {} : { executionTimeoutSeconds }) });
   stacks.push(stack);
   return stack;
 }
@@ -88,7 +92,7 @@ const sfnClient = (stack: LocalStack) => new SFNClient({ endpoint: stack.sfnEndp
 const types = (events: readonly ReportEvent[]) => events.map((event) => event.type);
 
 describe('the site bucket failing at publish', () => {
-  it('retries Publish, records publish_failed, fails the execution; a redrive publishes exactly once', async () => {
+  it('retries Publish, fails the execution at Publish, records publish_failed from the status change; a redrive reruns Publish and publishes once', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'nianbao-faults-publish-'));
     dirs.push(dataDir);
     const faults = new LocalFaults();
@@ -99,7 +103,10 @@ describe('the site bucket failing at publish', () => {
     // ---- failed: five attempts (the first and Retry's four), the failure in the log, nothing on the site
     const attempts = faults.sitePuts(PAGE_KEY);
     expect(attempts).toBe(5);
-    const failed = await history(stack, who.auditor);
+    const failed = await until('publish_failed in the log', async () => {
+      const read = await history(stack, who.auditor);
+      return read.events.at(-1)?.type === 'publish_failed' ? read : undefined;
+    });
     expect(types(failed.events)).toEqual(['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'publish_failed']);
     expect(failed.events.at(-1)?.data).toMatchObject({ error: 'ServiceUnavailable' });
     expect(failed.chain.valid).toBe(true);
@@ -108,7 +115,8 @@ describe('the site bucket failing at publish', () => {
     expect((await outboxHttp(stack.url)).filter(isPublished)).toEqual([]);
     const sfn = sfnClient(stack);
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION_ARN }));
-    expect(described).toMatchObject({ status: 'FAILED', error: 'PublishFailed', redriveCount: 0, redriveStatus: 'REDRIVABLE' });
+    // failed AT Publish, with Publish's own error: no Catch into a Fail state, which a redrive would only enter again
+    expect(described).toMatchObject({ status: 'FAILED', error: 'ServiceUnavailable', redriveCount: 0, redriveStatus: 'REDRIVABLE' });
 
     // ---- the bucket is back: redrive
     faults.set({});
@@ -123,7 +131,8 @@ describe('the site bucket failing at publish', () => {
     expect((await outboxHttp(stack.url)).filter(isPublished).map((entry) => entry.to)).toEqual(['officer@kw.example.cn']);
     expect(faults.sitePuts(PAGE_KEY)).toBe(attempts + 1);
 
-    // ---- the execution's own history: failed, redriven once, continued from Publish (the states before it not run again)
+    // ---- the execution's own history: failed, redriven once, continued from Publish (the states before it not run again);
+    // the status change of the redriven execution (SUCCEEDED) records nothing more
     const after = await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION_ARN }));
     expect(after).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, redriveStatus: 'NOT_REDRIVABLE' });
     const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: EXECUTION_ARN, maxResults: 1000 }))).events ?? [];
@@ -169,5 +178,87 @@ describe('the site bucket failing at publish', () => {
     expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
     expect((await outboxHttp(second.url)).filter(isPublished)).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('a round that times out', () => {
+  it('ends TIMED_OUT while the director\'s review waits, is recorded as workflow_failed; a redrive reruns that review task', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'nianbao-faults-timed-out-'));
+    dirs.push(dataDir);
+    // the execution's own TimeoutSeconds (AWS's is a year at most): short, so the round times out while it waits
+    const stack = await start(dataDir, new LocalFaults(), 6);
+    const who = await people(stack);
+    expect((await send(stack.url, who.officer, 'POST', '/api/reports', { json: { report: referenceReport() } })).status).toBe(201);
+    const directorLink = await reviewLinkTo(stack, 'director@kw.example.cn');
+    await until('the execution to time out', async () => (await stack.deps.workflow.describe(EXECUTION))?.status === 'TIMED_OUT', 20_000);
+    const timedOut = await until('workflow_failed in the log', async () => {
+      const read = await history(stack, who.auditor);
+      return read.events.at(-1)?.type === 'workflow_failed' ? read : undefined;
+    });
+    expect(types(timedOut.events)).toEqual(['submitted', 'review_requested', 'workflow_failed']);
+    expect(timedOut.events.at(-1)?.data).toMatchObject({ executionName: EXECUTION, status: 'TIMED_OUT', error: 'States.Timeout', redriveCount: 0 });
+    const sfn = sfnClient(stack);
+    expect(await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION_ARN }))).toMatchObject({ status: 'TIMED_OUT', redriveStatus: 'REDRIVABLE' });
+
+    // the redrive reruns the task that timed out (DirectorReview), with the execution's timeout counted afresh
+    await sfn.send(new RedriveExecutionCommand({ executionArn: EXECUTION_ARN }));
+    await until('DirectorReview invoked again', async () => {
+      const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: EXECUTION_ARN, maxResults: 1000 }))).events ?? [];
+      const redriven = events.findIndex((event) => event.type === 'ExecutionRedriven');
+      return redriven >= 0 && events.slice(redriven).some((event) => event.type === 'TaskScheduled');
+    });
+    const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: EXECUTION_ARN, maxResults: 1000 }))).events ?? [];
+    const redriven = events.findIndex((event) => event.type === 'ExecutionRedriven');
+    expect(events[redriven - 1]?.type).toBe('ExecutionTimedOut');
+    expect(events[redriven + 1]).toMatchObject({ type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'DirectorReview' } });
+
+    // the link emailed before the timeout decides the rerun task, and the round goes on to the leader
+    await decide(stack, who.director, directorLink);
+    await reviewLinkTo(stack, 'leader@kw.example.cn');
+    const after = await history(stack, who.auditor);
+    expect(types(after.events).filter((type) => type === 'decided')).toHaveLength(1);
+    expect(after.events.filter((event) => event.type === 'workflow_failed')).toHaveLength(1);
+    expect(logProblems(REPORT_ID, after)).toEqual([]);
+    await stop(stack);
+  }, 120_000);
+
+  it('a closed round is restarted deliberately by the operator command: a new round in the log, a new execution', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'nianbao-faults-restart-round-'));
+    dirs.push(dataDir);
+    const stack = await start(dataDir, new LocalFaults(), 6);
+    const who = await people(stack);
+    const submit = () => send(stack.url, who.officer, 'POST', '/api/reports', { json: { report: referenceReport() } });
+    expect((await submit()).status).toBe(201);
+    await reviewLinkTo(stack, 'director@kw.example.cn');
+    const operator = (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) } };
+      return main(argv, io, () => stack.deps).then((code) => ({ code, out: out.join(''), err: err.join('') }));
+    };
+
+    // while the round runs, the command refuses
+    expect(await operator(['restart-round', REPORT_ID])).toMatchObject({ code: 1, err: expect.stringContaining('ROUND_RUNNING') });
+    await until('the round to time out', async () => (await stack.deps.workflow.describe(EXECUTION))?.status === 'TIMED_OUT', 20_000);
+    await until('workflow_failed in the log', async () => (await history(stack, who.auditor)).events.at(-1)?.type === 'workflow_failed');
+    // the officer sending the same report again does not quietly count as the round that ended
+    const again = await submit();
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'REPORT_EXISTS' } });
+
+    const restarted = await operator(['restart-round', REPORT_ID]);
+    expect(restarted).toMatchObject({ code: 0, out: `已开始第 2 轮审核：${REPORT_ID}-r2（第 1 版）\n` });
+    const log = await history(stack, who.auditor);
+    expect(types(log.events)).toEqual(['submitted', 'review_requested', 'workflow_failed', 'submitted']);
+    expect(log.events.at(-1)).toMatchObject({ actor: { role: 'system' }, version: 1, data: { round: 2, executionName: `${REPORT_ID}-r2`, restartedFrom: EXECUTION } });
+    expect(logProblems(REPORT_ID, log)).toEqual([]);
+    expect((await stack.deps.workflow.describe(`${REPORT_ID}-r2`))?.status).toBe('RUNNING');
+    expect((await stack.deps.workflow.describe(EXECUTION))?.status).toBe('TIMED_OUT');
+    // round 2 asks the director again, for the same version: the same review, a new token (a reminder of it)
+    await until('the director asked again in round 2', async () => {
+      const events = (await history(stack, who.auditor)).events;
+      return events.slice(4).some((event) => event.type === 'review_requested' || event.type === 'reminder_sent');
+    });
+    await stop(stack);
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPublishReportHandler } from '#functions/publish-report.js';
-import { createRecordPublishFailureHandler } from '#functions/record-publish-failure.js';
+import { createRecordExecutionFailureHandler } from '#functions/record-execution-failure.js';
 import { createWithdrawReportHandler } from '#functions/withdraw-report.js';
 import { MailDeliveryError } from '#shared/mail/errors.js';
 import type { MailMessage } from '#shared/workflow/ports.js';
@@ -23,8 +23,21 @@ beforeEach(async () => {
 const KEYS = ['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html'];
 
 const publish = (version = 1) => createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version });
-const recordFailure = (version = 1) =>
-  createRecordPublishFailureHandler(app.deps)({ reportId: REPORT_ID, version, error: { Error: 'S3.SlowDown', Cause: '{"errorMessage":"Please reduce your request rate."}' } });
+/** The execution's status change after Publish ran out of retries, as EventBridge delivers it (at least once). */
+const recordFailure = () =>
+  createRecordExecutionFailureHandler(app.deps)({
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    detail: {
+      executionArn: `arn:aws:states:us-east-1:000000000000:execution:nianbao-review:${REPORT_ID}-r1`,
+      name: `${REPORT_ID}-r1`,
+      status: 'FAILED',
+      input: JSON.stringify({ reportId: REPORT_ID, version: 1 }),
+      error: 'S3.SlowDown',
+      cause: '{"errorMessage":"Please reduce your request rate."}',
+      redriveCount: 0,
+    },
+  });
 
 /** The PutObject calls so far, as key → body text. */
 function puts(): Array<{ key: string; body: string; contentType: string | undefined; cacheControl: string | undefined; sha256: string | undefined }> {
@@ -133,7 +146,7 @@ describe('the Publish task', () => {
     expect((await app.deps.store.getHead(REPORT_ID))?.status).toBe('in_review');
   });
 
-  it('records publish_failed once however often the catch runs, shows it on the head, and a redrive publishes exactly once', async () => {
+  it('records publish_failed once however often the status change is delivered, shows it on the head, and a redrive publishes exactly once', async () => {
     await signedReport(app);
     app.s3.on(PutObjectCommand).rejects(slowDown());
     for (let attempt = 0; attempt < 3; attempt++) await expect(publish()).rejects.toThrow();

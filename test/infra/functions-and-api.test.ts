@@ -54,7 +54,7 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'request-review': [T, SM, KEYS, ...MAIL, BASE],
   'request-revision': [T, SM, ...MAIL, BASE],
   'publish-report': [T, ENV.siteBucket, ...MAIL, ENV.siteBaseUrl],
-  'record-publish-failure': [T],
+  'record-execution-failure': [T],
 };
 
 describe('the Lambda functions', () => {
@@ -190,9 +190,9 @@ describe('the alarms', () => {
     }
   });
 
-  it('fire when a publish fails after its retries: RecordPublishFailure ran', () => {
-    const alarm = alarmOn('Invocations', 'AWS/Lambda');
-    expect(alarm?.Properties?.['Dimensions']).toEqual([{ Name: 'FunctionName', Value: { Ref: functionLogicalId(built, 'record-publish-failure') } }]);
+  it('fire when the failure recorder itself fails (EventBridge retries it)', () => {
+    const alarm = alarmOn('Errors', 'AWS/Lambda');
+    expect(alarm?.Properties?.['Dimensions']).toEqual([{ Name: 'FunctionName', Value: { Ref: functionLogicalId(built, 'record-execution-failure') } }]);
     expect(alarm?.Properties).toMatchObject({ Threshold: 1, Statistic: 'Sum', AlarmActions: [{ Ref: topicId }] });
   });
 
@@ -205,5 +205,31 @@ describe('the alarms', () => {
   it('notify an encrypted topic that only accepts TLS', () => {
     stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Object.keys(resourcesOfType(stateless, 'AWS::KMS::Key'))[0], 'Arn'] } });
     stateless.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('failures recorded from the execution status change', () => {
+  const [ruleId, rule] = Object.entries(resourcesOfType(stateless, 'AWS::Events::Rule'))[0] ?? [];
+  const machineId = Object.keys(resourcesOfType(stateless, 'AWS::StepFunctions::StateMachine'))[0];
+
+  it('has one EventBridge rule: the review machine\'s FAILED, TIMED_OUT and ABORTED status changes', () => {
+    expect(Object.keys(resourcesOfType(stateless, 'AWS::Events::Rule'))).toHaveLength(1);
+    expect(rule?.Properties?.['EventPattern']).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { stateMachineArn: [{ Ref: machineId }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+    });
+    expect(rule?.Properties?.['State']).toBe('ENABLED');
+  });
+
+  it('targets record-execution-failure, retried for a day, and lets EventBridge (this rule only) invoke it', () => {
+    const fnId = functionLogicalId(built, 'record-execution-failure');
+    expect(rule?.Properties?.['Targets']).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 } }),
+    ]);
+    const permissions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Permission')).filter((p) => p.Properties?.['Principal'] === 'events.amazonaws.com');
+    expect(permissions.map((p) => p.Properties)).toEqual([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } }),
+    ]);
   });
 });

@@ -23,7 +23,7 @@ import { MAX_TIMER_SECONDS, type LocalStepFunctions } from '#infra/local/sfn-eng
 import { startSfnEndpoint, type SfnEndpoint } from '#infra/local/sfn-endpoint.js';
 import { SfnError } from '#infra/local/sfn-errors.js';
 import { SfnWorkflow } from '#shared/sfn/sfn-workflow.js';
-import { TaskGoneError } from '#shared/workflow/errors.js';
+import { RoundClosedError, TaskGoneError } from '#shared/workflow/errors.js';
 import { decision, EngineFixture, FakeLambdas, FN, INPUT, sleep, tokenOf, until } from './engine-harness.js';
 
 /**
@@ -129,7 +129,6 @@ describe('paths through the review', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stopDate).toBeInstanceOf(Date);
     expect(lambdas.to(FN.publishReport).map((call) => call.payload)).toEqual([{ reportId: INPUT.reportId, version: 1 }]);
-    expect(lambdas.to(FN.recordPublishFailure)).toHaveLength(0);
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
@@ -175,7 +174,7 @@ describe('paths through the review', () => {
     expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'UnknownOutcome' } });
   });
 
-  it('Publish failing every time → retried, then RecordPublishFailure with {reportId, version, error}, then FAILED (PublishFailed)', async () => {
+  it('Publish failing every time → retried, then FAILED at Publish with its error (no Catch: a redrive reruns Publish)', async () => {
     const lambdas = new FakeLambdas().on(FN.publishReport, () => {
       const error = new Error('the bucket is not there');
       error.name = 'PublishError';
@@ -187,29 +186,29 @@ describe('paths through the review', () => {
     await engine.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.reviews('leader'), 1)), decision('approve'));
 
     const done = await engine.settled(executionArn);
-    expect(done).toMatchObject({ status: 'FAILED', error: 'PublishFailed' });
+    expect(done).toMatchObject({
+      status: 'FAILED',
+      error: 'PublishError',
+      cause: JSON.stringify({ errorType: 'PublishError', errorMessage: 'the bucket is not there' }),
+      redriveStatus: 'REDRIVABLE',
+    });
     // Retry [States.ALL] MaxAttempts 4: the first attempt and four retries
     expect(lambdas.to(FN.publishReport)).toHaveLength(5);
-    expect(lambdas.to(FN.recordPublishFailure).map((call) => call.payload)).toEqual([
-      {
-        reportId: INPUT.reportId,
-        version: 1,
-        error: { Error: 'PublishError', Cause: JSON.stringify({ errorType: 'PublishError', errorMessage: 'the bucket is not there' }) },
-      },
-    ]);
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
     expect(events.filter((event) => event.type === 'TaskFailed')).toHaveLength(5);
-    expect(events.filter((event) => event.stateEnteredEventDetails?.name === 'RecordPublishFailure')).toHaveLength(1);
+    // the last state entered is Publish: the step a redrive reruns
+    expect(events.filter((event) => event.stateEnteredEventDetails !== undefined).at(-1)?.stateEnteredEventDetails?.name).toBe('Publish');
+    expect(events.at(-1)?.type).toBe('ExecutionFailed');
   });
 
-  it('a review task whose function keeps failing is retried (States.TaskFailed), each time with a new token, then TaskFailed', async () => {
+  it('a review task whose function keeps failing is retried (States.TaskFailed), each time with a new token, then fails the execution there', async () => {
     const lambdas = new FakeLambdas().on(FN.requestReview, () => {
       throw new TypeError('mail is down');
     });
     const engine = fixture.engine({ definition, invoke: lambdas.invoke, retryIntervalMs: 1 });
     const { executionArn } = await engine.startExecution('review-fails', INPUT);
 
-    expect(await engine.settled(executionArn)).toMatchObject({ status: 'FAILED', error: 'TaskFailed' });
+    expect(await engine.settled(executionArn)).toMatchObject({ status: 'FAILED', error: 'TypeError' });
     const tokens = lambdas.reviews('director').map(tokenOf);
     expect(tokens).toHaveLength(4); // MaxAttempts 3
     expect(new Set(tokens).size).toBe(4);
@@ -224,7 +223,7 @@ describe('paths through the review', () => {
     for (let attempt = 1; attempt <= 4; attempt += 1) {
       await engine.sendTaskFailure(tokenOf(await lambdas.nth(() => lambdas.reviews('director'), attempt)), 'ReviewBroken', 'no approver on the roster');
     }
-    expect(await engine.settled(executionArn)).toMatchObject({ status: 'FAILED', error: 'TaskFailed' });
+    expect(await engine.settled(executionArn)).toMatchObject({ status: 'FAILED', error: 'ReviewBroken', cause: 'no approver on the roster' });
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
     expect(events.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(Array(4).fill('ReviewBroken'));
   });
@@ -499,6 +498,12 @@ describe('the Step Functions endpoint', () => {
     await expect(workflow.sendTaskSuccess(leader, { outcome: 'approve' })).rejects.toBeInstanceOf(TaskGoneError);
     await workflow.stop('nobody-2020-r1', 'nothing to stop');
     expect((await workflow.history('daxing-kw-2020-r1')).at(-1)?.type).toBe('ExecutionAborted');
+
+    // a closed round is not "already started": starting it again is refused, not swallowed
+    const refused = await workflow.start('daxing-kw-2020-r1', INPUT).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RoundClosedError);
+    expect(refused).toMatchObject({ status: 409, code: 'ROUND_CLOSED', details: { executionName: 'daxing-kw-2020-r1', executionStatus: 'ABORTED' } });
+    expect(lambdas.reviews('director')).toHaveLength(1);
   });
 
   it('listens on loopback only', async () => {

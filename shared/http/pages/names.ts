@@ -1,5 +1,14 @@
 import { formatBeijingTime } from '../../report/sign-off.js';
-import { DecidedDataSchema, PublishedDataSchema, PublishFailedDataSchema, ResubmittedDataSchema, ReviewRequestedDataSchema, RevisionRequestedDataSchema, SubmittedDataSchema } from '../../workflow/event-data.js';
+import {
+  DecidedDataSchema,
+  PublishedDataSchema,
+  PublishFailedDataSchema,
+  ResubmittedDataSchema,
+  ReviewRequestedDataSchema,
+  RevisionRequestedDataSchema,
+  SubmittedDataSchema,
+  WorkflowFailedDataSchema,
+} from '../../workflow/event-data.js';
 import type { ReportEvent, ReportHead } from '../../workflow/model.js';
 
 /** The Chinese words the pages and the exports use for the workflow's states and events. */
@@ -33,6 +42,7 @@ export const EVENT_NAMES: Readonly<Record<ReportEvent['type'], string>> = {
   withdrawn: '撤回',
   published: '发布',
   publish_failed: '发布失败',
+  workflow_failed: '流程中断',
 };
 
 export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '监督', system: '系统' };
@@ -95,6 +105,10 @@ export function eventSummary(event: ReportEvent): string {
     case 'publish_failed': {
       const data = PublishFailedDataSchema.safeParse(event.data);
       return data.success ? `发布失败：${data.data.error}` : '';
+    }
+    case 'workflow_failed': {
+      const data = WorkflowFailedDataSchema.safeParse(event.data);
+      return data.success ? `审核流程 ${data.data.executionName} 中断（${data.data.status}：${data.data.error}），待运维人员恢复` : '';
     }
   }
 }

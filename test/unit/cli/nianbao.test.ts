@@ -265,6 +265,16 @@ describe('nianbao template', () => {
   });
 });
 
+describe('nianbao restart-round (usage; the command itself runs against a stack in test/faults/publish-failure.test.ts)', () => {
+  it('needs exactly one report id, and touches no deployment without one', async () => {
+    for (const argv of [['restart-round'], ['restart-round', 'daxing-kw-2020', 'extra'], ['restart-round', '../etc/passwd']]) {
+      const { code, stderr } = await run(...argv);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(stderr, argv.join(' ')).toContain('restart-round 需要一个报告编号');
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // The published command: `bin/nianbao.js` as npm links it, in a real process (tsx registers at start-up).
 
