@@ -357,6 +357,83 @@ describe('N1: numbers in 一、总体情况 agree with the tables', () => {
   });
 });
 
+describe('N1 on real text: spacing, wrapping, and counts that are not of applications', () => {
+  const overview = (text: string) => withValue(report2021(), 'overview', text);
+  it.each([
+    ['a count set with spaces', '本年度共收到政府信息公开申请 31 件。'],
+    ['a phrase wrapped after 申请', '本年度共收到政府信息公开申请\n31件。'],
+    ['a phrase wrapped inside the verb, with an indent', '本年度共收\n  到政府信息公开申请31件。'],
+    ['full-width spaces', '本年度共收到政府信息公开申请\u300031\u3000件。'],
+  ])('reads %s', (_name, text) => {
+    expect(checkReport(overview(text)).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
+  });
+
+  it('reads a right count set with spaces or wrapped as right', () => {
+    expect(checkReport(overview('本年度共收到政府信息公开申请 30 件，办结\n27 件。')).warnings).toEqual([]);
+  });
+
+  it('keeps a blank line as a paragraph break, and two numbers apart by a space as two numbers', () => {
+    expect(checkReport(overview('（二）受理情况\n\n12个工作日内全部答复。')).warnings).toEqual([]);
+    expect(checkReport(overview('本年度共收到政府信息公开申请 3 0件。')).warnings).toEqual([]);
+  });
+
+  it.each([
+    ['网上受理平台已接入12个部门。'],
+    ['全年受理群众来信12件。'],
+    ['受理12件人大代表建议和政协委员提案。'],
+    ['共收到政府信息公开申请30件，另通过热线受理12件次咨询。'],
+  ])('does not read “%s” as applications received', (text) => {
+    expect(checkReport(overview(text)).warnings).toEqual([]);
+  });
+
+  it('reads 受理 and 办结 with 申请 just before them, after them, or in the phrase', () => {
+    expect(checkReport(overview('依申请公开方面，本年度共受理31件。')).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
+    expect(checkReport(overview('本年度共受理31件政府信息公开申请。')).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
+    expect(checkReport(overview('本年度新收政府信息公开申请30件，上年结转0件，办结26件。')).warnings).toMatchObject([{ code: 'N1', expected: 27, actual: 26 }]);
+  });
+});
+
+describe('N1: the outcome sentences against table 三', () => {
+  const overview = (text: string) => withValue(report2021(), 'overview', text);
+  it.each([
+    ['予以公开11件', 10, '（一）予以公开'],
+    ['部分公开5件', 4, '（二）部分公开'],
+    ['予以公开及部分公开15件', 14, '（二）部分公开」的总计之和'],
+    ['全部或部分公开15件', 14, '（二）部分公开」的总计之和'],
+    ['不予公开5件', 4, '（三）不予公开'],
+    ['无法提供7件', 8, '（四）无法提供'],
+    ['不予处理2件', 1, '（五）不予处理'],
+    ['其他处理1件', 0, '（六）其他处理'],
+  ])('warns about “%s” (the table has %i)', (sentence, expected, words) => {
+    const { warnings } = checkReport(overview(`本年度办结政府信息公开申请27件，其中${sentence}。`));
+    expect(warnings).toMatchObject([{ code: 'N1', path: 'overview', expected }]);
+    expect(warnings[0]?.message).toContain(words);
+  });
+
+  it('is quiet when every outcome sentence agrees with the table', () => {
+    const text = '办结政府信息公开申请27件，其中予以公开10件，部分公开4件，不予公开4件，无法提供8件，不予处理1件。予以公开及部分公开 14 件。';
+    expect(checkReport(overview(text)).warnings).toEqual([]);
+  });
+
+  it('does not read 予以公开及部分公开 as 部分公开 alone, nor 不予公开 as 予以公开', () => {
+    expect(checkReport(overview('予以公开和部分公开14件，不予以公开4件。')).warnings).toEqual([]);
+  });
+
+  it('checks them in the 2019 formats too, (六)其他处理 being one row there', () => {
+    const beijing = withValue(referenceReport(), 'overview', '予以公开3件，其他处理2件。');
+    expect(checkReport(beijing).warnings).toMatchObject([
+      { code: 'N1', expected: 0, actual: 3 },
+      { code: 'N1', expected: 0, actual: 2 },
+    ]);
+    const national = withValue(withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', {
+      previousYearItems: 0,
+      change: 0,
+      decisions: 0,
+    }), 'overview', '部分公开1件。');
+    expect(checkReport(national)).toMatchObject({ errors: [], warnings: [{ code: 'N1', expected: 0, actual: 1 }] });
+  });
+});
+
 describe('N2: 六 reports 信息处理费 (2021 format)', () => {
   it('warns when 六 does not mention 信息处理费', () => {
     expect(checkReport(withValue(report2021(), 'otherMatters', '无。')).warnings).toMatchObject([{ code: 'N2', path: 'otherMatters' }]);
@@ -373,6 +450,23 @@ describe('N2: 六 reports 信息处理费 (2021 format)', () => {
     expect(errors).toEqual([]);
     expect(warnings).toMatchObject([{ code: 'N2', path: 'otherMatters', actual: 1 }]);
     expect(checkReport(withValue(report, 'otherMatters', '本年度发出收费通知1份，申请人未缴纳，未收取信息处理费。')).warnings).toEqual([]);
+  });
+
+  it.each([['本年度未收取处理费。'], ['本年度收取信息 处理费 0 元。'], ['本年度未收取任何费用。']])('takes “%s” as the fee report', (text) => {
+    expect(checkReport(withValue(report2021(), 'otherMatters', text)).warnings).toEqual([]);
+  });
+
+  it('does not ask about fee notices when 六 states the fees collected, which were paid after a notice', () => {
+    const report = adjust(report2021(), {
+      'applications.outcomes.other.overdueFee.naturalPerson': 1,
+      'applications.outcomes.other.overdueFee.total': 1,
+      'applications.outcomes.disclosed.naturalPerson': -1,
+      'applications.outcomes.disclosed.total': -1,
+    });
+    expect(checkReport(withValue(report, 'otherMatters', '本年度共收取信息处理费 120 元。')).warnings).toEqual([]);
+    expect(checkReport(withValue(report, 'otherMatters', '本年度收取信息处理费合计0.012万元。')).warnings).toEqual([]);
+    // nothing collected says nothing of the notices the lapsed application had
+    expect(checkReport(withValue(report, 'otherMatters', '本年度收取信息处理费0元。')).warnings).toMatchObject([{ code: 'N2', actual: 1 }]);
   });
 
   it('does not apply to the 2019 format', () => {
