@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
-import { adjust, referenceReport, report2021, withValue } from '../../../support/report-builders.js';
+import { adjust, numberAt, referenceReport, report2021, withValue } from '../../../support/report-builders.js';
 
 const codes = (findings: readonly Finding[]) => [...new Set(findings.map((finding) => finding.code))];
 const at = (findings: readonly Finding[], path: string) => findings.find((finding) => finding.path === path);
@@ -20,7 +20,7 @@ describe('R1: 一 + 二 = 三（七）+ 四 in every column', () => {
   it('flags the column that does not balance, at its 结转下年度 cell, with the four numbers', () => {
     const report = adjust(report2021(), {
       'applications.newlyReceived.naturalPerson': 1,
-      'applications.newlyReceived.commercialEnterprise': -1,
+      'applications.newlyReceived.total': 1,
     });
     const { valid, errors } = checkReport(report);
     expect(valid).toBe(false);
@@ -31,12 +31,75 @@ describe('R1: 一 + 二 = 三（七）+ 四 in every column', () => {
     expect(finding?.message).toContain('上年结转 0');
     expect(finding?.message).toContain('三（七）总计 18');
     expect(finding?.message).toContain('结转下年度应为 3');
-    expect(at(errors, 'applications.carriedForward.commercialEnterprise')).toMatchObject({ expected: 0, actual: 1 });
+    expect(at(errors, 'applications.carriedForward.total')).toMatchObject({ expected: 4, actual: 3 });
   });
 
   it('passes when the same column balances', () => {
     const report = adjust(report2021(), { 'applications.newlyReceived.naturalPerson': 1, 'applications.newlyReceived.total': 1, 'applications.carriedForward.naturalPerson': 1, 'applications.carriedForward.total': 1 });
     expect(checkReport(report).errors).toEqual([]);
+  });
+});
+
+describe('R1 when two cells of one row are transposed (the row adds up, two columns do not)', () => {
+  /** the 2021 fixture with 2 in 二、上年结转 and 四 of 自然人, so that every R1 row has two different values to swap */
+  const base = () =>
+    adjust(report2021(), {
+      'applications.carriedOver.naturalPerson': 2,
+      'applications.carriedOver.total': 2,
+      'applications.carriedForward.naturalPerson': 2,
+      'applications.carriedForward.total': 2,
+    });
+  const swap = (report: Record<string, unknown>, row: string): Record<string, unknown> => {
+    const a = numberAt(report, `applications.${row}.naturalPerson`);
+    const b = numberAt(report, `applications.${row}.commercialEnterprise`);
+    return withValue(withValue(report, `applications.${row}.naturalPerson`, b), `applications.${row}.commercialEnterprise`, a);
+  };
+
+  it.each([
+    ['newlyReceived', '一、本年新收政府信息公开申请数量'],
+    ['carriedOver', '二、上年结转政府信息公开申请数量'],
+    ['carriedForward', '四、结转下年度继续办理'],
+  ])('points at the two cells of %s, and suggests no value for 结转下年度', (row, rowLabel) => {
+    const report = base();
+    const { errors } = checkReport(swap(report, row));
+    expect(codes(errors)).toEqual(['R1']);
+    expect(errors).toMatchObject([
+      { path: `applications.${row}.naturalPerson`, rowLabel, columnLabel: '自然人', expected: numberAt(report, `applications.${row}.naturalPerson`) },
+      { path: `applications.${row}.commercialEnterprise`, rowLabel, columnLabel: '法人或其他组织 商业企业' },
+    ]);
+    for (const finding of errors) {
+      expect(finding.message).toContain('可能填反了');
+      expect(finding.message).not.toContain('结转下年度应为');
+    }
+  });
+
+  it('points at （七）总计 when that row is the one transposed, beside R2', () => {
+    const { errors } = checkReport(swap(base(), 'outcomes.total'));
+    expect(codes(errors)).toEqual(['R2', 'R1']);
+    expect(errors.filter((finding) => finding.code === 'R1').map((finding) => finding.path)).toEqual([
+      'applications.outcomes.total.naturalPerson',
+      'applications.outcomes.total.commercialEnterprise',
+    ]);
+  });
+
+  it('works on any pair of applicant columns', () => {
+    const report = withValue(withValue(report2021(), 'applications.newlyReceived.legalServiceInstitution', 2), 'applications.newlyReceived.otherOrganization', 1);
+    expect(checkReport(report).errors).toMatchObject([
+      { code: 'R1', path: 'applications.newlyReceived.legalServiceInstitution', expected: 1, actual: 2 },
+      { code: 'R1', path: 'applications.newlyReceived.otherOrganization', expected: 2, actual: 1 },
+    ]);
+  });
+
+  it('when an amount moved between columns could have moved in any row, says so and suggests no value', () => {
+    const report = adjust(report2021(), { 'applications.newlyReceived.naturalPerson': 1, 'applications.newlyReceived.commercialEnterprise': -1 });
+    const { errors } = checkReport(report);
+    expect(errors.map((finding) => finding.path)).toEqual(['applications.carriedForward.naturalPerson', 'applications.carriedForward.commercialEnterprise']);
+    for (const finding of errors) {
+      expect(finding).toMatchObject({ code: 'R1' });
+      expect(finding.expected).toBeUndefined();
+      expect(finding.message).toContain('逐行核对');
+      expect(finding.message).not.toContain('结转下年度应为');
+    }
   });
 });
 
