@@ -54,11 +54,11 @@ async function file(content: unknown, name = `report-${++fileCount}.json`): Prom
 const expectedJson = (report: unknown, options?: CheckOptions): unknown =>
   JSON.parse(JSON.stringify(checkReport(report, options)));
 
-/** Two 表三 cells moved in opposite directions: column 自然人 and 商业企业 no longer balance (R1). */
+/** One more 表三 一 in 自然人, its row's 总计 raised with it: columns 自然人 and 总计 no longer balance (R1). */
 const unbalancedReport = () =>
   adjust(report2021(), {
     'applications.newlyReceived.naturalPerson': 1,
-    'applications.newlyReceived.commercialEnterprise': -1,
+    'applications.newlyReceived.total': 1,
   });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ describe('nianbao validate', () => {
     const { code, stdout } = await run('validate', await file(unbalancedReport()));
     expect(code).toBe(1);
     expect(stdout).toContain('错误 R1 applications.carriedForward.naturalPerson');
-    expect(stdout).toContain('错误 R1 applications.carriedForward.commercialEnterprise');
+    expect(stdout).toContain('错误 R1 applications.carriedForward.total');
     expect(stdout).toContain('本年新收 21');
     expect(stdout).toContain('三（七）总计 18');
     expect(stdout).toContain('结转下年度应为 3');
