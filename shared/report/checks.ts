@@ -1,4 +1,4 @@
-import { crossYearFindings } from './cross-year.js';
+import { crossYearFindings, previousMismatch } from './cross-year.js';
 import type { CheckResult, Finding } from './findings.js';
 import { narrativeFindings } from './narrative-rules.js';
 import { viewReport } from './report-view.js';
@@ -8,7 +8,7 @@ import { activeDisclosureRules, applicationsRules, reviewsRules } from './table-
 import { TemplateIdSchema } from './templates/index.js';
 
 export interface CheckOptions {
-  /** the same agency's report for the year before, for X1–X5 and N4 */
+  /** the same agency's report for the year before, for X1–X5 and N4; anything else is an X0 warning */
   readonly previous?: unknown;
 }
 
@@ -39,8 +39,12 @@ function check(report: unknown, options: CheckOptions): Checked {
   const { template } = view;
   const schema = checkSchema(template, report);
   const errors = [...schema.findings, ...applicationsRules(template, report), ...reviewsRules(template, report)];
-  const previous = options.previous === undefined ? undefined : viewReport(options.previous);
+  const given = options.previous === undefined ? undefined : viewReport(options.previous);
+  // a previous report that is not this agency's year before is said to be so, and compared with nothing
+  const mismatch = options.previous === undefined ? undefined : previousMismatch(view, given);
+  const previous = mismatch ? undefined : given;
   const warnings = [
+    ...(mismatch ? [mismatch] : []),
     ...(previous ? crossYearFindings(view, previous) : []),
     ...narrativeFindings(view, previous),
     ...activeDisclosureRules(template, report),

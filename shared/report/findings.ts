@@ -1,8 +1,9 @@
 import * as z from 'zod';
 
 /**
- * Finding codes. R1–R5 block submission, X1–X5/N1–N4/A1 are warnings (TEMPLATES.md §c); the SCHEMA_* codes are
- * input that does not fit the template at all. Codes are a contract with the form, the API and other tools.
+ * Finding codes. R1–R5 block submission, X1–X5/N1–N4/A1 are warnings (the 勾稽关系 of the national formats); X0
+ * says a report given as last year's could not be compared; the SCHEMA_* codes are input that does not fit the
+ * template at all. Codes are a contract with the form, the API and other tools.
  */
 export const ERROR_CODES = [
   'R1',
@@ -26,7 +27,7 @@ export const ERROR_CODES = [
   'SCHEMA_UNKNOWN_FIELD',
 ] as const;
 
-export const WARNING_CODES = ['X1', 'X2', 'X3', 'X4', 'X5', 'N1', 'N2', 'N3', 'N4', 'A1'] as const;
+export const WARNING_CODES = ['X0', 'X1', 'X2', 'X3', 'X4', 'X5', 'N1', 'N2', 'N3', 'N4', 'A1'] as const;
 
 export const FindingCodeSchema = z.enum([...ERROR_CODES, ...WARNING_CODES]);
 export type FindingCode = z.infer<typeof FindingCodeSchema>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { readPath, templateCells, type Cell } from './cells.js';
+import { cellName, readPath, templateCells, type Cell } from './cells.js';
 import type { Finding } from './findings.js';
 import { MAX_TEXT_CHARS, SCALE_ISSUE, surelyFitsTemplate, templateSchema } from './schema.js';
 import type { Template } from './template-model.js';
@@ -33,9 +33,7 @@ function cellFinding(cell: Cell, code: Finding['code'], message: string, actual?
   };
 }
 
-function where(cell: Cell): string {
-  return cell.rowLabel === '' ? `「${cell.columnLabel}」` : `「${cell.rowLabel}」行「${cell.columnLabel}」列`;
-}
+const where = cellName;
 
 function blankCell(cell: Cell): Finding {
   return cellFinding(cell, 'R5', `${where(cell)}未填写。没有数据请填 0，空白或“/”不视为 0。`);

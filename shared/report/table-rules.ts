@@ -186,13 +186,13 @@ export function applicationsRules(template: Template, report: unknown): Finding[
       balances.push({ column: c, received, carriedOver, total, carriedForward, difference: received + carriedOver - total - carriedForward });
     }
   });
-  const r2Columns = new Set(findings.flatMap((finding) => (finding.code === 'R2' ? [finding.path] : [])));
-  findings.push(...r1Findings(plan, balances, { received: receivedRow, carriedOver: carriedOverRow, total: totalRow, carriedForward: carriedForwardRow }, r2Columns));
+  findings.push(...r1Findings(template, report, balances, findings));
   return findings;
 }
 
 /** One column's R1 balance: 一 + 二 − 三（七）− 四, which is 0 when the column balances. */
-interface Balance {
+export interface Balance {
+  /** index of the column among table 三's leaf columns */
   readonly column: number;
   readonly received: number;
   readonly carriedOver: number;
@@ -210,14 +210,17 @@ const BALANCE_ROWS: readonly { readonly row: BalanceRow; readonly sign: 1 | -1 }
   { row: 'carriedForward', sign: -1 },
 ];
 
-function r1Findings(
-  plan: ApplicationsPlan,
-  balances: readonly Balance[],
-  rowCells: Readonly<Record<BalanceRow, (column: number) => number | undefined>>,
-  r2Paths: ReadonlySet<string>,
-): Finding[] {
+/**
+ * R1's findings from the columns whose four rows are all filled. Separate from reading the cells, so that a column
+ * off on its own and a pair of columns off together are told apart the same way however the cells were read.
+ */
+export function r1Findings(template: Template, report: unknown, balances: readonly Balance[], r2: readonly Finding[]): Finding[] {
   const off = balances.filter((balance) => balance.difference !== 0);
-  if (off.length === 0) return [];
+  const applications = table(template, 'applications');
+  if (off.length === 0 || !applications) return [];
+  const plan = applicationsPlan(applications);
+  const rowCells = (row: BalanceRow) => (column: number) => countAt(report, [...plan.balanceRows[row].path, ...(plan.columns[column]?.keys ?? [])]);
+  const r2Paths = new Set(r2.flatMap((finding) => (finding.code === 'R2' ? [finding.path] : [])));
   const pair = swappedPair(plan, balances, off);
   if (pair) return pairFindings(plan, pair, rowCells, r2Paths);
   return off.map((balance) => columnImbalance(plan, balance));
@@ -239,7 +242,7 @@ function swappedPair(plan: ApplicationsPlan, balances: readonly Balance[], off: 
 function pairFindings(
   plan: ApplicationsPlan,
   [first, second]: readonly [Balance, Balance],
-  rowCells: Readonly<Record<BalanceRow, (column: number) => number | undefined>>,
+  rowCells: (row: BalanceRow) => (column: number) => number | undefined,
   r2Paths: ReadonlySet<string>,
 ): Finding[] {
   const [a, b] = [plan.columns[first.column], plan.columns[second.column]];
@@ -248,7 +251,7 @@ function pairFindings(
   const shift = `${names}两列收支不平衡（一加二减三（七）减四分别为 ${signed(first.difference)} 和 ${signed(second.difference)}），总计列却平衡`;
   // the rows in which exchanging the two cells balances both columns; （七）总计 only if R2 also finds it off there
   const swapped = BALANCE_ROWS.filter(({ row, sign }) => {
-    const [x, y] = [rowCells[row](first.column), rowCells[row](second.column)];
+    const [x, y] = [rowCells(row)(first.column), rowCells(row)(second.column)];
     if (x === undefined || y === undefined || x === y || first.difference !== sign * (x - y)) return false;
     return row !== 'total' || (r2Paths.has(a.totalId) && r2Paths.has(b.totalId));
   });
@@ -263,8 +266,8 @@ function pairFindings(
         path: [...keys, ...(column?.keys ?? [])].join('.'),
         rowLabel,
         columnLabel: column?.label ?? '',
-        expected: rowCells[only.row](other.column),
-        actual: rowCells[only.row](balance.column),
+        expected: rowCells(only.row)(other.column),
+        actual: rowCells(only.row)(balance.column),
         message: `表三「${rowLabel}」行${names}两列的数字可能填反了：${shift}；这两格互换后两列都平衡。请核对该行这两列。`,
       } satisfies Finding;
     });

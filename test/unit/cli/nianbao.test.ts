@@ -102,6 +102,16 @@ describe('nianbao validate', () => {
     expect(printed).toMatchObject({ valid: false, errors: [{ code: 'R1' }, { code: 'R1' }] });
   });
 
+  it('with --previous of another agency or of a year not just before, says that nothing was compared (X0)', async () => {
+    const reportFile = await file(report2021());
+    const otherAgency = await run('validate', reportFile, '--previous', await file(withValue(referenceReport(), 'agency.id', 'other-agency')));
+    expect(otherAgency.code).toBe(0);
+    expect(otherAgency.stdout).toContain('提示 X0\n');
+    expect(otherAgency.stdout).toContain('另一机关（other-agency）');
+    const twoYearsBack = await run('validate', reportFile, '--previous', await file(withValue(referenceReport(), 'year', 2019)), '--json');
+    expect(JSON.parse(twoYearsBack.stdout)).toMatchObject({ valid: true, warnings: [{ code: 'X0', expected: 2020, actual: 2019 }] });
+  });
+
   it('with --previous adds the cross-year warnings (X1) and still exits 0 when there are only warnings', async () => {
     // last year's 结转下年度 (自然人) says 4, this year's 上年结转 says 0
     const previous = withValue(referenceReport(), 'applications.carriedForward.naturalPerson', 4);

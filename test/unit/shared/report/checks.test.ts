@@ -308,12 +308,28 @@ describe('X1: 上年结转 equals last year’s 结转下年度继续办理', ()
     expect(finding?.message).toContain('2020 年报告「四、结转下年度继续办理」为 4');
   });
 
-  it('says nothing when the previous report is another agency’s or not the year before', () => {
+  it('compares nothing with another agency’s report, or one not of the year before, and says so (X0)', () => {
     const previous = adjust(referenceReport(), { 'applications.carriedForward.naturalPerson': 4 });
-    expect(checkReport(report2021(), { previous: withValue(previous, 'agency.id', 'other-agency') }).warnings).toEqual([]);
-    expect(checkReport(withValue(withValue(report2021(), 'year', 2022), 'overview', ''), { previous }).warnings).not.toContainEqual(
-      expect.objectContaining({ code: 'X1' }),
-    );
+    const other = checkReport(report2021(), { previous: withValue(previous, 'agency.id', 'other-agency') });
+    expect(other).toMatchObject({ valid: true, errors: [], warnings: [{ code: 'X0', path: '' }] });
+    expect(other.warnings).toHaveLength(1);
+    expect(other.warnings[0]?.message).toContain('另一机关（other-agency）');
+    const gap = checkReport(withValue(report2021(), 'year', 2022), { previous });
+    expect(gap.warnings).toMatchObject([{ code: 'X0', expected: 2021, actual: 2020 }]);
+    expect(gap.warnings[0]?.message).toContain('2020 年度的报告，本报告为 2022 年度，应提供 2021 年度的报告');
+    const same = checkReport(withValue(report2021(), 'year', 2020), { previous: withValue(report2021(), 'year', 2020) });
+    expect(same.warnings.filter((finding) => finding.code === 'X0')).toMatchObject([{ expected: 2019, actual: 2020 }]);
+  });
+
+  it('says so when what was given as last year’s report is no report at all, and still checks this one', () => {
+    for (const previous of [null, 'report', { template: 'national-2030' }]) {
+      expect(checkReport(report2021(), { previous })).toMatchObject({ valid: true, warnings: [{ code: 'X0', message: expect.stringContaining('不是可识别的年度报告') }] });
+    }
+  });
+
+  it('does not run N4 against another agency’s 五', () => {
+    const previous = withValue(withValue(report2021(), 'year', 2020), 'agency.id', 'other-agency');
+    expect(checkReport(report2021(), { previous }).warnings.map((finding) => finding.code)).toEqual(['X0']);
   });
 });
 
@@ -376,6 +392,15 @@ describe('X5: 同比突变', () => {
       { path: 'activeDisclosure.licensing.administrativeLicensing.decisions', expected: 30, actual: 156 },
     ]);
     expect(at(warnings, 'activeDisclosure.licensing.administrativeLicensing.decisions')?.message).toContain('增至 5.2 倍');
+  });
+
+  it('names a table 四 cell by its column alone, with no empty 「」 for the unlabelled row', () => {
+    const previous = withValue(withValue(report2021(), 'year', 2021), 'reviewsAndLitigation.litigationDirect', { upheld: 60, corrected: 0, other: 0, pending: 0, total: 60 });
+    const { warnings } = checkReport(withValue(report2021(), 'year', 2022), { previous });
+    const finding = at(warnings, 'reviewsAndLitigation.litigationDirect.total');
+    expect(finding).toMatchObject({ code: 'X5', expected: 60, actual: 1 });
+    expect(finding?.message).toMatch(/^「行政诉讼 未经复议直接起诉 总计」由 2021 年的 60 变为 1/);
+    expect(finding?.message).not.toContain('「」');
   });
 
   it('warns when it falls below a fifth, and not for a fivefold change exactly or small numbers', () => {

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { gridTables, leafColumns, leafRows, readPath, templateCells, type Cell, type LeafColumn, type LeafRow } from '#shared/report/cells.js';
 import type { CheckOptions } from '#shared/report/checks.js';
-import { crossYearFindings } from '#shared/report/cross-year.js';
+import { crossYearFindings, previousMismatch } from '#shared/report/cross-year.js';
 import type { CheckResult, Finding } from '#shared/report/findings.js';
 import { countChars, narrativeFindings } from '#shared/report/narrative-rules.js';
 import { countAt, fmt, sumOf } from '#shared/report/numbers.js';
@@ -25,7 +25,7 @@ import {
   type Report,
 } from '#shared/report/schema.js';
 import { issueFindings } from '#shared/report/schema-findings.js';
-import { activeDisclosureRules } from '#shared/report/table-rules.js';
+import { activeDisclosureRules, r1Findings, type Balance } from '#shared/report/table-rules.js';
 import type { CellKind, GridTable, Template } from '#shared/report/template-model.js';
 import { TEMPLATES, TemplateIdSchema } from '#shared/report/templates/index.js';
 
@@ -189,6 +189,7 @@ function applicationsRules(template: Template, report: unknown): Finding[] {
     }
   }
 
+  const balances: Balance[] = [];
   for (const column of columns) {
     const columnLabel = column.labels.filter((l) => l !== '申请人情况').join(' ');
     // R2: （七）总计 is the sum of every data row under 三 (group labels are not subtotals).
@@ -210,24 +211,11 @@ function applicationsRules(template: Template, report: unknown): Finding[] {
     const carriedOver = at(['carriedOver'], column.keys);
     const carriedForward = at(['carriedForward'], column.keys);
     if (received !== undefined && carriedOver !== undefined && total !== undefined && carriedForward !== undefined) {
-      const incoming = received + carriedOver;
-      const outgoing = total + carriedForward;
-      if (incoming !== outgoing) {
-        findings.push({
-          code: 'R1',
-          path: [...base, 'carriedForward', ...column.keys].join('.'),
-          rowLabel: rowLabel(['carriedForward']),
-          columnLabel,
-          expected: incoming - total,
-          actual: carriedForward,
-          message:
-            `表三「${columnLabel}」列不平衡：一（本年新收 ${fmt(received)}）加二（上年结转 ${fmt(carriedOver)}）为 ${fmt(incoming)}，` +
-            `三（七）总计 ${fmt(total)} 加四（结转下年度 ${fmt(carriedForward)}）为 ${fmt(outgoing)}，两者应相等。` +
-            (incoming - total >= 0 ? `若总计无误，结转下年度应为 ${fmt(incoming - total)}。` : '请核对新收、结转和办理结果。'),
-        });
-      }
+      // what the fast path changed is how the cells are read; what R1 says of the balances is today's
+      balances.push({ column: columns.indexOf(column), received, carriedOver, total, carriedForward, difference: received + carriedOver - total - carriedForward });
     }
   }
+  findings.push(...r1Findings(template, report, balances, findings));
   return findings;
 }
 
@@ -316,8 +304,11 @@ export function checkReportBefore(report: unknown, options: CheckOptions = {}): 
     ...applicationsRules(template, report),
     ...reviewsRules(template, report),
   ];
-  const previous = options.previous === undefined ? undefined : viewReport(options.previous);
+  const given = options.previous === undefined ? undefined : viewReport(options.previous);
+  const mismatch = options.previous === undefined ? undefined : previousMismatch(view, given);
+  const previous = mismatch ? undefined : given;
   const warnings = [
+    ...(mismatch ? [mismatch] : []),
     ...(previous ? crossYearFindings(view, previous) : []),
     ...narrativeFindingsBefore(view, previous),
     ...activeDisclosureRules(template, report),
