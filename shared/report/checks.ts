@@ -6,6 +6,7 @@ import { ReportEnvelopeSchema, parseReport, type Report } from './schema.js';
 import { checkSchema } from './schema-findings.js';
 import { activeDisclosureRules, applicationsRules, reviewsRules } from './table-rules.js';
 import { TemplateIdSchema } from './templates/index.js';
+import { textRules } from './text-rules.js';
 
 export interface CheckOptions {
   /** the same agency's report for the year before, for X1–X5 and N4; anything else is an X0 warning */
@@ -38,7 +39,7 @@ function check(report: unknown, options: CheckOptions): Checked {
   }
   const { template } = view;
   const schema = checkSchema(template, report);
-  const errors = [...schema.findings, ...applicationsRules(template, report), ...reviewsRules(template, report)];
+  const errors = [...schema.findings, ...textRules(view), ...applicationsRules(template, report), ...reviewsRules(template, report)];
   const given = options.previous === undefined ? undefined : viewReport(options.previous);
   // a previous report that is not this agency's year before is said to be so, and compared with nothing
   const mismatch = options.previous === undefined ? undefined : previousMismatch(view, given);
@@ -53,7 +54,7 @@ function check(report: unknown, options: CheckOptions): Checked {
 }
 
 /**
- * Every finding for a report: errors (schema, R1–R5) block submission; warnings (X, N, A) are shown to the officer
+ * Every finding for a report: errors (schema, empty text parts, R1–R5) block submission; warnings (X, N, A) are shown to the officer
  * and to every approver. Accepts any JSON and never throws: a half-filled draft is checked as it stands.
  */
 export function checkReport(report: unknown, options: CheckOptions = {}): CheckResult {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 
 /**
  * Finding codes. R1–R5 block submission, X1–X5/N1–N4/A1 are warnings (the 勾稽关系 of the national formats); X0
- * says a report given as last year's could not be compared; the SCHEMA_* codes are input that does not fit the
+ * says a report given as last year's could not be compared; TEXT_EMPTY is a text part left empty; the SCHEMA_* codes are input that does not fit the
  * template at all. Codes are a contract with the form, the API and other tools.
  */
 export const ERROR_CODES = [
@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'SCHEMA_DECIMAL_SCALE',
   'SCHEMA_UNIT',
   'SCHEMA_TEXT_REQUIRED',
+  'TEXT_EMPTY',
   'SCHEMA_TEXT_TOO_LONG',
   'SCHEMA_UNKNOWN_FIELD',
 ] as const;

@@ -1,3 +1,4 @@
+import { blankReport, type DraftReport } from './blank.js';
 import { readPath, setPath, templateCells } from './cells.js';
 import { countAt, signedCountAt } from './numbers.js';
 import type { Agency } from './schema.js';
@@ -11,8 +12,7 @@ import { defaultTemplateForYear, findTemplate, TEMPLATES, templateFitsYear } fro
  * plus its 本年增/减. Pure: the caller fetches the previous report.
  */
 
-/** A report as the form keeps it: the template's shape, blank cells `null`. Not a valid report until filled. */
-export type DraftReport = Record<string, unknown>;
+export type { DraftReport };
 
 export interface Prefill {
   readonly report: DraftReport;
@@ -21,21 +21,6 @@ export interface Prefill {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Every cell `null`, texts empty; a unit the template fixes (or offers first) is set, as the form cannot leave it blank. */
-export function emptyReport(template: Template, agency: Agency, year: number): DraftReport {
-  const report: DraftReport = { template: template.id, agency: { id: agency.id, name: agency.name }, year, overview: '' };
-  for (const cell of templateCells(template)) {
-    setPath(report, cell.path, null);
-    const kind = cell.column.kind;
-    if (kind.type === 'money' && kind.unitField !== undefined) {
-      setPath(report, [...cell.path.slice(0, -1), kind.unitField], Object.keys(kind.units)[0]);
-    }
-  }
-  report['problems'] = '';
-  report['otherMatters'] = '';
-  return report;
-}
 
 /** The previous report counts only if it is the same agency's, for the year before. */
 function previousOf(previous: unknown, agency: Agency, year: number): { raw: unknown; template: Template } | undefined {
@@ -46,7 +31,7 @@ function previousOf(previous: unknown, agency: Agency, year: number): { raw: unk
 }
 
 export function prefillReport(template: Template, agency: Agency, year: number, previous?: unknown): Prefill {
-  const report = emptyReport(template, agency, year);
+  const report = blankReport(template, agency, year);
   const last = previousOf(previous, agency, year);
   if (!last) return { report, prefilled: [] };
   const prefilled: string[] = [];

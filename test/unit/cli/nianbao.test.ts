@@ -234,7 +234,7 @@ describe('nianbao render', () => {
 });
 
 describe('nianbao template', () => {
-  it('prints a blank national-2021 report (all zeros, empty text) that checkReport accepts without errors', async () => {
+  it('prints a blank national-2021 report: every cell empty (null, not 0) and every text empty, each an error until filled', async () => {
     const { code, stdout } = await run('template', 'national-2021', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2022');
     expect(code).toBe(0);
     const blank: unknown = JSON.parse(stdout);
@@ -248,10 +248,26 @@ describe('nianbao template', () => {
     });
     const cells = templateCells(TEMPLATES['national-2021']);
     expect(cells.length).toBeGreaterThan(100);
-    for (const cell of cells) expect([0, '0'], cell.path.join('.')).toContainEqual(readPath(blank, cell.path));
-    const result = checkReport(blank);
-    expect(result.errors).toEqual([]);
-    expect(result.valid).toBe(true);
+    for (const cell of cells) expect(readPath(blank, cell.path), cell.id).toBeNull();
+    const { valid, errors } = checkReport(blank);
+    expect(valid).toBe(false);
+    // R5 can fire on a cell nobody touched; nothing is about the report's shape
+    expect(errors.filter((finding) => finding.code === 'R5').map((finding) => finding.path)).toEqual(cells.map((cell) => cell.id));
+    expect(errors.filter((finding) => finding.code !== 'R5')).toMatchObject([
+      { code: 'TEXT_EMPTY', path: 'overview' },
+      { code: 'TEXT_EMPTY', path: 'problems' },
+      { code: 'TEXT_EMPTY', path: 'otherMatters' },
+    ]);
+  });
+
+  it('prints a blank Beijing report with its one unit set, and validate then names every blank cell', async () => {
+    const { stdout } = await run('template', 'beijing-2019', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2020');
+    const blank: unknown = JSON.parse(stdout);
+    expect(readPath(blank, ['activeDisclosure', 'procurement', 'centralizedProcurement'])).toEqual({ projects: null, amount: null, unit: '万元' });
+    const validated = await run('validate', await file(blank));
+    expect(validated.code).toBe(1);
+    expect(validated.stdout).toContain('错误 R5 activeDisclosure.procurement.centralizedProcurement.amount');
+    expect(validated.stdout).toContain('错误 TEXT_EMPTY overview');
   });
 
   it('refuses a template that does not fit the year (national-2019 for 2022) with exit 2', async () => {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blankReport } from '#shared/report/blank.js';
 import { checkAndParseReport, checkReport, type CheckOptions } from '#shared/report/checks.js';
 import { parseReport, ReportInvalidError, surelyFitsTemplate, templateSchema, type Report } from '#shared/report/schema.js';
 import { checkSchema, checkSchemaThroughZod } from '#shared/report/schema-findings.js';
 import { templateCells } from '#shared/report/cells.js';
 import { TEMPLATES } from '#shared/report/templates/index.js';
 import { consistentReport } from '../../../support/report-arbitrary.js';
+import { zeroReport } from '../../../support/report-builders.js';
 import { draftReport, TEMPLATE_CASES } from './draft-arbitrary.js';
 import { checkReportBefore, parseReportBefore, templateSchemaBefore } from './reference/checks-before.js';
 
@@ -126,7 +126,7 @@ describe('checkReport, checkAndParseReport and parseReport against the code befo
   it('answer as before, and take the fast path only where the schema agrees, at every edge of every leaf', () => {
     const bases: unknown[] = [
       ...FIXTURES,
-      ...TEMPLATE_CASES.map(([, template, year]) => blankReport(template, { id: 'blank-agency', name: '空白机关' }, year)),
+      ...TEMPLATE_CASES.map(([, template, year]) => zeroReport(template, { id: 'blank-agency', name: '空白机关' }, year)),
     ];
     const long = (unit: string, count: number) => unit.repeat(count);
     const common: ReadonlyArray<readonly [string, readonly unknown[]]> = [
@@ -202,7 +202,7 @@ describe('checkReport, checkAndParseReport and parseReport against the code befo
       expect(surelyFitsTemplate(template, report)).toBe(true);
     }
     for (const [, template, year] of TEMPLATE_CASES) {
-      expect(surelyFitsTemplate(template, blankReport(template, { id: 'blank-agency', name: '空白机关' }, year))).toBe(true);
+      expect(surelyFitsTemplate(template, zeroReport(template, { id: 'blank-agency', name: '空白机关' }, year))).toBe(true);
     }
   });
 });

@@ -197,6 +197,33 @@ describe('R5: every cell filled; a blank is not 0', () => {
   });
 });
 
+describe('TEXT_EMPTY: every text part of the template written', () => {
+  it.each([
+    ['national-2021', report2021],
+    ['beijing-2019', referenceReport],
+  ])('flags each of 一、五、六 left empty in %s, with its heading', (_id, build) => {
+    for (const [field, heading] of [
+      ['overview', '一、总体情况'],
+      ['problems', '五、存在的主要问题及改进情况'],
+      ['otherMatters', '六、其他需要报告的事项'],
+    ] as const) {
+      const { valid, errors } = checkReport(withValue(build(), field, ''));
+      expect(valid).toBe(false);
+      expect(errors).toMatchObject([{ code: 'TEXT_EMPTY', path: field }]);
+      expect(errors[0]?.message).toContain(`${heading}未填写`);
+    }
+  });
+
+  it.each([['  \n\u3000 '], ['/'], [' － ']])('takes %j as empty', (text) => {
+    expect(checkReport(withValue(report2021(), 'problems', text)).errors).toMatchObject([{ code: 'TEXT_EMPTY', path: 'problems' }]);
+  });
+
+  it('accepts a part that says there is nothing to report, and leaves the optional opening sentence alone', () => {
+    expect(checkReport(withValue(withValue(report2021(), 'otherMatters', '无。本年度未收取信息处理费。'), 'preamble', '')).errors).toEqual([]);
+    expect(checkReport(withValue(referenceReport(), 'otherMatters', '无')).errors).toEqual([]);
+  });
+});
+
 describe('schema problems', () => {
   const cell = 'applications.newlyReceived.naturalPerson';
   it.each([

@@ -3,13 +3,13 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { parse, type DefaultTreeAdapterMap, type ParserError } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { blankReport } from '#shared/report/blank.js';
 import { leafColumns, leafRows, readPath, tableCells, type Cell } from '#shared/report/cells.js';
 import { renderReportHtml, renderReportJson, SignOffSchema, type SignOff } from '#shared/report/render.js';
 import { REPORT_CSS } from '#shared/report/render-style.js';
 import { parseReport, type Report } from '#shared/report/schema.js';
 import type { ColumnNode, GridTable, RowNode, Template } from '#shared/report/template-model.js';
 import { TEMPLATES } from '#shared/report/templates/index.js';
+import { zeroReport } from '../../../support/report-builders.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A tiny view of parse5's tree: tests read the page the way a browser would, never with regexes.
@@ -119,7 +119,7 @@ const gridTablesOf = (template: Template): GridTable[] =>
 
 /** A report whose every cell holds a different value, and the text each cell should print. */
 function distinctReport(template: Template): { report: Report; expected: Map<string, string> } {
-  const report = structuredClone(blankReport(template, AGENCY, template.years.from));
+  const report = structuredClone(zeroReport(template, AGENCY, template.years.from));
   const expected = new Map<string, string>();
   gridTablesOf(template)
     .flatMap(tableCells)
@@ -359,20 +359,20 @@ describe.each(Object.values(TEMPLATES))('renderReportHtml with the $id template'
 
 describe('renderReportHtml cell values', () => {
   it('appends the unit only where the report chooses it (national-2019 采购总金额)', () => {
-    const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+    const report = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'amount'], '75394432.52');
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'unit'], '元');
     const { document } = parsePage(renderReportHtml(report));
     expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe('75394432.52 元');
 
-    const national2021 = structuredClone(blankReport(TEMPLATES['national-2021'], AGENCY, 2021));
+    const national2021 = structuredClone(zeroReport(TEMPLATES['national-2021'], AGENCY, 2021));
     setPath(national2021, ['activeDisclosure', 'fees', 'administrativeFees', 'amount'], '0.35');
     const page2021 = parsePage(renderReportHtml(national2021)).document;
     expect(textOf(byAttr(page2021, 'td', 'data-path', 'activeDisclosure.fees.administrativeFees.amount'))).toBe('0.35');
   });
 
   it('leaves a missing or malformed value blank rather than printing 0 or undefined', () => {
-    const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+    const report = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
     deletePath(report, ['applications', 'newlyReceived', 'naturalPerson']);
     setPath(report, ['applications', 'newlyReceived', 'total'], 'abc');
     setPath(report, ['applications', 'carriedOver', 'total'], -1);
@@ -397,7 +397,7 @@ describe('renderReportHtml cell values', () => {
   });
 
   it('prints a negative 本年增/减 as it is', () => {
-    const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+    const report = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
     setPath(report, ['activeDisclosure', 'licensing', 'administrativeLicensing', 'change'], -3);
     const { document } = parsePage(renderReportHtml(report));
     expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.licensing.administrativeLicensing.change'))).toBe('-3');
@@ -432,7 +432,7 @@ interface TextFields {
 }
 
 function reportWithText(fields: TextFields): { report: Report; signOff: SignOff } {
-  const base = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+  const base = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
   const report: Report = {
     ...base,
     agency: { id: AGENCY.id, name: fields.name },

@@ -28,6 +28,7 @@ import { issueFindings } from '#shared/report/schema-findings.js';
 import { activeDisclosureRules, r1Findings, type Balance } from '#shared/report/table-rules.js';
 import type { CellKind, GridTable, Template } from '#shared/report/template-model.js';
 import { TEMPLATES, TemplateIdSchema } from '#shared/report/templates/index.js';
+import { textRules } from '#shared/report/text-rules.js';
 
 const TextSchema = z.string().max(MAX_TEXT_CHARS);
 
@@ -301,6 +302,7 @@ export function checkReportBefore(report: unknown, options: CheckOptions = {}): 
   const { template } = view;
   const errors = [
     ...schemaFindingsBefore(template, report),
+    ...textRules(view),
     ...applicationsRules(template, report),
     ...reviewsRules(template, report),
   ];
