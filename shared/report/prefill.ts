@@ -61,18 +61,25 @@ export interface TemplateChoice {
   readonly options: readonly Template[];
 }
 
+/** Where a new report's template may come from, strongest first. */
+export interface TemplatePreference {
+  /** the template the agency has chosen for its reports, once agencies have such a setting */
+  readonly agencySetting?: string | undefined;
+  /** the template of the agency's most recent earlier report */
+  readonly previous?: string | undefined;
+}
+
 /**
- * The templates an officer is offered for a year: the national one the year calls for, and beijing-2019 only where the
- * agency's previous report was in it (it is a regional variant, not something to pick by accident). A previous report
- * in beijing-2019 makes it the default while it still fits the year.
+ * The templates an officer is offered when starting a year's report: every one that fits the year (beijing-2019 beside
+ * national-2019 for 2019 and 2020, whatever last year's was), the default first. The default is the agency's setting,
+ * else last year's template, else the national one for the year; a preference that does not fit the year is passed over.
  */
-export function templateChoice(year: number, previousTemplateId?: string): TemplateChoice {
-  const national = defaultTemplateForYear(year);
-  const previous = findTemplate(previousTemplateId);
-  const regional = previous && previous.id !== national.id && templateFitsYear(previous, year) ? previous : undefined;
-  const options = Object.values(TEMPLATES).filter(
-    (template) => templateFitsYear(template, year) && (template.id !== 'beijing-2019' || template === regional),
-  );
-  const chosen = regional ?? national;
-  return { template: chosen, options: [chosen, ...options.filter((template) => template !== chosen)] };
+export function templateChoice(year: number, preference: TemplatePreference = {}): TemplateChoice {
+  const fitting = (id: string | undefined): Template | undefined => {
+    const template = findTemplate(id);
+    return template && templateFitsYear(template, year) ? template : undefined;
+  };
+  const chosen = fitting(preference.agencySetting) ?? fitting(preference.previous) ?? defaultTemplateForYear(year);
+  const others = Object.values(TEMPLATES).filter((template) => template !== chosen && templateFitsYear(template, year));
+  return { template: chosen, options: [chosen, ...others] };
 }

@@ -128,6 +128,18 @@ describe('the officer’s pages', () => {
     expect(context.template).toBe('national-2019');
   });
 
+  it('offers the Beijing variant when starting a 2019 or 2020 report, though last year’s was not in it, and opens it when chosen', async () => {
+    for (const year of [2019, 2020]) {
+      const page = expectPage(await get(`/drafts/daxing-kw/${year}`, await as(OFFICER)));
+      const choice = byId(page, 'template-choice');
+      expect(byTag(choice ?? page, 'option').map((option) => option.attrs['value'])).toEqual(['national-2019', 'beijing-2019']);
+      const chosen = expectPage(await get(`/drafts/daxing-kw/${year}?template=beijing-2019`, await as(OFFICER)));
+      expect((JSON.parse(byId(chosen, 'report-form')?.attrs['data-context'] ?? '{}') as FormContext).template).toBe('beijing-2019');
+    }
+    // 2021 on has one national format and nothing to choose
+    expect(byId(expectPage(await get('/drafts/daxing-kw/2021', await as(OFFICER))), 'template-choice')).toBeUndefined();
+  });
+
   it('opens a saved draft with its values, and escapes what was typed', async () => {
     const report = { ...report2021(), overview: '</textarea><script>alert(1)</script>' };
     await app.deps.store.saveDraft({ agencyId: 'daxing-kw', year: 2021, content: report, revision: 1, updatedAt: app.clock.now().toISOString(), updatedBy: OFFICER }, undefined);

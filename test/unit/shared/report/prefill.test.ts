@@ -122,15 +122,22 @@ describe('prefillReport', () => {
 describe('templateChoice', () => {
   const ids = (choice: ReturnType<typeof templateChoice>) => ({ template: choice.template.id, options: choice.options.map((option) => option.id) });
 
-  it('offers the national template of the year', () => {
-    expect(ids(templateChoice(2019))).toEqual({ template: 'national-2019', options: ['national-2019'] });
-    expect(ids(templateChoice(2020, 'national-2019'))).toEqual({ template: 'national-2019', options: ['national-2019'] });
-    expect(ids(templateChoice(2024, 'national-2021'))).toEqual({ template: 'national-2021', options: ['national-2021'] });
+  it('offers every template that fits the year, the national one first when nothing says otherwise', () => {
+    expect(ids(templateChoice(2019))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+    expect(ids(templateChoice(2020, { previous: 'national-2019' }))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+    expect(ids(templateChoice(2024, { previous: 'national-2021' }))).toEqual({ template: 'national-2021', options: ['national-2021'] });
+    expect(ids(templateChoice(2021))).toEqual({ template: 'national-2021', options: ['national-2021'] });
   });
 
-  it('offers beijing-2019, first, only where the previous report used it and it still fits the year', () => {
-    expect(ids(templateChoice(2020, 'beijing-2019'))).toEqual({ template: 'beijing-2019', options: ['beijing-2019', 'national-2019'] });
-    expect(ids(templateChoice(2021, 'beijing-2019'))).toEqual({ template: 'national-2021', options: ['national-2021'] });
-    expect(ids(templateChoice(2020, 'no-such-template'))).toEqual({ template: 'national-2019', options: ['national-2019'] });
+  it('defaults to last year’s template while it fits the year', () => {
+    expect(ids(templateChoice(2020, { previous: 'beijing-2019' }))).toEqual({ template: 'beijing-2019', options: ['beijing-2019', 'national-2019'] });
+    expect(ids(templateChoice(2021, { previous: 'beijing-2019' }))).toEqual({ template: 'national-2021', options: ['national-2021'] });
+    expect(ids(templateChoice(2020, { previous: 'no-such-template' }))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+  });
+
+  it('puts the agency’s own setting before last year’s template, where it fits the year', () => {
+    expect(ids(templateChoice(2020, { agencySetting: 'beijing-2019', previous: 'national-2019' })).template).toBe('beijing-2019');
+    expect(ids(templateChoice(2020, { agencySetting: 'national-2019', previous: 'beijing-2019' })).template).toBe('national-2019');
+    expect(ids(templateChoice(2022, { agencySetting: 'beijing-2019', previous: 'national-2021' })).template).toBe('national-2021');
   });
 });
