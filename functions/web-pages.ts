@@ -13,7 +13,7 @@ import { loadDraftForm, loadHomeView, loadRevisionForm, type FormPageData } from
 import { renderStatusPage } from '../shared/http/pages/status-page.js';
 import type { HttpRequest } from '../shared/http/request.js';
 import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/http/response.js';
-import { YearSchema } from '../shared/report/schema.js';
+import { BAD_YEAR, yearFromText } from '../shared/report/year.js';
 import { DomainError } from '../shared/workflow/errors.js';
 import { reportPageKey } from '../shared/workflow/publish-report.js';
 import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
@@ -64,17 +64,17 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     try {
       if (path === '/') return html(200, renderHomePage(principal, await loadHomeView(principal, deps)));
       if (path === '/reports/new') {
-        const year = YearSchema.safeParse(Number(request.query.get('year')));
+        const year = yearFromText(request.query.get('year'));
         if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));
-        if (!year.success) return html(400, messagePage('无法填报', '请选择 2019 年以后的报告年度。', principal));
+        if (year === undefined) return html(400, messagePage('无法填报', BAD_YEAR.message, principal));
         const template = request.query.get('template');
-        return seeOther(`${draftPagePath(principal.agencyId, year.data)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
+        return seeOther(`${draftPagePath(principal.agencyId, year)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
       }
       const agencyId = request.pathParameters['agencyId'];
       if (path.startsWith('/drafts/') && agencyId !== undefined) {
-        const year = YearSchema.safeParse(Number(request.pathParameters['year']));
-        if (!year.success) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
-        return formResponse(await loadDraftForm(principal, agencyId, year.data, request.query.get('template') ?? undefined, deps));
+        const year = yearFromText(request.pathParameters['year']);
+        if (year === undefined) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
+        return formResponse(await loadDraftForm(principal, agencyId, year, request.query.get('template') ?? undefined, deps));
       }
       const id = request.pathParameters['id'] ?? '';
       if (path.startsWith('/audit/')) {

@@ -59,18 +59,44 @@ function write(response: ServerResponse, reply: HttpResponse): void {
   response.end(reply.body);
 }
 
+/** A decoded path segment that could step out of the bucket's folder on s3rver's disk, or name nothing. */
+const UNSAFE_SEGMENT = /^\.+$|[/\\\u0000-\u001f\u007f]/u;
+
+/**
+ * The object key a /site/ path names, or undefined for a path that names none. Each segment is decoded on its own,
+ * so an encoded `%2F` can never become a separator; `.`/`..` (however escaped) and empty segments are refused, as
+ * s3rver keeps objects as files and would follow them. A trailing slash means the folder's index.html.
+ */
+export function siteObjectKey(pathname: string): string | undefined {
+  if (!pathname.startsWith('/site/')) return undefined;
+  const segments = pathname.slice('/site/'.length).split('/');
+  const last = segments.length - 1;
+  const decoded: string[] = [];
+  for (const [index, segment] of segments.entries()) {
+    if (segment === '' && index === last) {
+      decoded.push('index.html');
+      continue;
+    }
+    let text: string;
+    try {
+      text = decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+    if (text === '' || UNSAFE_SEGMENT.test(text)) return undefined;
+    decoded.push(text);
+  }
+  return decoded.join('/');
+}
+
 async function serveSite(options: LocalHttpOptions, path: string, response: ServerResponse): Promise<void> {
-  let key: string;
-  try {
-    key = decodeURIComponent(path.slice('/site/'.length));
-  } catch {
-    // a malformed percent-escape names no object
+  const key = siteObjectKey(path);
+  if (key === undefined) {
     response.statusCode = 400;
     response.setHeader('content-type', 'text/plain; charset=utf-8');
     response.end('地址格式不正确。');
     return;
   }
-  if (key === '' || key.endsWith('/')) key += 'index.html';
   try {
     const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
     const body = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { cellName, readPath, templateCells, type Cell } from './cells.js';
 import type { Finding } from './findings.js';
+import { MONEY_MAX_INTEGER_DIGITS, MONEY_TOO_LONG } from './numbers.js';
 import { MAX_TEXT_CHARS, SCALE_ISSUE, surelyFitsTemplate, templateSchema } from './schema.js';
 import type { Template } from './template-model.js';
 
@@ -55,6 +56,14 @@ function cellIssue(cell: Cell, issue: z.core.$ZodIssue, value: unknown): Finding
     if (issue.code === 'custom' && issue.params?.['issue'] === SCALE_ISSUE) {
       const maxScale = Number(issue.params['maxScale']);
       return cellFinding(cell, 'SCHEMA_DECIMAL_SCALE', `${where(cell)}金额 ${describe(value)} 的小数位数过多，最多保留 ${maxScale} 位小数。`, value);
+    }
+    if (MONEY_TOO_LONG.test(value)) {
+      return cellFinding(
+        cell,
+        'SCHEMA_DECIMAL_TOO_LONG',
+        `${where(cell)}金额 ${describe(value)} 的整数部分超过 ${MONEY_MAX_INTEGER_DIGITS} 位，请核对金额和单位。`,
+        value.length > 40 ? `${value.slice(0, 40)}…` : value,
+      );
     }
     return cellFinding(cell, 'SCHEMA_DECIMAL', `${where(cell)}金额 ${describe(value)} 格式不正确，应为非负小数，如 "77.0693"。`, value);
   }
