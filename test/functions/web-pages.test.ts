@@ -140,6 +140,16 @@ describe('the officer’s pages', () => {
     expect(byId(expectPage(await get('/drafts/daxing-kw/2021', await as(OFFICER))), 'template-choice')).toBeUndefined();
   });
 
+  it('takes only four plain digits as the year of a draft page or a new report', async () => {
+    for (const year of ['0x7e4', '2.02e3', ' 2030', '2020.0', '2018']) {
+      expect((await get(`/drafts/daxing-kw/${encodeURIComponent(year)}`, await as(OFFICER))).statusCode, year).toBe(404);
+      const refused = await get(`/reports/new?year=${encodeURIComponent(year)}`, await as(OFFICER));
+      expect(refused.statusCode, year).toBe(400);
+      expect(plainText(parseHtml(refused.body))).toContain('四位数字');
+    }
+    expect((await get('/reports/new?year=2020', await as(OFFICER))).headers['location']).toBe('/drafts/daxing-kw/2020');
+  });
+
   it('opens a saved draft with its values, and escapes what was typed', async () => {
     const report = { ...report2021(), overview: '</textarea><script>alert(1)</script>' };
     await app.deps.store.saveDraft({ agencyId: 'daxing-kw', year: 2021, content: report, revision: 1, updatedAt: app.clock.now().toISOString(), updatedBy: OFFICER }, undefined);

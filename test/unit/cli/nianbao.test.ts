@@ -112,6 +112,18 @@ describe('nianbao validate', () => {
     expect(JSON.parse(twoYearsBack.stdout)).toMatchObject({ valid: true, warnings: [{ code: 'X0', expected: 2020, actual: 2019 }] });
   });
 
+  it('refuses a file that is not UTF-8, or holds a number JSON would change, with exit 2', async () => {
+    // 政 in GBK, as a report saved from an older editor would hold it
+    const bytes = join(dir, 'gbk.json');
+    await writeFile(bytes, Buffer.concat([Buffer.from('{"overview":"'), Buffer.from([0xd5, 0xfe]), Buffer.from('"}')]));
+    const notUtf8 = await run('validate', bytes);
+    expect(notUtf8.code).toBe(2);
+    expect(notUtf8.stderr).toContain('不是 UTF-8 编码');
+    const negativeZero = await run('validate', await file(JSON.stringify(report2021()).replace('"naturalPerson":20', '"naturalPerson":-0')));
+    expect(negativeZero.code).toBe(2);
+    expect(negativeZero.stderr).toContain('负零');
+  });
+
   it('with --previous adds the cross-year warnings (X1) and still exits 0 when there are only warnings', async () => {
     // last year's 结转下年度 (自然人) says 4, this year's 上年结转 says 0
     const previous = withValue(referenceReport(), 'applications.carriedForward.naturalPerson', 4);
@@ -274,6 +286,13 @@ describe('nianbao template', () => {
     const { code, stdout, stderr } = await run('template', 'national-2019', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2022');
     expect(code).toBe(2);
     expect(stderr).toContain('模板 national-2019 不适用于 2022 年度的报告');
+    expect(stdout).toBe('');
+  });
+
+  it.each([['0x7e4'], ['2.02e3'], [' 2022'], ['2022.0']])('refuses the year %j with exit 2: four plain digits only', async (year) => {
+    const { code, stdout, stderr } = await run('template', 'national-2021', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', year);
+    expect(code).toBe(2);
+    expect(stderr).toContain('四位数字');
     expect(stdout).toBe('');
   });
 

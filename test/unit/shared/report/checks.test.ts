@@ -255,6 +255,46 @@ describe('schema problems', () => {
     expect(errors[0]?.message).toContain(words);
   });
 
+  describe('money at its exact limits: 15 integer digits, and the scale of its unit', () => {
+    const PROCUREMENT = 'activeDisclosure.procurement.centralizedProcurement';
+    const national2019 = (unit: string) =>
+      withValue(
+        withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', { previousYearItems: 0, change: 0, decisions: 0 }),
+        `${PROCUREMENT}.unit`,
+        unit,
+      );
+    const cases = [
+      ['beijing-2019 采购总金额 (万元)', referenceReport, `${PROCUREMENT}.amount`, 4],
+      ['national-2019 采购总金额 in 元', () => national2019('元'), `${PROCUREMENT}.amount`, 2],
+      ['national-2019 采购总金额 in 万元', () => national2019('万元'), `${PROCUREMENT}.amount`, 6],
+      ['national-2021 本年收费金额 (万元)', report2021, 'activeDisclosure.fees.administrativeFees.amount', 6],
+    ] as const;
+
+    it.each(cases)('%s: 15 integer digits at full scale pass, 16 are SCHEMA_DECIMAL_TOO_LONG', (_name, build, path, scale) => {
+      const fifteen = `9${'0'.repeat(14)}`;
+      expect(checkReport(withValue(build(), path, fifteen)).errors).toEqual([]);
+      expect(checkReport(withValue(build(), path, `${fifteen}.${'9'.repeat(scale)}`)).errors).toEqual([]);
+      for (const amount of [`${fifteen}0`, `1${'0'.repeat(15)}.5`]) {
+        const { errors } = checkReport(withValue(build(), path, amount));
+        expect(errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_TOO_LONG', path }]);
+        expect(errors[0]?.message).toContain('整数部分超过 15 位');
+      }
+    });
+
+    it.each(cases)('%s: the unit’s scale passes, one place more is SCHEMA_DECIMAL_SCALE', (_name, build, path, scale) => {
+      expect(checkReport(withValue(build(), path, `1.${'5'.repeat(scale)}`)).errors).toEqual([]);
+      expect(checkReport(withValue(build(), path, `1.${'5'.repeat(scale + 1)}`)).errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_SCALE', path }]);
+    });
+
+    it('refuses a 5,000-digit amount, quoting it shortened', () => {
+      const path = 'activeDisclosure.fees.administrativeFees.amount';
+      const { errors } = checkReport(withValue(report2021(), path, '7'.repeat(5_000)));
+      expect(errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_TOO_LONG', path }]);
+      expect(errors[0]?.message.length).toBeLessThan(120);
+      expect(String(errors[0]?.actual).length).toBeLessThanOrEqual(41);
+    });
+  });
+
   it('rejects money written as a number, which would lose precision', () => {
     const path = 'activeDisclosure.fees.administrativeFees.amount';
     const { errors } = checkReport(withValue(report2021(), path, 1.2345));
