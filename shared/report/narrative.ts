@@ -66,6 +66,8 @@ interface Pattern {
   readonly notInGap?: RegExp;
   /** the count must be of 政府信息公开申请: 申请 in the phrase or just before it (受理 and 答复 count many things) */
   readonly applications?: boolean;
+  /** a word the pattern cannot match without: a clause lacking it skips the pattern (most clauses lack all of them) */
+  readonly word?: string;
 }
 
 const ABOUT_CASES = /复议|诉讼|举报|投诉|信访|建议|提案|咨询|来电|留言/;
@@ -92,13 +94,17 @@ const PATTERNS: readonly Pattern[] = [
  * “予以公开及部分公开14件” is not also read as 部分公开14件.
  */
 const OUTCOME_PATTERNS: readonly Pattern[] = [
-  { kind: 'disclosedOrPartially', regex: new RegExp(`(?:(?:予以|全部)公开(?:及|和|与|、|或)部分公开|全部或部分公开)${GAP}${NUM}${MEASURE}`, 'g') },
-  { kind: 'disclosed', regex: new RegExp(`(?<!不)予以公开${GAP}${NUM}${MEASURE}`, 'g'), notInGap: /部分|不予/ },
-  { kind: 'partiallyDisclosed', regex: new RegExp(`部分公开${GAP}${NUM}${MEASURE}`, 'g'), notInGap: /不予/ },
-  { kind: 'withheld', regex: new RegExp(`不予以?公开${GAP}${NUM}${MEASURE}`, 'g') },
-  { kind: 'unableToProvide', regex: new RegExp(`无法提供${GAP}${NUM}${MEASURE}`, 'g') },
-  { kind: 'notProcessed', regex: new RegExp(`不予以?处理${GAP}${NUM}${MEASURE}`, 'g') },
-  { kind: 'otherHandling', regex: new RegExp(`其他处理${GAP}${NUM}${MEASURE}`, 'g') },
+  {
+    kind: 'disclosedOrPartially',
+    regex: new RegExp(`(?:(?:予以|全部)公开(?:及|和|与|、|或)部分公开|全部或部分公开)${GAP}${NUM}${MEASURE}`, 'g'),
+    word: '部分公开',
+  },
+  { kind: 'disclosed', regex: new RegExp(`(?<!不)予以公开${GAP}${NUM}${MEASURE}`, 'g'), notInGap: /部分|不予/, word: '予以公开' },
+  { kind: 'partiallyDisclosed', regex: new RegExp(`部分公开${GAP}${NUM}${MEASURE}`, 'g'), notInGap: /不予/, word: '部分公开' },
+  { kind: 'withheld', regex: new RegExp(`不予以?公开${GAP}${NUM}${MEASURE}`, 'g'), word: '不予' },
+  { kind: 'unableToProvide', regex: new RegExp(`无法提供${GAP}${NUM}${MEASURE}`, 'g'), word: '无法提供' },
+  { kind: 'notProcessed', regex: new RegExp(`不予以?处理${GAP}${NUM}${MEASURE}`, 'g'), word: '不予' },
+  { kind: 'otherHandling', regex: new RegExp(`其他处理${GAP}${NUM}${MEASURE}`, 'g'), word: '其他处理' },
 ];
 
 /**
@@ -106,7 +112,7 @@ const OUTCOME_PATTERNS: readonly Pattern[] = [
  * a dozen `matchAll`s per clause were most of the time spent checking a long 总体情况. Keep in step with the patterns.
  */
 const PATTERN_WORDS = /结转|收到|受理|新收|接收|接到|办结|答复|办理完毕|行政复议|行政诉讼/;
-const OUTCOME_WORDS = /公开|无法提供|处理/;
+const OUTCOME_WORDS = /部分公开|予以公开|不予|无法提供|其他处理/;
 
 const NONE_RECEIVED = /(?:未|没有)(?:收到|受理|接到)[^。；;，,]{0,12}(?:政府信息公开申请|依申请公开)/;
 const NONE_CASES = /(?:未|没有)(?:发生|出现|收到|被申请|被提起)[^。；;]{0,24}(行政复议|行政诉讼)/;
@@ -114,16 +120,29 @@ const NONE_CASES = /(?:未|没有)(?:发生|出现|收到|被申请|被提起)[^
 /** How far before a count 申请 may stand and still say what is counted (“新收申请30件，上年结转0件，办结27件”). */
 const CONTEXT_CHARS = 40;
 
+/** a sentence ends at its punctuation, and a paragraph (a blank line) ends one too */
+const SENTENCE_END = /[。；;！!？?]+|\n[^\S\n]*\n/;
+const SPACE = /\s/;
+const SPACES = /\s+/g;
+const DIGIT = /[0-9０-９]/;
+/** white space goes, except between two digits, where it keeps two numbers apart */
+const joinAcross = (space: string, offset: number, whole: string): string =>
+  DIGIT.test(whole.charAt(offset - 1)) && DIGIT.test(whole.charAt(offset + space.length)) ? ' ' : '';
+
 /**
  * Sentences as a reader sees them. Reports are typeset with spaces around numbers (“申请 17 件”) and arrive with lines
  * wrapped anywhere, so white space and single line breaks are dropped (except between two digits, which would make
  * one number of two); a blank line still ends a paragraph.
  */
 export function sentences(text: string): string[] {
-  return text
-    .split(/\n[^\S\n]*\n/)
-    .flatMap((paragraph) => paragraph.replace(/(?<!\d)\s+|\s+(?!\d)/g, '').split(/[。；;！!？?]+/))
-    .filter((sentence) => sentence !== '');
+  const found: string[] = [];
+  for (const piece of text.split(SENTENCE_END)) {
+    const sentence = piece.trim();
+    if (sentence === '') continue;
+    // most sentences hold no white space once trimmed (lines break after 。), and need no more work
+    found.push(SPACE.test(sentence) ? sentence.replace(SPACES, joinAcross) : sentence);
+  }
+  return found;
 }
 
 /** Whether a count of 受理/办结 is of 政府信息公开申请, and of nothing else (“受理平台已接入12个部门” is not). */
@@ -139,6 +158,7 @@ function aboutApplications(sentence: string, index: number, match: RegExpMatchAr
 function readPatterns(sentence: string, patterns: readonly Pattern[], claims: Claim[]): string {
   let rest = sentence;
   for (const pattern of patterns) {
+    if (pattern.word !== undefined && !rest.includes(pattern.word)) continue;
     for (const match of rest.matchAll(pattern.regex)) {
       const gap = match[1] ?? '';
       const value = parseNumber(match[2] ?? '');
