@@ -89,6 +89,16 @@ export function siteObjectKey(pathname: string): string | undefined {
   return decoded.join('/');
 }
 
+/** Every segment of the path decodes (as UTF-8, escapes complete). */
+function wellFormedPath(pathname: string): boolean {
+  try {
+    for (const segment of pathname.split('/')) decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function serveSite(options: LocalHttpOptions, path: string, response: ServerResponse): Promise<void> {
   const key = siteObjectKey(path);
   if (key === undefined) {
@@ -132,6 +142,8 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
         if (url.pathname === '/site') return write(response, { statusCode: 301, headers: { location: '/site/' }, body: '' });
         return serveSite(options, url.pathname, response);
       }
+      // API Gateway refuses a path whose escapes are not UTF-8; so does the stand-in, rather than call it unknown
+      if (!wellFormedPath(url.pathname)) return write(response, json(400, { error: { code: 'BAD_PATH', message: '地址格式不正确。' } }));
       const match = matchRoute(method, url.pathname);
       if (!match) {
         return write(response, json(404, { error: { code: 'NOT_FOUND', message: '没有这个地址。' } }));

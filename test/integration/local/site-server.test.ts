@@ -86,6 +86,18 @@ describe('GET /site/ on the local server', () => {
   });
 });
 
+describe('other paths on the local server', () => {
+  it.each([['/api/drafts/%E0%A4%A/2020'], ['/healthz/%'], ['/reports/%FF']])('answers the malformed %s with 400 BAD_PATH', async (path) => {
+    const reply = await rawGet(path);
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body)).toEqual({ error: { code: 'BAD_PATH', message: '地址格式不正确。' } });
+  });
+
+  it('still routes a well-formed path, escapes and all', async () => {
+    expect((await rawGet('/api/drafts/%E5%A4%A7/2020')).status).toBe(404);
+  });
+});
+
 describe('siteObjectKey', () => {
   it('decodes each segment on its own', () => {
     expect(siteObjectKey('/site/reports/%E5%A4%A7%E5%85%B4/2020/')).toBe('reports/大兴/2020/index.html');
