@@ -53,7 +53,9 @@ export function parseNumber(text: string): number | undefined {
 }
 
 const NUM = '([0-9０-９]+|[零〇一二两三四五六七八九十百千万]+)';
-const MEASURE = '(?:件|条|份|宗|起|个|次)';
+const MEASURE = '(?:件次|人次|件|条|份|宗|起|个|次)';
+/** applications are counted in 件 (sometimes 件次 or 份): an outcome counted in 条 is of published information */
+const APPLICATION_MEASURE = '(?:件次|件|份)';
 /** Words between the verb and the number; no digits and no clause break, so the number belongs to the verb. */
 const GAP = '([^，,。；;：:、\\d０-９零〇一二两三四五六七八九十百千万]{0,16})';
 /** Where a phrase ends: the words after a count up to here say what was counted. */
@@ -96,15 +98,15 @@ const PATTERNS: readonly Pattern[] = [
 const OUTCOME_PATTERNS: readonly Pattern[] = [
   {
     kind: 'disclosedOrPartially',
-    regex: new RegExp(`(?:(?:予以|全部)公开(?:及|和|与|、|或)部分公开|全部或部分公开)${GAP}${NUM}${MEASURE}`, 'g'),
+    regex: new RegExp(`(?:(?:予以|全部)公开(?:及|和|与|、|或)部分公开|全部或部分公开)${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'),
     word: '部分公开',
   },
-  { kind: 'disclosed', regex: new RegExp(`(?<!不)予以公开${GAP}${NUM}${MEASURE}`, 'g'), notInGap: /部分|不予/, word: '予以公开' },
-  { kind: 'partiallyDisclosed', regex: new RegExp(`部分公开${GAP}${NUM}${MEASURE}`, 'g'), notInGap: /不予/, word: '部分公开' },
-  { kind: 'withheld', regex: new RegExp(`不予以?公开${GAP}${NUM}${MEASURE}`, 'g'), word: '不予' },
-  { kind: 'unableToProvide', regex: new RegExp(`无法提供${GAP}${NUM}${MEASURE}`, 'g'), word: '无法提供' },
-  { kind: 'notProcessed', regex: new RegExp(`不予以?处理${GAP}${NUM}${MEASURE}`, 'g'), word: '不予' },
-  { kind: 'otherHandling', regex: new RegExp(`其他处理${GAP}${NUM}${MEASURE}`, 'g'), word: '其他处理' },
+  { kind: 'disclosed', regex: new RegExp(`(?<!不)予以公开${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), notInGap: /部分|不予/, word: '予以公开' },
+  { kind: 'partiallyDisclosed', regex: new RegExp(`部分公开${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), notInGap: /不予/, word: '部分公开' },
+  { kind: 'withheld', regex: new RegExp(`不予以?公开${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), word: '不予' },
+  { kind: 'unableToProvide', regex: new RegExp(`无法提供${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), word: '无法提供' },
+  { kind: 'notProcessed', regex: new RegExp(`不予以?处理${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), word: '不予' },
+  { kind: 'otherHandling', regex: new RegExp(`其他处理${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), word: '其他处理' },
 ];
 
 /**

@@ -570,6 +570,14 @@ describe('N1: the outcome sentences against table 三', () => {
     expect(checkReport(overview(text)).warnings).toEqual([]);
   });
 
+  it('does not read information published (条) as applications disclosed, and reads 件次 as 件', () => {
+    expect(checkReport(overview('通过政府网站予以公开各类信息120条。')).warnings).toEqual([]);
+    expect(checkReport(overview('本年度收到政府信息公开申请31件次，予以公开11件次。')).warnings).toMatchObject([
+      { code: 'N1', expected: 30, actual: 31 },
+      { code: 'N1', expected: 10, actual: 11 },
+    ]);
+  });
+
   it('does not read 予以公开及部分公开 as 部分公开 alone, nor 不予公开 as 予以公开', () => {
     expect(checkReport(overview('予以公开和部分公开14件，不予以公开4件。')).warnings).toEqual([]);
   });
