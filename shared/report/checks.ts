@@ -3,7 +3,7 @@ import type { CheckResult, Finding } from './findings.js';
 import { narrativeFindings } from './narrative-rules.js';
 import { viewReport } from './report-view.js';
 import { ReportEnvelopeSchema, parseReport, type Report } from './schema.js';
-import { checkSchema } from './schema-findings.js';
+import { checkSchema, describe } from './schema-findings.js';
 import { activeDisclosureRules, applicationsRules, reviewsRules } from './table-rules.js';
 import { TemplateIdSchema } from './templates/index.js';
 import { textRules } from './text-rules.js';
@@ -33,7 +33,8 @@ function check(report: unknown, options: CheckOptions): Checked {
     const result = fail({
       code: 'SCHEMA_TEMPLATE_UNKNOWN',
       path: 'template',
-      message: `未知的报告模板“${String(Reflect.get(report, 'template'))}”。可用的模板：${known}。`,
+      // quoted as data: String() would call a `toString` the input itself may define (as a key)
+      message: `未知的报告模板 ${describe(Reflect.get(report, 'template'))}。可用的模板：${known}。`,
     });
     return { result, fits: undefined };
   }

@@ -161,6 +161,8 @@ function x5(pair: Pair, previousYear: number): Finding[] {
     });
 }
 
+const shortId = (id: string | undefined): string => (id === undefined ? '未注明机关' : id.length > 40 ? `${id.slice(0, 40)}…` : id);
+
 /**
  * Why a report given as last year's cannot be compared with this one, or undefined when it can. A year the report
  * itself lacks is a schema error already, and says nothing here.
@@ -169,7 +171,7 @@ export function previousMismatch(report: ReportView, previous: ReportView | unde
   const finding = (reason: string): Finding => ({ code: 'X0', path: '', message: `${reason}，未做与上一年度的核对（上年结转、同比变化、年年雷同等）。` });
   if (!previous) return finding('作为上一年度报告提供的文件不是可识别的年度报告');
   if (previous.agencyId !== report.agencyId) {
-    return finding(`作为上一年度报告提供的是另一机关（${previous.agencyId ?? '未注明机关'}）的报告，而本报告属于 ${report.agencyId ?? '未注明机关'}`);
+    return finding(`作为上一年度报告提供的是另一机关（${shortId(previous.agencyId)}）的报告，而本报告属于 ${shortId(report.agencyId)}`);
   }
   if (report.year === undefined || previous.year === report.year - 1) return undefined;
   const year = previous.year === undefined ? '未注明年度' : `${previous.year} 年度`;

@@ -17,7 +17,8 @@ const TEXT_LABELS: Record<string, string> = {
   otherMatters: '六、其他需要报告的事项',
 };
 
-function describe(value: unknown): string {
+/** A value quoted in a message, shortened; any JSON value, an object with a key named toString included. */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return `“${value.length > 20 ? `${value.slice(0, 20)}…` : value}”`;
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 20 ? `${json.slice(0, 20)}…` : json;

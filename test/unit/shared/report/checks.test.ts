@@ -325,6 +325,14 @@ describe('schema problems', () => {
     expect(errors[0]?.message).toContain('national-2021');
   });
 
+  it('quotes an unknown template as data, even an object with a key named toString', () => {
+    for (const template of [{ toString: true }, { valueOf: 1, toString: 'x' }, ['national-2021'], null]) {
+      const { errors } = checkReport(withValue(report2021(), 'template', template));
+      expect(errors).toMatchObject([{ code: 'SCHEMA_TEMPLATE_UNKNOWN', path: 'template' }]);
+      expect(errors[0]?.message).toContain(JSON.stringify(template).slice(0, 10));
+    }
+  });
+
   it('rejects a template that does not fit the year (2019 format for a 2021 report, and the reverse)', () => {
     expect(checkReport(withValue(referenceReport(), 'year', 2021)).errors).toMatchObject([{ code: 'SCHEMA_TEMPLATE_YEAR', actual: 2021 }]);
     expect(checkReport(withValue(report2021(), 'year', 2020)).errors).toMatchObject([{ code: 'SCHEMA_TEMPLATE_YEAR', actual: 2020 }]);

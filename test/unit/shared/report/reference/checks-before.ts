@@ -24,7 +24,7 @@ import {
   YearSchema,
   type Report,
 } from '#shared/report/schema.js';
-import { issueFindings } from '#shared/report/schema-findings.js';
+import { describe, issueFindings } from '#shared/report/schema-findings.js';
 import { activeDisclosureRules, r1Findings, type Balance } from '#shared/report/table-rules.js';
 import type { CellKind, GridTable, Template } from '#shared/report/template-model.js';
 import { TEMPLATES, TemplateIdSchema } from '#shared/report/templates/index.js';
@@ -296,7 +296,7 @@ export function checkReportBefore(report: unknown, options: CheckOptions = {}): 
     return fail({
       code: 'SCHEMA_TEMPLATE_UNKNOWN',
       path: 'template',
-      message: `未知的报告模板“${String(Reflect.get(report, 'template'))}”。可用的模板：${known}。`,
+      message: `未知的报告模板 ${describe(Reflect.get(report, 'template'))}。可用的模板：${known}。`,
     });
   }
   const { template } = view;
