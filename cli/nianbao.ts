@@ -1,15 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { firstInexactNumber, inexactNumberMessage } from '#shared/json/exact-numbers.js';
 import { blankReport } from '#shared/report/blank.js';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
 import { renderReportHtml } from '#shared/report/render.js';
-import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js';
+import { AgencySchema, parseReport } from '#shared/report/schema.js';
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
 import { runtimeStore, runtimeWorkflow, systemClock } from '#shared/runtime/deps.js';
 import { isReportId } from '#shared/workflow/contracts.js';
 import { DomainError } from '#shared/workflow/errors.js';
 import { restartRound, type RestartRoundDeps } from '#shared/workflow/restart-round.js';
+import { BAD_YEAR, yearFromText } from '#shared/report/year.js';
 
 /**
  * `nianbao validate | render | template`. Exit codes: 0 fine, 1 the report has errors, 2 the command itself could
@@ -38,18 +40,30 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readJson(file: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw new UsageError(`无法读取文件 ${file}：${error instanceof Error ? error.message : String(error)}`);
   }
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new UsageError(`${file} 不是 UTF-8 编码的文本，请另存为 UTF-8 后重试。`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${file} 不是有效的 JSON：${error instanceof Error ? error.message : String(error)}`);
   }
+  const inexact = firstInexactNumber(text);
+  if (inexact) throw new UsageError(`${file}：${inexactNumberMessage(inexact)}`);
+  return value;
 }
 
 function formatFinding(kind: '错误' | '提示', finding: Finding): string {
@@ -114,10 +128,10 @@ function template(args: string[], io: Io): number {
   if (!chosen) throw new UsageError(`未知的模板 ${id}。`);
   const agency = AgencySchema.safeParse({ id: values.agency, name: values.name });
   if (!agency.success) throw new UsageError('--agency 需要机关代码（小写字母、数字和连字符），--name 需要机关名称。');
-  const year = YearSchema.safeParse(Number(values.year));
-  if (!year.success) throw new UsageError('--year 需要报告年度，如 2021。');
-  if (!templateFitsYear(chosen, year.data)) throw new UsageError(`模板 ${id} 不适用于 ${year.data} 年度的报告。`);
-  io.stdout.write(`${JSON.stringify(blankReport(chosen, agency.data, year.data), null, 2)}\n`);
+  const year = yearFromText(values.year);
+  if (year === undefined) throw new UsageError(`--year 需要报告年度：${BAD_YEAR.message}`);
+  if (!templateFitsYear(chosen, year)) throw new UsageError(`模板 ${id} 不适用于 ${year} 年度的报告。`);
+  io.stdout.write(`${JSON.stringify(blankReport(chosen, agency.data, year), null, 2)}\n`);
   return 0;
 }
 

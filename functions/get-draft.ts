@@ -3,15 +3,15 @@ import { httpHandler } from '../shared/http/handler.js';
 import { pathParameter } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { getDraft } from '../shared/workflow/drafts.js';
-import { YearSchema } from '../shared/report/schema.js';
+import { BAD_YEAR, yearFromText } from '../shared/report/year.js';
 import { runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
-import { NotFoundError } from '../shared/workflow/errors.js';
+import { ValidationError } from '../shared/workflow/errors.js';
 
 export function draftKey(agencyId: string, rawYear: string): { agencyId: string; year: number } {
-  const year = YearSchema.safeParse(Number(rawYear));
-  if (!year.success) throw new NotFoundError('找不到该草稿。');
-  return { agencyId, year: year.data };
+  const year = yearFromText(rawYear);
+  if (year === undefined) throw new ValidationError(BAD_YEAR.message, BAD_YEAR.code);
+  return { agencyId, year };
 }
 
 /** GET /api/drafts/{agencyId}/{year} */

@@ -14,7 +14,7 @@ import { renderStatusPage } from '../shared/http/pages/status-page.js';
 import type { HttpRequest } from '../shared/http/request.js';
 import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/http/response.js';
 import { matchRoute, ROUTES, type WebPage } from '../shared/http/routes.js';
-import { YearSchema } from '../shared/report/schema.js';
+import { BAD_YEAR, yearFromText } from '../shared/report/year.js';
 import { DomainError } from '../shared/workflow/errors.js';
 import { reportPageKey } from '../shared/workflow/publish-report.js';
 import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
@@ -54,17 +54,17 @@ type Page = (request: HttpRequest, principal: Principal, deps: WebPagesDeps) => 
 const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
   home: async (_request, principal, deps) => html(200, renderHomePage(principal, await loadHomeView(principal, deps))),
   'new-report': async (request, principal) => {
-    const year = YearSchema.safeParse(Number(request.query.get('year')));
+    const year = yearFromText(request.query.get('year'));
     if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));
-    if (!year.success) return html(400, messagePage('无法填报', '请选择 2019 年以后的报告年度。', principal));
+    if (year === undefined) return html(400, messagePage('无法填报', BAD_YEAR.message, principal));
     const template = request.query.get('template');
-    return seeOther(`${draftPagePath(principal.agencyId, year.data)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
+    return seeOther(`${draftPagePath(principal.agencyId, year)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
   },
   draft: async (request, principal, deps) => {
-    const year = YearSchema.safeParse(Number(request.pathParameters['year']));
-    if (!year.success) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
+    const year = yearFromText(request.pathParameters['year']);
+    if (year === undefined) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
     const agencyId = request.pathParameters['agencyId'] ?? '';
-    return formResponse(await loadDraftForm(principal, agencyId, year.data, request.query.get('template') ?? undefined, deps));
+    return formResponse(await loadDraftForm(principal, agencyId, year, request.query.get('template') ?? undefined, deps));
   },
   audit: async (request, principal, deps) => {
     const target = exportFormat(request, request.pathParameters['id'] ?? '');

@@ -59,18 +59,54 @@ function write(response: ServerResponse, reply: HttpResponse): void {
   response.end(reply.body);
 }
 
-async function serveSite(options: LocalHttpOptions, path: string, response: ServerResponse): Promise<void> {
-  let key: string;
+/** A decoded path segment that could step out of the bucket's folder on s3rver's disk, or name nothing. */
+const UNSAFE_SEGMENT = /^\.+$|[/\\\u0000-\u001f\u007f]/u;
+
+/**
+ * The object key a /site/ path names, or undefined for a path that names none. Each segment is decoded on its own,
+ * so an encoded `%2F` can never become a separator; `.`/`..` (however escaped) and empty segments are refused, as
+ * s3rver keeps objects as files and would follow them. A trailing slash means the folder's index.html.
+ */
+export function siteObjectKey(pathname: string): string | undefined {
+  if (!pathname.startsWith('/site/')) return undefined;
+  const segments = pathname.slice('/site/'.length).split('/');
+  const last = segments.length - 1;
+  const decoded: string[] = [];
+  for (const [index, segment] of segments.entries()) {
+    if (segment === '' && index === last) {
+      decoded.push('index.html');
+      continue;
+    }
+    let text: string;
+    try {
+      text = decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+    if (text === '' || UNSAFE_SEGMENT.test(text)) return undefined;
+    decoded.push(text);
+  }
+  return decoded.join('/');
+}
+
+/** Every segment of the path decodes (as UTF-8, escapes complete). */
+function wellFormedPath(pathname: string): boolean {
   try {
-    key = decodeURIComponent(path.slice('/site/'.length));
+    for (const segment of pathname.split('/')) decodeURIComponent(segment);
+    return true;
   } catch {
-    // a malformed percent-escape names no object
+    return false;
+  }
+}
+
+async function serveSite(options: LocalHttpOptions, path: string, response: ServerResponse): Promise<void> {
+  const key = siteObjectKey(path);
+  if (key === undefined) {
     response.statusCode = 400;
     response.setHeader('content-type', 'text/plain; charset=utf-8');
     response.end('地址格式不正确。');
     return;
   }
-  if (key === '' || key.endsWith('/')) key += 'index.html';
   try {
     const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
     const body = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
@@ -106,6 +142,8 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
         if (url.pathname === '/site') return write(response, { statusCode: 301, headers: { location: '/site/' }, body: '' });
         return serveSite(options, url.pathname, response);
       }
+      // API Gateway refuses a path whose escapes are not UTF-8; so does the stand-in, rather than call it unknown
+      if (!wellFormedPath(url.pathname)) return write(response, json(400, { error: { code: 'BAD_PATH', message: '地址格式不正确。' } }));
       const match = matchRoute(method, url.pathname);
       if (!match) {
         return write(response, json(404, { error: { code: 'NOT_FOUND', message: '没有这个地址。' } }));

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { firstInexactNumber, inexactNumberMessage } from '../json/exact-numbers.js';
 import { PayloadTooLargeError, ValidationError } from '../workflow/errors.js';
 
 /**
@@ -46,10 +47,31 @@ function parseCookies(event: z.infer<typeof HttpEventSchema>): Record<string, st
   return cookies;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The body as text. Bytes that are not UTF-8 are refused, never replaced: a replaced character is a changed report. */
+function bodyText(parsed: z.infer<typeof HttpEventSchema>): string {
+  const notUtf8 = () => new ValidationError('请求内容不是有效的 UTF-8 文本，请检查文件编码后重新提交。', 'INVALID_UTF8');
+  if (parsed.body === undefined) return '';
+  if (!parsed.isBase64Encoded) {
+    // a string that arrived decoded can still hold half a character (a lone surrogate), which UTF-8 cannot carry
+    if (LONE_SURROGATE.test(parsed.body)) throw notUtf8();
+    if (Buffer.byteLength(parsed.body, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+    return parsed.body;
+  }
+  const raw = Buffer.from(parsed.body, 'base64');
+  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    throw notUtf8();
+  }
+}
+
 export function toRequest(event: unknown): HttpRequest {
   const parsed = HttpEventSchema.parse(event);
-  const raw = parsed.body === undefined ? Buffer.alloc(0) : Buffer.from(parsed.body, parsed.isBase64Encoded ? 'base64' : 'utf8');
-  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+  const body = bodyText(parsed);
   return {
     method: parsed.requestContext.http.method.toUpperCase(),
     path: parsed.rawPath,
@@ -57,7 +79,7 @@ export function toRequest(event: unknown): HttpRequest {
     headers: Object.fromEntries(Object.entries(parsed.headers).map(([name, value]) => [name.toLowerCase(), value])),
     cookies: parseCookies(parsed),
     pathParameters: parsed.pathParameters,
-    body: raw.toString('utf8'),
+    body,
     requestId: parsed.requestContext.requestId,
   };
 }
@@ -70,6 +92,8 @@ export function jsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): T {
   } catch {
     throw new ValidationError('请求内容不是有效的 JSON。', 'MALFORMED_JSON');
   }
+  const inexact = firstInexactNumber(request.body);
+  if (inexact) throw new ValidationError(inexactNumberMessage(inexact), 'INEXACT_NUMBER', { number: inexact.text.slice(0, 24), reason: inexact.reason });
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
@@ -83,6 +107,14 @@ export function formBody(request: HttpRequest): URLSearchParams {
   const type = request.headers['content-type'] ?? '';
   if (!type.startsWith('application/x-www-form-urlencoded')) {
     throw new ValidationError('请通过页面上的表单提交。', 'UNSUPPORTED_MEDIA_TYPE');
+  }
+  // URLSearchParams would turn a percent-escape that is not UTF-8 (%FF) into U+FFFD without a word
+  for (const part of request.body.split('&')) {
+    try {
+      decodeURIComponent(part.replaceAll('+', ' '));
+    } catch {
+      throw new ValidationError('提交的内容不是有效的 UTF-8 文本。', 'INVALID_UTF8');
+    }
   }
   return new URLSearchParams(request.body);
 }

@@ -1,22 +1,19 @@
 import { setPath, templateCells } from './cells.js';
-import { ReportEnvelopeSchema, type Agency, type Report } from './schema.js';
-import type { CellKind, Template } from './template-model.js';
+import type { Agency } from './schema.js';
+import type { Template } from './template-model.js';
 
-/** A report to start from: every cell 0 (money "0" in the template's first unit), every text empty. */
+/** A report as the form and `nianbao template` start it: the template's shape, blank cells `null`. Not valid until filled. */
+export type DraftReport = Record<string, unknown>;
 
-function zero(kind: CellKind): number | string {
-  return kind.type === 'money' ? '0' : 0;
-}
-
-export function blankReport(template: Template, agency: Agency, year: number): Report {
-  const report: Record<string, unknown> = {
-    template: template.id,
-    agency: { id: agency.id, name: agency.name },
-    year,
-    overview: '',
-  };
+/**
+ * A report to start from: every cell blank (`null`, never 0: a cell nobody filled is R5's to report, and a 0 would
+ * pass for an answer), every text empty (an error until written), and the unit set where the template fixes it or
+ * offers one first, as a form cannot leave a unit blank.
+ */
+export function blankReport(template: Template, agency: Agency, year: number): DraftReport {
+  const report: DraftReport = { template: template.id, agency: { id: agency.id, name: agency.name }, year, overview: '' };
   for (const cell of templateCells(template)) {
-    setPath(report, cell.path, zero(cell.column.kind));
+    setPath(report, cell.path, null);
     const kind = cell.column.kind;
     if (kind.type === 'money' && kind.unitField !== undefined) {
       setPath(report, [...cell.path.slice(0, -1), kind.unitField], Object.keys(kind.units)[0]);
@@ -24,5 +21,5 @@ export function blankReport(template: Template, agency: Agency, year: number): R
   }
   report['problems'] = '';
   report['otherMatters'] = '';
-  return ReportEnvelopeSchema.parse(report);
+  return report;
 }

@@ -1,14 +1,15 @@
-import { crossYearFindings } from './cross-year.js';
+import { crossYearFindings, previousMismatch } from './cross-year.js';
 import type { CheckResult, Finding } from './findings.js';
 import { narrativeFindings } from './narrative-rules.js';
 import { viewReport } from './report-view.js';
 import { ReportEnvelopeSchema, parseReport, type Report } from './schema.js';
-import { checkSchema } from './schema-findings.js';
+import { checkSchema, describe } from './schema-findings.js';
 import { activeDisclosureRules, applicationsRules, reviewsRules } from './table-rules.js';
 import { TemplateIdSchema } from './templates/index.js';
+import { textRules } from './text-rules.js';
 
 export interface CheckOptions {
-  /** the same agency's report for the year before, for X1–X5 and N4 */
+  /** the same agency's report for the year before, for X1–X5 and N4; anything else is an X0 warning */
   readonly previous?: unknown;
 }
 
@@ -32,15 +33,20 @@ function check(report: unknown, options: CheckOptions): Checked {
     const result = fail({
       code: 'SCHEMA_TEMPLATE_UNKNOWN',
       path: 'template',
-      message: `未知的报告模板“${String(Reflect.get(report, 'template'))}”。可用的模板：${known}。`,
+      // quoted as data: String() would call a `toString` the input itself may define (as a key)
+      message: `未知的报告模板 ${describe(Reflect.get(report, 'template'))}。可用的模板：${known}。`,
     });
     return { result, fits: undefined };
   }
   const { template } = view;
   const schema = checkSchema(template, report);
-  const errors = [...schema.findings, ...applicationsRules(template, report), ...reviewsRules(template, report)];
-  const previous = options.previous === undefined ? undefined : viewReport(options.previous);
+  const errors = [...schema.findings, ...textRules(view), ...applicationsRules(template, report), ...reviewsRules(template, report)];
+  const given = options.previous === undefined ? undefined : viewReport(options.previous);
+  // a previous report that is not this agency's year before is said to be so, and compared with nothing
+  const mismatch = options.previous === undefined ? undefined : previousMismatch(view, given);
+  const previous = mismatch ? undefined : given;
   const warnings = [
+    ...(mismatch ? [mismatch] : []),
     ...(previous ? crossYearFindings(view, previous) : []),
     ...narrativeFindings(view, previous),
     ...activeDisclosureRules(template, report),
@@ -49,7 +55,7 @@ function check(report: unknown, options: CheckOptions): Checked {
 }
 
 /**
- * Every finding for a report: errors (schema, R1–R5) block submission; warnings (X, N, A) are shown to the officer
+ * Every finding for a report: errors (schema, empty text parts, R1–R5) block submission; warnings (X, N, A) are shown to the officer
  * and to every approver. Accepts any JSON and never throws: a half-filled draft is checked as it stands.
  */
 export function checkReport(report: unknown, options: CheckOptions = {}): CheckResult {

@@ -1,4 +1,4 @@
-import { findCell, templateCells } from './cells.js';
+import { cellName, findCell, templateCells } from './cells.js';
 import type { Finding } from './findings.js';
 import { countAt, fmt, signedCountAt } from './numbers.js';
 import type { ReportView } from './report-view.js';
@@ -155,10 +155,31 @@ function x5(pair: Pair, previousYear: number): Finding[] {
           columnLabel: cell.columnLabel,
           expected: before,
           actual,
-          message: `「${cell.rowLabel}」「${cell.columnLabel}」由 ${previousYear} 年的 ${fmt(before)} 变为 ${fmt(actual)}（${ratio >= 1 ? `增至 ${ratio.toFixed(1)} 倍` : `降至 ${ratio.toFixed(2)} 倍`}），请确认数据无误。`,
+          message: `${cellName(cell)}由 ${previousYear} 年的 ${fmt(before)} 变为 ${fmt(actual)}（${ratio >= 1 ? `增至 ${ratio.toFixed(1)} 倍` : `降至 ${ratio.toFixed(2)} 倍`}），请确认数据无误。`,
         } satisfies Finding,
       ];
     });
+}
+
+const shortId = (id: string | undefined): string => (id === undefined ? '未注明机关' : id.length > 40 ? `${id.slice(0, 40)}…` : id);
+
+/**
+ * Why a report given as last year's cannot be compared with this one, or undefined when it can. A year the report
+ * itself lacks is a schema error already, and says nothing here.
+ */
+export function previousMismatch(report: ReportView, previous: ReportView | undefined): Finding | undefined {
+  const finding = (reason: string): Finding => ({ code: 'X0', path: '', message: `${reason}，未做与上一年度的核对（上年结转、同比变化、年年雷同等）。` });
+  if (!previous) return finding('作为上一年度报告提供的文件不是可识别的年度报告');
+  if (previous.agencyId !== report.agencyId) {
+    return finding(`作为上一年度报告提供的是另一机关（${shortId(previous.agencyId)}）的报告，而本报告属于 ${shortId(report.agencyId)}`);
+  }
+  if (report.year === undefined || previous.year === report.year - 1) return undefined;
+  const year = previous.year === undefined ? '未注明年度' : `${previous.year} 年度`;
+  return {
+    ...finding(`作为上一年度报告提供的是${year}的报告，本报告为 ${report.year} 年度，应提供 ${report.year - 1} 年度的报告`),
+    expected: report.year - 1,
+    ...(previous.year === undefined ? {} : { actual: previous.year }),
+  };
 }
 
 /** Cross-year findings; none unless `previous` is the same agency's report for the year before. */

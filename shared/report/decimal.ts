@@ -1,4 +1,7 @@
-import { DECIMAL_PATTERN, decimalPlaces } from './schema.js';
+import { decimalPlaces } from './schema.js';
+
+/** Any plain non-negative decimal: sums may grow past the 15 integer digits a single amount in a report may have. */
+const DECIMAL_PATTERN = /^(0|[1-9]\d*)(\.\d+)?$/;
 
 /**
  * Exact decimal arithmetic for money. Amounts are strings in the report JSON; adding them as floating-point numbers

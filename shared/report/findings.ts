@@ -1,8 +1,9 @@
 import * as z from 'zod';
 
 /**
- * Finding codes. R1–R5 block submission, X1–X5/N1–N4/A1 are warnings (docs/report-rules.md); the SCHEMA_* codes are
- * input that does not fit the template at all. Codes are a contract with the form, the API and other tools.
+ * Finding codes (docs/report-rules.md). R1–R5 block submission, X1–X5/N1–N4/A1 are warnings; X0 says a report given
+ * as last year's could not be compared; TEXT_EMPTY is a text part left empty; the SCHEMA_* codes are input that does
+ * not fit the template at all. Codes are a contract with the form, the API and other tools.
  */
 export const ERROR_CODES = [
   'R1',
@@ -20,13 +21,15 @@ export const ERROR_CODES = [
   'SCHEMA_NOT_INTEGER',
   'SCHEMA_DECIMAL',
   'SCHEMA_DECIMAL_SCALE',
+  'SCHEMA_DECIMAL_TOO_LONG',
   'SCHEMA_UNIT',
   'SCHEMA_TEXT_REQUIRED',
+  'TEXT_EMPTY',
   'SCHEMA_TEXT_TOO_LONG',
   'SCHEMA_UNKNOWN_FIELD',
 ] as const;
 
-export const WARNING_CODES = ['X1', 'X2', 'X3', 'X4', 'X5', 'N1', 'N2', 'N3', 'N4', 'A1'] as const;
+export const WARNING_CODES = ['X0', 'X1', 'X2', 'X3', 'X4', 'X5', 'N1', 'N2', 'N3', 'N4', 'A1'] as const;
 
 export const FindingCodeSchema = z.enum([...ERROR_CODES, ...WARNING_CODES]);
 export type FindingCode = z.infer<typeof FindingCodeSchema>;

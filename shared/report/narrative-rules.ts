@@ -1,3 +1,4 @@
+import { templateCells } from './cells.js';
 import type { Finding } from './findings.js';
 import { readClaims, type ClaimKind } from './narrative.js';
 import { countAt, fmt, sumOf } from './numbers.js';
@@ -8,19 +9,37 @@ import { diceSimilarity, N4_THRESHOLD } from './similarity.js';
 
 interface TableFact {
   readonly name: string;
-  readonly value: (report: unknown) => number | undefined;
+  readonly value: (view: ReportView) => number | undefined;
   /** other readings that are also right (受理 sometimes counts 上年结转 too) */
-  readonly alsoAccepted?: (report: unknown) => number | undefined;
+  readonly alsoAccepted?: (view: ReportView) => number | undefined;
 }
 
-const at = (...path: string[]) => (report: unknown) => countAt(report, path);
+const at =
+  (...path: string[]) =>
+  (view: ReportView): number | undefined =>
+    countAt(view.raw, path);
+
+/**
+ * The 总计 of the data rows under one or more outcome groups of table 三, as the template has them: （三）不予公开 is
+ * eight rows, （六）其他处理 one in the 2019 format and three in 2021.
+ */
+const outcomes =
+  (...groups: string[]) =>
+  (view: ReportView): number | undefined =>
+    sumOf(
+      templateCells(view.template)
+        .filter((cell) => cell.path[0] === 'applications' && cell.path[1] === 'outcomes' && groups.includes(cell.path[2] ?? '') && cell.path.at(-1) === 'total')
+        .map((cell) => countAt(view.raw, cell.path)),
+    );
+
+const ROW_TOTAL = '行的总计';
 
 const FACTS: Readonly<Record<ClaimKind, TableFact>> = {
   received: {
     name: '表三「一、本年新收政府信息公开申请数量」总计',
     value: at('applications', 'newlyReceived', 'total'),
-    alsoAccepted: (report) =>
-      sumOf([countAt(report, ['applications', 'newlyReceived', 'total']), countAt(report, ['applications', 'carriedOver', 'total'])]),
+    alsoAccepted: (view) =>
+      sumOf([countAt(view.raw, ['applications', 'newlyReceived', 'total']), countAt(view.raw, ['applications', 'carriedOver', 'total'])]),
   },
   carriedOver: { name: '表三「二、上年结转政府信息公开申请数量」总计', value: at('applications', 'carriedOver', 'total') },
   concluded: { name: '表三「三、本年度办理结果（七）总计」的总计', value: at('applications', 'outcomes', 'total', 'total') },
@@ -28,12 +47,19 @@ const FACTS: Readonly<Record<ClaimKind, TableFact>> = {
   reconsideration: { name: '表四「行政复议」总计', value: at('reviewsAndLitigation', 'reconsideration', 'total') },
   litigation: {
     name: '表四「行政诉讼」两项总计之和',
-    value: (report) =>
+    value: (view) =>
       sumOf([
-        countAt(report, ['reviewsAndLitigation', 'litigationDirect', 'total']),
-        countAt(report, ['reviewsAndLitigation', 'litigationAfterReconsideration', 'total']),
+        countAt(view.raw, ['reviewsAndLitigation', 'litigationDirect', 'total']),
+        countAt(view.raw, ['reviewsAndLitigation', 'litigationAfterReconsideration', 'total']),
       ]),
   },
+  disclosed: { name: `表三「（一）予以公开」${ROW_TOTAL}`, value: outcomes('disclosed') },
+  partiallyDisclosed: { name: `表三「（二）部分公开」${ROW_TOTAL}`, value: outcomes('partiallyDisclosed') },
+  disclosedOrPartially: { name: '表三「（一）予以公开」与「（二）部分公开」的总计之和', value: outcomes('disclosed', 'partiallyDisclosed') },
+  withheld: { name: '表三「（三）不予公开」各项的总计之和', value: outcomes('withheld') },
+  unableToProvide: { name: '表三「（四）无法提供」各项的总计之和', value: outcomes('unableToProvide') },
+  notProcessed: { name: '表三「（五）不予处理」各项的总计之和', value: outcomes('notProcessed') },
+  otherHandling: { name: '表三「（六）其他处理」的总计', value: outcomes('other') },
 };
 
 const UPHELD_GROUPS = {
@@ -62,8 +88,8 @@ function n1(view: ReportView): Finding[] {
       continue;
     }
     const fact = FACTS[claim.kind];
-    const value = fact.value(report);
-    if (value === undefined || value === claim.value || fact.alsoAccepted?.(report) === claim.value) continue;
+    const value = fact.value(view);
+    if (value === undefined || value === claim.value || fact.alsoAccepted?.(view) === claim.value) continue;
     findings.push({
       code: 'N1',
       path: 'overview',
@@ -75,11 +101,20 @@ function n1(view: ReportView): Finding[] {
   return findings;
 }
 
+/** 六 reports the fee, however it is worded: 信息处理费, 处理费, 未收取任何费用, 收取费用0元. */
+const FEES_REPORTED = /处理费|(?:收取|收缴|收到|收)[^。；;，,]{0,10}费/;
+/** 六 names fee notices or payment, which explains applications lapsing for unpaid fees. */
+const FEE_NOTICES = /收费通知|缴费通知|缴纳|缴费/;
+/** 六 states an amount of fees collected (收取信息处理费120元, 处理费共计0.12万元): notices were issued and paid. */
+const FEES_COLLECTED = /(?:收取|收缴|收到|共计|合计)[^。；;]{0,16}?(?:[1-9][0-9]*(?:\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)(?:万元|元)/;
+
 /** N2 (2021 format): 六 reports the 信息处理费 collected, and mentions fee notices when 三（六）2 shows some. */
 function n2(view: ReportView): Finding[] {
   if (view.template.format !== '2021') return [];
   const findings: Finding[] = [];
-  if (!view.otherMatters.includes('信息处理费')) {
+  // typeset text has spaces anywhere (收取信息处理费 120 元)
+  const text = view.otherMatters.replace(/\s+/g, '');
+  if (!FEES_REPORTED.test(text)) {
     findings.push({
       code: 'N2',
       path: 'otherMatters',
@@ -87,7 +122,7 @@ function n2(view: ReportView): Finding[] {
     });
   }
   const overdueFee = countAt(view.raw, ['applications', 'outcomes', 'other', 'overdueFee', 'total']);
-  if (overdueFee !== undefined && overdueFee > 0 && !/收费通知|缴费通知|缴纳/.test(view.otherMatters)) {
+  if (overdueFee !== undefined && overdueFee > 0 && !FEE_NOTICES.test(text) && !FEES_COLLECTED.test(text)) {
     findings.push({
       code: 'N2',
       path: 'otherMatters',

@@ -23,3 +23,15 @@ export function sumOf(values: readonly (number | undefined)[]): number | undefin
 }
 
 export const fmt = (value: number): string => value.toLocaleString('en-US').replaceAll(',', '');
+
+/**
+ * Money's integer part has at most 15 digits: 999 万亿 in 元 is past any budget, and a longer amount is a typing
+ * slip (or an attack on the page's width and the store's size), never a figure to keep.
+ */
+export const MONEY_MAX_INTEGER_DIGITS = 15;
+
+/** A non-negative decimal written as text, as money is in the report JSON (never a float), within the digits above. */
+export const MONEY_PATTERN = new RegExp(`^(0|[1-9]\\d{0,${MONEY_MAX_INTEGER_DIGITS - 1}})(\\.\\d+)?$`);
+
+/** Well formed as a decimal, but with more integer digits than money may have. */
+export const MONEY_TOO_LONG = new RegExp(`^[1-9]\\d{${MONEY_MAX_INTEGER_DIGITS},}(\\.\\d+)?$`);

@@ -1,3 +1,4 @@
+import { blankReport, type DraftReport } from './blank.js';
 import { readPath, setPath, templateCells } from './cells.js';
 import { countAt, signedCountAt } from './numbers.js';
 import type { Agency } from './schema.js';
@@ -11,8 +12,7 @@ import { defaultTemplateForYear, findTemplate, TEMPLATES, templateFitsYear } fro
  * plus its 本年增/减. Pure: the caller fetches the previous report.
  */
 
-/** A report as the form keeps it: the template's shape, blank cells `null`. Not a valid report until filled. */
-export type DraftReport = Record<string, unknown>;
+export type { DraftReport };
 
 export interface Prefill {
   readonly report: DraftReport;
@@ -21,21 +21,6 @@ export interface Prefill {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Every cell `null`, texts empty; a unit the template fixes (or offers first) is set, as the form cannot leave it blank. */
-export function emptyReport(template: Template, agency: Agency, year: number): DraftReport {
-  const report: DraftReport = { template: template.id, agency: { id: agency.id, name: agency.name }, year, overview: '' };
-  for (const cell of templateCells(template)) {
-    setPath(report, cell.path, null);
-    const kind = cell.column.kind;
-    if (kind.type === 'money' && kind.unitField !== undefined) {
-      setPath(report, [...cell.path.slice(0, -1), kind.unitField], Object.keys(kind.units)[0]);
-    }
-  }
-  report['problems'] = '';
-  report['otherMatters'] = '';
-  return report;
-}
 
 /** The previous report counts only if it is the same agency's, for the year before. */
 function previousOf(previous: unknown, agency: Agency, year: number): { raw: unknown; template: Template } | undefined {
@@ -46,7 +31,7 @@ function previousOf(previous: unknown, agency: Agency, year: number): { raw: unk
 }
 
 export function prefillReport(template: Template, agency: Agency, year: number, previous?: unknown): Prefill {
-  const report = emptyReport(template, agency, year);
+  const report = blankReport(template, agency, year);
   const last = previousOf(previous, agency, year);
   if (!last) return { report, prefilled: [] };
   const prefilled: string[] = [];
@@ -76,18 +61,25 @@ export interface TemplateChoice {
   readonly options: readonly Template[];
 }
 
+/** Where a new report's template may come from, strongest first. */
+export interface TemplatePreference {
+  /** the template the agency has chosen for its reports, once agencies have such a setting */
+  readonly agencySetting?: string | undefined;
+  /** the template of the agency's most recent earlier report */
+  readonly previous?: string | undefined;
+}
+
 /**
- * The templates an officer is offered for a year: the national one the year calls for, and beijing-2019 only where the
- * agency's previous report was in it (it is a regional variant, not something to pick by accident). A previous report
- * in beijing-2019 makes it the default while it still fits the year.
+ * The templates an officer is offered when starting a year's report: every one that fits the year (beijing-2019 beside
+ * national-2019 for 2019 and 2020, whatever last year's was), the default first. The default is the agency's setting,
+ * else last year's template, else the national one for the year; a preference that does not fit the year is passed over.
  */
-export function templateChoice(year: number, previousTemplateId?: string): TemplateChoice {
-  const national = defaultTemplateForYear(year);
-  const previous = findTemplate(previousTemplateId);
-  const regional = previous && previous.id !== national.id && templateFitsYear(previous, year) ? previous : undefined;
-  const options = Object.values(TEMPLATES).filter(
-    (template) => templateFitsYear(template, year) && (template.id !== 'beijing-2019' || template === regional),
-  );
-  const chosen = regional ?? national;
-  return { template: chosen, options: [chosen, ...options.filter((template) => template !== chosen)] };
+export function templateChoice(year: number, preference: TemplatePreference = {}): TemplateChoice {
+  const fitting = (id: string | undefined): Template | undefined => {
+    const template = findTemplate(id);
+    return template && templateFitsYear(template, year) ? template : undefined;
+  };
+  const chosen = fitting(preference.agencySetting) ?? fitting(preference.previous) ?? defaultTemplateForYear(year);
+  const others = Object.values(TEMPLATES).filter((template) => template !== chosen && templateFitsYear(template, year));
+  return { template: chosen, options: [chosen, ...others] };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { readPath, templateCells, type Cell } from './cells.js';
+import { cellName, readPath, templateCells, type Cell } from './cells.js';
 import type { Finding } from './findings.js';
+import { MONEY_MAX_INTEGER_DIGITS, MONEY_TOO_LONG } from './numbers.js';
 import { MAX_TEXT_CHARS, SCALE_ISSUE, templateSchema } from './schema.js';
 import type { Template } from './template-model.js';
 import { TITLE_FORMATS } from './title.js';
@@ -17,7 +18,8 @@ const TEXT_LABELS: Record<string, string> = {
   otherMatters: '六、其他需要报告的事项',
 };
 
-function describe(value: unknown): string {
+/** A value quoted in a message, shortened; any JSON value, an object with a key named toString included. */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return `“${value.length > 20 ? `${value.slice(0, 20)}…` : value}”`;
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 20 ? `${json.slice(0, 20)}…` : json;
@@ -34,9 +36,7 @@ function cellFinding(cell: Cell, code: Finding['code'], message: string, actual?
   };
 }
 
-function where(cell: Cell): string {
-  return cell.rowLabel === '' ? `「${cell.columnLabel}」` : `「${cell.rowLabel}」行「${cell.columnLabel}」列`;
-}
+const where = cellName;
 
 function blankCell(cell: Cell): Finding {
   return cellFinding(cell, 'R5', `${where(cell)}未填写。没有数据请填 0，空白或“/”不视为 0。`);
@@ -58,6 +58,14 @@ function cellIssue(cell: Cell, issue: z.core.$ZodIssue, value: unknown): Finding
     if (issue.code === 'custom' && issue.params?.['issue'] === SCALE_ISSUE) {
       const maxScale = Number(issue.params['maxScale']);
       return cellFinding(cell, 'SCHEMA_DECIMAL_SCALE', `${where(cell)}金额 ${describe(value)} 的小数位数过多，最多保留 ${maxScale} 位小数。`, value);
+    }
+    if (MONEY_TOO_LONG.test(value)) {
+      return cellFinding(
+        cell,
+        'SCHEMA_DECIMAL_TOO_LONG',
+        `${where(cell)}金额 ${describe(value)} 的整数部分超过 ${MONEY_MAX_INTEGER_DIGITS} 位，请核对金额和单位。`,
+        value.length > 40 ? `${value.slice(0, 40)}…` : value,
+      );
     }
     return cellFinding(cell, 'SCHEMA_DECIMAL', `${where(cell)}金额 ${describe(value)} 格式不正确，应为非负小数，如 "77.0693"。`, value);
   }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { templateCells, type Cell } from './cells.js';
+import { MONEY_PATTERN } from './numbers.js';
 import type { CellKind, Template } from './template-model.js';
 import { TEMPLATES, TemplateIdSchema } from './templates/index.js';
 import { TitleSchema } from './title.js';
@@ -23,8 +24,8 @@ export type Agency = z.infer<typeof AgencySchema>;
 
 export const YearSchema = z.int().min(FIRST_YEAR).max(LAST_YEAR);
 
-/** A non-negative decimal written as text, as money is in the report JSON (never a float). */
-export const DECIMAL_PATTERN = /^(0|[1-9]\d*)(\.\d+)?$/;
+/** A non-negative decimal written as text, as money is in the report JSON (never a float), of at most 15 integer digits. */
+export const DECIMAL_PATTERN = MONEY_PATTERN;
 
 export function decimalPlaces(value: string): number {
   const dot = value.indexOf('.');

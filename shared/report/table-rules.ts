@@ -55,6 +55,8 @@ interface ApplicationsPlan {
   readonly carriedForward: number | readonly string[];
   readonly totalLabel: string;
   readonly forwardLabel: string;
+  /** the four rows R1 balances: where each is, and how a finding names it */
+  readonly balanceRows: Readonly<Record<BalanceRow, { readonly path: readonly string[]; readonly label: string }>>;
 }
 
 const applicationsPlans = new WeakMap<GridTable, ApplicationsPlan>();
@@ -86,6 +88,12 @@ function applicationsPlan(applications: GridTable): ApplicationsPlan {
       carriedForward: rowAt(['carriedForward']),
       totalLabel: rowLabel(['outcomes', TOTAL]),
       forwardLabel: rowLabel(['carriedForward']),
+      balanceRows: {
+        received: { path: [...base, 'newlyReceived'], label: rowLabel(['newlyReceived']) },
+        carriedOver: { path: [...base, 'carriedOver'], label: rowLabel(['carriedOver']) },
+        total: { path: [...base, 'outcomes', TOTAL], label: rowLabel(['outcomes', TOTAL]) },
+        carriedForward: { path: [...base, 'carriedForward'], label: rowLabel(['carriedForward']) },
+      },
     };
     applicationsPlans.set(applications, plan);
   }
@@ -145,6 +153,7 @@ export function applicationsRules(template: Template, report: unknown): Finding[
   const receivedRow = rowCells(plan.received);
   const carriedOverRow = rowCells(plan.carriedOver);
   const carriedForwardRow = rowCells(plan.carriedForward);
+  const balances: Balance[] = [];
   columns.forEach((column, c) => {
     const columnLabel = column.label;
     // R2: （七）总计 is the sum of every data row under 三 (group labels are not subtotals).
@@ -174,26 +183,129 @@ export function applicationsRules(template: Template, report: unknown): Finding[
     const carriedOver = carriedOverRow(c);
     const carriedForward = carriedForwardRow(c);
     if (received !== undefined && carriedOver !== undefined && total !== undefined && carriedForward !== undefined) {
-      const incoming = received + carriedOver;
-      const outgoing = total + carriedForward;
-      if (incoming !== outgoing) {
-        findings.push({
-          code: 'R1',
-          path: column.forwardId,
-          rowLabel: plan.forwardLabel,
-          columnLabel,
-          expected: incoming - total,
-          actual: carriedForward,
-          message:
-            `表三「${columnLabel}」列不平衡：一（本年新收 ${fmt(received)}）加二（上年结转 ${fmt(carriedOver)}）为 ${fmt(incoming)}，` +
-            `三（七）总计 ${fmt(total)} 加四（结转下年度 ${fmt(carriedForward)}）为 ${fmt(outgoing)}，两者应相等。` +
-            (incoming - total >= 0 ? `若总计无误，结转下年度应为 ${fmt(incoming - total)}。` : '请核对新收、结转和办理结果。'),
-        });
-      }
+      balances.push({ column: c, received, carriedOver, total, carriedForward, difference: received + carriedOver - total - carriedForward });
     }
   });
+  findings.push(...r1Findings(template, report, balances, findings));
   return findings;
 }
+
+/** One column's R1 balance: 一 + 二 − 三（七）− 四, which is 0 when the column balances. */
+export interface Balance {
+  /** index of the column among table 三's leaf columns */
+  readonly column: number;
+  readonly received: number;
+  readonly carriedOver: number;
+  readonly total: number;
+  readonly carriedForward: number;
+  readonly difference: number;
+}
+
+type BalanceRow = 'received' | 'carriedOver' | 'total' | 'carriedForward';
+/** 一 and 二 come in, 三（七）and 四 go out: a value moved within an incoming row moves the balance the other way. */
+const BALANCE_ROWS: readonly { readonly row: BalanceRow; readonly sign: 1 | -1 }[] = [
+  { row: 'received', sign: 1 },
+  { row: 'carriedOver', sign: 1 },
+  { row: 'total', sign: -1 },
+  { row: 'carriedForward', sign: -1 },
+];
+
+/**
+ * R1's findings from the columns whose four rows are all filled. Separate from reading the cells, so that a column
+ * off on its own and a pair of columns off together are told apart the same way however the cells were read.
+ */
+export function r1Findings(template: Template, report: unknown, balances: readonly Balance[], r2: readonly Finding[]): Finding[] {
+  const off = balances.filter((balance) => balance.difference !== 0);
+  const applications = table(template, 'applications');
+  if (off.length === 0 || !applications) return [];
+  const plan = applicationsPlan(applications);
+  const rowCells = (row: BalanceRow) => (column: number) => countAt(report, [...plan.balanceRows[row].path, ...(plan.columns[column]?.keys ?? [])]);
+  const r2Paths = new Set(r2.flatMap((finding) => (finding.code === 'R2' ? [finding.path] : [])));
+  const pair = swappedPair(plan, balances, off);
+  if (pair) return pairFindings(plan, pair, rowCells, r2Paths);
+  return off.map((balance) => columnImbalance(plan, balance));
+}
+
+/**
+ * Two applicant columns off by opposite amounts while the 总计 column balances: every row still adds up, so a number
+ * went into the wrong column of one row (or two were transposed). Blaming 四 of each column would be a wrong fix.
+ */
+function swappedPair(plan: ApplicationsPlan, balances: readonly Balance[], off: readonly Balance[]): readonly [Balance, Balance] | undefined {
+  const [first, second] = off;
+  if (off.length !== 2 || first === undefined || second === undefined || first.difference !== -second.difference) return undefined;
+  const parts = new Set(plan.partColumns);
+  if (!parts.has(first.column) || !parts.has(second.column)) return undefined;
+  const totalColumn = plan.columns.findIndex((column) => column.keys.at(-1) === TOTAL);
+  return balances.some((balance) => balance.column === totalColumn) ? [first, second] : undefined;
+}
+
+function pairFindings(
+  plan: ApplicationsPlan,
+  [first, second]: readonly [Balance, Balance],
+  rowCells: (row: BalanceRow) => (column: number) => number | undefined,
+  r2Paths: ReadonlySet<string>,
+): Finding[] {
+  const [a, b] = [plan.columns[first.column], plan.columns[second.column]];
+  if (!a || !b) return [];
+  const names = `「${a.label}」「${b.label}」`;
+  const shift = `${names}两列收支不平衡（一加二减三（七）减四分别为 ${signed(first.difference)} 和 ${signed(second.difference)}），总计列却平衡`;
+  // the rows in which exchanging the two cells balances both columns; （七）总计 only if R2 also finds it off there
+  const swapped = BALANCE_ROWS.filter(({ row, sign }) => {
+    const [x, y] = [rowCells(row)(first.column), rowCells(row)(second.column)];
+    if (x === undefined || y === undefined || x === y || first.difference !== sign * (x - y)) return false;
+    return row !== 'total' || (r2Paths.has(a.totalId) && r2Paths.has(b.totalId));
+  });
+  const only = swapped.length === 1 ? swapped[0] : undefined;
+  if (only) {
+    const { path: keys, label: rowLabel } = plan.balanceRows[only.row];
+    return [first, second].map((balance, index) => {
+      const column = plan.columns[balance.column];
+      const other = index === 0 ? second : first;
+      return {
+        code: 'R1',
+        path: [...keys, ...(column?.keys ?? [])].join('.'),
+        rowLabel,
+        columnLabel: column?.label ?? '',
+        expected: rowCells(only.row)(other.column),
+        actual: rowCells(only.row)(balance.column),
+        message: `表三「${rowLabel}」行${names}两列的数字可能填反了：${shift}；这两格互换后两列都平衡。请核对该行这两列。`,
+      } satisfies Finding;
+    });
+  }
+  // a number moved by the same amount in any of the four rows would look the same: say so, and suggest no value
+  return [first, second].map((balance) => {
+    const column = plan.columns[balance.column];
+    return {
+      code: 'R1',
+      path: column?.forwardId ?? '',
+      rowLabel: plan.forwardLabel,
+      columnLabel: column?.label ?? '',
+      message: `表三${shift}：可能是某一行把数字填到了相邻的列。请逐行核对一、二、三（七）、四这两列，不要只改结转下年度。`,
+    } satisfies Finding;
+  });
+}
+
+function columnImbalance(plan: ApplicationsPlan, balance: Balance): Finding {
+  const column = plan.columns[balance.column];
+  const columnLabel = column?.label ?? '';
+  const { received, carriedOver, total, carriedForward } = balance;
+  const incoming = received + carriedOver;
+  const outgoing = total + carriedForward;
+  return {
+    code: 'R1',
+    path: column?.forwardId ?? '',
+    rowLabel: plan.forwardLabel,
+    columnLabel,
+    expected: incoming - total,
+    actual: carriedForward,
+    message:
+      `表三「${columnLabel}」列不平衡：一（本年新收 ${fmt(received)}）加二（上年结转 ${fmt(carriedOver)}）为 ${fmt(incoming)}，` +
+      `三（七）总计 ${fmt(total)} 加四（结转下年度 ${fmt(carriedForward)}）为 ${fmt(outgoing)}，两者应相等。` +
+      (incoming - total >= 0 ? `若总计无误，结转下年度应为 ${fmt(incoming - total)}。` : '请核对新收、结转和办理结果。'),
+  };
+}
+
+const signed = (value: number): string => (value > 0 ? `+${fmt(value)}` : fmt(value));
 
 /** Table 四's column groups (行政复议, 未经复议直接起诉, 复议后起诉), each with its parts and its 总计, as full paths. */
 interface ReviewGroup {

@@ -32,9 +32,16 @@ const MIN_MAGNITUDE = 1e-130;
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
+ * Keys the DynamoDB document client cannot marshal as written: `__proto__` becomes an empty attribute, and an own
+ * `constructor` replaces the one the client asks an object for to tell maps from sets, numbers and strings (so
+ * `{"constructor": 1}` fails and `{"constructor": {"name": "String"}}` would be stored as "[object Object]").
+ */
+const UNSTORABLE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor']);
+
+/**
  * Why the table could not hold this content, or undefined when it can. Any JSON is a valid draft, but not every JSON
- * value fits an item: deeper than DynamoDB nests, numbers out of its range, a `__proto__` key (which the document
- * client turns into an empty attribute), or more than an item holds. Walked without recursion: a 256 KiB body can
+ * value fits an item: deeper than DynamoDB nests, numbers out of its range, a key the document client cannot
+ * marshal (below), or more than an item holds. Walked without recursion: a 256 KiB body can
  * nest a hundred thousand levels deep.
  */
 export function draftStorageProblem(content: unknown): { code: string; message: string } | undefined {
@@ -54,7 +61,7 @@ export function draftStorageProblem(content: unknown): { code: string; message: 
       bytes += 3;
       const entries = Array.isArray(value) ? value.map((item) => ['', item] as const) : Object.entries(value);
       for (const [key, item] of entries) {
-        if (key === '__proto__') return { code: 'DRAFT_BAD_FIELD', message: '草稿中含有不能保存的字段名 __proto__。' };
+        if (UNSTORABLE_KEYS.has(key)) return { code: 'DRAFT_BAD_FIELD', message: `草稿中含有不能保存的字段名 ${key}。` };
         bytes += utf8Bytes(key) + 1;
         stack.push({ value: item, depth: depth + 1 });
       }

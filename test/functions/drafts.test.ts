@@ -168,3 +168,57 @@ describe('GET/PUT /api/drafts/{agencyId}/{year}', () => {
     expect(jsonOf(response)).toEqual({ error: { code: 'MALFORMED_JSON', message: expect.stringMatching(CHINESE) } });
   });
 });
+
+describe('strict input on /api/drafts/{agencyId}/{year}', () => {
+  it.each([
+    ['a top-level constructor key', '{"content":{"constructor":1}}', 'constructor'],
+    ['a constructor key deep inside', '{"content":{"applications":{"outcomes":{"constructor":{"name":"String"}}}}}', 'constructor'],
+    ['a constructor key in a list', '{"content":{"list":[1,{"constructor":{"name":"Set"}}]}}', 'constructor'],
+    ['a __proto__ key deep inside', '{"content":{"a":{"b":{"__proto__":{"x":1}}}}}', '__proto__'],
+  ])('refuses %s with 400 DRAFT_BAD_FIELD (never a 500), and keeps the draft there was', async (_name, body, key) => {
+    const officer = await signIn(app, OFFICER);
+    expect((await putDraft(officer, { content: halfTypedDraft() })).statusCode).toBe(200);
+    const response = await putDraft(officer, body);
+    expect(response.statusCode).toBe(400);
+    expect(jsonOf(response)).toEqual({ error: { code: 'DRAFT_BAD_FIELD', message: expect.stringContaining(key) } });
+    expect((jsonOf(await getDraft(officer)) as DraftBody).content).toEqual(halfTypedDraft());
+  });
+
+  it('stores keys that only look like Object’s own (toString, hasOwnProperty, prototype) as they are', async () => {
+    const officer = await signIn(app, OFFICER);
+    const content = { toString: 1, hasOwnProperty: { valueOf: 'x' }, prototype: [null] };
+    expect((await putDraft(officer, JSON.stringify({ content }))).statusCode).toBe(200);
+    expect((jsonOf(await getDraft(officer)) as DraftBody).content).toEqual(content);
+  });
+
+  it.each([['-0'], ['-0.0'], ['1e-400'], ['1e400']])('refuses the number %s with 400 INEXACT_NUMBER instead of storing 0', async (number) => {
+    const officer = await signIn(app, OFFICER);
+    const response = await putDraft(officer, `{"content":{"applications":{"newlyReceived":{"naturalPerson":${number}}}}}`);
+    expect(response.statusCode).toBe(400);
+    expect(jsonOf(response)).toMatchObject({ error: { code: 'INEXACT_NUMBER', message: expect.stringMatching(CHINESE) } });
+    expect((await getDraft(officer)).statusCode).toBe(404);
+  });
+
+  it('refuses a body that is not UTF-8 with 400 INVALID_UTF8', async () => {
+    const officer = await signIn(app, OFFICER);
+    const bytes = Buffer.concat([Buffer.from('{"content":{"overview":"'), Buffer.from([0xe6, 0x94]), Buffer.from('"}}')]);
+    const event = { ...httpEvent({ method: 'PUT', ...path('daxing-kw', '2020'), body: '', cookie: officer }), body: bytes.toString('base64'), isBase64Encoded: true };
+    const response = await createSaveDraftHandler(app.deps)(event);
+    expect(response.statusCode).toBe(400);
+    expect(jsonOf(response)).toMatchObject({ error: { code: 'INVALID_UTF8', message: expect.stringMatching(CHINESE) } });
+    expect((await getDraft(officer)).statusCode).toBe(404);
+  });
+
+  it.each([['0x7e4'], ['2.02e3'], [' 2030'], ['2020.0'], ['02020'], ['+2020'], ['２０２０'], ['2018'], ['2101']])('refuses the year %j in the path with 400 BAD_YEAR', async (year) => {
+    const officer = await signIn(app, OFFICER);
+    for (const response of [await getDraft(officer, 'daxing-kw', year), await putDraft(officer, { content: {} }, 'daxing-kw', year)]) {
+      expect(response.statusCode).toBe(400);
+      expect(jsonOf(response)).toEqual({ error: { code: 'BAD_YEAR', message: expect.stringMatching(CHINESE) } });
+    }
+  });
+
+  it('takes the first and the last year there are', async () => {
+    const officer = await signIn(app, OFFICER);
+    for (const year of ['2019', '2100']) expect((await putDraft(officer, { content: {} }, 'daxing-kw', year)).statusCode).toBe(200);
+  });
+});

@@ -140,6 +140,28 @@ describe('the officer’s pages', () => {
     expect(context.template).toBe('national-2019');
   });
 
+  it('offers the Beijing variant when starting a 2019 or 2020 report, though last year’s was not in it, and opens it when chosen', async () => {
+    for (const year of [2019, 2020]) {
+      const page = expectPage(await get(`/drafts/daxing-kw/${year}`, await as(OFFICER)));
+      const choice = byId(page, 'template-choice');
+      expect(byTag(choice ?? page, 'option').map((option) => option.attrs['value'])).toEqual(['national-2019', 'beijing-2019']);
+      const chosen = expectPage(await get(`/drafts/daxing-kw/${year}?template=beijing-2019`, await as(OFFICER)));
+      expect((JSON.parse(byId(chosen, 'report-form')?.attrs['data-context'] ?? '{}') as FormContext).template).toBe('beijing-2019');
+    }
+    // 2021 on has one national format and nothing to choose
+    expect(byId(expectPage(await get('/drafts/daxing-kw/2021', await as(OFFICER))), 'template-choice')).toBeUndefined();
+  });
+
+  it('takes only four plain digits as the year of a draft page or a new report', async () => {
+    for (const year of ['0x7e4', '2.02e3', ' 2030', '2020.0', '2018']) {
+      expect((await get(`/drafts/daxing-kw/${encodeURIComponent(year)}`, await as(OFFICER))).statusCode, year).toBe(404);
+      const refused = await get(`/reports/new?year=${encodeURIComponent(year)}`, await as(OFFICER));
+      expect(refused.statusCode, year).toBe(400);
+      expect(plainText(parseHtml(refused.body))).toContain('四位数字');
+    }
+    expect((await get('/reports/new?year=2020', await as(OFFICER))).headers['location']).toBe('/drafts/daxing-kw/2020');
+  });
+
   it('opens a saved draft with its values, and escapes what was typed', async () => {
     const report = { ...report2021(), overview: '</textarea><script>alert(1)</script>' };
     await app.deps.store.saveDraft({ agencyId: 'daxing-kw', year: 2021, content: report, revision: 1, updatedAt: app.clock.now().toISOString(), updatedBy: OFFICER }, undefined);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { leafColumns, leafRows, templateCells, gridTables } from '#shared/report/cells.js';
 import type { Template } from '#shared/report/template-model.js';
-import { blankReport } from '#shared/report/blank.js';
 import type { Report } from '#shared/report/schema.js';
-import { setInPlace } from './report-builders.js';
+import { isBlankText } from '#shared/report/text-rules.js';
+import { setInPlace, zeroReport } from './report-builders.js';
 
 /**
  * Consistent reports of any template: every cell filled and R1–R4 true by construction. The numbers are built the way
@@ -31,10 +31,11 @@ export function consistentReport(template: Template, year: number): fc.Arbitrary
       reviews: fc.array(count, { minLength: 12, maxLength: 12 }),
       free: fc.array(fc.integer({ min: -50, max: 5_000 }), { minLength: freeCells.length, maxLength: freeCells.length }),
       decimals: fc.nat({ max: 4 }),
-      texts: fc.array(fc.string({ maxLength: 200 }), { minLength: 3, maxLength: 3 }),
+      // every part written: an empty one is an error (TEXT_EMPTY)
+      texts: fc.array(fc.string({ maxLength: 200 }).map((text) => (isBlankText(text) ? `无。${text}` : text)), { minLength: 3, maxLength: 3 }),
     })
     .map(({ outcomes, carriedOver, carriedForward, reviews, free, decimals, texts }) => {
-      const report: Report = blankReport(template, { id: 'prop-agency', name: '属性测试机关' }, year);
+      const report: Report = zeroReport(template, { id: 'prop-agency', name: '属性测试机关' }, year);
       const set = (path: readonly string[], value: unknown) => setInPlace(report, path.join('.'), value);
       const base = applications.path;
       const columnTotals = parts.map(() => 0);

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { blankReport } from '#shared/report/blank.js';
+import { templateCells } from '#shared/report/cells.js';
+import { ReportEnvelopeSchema, type Agency, type Report } from '#shared/report/schema.js';
+import type { Template } from '#shared/report/template-model.js';
 
 /** Small named builders over the fixtures, so each test says only what it changes. */
 
@@ -55,4 +59,14 @@ export function adjust<T>(report: T, changes: Readonly<Record<string, number>>):
   let result = report;
   for (const [path, delta] of Object.entries(changes)) result = withValue(result, path, numberAt(result, path) + delta);
   return result;
+}
+
+/**
+ * A report of the template's shape with every cell 0 (money "0") and every text empty: the smallest report that fits
+ * the schema, for tests that fill in what they look at. Not a valid report: the texts are still to write.
+ */
+export function zeroReport(template: Template, agency: Agency, year: number): Report {
+  const report = blankReport(template, agency, year);
+  for (const cell of templateCells(template)) setInPlace(report, cell.id, cell.column.kind.type === 'money' ? '0' : 0);
+  return ReportEnvelopeSchema.parse(report);
 }

@@ -127,6 +127,8 @@ export function cellNote(finding: Finding): string {
       return '金额格式不正确';
     case 'SCHEMA_DECIMAL_SCALE':
       return '小数位数过多';
+    case 'SCHEMA_DECIMAL_TOO_LONG':
+      return '金额位数过多';
     case 'SCHEMA_UNIT':
       return '单位不正确';
     case 'X5':

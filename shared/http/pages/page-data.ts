@@ -6,7 +6,7 @@ import type { Template } from '../../report/template-model.js';
 import { findTemplate, templateFitsYear } from '../../report/templates/index.js';
 import { reportIdOf } from '../../workflow/contracts.js';
 import { NotFoundError } from '../../workflow/errors.js';
-import { DecisionSchema, type Draft, type ReportHead } from '../../workflow/model.js';
+import { DecisionSchema, type Agency, type Draft, type ReportHead } from '../../workflow/model.js';
 import type { Clock, Store } from '../../workflow/ports.js';
 import { previousYearReport } from '../../workflow/previous-year.js';
 import { getReport, listReports } from '../../workflow/report-queries.js';
@@ -60,6 +60,14 @@ async function previousTemplateId(store: Store, agencyId: string, year: number, 
   return earlier?.template;
 }
 
+/**
+ * The template an agency has chosen for its reports. Agencies have no such setting yet, so this is none and the
+ * default falls to last year's template, then the national one; the agency administration adds the setting here.
+ */
+export function agencyTemplateSetting(_agency: Agency | undefined): string | undefined {
+  return undefined;
+}
+
 /** The draft's own copy of a report, with agency and year always the page's (a draft is any JSON the API was given). */
 function ownContent(content: unknown, agency: { id: string; name: string }, year: number): DraftReport {
   const report: DraftReport = isRecord(content) ? structuredClone(content) : {};
@@ -86,7 +94,7 @@ export async function loadDraftForm(principal: Principal, agencyId: string, year
   if (!startable(head)) return { kind: 'redirect', location: reportPagePath(reportId) };
   const [agencyRecord, previous, draft] = await Promise.all([deps.store.getAgency(agencyId), previousYearReport(deps.store, agencyId, year), deps.store.getDraft(agencyId, year)]);
   const agency = { id: agencyId, name: agencyRecord?.name ?? agencyId };
-  const choice = templateChoice(year, await previousTemplateId(deps.store, agencyId, year, previous));
+  const choice = templateChoice(year, { agencySetting: agencyTemplateSetting(agencyRecord), previous: await previousTemplateId(deps.store, agencyId, year, previous) });
   const withdrawn = head?.status === 'withdrawn' ? (await deps.store.getVersion(reportId, head.version))?.content : undefined;
 
   let template: Template;

@@ -54,11 +54,11 @@ async function file(content: unknown, name = `report-${++fileCount}.json`): Prom
 const expectedJson = (report: unknown, options?: CheckOptions): unknown =>
   JSON.parse(JSON.stringify(checkReport(report, options)));
 
-/** Two 表三 cells moved in opposite directions: column 自然人 and 商业企业 no longer balance (R1). */
+/** One more 表三 一 in 自然人, its row's 总计 raised with it: columns 自然人 and 总计 no longer balance (R1). */
 const unbalancedReport = () =>
   adjust(report2021(), {
     'applications.newlyReceived.naturalPerson': 1,
-    'applications.newlyReceived.commercialEnterprise': -1,
+    'applications.newlyReceived.total': 1,
   });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ describe('nianbao validate', () => {
     const { code, stdout } = await run('validate', await file(unbalancedReport()));
     expect(code).toBe(1);
     expect(stdout).toContain('错误 R1 applications.carriedForward.naturalPerson');
-    expect(stdout).toContain('错误 R1 applications.carriedForward.commercialEnterprise');
+    expect(stdout).toContain('错误 R1 applications.carriedForward.total');
     expect(stdout).toContain('本年新收 21');
     expect(stdout).toContain('三（七）总计 18');
     expect(stdout).toContain('结转下年度应为 3');
@@ -100,6 +100,28 @@ describe('nianbao validate', () => {
     const printed: unknown = JSON.parse(stdout);
     expect(printed).toStrictEqual(expectedJson(report));
     expect(printed).toMatchObject({ valid: false, errors: [{ code: 'R1' }, { code: 'R1' }] });
+  });
+
+  it('with --previous of another agency or of a year not just before, says that nothing was compared (X0)', async () => {
+    const reportFile = await file(report2021());
+    const otherAgency = await run('validate', reportFile, '--previous', await file(withValue(referenceReport(), 'agency.id', 'other-agency')));
+    expect(otherAgency.code).toBe(0);
+    expect(otherAgency.stdout).toContain('提示 X0\n');
+    expect(otherAgency.stdout).toContain('另一机关（other-agency）');
+    const twoYearsBack = await run('validate', reportFile, '--previous', await file(withValue(referenceReport(), 'year', 2019)), '--json');
+    expect(JSON.parse(twoYearsBack.stdout)).toMatchObject({ valid: true, warnings: [{ code: 'X0', expected: 2020, actual: 2019 }] });
+  });
+
+  it('refuses a file that is not UTF-8, or holds a number JSON would change, with exit 2', async () => {
+    // 政 in GBK, as a report saved from an older editor would hold it
+    const bytes = join(dir, 'gbk.json');
+    await writeFile(bytes, Buffer.concat([Buffer.from('{"overview":"'), Buffer.from([0xd5, 0xfe]), Buffer.from('"}')]));
+    const notUtf8 = await run('validate', bytes);
+    expect(notUtf8.code).toBe(2);
+    expect(notUtf8.stderr).toContain('不是 UTF-8 编码');
+    const negativeZero = await run('validate', await file(JSON.stringify(report2021()).replace('"naturalPerson":20', '"naturalPerson":-0')));
+    expect(negativeZero.code).toBe(2);
+    expect(negativeZero.stderr).toContain('负零');
   });
 
   it('with --previous adds the cross-year warnings (X1) and still exits 0 when there are only warnings', async () => {
@@ -224,7 +246,7 @@ describe('nianbao render', () => {
 });
 
 describe('nianbao template', () => {
-  it('prints a blank national-2021 report (all zeros, empty text) that checkReport accepts without errors', async () => {
+  it('prints a blank national-2021 report: every cell empty (null, not 0) and every text empty, each an error until filled', async () => {
     const { code, stdout } = await run('template', 'national-2021', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2022');
     expect(code).toBe(0);
     const blank: unknown = JSON.parse(stdout);
@@ -238,16 +260,39 @@ describe('nianbao template', () => {
     });
     const cells = templateCells(TEMPLATES['national-2021']);
     expect(cells.length).toBeGreaterThan(100);
-    for (const cell of cells) expect([0, '0'], cell.path.join('.')).toContainEqual(readPath(blank, cell.path));
-    const result = checkReport(blank);
-    expect(result.errors).toEqual([]);
-    expect(result.valid).toBe(true);
+    for (const cell of cells) expect(readPath(blank, cell.path), cell.id).toBeNull();
+    const { valid, errors } = checkReport(blank);
+    expect(valid).toBe(false);
+    // R5 can fire on a cell nobody touched; nothing is about the report's shape
+    expect(errors.filter((finding) => finding.code === 'R5').map((finding) => finding.path)).toEqual(cells.map((cell) => cell.id));
+    expect(errors.filter((finding) => finding.code !== 'R5')).toMatchObject([
+      { code: 'TEXT_EMPTY', path: 'overview' },
+      { code: 'TEXT_EMPTY', path: 'problems' },
+      { code: 'TEXT_EMPTY', path: 'otherMatters' },
+    ]);
+  });
+
+  it('prints a blank Beijing report with its one unit set, and validate then names every blank cell', async () => {
+    const { stdout } = await run('template', 'beijing-2019', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2020');
+    const blank: unknown = JSON.parse(stdout);
+    expect(readPath(blank, ['activeDisclosure', 'procurement', 'centralizedProcurement'])).toEqual({ projects: null, amount: null, unit: '万元' });
+    const validated = await run('validate', await file(blank));
+    expect(validated.code).toBe(1);
+    expect(validated.stdout).toContain('错误 R5 activeDisclosure.procurement.centralizedProcurement.amount');
+    expect(validated.stdout).toContain('错误 TEXT_EMPTY overview');
   });
 
   it('refuses a template that does not fit the year (national-2019 for 2022) with exit 2', async () => {
     const { code, stdout, stderr } = await run('template', 'national-2019', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2022');
     expect(code).toBe(2);
     expect(stderr).toContain('模板 national-2019 不适用于 2022 年度的报告');
+    expect(stdout).toBe('');
+  });
+
+  it.each([['0x7e4'], ['2.02e3'], [' 2022'], ['2022.0']])('refuses the year %j with exit 2: four plain digits only', async (year) => {
+    const { code, stdout, stderr } = await run('template', 'national-2021', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', year);
+    expect(code).toBe(2);
+    expect(stderr).toContain('四位数字');
     expect(stdout).toBe('');
   });
 

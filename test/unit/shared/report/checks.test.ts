@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
-import { adjust, referenceReport, report2021, withValue } from '../../../support/report-builders.js';
+import { adjust, numberAt, referenceReport, report2021, withValue } from '../../../support/report-builders.js';
 
 const codes = (findings: readonly Finding[]) => [...new Set(findings.map((finding) => finding.code))];
 const at = (findings: readonly Finding[], path: string) => findings.find((finding) => finding.path === path);
@@ -20,7 +20,7 @@ describe('R1: 一 + 二 = 三（七）+ 四 in every column', () => {
   it('flags the column that does not balance, at its 结转下年度 cell, with the four numbers', () => {
     const report = adjust(report2021(), {
       'applications.newlyReceived.naturalPerson': 1,
-      'applications.newlyReceived.commercialEnterprise': -1,
+      'applications.newlyReceived.total': 1,
     });
     const { valid, errors } = checkReport(report);
     expect(valid).toBe(false);
@@ -31,12 +31,75 @@ describe('R1: 一 + 二 = 三（七）+ 四 in every column', () => {
     expect(finding?.message).toContain('上年结转 0');
     expect(finding?.message).toContain('三（七）总计 18');
     expect(finding?.message).toContain('结转下年度应为 3');
-    expect(at(errors, 'applications.carriedForward.commercialEnterprise')).toMatchObject({ expected: 0, actual: 1 });
+    expect(at(errors, 'applications.carriedForward.total')).toMatchObject({ expected: 4, actual: 3 });
   });
 
   it('passes when the same column balances', () => {
     const report = adjust(report2021(), { 'applications.newlyReceived.naturalPerson': 1, 'applications.newlyReceived.total': 1, 'applications.carriedForward.naturalPerson': 1, 'applications.carriedForward.total': 1 });
     expect(checkReport(report).errors).toEqual([]);
+  });
+});
+
+describe('R1 when two cells of one row are transposed (the row adds up, two columns do not)', () => {
+  /** the 2021 fixture with 2 in 二、上年结转 and 四 of 自然人, so that every R1 row has two different values to swap */
+  const base = () =>
+    adjust(report2021(), {
+      'applications.carriedOver.naturalPerson': 2,
+      'applications.carriedOver.total': 2,
+      'applications.carriedForward.naturalPerson': 2,
+      'applications.carriedForward.total': 2,
+    });
+  const swap = (report: Record<string, unknown>, row: string): Record<string, unknown> => {
+    const a = numberAt(report, `applications.${row}.naturalPerson`);
+    const b = numberAt(report, `applications.${row}.commercialEnterprise`);
+    return withValue(withValue(report, `applications.${row}.naturalPerson`, b), `applications.${row}.commercialEnterprise`, a);
+  };
+
+  it.each([
+    ['newlyReceived', '一、本年新收政府信息公开申请数量'],
+    ['carriedOver', '二、上年结转政府信息公开申请数量'],
+    ['carriedForward', '四、结转下年度继续办理'],
+  ])('points at the two cells of %s, and suggests no value for 结转下年度', (row, rowLabel) => {
+    const report = base();
+    const { errors } = checkReport(swap(report, row));
+    expect(codes(errors)).toEqual(['R1']);
+    expect(errors).toMatchObject([
+      { path: `applications.${row}.naturalPerson`, rowLabel, columnLabel: '自然人', expected: numberAt(report, `applications.${row}.naturalPerson`) },
+      { path: `applications.${row}.commercialEnterprise`, rowLabel, columnLabel: '法人或其他组织 商业企业' },
+    ]);
+    for (const finding of errors) {
+      expect(finding.message).toContain('可能填反了');
+      expect(finding.message).not.toContain('结转下年度应为');
+    }
+  });
+
+  it('points at （七）总计 when that row is the one transposed, beside R2', () => {
+    const { errors } = checkReport(swap(base(), 'outcomes.total'));
+    expect(codes(errors)).toEqual(['R2', 'R1']);
+    expect(errors.filter((finding) => finding.code === 'R1').map((finding) => finding.path)).toEqual([
+      'applications.outcomes.total.naturalPerson',
+      'applications.outcomes.total.commercialEnterprise',
+    ]);
+  });
+
+  it('works on any pair of applicant columns', () => {
+    const report = withValue(withValue(report2021(), 'applications.newlyReceived.legalServiceInstitution', 2), 'applications.newlyReceived.otherOrganization', 1);
+    expect(checkReport(report).errors).toMatchObject([
+      { code: 'R1', path: 'applications.newlyReceived.legalServiceInstitution', expected: 1, actual: 2 },
+      { code: 'R1', path: 'applications.newlyReceived.otherOrganization', expected: 2, actual: 1 },
+    ]);
+  });
+
+  it('when an amount moved between columns could have moved in any row, says so and suggests no value', () => {
+    const report = adjust(report2021(), { 'applications.newlyReceived.naturalPerson': 1, 'applications.newlyReceived.commercialEnterprise': -1 });
+    const { errors } = checkReport(report);
+    expect(errors.map((finding) => finding.path)).toEqual(['applications.carriedForward.naturalPerson', 'applications.carriedForward.commercialEnterprise']);
+    for (const finding of errors) {
+      expect(finding).toMatchObject({ code: 'R1' });
+      expect(finding.expected).toBeUndefined();
+      expect(finding.message).toContain('逐行核对');
+      expect(finding.message).not.toContain('结转下年度应为');
+    }
   });
 });
 
@@ -134,6 +197,33 @@ describe('R5: every cell filled; a blank is not 0', () => {
   });
 });
 
+describe('TEXT_EMPTY: every text part of the template written', () => {
+  it.each([
+    ['national-2021', report2021],
+    ['beijing-2019', referenceReport],
+  ])('flags each of 一、五、六 left empty in %s, with its heading', (_id, build) => {
+    for (const [field, heading] of [
+      ['overview', '一、总体情况'],
+      ['problems', '五、存在的主要问题及改进情况'],
+      ['otherMatters', '六、其他需要报告的事项'],
+    ] as const) {
+      const { valid, errors } = checkReport(withValue(build(), field, ''));
+      expect(valid).toBe(false);
+      expect(errors).toMatchObject([{ code: 'TEXT_EMPTY', path: field }]);
+      expect(errors[0]?.message).toContain(`${heading}未填写`);
+    }
+  });
+
+  it.each([['  \n\u3000 '], ['/'], [' － ']])('takes %j as empty', (text) => {
+    expect(checkReport(withValue(report2021(), 'problems', text)).errors).toMatchObject([{ code: 'TEXT_EMPTY', path: 'problems' }]);
+  });
+
+  it('accepts a part that says there is nothing to report, and leaves the optional opening sentence alone', () => {
+    expect(checkReport(withValue(withValue(report2021(), 'otherMatters', '无。本年度未收取信息处理费。'), 'preamble', '')).errors).toEqual([]);
+    expect(checkReport(withValue(referenceReport(), 'otherMatters', '无')).errors).toEqual([]);
+  });
+});
+
 describe('schema problems', () => {
   const cell = 'applications.newlyReceived.naturalPerson';
   it.each([
@@ -165,6 +255,46 @@ describe('schema problems', () => {
     expect(errors[0]?.message).toContain(words);
   });
 
+  describe('money at its exact limits: 15 integer digits, and the scale of its unit', () => {
+    const PROCUREMENT = 'activeDisclosure.procurement.centralizedProcurement';
+    const national2019 = (unit: string) =>
+      withValue(
+        withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', { previousYearItems: 0, change: 0, decisions: 0 }),
+        `${PROCUREMENT}.unit`,
+        unit,
+      );
+    const cases = [
+      ['beijing-2019 采购总金额 (万元)', referenceReport, `${PROCUREMENT}.amount`, 4],
+      ['national-2019 采购总金额 in 元', () => national2019('元'), `${PROCUREMENT}.amount`, 2],
+      ['national-2019 采购总金额 in 万元', () => national2019('万元'), `${PROCUREMENT}.amount`, 6],
+      ['national-2021 本年收费金额 (万元)', report2021, 'activeDisclosure.fees.administrativeFees.amount', 6],
+    ] as const;
+
+    it.each(cases)('%s: 15 integer digits at full scale pass, 16 are SCHEMA_DECIMAL_TOO_LONG', (_name, build, path, scale) => {
+      const fifteen = `9${'0'.repeat(14)}`;
+      expect(checkReport(withValue(build(), path, fifteen)).errors).toEqual([]);
+      expect(checkReport(withValue(build(), path, `${fifteen}.${'9'.repeat(scale)}`)).errors).toEqual([]);
+      for (const amount of [`${fifteen}0`, `1${'0'.repeat(15)}.5`]) {
+        const { errors } = checkReport(withValue(build(), path, amount));
+        expect(errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_TOO_LONG', path }]);
+        expect(errors[0]?.message).toContain('整数部分超过 15 位');
+      }
+    });
+
+    it.each(cases)('%s: the unit’s scale passes, one place more is SCHEMA_DECIMAL_SCALE', (_name, build, path, scale) => {
+      expect(checkReport(withValue(build(), path, `1.${'5'.repeat(scale)}`)).errors).toEqual([]);
+      expect(checkReport(withValue(build(), path, `1.${'5'.repeat(scale + 1)}`)).errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_SCALE', path }]);
+    });
+
+    it('refuses a 5,000-digit amount, quoting it shortened', () => {
+      const path = 'activeDisclosure.fees.administrativeFees.amount';
+      const { errors } = checkReport(withValue(report2021(), path, '7'.repeat(5_000)));
+      expect(errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_TOO_LONG', path }]);
+      expect(errors[0]?.message.length).toBeLessThan(120);
+      expect(String(errors[0]?.actual).length).toBeLessThanOrEqual(41);
+    });
+  });
+
   it('rejects money written as a number, which would lose precision', () => {
     const path = 'activeDisclosure.fees.administrativeFees.amount';
     const { errors } = checkReport(withValue(report2021(), path, 1.2345));
@@ -193,6 +323,14 @@ describe('schema problems', () => {
     const { errors } = checkReport(withValue(report2021(), 'template', 'national-2030'));
     expect(errors).toMatchObject([{ code: 'SCHEMA_TEMPLATE_UNKNOWN', path: 'template' }]);
     expect(errors[0]?.message).toContain('national-2021');
+  });
+
+  it('quotes an unknown template as data, even an object with a key named toString', () => {
+    for (const template of [{ toString: true }, { valueOf: 1, toString: 'x' }, ['national-2021'], null]) {
+      const { errors } = checkReport(withValue(report2021(), 'template', template));
+      expect(errors).toMatchObject([{ code: 'SCHEMA_TEMPLATE_UNKNOWN', path: 'template' }]);
+      expect(errors[0]?.message).toContain(JSON.stringify(template).slice(0, 10));
+    }
   });
 
   it('rejects a template that does not fit the year (2019 format for a 2021 report, and the reverse)', () => {
@@ -245,12 +383,28 @@ describe('X1: 上年结转 equals last year’s 结转下年度继续办理', ()
     expect(finding?.message).toContain('2020 年报告「四、结转下年度继续办理」为 4');
   });
 
-  it('says nothing when the previous report is another agency’s or not the year before', () => {
+  it('compares nothing with another agency’s report, or one not of the year before, and says so (X0)', () => {
     const previous = adjust(referenceReport(), { 'applications.carriedForward.naturalPerson': 4 });
-    expect(checkReport(report2021(), { previous: withValue(previous, 'agency.id', 'other-agency') }).warnings).toEqual([]);
-    expect(checkReport(withValue(withValue(report2021(), 'year', 2022), 'overview', ''), { previous }).warnings).not.toContainEqual(
-      expect.objectContaining({ code: 'X1' }),
-    );
+    const other = checkReport(report2021(), { previous: withValue(previous, 'agency.id', 'other-agency') });
+    expect(other).toMatchObject({ valid: true, errors: [], warnings: [{ code: 'X0', path: '' }] });
+    expect(other.warnings).toHaveLength(1);
+    expect(other.warnings[0]?.message).toContain('另一机关（other-agency）');
+    const gap = checkReport(withValue(report2021(), 'year', 2022), { previous });
+    expect(gap.warnings).toMatchObject([{ code: 'X0', expected: 2021, actual: 2020 }]);
+    expect(gap.warnings[0]?.message).toContain('2020 年度的报告，本报告为 2022 年度，应提供 2021 年度的报告');
+    const same = checkReport(withValue(report2021(), 'year', 2020), { previous: withValue(report2021(), 'year', 2020) });
+    expect(same.warnings.filter((finding) => finding.code === 'X0')).toMatchObject([{ expected: 2019, actual: 2020 }]);
+  });
+
+  it('says so when what was given as last year’s report is no report at all, and still checks this one', () => {
+    for (const previous of [null, 'report', { template: 'national-2030' }]) {
+      expect(checkReport(report2021(), { previous })).toMatchObject({ valid: true, warnings: [{ code: 'X0', message: expect.stringContaining('不是可识别的年度报告') }] });
+    }
+  });
+
+  it('does not run N4 against another agency’s 五', () => {
+    const previous = withValue(withValue(report2021(), 'year', 2020), 'agency.id', 'other-agency');
+    expect(checkReport(report2021(), { previous }).warnings.map((finding) => finding.code)).toEqual(['X0']);
   });
 });
 
@@ -315,6 +469,15 @@ describe('X5: 同比突变', () => {
     expect(at(warnings, 'activeDisclosure.licensing.administrativeLicensing.decisions')?.message).toContain('增至 5.2 倍');
   });
 
+  it('names a table 四 cell by its column alone, with no empty 「」 for the unlabelled row', () => {
+    const previous = withValue(withValue(report2021(), 'year', 2021), 'reviewsAndLitigation.litigationDirect', { upheld: 60, corrected: 0, other: 0, pending: 0, total: 60 });
+    const { warnings } = checkReport(withValue(report2021(), 'year', 2022), { previous });
+    const finding = at(warnings, 'reviewsAndLitigation.litigationDirect.total');
+    expect(finding).toMatchObject({ code: 'X5', expected: 60, actual: 1 });
+    expect(finding?.message).toMatch(/^「行政诉讼 未经复议直接起诉 总计」由 2021 年的 60 变为 1/);
+    expect(finding?.message).not.toContain('「」');
+  });
+
   it('warns when it falls below a fifth, and not for a fivefold change exactly or small numbers', () => {
     const previous = withValue(withValue(report2021(), 'year', 2021), 'activeDisclosure.licensing.administrativeLicensing.decisions', 800);
     expect(checkReport(withValue(report2021(), 'year', 2022), { previous }).warnings.map((finding) => finding.code)).toContain('X5');
@@ -357,6 +520,91 @@ describe('N1: numbers in 一、总体情况 agree with the tables', () => {
   });
 });
 
+describe('N1 on real text: spacing, wrapping, and counts that are not of applications', () => {
+  const overview = (text: string) => withValue(report2021(), 'overview', text);
+  it.each([
+    ['a count set with spaces', '本年度共收到政府信息公开申请 31 件。'],
+    ['a phrase wrapped after 申请', '本年度共收到政府信息公开申请\n31件。'],
+    ['a phrase wrapped inside the verb, with an indent', '本年度共收\n  到政府信息公开申请31件。'],
+    ['full-width spaces', '本年度共收到政府信息公开申请\u300031\u3000件。'],
+  ])('reads %s', (_name, text) => {
+    expect(checkReport(overview(text)).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
+  });
+
+  it('reads a right count set with spaces or wrapped as right', () => {
+    expect(checkReport(overview('本年度共收到政府信息公开申请 30 件，办结\n27 件。')).warnings).toEqual([]);
+  });
+
+  it('keeps a blank line as a paragraph break, and two numbers apart by a space as two numbers', () => {
+    expect(checkReport(overview('（二）受理情况\n\n12个工作日内全部答复。')).warnings).toEqual([]);
+    expect(checkReport(overview('本年度共收到政府信息公开申请 3 0件。')).warnings).toEqual([]);
+  });
+
+  it.each([
+    ['网上受理平台已接入12个部门。'],
+    ['全年受理群众来信12件。'],
+    ['受理12件人大代表建议和政协委员提案。'],
+    ['共收到政府信息公开申请30件，另通过热线受理12件次咨询。'],
+  ])('does not read “%s” as applications received', (text) => {
+    expect(checkReport(overview(text)).warnings).toEqual([]);
+  });
+
+  it('reads 受理 and 办结 with 申请 just before them, after them, or in the phrase', () => {
+    expect(checkReport(overview('依申请公开方面，本年度共受理31件。')).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
+    expect(checkReport(overview('本年度共受理31件政府信息公开申请。')).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
+    expect(checkReport(overview('本年度新收政府信息公开申请30件，上年结转0件，办结26件。')).warnings).toMatchObject([{ code: 'N1', expected: 27, actual: 26 }]);
+  });
+});
+
+describe('N1: the outcome sentences against table 三', () => {
+  const overview = (text: string) => withValue(report2021(), 'overview', text);
+  it.each([
+    ['予以公开11件', 10, '（一）予以公开'],
+    ['部分公开5件', 4, '（二）部分公开'],
+    ['予以公开及部分公开15件', 14, '（二）部分公开」的总计之和'],
+    ['全部或部分公开15件', 14, '（二）部分公开」的总计之和'],
+    ['不予公开5件', 4, '（三）不予公开'],
+    ['无法提供7件', 8, '（四）无法提供'],
+    ['不予处理2件', 1, '（五）不予处理'],
+    ['其他处理1件', 0, '（六）其他处理'],
+  ])('warns about “%s” (the table has %i)', (sentence, expected, words) => {
+    const { warnings } = checkReport(overview(`本年度办结政府信息公开申请27件，其中${sentence}。`));
+    expect(warnings).toMatchObject([{ code: 'N1', path: 'overview', expected }]);
+    expect(warnings[0]?.message).toContain(words);
+  });
+
+  it('is quiet when every outcome sentence agrees with the table', () => {
+    const text = '办结政府信息公开申请27件，其中予以公开10件，部分公开4件，不予公开4件，无法提供8件，不予处理1件。予以公开及部分公开 14 件。';
+    expect(checkReport(overview(text)).warnings).toEqual([]);
+  });
+
+  it('does not read information published (条) as applications disclosed, and reads 件次 as 件', () => {
+    expect(checkReport(overview('通过政府网站予以公开各类信息120条。')).warnings).toEqual([]);
+    expect(checkReport(overview('本年度收到政府信息公开申请31件次，予以公开11件次。')).warnings).toMatchObject([
+      { code: 'N1', expected: 30, actual: 31 },
+      { code: 'N1', expected: 10, actual: 11 },
+    ]);
+  });
+
+  it('does not read 予以公开及部分公开 as 部分公开 alone, nor 不予公开 as 予以公开', () => {
+    expect(checkReport(overview('予以公开和部分公开14件，不予以公开4件。')).warnings).toEqual([]);
+  });
+
+  it('checks them in the 2019 formats too, (六)其他处理 being one row there', () => {
+    const beijing = withValue(referenceReport(), 'overview', '予以公开3件，其他处理2件。');
+    expect(checkReport(beijing).warnings).toMatchObject([
+      { code: 'N1', expected: 0, actual: 3 },
+      { code: 'N1', expected: 0, actual: 2 },
+    ]);
+    const national = withValue(withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', {
+      previousYearItems: 0,
+      change: 0,
+      decisions: 0,
+    }), 'overview', '部分公开1件。');
+    expect(checkReport(national)).toMatchObject({ errors: [], warnings: [{ code: 'N1', expected: 0, actual: 1 }] });
+  });
+});
+
 describe('N2: 六 reports 信息处理费 (2021 format)', () => {
   it('warns when 六 does not mention 信息处理费', () => {
     expect(checkReport(withValue(report2021(), 'otherMatters', '无。')).warnings).toMatchObject([{ code: 'N2', path: 'otherMatters' }]);
@@ -373,6 +621,23 @@ describe('N2: 六 reports 信息处理费 (2021 format)', () => {
     expect(errors).toEqual([]);
     expect(warnings).toMatchObject([{ code: 'N2', path: 'otherMatters', actual: 1 }]);
     expect(checkReport(withValue(report, 'otherMatters', '本年度发出收费通知1份，申请人未缴纳，未收取信息处理费。')).warnings).toEqual([]);
+  });
+
+  it.each([['本年度未收取处理费。'], ['本年度收取信息 处理费 0 元。'], ['本年度未收取任何费用。']])('takes “%s” as the fee report', (text) => {
+    expect(checkReport(withValue(report2021(), 'otherMatters', text)).warnings).toEqual([]);
+  });
+
+  it('does not ask about fee notices when 六 states the fees collected, which were paid after a notice', () => {
+    const report = adjust(report2021(), {
+      'applications.outcomes.other.overdueFee.naturalPerson': 1,
+      'applications.outcomes.other.overdueFee.total': 1,
+      'applications.outcomes.disclosed.naturalPerson': -1,
+      'applications.outcomes.disclosed.total': -1,
+    });
+    expect(checkReport(withValue(report, 'otherMatters', '本年度共收取信息处理费 120 元。')).warnings).toEqual([]);
+    expect(checkReport(withValue(report, 'otherMatters', '本年度收取信息处理费合计0.012万元。')).warnings).toEqual([]);
+    // nothing collected says nothing of the notices the lapsed application had
+    expect(checkReport(withValue(report, 'otherMatters', '本年度收取信息处理费0元。')).warnings).toMatchObject([{ code: 'N2', actual: 1 }]);
   });
 
   it('does not apply to the 2019 format', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readPath, templateCells } from '#shared/report/cells.js';
 import { checkReport } from '#shared/report/checks.js';
-import { emptyReport, prefillReport, templateChoice } from '#shared/report/prefill.js';
+import { blankReport } from '#shared/report/blank.js';
+import { prefillReport, templateChoice } from '#shared/report/prefill.js';
 import { BEIJING_2019, NATIONAL_2019 } from '#shared/report/templates/format-2019.js';
 import { NATIONAL_2021 } from '#shared/report/templates/national-2021.js';
 import { referenceReport, report2021, withValue } from '../../../support/report-builders.js';
@@ -30,18 +31,19 @@ function previous2019(): Record<string, unknown> {
   return report;
 }
 
-describe('emptyReport', () => {
+describe('blankReport', () => {
   it('leaves every cell blank (null, not 0), every text empty, and sets the unit the template fixes', () => {
-    const report = emptyReport(BEIJING_2019, AGENCY, 2020);
+    const report = blankReport(BEIJING_2019, AGENCY, 2020);
     expect(report).toMatchObject({ template: 'beijing-2019', agency: AGENCY, year: 2020, overview: '', problems: '', otherMatters: '' });
     for (const cell of templateCells(BEIJING_2019)) expect(readPath(report, cell.path), cell.id).toBeNull();
     expect(at(report, 'activeDisclosure.procurement.centralizedProcurement.unit')).toBe('万元');
   });
 
-  it('is what checkReport calls unfilled: every finding an R5 at a cell, none about the shape', () => {
-    const { errors } = checkReport(emptyReport(NATIONAL_2021, AGENCY, 2021));
-    expect(new Set(errors.map((finding) => finding.code))).toEqual(new Set(['R5']));
-    expect(errors).toHaveLength(templateCells(NATIONAL_2021).length);
+  it('is what checkReport calls unfilled: an R5 at every cell and TEXT_EMPTY at 一、五、六, none about the shape', () => {
+    const { errors } = checkReport(blankReport(NATIONAL_2021, AGENCY, 2021));
+    expect(new Set(errors.map((finding) => finding.code))).toEqual(new Set(['R5', 'TEXT_EMPTY']));
+    expect(errors.filter((finding) => finding.code === 'R5')).toHaveLength(templateCells(NATIONAL_2021).length);
+    expect(errors.filter((finding) => finding.code === 'TEXT_EMPTY').map((finding) => finding.path)).toEqual(['overview', 'problems', 'otherMatters']);
   });
 });
 
@@ -113,22 +115,29 @@ describe('prefillReport', () => {
     expect(prefillReport(NATIONAL_2021, AGENCY, 2022, other).prefilled).toEqual([]);
     expect(prefillReport(NATIONAL_2021, AGENCY, 2023, report2021()).prefilled).toEqual([]);
     expect(prefillReport(NATIONAL_2021, AGENCY, 2022, undefined).prefilled).toEqual([]);
-    expect(prefillReport(NATIONAL_2021, AGENCY, 2022, 'not a report').report).toEqual(emptyReport(NATIONAL_2021, AGENCY, 2022));
+    expect(prefillReport(NATIONAL_2021, AGENCY, 2022, 'not a report').report).toEqual(blankReport(NATIONAL_2021, AGENCY, 2022));
   });
 });
 
 describe('templateChoice', () => {
   const ids = (choice: ReturnType<typeof templateChoice>) => ({ template: choice.template.id, options: choice.options.map((option) => option.id) });
 
-  it('offers the national template of the year', () => {
-    expect(ids(templateChoice(2019))).toEqual({ template: 'national-2019', options: ['national-2019'] });
-    expect(ids(templateChoice(2020, 'national-2019'))).toEqual({ template: 'national-2019', options: ['national-2019'] });
-    expect(ids(templateChoice(2024, 'national-2021'))).toEqual({ template: 'national-2021', options: ['national-2021'] });
+  it('offers every template that fits the year, the national one first when nothing says otherwise', () => {
+    expect(ids(templateChoice(2019))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+    expect(ids(templateChoice(2020, { previous: 'national-2019' }))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+    expect(ids(templateChoice(2024, { previous: 'national-2021' }))).toEqual({ template: 'national-2021', options: ['national-2021'] });
+    expect(ids(templateChoice(2021))).toEqual({ template: 'national-2021', options: ['national-2021'] });
   });
 
-  it('offers beijing-2019, first, only where the previous report used it and it still fits the year', () => {
-    expect(ids(templateChoice(2020, 'beijing-2019'))).toEqual({ template: 'beijing-2019', options: ['beijing-2019', 'national-2019'] });
-    expect(ids(templateChoice(2021, 'beijing-2019'))).toEqual({ template: 'national-2021', options: ['national-2021'] });
-    expect(ids(templateChoice(2020, 'no-such-template'))).toEqual({ template: 'national-2019', options: ['national-2019'] });
+  it('defaults to last year’s template while it fits the year', () => {
+    expect(ids(templateChoice(2020, { previous: 'beijing-2019' }))).toEqual({ template: 'beijing-2019', options: ['beijing-2019', 'national-2019'] });
+    expect(ids(templateChoice(2021, { previous: 'beijing-2019' }))).toEqual({ template: 'national-2021', options: ['national-2021'] });
+    expect(ids(templateChoice(2020, { previous: 'no-such-template' }))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+  });
+
+  it('puts the agency’s own setting before last year’s template, where it fits the year', () => {
+    expect(ids(templateChoice(2020, { agencySetting: 'beijing-2019', previous: 'national-2019' })).template).toBe('beijing-2019');
+    expect(ids(templateChoice(2020, { agencySetting: 'national-2019', previous: 'beijing-2019' })).template).toBe('national-2019');
+    expect(ids(templateChoice(2022, { agencySetting: 'beijing-2019', previous: 'national-2021' })).template).toBe('national-2021');
   });
 });

@@ -4,7 +4,6 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { parse, type DefaultTreeAdapterMap, type ParserError } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { blankReport } from '#shared/report/blank.js';
 import { leafColumns, leafRows, readPath, tableCells, type Cell } from '#shared/report/cells.js';
 import { renderReportHtml, renderReportJson, SignOffSchema, type SignOff } from '#shared/report/render.js';
 import { REPORT_CSS } from '#shared/report/render-style.js';
@@ -12,6 +11,7 @@ import { parseReport, type Report } from '#shared/report/schema.js';
 import type { ColumnNode, GridTable, RowNode, Template } from '#shared/report/template-model.js';
 import { TEMPLATES } from '#shared/report/templates/index.js';
 import { draftReport, TEMPLATE_CASES } from './draft-arbitrary.js';
+import { zeroReport } from '../../../support/report-builders.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A tiny view of parse5's tree: tests read the page the way a browser would, never with regexes.
@@ -121,7 +121,7 @@ const gridTablesOf = (template: Template): GridTable[] =>
 
 /** A report whose every cell holds a different value, and the text each cell should print. */
 function distinctReport(template: Template): { report: Report; expected: Map<string, string> } {
-  const report = structuredClone(blankReport(template, AGENCY, template.years.from));
+  const report = structuredClone(zeroReport(template, AGENCY, template.years.from));
   const expected = new Map<string, string>();
   gridTablesOf(template)
     .flatMap(tableCells)
@@ -397,20 +397,20 @@ describe.each(Object.values(TEMPLATES))('renderReportHtml with the $id template'
 
 describe('renderReportHtml cell values', () => {
   it('writes the unit right after the amount, as published reports do, only where the report chooses it (national-2019 采购总金额)', () => {
-    const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+    const report = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'amount'], '75394432.52');
     setPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'unit'], '元');
     const { document } = parsePage(renderReportHtml(report));
     expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.procurement.centralizedProcurement.amount'))).toBe('75394432.52元');
 
-    const national2021 = structuredClone(blankReport(TEMPLATES['national-2021'], AGENCY, 2021));
+    const national2021 = structuredClone(zeroReport(TEMPLATES['national-2021'], AGENCY, 2021));
     setPath(national2021, ['activeDisclosure', 'fees', 'administrativeFees', 'amount'], '0.35');
     const page2021 = parsePage(renderReportHtml(national2021)).document;
     expect(textOf(byAttr(page2021, 'td', 'data-path', 'activeDisclosure.fees.administrativeFees.amount'))).toBe('0.35');
   });
 
   it('leaves a missing or malformed value blank rather than printing 0 or undefined', () => {
-    const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+    const report = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
     deletePath(report, ['applications', 'newlyReceived', 'naturalPerson']);
     setPath(report, ['applications', 'newlyReceived', 'total'], 'abc');
     setPath(report, ['applications', 'carriedOver', 'total'], -1);
@@ -435,7 +435,7 @@ describe('renderReportHtml cell values', () => {
   });
 
   it('prints a negative 本年增/减 as it is', () => {
-    const report = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+    const report = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
     setPath(report, ['activeDisclosure', 'licensing', 'administrativeLicensing', 'change'], -3);
     const { document } = parsePage(renderReportHtml(report));
     expect(textOf(byAttr(document, 'td', 'data-path', 'activeDisclosure.licensing.administrativeLicensing.change'))).toBe('-3');
@@ -470,7 +470,7 @@ interface TextFields {
 }
 
 function reportWithText(fields: TextFields): { report: Report; signOff: SignOff } {
-  const base = structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+  const base = structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
   const report: Report = {
     ...base,
     agency: { id: AGENCY.id, name: fields.name },
@@ -752,7 +752,7 @@ describe('renderReportJson', () => {
 // The title, the 发布日期/来源 line and the 落款
 
 describe('renderReportHtml title, 发布日期/来源 and 落款', () => {
-  const base = (): Report => structuredClone(blankReport(TEMPLATES['national-2019'], AGENCY, 2020));
+  const base = (): Report => structuredClone(zeroReport(TEMPLATES['national-2019'], AGENCY, 2020));
   const signOff: SignOff = { approvedBy: '张主任', approvedAt: '2021-01-20T02:30:00Z', version: 1, contentSha256: 'a'.repeat(64) };
   const titleLinesOf = (document: Node): string[] => elements(only(elements(document, 'h1')), 'span').map(textOf);
   const closingOf = (document: Node): string[] =>
@@ -834,7 +834,7 @@ describe('renderReportHtml title, 发布日期/来源 and 落款', () => {
 
 describe('renderReportHtml narrative sub-headings', () => {
   const blocksOf = (text: string, field: 'overview' | 'problems' = 'overview'): string[] => {
-    const report = { ...structuredClone(blankReport(TEMPLATES['national-2021'], AGENCY, 2021)), [field]: text };
+    const report = { ...structuredClone(zeroReport(TEMPLATES['national-2021'], AGENCY, 2021)), [field]: text };
     const section = byAttr(parsePage(renderReportHtml(report)).document, 'section', 'data-field', field);
     return section.childNodes
       .filter(isElement)
