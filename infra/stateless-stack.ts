@@ -185,7 +185,7 @@ export class StatelessStack extends Stack {
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
     });
-    this.bindings.bindTable(fn, needs.table);
+    this.bindings.bindTable(fn, needs.table, needs.items);
     if (needs.stateMachine !== undefined) this.bindings.bindStateMachine(fn, needs.stateMachine);
     if (needs.keys) this.bindings.bindMasterSecret(fn);
     if (needs.mail) this.bindings.bindMailer(fn);
