@@ -127,6 +127,9 @@ export function flatten(value: unknown): string {
     if (typeof node['Ref'] === 'string') return `<${node['Ref']}>`;
     const output = node['Fn::GetStackOutput'] as { StackName: string; OutputName: string } | undefined;
     if (output !== undefined) return `<${output.StackName}.${output.OutputName}>`;
+    // a strong reference: the producing stack's export `{StackName}:{ExportName}`
+    const imported = node['Fn::ImportValue'];
+    if (typeof imported === 'string') return `<${imported.replace(':', '.')}>`;
   }
   return JSON.stringify(value);
 }
