@@ -11,7 +11,7 @@ import { BILLING_MODE, GSI1, PARTITION_KEY, SORT_KEY } from '../shared/store/tab
 import { addMailEventDestination } from './alarms.js';
 import { siteResponseHeaders } from './edge.js';
 import { acknowledgeRule } from './nag.js';
-import { isThrowaway, type StageConfig } from './stages.js';
+import { isChinaRegion, isThrowaway, type StageConfig } from './stages.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -114,7 +114,8 @@ export class StatefulStack extends Stack {
     this.distribution = new cloudfront.Distribution(this, 'Site', {
       comment: 'nianbao public site: published 政府信息公开工作年度报告',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        // CloudFront in the China regions has no origin access control yet: an origin access identity there
+        origin: isChinaRegion(this.region) ? origins.S3BucketOrigin.withOriginAccessIdentity(this.siteBucket) : origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
