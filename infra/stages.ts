@@ -73,7 +73,7 @@ export interface StageConfig {
   readonly reservedConcurrency: Readonly<Partial<Record<FunctionName, number>>>;
   /**
    * DynamoDB warm throughput for the on-demand table: set it before January so the table serves the draft-saving peak
-   * at once instead of ramping up (docs/DEPLOY.md, Scaling). Unset: on-demand's own starting point.
+   * at once instead of ramping up (README, Scaling). Unset: on-demand's own starting point.
    */
   readonly tableWarmThroughput?: { readonly readUnitsPerSecond: number; readonly writeUnitsPerSecond: number };
   /** the HTTP API's stage-wide throttle (requests per second, burst) — below the account's regional quota */
