@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ENV } from '../shared/runtime/env.js';
-import { GSI1, INDEX_PARTITIONS, PARTITIONS, type IndexPartition, type Partition } from '../shared/store/table.js';
-import type { ItemNeeds, StateMachineAction, TableAction } from './function-needs.js';
+import { GSI1, type Partition } from '../shared/store/table.js';
+import { indexKeyPatterns, leadingKeyPatterns, TABLE_READ, type ItemNeeds, type StateMachineAction, type TableAction } from './function-needs.js';
 import type { ProjectFunction } from './project-function.js';
 
 /** How the functions send mail in this stage: the variables to set and the grant to give. */
@@ -25,17 +25,6 @@ export interface BindingTargets {
   readonly baseUrl: string;
   readonly siteBaseUrl: string;
 }
-
-const READ_ACTIONS: ReadonlySet<TableAction> = new Set(['dynamodb:GetItem', 'dynamodb:Query']);
-
-/** `REPORT#*`: every key of those partitions (StringLike; no partition prefix is a prefix of another's). */
-export const leadingKeyPatterns = (partitions: readonly Partition[]): string[] => [...new Set(partitions)].map((partition) => `${PARTITIONS[partition]}*`);
-
-export const indexKeyPatterns = (partitions: readonly IndexPartition[]): string[] =>
-  [...new Set(partitions)].map((partition) => {
-    const shape: { prefix: string } | { exact: string } = INDEX_PARTITIONS[partition];
-    return 'prefix' in shape ? `${shape.prefix}*` : shape.exact;
-  });
 
 const EXECUTION_ACTIONS: ReadonlySet<StateMachineAction> = new Set(['states:StopExecution', 'states:DescribeExecution', 'states:GetExecutionHistory']);
 
@@ -73,8 +62,8 @@ export class FunctionBindings {
   bindTable(fn: ProjectFunction, actions: readonly TableAction[], items: ItemNeeds = {}): void {
     if (actions.length === 0) return;
     fn.addEnvironment(ENV.tableName, this.targets.table.tableName);
-    const reads = actions.filter((action) => READ_ACTIONS.has(action));
-    const writes = actions.filter((action) => !READ_ACTIONS.has(action));
+    const reads = actions.filter((action) => TABLE_READ.includes(action));
+    const writes = actions.filter((action) => !TABLE_READ.includes(action));
     const grant = (granted: readonly TableAction[], partitions: readonly Partition[] | undefined, what: string) => {
       if (granted.length === 0) return;
       if (partitions === undefined || partitions.length === 0) {

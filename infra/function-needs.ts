@@ -1,5 +1,5 @@
 import { HTTP_FUNCTIONS, TASK_FUNCTIONS, type HttpFunctionName, type TaskFunctionName } from '../shared/http/routes.js';
-import type { IndexPartition, Partition } from '../shared/store/table.js';
+import { INDEX_PARTITIONS, PARTITIONS, type IndexPartition, type Partition } from '../shared/store/table.js';
 
 /**
  * What each Lambda needs, read from its `handler` wiring in functions/<name>.ts and the getters of
@@ -33,6 +33,22 @@ export interface ItemNeeds {
   readonly read?: readonly Partition[];
   readonly write?: readonly Partition[];
   readonly index?: readonly IndexPartition[];
+}
+
+/** `REPORT#*`: every key of those partitions, as IAM's StringLike reads it (no partition prefix is a prefix of another's). */
+export const leadingKeyPatterns = (partitions: readonly Partition[]): string[] => [...new Set(partitions)].map((partition) => `${PARTITIONS[partition]}*`);
+
+/** gsi1's partitions: `AGENCY#*`, or the one partition `AGENCIES` / `PUBLISHED`. */
+export const indexKeyPatterns = (partitions: readonly IndexPartition[]): string[] =>
+  [...new Set(partitions)].map((partition) => {
+    const shape: { prefix: string } | { exact: string } = INDEX_PARTITIONS[partition];
+    return 'prefix' in shape ? `${shape.prefix}*` : shape.exact;
+  });
+
+/** IAM's StringLike: `*` any run of characters, `?` any one, everything else itself. */
+export function matchesKeyPattern(pattern: string, key: string): boolean {
+  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 's').test(key);
 }
 
 /** What resolving the session cookie reads (shared/auth/sign-in.ts, resolveSession): the session, then the roster entry. */

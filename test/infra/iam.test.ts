@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexKeyPatterns, leadingKeyPatterns } from '#infra/bindings.js';
-import { FUNCTION_NAMES, FUNCTION_NEEDS, type FunctionName, type TableAction } from '#infra/function-needs.js';
+import { FUNCTION_NAMES, FUNCTION_NEEDS, indexKeyPatterns, leadingKeyPatterns, matchesKeyPattern, type FunctionName, type TableAction } from '#infra/function-needs.js';
 import { GSI1, INDEX_PARTITIONS, keys, PARTITIONS, type IndexPartition, type Partition } from '#shared/store/table.js';
 import {
   actionsOf,
@@ -188,8 +187,7 @@ describe('least privilege: no wildcard a function does not need', () => {
  * the action, on the table (or gsi1), whose ForAllValues:StringLike patterns match the request's partition key.
  */
 type Target = 'table' | 'index';
-const globMatches = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+const globMatches = matchesKeyPattern;
 
 function allowedOn(name: FunctionName, action: string, target: Target, partitionKey: string): boolean {
   return allows(name, action).some((statement) => {
