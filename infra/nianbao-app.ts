@@ -53,7 +53,7 @@ export function addNianbaoStacks(app: App, override?: { stage: Stage; config: St
     webAclArn: edge?.webAcl.attrArn,
     apiCertificate: edge?.apiCertificate,
     accessLogBucket: stateful.accessLogBucket,
-    description: `nianbao (${stage}): HTTP API, Lambda functions, review state machine, alarms`,
+    description: `nianbao (${stage}): HTTP API behind CloudFront, Lambda functions, review state machine, alarms`,
     config,
     table: stateful.table,
     siteBucket: stateful.siteBucket,

@@ -204,7 +204,7 @@ export class StatelessStack extends Stack {
 
     if (this.apiEdge !== undefined) new CfnOutput(this, 'AppUrl', { value: this.apiEdge.url, description: 'the app behind CloudFront and AWS WAF (point apiDomain\'s DNS at AppDistributionDomain)' });
     if (this.apiEdge !== undefined) new CfnOutput(this, 'AppDistributionDomain', { value: this.apiEdge.distribution.distributionDomainName });
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API (the app, unless the stage sets baseUrl)' });
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API\'s own endpoint (behind CloudFront it answers only requests that came through it)' });
     new CfnOutput(this, 'BaseUrl', { value: this.baseUrl, description: 'where emailed links point' });
     new CfnOutput(this, 'StateMachineArn', { value: machine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'subscribe the people who answer alarms' });
