@@ -68,6 +68,8 @@ export interface AlarmsProps {
   readonly apiAccessLogs: logs.ILogGroup;
   /** SES sends the mail (an SMTP relay reports nothing to CloudWatch) */
   readonly sesMail: boolean;
+  /** the API's origin-verify authorizer: when it fails, every request fails */
+  readonly authorizer?: lambda.IFunction | undefined;
 }
 
 /**
@@ -123,6 +125,13 @@ export class Alarms extends Construct {
         `${name} failed with an unhandled error or a timeout${task ? ' (the state machine retries it)' : ' (the caller saw a 5xx)'}: its log group has the error with its request id.`);
       alarm(`${id}Throttles`, fn.metricThrottles(fiveMinutes), task ? ALARM_THRESHOLDS.taskFunctionThrottles : ALARM_THRESHOLDS.httpFunctionThrottles,
         `Lambda throttled ${name}: the account's concurrency${task ? ' or the function\'s reserved concurrency' : ''} ran out (README, Scaling).`);
+    }
+
+    if (props.authorizer !== undefined) {
+      alarm('OriginVerifyAuthorizerErrors', props.authorizer.metricErrors(fiveMinutes), 1,
+        'The API\'s origin-verify authorizer failed (it could not read its secret?): API Gateway answers 500 to every request whose answer is not cached.');
+      alarm('OriginVerifyAuthorizerThrottles', props.authorizer.metricThrottles(fiveMinutes), 1,
+        'Lambda throttled the API\'s origin-verify authorizer: requests with an uncached header value fail (someone may be sending the execute-api address random header values).');
     }
 
     // ---- DynamoDB -----------------------------------------------------------------------------------------------

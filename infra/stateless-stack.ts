@@ -200,6 +200,7 @@ export class StatelessStack extends Stack {
       httpApi: this.httpApi,
       apiAccessLogs: apiLogs,
       sesMail: props.sesMail !== undefined,
+      authorizer: this.apiEdge?.authorizerFunction,
     });
 
     if (this.apiEdge !== undefined) new CfnOutput(this, 'AppUrl', { value: this.apiEdge.url, description: 'the app behind CloudFront and AWS WAF (point apiDomain\'s DNS at AppDistributionDomain)' });

@@ -74,6 +74,18 @@ describe('each function\'s alarms', () => {
   });
 });
 
+describe('the origin-verify authorizer\'s alarms', () => {
+  it('fire on any error or throttle: when it fails, every uncached request fails', () => {
+    const authorizer = built.stateless.apiEdge?.authorizerFunction;
+    if (authorizer === undefined) throw new Error('prod has no origin-verify authorizer');
+    const dimension = { Name: 'FunctionName', Value: { Ref: logicalIdOf(built.stateless, authorizer) } };
+    for (const metric of ['Errors', 'Throttles']) {
+      const [alarm] = single('AWS/Lambda', metric, dimension);
+      expect(alarm?.Properties, metric).toMatchObject({ Threshold: 1, Statistic: 'Sum', Period: 300 });
+    }
+  });
+});
+
 describe('reserved concurrency', () => {
   it('keeps capacity for the workflow\'s task functions and the decision path, as prod\'s config sizes it, and for nothing else', () => {
     const functions = resourcesOfType(stateless, 'AWS::Lambda::Function');
