@@ -25,7 +25,10 @@ const { timingSafeEqual } = require('node:crypto');
 const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
 let expected;
 exports.handler = async (event) => {
-  expected ??= Buffer.from((await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.ORIGIN_VERIFY_SECRET_ARN }))).SecretString ?? '');
+  if (expected === undefined) {
+    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.ORIGIN_VERIFY_SECRET_ARN }));
+    expected = Buffer.from(secret.SecretString ?? '');
+  }
   const given = Buffer.from(String((event.headers ?? {})['${ORIGIN_VERIFY_HEADER}'] ?? ''));
   return { isAuthorized: expected.length >= 32 && given.length === expected.length && timingSafeEqual(given, expected) };
 };
@@ -66,7 +69,8 @@ export class ApiEdge extends Construct {
       removalPolicy: props.removalPolicy,
     });
     acknowledgeRule(this.originVerifySecret, 'SMG4',
-      'The value is written into the CloudFront origin and read by the authorizer only at deployment and cold start; rotating it means a deployment (cdk deploy after put-secret-value), which README, Deploy describes. It proves a request came through CloudFront; it guards no data.');
+      'The value is written into the CloudFront origin and read by the authorizer only at deployment and cold start; rotating it means a deployment (cdk ' +
+        'deploy after put-secret-value), which README, Deploy describes. It proves a request came through CloudFront; it guards no data.');
 
     const logGroup = new logs.LogGroup(this, 'AuthorizerLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
     const role = new iam.Role(this, 'AuthorizerRole', {
@@ -120,17 +124,21 @@ export class ApiEdge extends Construct {
         compress: true,
       },
       webAclId: props.webAclArn,
-      ...(custom === undefined ? {} : { domainNames: [custom.domain], certificate: custom.certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }),
+      ...(custom === undefined
+        ? {}
+        : { domainNames: [custom.domain], certificate: custom.certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront-api/',
     });
     acknowledgeRule(this.distribution, 'CFR1',
-      'Civil servants sign in from every province and from offices abroad (embassies, representative offices): no geo restriction; AWS WAF limits each client IP instead.');
+      'Civil servants sign in from every province and from offices abroad (embassies, representative offices): no geo restriction; AWS WAF limits each ' +
+        'client IP instead.');
     if (custom === undefined) {
       acknowledgeRule(this.distribution, 'CFR4',
-        'Without apiDomain the distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes; with -c apiDomain (prod) it serves an ACM certificate with TLSv1.2_2021.');
+        'Without apiDomain the distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes; with -c apiDomain ' +
+          '(prod) it serves an ACM certificate with TLSv1.2_2021.');
     }
     this.url = props.domain !== undefined ? `https://${props.domain}` : `https://${this.distribution.distributionDomainName}`;
   }

@@ -120,7 +120,8 @@ export class EdgeStack extends Stack {
         assertions: [
           {
             assert: Fn.conditionEquals(Aws.REGION, EDGE_REGION),
-            assertDescription: `CloudFront reads web ACLs and certificates from ${EDGE_REGION} only: deploy with -c region=<the app's region> (the edge stack then goes to ${EDGE_REGION} by itself), or deploy to ${EDGE_REGION}.`,
+            assertDescription: `CloudFront reads web ACLs and certificates from ${EDGE_REGION} only: deploy with -c region=<the app's region> (the edge ` +
+              `stack then goes to ${EDGE_REGION} by itself), or deploy to ${EDGE_REGION}.`,
           },
         ],
       });
@@ -156,7 +157,8 @@ export const HSTS_MAX_AGE = Duration.days(730);
  * The public site's Content-Security-Policy: published pages are static HTML with an inline stylesheet and links,
  * no scripts, no forms, no frames.
  */
-export const SITE_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const SITE_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; " +
+  "frame-ancestors 'none'";
 
 /** The public site's headers: HSTS and the CSP above, no sniffing, no framing, no referrer beyond the origin. */
 export function siteResponseHeaders(scope: Construct): cloudfront.ResponseHeadersPolicy {

@@ -33,7 +33,9 @@ export function addNianbaoStacks(app: App, override?: { stage: Stage; config: St
     placement.kind === 'none'
       ? undefined
       : new EdgeStack(app, `Nianbao-${stage}-Edge`, {
-          ...(placement.kind === 'us-east-1' ? { env: { ...(config.env?.account === undefined ? {} : { account: config.env.account }), region: EDGE_REGION } } : env),
+          ...(placement.kind === 'us-east-1'
+            ? { env: { ...(config.env?.account === undefined ? {} : { account: config.env.account }), region: EDGE_REGION } }
+            : env),
           description: `nianbao (${stage}): AWS WAF web ACL and custom-domain certificates for CloudFront`,
           crossRegionReferences,
           config,

@@ -115,7 +115,9 @@ export const isThrowaway = (config: StageConfig): boolean => config.removalPolic
 /** links in emails and cookies marked Secure need https */
 const HttpsUrlSchema = z.url({ protocol: /^https$/ });
 const AddressSchema = z.string().min(3).max(320);
-const DomainSchema = z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case domain name such as nianbao.example.gov.cn');
+const DomainSchema = z
+  .string()
+  .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case domain name such as nianbao.example.gov.cn');
 /** CloudFront reads certificates from ACM in us-east-1 only (the global partition) */
 const CertificateArnSchema = z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1');
 
@@ -180,11 +182,13 @@ export function resolveStageConfig(context: Readonly<Record<string, unknown>>): 
     apiDomain: ctx.apiDomain ?? base.apiDomain,
     apiCertificateArn: ctx.apiCertificateArn ?? base.apiCertificateArn,
   };
-  if (domains.siteCertificateArn !== undefined && domains.siteDomain === undefined) throw new StageConfigError('siteCertificateArn needs -c siteDomain=<its domain>');
-  if (domains.apiCertificateArn !== undefined && domains.apiDomain === undefined) throw new StageConfigError('apiCertificateArn needs -c apiDomain=<its domain>');
+  for (const [certificate, domain] of [['siteCertificateArn', 'siteDomain'], ['apiCertificateArn', 'apiDomain']] as const) {
+    if (domains[certificate] !== undefined && domains[domain] === undefined) throw new StageConfigError(`${certificate} needs -c ${domain}=<its domain>`);
+  }
   if (isChinaRegion(env.region) && (domains.siteDomain !== undefined || domains.apiDomain !== undefined)) {
     throw new StageConfigError(
-      'in the China regions CloudFront takes IAM server certificates, not ACM: attach the ICP-filed domains by hand as README (Deploy, China regions) describes, and leave siteDomain/apiDomain unset',
+      'in the China regions CloudFront takes IAM server certificates, not ACM: attach the ICP-filed domains by hand as README (Deploy, China regions) ' +
+        'describes, and leave siteDomain/apiDomain unset',
     );
   }
   return {

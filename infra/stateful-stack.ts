@@ -106,7 +106,9 @@ export class StatefulStack extends Stack {
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'site-bucket/',
       // index.html and the indexes are rewritten on every publication: old versions go after 30 days
-      lifecycleRules: [{ id: 'expire-noncurrent-site-versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        { id: 'expire-noncurrent-site-versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
       removalPolicy,
       autoDeleteObjects: throwaway,
     });
@@ -115,7 +117,9 @@ export class StatefulStack extends Stack {
       comment: 'nianbao public site: published 政府信息公开工作年度报告',
       defaultBehavior: {
         // CloudFront in the China regions has no origin access control yet: an origin access identity there
-        origin: isChinaRegion(this.region) ? origins.S3BucketOrigin.withOriginAccessIdentity(this.siteBucket) : origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        origin: isChinaRegion(this.region)
+          ? origins.S3BucketOrigin.withOriginAccessIdentity(this.siteBucket)
+          : origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
@@ -137,7 +141,8 @@ export class StatefulStack extends Stack {
       'A read-only static site (GET/HEAD only, cached, S3 origin behind origin access control, no forms or dynamic origin): a WAF web ACL would add cost without protecting anything the distribution exposes.');
     if (config.siteDomain === undefined) {
       acknowledgeRule(this.distribution, 'CFR4',
-        'Without siteDomain the distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1) and does not let a distribution raise; with -c siteDomain (prod) it serves an ACM certificate with TLSv1.2_2021.');
+        'Without siteDomain the distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1) and does not ' +
+          'let a distribution raise; with -c siteDomain (prod) it serves an ACM certificate with TLSv1.2_2021.');
     }
     this.siteBaseUrl = config.siteBaseUrl ?? `https://${config.siteDomain ?? this.distribution.distributionDomainName}`;
 

@@ -161,7 +161,8 @@ export class StatelessStack extends Stack {
         integration = new HttpLambdaIntegration(`${route.function}-integration`, functions[route.function]);
         integrations.set(route.function, integration);
       }
-      this.httpApi.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, ...(this.apiEdge === undefined ? {} : { authorizer: this.apiEdge.authorizer }) });
+      const authorizer = this.apiEdge === undefined ? {} : { authorizer: this.apiEdge.authorizer };
+      this.httpApi.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, ...authorizer });
     }
     if (this.apiEdge === undefined) acknowledgeRule(this.httpApi, 'APIG4',
       'Authorization is the application\'s own: every route that acts for a person resolves the HttpOnly session cookie (shared/http/authenticate.ts) and checks the agency or the named approver; sign-in, validation, the sign-in page and the signed review-link page are public by design (DESIGN.md, HTTP API). An API Gateway authorizer cannot express "the approver named on this review".');
@@ -203,9 +204,11 @@ export class StatelessStack extends Stack {
       authorizer: this.apiEdge?.authorizerFunction,
     });
 
-    if (this.apiEdge !== undefined) new CfnOutput(this, 'AppUrl', { value: this.apiEdge.url, description: 'the app behind CloudFront and AWS WAF (point apiDomain\'s DNS at AppDistributionDomain)' });
-    if (this.apiEdge !== undefined) new CfnOutput(this, 'AppDistributionDomain', { value: this.apiEdge.distribution.distributionDomainName });
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API\'s own endpoint (behind CloudFront it answers only requests that came through it)' });
+    if (this.apiEdge !== undefined) {
+      new CfnOutput(this, 'AppUrl', { value: this.apiEdge.url, description: 'the app behind CloudFront and AWS WAF' });
+      new CfnOutput(this, 'AppDistributionDomain', { value: this.apiEdge.distribution.distributionDomainName });
+    }
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API\'s own endpoint (behind CloudFront: only via CloudFront)' });
     new CfnOutput(this, 'BaseUrl', { value: this.baseUrl, description: 'where emailed links point' });
     new CfnOutput(this, 'StateMachineArn', { value: machine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'subscribe the people who answer alarms' });

@@ -39,7 +39,9 @@ function queriedPartition(input: QueryCommand['input']): string | undefined {
 
 function requestOf(command: unknown): Request {
   if (command instanceof GetCommand) return { action: 'dynamodb:GetItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
-  if (command instanceof QueryCommand) return { action: 'dynamodb:Query', index: command.input.IndexName !== undefined, partitionKey: queriedPartition(command.input) };
+  if (command instanceof QueryCommand) {
+    return { action: 'dynamodb:Query', index: command.input.IndexName !== undefined, partitionKey: queriedPartition(command.input) };
+  }
   if (command instanceof PutCommand) return { action: 'dynamodb:PutItem', index: false, partitionKey: stringValue(command.input.Item?.[PARTITION_KEY]) };
   if (command instanceof UpdateCommand) return { action: 'dynamodb:UpdateItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
   if (command instanceof DeleteCommand) return { action: 'dynamodb:DeleteItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
