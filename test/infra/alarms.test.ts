@@ -17,18 +17,27 @@ const topicId = only(resourcesOfType(stateless, 'AWS::SNS::Topic'))[0];
 const machineId = only(resourcesOfType(stateless, 'AWS::StepFunctions::StateMachine'))[0];
 const apiId = only(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Api'))[0];
 
-type Query = { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] }; Period: number; Stat: string } };
+type Dimension = { Name: string; Value: unknown };
+type Query = {
+  Id: string;
+  Expression?: string;
+  ReturnData?: boolean;
+  MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: Dimension[] }; Period: number; Stat: string };
+};
 const single = (namespace: string, metric: string, dimension: { Name: string; Value: unknown }): Resource[] =>
   Object.values(alarms).filter(
     (alarm) =>
       alarm.Properties?.['Namespace'] === namespace &&
       alarm.Properties?.['MetricName'] === metric &&
-      (alarm.Properties?.['Dimensions'] as { Name: string; Value: unknown }[] | undefined)?.some((d) => d.Name === dimension.Name && JSON.stringify(d.Value) === JSON.stringify(dimension.Value)),
+      (alarm.Properties?.['Dimensions'] as Dimension[] | undefined)?.some(
+        (d) => d.Name === dimension.Name && JSON.stringify(d.Value) === JSON.stringify(dimension.Value),
+      ),
   );
 const queriesOf = (alarm: Resource | undefined): Query[] => (alarm?.Properties?.['Metrics'] as Query[] | undefined) ?? [];
 const mathAlarm = (expression: RegExp): Resource | undefined =>
   Object.values(alarms).find((alarm) => queriesOf(alarm).some((query) => query.Expression !== undefined && expression.test(query.Expression)));
-const metricsOf = (alarm: Resource | undefined) => queriesOf(alarm).flatMap((query) => (query.MetricStat === undefined ? [] : [{ id: query.Id, ...query.MetricStat.Metric, period: query.MetricStat.Period }]));
+const metricsOf = (alarm: Resource | undefined) => queriesOf(alarm).flatMap((query) => (query.MetricStat === undefined ? [] : [{ id: query.Id,
+  ...query.MetricStat.Metric, period: query.MetricStat.Period }]));
 const metricFilters = resourcesOfType(stateless, 'AWS::Logs::MetricFilter');
 const filterFor = (metricName: string): Resource | undefined =>
   Object.values(metricFilters).find((filter) => (filter.Properties?.['MetricTransformations'] as { MetricName: string }[])[0]?.MetricName === metricName);
@@ -51,7 +60,8 @@ describe('the review workflow\'s alarms', () => {
     const alarm = mathAlarm(/aborted/);
     expect(queriesOf(alarm).find((query) => query.ReturnData !== false)?.Expression).toBe('FILL(aborted, 0) - FILL(withdrawals, 0)');
     const metrics = metricsOf(alarm);
-    expect(metrics.find((m) => m.id === 'aborted')).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsAborted', Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId } }] });
+    expect(metrics.find((m) => m.id === 'aborted')).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsAborted',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId } }] });
     expect(metrics.find((m) => m.id === 'withdrawals')).toMatchObject({ Namespace: METRIC_NAMESPACE, MetricName: 'Withdrawals' });
     const withdrawals = filterFor('Withdrawals');
     expect(withdrawals?.Properties?.['FilterPattern']).toBe('{ ($.route = "withdraw-report") && ($.status = 200) }');
@@ -69,8 +79,10 @@ describe('each function\'s alarms', () => {
     const throttles = single('AWS/Lambda', 'Throttles', dimension);
     expect(errors).toHaveLength(1);
     expect(throttles).toHaveLength(1);
-    expect(errors[0]?.Properties).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: task ? ALARM_THRESHOLDS.taskFunctionErrors : ALARM_THRESHOLDS.httpFunctionErrors });
-    expect(throttles[0]?.Properties).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: task ? ALARM_THRESHOLDS.taskFunctionThrottles : ALARM_THRESHOLDS.httpFunctionThrottles });
+    expect(errors[0]?.Properties).toMatchObject({ Statistic: 'Sum', Period: 300,
+      Threshold: task ? ALARM_THRESHOLDS.taskFunctionErrors : ALARM_THRESHOLDS.httpFunctionErrors });
+    expect(throttles[0]?.Properties).toMatchObject({ Statistic: 'Sum', Period: 300,
+      Threshold: task ? ALARM_THRESHOLDS.taskFunctionThrottles : ALARM_THRESHOLDS.httpFunctionThrottles });
   });
 });
 
@@ -93,7 +105,8 @@ describe('reserved concurrency', () => {
       const reserved = functions[functionLogicalId(built, name)]?.Properties?.['ReservedConcurrentExecutions'];
       expect(reserved, name).toBe(STAGES.prod.reservedConcurrency[name]);
     }
-    for (const name of ['decide-review', 'request-review', 'request-revision', 'publish-report'] as const) expect(STAGES.prod.reservedConcurrency[name], name).toBeGreaterThan(0);
+    for (const name of ['decide-review', 'request-review', 'request-revision', 'publish-report'] as const) expect(STAGES.prod.reservedConcurrency[name],
+      name).toBeGreaterThan(0);
     const total = Object.values(STAGES.prod.reservedConcurrency).reduce((sum, n) => sum + (n ?? 0), 0);
     // Lambda keeps 100 of the account's (default 1,000) unreserved; the HTTP functions need most of the rest at the peak
     expect(total).toBeLessThanOrEqual(200);
@@ -104,14 +117,16 @@ describe('DynamoDB alarms', () => {
   it('fire on throttled requests to the table, for every operation the functions use', () => {
     const alarm = mathAlarm(/ThrottledRequests|^m\d|\+/);
     const metrics = metricsOf(alarm).filter((m) => m.MetricName === 'ThrottledRequests');
-    expect(new Set(metrics.map((m) => m.Dimensions?.find((d) => d.Name === 'Operation')?.Value))).toEqual(new Set(['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']));
+    expect(new Set(metrics.map((m) => m.Dimensions?.find((d) => d.Name === 'Operation')?.Value))).toEqual(new Set(['GetItem', 'Query', 'PutItem', 'UpdateItem',
+      'DeleteItem']));
     for (const metric of metrics) expect(flatten(metric.Dimensions?.find((d) => d.Name === 'TableName')?.Value)).toMatch(/Table/);
     expect(alarm?.Properties).toMatchObject({ Threshold: 1 });
   });
 
   it('fire on throttled writes to gsi1, which hold back the table writes behind them', () => {
     const alarm = Object.values(alarms).find((a) => a.Properties?.['MetricName'] === 'WriteThrottleEvents');
-    expect((alarm?.Properties?.['Dimensions'] as { Name: string; Value: unknown }[]).find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value).toBe(GSI1.indexName);
+    const dimensions = alarm?.Properties?.['Dimensions'] as Dimension[];
+    expect(dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value).toBe(GSI1.indexName);
   });
 });
 
@@ -122,7 +137,8 @@ describe('mail alarms', () => {
     expect(config['Enabled']).toBe(true);
     expect(config['MatchingEventTypes']).toEqual(expect.arrayContaining(['send', 'bounce', 'complaint', 'reject']));
     expect(config['CloudWatchDestination']).toEqual({
-      DimensionConfigurations: [{ DimensionName: MAIL_METRIC_DIMENSION.name, DimensionValueSource: 'messageTag', DefaultDimensionValue: MAIL_METRIC_DIMENSION.value }],
+      DimensionConfigurations: [{ DimensionName: MAIL_METRIC_DIMENSION.name, DimensionValueSource: 'messageTag',
+        DefaultDimensionValue: MAIL_METRIC_DIMENSION.value }],
     });
   });
 
@@ -130,7 +146,8 @@ describe('mail alarms', () => {
     for (const [event, threshold] of [['Bounce', ALARM_THRESHOLDS.bounceRate], ['Complaint', ALARM_THRESHOLDS.complaintRate]] as const) {
       const alarm = Object.values(alarms).find((a) => metricsOf(a).some((m) => m.Namespace === 'AWS/SES' && m.MetricName === event));
       expect(queriesOf(alarm).find((q) => q.ReturnData !== false)?.Expression, event).toBe('IF(FILL(sends, 0) >= 20, FILL(events, 0) / sends, 0)');
-      for (const metric of metricsOf(alarm)) expect(metric.Dimensions, event).toEqual([{ Name: MAIL_METRIC_DIMENSION.name, Value: MAIL_METRIC_DIMENSION.value }]);
+      for (const metric of metricsOf(alarm)) expect(metric.Dimensions, event).toEqual([{ Name: MAIL_METRIC_DIMENSION.name,
+        Value: MAIL_METRIC_DIMENSION.value }]);
       expect(alarm?.Properties?.['Threshold'], event).toBe(threshold);
     }
   });
@@ -162,7 +179,8 @@ describe('API alarms', () => {
     expect(metricsOf(alarm).find((m) => m.id === 'throttled')).toMatchObject({ Namespace: METRIC_NAMESPACE, MetricName: 'Api429' });
     const filter = filterFor('Api429');
     expect(filter?.Properties?.['FilterPattern']).toBe('{ $.status = "429" }');
-    const accessLogs = flatten((only(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Stage'))[1].Properties?.['AccessLogSettings'] as { DestinationArn: unknown }).DestinationArn);
+    const accessLogs = flatten((only(resourcesOfType(stateless,
+      'AWS::ApiGatewayV2::Stage'))[1].Properties?.['AccessLogSettings'] as { DestinationArn: unknown }).DestinationArn);
     expect(accessLogs).toBe(`<${flatten(filter?.Properties?.['LogGroupName']).replace(/[<>]/g, '')}.Arn>`);
   });
 });
@@ -178,6 +196,7 @@ describe('the failed sign-in alarm', () => {
 
   it('fires at 200 refused codes in 5 minutes', () => {
     const alarm = Object.values(alarms).find((a) => a.Properties?.['MetricName'] === 'FailedSignIns' && a.Properties?.['Namespace'] === METRIC_NAMESPACE);
-    expect(alarm?.Properties).toMatchObject({ Threshold: ALARM_THRESHOLDS.failedSignIns, Statistic: 'Sum', Period: 300, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm?.Properties).toMatchObject({ Threshold: ALARM_THRESHOLDS.failedSignIns, Statistic: 'Sum', Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 });

@@ -60,7 +60,8 @@ describe('AWS WAF in front of the app', () => {
     expect(rate['AggregateKeyType']).toBe('IP');
     expect(rate['Limit']).toBe(STAGES.prod.edgeRateLimits.signInPerIp);
     expect(rate['EvaluationWindowSec']).toBe(300);
-    const scoped = ((rate['ScopeDownStatement'] as { OrStatement: { Statements: { ByteMatchStatement: Record<string, unknown> }[] } }).OrStatement.Statements).map((s) => s.ByteMatchStatement);
+    const scoped = ((rate['ScopeDownStatement'] as { OrStatement: { Statements: { ByteMatchStatement: Record<string,
+      unknown> }[] } }).OrStatement.Statements).map((s) => s.ByteMatchStatement);
     expect(scoped.map((match) => match['SearchString'])).toEqual([...SIGN_IN_PATH_PREFIXES]);
     for (const match of scoped) {
       expect(match['FieldToMatch']).toEqual({ UriPath: {} });
@@ -84,12 +85,14 @@ describe('AWS WAF in front of the app', () => {
 
   it('runs AWS\'s managed rule groups, counting (not blocking) the body rules real reports would trip', () => {
     const managed = rules.filter((rule) => rule.Statement['ManagedRuleGroupStatement'] !== undefined);
-    expect(managed.map((rule) => rule.Name)).toEqual(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+    expect(managed.map((rule) => rule.Name)).toEqual(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet']);
     for (const rule of managed) {
       expect(rule.OverrideAction).toEqual({ None: {} });
       expect(rule.Statement['ManagedRuleGroupStatement']?.['VendorName']).toBe('AWS');
     }
-    const overrides = ruleNamed('AWSManagedRulesCommonRuleSet').Statement['ManagedRuleGroupStatement']?.['RuleActionOverrides'] as { Name: string; ActionToUse: unknown }[];
+    const common = ruleNamed('AWSManagedRulesCommonRuleSet').Statement['ManagedRuleGroupStatement'];
+    const overrides = common?.['RuleActionOverrides'] as { Name: string; ActionToUse: unknown }[];
     expect(overrides.map((override) => override.Name)).toEqual([...COUNTED_BODY_RULES]);
     for (const override of overrides) expect(override.ActionToUse).toEqual({ Count: {} });
   });
@@ -105,7 +108,8 @@ describe('CloudFront in front of the HTTP API', () => {
   });
 
   it('reaches the API over TLS 1.2 at its execute-api address, sending the origin-verify secret', () => {
-    expect(flatten(origin['DomainName'])).toBe(`<${logicalIdOf(prod.built.stateless, prod.built.stateless.httpApi)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>`);
+    const apiId = logicalIdOf(prod.built.stateless, prod.built.stateless.httpApi);
+    expect(flatten(origin['DomainName'])).toBe(`<${apiId}>.execute-api.<AWS::Region>.<AWS::URLSuffix>`);
     expect(origin['CustomOriginConfig']).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     const headers = origin['OriginCustomHeaders'] as { HeaderName: string; HeaderValue: unknown }[];
     expect(headers.map((header) => header.HeaderName)).toEqual([ORIGIN_VERIFY_HEADER]);
@@ -124,7 +128,8 @@ describe('CloudFront in front of the HTTP API', () => {
     const policyId = flatten(behavior['ResponseHeadersPolicyId']).replace(/[<>]/g, '');
     const policy = prod.stateless.toJSON()['Resources'][policyId] as Resource;
     const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>>)['SecurityHeadersConfig'];
-    expect(security?.['StrictTransportSecurity']).toEqual({ AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(), IncludeSubdomains: false, Preload: false, Override: true });
+    expect(security?.['StrictTransportSecurity']).toEqual({ AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(), IncludeSubdomains: false, Preload: false,
+      Override: true });
   });
 
   it('is where emailed links point when the stage sets no baseUrl', () => {
@@ -181,7 +186,8 @@ describe('the API answers only requests that came through CloudFront', () => {
       },
     };
     const require = (name: string): unknown => (name === '@aws-sdk/client-secrets-manager' ? fakeSdk : (globalThis.process.getBuiltinModule(name) as unknown));
-    runInNewContext(ORIGIN_VERIFY_CODE, { require, module, exports: module.exports, Buffer, String, process: { env: { ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:OriginVerify' } } });
+    runInNewContext(ORIGIN_VERIFY_CODE, { require, module, exports: module.exports, Buffer, String,
+      process: { env: { ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:OriginVerify' } } });
     const handler = module.exports.handler;
     if (handler === undefined) throw new Error('no handler');
     return (await handler({ headers })).isAuthorized;
@@ -215,7 +221,8 @@ describe('the public site\'s distribution', () => {
     const policyId = flatten(behavior['ResponseHeadersPolicyId']).replace(/[<>]/g, '');
     const policy = prod.stateful.toJSON()['Resources'][policyId] as Resource;
     const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>>)['SecurityHeadersConfig'];
-    expect(security?.['StrictTransportSecurity']).toEqual({ AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(), IncludeSubdomains: false, Preload: false, Override: true });
+    expect(security?.['StrictTransportSecurity']).toEqual({ AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(), IncludeSubdomains: false, Preload: false,
+      Override: true });
     expect(security?.['ContentSecurityPolicy']).toEqual({ ContentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, Override: true });
     expect(SITE_CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(SITE_CONTENT_SECURITY_POLICY).not.toContain('script-src');
@@ -224,7 +231,8 @@ describe('the public site\'s distribution', () => {
   });
 
   it('expires the site bucket\'s noncurrent versions after 30 days', () => {
-    const bucket = Object.values(resourcesOfType(prod.stateful, 'AWS::S3::Bucket')).find((candidate) => candidate.Properties?.['VersioningConfiguration'] !== undefined);
+    const bucket = Object.values(resourcesOfType(prod.stateful,
+      'AWS::S3::Bucket')).find((candidate) => candidate.Properties?.['VersioningConfiguration'] !== undefined);
     const rules = (bucket?.Properties?.['LifecycleConfiguration'] as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }));
   });
@@ -273,7 +281,8 @@ describe('where the edge lives', () => {
     expect(china.built.edge).toBeUndefined();
     expect(china.built.stateless.apiEdge).toBeUndefined();
     expect(Object.keys(resourcesOfType(china.stateless, 'AWS::CloudFront::Distribution'))).toEqual([]);
-    for (const route of Object.values(resourcesOfType(china.stateless, 'AWS::ApiGatewayV2::Route'))) expect(route.Properties?.['AuthorizationType']).toBe('NONE');
+    for (const route of Object.values(resourcesOfType(china.stateless,
+      'AWS::ApiGatewayV2::Route'))) expect(route.Properties?.['AuthorizationType']).toBe('NONE');
     expect(china.built.stateless.baseUrl).toBe(china.built.stateless.httpApi.apiEndpoint);
   });
 });

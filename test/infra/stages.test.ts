@@ -64,8 +64,10 @@ describe('stage config', () => {
       siteDomain: 'nianbao-site.example.gov.cn',
     });
     expect(config).toMatchObject({ apiDomain: 'nianbao.example.gov.cn', siteDomain: 'nianbao-site.example.gov.cn' });
-    expect(() => resolveStageConfig({ apiCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' })).toThrow(/apiDomain/);
-    expect(() => resolveStageConfig({ apiDomain: 'nianbao.example.gov.cn', apiCertificateArn: 'arn:aws:acm:cn-north-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' })).toThrow(/us-east-1/);
+    const certificate = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    expect(() => resolveStageConfig({ apiCertificateArn: certificate })).toThrow(/apiDomain/);
+    expect(() => resolveStageConfig({ apiDomain: 'nianbao.example.gov.cn',
+      apiCertificateArn: 'arn:aws:acm:cn-north-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' })).toThrow(/us-east-1/);
     expect(() => resolveStageConfig({ siteDomain: 'https://nianbao.example.gov.cn' })).toThrow(/siteDomain/);
     // CloudFront in the China regions takes IAM certificates only: the README's manual steps, not ACM
     expect(() => resolveStageConfig({ region: 'cn-north-1', siteDomain: 'nianbao-site.example.gov.cn' })).toThrow(/IAM server certificates/);

@@ -24,11 +24,14 @@ afterEach(() => {
 describe('the local partition guard', () => {
   it('lets save-draft write its draft, and refuses it the roster and sessions before the table sees the request', async () => {
     const store = storeOf('save-draft');
-    await store.saveDraft({ agencyId: 'daxing-kw', year: 2026, content: {}, revision: 1, updatedAt: '2026-12-01T08:00:00Z', updatedBy: 'officer@kw.example.cn' }, undefined);
+    await store.saveDraft({ agencyId: 'daxing-kw', year: 2026, content: {}, revision: 1, updatedAt: '2026-12-01T08:00:00Z',
+      updatedBy: 'officer@kw.example.cn' }, undefined);
     expect(table.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['pk'])).toEqual([keys.draft('daxing-kw', 2026).pk]);
     table.resetHistory();
-    await expect(store.putRosterEntry({ email: 'me@kw.example.cn', name: '我', agencyId: 'daxing-kw', roles: ['director'] })).rejects.toThrow(AccessDeniedException);
-    await expect(store.putSession({ idHash: 'a'.repeat(64), email: 'me@kw.example.cn', csrfToken: 'c'.repeat(24), createdAt: '2026-12-01T08:00:00Z', expiresAt: '2026-12-02T08:00:00Z' })).rejects.toThrow(/save-draft is not authorized to perform dynamodb:PutItem on partition "SESSION#/);
+    await expect(store.putRosterEntry({ email: 'me@kw.example.cn', name: '我', agencyId: 'daxing-kw',
+      roles: ['director'] })).rejects.toThrow(AccessDeniedException);
+    await expect(store.putSession({ idHash: 'a'.repeat(64), email: 'me@kw.example.cn', csrfToken: 'c'.repeat(24), createdAt: '2026-12-01T08:00:00Z',
+      expiresAt: '2026-12-02T08:00:00Z' })).rejects.toThrow(/save-draft is not authorized to perform dynamodb:PutItem on partition "SESSION#/);
     expect(table.calls()).toHaveLength(0);
   });
 
@@ -51,7 +54,8 @@ describe('the local partition guard', () => {
 
   it('refuses what no function is granted: a scan, or a function with no table at all', async () => {
     await expect(partitionGuard(documentClient, 'web-pages').send(new ScanCommand({ TableName: 'nianbao' }))).rejects.toThrow(AccessDeniedException);
-    await expect(partitionGuard(documentClient, 'validate-report').send(new GetCommand({ TableName: 'nianbao', Key: keys.draft('daxing-kw', 2026) }))).rejects.toThrow(AccessDeniedException);
+    await expect(partitionGuard(documentClient, 'validate-report').send(new GetCommand({ TableName: 'nianbao', Key: keys.draft('daxing-kw',
+      2026) }))).rejects.toThrow(AccessDeniedException);
     expect(table.calls()).toHaveLength(0);
   });
 });

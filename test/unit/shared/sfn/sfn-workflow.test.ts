@@ -15,7 +15,8 @@ describe('SfnWorkflow.history', () => {
     sfn
       .on(GetExecutionHistoryCommand)
       .resolvesOnce({ events: [{ id: 1, type: 'ExecutionStarted', timestamp: new Date('2027-01-20T08:00:00Z') }], nextToken: 'page-2' })
-      .resolvesOnce({ events: [{ id: 2, type: 'TaskStateEntered', timestamp: new Date('2027-01-20T08:00:01Z'), stateEnteredEventDetails: { name: 'DirectorReview' } }] });
+      .resolvesOnce({ events: [{ id: 2, type: 'TaskStateEntered', timestamp: new Date('2027-01-20T08:00:01Z'),
+        stateEnteredEventDetails: { name: 'DirectorReview' } }] });
     const workflow = new SfnWorkflow({ client: new SFNClient({ region: 'cn-north-1' }), stateMachineArn: MACHINE });
 
     const events = await workflow.history('daxing-kw-2026-r1');
