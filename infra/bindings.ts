@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ENV } from '../shared/runtime/env.js';
-import { GSI1 } from '../shared/store/table.js';
-import type { StateMachineAction, TableAction } from './function-needs.js';
+import { GSI1, type Partition } from '../shared/store/table.js';
+import { indexKeyPatterns, leadingKeyPatterns, TABLE_READ, type ItemNeeds, type StateMachineAction, type TableAction } from './function-needs.js';
 import type { ProjectFunction } from './project-function.js';
 
 /** How the functions send mail in this stage: the variables to set and the grant to give. */
@@ -54,14 +54,37 @@ export class FunctionBindings {
     this.siteObjectsArn = targets.siteBucket.arnForObjects('*');
   }
 
-  /** The table with only the given actions, and Query on gsi1 (named: no index wildcard). */
-  bindTable(fn: ProjectFunction, actions: readonly TableAction[]): void {
+  /**
+   * The table with only the given actions, each held by `dynamodb:LeadingKeys` to the partitions the function names:
+   * Get/Query to `items.read`, Put/Update/Delete to `items.write`, and Query on gsi1 (named: no index wildcard) to
+   * `items.index`. A table action without partitions to reach is refused rather than granted table-wide.
+   */
+  bindTable(fn: ProjectFunction, actions: readonly TableAction[], items: ItemNeeds = {}): void {
     if (actions.length === 0) return;
     fn.addEnvironment(ENV.tableName, this.targets.table.tableName);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.targets.table.tableArn] }));
+    const reads = actions.filter((action) => TABLE_READ.includes(action));
+    const writes = actions.filter((action) => !TABLE_READ.includes(action));
+    const grant = (granted: readonly TableAction[], partitions: readonly Partition[] | undefined, what: string) => {
+      if (granted.length === 0) return;
+      if (partitions === undefined || partitions.length === 0) {
+        throw new Error(`${fn.functionModule}: ${granted.join(', ')} needs the partitions it may ${what} (items.${what} in infra/function-needs.ts)`);
+      }
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: [...granted],
+        resources: [this.targets.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(partitions) } },
+      }));
+    };
+    grant(reads, items.read, 'read');
+    grant(writes, items.write, 'write');
     // the index is only ever queried (agency heads and roster, agencies, published reports)
-    if (actions.includes('dynamodb:Query')) {
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.targets.table.tableArn}/index/${GSI1.indexName}`] }));
+    if (items.index !== undefined && items.index.length > 0) {
+      if (!actions.includes('dynamodb:Query')) throw new Error(`${fn.functionModule}: items.index needs dynamodb:Query`);
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.targets.table.tableArn}/index/${GSI1.indexName}`],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': indexKeyPatterns(items.index) } },
+      }));
     }
   }
 

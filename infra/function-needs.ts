@@ -1,4 +1,5 @@
 import { HTTP_FUNCTIONS, TASK_FUNCTIONS, type HttpFunctionName, type TaskFunctionName } from '../shared/http/routes.js';
+import { INDEX_PARTITIONS, PARTITIONS, type IndexPartition, type Partition } from '../shared/store/table.js';
 
 /**
  * What each Lambda needs, read from its `handler` wiring in functions/<name>.ts and the getters of
@@ -24,9 +25,40 @@ export type StateMachineAction =
   | 'states:DescribeExecution'
   | 'states:GetExecutionHistory';
 
+/**
+ * The partitions (key prefixes, shared/store/table.ts) a function's table actions may reach: `dynamodb:LeadingKeys`
+ * holds Get/Query to `read`, Put/Update/Delete to `write`, and Query on gsi1 to `index`.
+ */
+export interface ItemNeeds {
+  readonly read?: readonly Partition[];
+  readonly write?: readonly Partition[];
+  readonly index?: readonly IndexPartition[];
+}
+
+/** `REPORT#*`: every key of those partitions, as IAM's StringLike reads it (no partition prefix is a prefix of another's). */
+export const leadingKeyPatterns = (partitions: readonly Partition[]): string[] => [...new Set(partitions)].map((partition) => `${PARTITIONS[partition]}*`);
+
+/** gsi1's partitions: `AGENCY#*`, or the one partition `AGENCIES` / `PUBLISHED`. */
+export const indexKeyPatterns = (partitions: readonly IndexPartition[]): string[] =>
+  [...new Set(partitions)].map((partition) => {
+    const shape: { prefix: string } | { exact: string } = INDEX_PARTITIONS[partition];
+    return 'prefix' in shape ? `${shape.prefix}*` : shape.exact;
+  });
+
+/** IAM's StringLike: `*` any run of characters, `?` any one, everything else itself. */
+export function matchesKeyPattern(pattern: string, key: string): boolean {
+  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 's').test(key);
+}
+
+/** What resolving the session cookie reads (shared/auth/sign-in.ts, resolveSession): the session, then the roster entry. */
+const SIGNED_IN: readonly Partition[] = ['session', 'roster'];
+
 export interface FunctionNeeds {
   /** DynamoDB actions on the table and its gsi1; [] = no table variable at all */
   readonly table: readonly TableAction[];
+  /** where those actions may reach (required with any table action: the stack refuses a table grant without it) */
+  readonly items?: ItemNeeds;
   /** undefined = no state machine variable; [] = the variable only (the handler builds a workflow it never calls) */
   readonly stateMachine?: readonly StateMachineAction[];
   /** the master secret (link signing and sign-in code keys) */
@@ -44,34 +76,93 @@ export interface FunctionNeeds {
 
 export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // sign-in: looks the address up on the roster, stores a code fingerprint, emails the code
-  'request-sign-in-code': { kind: 'http', table: TABLE_WRITE, keys: true, mail: true, baseUrl: true },
+  'request-sign-in-code': { kind: 'http', table: TABLE_WRITE, items: { read: ['roster', 'signIn'], write: ['signIn'] }, keys: true, mail: true, baseUrl: true },
   // counts attempts, marks the code used, writes the session
-  'create-session': { kind: 'http', table: TABLE_WRITE, keys: true, baseUrl: true },
+  'create-session': { kind: 'http', table: TABLE_WRITE, items: { read: ['signIn'], write: ['signIn', 'session'] }, keys: true, baseUrl: true },
   // deletes the session item and nothing else
-  'end-session': { kind: 'http', table: ['dynamodb:DeleteItem'], baseUrl: true },
-  'get-me': { kind: 'http', table: TABLE_READ },
+  'end-session': { kind: 'http', table: ['dynamodb:DeleteItem'], items: { write: ['session'] }, baseUrl: true },
+  'get-me': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency'] } },
   // the checks only: no store, no secrets
   'validate-report': { kind: 'http', table: [] },
-  'get-draft': { kind: 'http', table: TABLE_READ },
-  'save-draft': { kind: 'http', table: TABLE_WRITE, baseUrl: true },
-  'submit-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StartExecution'], baseUrl: true },
-  'list-reports': { kind: 'http', table: TABLE_READ },
-  'get-report': { kind: 'http', table: TABLE_READ },
+  'get-draft': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'draft'] } },
+  'save-draft': { kind: 'http', table: TABLE_WRITE, items: { read: [...SIGNED_IN, 'draft'], write: ['draft'] }, baseUrl: true },
+  'submit-report': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'agency', 'report'], write: ['report'] },
+    stateMachine: ['states:StartExecution'],
+    baseUrl: true,
+  },
+  'list-reports': { kind: 'http', table: TABLE_READ, items: { read: SIGNED_IN, index: ['agency', 'agencies'] } },
+  'get-report': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'report'] } },
   // the new version, then releases the OfficerRevision task
-  'resubmit-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], baseUrl: true },
-  'withdraw-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StopExecution'], baseUrl: true },
-  'report-history': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'] },
+  'resubmit-report': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'report'], write: ['report'] },
+    stateMachine: ['states:SendTaskSuccess'],
+    baseUrl: true,
+  },
+  'withdraw-report': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'report'], write: ['report'] },
+    stateMachine: ['states:StopExecution'],
+    baseUrl: true,
+  },
+  'report-history': {
+    kind: 'http',
+    table: TABLE_READ,
+    items: { read: [...SIGNED_IN, 'report'] },
+    stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+  },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
-  'review-page': { kind: 'http', table: TABLE_READ, stateMachine: [], keys: true },
+  'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report'] }, stateMachine: [], keys: true },
   // the decision path: records the decision first, then SendTaskSuccess
-  'decide-review': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, baseUrl: true },
+  'decide-review': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'review', 'report'], write: ['review', 'report'] },
+    stateMachine: ['states:SendTaskSuccess'],
+    keys: true,
+    baseUrl: true,
+  },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
-  'web-pages': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'], siteBaseUrl: true, clientAssets: true },
+  'web-pages': {
+    kind: 'http',
+    table: TABLE_READ,
+    items: { read: [...SIGNED_IN, 'agency', 'draft', 'report'], index: ['agency', 'agencies'] },
+    stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+    siteBaseUrl: true,
+    clientAssets: true,
+  },
   // keeps the token, emails the link; delivers a decision recorded while an older token was live
-  'request-review': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, mail: true, baseUrl: true },
+  'request-review': {
+    kind: 'task',
+    table: TABLE_WRITE,
+    items: { read: ['report', 'review'], write: ['report', 'review'], index: ['agency'] },
+    stateMachine: ['states:SendTaskSuccess'],
+    keys: true,
+    mail: true,
+    baseUrl: true,
+  },
   // keeps the token, emails the officers; delivers a resubmission made while an older token was live
-  'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true },
-  'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true },
+  'request-revision': {
+    kind: 'task',
+    table: TABLE_WRITE,
+    items: { read: ['report'], write: ['report'], index: ['agency'] },
+    stateMachine: ['states:SendTaskSuccess'],
+    mail: true,
+    baseUrl: true,
+  },
+  'publish-report': {
+    kind: 'task',
+    table: TABLE_WRITE,
+    items: { read: ['report'], write: ['report', 'published'], index: ['agency', 'published'] },
+    siteWrite: true,
+    mail: true,
+    siteBaseUrl: true,
+  },
   // the target of the execution status change rule: publish_failed or workflow_failed into the report's log
-  'record-execution-failure': { kind: 'task', table: TABLE_WRITE },
+  'record-execution-failure': { kind: 'task', table: TABLE_WRITE, items: { read: ['report'], write: ['report'] } },
 };

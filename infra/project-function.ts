@@ -83,6 +83,8 @@ export interface ProjectFunctionProps {
   readonly description?: string;
   /** package the browser's scripts (client/) prebuilt into `client-assets/` beside the handler (web-pages serves them) */
   readonly clientAssets?: boolean;
+  /** capacity kept for this function alone (and its ceiling); unset: the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -116,6 +118,7 @@ export class ProjectFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(20),
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import type { FunctionName } from './function-needs.js';
 
 /**
  * Where nianbao is deployed. Every stage has a complete config (a `Record<Stage, StageConfig>`, so a stage without
@@ -49,6 +50,27 @@ export interface StageConfig {
   readonly logRetention: RetentionDays;
   /** where alarms are emailed; unset: the alarms' SNS topic has no subscriber until someone adds one */
   readonly alarmEmail?: string;
+  /** a stage whose alarms must reach someone: synthesis fails without `alarmEmail` */
+  readonly alarmEmailRequired: boolean;
+  /**
+   * Custom domains: the public site (`siteDomain`) and the app and API (`apiDomain`), each on its CloudFront
+   * distribution with a TLSv1.2_2021 certificate: the ACM certificate given by ARN (in us-east-1, where CloudFront
+   * reads certificates), or one the edge stack requests with DNS validation. Unset: the distributions' own domains.
+   */
+  readonly siteDomain?: string;
+  readonly siteCertificateArn?: string;
+  readonly apiDomain?: string;
+  readonly apiCertificateArn?: string;
+  /**
+   * AWS WAF rate-based rules in front of the app, per client IP over 5 minutes: sign-in (`/api/auth/*`, `/login/*`)
+   * and everything. Offices share NAT addresses, so these are far above one person's traffic (README, Scaling).
+   */
+  readonly edgeRateLimits: { readonly signInPerIp: number; readonly perIp: number };
+  /**
+   * Reserved concurrency for the functions the review workflow waits on (README, Scaling): capacity the draft-saving
+   * peak cannot take away. Unset for a function: it shares the account's unreserved pool.
+   */
+  readonly reservedConcurrency: Readonly<Partial<Record<FunctionName, number>>>;
   /**
    * DynamoDB warm throughput for the on-demand table: set it before January so the table serves the draft-saving peak
    * at once instead of ramping up (README, Scaling). Unset: on-demand's own starting point.
@@ -65,7 +87,11 @@ export const STAGES: Record<Stage, StageConfig> = {
     revisionTimeout: Duration.days(14),
     removalPolicy: RemovalPolicy.DESTROY,
     logRetention: RetentionDays.ONE_WEEK,
+    alarmEmailRequired: false,
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
+    edgeRateLimits: { signInPerIp: 100, perIp: 3000 },
+    // a new account's concurrency quota may be as low as 10: reserving any of it could fail the deployment
+    reservedConcurrency: {},
   },
   prod: {
     mail: { transport: 'ses', from: '政府信息公开年报系统 <noreply@nianbao.example.gov.cn>', identity: 'nianbao.example.gov.cn', createIdentity: false },
@@ -73,7 +99,13 @@ export const STAGES: Record<Stage, StageConfig> = {
     revisionTimeout: Duration.days(14),
     removalPolicy: RemovalPolicy.RETAIN,
     logRetention: RetentionDays.ONE_YEAR,
+    alarmEmailRequired: true,
+    // the draft-saving peak (~15,000 write units/s, reads about as many) served from the first minute (README, Scaling)
+    tableWarmThroughput: { readUnitsPerSecond: 15000, writeUnitsPerSecond: 20000 },
     apiThrottle: { rateLimit: 2500, burstLimit: 5000 },
+    edgeRateLimits: { signInPerIp: 300, perIp: 20000 },
+    // sized in README, Scaling: several times the peak concurrency of each, 110 of the default 1,000 in all
+    reservedConcurrency: { 'decide-review': 50, 'request-review': 30, 'request-revision': 10, 'publish-report': 20 },
   },
 };
 
@@ -83,11 +115,17 @@ export const isThrowaway = (config: StageConfig): boolean => config.removalPolic
 /** links in emails and cookies marked Secure need https */
 const HttpsUrlSchema = z.url({ protocol: /^https$/ });
 const AddressSchema = z.string().min(3).max(320);
+const DomainSchema = z
+  .string()
+  .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case domain name such as nianbao.example.gov.cn');
+/** CloudFront reads certificates from ACM in us-east-1 only (the global partition) */
+const CertificateArnSchema = z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1');
 
 /**
  * The context values a deployment may pass instead of editing this file:
  * `-c stage=prod -c mailFrom='年报 <noreply@x.gov.cn>' -c mailTransport=smtp -c smtpSecretName=nianbao/smtp
- *  -c baseUrl=https://nianbao.x.gov.cn -c siteBaseUrl=https://nianbao-site.x.gov.cn -c alarmEmail=ops@x.gov.cn`.
+ *  -c baseUrl=https://nianbao.x.gov.cn -c siteBaseUrl=https://nianbao-site.x.gov.cn -c alarmEmail=ops@x.gov.cn
+ *  -c apiDomain=nianbao.x.gov.cn -c siteDomain=nianbao-site.x.gov.cn [-c apiCertificateArn=… -c siteCertificateArn=…]`.
  */
 export const StageContextSchema = z.object({
   stage: z.enum(STAGE_NAMES).default(DEFAULT_STAGE),
@@ -99,6 +137,10 @@ export const StageContextSchema = z.object({
   baseUrl: HttpsUrlSchema.optional(),
   siteBaseUrl: HttpsUrlSchema.optional(),
   alarmEmail: z.email().optional(),
+  siteDomain: DomainSchema.optional(),
+  siteCertificateArn: CertificateArnSchema.optional(),
+  apiDomain: DomainSchema.optional(),
+  apiCertificateArn: CertificateArnSchema.optional(),
   account: z.string().regex(/^\d{12}$/).optional(),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
 });
@@ -130,6 +172,25 @@ export function resolveStageConfig(context: Readonly<Record<string, unknown>>): 
     mail = { transport: 'ses', from, identity, createIdentity };
   }
   const env = { account: ctx.account ?? base.env?.account, region: ctx.region ?? base.env?.region };
+  const alarmEmail = ctx.alarmEmail ?? base.alarmEmail;
+  if (base.alarmEmailRequired && alarmEmail === undefined) {
+    throw new StageConfigError(`stage ${ctx.stage} needs -c alarmEmail=<the address that answers alarms>: without a subscriber no alarm reaches anyone`);
+  }
+  const domains = {
+    siteDomain: ctx.siteDomain ?? base.siteDomain,
+    siteCertificateArn: ctx.siteCertificateArn ?? base.siteCertificateArn,
+    apiDomain: ctx.apiDomain ?? base.apiDomain,
+    apiCertificateArn: ctx.apiCertificateArn ?? base.apiCertificateArn,
+  };
+  for (const [certificate, domain] of [['siteCertificateArn', 'siteDomain'], ['apiCertificateArn', 'apiDomain']] as const) {
+    if (domains[certificate] !== undefined && domains[domain] === undefined) throw new StageConfigError(`${certificate} needs -c ${domain}=<its domain>`);
+  }
+  if (isChinaRegion(env.region) && (domains.siteDomain !== undefined || domains.apiDomain !== undefined)) {
+    throw new StageConfigError(
+      'in the China regions CloudFront takes IAM server certificates, not ACM: attach the ICP-filed domains by hand as README (Deploy, China regions) ' +
+        'describes, and leave siteDomain/apiDomain unset',
+    );
+  }
   return {
     stage: ctx.stage,
     config: {
@@ -138,10 +199,14 @@ export function resolveStageConfig(context: Readonly<Record<string, unknown>>): 
       ...(env.account === undefined && env.region === undefined ? {} : { env }),
       ...(ctx.baseUrl === undefined ? {} : { baseUrl: ctx.baseUrl }),
       ...(ctx.siteBaseUrl === undefined ? {} : { siteBaseUrl: ctx.siteBaseUrl }),
-      ...(ctx.alarmEmail === undefined ? {} : { alarmEmail: ctx.alarmEmail }),
+      ...(alarmEmail === undefined ? {} : { alarmEmail }),
+      ...Object.fromEntries(Object.entries(domains).filter(([, value]) => value !== undefined)),
     },
   };
 }
+
+/** The AWS China partition (cn-north-1, cn-northwest-1): no CloudFront-scope AWS WAF, no ACM certificates on CloudFront. */
+export const isChinaRegion = (region: string | undefined): boolean => region?.startsWith('cn-') === true;
 
 /** `年报 <noreply@example.gov.cn>` → `example.gov.cn` */
 export function domainOf(from: string): string {

@@ -1,4 +1,5 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -7,11 +8,15 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { BILLING_MODE, GSI1, PARTITION_KEY, SORT_KEY } from '../shared/store/table.js';
+import { addMailEventDestination } from './alarms.js';
+import { siteResponseHeaders } from './edge.js';
 import { acknowledgeRule } from './nag.js';
-import { isThrowaway, type StageConfig } from './stages.js';
+import { isChinaRegion, isThrowaway, type StageConfig } from './stages.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
+  /** the certificate of `config.siteDomain` (the edge stack's, in us-east-1) */
+  readonly siteCertificate?: acm.ICertificate | undefined;
 }
 
 /** SES v2 as this stage sends mail: the identity and configuration set the functions are allowed to use. */
@@ -100,6 +105,10 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'site-bucket/',
+      // index.html and the indexes are rewritten on every publication: old versions go after 30 days
+      lifecycleRules: [
+        { id: 'expire-noncurrent-site-versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
       removalPolicy,
       autoDeleteObjects: throwaway,
     });
@@ -107,14 +116,20 @@ export class StatefulStack extends Stack {
     this.distribution = new cloudfront.Distribution(this, 'Site', {
       comment: 'nianbao public site: published 政府信息公开工作年度报告',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        // CloudFront in the China regions has no origin access control yet: an origin access identity there
+        origin: isChinaRegion(this.region)
+          ? origins.S3BucketOrigin.withOriginAccessIdentity(this.siteBucket)
+          : origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: siteResponseHeaders(this),
         compress: true,
       },
       defaultRootObject: 'index.html',
+      ...(config.siteDomain === undefined || props.siteCertificate === undefined
+        ? {}
+        : { domainNames: [config.siteDomain], certificate: props.siteCertificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,
       logBucket: this.accessLogBucket,
@@ -124,9 +139,12 @@ export class StatefulStack extends Stack {
       'The published reports are public by law (政府信息公开条例) and must be readable from anywhere: no geo restriction.');
     acknowledgeRule(this.distribution, 'CFR2',
       'A read-only static site (GET/HEAD only, cached, S3 origin behind origin access control, no forms or dynamic origin): a WAF web ACL would add cost without protecting anything the distribution exposes.');
-    acknowledgeRule(this.distribution, 'CFR4',
-      'The distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1) and does not let a distribution raise; a stage that serves the site on its own domain attaches an ACM certificate with TLSv1.2_2021.');
-    this.siteBaseUrl = config.siteBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
+    if (config.siteDomain === undefined) {
+      acknowledgeRule(this.distribution, 'CFR4',
+        'Without siteDomain the distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1) and does not ' +
+          'let a distribution raise; with -c siteDomain (prod) it serves an ACM certificate with TLSv1.2_2021.');
+    }
+    this.siteBaseUrl = config.siteBaseUrl ?? `https://${config.siteDomain ?? this.distribution.distributionDomainName}`;
 
     // ---- the master secret ---------------------------------------------------------------------------------------
     this.masterSecret = new secretsmanager.Secret(this, 'MasterSecret', {
@@ -152,6 +170,7 @@ export class StatefulStack extends Stack {
         sendingEnabled: true,
       });
       configurationSet.applyRemovalPolicy(removalPolicy);
+      addMailEventDestination(configurationSet);
       let identityArn: string;
       if (config.mail.createIdentity) {
         const identity = new ses.EmailIdentity(this, 'MailIdentity', {

@@ -17,7 +17,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { ROUTES } from '../shared/http/routes.js';
+import { Alarms } from './alarms.js';
+import { ApiEdge } from './api-edge.js';
 import { ENV } from '../shared/runtime/env.js';
 import { FAILED_EXECUTION_STATUSES } from '../shared/workflow/contracts.js';
 import { FunctionBindings, type MailBinding } from './bindings.js';
@@ -37,6 +40,12 @@ export interface StatelessStackProps extends StackProps {
   readonly masterSecret: secretsmanager.ISecret;
   /** SES resources from the stateful stack; undefined when the stage mails through SMTP */
   readonly sesMail: SesMailResources | undefined;
+  /** the edge stack's AWS WAF web ACL; undefined in the China regions (no CloudFront in front of the API there) */
+  readonly webAclArn?: string | undefined;
+  /** the certificate of `config.apiDomain` (edge stack, us-east-1) */
+  readonly apiCertificate?: acm.ICertificate | undefined;
+  /** where CloudFront writes the API distribution's access logs */
+  readonly accessLogBucket: s3.IBucket;
 }
 
 const HTTP_METHODS: Readonly<Record<(typeof ROUTES)[number]['method'], apigwv2.HttpMethod>> = {
@@ -75,6 +84,8 @@ export class StatelessStack extends Stack {
   readonly httpApi: apigwv2.HttpApi;
   readonly apiStage: apigwv2.HttpStage;
   readonly baseUrl: string;
+  readonly apiEdge: ApiEdge | undefined;
+  readonly alarms: Alarms;
   readonly alarmTopic: sns.Topic;
   readonly bindings: FunctionBindings;
   /** the review machine's FAILED / TIMED_OUT / ABORTED status changes → record-execution-failure */
@@ -88,7 +99,20 @@ export class StatelessStack extends Stack {
       description: 'nianbao: the form, the review links and the JSON API',
       createDefaultStage: false,
     });
-    this.baseUrl = config.baseUrl ?? this.httpApi.apiEndpoint;
+    // CloudFront and AWS WAF in front of the API, which then answers only requests that came through them
+    this.apiEdge =
+      props.webAclArn === undefined
+        ? undefined
+        : new ApiEdge(this, 'ApiEdge', {
+            httpApi: this.httpApi,
+            webAclArn: props.webAclArn,
+            domain: config.apiDomain,
+            certificate: props.apiCertificate,
+            logBucket: props.accessLogBucket,
+            logRetention: config.logRetention,
+            removalPolicy: config.removalPolicy,
+          });
+    this.baseUrl = config.baseUrl ?? this.apiEdge?.url ?? this.httpApi.apiEndpoint;
 
     // The machine's name is derived from the stack's (unique in the account and region, as CloudFormation's own
     // generated names are) so its ARN can be built without referring to the machine: the task functions need that ARN
@@ -142,9 +166,10 @@ export class StatelessStack extends Stack {
         integration = new HttpLambdaIntegration(`${route.function}-integration`, functions[route.function]);
         integrations.set(route.function, integration);
       }
-      this.httpApi.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration });
+      const authorizer = this.apiEdge === undefined ? {} : { authorizer: this.apiEdge.authorizer };
+      this.httpApi.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, ...authorizer });
     }
-    acknowledgeRule(this.httpApi, 'APIG4',
+    if (this.apiEdge === undefined) acknowledgeRule(this.httpApi, 'APIG4',
       'Authorization is the application\'s own: every route that acts for a person resolves the HttpOnly session cookie (shared/http/authenticate.ts) and checks the agency or the named approver; sign-in, validation, the sign-in page and the signed review-link page are public by design (ARCHITECTURE.md, HTTP API). An API Gateway authorizer cannot express "the approver named on this review".');
 
     // ---- alarms ---------------------------------------------------------------------------------------------------
@@ -173,7 +198,22 @@ export class StatelessStack extends Stack {
     alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),
       'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.');
 
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API (the app, unless the stage sets baseUrl)' });
+    this.alarms = new Alarms(this, 'Alarms', {
+      action: notify,
+      stateMachine: machine,
+      functions,
+      table: props.table,
+      httpApi: this.httpApi,
+      apiAccessLogs: apiLogs,
+      sesMail: props.sesMail !== undefined,
+      authorizer: this.apiEdge?.authorizerFunction,
+    });
+
+    if (this.apiEdge !== undefined) {
+      new CfnOutput(this, 'AppUrl', { value: this.apiEdge.url, description: 'the app behind CloudFront and AWS WAF' });
+      new CfnOutput(this, 'AppDistributionDomain', { value: this.apiEdge.distribution.distributionDomainName });
+    }
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API\'s own endpoint (behind CloudFront: only via CloudFront)' });
     new CfnOutput(this, 'BaseUrl', { value: this.baseUrl, description: 'where emailed links point' });
     new CfnOutput(this, 'StateMachineArn', { value: machine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'subscribe the people who answer alarms' });
@@ -189,8 +229,9 @@ export class StatelessStack extends Stack {
       timeout: needs.kind === 'http' ? Duration.seconds(25) : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
+      ...(config.reservedConcurrency[name] === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency[name] }),
     });
-    this.bindings.bindTable(fn, needs.table);
+    this.bindings.bindTable(fn, needs.table, needs.items);
     if (needs.stateMachine !== undefined) this.bindings.bindStateMachine(fn, needs.stateMachine);
     if (needs.keys) this.bindings.bindMasterSecret(fn);
     if (needs.mail) this.bindings.bindMailer(fn);

@@ -18,7 +18,8 @@ import { FAILED_EXECUTION_STATUSES } from '../../shared/workflow/contracts.js';
 import { deriveKeys, MIN_MASTER_SECRET_BYTES } from '../../shared/workflow/secrets.js';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, synthesizeReviewDefinition } from './definition.js';
 import { createTestDynamoClient, startDynalite } from './dynalite.js';
-import { httpHandlers, taskHandlers } from './handlers.js';
+import type { httpHandlers, taskHandlers } from './handlers.js';
+import { guardedHttpHandlers, guardedStores, guardedTaskHandlers } from './partition-guard.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { createLocalHttpServer } from './http-server.js';
 import { startS3rver } from './s3rver.js';
@@ -112,7 +113,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const dynamoClient = createTestDynamoClient(dynalite.endpoint);
     await ensureTable(dynamoClient, TABLE_NAME);
-    const store = new DynamoStore({ client: createDocumentClient(dynamoClient), tableName: TABLE_NAME });
+    const documentClient = createDocumentClient(dynamoClient);
+    const store = new DynamoStore({ client: documentClient, tableName: TABLE_NAME });
+    // each handler reaches only its own partitions, as dynamodb:LeadingKeys holds it in AWS
+    const storeFor = guardedStores(documentClient, TABLE_NAME);
     if (!(await store.getAgency(DEMO_AGENCY.id))) await seedDemo(store);
     const s3 = createLocalS3Client(s3rver.endpoint);
     const outbox = new OutboxMailer({ file: join(dataDir, 'outbox.json'), clock: systemClock });
@@ -175,8 +179,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };
-    provideTasks(taskHandlers(deps));
-    handlers = httpHandlers(deps);
+    provideTasks(guardedTaskHandlers(deps, storeFor));
+    handlers = guardedHttpHandlers(deps, storeFor);
     return { url, dataDir, deps, outbox, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -78,7 +78,10 @@ export class SfnWorkflow implements Workflow {
     const events: ExecutionHistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.client.send(new GetExecutionHistoryCommand({ executionArn: this.executionArn(name), nextToken, maxResults: 1000 }));
+      // includeExecutionData: false — on AWS a TaskScheduled event's parameters carry the live task token, and inputs carry report text
+      const page = await this.client.send(
+        new GetExecutionHistoryCommand({ executionArn: this.executionArn(name), nextToken, maxResults: 1000, includeExecutionData: false }),
+      );
       for (const event of page.events ?? []) {
         // only what an auditor needs: never inputs or outputs, which carry task tokens and report text
         const stateName = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;

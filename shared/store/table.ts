@@ -176,8 +176,33 @@ export const GSI1_PREFIX = {
   roster: 'ROSTER#',
 } as const;
 
-export const AGENCIES_PARTITION = 'AGENCIES';
-export const PUBLISHED_PARTITION = 'PUBLISHED';
+/**
+ * The table's partitions by the prefix of their key (the `pk` column above). IAM's `dynamodb:LeadingKeys` condition
+ * holds each function to the partitions it names in infra/function-needs.ts, so these are also access boundaries:
+ * a new record type gets a prefix of its own here.
+ */
+export const PARTITIONS = {
+  report: 'REPORT#',
+  review: 'REVIEW#',
+  draft: 'DRAFT#',
+  session: 'SESSION#',
+  signIn: 'SIGNIN#',
+  agency: 'AGENCY#',
+  roster: 'ROSTER#',
+  published: 'PUBLISHED#',
+} as const;
+export type Partition = keyof typeof PARTITIONS;
+
+/** gsi1's partitions (the `gsi1pk` column): an agency's report heads and roster, the agency list, the published list. */
+export const INDEX_PARTITIONS = {
+  agency: { prefix: 'AGENCY#' },
+  agencies: { exact: 'AGENCIES' },
+  published: { exact: 'PUBLISHED' },
+} as const satisfies Record<string, { prefix: string } | { exact: string }>;
+export type IndexPartition = keyof typeof INDEX_PARTITIONS;
+
+export const AGENCIES_PARTITION = INDEX_PARTITIONS.agencies.exact;
+export const PUBLISHED_PARTITION = INDEX_PARTITIONS.published.exact;
 
 export const reportPk = (reportId: string): string => `REPORT#${reportId}`;
 /** gsi1 partition of an agency's report heads and roster */

@@ -8,13 +8,15 @@ import { newestNodeRuntime, PROJECT_ROOT } from '#infra/project-function.js';
 import { STAGES } from '#infra/stages.js';
 import { ROUTES } from '#shared/http/routes.js';
 import { ENV } from '#shared/runtime/env.js';
-import { flatten, functionLogicalId, resourcesOfType, synthTemplates, type Resource } from './support.js';
+import { flatten, functionLogicalId, logicalIdOf, resourcesOfType, synthTemplates, type Resource } from './support.js';
 
 const prod = synthTemplates({ stage: 'prod' });
 const dev = synthTemplates({ stage: 'dev' });
 const smtp = synthTemplates({ stage: 'prod', mailTransport: 'smtp', smtpSecretName: 'nianbao/smtp' });
 const { stateless, built } = prod;
-const functions = resourcesOfType(stateless, 'AWS::Lambda::Function');
+/** the handler functions: every Lambda but the edge's origin-verify authorizer (api-edge.test.ts) */
+const authorizerId = built.stateless.apiEdge === undefined ? undefined : logicalIdOf(built.stateless, built.stateless.apiEdge.authorizerFunction);
+const functions = Object.fromEntries(Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(([id]) => id !== authorizerId));
 const logGroups = resourcesOfType(stateless, 'AWS::Logs::LogGroup');
 const fnOf = (name: FunctionName): Resource => {
   const fn = functions[functionLogicalId(built, name)];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES, type FunctionName } from '#infra/function-needs.js';
-import { GSI1 } from '#shared/store/table.js';
+import { FUNCTION_NAMES, FUNCTION_NEEDS, indexKeyPatterns, leadingKeyPatterns, matchesKeyPattern, type FunctionName,
+  type TableAction } from '#infra/function-needs.js';
+import { GSI1, INDEX_PARTITIONS, keys, PARTITIONS, type IndexPartition, type Partition } from '#shared/store/table.js';
 import {
   actionsOf,
   flatten,
@@ -178,5 +179,121 @@ describe('least privilege: no wildcard a function does not need', () => {
     const functionRoles = FUNCTION_NAMES.map((name) => roleOfFunction(stateless, functionLogicalId(built, name)));
     expect(new Set(functionRoles).size).toBe(FUNCTION_NAMES.length);
     for (const role of functionRoles) expect(roles[role]?.Properties?.['ManagedPolicyArns'], role).toBeUndefined();
+  });
+});
+
+/**
+ * dynamodb:LeadingKeys: each function reaches only the partitions infra/function-needs.ts names for it, read and
+ * write separately. `allowedOn` evaluates the synthesized statements the way IAM does for one request: an Allow with
+ * the action, on the table (or gsi1), whose ForAllValues:StringLike patterns match the request's partition key.
+ */
+type Target = 'table' | 'index';
+const globMatches = matchesKeyPattern;
+
+function allowedOn(name: FunctionName, action: string, target: Target, partitionKey: string): boolean {
+  return allows(name, action).some((statement) => {
+    const onIndex = (resource: string) => resource.endsWith(`/index/${GSI1.indexName}`);
+    const onTarget = resourcesOf(statement).map(flatten).some((resource) => (target === 'index' ? onIndex(resource) : !resource.includes('/index/')));
+    if (!onTarget) return false;
+    const condition = statement.Condition as Record<string, Record<string, string | string[]>> | undefined;
+    const patterns = condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+    if (patterns === undefined) return true;
+    return (Array.isArray(patterns) ? patterns : [patterns]).some((pattern) => globMatches(pattern, partitionKey));
+  });
+}
+
+/** one real key of each partition, as shared/store/table.ts builds them */
+const SAMPLE_KEYS: Record<Partition, string> = {
+  report: keys.head('daxing-kw-2026').pk,
+  review: keys.review('rv_0123456789abcdef').pk,
+  draft: keys.draft('daxing-kw', 2026).pk,
+  session: keys.session('a'.repeat(64)).pk,
+  signIn: keys.signInPk('officer@kw.example.cn'),
+  agency: keys.agency('daxing-kw').pk,
+  roster: keys.roster('officer@kw.example.cn').pk,
+  published: keys.published('daxing-kw', 2026).pk,
+};
+const SAMPLE_INDEX_KEYS: Record<IndexPartition, string> = {
+  agency: keys.rosterIndex('daxing-kw', 'officer@kw.example.cn').gsi1pk,
+  agencies: keys.agencyIndex('daxing-kw').gsi1pk,
+  published: keys.publishedIndex('daxing-kw', 2026).gsi1pk,
+};
+const PARTITION_NAMES = Object.keys(PARTITIONS) as Partition[];
+const INDEX_PARTITION_NAMES = Object.keys(INDEX_PARTITIONS) as IndexPartition[];
+const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const writers = (partition: Partition): FunctionName[] =>
+  FUNCTION_NAMES.filter((name) => TABLE_WRITES.some((action) => allowedOn(name, action, 'table', SAMPLE_KEYS[partition]))).sort();
+
+describe('least privilege: dynamodb:LeadingKeys', () => {
+  it('holds every table and index grant of every function to named partitions (no statement reaches the whole table)', () => {
+    for (const name of FUNCTION_NAMES) {
+      for (const statement of statementsOf(name).filter((s) => actionsOf(s).some((action) => action.startsWith('dynamodb:')))) {
+        const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
+        expect(condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], `${name}: ${actionsOf(statement).join(', ')}`).toBeDefined();
+      }
+    }
+  });
+
+  it('lets a function write only the partitions it names, and nothing another function owns', () => {
+    for (const name of FUNCTION_NAMES) {
+      const declared = new Set(FUNCTION_NEEDS[name].items?.write ?? []);
+      for (const partition of PARTITION_NAMES) {
+        const writes = TABLE_WRITES.some((action) => allowedOn(name, action, 'table', SAMPLE_KEYS[partition]));
+        const mayWrite = FUNCTION_NEEDS[name].table.some((action) => TABLE_WRITES.includes(action));
+        expect(writes, `${name} writing ${partition}`).toBe(declared.has(partition) && mayWrite);
+      }
+    }
+  });
+
+  it('lets a function read only the partitions it names', () => {
+    for (const name of FUNCTION_NAMES) {
+      const declared = new Set(FUNCTION_NEEDS[name].items?.read ?? []);
+      for (const partition of PARTITION_NAMES) {
+        for (const action of ['dynamodb:GetItem', 'dynamodb:Query']) {
+          const reads = allowedOn(name, action, 'table', SAMPLE_KEYS[partition]);
+          expect(reads, `${name} ${action} ${partition}`).toBe(declared.has(partition) && FUNCTION_NEEDS[name].table.includes(action as TableAction));
+        }
+      }
+      const indexed = new Set(FUNCTION_NEEDS[name].items?.index ?? []);
+      for (const partition of INDEX_PARTITION_NAMES) {
+        expect(allowedOn(name, 'dynamodb:Query', 'index', SAMPLE_INDEX_KEYS[partition]), `${name} querying gsi1 ${partition}`).toBe(indexed.has(partition));
+      }
+    }
+  });
+
+  it('keeps the authorization data out of reach: nobody writes the roster or agencies, only sign-in writes sessions and codes', () => {
+    expect(writers('roster')).toEqual([]);
+    expect(writers('agency')).toEqual([]);
+    expect(writers('session')).toEqual(['create-session', 'end-session']);
+    expect(FUNCTION_NAMES.filter((name) => allowedOn(name, 'dynamodb:PutItem', 'table', SAMPLE_KEYS.session))).toEqual(['create-session']);
+    expect(writers('signIn')).toEqual(['create-session', 'request-sign-in-code']);
+  });
+
+  it('lets save-draft write drafts and nothing else, and only save-draft write drafts', () => {
+    expect(PARTITION_NAMES.filter((partition) => TABLE_WRITES.some((action) => allowedOn('save-draft', action, 'table',
+      SAMPLE_KEYS[partition])))).toEqual(['draft']);
+    expect(writers('draft')).toEqual(['save-draft']);
+  });
+
+  it('lets only the workflow write reports, reviews and the published list', () => {
+    expect(writers('report')).toEqual(
+      ['decide-review', 'publish-report', 'record-execution-failure', 'request-review', 'request-revision', 'resubmit-report', 'submit-report',
+        'withdraw-report'].sort(),
+    );
+    expect(writers('review')).toEqual(['decide-review', 'request-review']);
+    expect(writers('published')).toEqual(['publish-report']);
+  });
+
+  it('draws the partitions apart: no partition pattern matches another partition\'s keys', () => {
+    for (const partition of PARTITION_NAMES) {
+      for (const other of PARTITION_NAMES.filter((candidate) => candidate !== partition)) {
+        expect(leadingKeyPatterns([partition]).some((pattern) => globMatches(pattern, SAMPLE_KEYS[other])), `${partition} vs ${other}`).toBe(false);
+      }
+    }
+    for (const partition of INDEX_PARTITION_NAMES) {
+      for (const other of INDEX_PARTITION_NAMES.filter((candidate) => candidate !== partition)) {
+        expect(indexKeyPatterns([partition]).some((pattern) => globMatches(pattern, SAMPLE_INDEX_KEYS[other])), `${partition} vs ${other}`).toBe(false);
+      }
+    }
   });
 });

@@ -16,6 +16,13 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
   'dev (SES, identity created)': { stage: 'dev' },
   'prod (SES, identity verified outside)': { stage: 'prod' },
   'prod through SMTP': { stage: 'prod', mailTransport: 'smtp', smtpSecretName: 'nianbao/smtp' },
+  'prod in ap-southeast-1 on its own domains (edge stack in us-east-1)': {
+    stage: 'prod',
+    account: '123456789012',
+    region: 'ap-southeast-1',
+    apiDomain: 'nianbao.example.gov.cn',
+    siteDomain: 'nianbao-site.example.gov.cn',
+  },
 };
 
 interface Violation {
@@ -54,7 +61,7 @@ describe('cdk-nag AwsSolutions', () => {
     const report = readReport(built.outdir);
     const violations = (report?.pluginReports ?? []).flatMap((plugin) => plugin.violations.map((v) => `${plugin.pluginName}: ${v.severity} ${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`));
     expect(violations).toEqual([]);
-    for (const stack of [built.stateful, built.stateless]) {
+    for (const stack of [built.stateful, built.stateless, ...(built.edge === undefined ? [] : [built.edge])]) {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     }

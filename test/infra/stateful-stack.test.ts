@@ -46,12 +46,17 @@ describe('the stateful stack: table', () => {
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('is pre-warmed for January when the stage config says so', () => {
-    const app = new App({ context: { ...CDK_JSON.context, 'aws:cdk:bundling-stacks': [] } });
-    const { stateful } = addNianbaoStacks(app, { stage: 'prod', config: { ...STAGES.prod, tableWarmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 20_000 } } });
-    Template.fromStack(stateful).hasResourceProperties('AWS::DynamoDB::Table', { WarmThroughput: { ReadUnitsPerSecond: 12_000, WriteUnitsPerSecond: 20_000 } });
+  it('is pre-warmed for January in prod (the draft-saving peak from the first minute), and as the stage config says', () => {
     const [, table] = only(resourcesOfType(prod.stateful, 'AWS::DynamoDB::Table'));
-    expect(table.Properties?.['WarmThroughput']).toBeUndefined();
+    expect(table.Properties?.['WarmThroughput']).toEqual({ ReadUnitsPerSecond: 15_000, WriteUnitsPerSecond: 20_000 });
+    const [, devTable] = only(resourcesOfType(dev.stateful, 'AWS::DynamoDB::Table'));
+    expect(devTable.Properties?.['WarmThroughput']).toBeUndefined();
+    const app = new App({ context: { ...CDK_JSON.context, 'aws:cdk:bundling-stacks': [] } });
+    const { stateful } = addNianbaoStacks(app, {
+      stage: 'prod',
+      config: { ...STAGES.prod, alarmEmail: 'ops@example.gov.cn', tableWarmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 30_000 } },
+    });
+    Template.fromStack(stateful).hasResourceProperties('AWS::DynamoDB::Table', { WarmThroughput: { ReadUnitsPerSecond: 12_000, WriteUnitsPerSecond: 30_000 } });
   });
 
   it('in dev keeps point-in-time recovery but can be destroyed with the stack', () => {

@@ -30,6 +30,9 @@ export interface BuiltApp extends NianbaoStacks {
   readonly outdir: string;
 }
 
+/** prod refuses to synthesize without an alarm subscriber (stages.test.ts checks that): tests give it one */
+export const TEST_ALARM_EMAIL = 'alarms@example.gov.cn';
+
 export function buildApp(options: BuildOptions = {}): BuiltApp {
   const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'nianbao-cdk-'));
   const app = new App({
@@ -37,6 +40,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     context: {
       ...CDK_JSON.context,
       ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...(options.context?.['stage'] === 'prod' ? { alarmEmail: TEST_ALARM_EMAIL } : {}),
       ...options.context,
     },
   });
@@ -123,6 +127,9 @@ export function flatten(value: unknown): string {
     if (typeof node['Ref'] === 'string') return `<${node['Ref']}>`;
     const output = node['Fn::GetStackOutput'] as { StackName: string; OutputName: string } | undefined;
     if (output !== undefined) return `<${output.StackName}.${output.OutputName}>`;
+    // a strong reference: the producing stack's export `{StackName}:{ExportName}`
+    const imported = node['Fn::ImportValue'];
+    if (typeof imported === 'string') return `<${imported.replace(':', '.')}>`;
   }
   return JSON.stringify(value);
 }
