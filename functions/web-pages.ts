@@ -17,7 +17,7 @@ import { YearSchema } from '../shared/report/schema.js';
 import { DomainError } from '../shared/workflow/errors.js';
 import { reportPageKey } from '../shared/workflow/publish-report.js';
 import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
-import { runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeHistory, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { ENV, optionalEnv } from '../shared/runtime/env.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
@@ -27,7 +27,7 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
  * .csv exports, and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
  */
 
-export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow'> & { readonly siteBaseUrl?: string | undefined };
+export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'history'> & { readonly siteBaseUrl?: string | undefined };
 
 const download = (body: string, contentType: string, fileName: string): HttpResponse => ({
   statusCode: 200,
@@ -96,5 +96,5 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
 }
 
 export const handler = lazyHandler(async () =>
-  createWebPagesHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), siteBaseUrl: optionalEnv(ENV.siteBaseUrl) }),
+  createWebPagesHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), history: runtimeHistory(), siteBaseUrl: optionalEnv(ENV.siteBaseUrl) }),
 );

@@ -7,10 +7,13 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskFunctionName } from '../../shared/http/routes.js';
 import { OutboxMailer } from '../../shared/mail/outbox-mailer.js';
 import { seedDemo, DEMO_AGENCY } from '../../shared/runtime/demo-roster.js';
-import { systemClock, type AppDeps } from '../../shared/runtime/deps.js';
+import { logAnchorFailure, systemClock, type AppDeps } from '../../shared/runtime/deps.js';
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
+import { FolderAnchors } from '../../shared/history/folder-anchors.js';
+import { loadOrCreateLocalSigner } from '../../shared/history/local-signer.js';
+import { withSignedHistory } from '../../shared/history/signed-history-store.js';
 import { createLocalS3Client } from '../../shared/store/s3-client.js';
 import { S3Site } from '../../shared/store/s3-site.js';
 import { ensureTable } from '../../shared/store/table.js';
@@ -62,6 +65,8 @@ const TASK_BY_FUNCTION = new Map<string, TaskFunctionName>([
 
 export const TABLE_NAME = 'nianbao';
 export const SITE_BUCKET = 'nianbao-site';
+export const HISTORY_KEY_FILE = 'history-key.pem';
+export const ANCHORS_FOLDER = 'anchors';
 
 /** The master secret is generated on first start and kept (owner-only) with the data, so links survive restarts. */
 async function masterSecret(dataDir: string): Promise<Buffer> {
@@ -108,7 +113,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const dynamoClient = createTestDynamoClient(dynalite.endpoint);
     await ensureTable(dynamoClient, TABLE_NAME);
-    const store = new DynamoStore({ client: createDocumentClient(dynamoClient), tableName: TABLE_NAME });
+    // the history key sits beside the data, never in the table; anchors go to a folder the program only ever adds to
+    const signer = await loadOrCreateLocalSigner(join(dataDir, HISTORY_KEY_FILE));
+    const history = { signer, publicKeyPem: () => signer.publicKeyPem(), anchors: new FolderAnchors(join(dataDir, ANCHORS_FOLDER)) };
+    const store = withSignedHistory(new DynamoStore({ client: createDocumentClient(dynamoClient), tableName: TABLE_NAME }), history, logAnchorFailure);
     if (!(await store.getAgency(DEMO_AGENCY.id))) await seedDemo(store);
     const s3 = createLocalS3Client(s3rver.endpoint);
     const outbox = new OutboxMailer({ file: join(dataDir, 'outbox.json'), clock: systemClock });
@@ -163,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mailer: outbox,
       site: faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET })),
       keys,
+      history,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };
