@@ -6,10 +6,16 @@ import type { Finding } from '#shared/report/findings.js';
 import { renderReportHtml } from '#shared/report/render.js';
 import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js';
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
+import { FolderAnchors } from '#shared/history/folder-anchors.js';
+import { HttpAnchors } from '#shared/history/http-anchors.js';
+import { verifyChain } from '#shared/workflow/chain.js';
+import { verifyHistory } from '#shared/workflow/history-verification.js';
+import { ReportEventSchema } from '#shared/workflow/model.js';
+import * as z from 'zod';
 
 /**
- * `nianbao validate | render | template`. Exit codes: 0 fine, 1 the report has errors, 2 the command itself could
- * not run (usage, unreadable file, not JSON).
+ * `nianbao validate | render | template | verify`. Exit codes: 0 fine, 1 the report has errors (or its history does
+ * not verify), 2 the command itself could not run (usage, unreadable file, not JSON).
  */
 
 export interface Output {
@@ -24,6 +30,7 @@ const USAGE = `用法:
   nianbao validate <report.json> [--previous <last-year.json>] [--json]
   nianbao render <report.json> [--out <file.html>]
   nianbao template <template-id> --agency <id> --name <name> --year <year>
+  nianbao verify <history.json> [--public-key <history.pem>] [--anchors <目录或网址>] [--json]
 
 模板: ${TemplateIdSchema.options.join(', ')}
 `;
@@ -115,6 +122,59 @@ function template(args: string[], io: Io): number {
   return 0;
 }
 
+/** The audit export (GET /audit/reports/{id}.json): only the report id and the events are trusted input here. */
+const HistoryFileSchema = z.object({ reportId: z.string().min(1), events: z.array(ReportEventSchema) });
+
+/**
+ * Re-checks an exported history without the service: the hash chain always; the signatures with the published public
+ * key; the anchors from a copy of the anchor bucket (a folder) or an address serving it. What was not given is not
+ * checked, and the output says so.
+ */
+async function verify(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'public-key': { type: 'string' }, anchors: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('verify 需要一个导出的审计记录文件（JSON）。');
+  const parsed = HistoryFileSchema.safeParse(await readJson(file));
+  if (!parsed.success) throw new UsageError(`${file} 不是审计记录导出文件：${z.prettifyError(parsed.error)}`);
+  const { reportId, events } = parsed.data;
+  const keyFile = values['public-key'];
+  const publicKeyPem = keyFile === undefined ? undefined : await readFile(keyFile, 'utf8').catch(() => {
+    throw new UsageError(`无法读取公钥文件 ${keyFile}。`);
+  });
+  const anchorSource = values.anchors;
+  const anchors =
+    anchorSource === undefined
+      ? { at: async () => undefined }
+      : /^https?:\/\//.test(anchorSource)
+        ? new HttpAnchors(anchorSource)
+        : new FolderAnchors(anchorSource);
+  const result =
+    publicKeyPem === undefined
+      ? { ...verifyChain(reportId, events), signed: 0, unsignedPrefix: 0, anchoredSeq: undefined }
+      : await verifyHistory(reportId, events, { publicKeyPem: async () => publicKeyPem, anchors });
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ reportId, ...result, signaturesChecked: publicKeyPem !== undefined, anchorsChecked: anchorSource !== undefined }, null, 2)}\n`);
+    return result.valid ? 0 : 1;
+  }
+  if (!result.valid) {
+    io.stdout.write(`未通过：${result.problem?.message ?? ''}（第 ${result.problem?.seq ?? '?'} 条，检查项 ${result.problem?.kind ?? '?'}）\n`);
+    return 1;
+  }
+  io.stdout.write(`哈希链：${events.length} 条记录，序号连续，每条哈希与内容相符并接续前一条。\n`);
+  if (publicKeyPem === undefined) io.stdout.write('签名：未校验（没有给出 --public-key）。\n');
+  else {
+    io.stdout.write(`签名：${result.signed} 条有效${result.unsignedPrefix > 0 ? `，前 ${result.unsignedPrefix} 条写于启用签名之前` : ''}。\n`);
+    if (anchorSource === undefined) io.stdout.write('锚定：未校验（没有给出 --anchors）。\n');
+    else io.stdout.write(result.anchoredSeq === undefined ? '锚定：没有找到锚定记录。\n' : `锚定：第 ${result.anchoredSeq} 条与锚定记录相符，其后没有锚定过的记录。\n`);
+  }
+  io.stdout.write('通过。\n');
+  return 0;
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -125,6 +185,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await render(rest, io);
       case 'template':
         return template(rest, io);
+      case 'verify':
+        return await verify(rest, io);
       case 'help':
       case '--help':
         io.stdout.write(USAGE);

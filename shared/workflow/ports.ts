@@ -93,8 +93,10 @@ export interface Store {
 export interface SiteObject {
   readonly key: string;
   readonly body: string;
-  readonly contentType: 'text/html; charset=utf-8' | 'application/json';
+  readonly contentType: 'text/html; charset=utf-8' | 'application/json' | 'application/x-pem-file';
   readonly cacheControl: string;
+  /** extra object metadata (S3 `x-amz-meta-*`, which CloudFront passes to readers) */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface Site {

@@ -125,11 +125,12 @@ describe('a history nobody can rewrite unnoticed', () => {
     // a second report of the same agency: its events are signed with the same key
     await submit(app, other);
     const foreignReport = 'daxing-kw-2019';
-    const foreign = await rawEvent(1, foreignReport);
+    const [foreign] = await app.deps.store.listEvents(foreignReport);
     const events = await app.deps.store.listEvents(REPORT_ID);
-    // relabelled and re-hashed to fit as the fifth event of this report: the signature no longer fits
-    const { hash: _h, pk: _pk, sk: _sk, ...body } = { ...foreign, reportId: REPORT_ID, seq: 5, prevHash: events.at(-1)?.hash ?? '' };
-    await putRaw({ ...body, ...keys.event(REPORT_ID, 5), hash: eventHash(body as Omit<ReportEvent, 'hash'>) });
+    if (!foreign?.signature) throw new Error('the other report has no signed event');
+    // relabelled and re-hashed to fit as the fifth event of this report, its own signature kept: it no longer fits
+    const { hash: _hash, ...body } = { ...foreign, reportId: REPORT_ID, seq: 5, prevHash: events.at(-1)?.hash ?? '' };
+    await putRaw({ ...body, ...keys.event(REPORT_ID, 5), hash: eventHash(body) });
     const { chain } = await history();
     expect(chain.valid).toBe(false);
     expect(chain.problem).toMatchObject({ seq: 5, kind: 'signature' });
