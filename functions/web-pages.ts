@@ -1,3 +1,4 @@
+import { browserCookieFor } from '../shared/auth/browser.js';
 import { isOfficerOf } from '../shared/auth/principal.js';
 import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
@@ -55,7 +56,7 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     if (path === '/login') {
       const next = safeNext(request.query.get('next'));
       if (principal) return seeOther(next);
-      return html(200, renderLoginPage({ step: 'email', next }));
+      return html(200, renderLoginPage({ step: 'email', next }), { cookies: browserCookieFor(request) });
     }
     if (!principal) {
       const query = request.query.toString();

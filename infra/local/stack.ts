@@ -7,6 +7,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskFunctionName } from '../../shared/http/routes.js';
 import { OutboxMailer } from '../../shared/mail/outbox-mailer.js';
 import { seedDemo, DEMO_AGENCY } from '../../shared/runtime/demo-roster.js';
+import { DetachedBackground } from '../../shared/runtime/background.js';
 import { logAnchorFailure, systemClock, type AppDeps } from '../../shared/runtime/deps.js';
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
@@ -164,6 +165,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const workflow = faults === undefined ? sfnWorkflow : faults.wrapWorkflow(sfnWorkflow);
     const keys = deriveKeys(await masterSecret(dataDir));
+    // sign-in emails go out after the answer; a stop waits for the ones under way
+    const background = new DetachedBackground();
+    stops.push(() => background.drain());
     const deps: AppDeps = {
       store,
       clock: systemClock,
@@ -172,6 +176,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       site: faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET })),
       keys,
       history,
+      background,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };

@@ -11,6 +11,7 @@ import { KmsSigner } from '../history/kms-signer.js';
 import { S3Anchors } from '../history/s3-anchors.js';
 import { withSignedHistory } from '../history/signed-history-store.js';
 import type { HistoryKeys, HistoryTrust } from '../workflow/history-ports.js';
+import type { Background } from './background.js';
 import { logger } from './logger.js';
 import { S3Site } from '../store/s3-site.js';
 import type { Clock, Mailer, Site, Store, Workflow } from '../workflow/ports.js';
@@ -126,6 +127,8 @@ export interface AppDeps {
   readonly history: HistoryTrust;
   readonly baseUrl: string;
   readonly siteBaseUrl: string;
+  /** work an answer must not wait for (the sign-in email) */
+  readonly background: Background;
 }
 
 export const secureCookies = (baseUrl: string): boolean => new URL(baseUrl).protocol === 'https:';

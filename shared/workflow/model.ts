@@ -217,6 +217,8 @@ export const SignInCodeSchema = z.object({
   expiresAt: IsoTimeSchema,
   attempts: z.int().min(0),
   usedAt: IsoTimeSchema.optional(),
+  /** the browser it was asked from (auth/browser.ts); only that browser may use it. Absent on codes from before. */
+  browserHash: Sha256Schema.optional(),
 });
 export type SignInCode = z.infer<typeof SignInCodeSchema>;
 

@@ -6,6 +6,7 @@ import { S3Client, type S3ClientResolvedConfig, type ServiceInputTypes as S3Inpu
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, type SFNClientResolvedConfig, type ServiceInputTypes as SfnInput, type ServiceOutputTypes as SfnOutput } from '@aws-sdk/client-sfn';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { OutboxMailer } from '#shared/mail/outbox-mailer.js';
+import { AwaitedBackground } from '#shared/runtime/background.js';
 import type { AppDeps } from '#shared/runtime/deps.js';
 import { seedDemo } from '#shared/runtime/demo-roster.js';
 import { SfnWorkflow } from '#shared/sfn/sfn-workflow.js';
@@ -95,6 +96,7 @@ export async function createTestApp(): Promise<TestApp> {
     site: new S3Site({ client: s3Client, bucket: 'site' }),
     keys: deriveKeys(randomBytes(32)),
     history,
+    background: new AwaitedBackground(),
     baseUrl: BASE_URL,
     siteBaseUrl: `${BASE_URL}/site/`,
   };
