@@ -24,6 +24,7 @@ import { createTestDynamoClient, startDynalite } from './dynalite.js';
 import { httpHandlers, taskHandlers } from './handlers.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { createLocalHttpServer } from './http-server.js';
+import { rateLimitFrom, type RateLimit } from './rate-limit.js';
 import { startS3rver } from './s3rver.js';
 import { LocalStepFunctions } from './sfn-engine.js';
 import { startSfnEndpoint } from './sfn-endpoint.js';
@@ -42,6 +43,8 @@ export interface LocalStackOptions {
   readonly revisionTimeoutSeconds?: number;
   /** milliseconds between task retries (Step Functions' own backoff is seconds long) */
   readonly retryIntervalMs?: number;
+  /** the per-client limit on the sign-in routes; default NIANBAO_AUTH_RATE_LIMIT, else 60 at once and one a second */
+  readonly authRateLimit?: RateLimit | undefined;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
 }
@@ -124,7 +127,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The HTTP server listens first so its URL, which every emailed link carries, is known; it answers 503 until ready.
     let handlers: ReturnType<typeof httpHandlers> | undefined;
-    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET });
+    const authRateLimit = 'authRateLimit' in options ? options.authRateLimit : rateLimitFrom(process.env['NIANBAO_AUTH_RATE_LIMIT']);
+    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, authRateLimit });
     const port = await listen(server, options.port ?? 3000);
     stops.push(
       () =>
