@@ -1,6 +1,6 @@
 import { PublishInputSchema } from '../shared/workflow/contracts.js';
 import { publishReport } from '../shared/workflow/publish-report.js';
-import { runtimeHistory, runtimeMailer, runtimeSite, runtimeSiteBaseUrl, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeHistory, runtimeMailer, runtimeSite, runtimeSiteBaseUrl, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
@@ -10,5 +10,5 @@ export function createPublishReportHandler(deps: Pick<AppDeps, 'store' | 'clock'
 }
 
 export const handler = lazyHandler(async () =>
-  createPublishReportHandler({ store: runtimeStore(), clock: systemClock, site: runtimeSite(), mailer: await runtimeMailer(), siteBaseUrl: runtimeSiteBaseUrl(), history: runtimeHistory() }),
+  createPublishReportHandler({ store: runtimeSigningStore(), clock: systemClock, site: runtimeSite(), mailer: await runtimeMailer(), siteBaseUrl: runtimeSiteBaseUrl(), history: runtimeHistory() }),
 );

@@ -1,6 +1,6 @@
 import { PublishFailureInputSchema } from '../shared/workflow/contracts.js';
 import { recordPublishFailure } from '../shared/workflow/publish-report.js';
-import { runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
@@ -9,4 +9,4 @@ export function createRecordPublishFailureHandler(deps: Pick<AppDeps, 'store' | 
   return taskHandler('record-publish-failure', PublishFailureInputSchema, (input) => recordPublishFailure(input, deps));
 }
 
-export const handler = lazyHandler(async () => createRecordPublishFailureHandler({ store: runtimeStore(), clock: systemClock }));
+export const handler = lazyHandler(async () => createRecordPublishFailureHandler({ store: runtimeSigningStore(), clock: systemClock }));

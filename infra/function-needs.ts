@@ -36,6 +36,11 @@ export interface FunctionNeeds {
   /** write the public site's objects (PutObject) */
   readonly siteWrite?: true;
   readonly siteBaseUrl?: true;
+  /**
+   * the report histories: `sign` appends events (kms:Sign with the history key, anchors written once), `verify` checks
+   * them (the public key, anchors read)
+   */
+  readonly history?: 'sign' | 'verify';
   /** the browser's scripts (client/), prebuilt into the package */
   readonly clientAssets?: true;
   /** HTTP functions answer within API Gateway's 30 s; tasks may take longer */
@@ -54,23 +59,23 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'validate-report': { kind: 'http', table: [] },
   'get-draft': { kind: 'http', table: TABLE_READ },
   'save-draft': { kind: 'http', table: TABLE_WRITE, baseUrl: true },
-  'submit-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StartExecution'], baseUrl: true },
+  'submit-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StartExecution'], baseUrl: true, history: 'sign' },
   'list-reports': { kind: 'http', table: TABLE_READ },
   'get-report': { kind: 'http', table: TABLE_READ },
   // the new version, then releases the OfficerRevision task
-  'resubmit-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], baseUrl: true },
-  'withdraw-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StopExecution'], baseUrl: true },
-  'report-history': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'] },
+  'resubmit-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], baseUrl: true, history: 'sign' },
+  'withdraw-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StopExecution'], baseUrl: true, history: 'sign' },
+  'report-history': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'], history: 'verify' },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
   'review-page': { kind: 'http', table: TABLE_READ, stateMachine: [], keys: true },
   // the decision path: records the decision first, then SendTaskSuccess
-  'decide-review': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, baseUrl: true },
+  'decide-review': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, baseUrl: true, history: 'sign' },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
-  'web-pages': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'], siteBaseUrl: true, clientAssets: true },
+  'web-pages': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'], siteBaseUrl: true, clientAssets: true, history: 'verify' },
   // keeps the token, emails the link; delivers a decision recorded while an older token was live
-  'request-review': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, mail: true, baseUrl: true },
+  'request-review': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, mail: true, baseUrl: true, history: 'sign' },
   // keeps the token, emails the officers; delivers a resubmission made while an older token was live
-  'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true },
-  'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true },
-  'record-publish-failure': { kind: 'task', table: TABLE_WRITE },
+  'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true, history: 'sign' },
+  'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true, history: 'sign' },
+  'record-publish-failure': { kind: 'task', table: TABLE_WRITE, history: 'sign' },
 };

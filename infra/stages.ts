@@ -54,6 +54,11 @@ export interface StageConfig {
    * at once instead of ramping up (docs/DEPLOY.md, Scaling). Unset: on-demand's own starting point.
    */
   readonly tableWarmThroughput?: { readonly readUnitsPerSecond: number; readonly writeUnitsPerSecond: number };
+  /**
+   * How long each history anchor is locked (S3 Object Lock, compliance mode: nobody, root included, can shorten it or
+   * delete the anchor before then). Long enough to outlast any audit of a report; a throwaway stage keeps a day.
+   */
+  readonly anchorRetention: Duration;
   /** the HTTP API's stage-wide throttle (requests per second, burst) — below the account's regional quota */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -65,6 +70,7 @@ export const STAGES: Record<Stage, StageConfig> = {
     revisionTimeout: Duration.days(14),
     removalPolicy: RemovalPolicy.DESTROY,
     logRetention: RetentionDays.ONE_WEEK,
+    anchorRetention: Duration.days(1),
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
   },
   prod: {
@@ -73,6 +79,7 @@ export const STAGES: Record<Stage, StageConfig> = {
     revisionTimeout: Duration.days(14),
     removalPolicy: RemovalPolicy.RETAIN,
     logRetention: RetentionDays.ONE_YEAR,
+    anchorRetention: Duration.days(3653),
     apiThrottle: { rateLimit: 2500, burstLimit: 5000 },
   },
 };

@@ -52,13 +52,17 @@ export function logAnchorFailure(error: unknown, head: { reportId: string; seq: 
   logger.error('history anchor not written', { reportId: head.reportId, seq: head.seq, error: error instanceof Error ? error.name : 'unknown' });
 }
 
-/** The table; in a function that writes history (it has the key variable) every event it appends is signed and anchored. */
 export function runtimeStore(): Store {
-  if (store === undefined) {
-    const table = new DynamoStore({ client: createDocumentClient(dynamodbClient()), tableName: requireEnv(ENV.tableName) });
-    store = optionalEnv(ENV.historyKeyId) === undefined ? table : withSignedHistory(table, runtimeHistoryKeys(), logAnchorFailure);
-  }
+  store ??= new DynamoStore({ client: createDocumentClient(dynamodbClient()), tableName: requireEnv(ENV.tableName) });
   return store;
+}
+
+let signingStore: Store | undefined;
+
+/** The table for a function that appends events: each one signed with the history key and its head anchored. */
+export function runtimeSigningStore(): Store {
+  signingStore ??= withSignedHistory(runtimeStore(), runtimeHistoryKeys(), logAnchorFailure);
+  return signingStore;
 }
 
 export function runtimeSite(): Site {
