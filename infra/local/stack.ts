@@ -24,6 +24,7 @@ import { createTestDynamoClient, startDynalite } from './dynalite.js';
 import { httpHandlers, taskHandlers } from './handlers.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { createLocalHttpServer } from './http-server.js';
+import { startTtlSweeper } from './ttl-sweeper.js';
 import { rateLimitFrom, type RateLimit } from './rate-limit.js';
 import { startS3rver } from './s3rver.js';
 import { LocalStepFunctions } from './sfn-engine.js';
@@ -122,6 +123,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const history = { signer, publicKeyPem: () => signer.publicKeyPem(), anchors: new FolderAnchors(join(dataDir, ANCHORS_FOLDER)) };
     const store = withSignedHistory(new DynamoStore({ client: createDocumentClient(dynamoClient), tableName: TABLE_NAME }), history, logAnchorFailure);
     if (!(await store.getAgency(DEMO_AGENCY.id))) await seedDemo(store);
+    // dynalite has no TTL: expired sessions, sign-in codes and counters are removed here, every minute
+    const sweeper = startTtlSweeper({
+      client: createDocumentClient(dynamoClient),
+      tableName: TABLE_NAME,
+      intervalMs: 60_000,
+      onError: (error) => console.error('TTL sweep failed', error instanceof Error ? error.name : error),
+    });
+    stops.push(() => sweeper.stop());
     const s3 = createLocalS3Client(s3rver.endpoint);
     const outbox = new OutboxMailer({ file: join(dataDir, 'outbox.json'), clock: systemClock });
 
