@@ -157,7 +157,8 @@ async function verify(args: string[], io: Io): Promise<number> {
       ? { ...verifyChain(reportId, events), signed: 0, unsignedPrefix: 0, anchoredSeq: undefined }
       : await verifyHistory(reportId, events, { publicKeyPem: async () => publicKeyPem, anchors });
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ reportId, ...result, signaturesChecked: publicKeyPem !== undefined, anchorsChecked: anchorSource !== undefined }, null, 2)}\n`);
+    const checked = { signaturesChecked: publicKeyPem !== undefined, anchorsChecked: anchorSource !== undefined };
+    io.stdout.write(`${JSON.stringify({ reportId, ...result, ...checked }, null, 2)}\n`);
     return result.valid ? 0 : 1;
   }
   if (!result.valid) {
@@ -167,9 +168,11 @@ async function verify(args: string[], io: Io): Promise<number> {
   io.stdout.write(`哈希链：${events.length} 条记录，序号连续，每条哈希与内容相符并接续前一条。\n`);
   if (publicKeyPem === undefined) io.stdout.write('签名：未校验（没有给出 --public-key）。\n');
   else {
-    io.stdout.write(`签名：${result.signed} 条有效${result.unsignedPrefix > 0 ? `，前 ${result.unsignedPrefix} 条写于启用签名之前` : ''}。\n`);
+    const legacy = result.unsignedPrefix > 0 ? `，前 ${result.unsignedPrefix} 条写于启用签名之前` : '';
+    io.stdout.write(`签名：${result.signed} 条有效${legacy}。\n`);
     if (anchorSource === undefined) io.stdout.write('锚定：未校验（没有给出 --anchors）。\n');
-    else io.stdout.write(result.anchoredSeq === undefined ? '锚定：没有找到锚定记录。\n' : `锚定：第 ${result.anchoredSeq} 条与锚定记录相符，其后没有锚定过的记录。\n`);
+    else if (result.anchoredSeq === undefined) io.stdout.write('锚定：没有找到锚定记录。\n');
+    else io.stdout.write(`锚定：第 ${result.anchoredSeq} 条与锚定记录相符，其后没有锚定过的记录。\n`);
   }
   io.stdout.write('通过。\n');
   return 0;

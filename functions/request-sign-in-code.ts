@@ -29,7 +29,8 @@ export function createRequestSignInCodeHandler(
   deps: Pick<AppDeps, 'store' | 'mailer' | 'clock' | 'keys' | 'baseUrl' | 'background'>,
   options: RequestCodeOptions = {},
 ) {
-  const signIn = { store: deps.store, mailer: deps.mailer, clock: deps.clock, codeKey: deps.keys.signInCodes, baseUrl: deps.baseUrl, background: deps.background };
+  const { store, mailer, clock, baseUrl, background } = deps;
+  const signIn = { store, mailer, clock, codeKey: deps.keys.signInCodes, baseUrl, background };
   const asker = (request: HttpRequest, email: string): Asker => ({
     browserId: browserIdFrom(request),
     knownBrowser: isKnownBrowser(request, deps.keys.signInBrowsers, email.trim().toLowerCase()),

@@ -114,7 +114,8 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
         const taken = buckets.take(request.socket.remoteAddress ?? 'unknown');
         if (!taken.allowed) {
           request.resume();
-          return write(response, json(429, { error: { code: 'TOO_MANY_REQUESTS', message: '请求过于频繁，请稍后再试。' } }, { headers: { 'retry-after': String(taken.retryAfterSeconds) } }));
+          const body = { error: { code: 'TOO_MANY_REQUESTS', message: '请求过于频繁，请稍后再试。' } };
+          return write(response, json(429, body, { headers: { 'retry-after': String(taken.retryAfterSeconds) } }));
         }
       }
       const match = matchRoute(method, url.pathname);

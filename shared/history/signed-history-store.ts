@@ -13,7 +13,11 @@ export type AnchorFailure = (error: unknown, head: { reportId: string; seq: numb
  * the caller must not retry it; verification tolerates a few unanchored events at the end (a writer stopped between
  * the two writes) and the next commit anchors the new head.
  */
-export function withSignedHistory<S extends Pick<Store, 'appendEvent'>>(store: S, keys: Pick<HistoryKeys, 'signer' | 'anchors'>, onAnchorFailure: AnchorFailure): S {
+export function withSignedHistory<S extends Pick<Store, 'appendEvent'>>(
+  store: S,
+  keys: Pick<HistoryKeys, 'signer' | 'anchors'>,
+  onAnchorFailure: AnchorFailure,
+): S {
   // every other method is the store's own, found through the prototype with the store's fields
   const signing: S = Object.create(store);
   signing.appendEvent = async (event) => {
