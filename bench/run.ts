@@ -6,6 +6,7 @@ import { costPerReport } from './cost-per-report.js';
 import { endToEnd } from './end-to-end.js';
 import { lambdaBundles } from './lambda-bundles.js';
 import { reportThroughput } from './report-throughput.js';
+import { signInTiming } from './sign-in-timing.js';
 
 /**
  * `npm run bench`: runs every benchmark module in BENCHMARKS below, one after the other in this one process, prints
@@ -57,7 +58,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport, signInTiming];
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -7,15 +7,21 @@ import type { Finding } from '#shared/report/findings.js';
 import { renderReportHtml } from '#shared/report/render.js';
 import { AgencySchema, parseReport } from '#shared/report/schema.js';
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
-import { runtimeStore, runtimeWorkflow, systemClock } from '#shared/runtime/deps.js';
+import { runtimeSigningStore, runtimeWorkflow, systemClock } from '#shared/runtime/deps.js';
 import { isReportId } from '#shared/workflow/contracts.js';
 import { DomainError } from '#shared/workflow/errors.js';
 import { restartRound, type RestartRoundDeps } from '#shared/workflow/restart-round.js';
 import { BAD_YEAR, yearFromText } from '#shared/report/year.js';
+import { FolderAnchors } from '#shared/history/folder-anchors.js';
+import { HttpAnchors } from '#shared/history/http-anchors.js';
+import { verifyChain } from '#shared/workflow/chain.js';
+import { verifyHistory } from '#shared/workflow/history-verification.js';
+import { ReportEventSchema } from '#shared/workflow/model.js';
+import * as z from 'zod';
 
 /**
- * `nianbao validate | render | template`. Exit codes: 0 fine, 1 the report has errors, 2 the command itself could
- * not run (usage, unreadable file, not JSON).
+ * `nianbao validate | render | template | verify`. Exit codes: 0 fine, 1 the report has errors (or its history does
+ * not verify), 2 the command itself could not run (usage, unreadable file, not JSON).
  */
 
 export interface Output {
@@ -32,6 +38,7 @@ const USAGE = `用法:
   nianbao template <template-id> --agency <id> --name <name> --year <year>
   nianbao restart-round <report-id>    运维：为审核流程已结束（失败、超时、被停止）的报告开始新一轮审核
                                        （读取 TABLE_NAME、STATE_MACHINE_ARN 等部署环境变量）
+  nianbao verify <history.json> [--public-key <history.pem>] [--anchors <目录或网址>] [--json]
 
 模板: ${TemplateIdSchema.options.join(', ')}
 `;
@@ -138,7 +145,7 @@ function template(args: string[], io: Io): number {
 /** The deployment the operator commands act on (the runtime's adapters, from the environment, by default). */
 export type OperatorDeps = () => RestartRoundDeps;
 
-const runtimeOperatorDeps: OperatorDeps = () => ({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow() });
+const runtimeOperatorDeps: OperatorDeps = () => ({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow() });
 
 async function restart(args: string[], io: Io, deps: OperatorDeps): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
@@ -155,6 +162,62 @@ async function restart(args: string[], io: Io, deps: OperatorDeps): Promise<numb
   }
 }
 
+/** The audit export (GET /audit/reports/{id}.json): only the report id and the events are trusted input here. */
+const HistoryFileSchema = z.object({ reportId: z.string().min(1), events: z.array(ReportEventSchema) });
+
+/**
+ * Re-checks an exported history without the service: the hash chain always; the signatures with the published public
+ * key; the anchors from a copy of the anchor bucket (a folder) or an address serving it. What was not given is not
+ * checked, and the output says so.
+ */
+async function verify(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'public-key': { type: 'string' }, anchors: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('verify 需要一个导出的审计记录文件（JSON）。');
+  const parsed = HistoryFileSchema.safeParse(await readJson(file));
+  if (!parsed.success) throw new UsageError(`${file} 不是审计记录导出文件：${z.prettifyError(parsed.error)}`);
+  const { reportId, events } = parsed.data;
+  const keyFile = values['public-key'];
+  const publicKeyPem = keyFile === undefined ? undefined : await readFile(keyFile, 'utf8').catch(() => {
+    throw new UsageError(`无法读取公钥文件 ${keyFile}。`);
+  });
+  const anchorSource = values.anchors;
+  const anchors =
+    anchorSource === undefined
+      ? { at: async () => undefined }
+      : /^https?:\/\//.test(anchorSource)
+        ? new HttpAnchors(anchorSource)
+        : new FolderAnchors(anchorSource);
+  const result =
+    publicKeyPem === undefined
+      ? { ...verifyChain(reportId, events), signed: 0, unsignedPrefix: 0, anchoredSeq: undefined }
+      : await verifyHistory(reportId, events, { publicKeyPem: async () => publicKeyPem, anchors });
+  if (values.json) {
+    const checked = { signaturesChecked: publicKeyPem !== undefined, anchorsChecked: anchorSource !== undefined };
+    io.stdout.write(`${JSON.stringify({ reportId, ...result, ...checked }, null, 2)}\n`);
+    return result.valid ? 0 : 1;
+  }
+  if (!result.valid) {
+    io.stdout.write(`未通过：${result.problem?.message ?? ''}（第 ${result.problem?.seq ?? '?'} 条，检查项 ${result.problem?.kind ?? '?'}）\n`);
+    return 1;
+  }
+  io.stdout.write(`哈希链：${events.length} 条记录，序号连续，每条哈希与内容相符并接续前一条。\n`);
+  if (publicKeyPem === undefined) io.stdout.write('签名：未校验（没有给出 --public-key）。\n');
+  else {
+    const legacy = result.unsignedPrefix > 0 ? `，前 ${result.unsignedPrefix} 条写于启用签名之前` : '';
+    io.stdout.write(`签名：${result.signed} 条有效${legacy}。\n`);
+    if (anchorSource === undefined) io.stdout.write('锚定：未校验（没有给出 --anchors）。\n');
+    else if (result.anchoredSeq === undefined) io.stdout.write('锚定：没有找到锚定记录。\n');
+    else io.stdout.write(`锚定：第 ${result.anchoredSeq} 条与锚定记录相符，其后没有锚定过的记录。\n`);
+  }
+  io.stdout.write('通过。\n');
+  return 0;
+}
+
 export async function main(argv: readonly string[], io: Io, operatorDeps: OperatorDeps = runtimeOperatorDeps): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -167,6 +230,8 @@ export async function main(argv: readonly string[], io: Io, operatorDeps: Operat
         return await render(rest, io);
       case 'template':
         return template(rest, io);
+      case 'verify':
+        return await verify(rest, io);
       case 'help':
       case '--help':
         io.stdout.write(USAGE);

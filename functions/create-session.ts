@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { browserIdFrom, knownBrowserCookie } from '../shared/auth/browser.js';
 import { createSession } from '../shared/auth/sign-in.js';
 import { requireJsonRequest, requireSameOrigin } from '../shared/http/csrf.js';
 import { httpHandler } from '../shared/http/handler.js';
@@ -16,15 +17,21 @@ const BodySchema = z.object({ email: z.string().max(320), code: z.string().max(1
 export function createCreateSessionHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'keys' | 'baseUrl'>) {
   const signIn = { store: deps.store, clock: deps.clock, codeKey: deps.keys.signInCodes };
   const secure = secureCookies(deps.baseUrl);
+  /** the session, and the mark that lets this browser ask for codes outside the address's shared daily cap */
+  const cookiesFor = (sessionId: string, email: string, browserId: string | undefined): string[] => [
+    sessionCookie(sessionId, secure),
+    ...(browserId === undefined ? [] : [knownBrowserCookie(deps.keys.signInBrowsers, email, browserId, secure)]),
+  ];
   return httpHandler('create-session', async (request) => {
+    const browserId = browserIdFrom(request);
     if (request.path === '/login/session') {
       requireSameOrigin(request, deps.baseUrl);
       const form = formBody(request);
       const email = form.get('email') ?? '';
       const next = safeNext(form.get('next'));
       try {
-        const { sessionId } = await createSession({ email, code: form.get('code') ?? '' }, signIn);
-        return seeOther(next, { cookies: [sessionCookie(sessionId, secure)] });
+        const { sessionId, session } = await createSession({ email, code: form.get('code') ?? '' }, { browserId }, signIn);
+        return seeOther(next, { cookies: cookiesFor(sessionId, session.email, browserId) });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return html(error.status, renderLoginPage({ step: 'code', email, next, error: error.message }));
@@ -32,8 +39,8 @@ export function createCreateSessionHandler(deps: Pick<AppDeps, 'store' | 'clock'
     }
     requireJsonRequest(request, deps.baseUrl);
     const body = jsonBody(request, BodySchema);
-    const { sessionId } = await createSession(body, signIn);
-    return noContent({ cookies: [sessionCookie(sessionId, secure)] });
+    const { sessionId, session } = await createSession(body, { browserId }, signIn);
+    return noContent({ cookies: cookiesFor(sessionId, session.email, browserId) });
   });
 }
 

@@ -8,7 +8,7 @@ import { formBody, jsonBody, pathParameter } from '../shared/http/request.js';
 import { html, json, seeOther } from '../shared/http/response.js';
 import { AlreadyDecidedError, decideReview, type DecisionRequest } from '../shared/workflow/decide-review.js';
 import { DomainError, ValidationError } from '../shared/workflow/errors.js';
-import { runtimeBaseUrl, runtimeKeys, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeKeys, runtimeSigningStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 const JsonBodySchema = z.object({
@@ -72,5 +72,5 @@ export function createDecideReviewHandler(deps: Pick<AppDeps, 'store' | 'clock' 
 }
 
 export const handler = lazyHandler(async () =>
-  createDecideReviewHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), keys: await runtimeKeys(), baseUrl: runtimeBaseUrl() }),
+  createDecideReviewHandler({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow(), keys: await runtimeKeys(), baseUrl: runtimeBaseUrl() }),
 );

@@ -1,6 +1,6 @@
 import { ExecutionStatusChangeSchema } from '../shared/workflow/contracts.js';
 import { recordExecutionFailure } from '../shared/workflow/record-execution-failure.js';
-import { runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
@@ -13,4 +13,4 @@ export function createRecordExecutionFailureHandler(deps: Pick<AppDeps, 'store' 
   return taskHandler('record-execution-failure', ExecutionStatusChangeSchema, (change) => recordExecutionFailure(change, deps));
 }
 
-export const handler = lazyHandler(async () => createRecordExecutionFailureHandler({ store: runtimeStore(), clock: systemClock }));
+export const handler = lazyHandler(async () => createRecordExecutionFailureHandler({ store: runtimeSigningStore(), clock: systemClock }));

@@ -1,6 +1,6 @@
 import { RequestReviewInputSchema } from '../shared/workflow/contracts.js';
 import { requestReview, type RequestReviewDeps } from '../shared/workflow/request-review.js';
-import { runtimeBaseUrl, runtimeKeys, runtimeMailer, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeKeys, runtimeMailer, runtimeSigningStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
@@ -12,7 +12,7 @@ export function createRequestReviewHandler(deps: Pick<AppDeps, 'store' | 'clock'
 
 export const handler = lazyHandler(async () =>
   createRequestReviewHandler({
-    store: runtimeStore(),
+    store: runtimeSigningStore(),
     clock: systemClock,
     workflow: runtimeWorkflow(),
     mailer: await runtimeMailer(),

@@ -1,6 +1,6 @@
 import { RequestRevisionInputSchema } from '../shared/workflow/contracts.js';
 import { requestRevision } from '../shared/workflow/request-revision.js';
-import { runtimeBaseUrl, runtimeMailer, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeMailer, runtimeSigningStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
@@ -10,5 +10,5 @@ export function createRequestRevisionHandler(deps: Pick<AppDeps, 'store' | 'cloc
 }
 
 export const handler = lazyHandler(async () =>
-  createRequestRevisionHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
+  createRequestRevisionHandler({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow(), mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
 );

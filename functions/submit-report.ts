@@ -5,7 +5,7 @@ import { httpHandler } from '../shared/http/handler.js';
 import { jsonBody } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { submitReport } from '../shared/workflow/submit-report.js';
-import { runtimeBaseUrl, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeSigningStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 const BodySchema = z.object({ report: z.unknown() });
@@ -21,5 +21,5 @@ export function createSubmitReportHandler(deps: Pick<AppDeps, 'store' | 'clock' 
 }
 
 export const handler = lazyHandler(async () =>
-  createSubmitReportHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), baseUrl: runtimeBaseUrl() }),
+  createSubmitReportHandler({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow(), baseUrl: runtimeBaseUrl() }),
 );

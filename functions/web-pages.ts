@@ -1,3 +1,4 @@
+import { browserCookieFor } from '../shared/auth/browser.js';
 import { isOfficerOf, type Principal } from '../shared/auth/principal.js';
 import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
@@ -18,7 +19,7 @@ import { BAD_YEAR, yearFromText } from '../shared/report/year.js';
 import { DomainError } from '../shared/workflow/errors.js';
 import { reportPageKey } from '../shared/workflow/publish-report.js';
 import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
-import { runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeHistory, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { ENV, optionalEnv } from '../shared/runtime/env.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
@@ -28,7 +29,7 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
  * .csv exports, and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
  */
 
-export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow'> & { readonly siteBaseUrl?: string | undefined };
+export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'history'> & { readonly siteBaseUrl?: string | undefined };
 
 const download = (body: string, contentType: string, fileName: string): HttpResponse => ({
   statusCode: 200,
@@ -98,7 +99,7 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     if (page === 'login') {
       const next = safeNext(request.query.get('next'));
       if (principal) return seeOther(next);
-      return html(200, renderLoginPage({ step: 'email', next }));
+      return html(200, renderLoginPage({ step: 'email', next }), { cookies: browserCookieFor(request) });
     }
     if (!principal) {
       const query = request.query.toString();
@@ -114,5 +115,5 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
 }
 
 export const handler = lazyHandler(async () =>
-  createWebPagesHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), siteBaseUrl: optionalEnv(ENV.siteBaseUrl) }),
+  createWebPagesHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), history: runtimeHistory(), siteBaseUrl: optionalEnv(ENV.siteBaseUrl) }),
 );

@@ -4,7 +4,7 @@ import { httpHandler } from '../shared/http/handler.js';
 import { pathParameter } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { withdrawReport } from '../shared/workflow/withdraw-report.js';
-import { runtimeBaseUrl, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeSigningStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 /** POST /api/reports/{id}/withdraw */
@@ -18,5 +18,5 @@ export function createWithdrawReportHandler(deps: Pick<AppDeps, 'store' | 'clock
 }
 
 export const handler = lazyHandler(async () =>
-  createWithdrawReportHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), baseUrl: runtimeBaseUrl() }),
+  createWithdrawReportHandler({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow(), baseUrl: runtimeBaseUrl() }),
 );

@@ -1,7 +1,9 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Tags } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ENV } from '../shared/runtime/env.js';
 import { GSI1, type Partition } from '../shared/store/table.js';
@@ -21,6 +23,10 @@ export interface BindingTargets {
    * given it without a circular reference between the functions and the machine */
   readonly stateMachineName: string;
   readonly masterSecret: secretsmanager.ISecret;
+  readonly historyKey: kms.IKey;
+  readonly anchorBucket: s3.IBucket;
+  /** the role tag the history key's policy lets sign */
+  readonly historyWriterTag: { readonly key: string; readonly value: string };
   readonly mail: MailBinding;
   readonly baseUrl: string;
   readonly siteBaseUrl: string;
@@ -36,6 +42,7 @@ export class FunctionBindings {
   readonly stateMachineArn: string;
   readonly executionArnPattern: string;
   readonly siteObjectsArn: string;
+  readonly anchorObjectsArn: string;
 
   constructor(scope: Stack, private readonly targets: BindingTargets) {
     this.stateMachineArn = scope.formatArn({
@@ -52,6 +59,7 @@ export class FunctionBindings {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.siteObjectsArn = targets.siteBucket.arnForObjects('*');
+    this.anchorObjectsArn = targets.anchorBucket.arnForObjects('*');
   }
 
   /**
@@ -110,6 +118,25 @@ export class FunctionBindings {
   bindMasterSecret(fn: ProjectFunction): void {
     fn.addEnvironment(ENV.masterSecretArn, this.targets.masterSecret.secretArn);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.targets.masterSecret.secretArn] }));
+  }
+
+  /**
+   * The history key and the anchor bucket. `sign`: kms:Sign (the key policy also requires the writer tag, set here)
+   * and GetPublicKey, PutObject and GetObject on the anchors. `verify`: GetPublicKey and GetObject. No function may
+   * delete an anchor, and Object Lock would refuse it anyway.
+   */
+  bindHistory(fn: ProjectFunction, mode: 'sign' | 'verify'): void {
+    fn.addEnvironment(ENV.historyKeyId, this.targets.historyKey.keyArn);
+    fn.addEnvironment(ENV.anchorBucket, this.targets.anchorBucket.bucketName);
+    const anchors = this.anchorObjectsArn;
+    if (mode === 'sign') {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [this.targets.historyKey.keyArn] }));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [anchors] }));
+      Tags.of(fn.executionRole).add(this.targets.historyWriterTag.key, this.targets.historyWriterTag.value);
+    } else {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [this.targets.historyKey.keyArn] }));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [anchors] }));
+    }
   }
 
   bindMailer(fn: ProjectFunction): void {

@@ -68,6 +68,11 @@ export interface FunctionNeeds {
   /** write the public site's objects (PutObject) */
   readonly siteWrite?: true;
   readonly siteBaseUrl?: true;
+  /**
+   * the report histories: `sign` appends events (kms:Sign with the history key, anchors written once), `verify` checks
+   * them (the public key, anchors read)
+   */
+  readonly history?: 'sign' | 'verify';
   /** the browser's scripts (client/), prebuilt into the package */
   readonly clientAssets?: true;
   /** HTTP functions answer within API Gateway's 30 s; tasks may take longer */
@@ -92,6 +97,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     items: { read: [...SIGNED_IN, 'agency', 'report'], write: ['report'] },
     stateMachine: ['states:StartExecution'],
     baseUrl: true,
+    history: 'sign',
   },
   'list-reports': { kind: 'http', table: TABLE_READ, items: { read: SIGNED_IN, index: ['agency', 'agencies'] } },
   'get-report': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'report'] } },
@@ -102,6 +108,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     items: { read: [...SIGNED_IN, 'report'], write: ['report'] },
     stateMachine: ['states:SendTaskSuccess'],
     baseUrl: true,
+    history: 'sign',
   },
   'withdraw-report': {
     kind: 'http',
@@ -109,12 +116,14 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     items: { read: [...SIGNED_IN, 'report'], write: ['report'] },
     stateMachine: ['states:StopExecution'],
     baseUrl: true,
+    history: 'sign',
   },
   'report-history': {
     kind: 'http',
     table: TABLE_READ,
     items: { read: [...SIGNED_IN, 'report'] },
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+    history: 'verify',
   },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
   'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report'] }, stateMachine: [], keys: true },
@@ -126,6 +135,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     stateMachine: ['states:SendTaskSuccess'],
     keys: true,
     baseUrl: true,
+    history: 'sign',
   },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
   'web-pages': {
@@ -135,6 +145,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
     siteBaseUrl: true,
     clientAssets: true,
+    history: 'verify',
   },
   // keeps the token, emails the link; delivers a decision recorded while an older token was live
   'request-review': {
@@ -145,6 +156,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     keys: true,
     mail: true,
     baseUrl: true,
+    history: 'sign',
   },
   // keeps the token, emails the officers; delivers a resubmission made while an older token was live
   'request-revision': {
@@ -154,6 +166,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     stateMachine: ['states:SendTaskSuccess'],
     mail: true,
     baseUrl: true,
+    history: 'sign',
   },
   'publish-report': {
     kind: 'task',
@@ -162,7 +175,8 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     siteWrite: true,
     mail: true,
     siteBaseUrl: true,
+    history: 'sign',
   },
   // the target of the execution status change rule: publish_failed or workflow_failed into the report's log
-  'record-execution-failure': { kind: 'task', table: TABLE_WRITE, items: { read: ['report'], write: ['report'] } },
+  'record-execution-failure': { kind: 'task', table: TABLE_WRITE, items: { read: ['report'], write: ['report'] }, history: 'sign' },
 };

@@ -61,6 +61,8 @@ export function addNianbaoStacks(app: App, override?: { stage: Stage; config: St
     siteBucket: stateful.siteBucket,
     siteBaseUrl: stateful.siteBaseUrl,
     masterSecret: stateful.masterSecret,
+    historyKey: stateful.historyKey,
+    anchorBucket: stateful.anchorBucket,
     sesMail: stateful.sesMail,
   });
   stateless.addStackDependency(stateful);

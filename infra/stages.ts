@@ -76,6 +76,11 @@ export interface StageConfig {
    * at once instead of ramping up (README, Scaling). Unset: on-demand's own starting point.
    */
   readonly tableWarmThroughput?: { readonly readUnitsPerSecond: number; readonly writeUnitsPerSecond: number };
+  /**
+   * How long each history anchor is locked (S3 Object Lock, compliance mode: nobody, root included, can shorten it or
+   * delete the anchor before then). Long enough to outlast any audit of a report; a throwaway stage keeps a day.
+   */
+  readonly anchorRetention: Duration;
   /** the HTTP API's stage-wide throttle (requests per second, burst) — below the account's regional quota */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -88,6 +93,7 @@ export const STAGES: Record<Stage, StageConfig> = {
     removalPolicy: RemovalPolicy.DESTROY,
     logRetention: RetentionDays.ONE_WEEK,
     alarmEmailRequired: false,
+    anchorRetention: Duration.days(1),
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
     edgeRateLimits: { signInPerIp: 100, perIp: 3000 },
     // a new account's concurrency quota may be as low as 10: reserving any of it could fail the deployment
@@ -102,6 +108,7 @@ export const STAGES: Record<Stage, StageConfig> = {
     alarmEmailRequired: true,
     // the draft-saving peak (~15,000 write units/s, reads about as many) served from the first minute (README, Scaling)
     tableWarmThroughput: { readUnitsPerSecond: 15000, writeUnitsPerSecond: 20000 },
+    anchorRetention: Duration.days(3653),
     apiThrottle: { rateLimit: 2500, burstLimit: 5000 },
     edgeRateLimits: { signInPerIp: 300, perIp: 20000 },
     // sized in README, Scaling: several times the peak concurrency of each, 110 of the default 1,000 in all

@@ -1,13 +1,15 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { BILLING_MODE, GSI1, PARTITION_KEY, SORT_KEY } from '../shared/store/table.js';
+import { BILLING_MODE, GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../shared/store/table.js';
 import { addMailEventDestination } from './alarms.js';
 import { siteResponseHeaders } from './edge.js';
 import { acknowledgeRule } from './nag.js';
@@ -26,6 +28,12 @@ export interface SesMailResources {
   readonly configurationSetName: string;
   readonly configurationSetArn: string;
 }
+
+/**
+ * The tag a function's role carries when it may sign history events: the history key's policy lets principals with it
+ * sign and nobody else (the roles live in the stateless stack, so the key names them by tag, not by reference).
+ */
+export const HISTORY_WRITER_TAG = { key: 'nianbao-history-writer', value: 'true' } as const;
 
 /** Secrets Manager's generator has no hex mode: lower case and digits without g–z leaves exactly 0–9a–f. */
 export const MASTER_SECRET_EXCLUDED_CHARACTERS = 'ghijklmnopqrstuvwxyz';
@@ -57,6 +65,10 @@ export class StatefulStack extends Stack {
   /** the public site's base URL: the stage's, or the distribution's own https domain */
   readonly siteBaseUrl: string;
   readonly sesMail: SesMailResources | undefined;
+  /** signs every history event (ECDSA P-256); its private half never leaves KMS */
+  readonly historyKey: kms.Key;
+  /** the write-once chain heads (Object Lock, compliance mode) */
+  readonly anchorBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -73,6 +85,8 @@ export class StatefulStack extends Stack {
       // a throwaway stage must be deletable by `cdk destroy`; everywhere else the table refuses DeleteTable
       deletionProtection: !throwaway,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // sessions, sign-in codes and their counters carry their expiry (epoch seconds) here; reads still check it
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       ...(config.tableWarmThroughput === undefined ? {} : { warmThroughput: config.tableWarmThroughput }),
       removalPolicy,
     });
@@ -162,6 +176,57 @@ export class StatefulStack extends Stack {
     acknowledgeRule(this.masterSecret, 'SMG4',
       'Rotating the master secret invalidates every outstanding review link and sign-in code at once (the keys are derived from it; the handlers hold one key, not a key ring): it is rotated by hand between reporting seasons, as the README (Deploy, Rotate the master secret) describes.');
 
+    // ---- the history's trust anchors ---------------------------------------------------------------------------------
+    // The key that signs every event. Its policy keeps administration with the account but gives kms:Sign only to
+    // roles tagged as history writers (the functions that append events), so neither an administrator's IAM policy
+    // nor a function that only reads can sign; anyone in the account may read the public key and verify.
+    const account = new iam.AccountRootPrincipal();
+    this.historyKey = new kms.Key(this, 'HistoryKey', {
+      description: 'nianbao history signing key: ECDSA P-256 signatures over every report event (verify with keys/history.pem on the site)',
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      // the signatures must stay checkable for as long as the reports are kept
+      removalPolicy: throwaway ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AccountAdministersButDoesNotSign',
+            principals: [account],
+            actions: [
+              'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
+              'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:Verify',
+            ],
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'OnlyHistoryWritersSign',
+            principals: [new iam.AnyPrincipal()],
+            actions: ['kms:Sign'],
+            resources: ['*'],
+            conditions: {
+              StringEquals: { 'aws:PrincipalAccount': this.account, [`aws:PrincipalTag/${HISTORY_WRITER_TAG.key}`]: HISTORY_WRITER_TAG.value },
+            },
+          }),
+        ],
+      }),
+    });
+
+    // Anchors are written once and locked in compliance mode: not even the account's root can delete or overwrite
+    // one before its retention ends. The bucket outlives any stack (a locked bucket cannot be emptied anyway).
+    this.anchorBucket = new s3.Bucket(this, 'AnchorBucket', {
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(config.anchorRetention),
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'anchor-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     // ---- SES ---------------------------------------------------------------------------------------------------------
     if (config.mail.transport === 'ses') {
       const configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
@@ -200,5 +265,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'SiteUrl', { value: this.siteBaseUrl, description: 'the public site (published reports)' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'load the roster into this table (infra/scripts/load-roster.ts)' });
     new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
+    new CfnOutput(this, 'AnchorBucketName', { value: this.anchorBucket.bucketName, description: 'auditors copy anchors/ from here (AUDIT.md)' });
+    new CfnOutput(this, 'HistoryKeyArn', { value: this.historyKey.keyArn });
   }
 }

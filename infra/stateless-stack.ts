@@ -29,7 +29,7 @@ import { acknowledgeRule, acknowledgeWildcardResources } from './nag.js';
 import { FUNCTION_NAMES, FUNCTION_NEEDS, type FunctionName } from './function-needs.js';
 import { ProjectFunction } from './project-function.js';
 import { ReviewStateMachine } from './review-state-machine.js';
-import type { SesMailResources } from './stateful-stack.js';
+import { HISTORY_WRITER_TAG, type SesMailResources } from './stateful-stack.js';
 import type { StageConfig } from './stages.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -38,6 +38,9 @@ export interface StatelessStackProps extends StackProps {
   readonly siteBucket: s3.IBucket;
   readonly siteBaseUrl: string;
   readonly masterSecret: secretsmanager.ISecret;
+  /** the history signing key and the anchor bucket (shared/history/*) */
+  readonly historyKey: kms.IKey;
+  readonly anchorBucket: s3.IBucket;
   /** SES resources from the stateful stack; undefined when the stage mails through SMTP */
   readonly sesMail: SesMailResources | undefined;
   /** the edge stack's AWS WAF web ACL; undefined in the China regions (no CloudFront in front of the API there) */
@@ -125,6 +128,9 @@ export class StatelessStack extends Stack {
       siteBucket: props.siteBucket,
       stateMachineName,
       masterSecret: props.masterSecret,
+      historyKey: props.historyKey,
+      anchorBucket: props.anchorBucket,
+      historyWriterTag: HISTORY_WRITER_TAG,
       mail: this.mailBinding(config, props.sesMail),
       baseUrl: this.baseUrl,
       siteBaseUrl: props.siteBaseUrl,
@@ -238,6 +244,7 @@ export class StatelessStack extends Stack {
     if (needs.baseUrl) this.bindings.bindBaseUrl(fn);
     if (needs.siteWrite) this.bindings.bindSiteBucket(fn);
     if (needs.siteBaseUrl) this.bindings.bindSiteBaseUrl(fn);
+    if (needs.history !== undefined) this.bindings.bindHistory(fn, needs.history);
     this.acknowledgeFunctionPolicy(fn, name);
     return fn;
   }
@@ -272,6 +279,10 @@ export class StatelessStack extends Stack {
     if (needs.stateMachine?.some((action) => action !== 'states:StartExecution' && action !== 'states:SendTaskSuccess')) {
       acknowledgeWildcardResources(role, [this.bindings.executionArnPattern],
         'Execution names are chosen at run time (one per report and round: {agencyId}-{year}-r{round}); the pattern covers this state machine\'s executions only, for the listed read/stop actions.');
+    }
+    if (needs.history !== undefined) {
+      acknowledgeWildcardResources(role, [this.bindings.anchorObjectsArn],
+        'Anchors are named by report id and event number ({reportId}/{seq}.json), known only at run time: Get (and for writers Put) on the anchor bucket\'s objects only; Object Lock refuses any overwrite or delete.');
     }
     if (needs.siteWrite) {
       acknowledgeWildcardResources(role, [this.bindings.siteObjectsArn],

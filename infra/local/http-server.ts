@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES } from '../../shared/http/request.js';
 import { json, SECURITY_HEADERS, type HttpResponse } from '../../shared/http/response.js';
 import { matchRoute, type HttpFunctionName } from '../../shared/http/routes.js';
 import { renderOutboxPage } from './outbox-page.js';
+import { isRateLimitedPath, TokenBuckets, type RateLimit } from './rate-limit.js';
 
 /**
  * The local stand-in for API Gateway and CloudFront: turns each request into the payload 2.0 event the Lambdas get,
@@ -19,6 +20,8 @@ export interface LocalHttpOptions {
   readonly outbox: OutboxMailer;
   readonly s3: S3Client;
   readonly bucket: string;
+  /** per-client limit on the sign-in routes; undefined = none */
+  readonly authRateLimit?: RateLimit | undefined;
 }
 
 class BodyTooLarge extends Error {}
@@ -127,6 +130,7 @@ async function serveSite(options: LocalHttpOptions, path: string, response: Serv
 }
 
 export function createLocalHttpServer(options: LocalHttpOptions): Server {
+  const buckets = options.authRateLimit === undefined ? undefined : new TokenBuckets(options.authRateLimit);
   return createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -144,6 +148,14 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
       }
       // API Gateway refuses a path whose escapes are not UTF-8; so does the stand-in, rather than call it unknown
       if (!wellFormedPath(url.pathname)) return write(response, json(400, { error: { code: 'BAD_PATH', message: '地址格式不正确。' } }));
+      if (buckets && isRateLimitedPath(url.pathname)) {
+        const taken = buckets.take(request.socket.remoteAddress ?? 'unknown');
+        if (!taken.allowed) {
+          request.resume();
+          const body = { error: { code: 'TOO_MANY_REQUESTS', message: '请求过于频繁，请稍后再试。' } };
+          return write(response, json(429, body, { headers: { 'retry-after': String(taken.retryAfterSeconds) } }));
+        }
+      }
       const match = matchRoute(method, url.pathname);
       if (!match) {
         return write(response, json(404, { error: { code: 'NOT_FOUND', message: '没有这个地址。' } }));

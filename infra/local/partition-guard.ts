@@ -80,13 +80,13 @@ export function partitionGuard(client: DynamoDBDocumentClient, name: FunctionNam
   });
 }
 
-/** One guarded store per function (built on first use), all on the same table. */
-export function guardedStores(client: DynamoDBDocumentClient, tableName: string): (name: FunctionName) => Store {
+/** One guarded store per function (built on first use), all on the same table, each wrapped as `wrap` says (signing). */
+export function guardedStores(client: DynamoDBDocumentClient, tableName: string, wrap: (store: Store) => Store = (store) => store): (name: FunctionName) => Store {
   const stores = new Map<FunctionName, Store>();
   return (name) => {
     let store = stores.get(name);
     if (store === undefined) {
-      store = new DynamoStore({ client: partitionGuard(client, name), tableName });
+      store = wrap(new DynamoStore({ client: partitionGuard(client, name), tableName }));
       stores.set(name, store);
     }
     return store;

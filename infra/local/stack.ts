@@ -7,10 +7,15 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskFunctionName } from '../../shared/http/routes.js';
 import { OutboxMailer } from '../../shared/mail/outbox-mailer.js';
 import { seedDemo, DEMO_AGENCY } from '../../shared/runtime/demo-roster.js';
-import { systemClock, type AppDeps } from '../../shared/runtime/deps.js';
+import { DetachedBackground } from '../../shared/runtime/background.js';
+import { logAnchorFailure, systemClock, type AppDeps } from '../../shared/runtime/deps.js';
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
+import type { Store } from '../../shared/workflow/ports.js';
+import { FolderAnchors } from '../../shared/history/folder-anchors.js';
+import { loadOrCreateLocalSigner } from '../../shared/history/local-signer.js';
+import { withSignedHistory } from '../../shared/history/signed-history-store.js';
 import { createLocalS3Client } from '../../shared/store/s3-client.js';
 import { S3Site } from '../../shared/store/s3-site.js';
 import { ensureTable } from '../../shared/store/table.js';
@@ -22,6 +27,8 @@ import type { httpHandlers, taskHandlers } from './handlers.js';
 import { guardedHttpHandlers, guardedStores, guardedTaskHandlers } from './partition-guard.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { createLocalHttpServer } from './http-server.js';
+import { startTtlSweeper } from './ttl-sweeper.js';
+import { rateLimitFrom, type RateLimit } from './rate-limit.js';
 import { startS3rver } from './s3rver.js';
 import { LocalStepFunctions } from './sfn-engine.js';
 import { startSfnEndpoint } from './sfn-endpoint.js';
@@ -42,6 +49,8 @@ export interface LocalStackOptions {
   readonly retryIntervalMs?: number;
   /** the execution's own TimeoutSeconds (default none), to see a round end TIMED_OUT */
   readonly executionTimeoutSeconds?: number;
+  /** the per-client limit on the sign-in routes; default NIANBAO_AUTH_RATE_LIMIT, else 60 at once and one a second */
+  readonly authRateLimit?: RateLimit | undefined;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
 }
@@ -67,6 +76,8 @@ const RECORDED_STATUSES: ReadonlySet<string> = new Set(FAILED_EXECUTION_STATUSES
 
 export const TABLE_NAME = 'nianbao';
 export const SITE_BUCKET = 'nianbao-site';
+export const HISTORY_KEY_FILE = 'history-key.pem';
+export const ANCHORS_FOLDER = 'anchors';
 
 /** The master secret is generated on first start and kept (owner-only) with the data, so links survive restarts. */
 async function masterSecret(dataDir: string): Promise<Buffer> {
@@ -114,16 +125,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamoClient = createTestDynamoClient(dynalite.endpoint);
     await ensureTable(dynamoClient, TABLE_NAME);
     const documentClient = createDocumentClient(dynamoClient);
-    const store = new DynamoStore({ client: documentClient, tableName: TABLE_NAME });
+    // the history key sits beside the data, never in the table; anchors go to a folder the program only ever adds to
+    const signer = await loadOrCreateLocalSigner(join(dataDir, HISTORY_KEY_FILE));
+    const history = { signer, publicKeyPem: () => signer.publicKeyPem(), anchors: new FolderAnchors(join(dataDir, ANCHORS_FOLDER)) };
+    const signed = (plain: Store) => withSignedHistory(plain, history, logAnchorFailure);
+    const store = signed(new DynamoStore({ client: documentClient, tableName: TABLE_NAME }));
     // each handler reaches only its own partitions, as dynamodb:LeadingKeys holds it in AWS
-    const storeFor = guardedStores(documentClient, TABLE_NAME);
+    const storeFor = guardedStores(documentClient, TABLE_NAME, signed);
     if (!(await store.getAgency(DEMO_AGENCY.id))) await seedDemo(store);
+    // dynalite has no TTL: expired sessions, sign-in codes and counters are removed here, every minute
+    const sweeper = startTtlSweeper({
+      client: createDocumentClient(dynamoClient),
+      tableName: TABLE_NAME,
+      intervalMs: 60_000,
+      onError: (error) => console.error('TTL sweep failed', error instanceof Error ? error.name : error),
+    });
+    stops.push(() => sweeper.stop());
     const s3 = createLocalS3Client(s3rver.endpoint);
     const outbox = new OutboxMailer({ file: join(dataDir, 'outbox.json'), clock: systemClock });
 
     // The HTTP server listens first so its URL, which every emailed link carries, is known; it answers 503 until ready.
     let handlers: ReturnType<typeof httpHandlers> | undefined;
-    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET });
+    const authRateLimit = 'authRateLimit' in options ? options.authRateLimit : rateLimitFrom(process.env['NIANBAO_AUTH_RATE_LIMIT']);
+    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, authRateLimit });
     const port = await listen(server, options.port ?? 3000);
     stops.push(
       () =>
@@ -169,6 +193,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const workflow = faults === undefined ? sfnWorkflow : faults.wrapWorkflow(sfnWorkflow);
     const keys = deriveKeys(await masterSecret(dataDir));
+    // sign-in emails go out after the answer; a stop waits for the ones under way
+    const background = new DetachedBackground();
+    stops.push(() => background.drain());
     const deps: AppDeps = {
       store,
       clock: systemClock,
@@ -176,6 +203,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mailer: outbox,
       site: faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET })),
       keys,
+      history,
+      background,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };

@@ -3,6 +3,7 @@ import { renderToString } from 'preact-render-to-string';
 
 import type { ApproverStage } from '../workflow/model.js';
 import type { MailMessage } from '../workflow/ports.js';
+import { defuseLinks } from './defuse-links.js';
 
 /**
  * The emails the workflow sends. Each function is pure: same input, same message. The html part is rendered by
@@ -134,7 +135,7 @@ export interface RevisionRequestMessageInput {
   /** the version that was returned */
   readonly version: number;
   readonly returnedByName: string;
-  /** the approver's comment, shown verbatim */
+  /** the approver's comment, shown verbatim except that nothing in it becomes a link (defuse-links.ts) */
   readonly comment: string;
   readonly reportUrl: string;
 }
@@ -145,6 +146,8 @@ export function revisionRequestMessage(input: RevisionRequestMessageInput): Mail
   const subject = oneLine(`退回修改：${report}`);
   const returned = `您提交的${report}已被${input.returnedByName}退回修改。退回意见如下：`;
   const noComment = input.comment.trim() === '';
+  // the approver's words, with nothing a mail client would turn into a link
+  const comment = noComment ? '（未填写退回意见）' : defuseLinks(input.comment);
   const next = '请登录系统修改后重新提交。重新提交的报告将再次依次经过办公室主任审核和主管领导签发。';
 
   const text = lines(
@@ -152,7 +155,7 @@ export function revisionRequestMessage(input: RevisionRequestMessageInput): Mail
     '',
     returned,
     '',
-    noComment ? '（未填写退回意见）' : input.comment,
+    comment,
     '',
     next,
     '',
@@ -166,7 +169,7 @@ export function revisionRequestMessage(input: RevisionRequestMessageInput): Mail
       <p>{input.officerName}，您好：</p>
       <p>{returned}</p>
       <blockquote style="white-space: pre-wrap; margin: 12px 0; padding: 8px 12px; border-left: 4px solid #c0c0c0; background: #f7f7f7;">
-        {noComment ? '（未填写退回意见）' : input.comment}
+        {comment}
       </blockquote>
       <p>{next}</p>
       <LinkBlock label="报告页面：" href={reportUrl} />

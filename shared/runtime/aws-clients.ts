@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -23,6 +24,7 @@ let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
 let ses: SESv2Client | undefined;
 let secrets: SecretsManagerClient | undefined;
+let kms: KMSClient | undefined;
 
 export function dynamodbClient(): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ ...local(optionalEnv(ENV.dynamodbEndpoint)), maxAttempts: 5 });
@@ -48,4 +50,9 @@ export function sesClient(): SESv2Client {
 export function secretsClient(): SecretsManagerClient {
   secrets ??= new SecretsManagerClient({});
   return secrets;
+}
+
+export function kmsClient(): KMSClient {
+  kms ??= new KMSClient({});
+  return kms;
 }

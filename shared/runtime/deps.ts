@@ -7,10 +7,16 @@ import { SmtpMailer, smtpTransportFromSettings } from '../mail/smtp-mailer.js';
 import { SfnWorkflow } from '../sfn/sfn-workflow.js';
 import { createDocumentClient } from '../store/document-client.js';
 import { DynamoStore } from '../store/dynamo-store.js';
+import { KmsSigner } from '../history/kms-signer.js';
+import { S3Anchors } from '../history/s3-anchors.js';
+import { withSignedHistory } from '../history/signed-history-store.js';
+import type { HistoryKeys, HistoryTrust } from '../workflow/history-ports.js';
+import type { Background } from './background.js';
+import { logger } from './logger.js';
 import { S3Site } from '../store/s3-site.js';
 import type { Clock, Mailer, Site, Store, Workflow } from '../workflow/ports.js';
 import { deriveKeys, type Keys } from '../workflow/secrets.js';
-import { dynamodbClient, s3Client, secretsClient, sesClient, sfnClient } from './aws-clients.js';
+import { dynamodbClient, kmsClient, s3Client, secretsClient, sesClient, sfnClient } from './aws-clients.js';
 import { ENV, optionalEnv, requireEnv } from './env.js';
 
 /**
@@ -26,9 +32,37 @@ let workflow: Workflow | undefined;
 let mailer: Promise<Mailer> | undefined;
 let keys: Promise<Keys> | undefined;
 
+let history: HistoryKeys | undefined;
+
+/** The signing key and the anchor bucket; only functions that write or verify history have their variables. */
+function runtimeHistoryKeys(): HistoryKeys {
+  if (history === undefined) {
+    const signer = new KmsSigner({ client: kmsClient(), keyId: requireEnv(ENV.historyKeyId) });
+    history = { signer, publicKeyPem: () => signer.publicKeyPem(), anchors: new S3Anchors(s3Client(), requireEnv(ENV.anchorBucket)) };
+  }
+  return history;
+}
+
+export function runtimeHistory(): HistoryTrust {
+  return runtimeHistoryKeys();
+}
+
+/** Anchoring failed after a commit: the event stands, the gap shows in verification, operators are told here. */
+export function logAnchorFailure(error: unknown, head: { reportId: string; seq: number }): void {
+  logger.error('history anchor not written', { reportId: head.reportId, seq: head.seq, error: error instanceof Error ? error.name : 'unknown' });
+}
+
 export function runtimeStore(): Store {
   store ??= new DynamoStore({ client: createDocumentClient(dynamodbClient()), tableName: requireEnv(ENV.tableName) });
   return store;
+}
+
+let signingStore: Store | undefined;
+
+/** The table for a function that appends events: each one signed with the history key and its head anchored. */
+export function runtimeSigningStore(): Store {
+  signingStore ??= withSignedHistory(runtimeStore(), runtimeHistoryKeys(), logAnchorFailure);
+  return signingStore;
 }
 
 export function runtimeSite(): Site {
@@ -93,8 +127,12 @@ export interface AppDeps {
   readonly mailer: Mailer;
   readonly site: Site;
   readonly keys: Keys;
+  /** the history key's public half and the anchors, to verify a report's history */
+  readonly history: HistoryTrust;
   readonly baseUrl: string;
   readonly siteBaseUrl: string;
+  /** work an answer must not wait for (the sign-in email) */
+  readonly background: Background;
 }
 
 export const secureCookies = (baseUrl: string): boolean => new URL(baseUrl).protocol === 'https:';

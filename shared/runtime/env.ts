@@ -15,6 +15,9 @@ export const ENV = {
   sesConfigurationSet: 'NIANBAO_SES_CONFIGURATION_SET',
   smtpSecretArn: 'NIANBAO_SMTP_SECRET_ARN',
   masterSecretArn: 'NIANBAO_MASTER_SECRET_ARN',
+  /** the KMS key that signs history events (its ARN) and the Object Lock bucket the chain heads are anchored in */
+  historyKeyId: 'NIANBAO_HISTORY_KEY_ID',
+  anchorBucket: 'NIANBAO_ANCHOR_BUCKET',
   /** local stack only: the generated master secret in DATA_DIR, and the outbox */
   masterSecretFile: 'NIANBAO_MASTER_SECRET_FILE',
   outboxFile: 'NIANBAO_OUTBOX_FILE',

@@ -49,6 +49,8 @@ import {
   keys,
   reportPk,
   sortableTime,
+  TTL_ATTRIBUTE,
+  ttlFor,
   type ItemKey,
 } from './table.js';
 
@@ -488,7 +490,7 @@ export class DynamoStore implements Store {
   async putSession(session: Session): Promise<void> {
     const key = keys.session(session.idHash);
     const record = checked(SessionSchema, 'session', key, session);
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key } }));
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, [TTL_ATTRIBUTE]: ttlFor(record.expiresAt) } }));
   }
 
   async getSession(idHash: string): Promise<Session | undefined> {
@@ -506,7 +508,7 @@ export class DynamoStore implements Store {
     if (!parsed.success) throw new MalformedItemError('write', 'sign-in code', `SIGNIN#${code.email}`, parsed.error);
     const record = parsed.data;
     const key = keys.signInCode(record.email, record.issuedAt, record.codeId);
-    if (!(await this.putIf({ ...record, ...key }, 'attribute_not_exists(#pk)', { '#pk': 'pk' }))) {
+    if (!(await this.putIf({ ...record, ...key, [TTL_ATTRIBUTE]: ttlFor(record.expiresAt) }, 'attribute_not_exists(#pk)', { '#pk': 'pk' }))) {
       throw new ConflictError('该验证码已存在。', 'CONFLICT', { codeId: code.codeId });
     }
   }
@@ -580,6 +582,21 @@ export class DynamoStore implements Store {
     if (item === undefined) {
       throw new ConflictError('验证码已使用，请重新获取。', 'CONFLICT', { codeId });
     }
+  }
+
+  async countSignInRequest(email: string, window: string, max: number, expiresAt: string): Promise<boolean> {
+    assertCount(max, 'max');
+    const expiry = IsoTimeSchema.safeParse(expiresAt);
+    if (!expiry.success) throw new MalformedItemError('write', 'sign-in counter', `SIGNIN#${email}`, expiry.error);
+    // one conditional ADD: twenty requests at once count twenty times and at most `max` of them pass
+    const item = await this.updateIf(
+      keys.signInLimit(emailKey(email), window),
+      'ADD #count :one SET #ttl = :ttl',
+      'attribute_not_exists(#count) OR #count < :max',
+      { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
+      { ':one': 1, ':max': max, ':ttl': ttlFor(expiry.data) },
+    );
+    return item !== undefined;
   }
 
   // ---- who is who ------------------------------------------------------------------------------------------------

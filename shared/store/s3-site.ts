@@ -32,7 +32,7 @@ export class S3Site implements Site {
         ContentLength: body.byteLength,
         ContentType: object.contentType,
         CacheControl: object.cacheControl,
-        Metadata: { sha256 },
+        Metadata: { ...object.metadata, sha256 },
       }),
     );
     return res.VersionId === undefined ? { sha256 } : { versionId: res.VersionId, sha256 };

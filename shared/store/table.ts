@@ -21,6 +21,7 @@ import {
  * | draft           | DRAFT#{agencyId}#{year}       | DRAFT                                |                      |                             |
  * | session         | SESSION#{idHash}              | SESSION                              |                      |                             |
  * | sign-in code    | SIGNIN#{email}                | CODE#{issuedAt:sortable}#{codeId}    |                      |                             |
+ * | sign-in counter | SIGNIN#{email}                | BUDGET#{window}                      |                      |                             |
  * | agency          | AGENCY#{agencyId}             | AGENCY                               | AGENCIES             | {agencyId}                  |
  * | roster entry    | ROSTER#{email}                | ROSTER                               | AGENCY#{agencyId}    | ROSTER#{email}              |
  * | published       | PUBLISHED#{agencyId}#{year}   | PUBLISHED                            | PUBLISHED            | {agencyId}#{year}           |
@@ -32,8 +33,9 @@ import {
  * answers). The event, version, pointer and revision items share the report's partition, so one Query reads a
  * report's log in order.
  *
- * No transactions, TTL or PartiQL (dynalite has none): every write is a single conditional Put or Update, and expiry
- * (sessions, sign-in codes) is checked by the caller from the record's own times.
+ * No transactions or PartiQL (dynalite has none): every write is a single conditional Put or Update. Expiring items
+ * (sessions, sign-in codes and counters) carry the TTL attribute so DynamoDB removes them, and expiry is still checked
+ * by the caller from the record's own times, because DynamoDB deletes expired items only eventually.
  */
 
 export const PARTITION_KEY = 'pk';
@@ -48,6 +50,16 @@ export const BILLING_MODE = 'PAY_PER_REQUEST';
 
 /** The attributes that belong to the table's layout, not to the records stored in it. */
 export const KEY_ATTRIBUTES: readonly string[] = [PARTITION_KEY, SORT_KEY, GSI1.partitionKey, GSI1.sortKey];
+
+/**
+ * DynamoDB's time-to-live attribute: epoch seconds after which DynamoDB deletes the item (within a few days, so reads
+ * keep checking the record's own expiry). Written on sessions, sign-in codes and sign-in counters. dynalite has no
+ * TTL: the local stack runs infra/local/ttl-sweeper.ts instead.
+ */
+export const TTL_ATTRIBUTE = 'ttl';
+
+/** The TTL value for an ISO expiry time. */
+export const ttlFor = (iso: string): number => Math.ceil(Date.parse(iso) / 1000);
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -169,6 +181,8 @@ export const SK_PREFIX = {
   event: 'EVENT#',
   reviewPointer: 'REVIEWFOR#',
   signInCode: 'CODE#',
+  // sorts before CODE#, so the codes' range query (sk >= CODE#{since}) never reads a counter
+  signInLimit: 'BUDGET#',
 } as const;
 
 export const GSI1_PREFIX = {
@@ -228,6 +242,7 @@ export const keys = {
   draft: (agencyId: string, year: number): ItemKey => ({ pk: `DRAFT#${agencyId}#${year}`, sk: 'DRAFT' }),
   session: (idHash: string): ItemKey => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
   signInPk: (email: string): string => `SIGNIN#${email}`,
+  signInLimit: (email: string, window: string): ItemKey => ({ pk: `SIGNIN#${email}`, sk: `${SK_PREFIX.signInLimit}${window}` }),
   signInCode: (email: string, issuedAt: string, codeId: string): ItemKey => ({
     pk: `SIGNIN#${email}`,
     sk: `${SK_PREFIX.signInCode}${sortableTime(issuedAt)}#${codeId}`,

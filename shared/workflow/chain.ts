@@ -9,17 +9,20 @@ import type { ReportEvent, UnsealedEvent } from './model.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export function eventHash(event: Omit<ReportEvent, 'hash'>): string {
-  return sha256Hex(canonicalJson(event));
+  // the signature is made over the hash, so it cannot be part of what is hashed
+  const { signature: _signature, ...fields } = event;
+  return sha256Hex(canonicalJson(fields));
 }
 
 export function sealEvent(event: UnsealedEvent, previous: { seq: number; hash: string } | undefined): ReportEvent {
   // a stored event passed back in (structural typing lets a ReportEvent through) must not hash its old `hash` along
-  const { seq: _seq, prevHash: _prevHash, hash: _hash, ...fields } = event as UnsealedEvent & Partial<Pick<ReportEvent, 'seq' | 'prevHash' | 'hash'>>;
+  const { seq: _seq, prevHash: _prevHash, hash: _hash, signature: _signature, ...fields } = event as UnsealedEvent &
+    Partial<Pick<ReportEvent, 'seq' | 'prevHash' | 'hash' | 'signature'>>;
   const body = { ...fields, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
   return { ...body, hash: eventHash(body) };
 }
 
-export type ChainProblemKind = 'wrong_report' | 'sequence' | 'link' | 'hash';
+export type ChainProblemKind = 'wrong_report' | 'sequence' | 'link' | 'hash' | 'signature' | 'unsigned' | 'anchor';
 
 export interface ChainVerification {
   readonly valid: boolean;

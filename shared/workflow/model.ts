@@ -74,6 +74,17 @@ export const DecisionSchema = z.object({
 export type Decision = z.infer<typeof DecisionSchema>;
 
 /**
+ * An event's signature: ECDSA P-256 over SHA-256 of the RFC 8785 form of every other field of the event (its hash
+ * included), DER-encoded, base64. The key lives in KMS (a file outside the table locally), never in the table.
+ */
+export const EventSignatureSchema = z.object({
+  keyId: z.string().min(1).max(2048),
+  algorithm: z.literal('ECDSA_SHA_256'),
+  value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(200),
+});
+export type EventSignature = z.infer<typeof EventSignatureSchema>;
+
+/**
  * One entry of a report's append-only log, the source of truth. `hash` is sha256 of the RFC 8785 form of every
  * other field, and `prevHash` is the hash of the entry before (64 zeros for the first), so any edit, removal or
  * reordering breaks the chain.
@@ -90,9 +101,11 @@ export const ReportEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
   prevHash: Sha256Schema,
   hash: Sha256Schema,
+  /** absent only on events written before signing was switched on (history-verification.ts says how they count) */
+  signature: EventSignatureSchema.optional(),
 });
 export type ReportEvent = z.infer<typeof ReportEventSchema>;
-export type UnsealedEvent = Omit<ReportEvent, 'prevHash' | 'hash' | 'seq'>;
+export type UnsealedEvent = Omit<ReportEvent, 'prevHash' | 'hash' | 'seq' | 'signature'>;
 
 export const ReportStatusSchema = z.enum(['in_review', 'returned', 'withdrawn', 'published', 'publish_failed']);
 export type ReportStatus = z.infer<typeof ReportStatusSchema>;
@@ -205,6 +218,8 @@ export const SignInCodeSchema = z.object({
   expiresAt: IsoTimeSchema,
   attempts: z.int().min(0),
   usedAt: IsoTimeSchema.optional(),
+  /** the browser it was asked from (auth/browser.ts); only that browser may use it. Absent on codes from before. */
+  browserHash: Sha256Schema.optional(),
 });
 export type SignInCode = z.infer<typeof SignInCodeSchema>;
 

@@ -76,6 +76,11 @@ export interface Store {
   countSignInAttempt(email: string, codeId: string, maxAttempts: number): Promise<SignInCode>;
   /** ConflictError when already used */
   markSignInCodeUsed(email: string, codeId: string, usedAt: string): Promise<void>;
+  /**
+   * Counts one code request in a limit window (`window` names it: the kind, its start and whose budget) in a single
+   * conditional update; false, and nothing counted, when `max` were already counted. The counter expires at `expiresAt`.
+   */
+  countSignInRequest(email: string, window: string, max: number, expiresAt: string): Promise<boolean>;
 
   // Who is who.
   putAgency(agency: Agency): Promise<void>;
@@ -93,8 +98,10 @@ export interface Store {
 export interface SiteObject {
   readonly key: string;
   readonly body: string;
-  readonly contentType: 'text/html; charset=utf-8' | 'application/json';
+  readonly contentType: 'text/html; charset=utf-8' | 'application/json' | 'application/x-pem-file';
   readonly cacheControl: string;
+  /** extra object metadata (S3 `x-amz-meta-*`, which CloudFront passes to readers) */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface Site {

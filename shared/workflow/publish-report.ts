@@ -6,6 +6,7 @@ import type { PublishInput } from './contracts.js';
 import { DecidedDataSchema } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
 import { rosterWith } from './notify.js';
+import type { HistoryTrust } from './history-ports.js';
 import type { Mailer, Site, SiteObject } from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
@@ -15,6 +16,8 @@ export interface PublishDeps extends LogDeps {
   readonly mailer: Mailer;
   /** the public site's address, for the email that says where the report now is */
   readonly siteBaseUrl: string;
+  /** the public half of the history key, published beside the reports for auditors */
+  readonly history: Pick<HistoryTrust, 'publicKeyPem'>;
 }
 
 const REPORT_CACHE = 'public, max-age=300';
@@ -24,17 +27,19 @@ export const reportPageKey = (agencyId: string, year: number) => `reports/${agen
 export const reportJsonKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.json`;
 export const agencyIndexKey = (agencyId: string) => `reports/${agencyId}/index.html`;
 export const ROOT_INDEX_KEY = 'index.html';
+export const HISTORY_KEY_KEY = 'keys/history.pem';
+const KEY_CACHE = 'public, max-age=3600';
 
 export class NotSignedError extends Error {
   override readonly name = 'NotSignedError';
 }
 
-/** The 主管领导's approval of exactly this version: nothing else may be published. */
-function leaderSignOff(events: readonly ReportEvent[], version: number): Decision {
+/** The 主管领导's approval of exactly this version, and the event that logged it: nothing else may be published. */
+function leaderSignOff(events: readonly ReportEvent[], version: number): { decision: Decision; event: ReportEvent } {
   for (const event of [...events].reverse()) {
     if (event.type !== 'decided' || event.version !== version) continue;
     const { decision } = DecidedDataSchema.parse(event.data);
-    if (decision.stage === 'leader' && decision.outcome === 'approve') return decision;
+    if (decision.stage === 'leader' && decision.outcome === 'approve') return { decision, event };
   }
   throw new NotSignedError(`version ${version} has no approval by the leader`);
 }
@@ -53,13 +58,21 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   if (state.head.status === 'withdrawn') return { published: false };
   const content = versionOf(events, input.version);
   if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
-  const decision = leaderSignOff(events, input.version);
+  const { decision, event: signedAt } = leaderSignOff(events, input.version);
   const report = parseReport(content.report);
   const { agencyId, agencyName, year } = state.head;
 
   const signOff = { approvedBy: decision.approverName, approvedAt: decision.decidedAt, version: input.version, contentSha256: content.contentSha256 };
   const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff, agencyName), REPORT_CACHE));
-  const json = await deps.site.put({ key: reportJsonKey(agencyId, year), body: renderReportJson(report), contentType: 'application/json', cacheControl: REPORT_CACHE });
+  // report.json stays the canonical content whose sha256 the page prints; the chain head the leader signed at travels
+  // with it as object metadata, which a reader checks against the audit history (AUDIT.md)
+  const json = await deps.site.put({
+    key: reportJsonKey(agencyId, year),
+    body: renderReportJson(report),
+    contentType: 'application/json',
+    cacheControl: REPORT_CACHE,
+    metadata: { 'chain-report': input.reportId, 'chain-seq': String(signedAt.seq), 'chain-hash': signedAt.hash },
+  });
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);
   const record: PublishedReport = {
@@ -73,6 +86,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   };
   await deps.store.putPublished(record);
   await writeIndexes(record, deps);
+  await deps.site.put({ key: HISTORY_KEY_KEY, body: await deps.history.publicKeyPem(), contentType: 'application/x-pem-file', cacheControl: KEY_CACHE });
 
   const objects = [
     { key: reportPageKey(agencyId, year), ...page },

@@ -1,5 +1,6 @@
 import { canRead, type Principal } from '../auth/principal.js';
-import { verifyChain, type ChainVerification } from './chain.js';
+import type { HistoryTrust } from './history-ports.js';
+import { verifyHistory, type HistoryVerification } from './history-verification.js';
 import { isReportId } from './contracts.js';
 import { NotFoundError } from './errors.js';
 import type { ReportEvent, ReportHead } from './model.js';
@@ -82,15 +83,16 @@ export async function listReports(principal: Principal, filter: { agency?: strin
 
 export interface HistoryDeps extends QueryDeps {
   readonly workflow: Workflow;
+  readonly history: HistoryTrust;
 }
 
 export interface ReportHistory {
   readonly events: readonly ReportEvent[];
-  readonly chain: ChainVerification;
+  readonly chain: HistoryVerification;
   readonly executions: ReadonlyArray<ExecutionSummary & { history: readonly ExecutionHistoryEvent[] }>;
 }
 
-/** The audit view: every event, whether the chain holds, and what Step Functions recorded. */
+/** The audit view: every event, whether the chain, its signatures and its anchors hold, and what Step Functions recorded. */
 export async function reportHistory(reportId: string, principal: Principal, deps: HistoryDeps): Promise<ReportHistory> {
   await readableHead(reportId, principal, deps.store);
   const events = await deps.store.listEvents(reportId);
@@ -98,7 +100,7 @@ export async function reportHistory(reportId: string, principal: Principal, deps
   const executions = (await Promise.all(names.map((name) => deps.workflow.describe(name)))).filter((execution) => execution !== undefined);
   return {
     events,
-    chain: verifyChain(reportId, events),
+    chain: await verifyHistory(reportId, events, deps.history),
     executions: await Promise.all(executions.map(async (execution) => ({ ...execution, history: await deps.workflow.history(execution.name) }))),
   };
 }

@@ -1,9 +1,12 @@
-import type { Principal } from '../auth/principal.js';
+import { canRead, hasRole, type Principal } from '../auth/principal.js';
 import { checkReport } from '../report/checks.js';
 import { diffReports, type ReportDiff } from '../report/diff.js';
 import type { Finding } from '../report/findings.js';
 import { parseReport, type Report } from '../report/schema.js';
-import { loadReviewForApprover, type DecideDeps } from './decide-review.js';
+import type { DecideDeps } from './decide-review.js';
+import { ForbiddenError, NotFoundError } from './errors.js';
+import { verifyReviewLink } from './links.js';
+import { REVIEW_ID_PATTERN } from './model.js';
 import type { Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
 import { foldReport, versionOf } from './report-state.js';
@@ -25,12 +28,47 @@ export interface ReviewView {
   readonly agencyName: string | undefined;
 }
 
+/** What a review link shows before anyone signs in: which report, which step, and nothing of its content. */
+export interface ReviewTeaser {
+  readonly reviewId: string;
+  readonly stage: Review['stage'];
+  readonly version: number;
+  readonly agencyName: string;
+  readonly year: number;
+  readonly decided: boolean;
+}
+
+async function linkedReview(reviewId: string, sig: string | undefined, deps: DecideDeps): Promise<Review> {
+  const review = REVIEW_ID_PATTERN.test(reviewId) ? await deps.store.getReview(reviewId) : undefined;
+  if (!review) throw new NotFoundError('找不到该审核。');
+  verifyReviewLink(deps.linkKey, review.reviewId, review.approverEmail, sig, deps.clock.now());
+  return review;
+}
+
 /**
- * Everything the review page shows. Reading it changes nothing: mail scanners open every link, so a GET only
+ * The review page's gate, for someone not signed in: the link must be valid, and then only what the report is shows.
+ * A link alone (forwarded, leaked, kept in a mail archive) reads nothing of the report.
+ */
+export async function reviewTeaser(reviewId: string, sig: string | undefined, deps: DecideDeps): Promise<ReviewTeaser> {
+  const review = await linkedReview(reviewId, sig, deps);
+  const head = await deps.store.getHead(review.reportId);
+  if (!head) throw new NotFoundError('找不到该审核。');
+  return { reviewId: review.reviewId, stage: review.stage, version: review.version, agencyName: head.agencyName, year: head.year, decided: review.decision !== undefined };
+}
+
+/**
+ * Everything the review page shows, to the approver the review names or to an auditor of the agency (who reads and
+ * never decides). Anyone else signed in is told the link is someone else's. Reading it changes nothing: mail scanners open every link, so a GET only
  * checks the signature and reads.
  */
-export async function reviewView(reviewId: string, sig: string | undefined, principal: Principal | undefined, deps: DecideDeps): Promise<ReviewView> {
-  const review = await loadReviewForApprover(reviewId, sig, principal, deps);
+export async function reviewView(reviewId: string, sig: string | undefined, principal: Principal, deps: DecideDeps): Promise<ReviewView> {
+  const review = await linkedReview(reviewId, sig, deps);
+  if (principal.email !== review.approverEmail) {
+    const head = await deps.store.getHead(review.reportId);
+    if (!head || !hasRole(principal, 'auditor') || !canRead(principal, head.agencyId)) {
+      throw new ForbiddenError('该审核链接发给了另一位审核人，请用收到邮件的账号登录。', 'NOT_YOUR_REVIEW');
+    }
+  }
   const events = await deps.store.listEvents(review.reportId);
   const content = versionOf(events, review.version);
   if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
@@ -50,6 +88,6 @@ export async function reviewView(reviewId: string, sig: string | undefined, prin
     open: head?.status === 'in_review' && head.version === review.version && head.stage === review.stage,
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
-    signedInAsApprover: principal?.email === review.approverEmail,
+    signedInAsApprover: principal.email === review.approverEmail,
   };
 }

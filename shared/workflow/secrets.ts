@@ -9,6 +9,8 @@ export interface Keys {
   readonly links: Buffer;
   /** fingerprints sign-in codes */
   readonly signInCodes: Buffer;
+  /** marks a browser that has signed in as an address (auth/browser.ts) */
+  readonly signInBrowsers: Buffer;
 }
 
 export const MIN_MASTER_SECRET_BYTES = 32;
@@ -18,5 +20,5 @@ export function deriveKeys(masterSecret: Buffer): Keys {
     throw new Error(`the master secret needs at least ${MIN_MASTER_SECRET_BYTES} bytes`);
   }
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', masterSecret, Buffer.alloc(0), `nianbao ${purpose}`, 32));
-  return { links: derive('review links v1'), signInCodes: derive('sign-in codes v1') };
+  return { links: derive('review links v1'), signInCodes: derive('sign-in codes v1'), signInBrowsers: derive('sign-in browsers v1') };
 }

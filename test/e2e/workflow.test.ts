@@ -75,6 +75,8 @@ describe('the local stack', () => {
     const rootIndex = await (await fetch(new URL('/site/', stack.url))).text();
     expect(rootIndex).toContain('北京市大兴区科学技术委员会');
 
+    // the page is written before the `published` event (publishing emails the officers in between): wait for the event
+    await waitFor(async () => (await status(officer, 'daxing-kw-2020')).status === 'published', 20_000, 'the published status');
     const history = (await auditor.json('GET', '/api/reports/daxing-kw-2020/history')).body as {
       events: Array<{ type: string }>;
       chain: { valid: boolean };
@@ -109,7 +111,9 @@ describe('the local stack', () => {
     expect(resubmitted).toMatchObject({ status: 200, body: { version: 2, status: 'in_review', stage: 'director' } });
     const v2 = await reviewLink(stack.url, DIRECTOR, seen);
     expect(v2.entry.subject).toContain('第2版');
-    const reviewPage = await (await fetch(v2.url)).text();
+    // the report (and what changed) is shown to the signed-in approver only
+    const v2Url = new URL(v2.url);
+    const reviewPage = await (await director.request('GET', `${v2Url.pathname}${v2Url.search}`)).text();
     expect(reviewPage).toContain('自您审阅的第1版以来的修改');
 
     seen = await seenIds(stack.url);

@@ -32,7 +32,9 @@ let link: ReviewLink;
 
 beforeAll(async () => {
   logger.setLogLevel('CRITICAL'); // one line per request otherwise; a 5xx is caught by the status, not the log
-  stack = await startTestStack();
+  // the handlers are what is fuzzed: 1,000 requests a route from one address would otherwise meet the per-client limit
+  // on the sign-in routes (tested on its own in test/unit/infra/local/rate-limit.test.ts)
+  stack = await startTestStack({ authRateLimit: undefined });
   const open = async (email: string) => ({ email, ...(await openSession(stack.deps.store, email)) });
   const other = await seedAgency(stack.deps.store, { id: 'fuzz-other', name: '模糊测试他局' });
   people = {

@@ -459,7 +459,7 @@ describe('races and lost tokens', () => {
     await app.deps.store.recordDecision(link.reviewId, decision);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested']);
     // the page already shows it, and a second click is told so
-    expect(plainText(byId(parseHtml((await openReviewPage(app, link)).body), 'decision') ?? parseHtml(''))).toContain('已审核：同意');
+    expect(plainText(byId(parseHtml((await openReviewPage(app, link, { cookie: await cookieOf(app, DIRECTOR) })).body), 'decision') ?? parseHtml(''))).toContain('已审核：同意');
     expect((await decideJson(app, link, await cookieOf(app, DIRECTOR), { outcome: 'return', comment: '再看看' })).statusCode).toBe(409);
 
     app.clock.advance(3 * 86_400_000);

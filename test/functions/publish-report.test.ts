@@ -20,7 +20,7 @@ beforeEach(async () => {
   app.s3.on(PutObjectCommand).resolves({ VersionId: 'v1' });
 });
 
-const KEYS = ['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html'];
+const KEYS = ['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html', 'keys/history.pem'];
 
 const publish = (version = 1) => createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version });
 /** The execution's status change after Publish ran out of retries, as EventBridge delivers it (at least once). */
@@ -104,6 +104,7 @@ describe('the Publish task', () => {
       ['application/json', 'public, max-age=300'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
+      ['application/x-pem-file', 'public, max-age=3600'],
     ]);
     expect(first[0]?.body).toContain('签发信息');
     expect(first[0]?.body).toContain('张副主任');

@@ -119,7 +119,7 @@ describe('GET /reviews/{id}?sig=', () => {
 
   it('tells another roster member signed in that the link was sent to someone else (403), and shows them nothing of the report', async () => {
     const link = await submittedForDirector();
-    for (const person of [LEADER, OFFICER, 'auditor@audit.example.cn']) {
+    for (const person of [LEADER, OFFICER]) {
       const response = await openReviewPage(app, link, { cookie: await cookieOf(app, person) });
       expectHtml(response, 403);
       expect(plainText(parseHtml(response.body))).toContain('该审核链接发给了另一位审核人');
@@ -128,13 +128,18 @@ describe('GET /reviews/{id}?sig=', () => {
     }
   });
 
-  it('shows the report and a sign-in link, and no form, to someone not signed in', async () => {
+  it('shows someone not signed in only which report the link is for and a sign-in without the address, never the report', async () => {
     const link = await submittedForDirector();
     const response = await openReviewPage(app, link);
     expectHtml(response, 200);
     const page = parseHtml(response.body);
     expect(plainText(page)).toContain(TITLE);
-    expect(plainText(page)).toContain('王主任');
+    // nothing of the content, and nobody's name or address: the link alone is not a key to the report
+    expect(byTag(page, 'table')).toEqual([]);
+    expect(byId(page, 'report')).toBeUndefined();
+    expect(plainText(page)).not.toContain('王主任');
+    expect(response.body).not.toContain(DIRECTOR);
+    expect(inputNamed(page, 'email')?.attrs['value'] ?? '').toBe('');
     // no decision form: the only forms are for signing in, and they come back here
     expect(byId(page, 'decision-form')).toBeUndefined();
     expect(inputNamed(page, 'csrf')).toBeUndefined();
@@ -146,9 +151,20 @@ describe('GET /reviews/{id}?sig=', () => {
     expect(login.length).toBeGreaterThan(0);
     const next = new URL(login[0]?.attrs['href'] ?? '', 'https://x.invalid').searchParams.get('next') ?? '';
     expect(next).toBe(`/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`);
+    // the browser gets its sign-in id here, so a code it asks for works only in it
+    expect(response.cookies?.some((line) => line.startsWith('nianbao_browser='))).toBe(true);
+  });
+
+  it('shows an auditor of the agency the report to read, without the decision form', async () => {
+    const link = await submittedForDirector();
+    const response = await openReviewPage(app, link, { cookie: await cookieOf(app, 'auditor@audit.example.cn') });
+    expectHtml(response, 200);
+    const page = parseHtml(response.body);
     // the report itself is on the page: its tables, 二 drawn as one
     const tables = byTag(page, 'table').map((table) => table.attrs['id']);
     expect(tables).toEqual(expect.arrayContaining(['activeDisclosure', 'applications', 'reviewsAndLitigation']));
+    expect(byId(page, 'decision-form')).toBeUndefined();
+    expect(byId(page, 'sign-in')).toBeUndefined();
   });
 
   it('shows the named director the form with the hidden csrf and sig and the 保密审查 checkbox', async () => {
@@ -191,8 +207,12 @@ describe('GET /reviews/{id}?sig=', () => {
   it('shows the recorded decision, and no form, once decided', async () => {
     await submit(app);
     const { link } = await reviewAndDecide(app, { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' }, { outcome: 'approve', comment: '同意。' });
-    for (const cookie of [undefined, await cookieOf(app, DIRECTOR)]) {
-      const response = await openReviewPage(app, link, cookie === undefined ? {} : { cookie });
+    // signed out, the page says only that it was decided, not what or by whom
+    const signedOut = plainText(parseHtml((await openReviewPage(app, link)).body));
+    expect(signedOut).toContain('这一审核已有结果');
+    expect(signedOut).not.toContain('同意。');
+    for (const cookie of [await cookieOf(app, DIRECTOR), await cookieOf(app, 'auditor@audit.example.cn')]) {
+      const response = await openReviewPage(app, link, { cookie });
       expectHtml(response, 200);
       const page = parseHtml(response.body);
       expect(plainText(byId(page, 'decision') ?? page)).toContain('已审核：同意');
@@ -205,7 +225,7 @@ describe('GET /reviews/{id}?sig=', () => {
     await submit(app);
     const comment = '<script>alert("x")</script><img src=x onerror=alert(1)> 请修改';
     const { link } = await reviewAndDecide(app, { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' }, { outcome: 'return', comment });
-    const response = await openReviewPage(app, link);
+    const response = await openReviewPage(app, link, { cookie: await cookieOf(app, DIRECTOR) });
     expectHtml(response, 200);
     expect(response.body).not.toContain('<script>alert');
     expect(response.body).not.toContain('<img src=x');

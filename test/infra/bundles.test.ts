@@ -100,7 +100,13 @@ describe('the Lambda bundles', () => {
         requestContext: { requestId: 'bundle-test', http: { method: 'GET' } } });
       console.log(JSON.stringify({ status: response.statusCode, type: response.headers['content-type'], length: response.body.length }));
     `,
-      { NIANBAO_TABLE_NAME: 'nianbao-table', NIANBAO_STATE_MACHINE_ARN: 'arn:aws:states:cn-north-1:123456789012:stateMachine:x' },
+      {
+        NIANBAO_TABLE_NAME: 'nianbao-table',
+        NIANBAO_STATE_MACHINE_ARN: 'arn:aws:states:cn-north-1:123456789012:stateMachine:x',
+        // the audit pages verify histories: the stack gives web-pages the history key and the anchor bucket
+        NIANBAO_HISTORY_KEY_ID: 'arn:aws:kms:cn-north-1:123456789012:key/x',
+        NIANBAO_ANCHOR_BUCKET: 'nianbao-anchors',
+      },
     );
     const response = JSON.parse(out) as { status: number; type: string; length: number };
     expect(response).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });

@@ -36,6 +36,8 @@ const KEYS = ENV.masterSecretArn;
 const BASE = ENV.baseUrl;
 
 /** The variables each handler needs (functions/<name>.ts → the getters of shared/runtime/deps.ts), prod mailing through SES. */
+/** the history key and the anchor bucket: the functions that append events (sign) or check histories (verify) */
+const HISTORY = [ENV.historyKeyId, ENV.anchorBucket];
 const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'request-sign-in-code': [T, KEYS, ...MAIL, BASE],
   'create-session': [T, KEYS, BASE],
@@ -44,19 +46,19 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'validate-report': [],
   'get-draft': [T],
   'save-draft': [T, BASE],
-  'submit-report': [T, SM, BASE],
+  'submit-report': [T, SM, BASE, ...HISTORY],
   'list-reports': [T],
   'get-report': [T],
-  'resubmit-report': [T, SM, BASE],
-  'withdraw-report': [T, SM, BASE],
-  'report-history': [T, SM],
+  'resubmit-report': [T, SM, BASE, ...HISTORY],
+  'withdraw-report': [T, SM, BASE, ...HISTORY],
+  'report-history': [T, SM, ...HISTORY],
   'review-page': [T, SM, KEYS],
-  'decide-review': [T, SM, KEYS, BASE],
-  'web-pages': [T, SM, ENV.siteBaseUrl],
-  'request-review': [T, SM, KEYS, ...MAIL, BASE],
-  'request-revision': [T, SM, ...MAIL, BASE],
-  'publish-report': [T, ENV.siteBucket, ...MAIL, ENV.siteBaseUrl],
-  'record-execution-failure': [T],
+  'decide-review': [T, SM, KEYS, BASE, ...HISTORY],
+  'web-pages': [T, SM, ENV.siteBaseUrl, ...HISTORY],
+  'request-review': [T, SM, KEYS, ...MAIL, BASE, ...HISTORY],
+  'request-revision': [T, SM, ...MAIL, BASE, ...HISTORY],
+  'publish-report': [T, ENV.siteBucket, ...MAIL, ENV.siteBaseUrl, ...HISTORY],
+  'record-execution-failure': [T, ...HISTORY],
 };
 
 describe('the Lambda functions', () => {

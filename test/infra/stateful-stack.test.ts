@@ -149,10 +149,12 @@ describe('the stateful stack: public site', () => {
     expect(flatten(statements[0]?.Condition?.StringEquals?.['AWS:SourceArn'])).toMatch(new RegExp(`:distribution/<${distributionId}>$`));
   });
 
-  it('empties and deletes both buckets with the stack only in the throwaway stage', () => {
+  it('empties and deletes both buckets with the stack only in the throwaway stage (the anchor bucket is locked, and kept)', () => {
     expect(Object.keys(resourcesOfType(prod.stateful, 'Custom::S3AutoDeleteObjects'))).toHaveLength(0);
     expect(Object.keys(resourcesOfType(dev.stateful, 'Custom::S3AutoDeleteObjects'))).toHaveLength(2);
-    for (const bucket of Object.values(resourcesOfType(dev.stateful, 'AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
+    for (const bucket of Object.values(resourcesOfType(dev.stateful, 'AWS::S3::Bucket'))) {
+      expect(bucket.DeletionPolicy).toBe(bucket.Properties?.['ObjectLockEnabled'] === true ? 'Retain' : 'Delete');
+    }
   });
 });
 

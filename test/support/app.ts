@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { S3Client, type S3ClientResolvedConfig, type ServiceInputTypes as S3Input, type ServiceOutputTypes as S3Output } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, type SFNClientResolvedConfig, type ServiceInputTypes as SfnInput, type ServiceOutputTypes as SfnOutput } from '@aws-sdk/client-sfn';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { OutboxMailer } from '#shared/mail/outbox-mailer.js';
+import { AwaitedBackground } from '#shared/runtime/background.js';
 import type { AppDeps } from '#shared/runtime/deps.js';
 import { seedDemo } from '#shared/runtime/demo-roster.js';
 import { SfnWorkflow } from '#shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '#shared/store/document-client.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { FolderAnchors } from '#shared/history/folder-anchors.js';
+import { LocalSigner, newSigningKeyPem } from '#shared/history/local-signer.js';
+import { withSignedHistory } from '#shared/history/signed-history-store.js';
+import type { HistoryKeys } from '#shared/workflow/history-ports.js';
 import { S3Site } from '#shared/store/s3-site.js';
 import { ensureTable } from '#shared/store/table.js';
 import type { Clock } from '#shared/workflow/ports.js';
@@ -40,6 +48,8 @@ export interface TestApp {
   readonly outbox: OutboxMailer;
   readonly sfn: AwsStub<SfnInput, SfnOutput, SFNClientResolvedConfig>;
   readonly s3: AwsStub<S3Input, S3Output, S3ClientResolvedConfig>;
+  /** the history key and the anchor folder behind `deps.store` (an attacker with table access has neither) */
+  readonly history: HistoryKeys & { readonly anchorFolder: string };
   /** the raw table behind `deps.store`, for tests that read or tamper with items directly */
   readonly table?: { readonly client: DynamoDBDocumentClient; readonly name: string };
 }
@@ -61,9 +71,14 @@ export async function createTestApp(): Promise<TestApp> {
   const tableName = uniqueTableName('app');
   await ensureTable(client, tableName);
   const documentClient = createDocumentClient(client);
-  const store = new DynamoStore({ client: documentClient, tableName });
-  await seedDemo(store);
   const clock = new TestClock();
+  const signer = new LocalSigner(newSigningKeyPem());
+  const anchorFolder = mkdtempSync(join(tmpdir(), 'nianbao-anchors-'));
+  const history = { signer, publicKeyPem: () => signer.publicKeyPem(), anchors: new FolderAnchors(anchorFolder, clock), anchorFolder };
+  const store = withSignedHistory(new DynamoStore({ client: documentClient, tableName }), history, (error) => {
+    throw error;
+  });
+  await seedDemo(store);
   const outbox = new OutboxMailer({ clock });
   const sfnClient = new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const sfn = mockClient(sfnClient);
@@ -80,10 +95,12 @@ export async function createTestApp(): Promise<TestApp> {
     workflow: new SfnWorkflow({ client: sfnClient, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:review' }),
     site: new S3Site({ client: s3Client, bucket: 'site' }),
     keys: deriveKeys(randomBytes(32)),
+    history,
+    background: new AwaitedBackground(),
     baseUrl: BASE_URL,
     siteBaseUrl: `${BASE_URL}/site/`,
   };
-  return { deps, clock, outbox, sfn, s3, table: { client: documentClient, name: tableName } };
+  return { deps, clock, outbox, sfn, s3, history, table: { client: documentClient, name: tableName } };
 }
 
 let requestCounter = 0;

@@ -19,6 +19,42 @@ const AUDIT_CSS = `
 .executions ol { font-size: .85rem; margin: .3rem 0 .6rem; }
 `;
 
+/** Which of the checks failed, in words: the message then says where. */
+const CHECK_NAMES = {
+  wrong_report: '哈希链校验未通过',
+  sequence: '哈希链校验未通过',
+  link: '哈希链校验未通过',
+  hash: '哈希链校验未通过',
+  signature: '签名校验未通过',
+  unsigned: '签名校验未通过',
+  anchor: '锚定校验未通过',
+} as const;
+
+function ChainStatus({ chain }: { chain: ReportHistory['chain'] }) {
+  if (!chain.valid) {
+    const kind = chain.problem?.kind ?? 'hash';
+    return (
+      <p data-check={kind} data-seq={chain.problem === undefined ? undefined : String(chain.problem.seq)}>
+        <strong>{CHECK_NAMES[kind]}</strong>（第 {chain.problem?.seq ?? '?'} 条记录）：{chain.problem?.message ?? ''}
+      </p>
+    );
+  }
+  return (
+    <>
+      <p data-check="ok">
+        <strong>哈希链校验通过</strong>：共 {chain.length} 条记录，每条记录的哈希都与其内容相符并接续前一条。末条哈希 <code class="mono">{chain.head ?? '—'}</code>
+      </p>
+      <p>
+        签名：{chain.signed} 条记录由系统签名密钥签名且签名有效
+        {chain.unsignedPrefix > 0 ? `；前 ${chain.unsignedPrefix} 条记录写于启用签名之前，没有签名，由其后第一条签名记录固定` : ''}。 锚定：
+        {chain.anchoredSeq === undefined
+          ? '没有找到这份历史的锚定记录（启用锚定之前的报告）。'
+          : `第 ${chain.anchoredSeq} 条记录的哈希与只写一次的锚定记录相符，其后没有被删除的记录。`}
+      </p>
+    </>
+  );
+}
+
 export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory): string {
   const { chain } = history;
   const encoded = encodeURIComponent(reportId);
@@ -30,15 +66,7 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
       </p>
       <h1>审计记录：{reportId}</h1>
       <div class={`notice ${chain.valid ? 'success chain-ok' : 'error chain-bad'}`} id="chain" role="status">
-        {chain.valid ? (
-          <p>
-            <strong>哈希链校验通过</strong>：共 {chain.length} 条记录，每条记录的哈希都与其内容相符并接续前一条。末条哈希 <code class="mono">{chain.head ?? '—'}</code>
-          </p>
-        ) : (
-          <p>
-            <strong>哈希链校验未通过</strong>：{chain.problem?.message ?? ''}
-          </p>
-        )}
+        <ChainStatus chain={chain} />
       </div>
       <p class="actions">
         <a class="button" href={`/audit/reports/${encoded}.json`} download>

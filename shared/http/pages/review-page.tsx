@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { ReportContent } from '../../report/render.js';
 import { formatBeijingTime } from '../../report/sign-off.js';
-import type { ReviewView } from '../../workflow/review-view.js';
+import type { ReviewTeaser, ReviewView } from '../../workflow/review-view.js';
 import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
 import { TextChangeView } from './text-changes.js';
@@ -9,8 +9,9 @@ import { TextChangeView } from './text-changes.js';
 /**
  * GET /reviews/{reviewId}?sig=: what the approver decides on. The report exactly as it will be published, the
  * system's warnings, what changed since the version this approver last saw, and — once signed in as the named
- * approver — the decision form (POST, CSRF token). Opening it changes nothing. Someone not signed in can sign in
- * right here (client/app.ts keeps them on the page; without scripts the login page brings them back).
+ * approver — the decision form (POST, CSRF token); an auditor of the agency reads the same without the form. Opening
+ * it changes nothing. Someone not signed in sees only which report the link is for and signs in right here
+ * (client/app.ts keeps them on the page; without scripts the login page brings them back).
  */
 
 const STAGE_NAMES = { director: '办公室主任审核（含保密审查）', leader: '主管领导签发' } as const;
@@ -62,19 +63,20 @@ function Decision({ view }: { view: ReviewView }) {
   );
 }
 
-function SignIn({ view, sig }: { view: ReviewView; sig: string }) {
-  const next = reviewPath(view.review.reviewId, sig);
+/** Signing in from the review page. The address is not filled in: the link alone must not say whose it is. */
+function SignIn({ reviewId, sig }: { reviewId: string; sig: string }) {
+  const next = reviewPath(reviewId, sig);
   return (
     <section class="notice" id="sign-in" aria-labelledby="sign-in-title" data-next={next}>
-      <h2 id="sign-in-title">登录后审核</h2>
+      <h2 id="sign-in-title">登录后查看和审核</h2>
       <p>
-        审核前请先用收到审核邮件的邮箱登录（审核人：{view.review.approverName}）。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
+        报告内容只向收到审核邮件的审核人显示。请用收到审核邮件的邮箱登录。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
       </p>
       <div id="signin-email-step">
-        <EmailStep next={next} email={view.review.approverEmail} idPrefix="signin-" autofocus={false} />
+        <EmailStep next={next} idPrefix="signin-" autofocus={false} />
       </div>
       <div id="signin-code-wrap" hidden>
-        <CodeStep next={next} email={view.review.approverEmail} idPrefix="signin-" autofocus={false} />
+        <CodeStep next={next} idPrefix="signin-" autofocus={false} />
       </div>
       <p id="signin-error" class="notice error" role="alert" hidden />
     </section>
@@ -94,7 +96,7 @@ function Closed({ view }: { view: ReviewView }) {
 
 function DecisionForm({ view, sig, principal, error }: Props) {
   const { review } = view;
-  if (review.decision || !view.open || !principal) return null;
+  if (review.decision || !view.open || !principal || !view.signedInAsApprover) return null;
   const message = error === undefined ? undefined : (ERROR_MESSAGES[error] ?? '提交未成功，请重试。');
   const director = review.stage === 'director';
   return (
@@ -225,6 +227,23 @@ function Changes({ view }: { view: ReviewView }) {
   );
 }
 
+/** The page for someone not signed in: which report and step the link is for, and the sign-in. Nothing of the content. */
+export function renderReviewSignInPage(teaser: ReviewTeaser, sig: string): string {
+  return renderPage(
+    `审核：${teaser.agencyName}${teaser.year}年年度报告（第${teaser.version}版）`,
+    <Main>
+      <h1>
+        {STAGE_NAMES[teaser.stage]}：{teaser.agencyName}
+        {teaser.year}年政府信息公开工作年度报告（第{teaser.version}版）
+      </h1>
+      {teaser.decided ? <p class="muted">这一审核已有结果。</p> : null}
+      <SignIn reviewId={teaser.reviewId} sig={sig} />
+    </Main>,
+    undefined,
+    { css: REVIEW_CSS },
+  );
+}
+
 export function renderReviewPage(props: Props): string {
   const { view, principal } = props;
   const { review } = view;
@@ -243,13 +262,12 @@ export function renderReviewPage(props: Props): string {
         <a href="#warnings">系统提示 {view.warnings.length} 项</a>
         {changed === undefined ? null : <a href="#changes">自上次审阅以来修改 {changed} 处</a>}
         <a href="#report">报告全文</a>
-        {!review.decision && view.open && principal ? (
+        {!review.decision && view.open && view.signedInAsApprover ? (
           <a href="#decision" class="button primary">
             填写审核意见
           </a>
         ) : null}
       </p>
-      {!review.decision && view.open && !principal ? <SignIn view={view} sig={props.sig} /> : null}
       <Changes view={view} />
       <Warnings view={view} />
       <h2 id="report-title">报告全文（将按此发布）</h2>

@@ -20,6 +20,7 @@ afterAll(async () => world?.stop(), 60_000);
 
 async function signInOnReviewPage(page: Page, email: string): Promise<void> {
   const seen = await mailsTo(world, email, '验证码');
+  await page.locator('#sign-in').getByLabel('工作邮箱').fill(email);
   await page.locator('#sign-in').getByRole('button', { name: '获取验证码' }).click();
   await page.locator('#sign-in').getByLabel('验证码（6 位数字）').fill(await signInCode(world, email, seen));
   await page.locator('#sign-in').getByRole('button', { name: '登录' }).click();

@@ -515,6 +515,18 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
         expect(results.filter((x) => x.status === 'rejected').every((x) => x.reason instanceof ConflictError)).toBe(true);
       });
 
+      it('counts code requests in a window atomically: of twelve at once exactly `max` pass, each window and address apart', async () => {
+        const { store } = h();
+        const email = `u${uid().slice(0, 10)}@kw.example.cn`;
+        const results = await Promise.all(Array.from({ length: 12 }, () => store.countSignInRequest(email, 'HOUR#w1#b', 5, at(50))));
+        expect(results.filter(Boolean)).toHaveLength(5);
+        expect(await store.countSignInRequest(email, 'HOUR#w1#b', 5, at(50))).toBe(false);
+        expect(await store.countSignInRequest(email, 'HOUR#w2#b', 5, at(50))).toBe(true);
+        expect(await store.countSignInRequest(`x${email}`, 'HOUR#w1#b', 5, at(50))).toBe(true);
+        // the counters are not codes: the address's codes are still none
+        expect(await store.listSignInCodes(email, at(0))).toEqual([]);
+      });
+
       it('uses a code once; a used code takes no more attempts', async () => {
         const { store } = h();
         const email = `u${uid().slice(0, 10)}@kw.example.cn`;

@@ -84,6 +84,7 @@ describe('publishing to the site bucket', () => {
     expect(text).toContain(`${name}2020年政府信息公开工作年度报告`);
 
     // what S3 says about each object
+    const signedAt = (await app.deps.store.listEvents(reportId)).filter((event) => event.type === 'decided').at(-1);
     for (const [key, body, contentType, cacheControl] of [
       [pageKey, page, 'text/html; charset=utf-8', 'public, max-age=300'],
       [jsonKey, json, 'application/json', 'public, max-age=300'],
@@ -93,9 +94,13 @@ describe('publishing to the site bucket', () => {
       const head = await client.send(new HeadObjectCommand({ Bucket: s3rver.bucket, Key: key }));
       expect(head.ContentType, key).toBe(contentType);
       expect(head.CacheControl, key).toBe(cacheControl);
-      expect(head.Metadata, key).toEqual({ sha256: sha256(body) });
+      // report.json carries the chain head the leader signed at: the seq and hash of the leader's decided event
+      const chainHead = key === jsonKey ? { 'chain-report': reportId, 'chain-seq': String(signedAt?.seq), 'chain-hash': signedAt?.hash } : {};
+      expect(head.Metadata, key).toEqual({ sha256: sha256(body), ...chainHead });
       expect(head.ContentLength, key).toBe(Buffer.byteLength(body, 'utf8'));
     }
+    // the history key's public half, for auditors (AUDIT.md)
+    expect(await read('keys/history.pem')).toBe(await app.deps.history.publicKeyPem());
 
     // the published event names exactly these bytes
     const published = events.length === 0 ? undefined : (await app.deps.store.listEvents(reportId)).find((event) => event.type === 'published');

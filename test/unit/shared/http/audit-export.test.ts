@@ -33,7 +33,7 @@ function history(comment: string): ReportHistory {
   ];
   const events: ReportEvent[] = [];
   for (const event of unsealed) events.push(sealEvent(event, events.at(-1)));
-  return { events, chain: verifyChain('daxing-kw-2020', events), executions: [] };
+  return { events, chain: { ...verifyChain('daxing-kw-2020', events), signed: 0, unsignedPrefix: events.length, anchoredSeq: undefined }, executions: [] };
 }
 
 /** Splits RFC 4180 text into rows of fields, honouring quotes (a quoted field may hold commas, quotes and line breaks). */

@@ -213,6 +213,29 @@ describe('revisionRequestMessage', () => {
     expectOneLink(message, `${BASE}/reports/daxing-kw-2020`);
   });
 
+  it('makes no link of anything typed in the comment, in the text or the html part', () => {
+    const comment = [
+      '请看 https://evil.example/login?x=1 和 http://10.0.0.1/a',
+      '或者 www.evil.example，或 evil.example/path，或 部门网站.中国',
+      '联系 someone@evil.example；mailto:someone@evil.example；ftp://files.evil.example',
+      '金额 1.5 万元，比例 3.14，第2.1节',
+    ].join('\n');
+    const message = revision({ comment });
+    const quote = elements(message.html).filter((node) => node.tagName === 'blockquote')[0];
+    const shown = quote === undefined ? '' : textOf(quote);
+    // what a mail client's auto-linker looks for: a scheme, www., a host name with a dot before letters, an address
+    const linkish = [/[a-z][a-z0-9+.-]*:\/\//iu, /\bwww\./iu, /[\p{L}\p{N}-]\.\p{L}{2,}/u, /[\w.+-]@[\p{L}\p{N}-]+\.[\p{L}]/u, /\d+\.\d+\.\d+\.\d+/u];
+    for (const part of [message.text, shown]) {
+      const typed = part.slice(part.indexOf('请看'), part.indexOf('第2.1节') + 5);
+      expect(typed).toContain('请看 https[:]//evil[.]example/login?x=1');
+      for (const pattern of linkish) expect(typed).not.toMatch(pattern);
+      // numbers keep their decimal points
+      expect(typed).toContain('金额 1.5 万元，比例 3.14，第2.1节');
+    }
+    expect(extractLinks(message.text).filter((link) => link.includes('evil'))).toEqual([]);
+    expect(hrefs(message.html).filter((link) => link.includes('evil'))).toEqual([]);
+  });
+
   it('says so when the approver left no comment', () => {
     const message = revision({ comment: '  ' });
 

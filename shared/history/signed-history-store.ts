@@ -1,0 +1,33 @@
+import type { HistoryKeys } from '../workflow/history-ports.js';
+import { signEvent } from '../workflow/history-verification.js';
+import type { Store } from '../workflow/ports.js';
+
+export type AnchorFailure = (error: unknown, head: { reportId: string; seq: number }) => void;
+
+/**
+ * Wraps a store so that every event is signed on its way into the log and its head anchored once it is committed.
+ * The commit path itself (workflow/report-log.ts) is unchanged: it seals the event, this signs the sealed event inside
+ * the same conditional put, so an event is never in the table without its signature.
+ *
+ * The anchor is written after the put succeeds. A failure there is reported, not thrown: the event is committed and
+ * the caller must not retry it; verification tolerates a few unanchored events at the end (a writer stopped between
+ * the two writes) and the next commit anchors the new head.
+ */
+export function withSignedHistory<S extends Pick<Store, 'appendEvent'>>(
+  store: S,
+  keys: Pick<HistoryKeys, 'signer' | 'anchors'>,
+  onAnchorFailure: AnchorFailure,
+): S {
+  // every other method is the store's own, found through the prototype with the store's fields
+  const signing: S = Object.create(store);
+  signing.appendEvent = async (event) => {
+    const signed = await signEvent(event, keys.signer);
+    await store.appendEvent(signed);
+    try {
+      await keys.anchors.record({ reportId: signed.reportId, seq: signed.seq, hash: signed.hash });
+    } catch (error) {
+      onAnchorFailure(error, { reportId: signed.reportId, seq: signed.seq });
+    }
+  };
+  return signing;
+}
