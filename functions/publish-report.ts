@@ -1,14 +1,21 @@
 import { PublishInputSchema } from '../shared/workflow/contracts.js';
 import { publishReport } from '../shared/workflow/publish-report.js';
-import { runtimeMailer, runtimeSite, runtimeSiteBaseUrl, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeIndexQueue, runtimeMailer, runtimeSite, runtimeSiteBaseUrl, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
-/** The Publish task: renders the signed version to the site bucket; safe to retry. */
-export function createPublishReportHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'siteBaseUrl'>) {
+/** The Publish task: renders the signed version to the site bucket and asks for the indexes; safe to retry. */
+export function createPublishReportHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'indexes' | 'siteBaseUrl'>) {
   return taskHandler('publish-report', PublishInputSchema, (input) => publishReport(input, deps));
 }
 
 export const handler = lazyHandler(async () =>
-  createPublishReportHandler({ store: runtimeStore(), clock: systemClock, site: runtimeSite(), mailer: await runtimeMailer(), siteBaseUrl: runtimeSiteBaseUrl() }),
+  createPublishReportHandler({
+    store: runtimeStore(),
+    clock: systemClock,
+    site: runtimeSite(),
+    mailer: await runtimeMailer(),
+    indexes: runtimeIndexQueue(),
+    siteBaseUrl: runtimeSiteBaseUrl(),
+  }),
 );

@@ -19,6 +19,8 @@ export interface LocalHttpOptions {
   readonly outbox: OutboxMailer;
   readonly s3: S3Client;
   readonly bucket: string;
+  /** queues a full rebuild of the site indexes (`nianbao rebuild-indexes --local`) */
+  readonly rebuildIndexes?: () => Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
@@ -99,6 +101,10 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
       if (url.pathname === '/healthz') return write(response, handlers ? json(200, { ok: true }) : json(503, { ok: false }));
       if (!handlers) return write(response, json(503, { error: { code: 'STARTING', message: '系统正在启动，请稍候。' } }));
       if (method === 'GET' && url.pathname === '/_local/outbox.json') return write(response, json(200, options.outbox.list()));
+      if (method === 'POST' && url.pathname === '/_local/rebuild-indexes' && options.rebuildIndexes !== undefined) {
+        await options.rebuildIndexes();
+        return write(response, json(202, { queued: true }));
+      }
       if (method === 'GET' && url.pathname === '/_local/outbox') {
         return write(response, { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }, body: renderOutboxPage(options.outbox.list()) });
       }

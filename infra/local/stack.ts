@@ -7,6 +7,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskFunctionName } from '../../shared/http/routes.js';
 import { OutboxMailer } from '../../shared/mail/outbox-mailer.js';
 import { seedDemo, DEMO_AGENCY } from '../../shared/runtime/demo-roster.js';
+import { logger } from '../../shared/runtime/logger.js';
 import { systemClock, type AppDeps } from '../../shared/runtime/deps.js';
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
@@ -15,6 +16,8 @@ import { createLocalS3Client } from '../../shared/store/s3-client.js';
 import { S3Site } from '../../shared/store/s3-site.js';
 import { ensureTable } from '../../shared/store/table.js';
 import { deriveKeys, MIN_MASTER_SECRET_BYTES } from '../../shared/workflow/secrets.js';
+import { rebuildSiteIndexes } from '../../shared/workflow/site-indexes.js';
+import { CoalescingIndexQueue } from './coalescing-index-queue.js';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, synthesizeReviewDefinition } from './definition.js';
 import { createTestDynamoClient, startDynalite } from './dynalite.js';
 import { httpHandlers, taskHandlers } from './handlers.js';
@@ -38,6 +41,8 @@ export interface LocalStackOptions {
   readonly revisionTimeoutSeconds?: number;
   /** milliseconds between task retries (Step Functions' own backoff is seconds long) */
   readonly retryIntervalMs?: number;
+  /** milliseconds before a failed site-index rebuild is tried again (doubling, up to 30 s); default 1 s */
+  readonly indexRetryMs?: number;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
 }
@@ -47,6 +52,8 @@ export interface LocalStack {
   readonly dataDir: string;
   readonly deps: AppDeps;
   readonly outbox: OutboxMailer;
+  /** the site-index writer (one rebuild at a time, coalescing); `idle()` waits until the indexes caught up */
+  readonly indexes: CoalescingIndexQueue;
   /** the local Step Functions endpoint (an SFNClient's `endpoint`; RedriveExecution is how a failed publish is retried) */
   readonly sfnEndpoint: string;
   stop(): Promise<void>;
@@ -115,7 +122,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The HTTP server listens first so its URL, which every emailed link carries, is known; it answers 503 until ready.
     let handlers: ReturnType<typeof httpHandlers> | undefined;
-    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET });
+    let indexes: CoalescingIndexQueue | undefined;
+    const rebuildIndexes = async () => {
+      if (indexes === undefined) throw new Error('the site-index writer is not running yet');
+      await indexes.request({ kind: 'all' });
+    };
+    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, rebuildIndexes });
     const port = await listen(server, options.port ?? 3000);
     stops.push(
       () =>
@@ -156,19 +168,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const workflow = faults === undefined ? sfnWorkflow : faults.wrapWorkflow(sfnWorkflow);
     const keys = deriveKeys(await masterSecret(dataDir));
+    const site = faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET }));
+    indexes = new CoalescingIndexQueue({
+      rebuild: (requests) => rebuildSiteIndexes(requests, { store, site }),
+      ...(options.indexRetryMs === undefined ? {} : { retryMs: options.indexRetryMs }),
+      onFailure: (error, inARow) => logger.error('site index rebuild failed; retrying', { failuresInARow: inARow, error: error instanceof Error ? error.name : 'unknown' }),
+    });
+    const indexWriter = indexes;
+    stops.push(() => indexWriter.stop());
+    // whatever a killed process left unwritten: the indexes are rebuilt whole from the store at every start
+    await indexes.request({ kind: 'all' });
     const deps: AppDeps = {
       store,
       clock: systemClock,
       workflow,
       mailer: outbox,
-      site: faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET })),
+      site,
+      indexes,
       keys,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };
     provideTasks(taskHandlers(deps));
     handlers = httpHandlers(deps);
-    return { url, dataDir, deps, outbox, sfnEndpoint: endpoint.endpoint, stop: stopAll };
+    return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

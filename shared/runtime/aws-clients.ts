@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalS3Client } from '../store/s3-client.js';
 import { ENV, optionalEnv } from './env.js';
 
@@ -23,6 +24,7 @@ let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
 let ses: SESv2Client | undefined;
 let secrets: SecretsManagerClient | undefined;
+let sqs: SQSClient | undefined;
 
 export function dynamodbClient(): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ ...local(optionalEnv(ENV.dynamodbEndpoint)), maxAttempts: 5 });
@@ -48,4 +50,9 @@ export function sesClient(): SESv2Client {
 export function secretsClient(): SecretsManagerClient {
   secrets ??= new SecretsManagerClient({});
   return secrets;
+}
+
+export function sqsClient(): SQSClient {
+  sqs ??= new SQSClient({});
+  return sqs;
 }

@@ -8,9 +8,10 @@ import { SfnWorkflow } from '../sfn/sfn-workflow.js';
 import { createDocumentClient } from '../store/document-client.js';
 import { DynamoStore } from '../store/dynamo-store.js';
 import { S3Site } from '../store/s3-site.js';
-import type { Clock, Mailer, Site, Store, Workflow } from '../workflow/ports.js';
+import { SqsIndexQueue } from '../store/sqs-index-queue.js';
+import type { Clock, IndexQueue, Mailer, Site, Store, Workflow } from '../workflow/ports.js';
 import { deriveKeys, type Keys } from '../workflow/secrets.js';
-import { dynamodbClient, s3Client, secretsClient, sesClient, sfnClient } from './aws-clients.js';
+import { dynamodbClient, s3Client, secretsClient, sesClient, sfnClient, sqsClient } from './aws-clients.js';
 import { ENV, optionalEnv, requireEnv } from './env.js';
 
 /**
@@ -23,6 +24,7 @@ export const systemClock: Clock = { now: () => new Date() };
 let store: Store | undefined;
 let site: Site | undefined;
 let workflow: Workflow | undefined;
+let indexQueue: IndexQueue | undefined;
 let mailer: Promise<Mailer> | undefined;
 let keys: Promise<Keys> | undefined;
 
@@ -34,6 +36,11 @@ export function runtimeStore(): Store {
 export function runtimeSite(): Site {
   site ??= new S3Site({ client: s3Client(), bucket: requireEnv(ENV.siteBucket) });
   return site;
+}
+
+export function runtimeIndexQueue(): IndexQueue {
+  indexQueue ??= new SqsIndexQueue({ client: sqsClient(), queueUrl: requireEnv(ENV.indexQueueUrl) });
+  return indexQueue;
 }
 
 export function runtimeWorkflow(): Workflow {
@@ -92,6 +99,8 @@ export interface AppDeps {
   readonly workflow: Workflow;
   readonly mailer: Mailer;
   readonly site: Site;
+  /** the site-index writer's queue (publish-report asks it for rebuilds) */
+  readonly indexes: IndexQueue;
   readonly keys: Keys;
   readonly baseUrl: string;
   readonly siteBaseUrl: string;
