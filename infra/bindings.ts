@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ENV } from '../shared/runtime/env.js';
 import { GSI1 } from '../shared/store/table.js';
 import type { StateMachineAction, TableAction } from './function-needs.js';
@@ -17,6 +18,8 @@ export interface MailBinding {
 export interface BindingTargets {
   readonly table: dynamodb.ITable;
   readonly siteBucket: s3.IBucket;
+  /** the site-index writer's FIFO queue */
+  readonly indexQueue: sqs.IQueue;
   /** the state machine by name: its ARN is built from the name, so the task functions the machine invokes can be
    * given it without a circular reference between the functions and the machine */
   readonly stateMachineName: string;
@@ -69,6 +72,12 @@ export class FunctionBindings {
   bindSiteBucket(fn: ProjectFunction): void {
     fn.addEnvironment(ENV.siteBucket, this.targets.siteBucket.bucketName);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.siteObjectsArn] }));
+  }
+
+  /** The site-index writer's queue: SendMessage on that queue only (publish-report asks for rebuilds). */
+  bindIndexQueue(fn: ProjectFunction): void {
+    fn.addEnvironment(ENV.indexQueueUrl, this.targets.indexQueue.queueUrl);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.targets.indexQueue.queueArn] }));
   }
 
   /**

@@ -7,8 +7,10 @@ import { HTTP_FUNCTIONS, TASK_FUNCTIONS, type HttpFunctionName, type TaskFunctio
  * else; test/infra checks the synthesized result and that each handler really fails to start without each variable.
  */
 
-export type FunctionName = HttpFunctionName | TaskFunctionName;
-export const FUNCTION_NAMES: readonly FunctionName[] = [...HTTP_FUNCTIONS, ...TASK_FUNCTIONS];
+/** the site-index writer: fed by its FIFO queue, not by a route or the state machine (infra/site-index-writer.ts) */
+export const INDEX_WRITER_FUNCTION = 'rebuild-site-indexes';
+export type FunctionName = HttpFunctionName | TaskFunctionName | typeof INDEX_WRITER_FUNCTION;
+export const FUNCTION_NAMES: readonly FunctionName[] = [...HTTP_FUNCTIONS, ...TASK_FUNCTIONS, INDEX_WRITER_FUNCTION];
 
 /** DynamoDB actions the store adapter (shared/store/dynamo-store.ts) issues: Get, Query, Put, Update, Delete. */
 export type TableAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
@@ -35,11 +37,13 @@ export interface FunctionNeeds {
   readonly baseUrl?: true;
   /** write the public site's objects (PutObject) */
   readonly siteWrite?: true;
+  /** queue site-index rebuilds (SendMessage on the writer's FIFO queue) */
+  readonly indexQueue?: true;
   readonly siteBaseUrl?: true;
   /** the browser's scripts (client/), prebuilt into the package */
   readonly clientAssets?: true;
-  /** HTTP functions answer within API Gateway's 30 s; tasks may take longer */
-  readonly kind: 'http' | 'task';
+  /** HTTP functions answer within API Gateway's 30 s; tasks may take longer; `queue`: the site-index writer */
+  readonly kind: 'http' | 'task' | 'queue';
 }
 
 export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
@@ -71,6 +75,9 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'request-review': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, mail: true, baseUrl: true },
   // keeps the token, emails the officers; delivers a resubmission made while an older token was live
   'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true },
-  'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true },
+  // the report's own page and JSON, the publication recorded, a rebuild of the indexes queued
+  'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, indexQueue: true, mail: true, siteBaseUrl: true },
   'record-publish-failure': { kind: 'task', table: TABLE_WRITE },
+  // lists the published reports (gsi1) and writes the index pages: nothing else
+  'rebuild-site-indexes': { kind: 'queue', table: ['dynamodb:Query'], siteWrite: true },
 };

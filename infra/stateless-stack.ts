@@ -23,6 +23,7 @@ import { acknowledgeRule, acknowledgeWildcardResources } from './nag.js';
 import { FUNCTION_NAMES, FUNCTION_NEEDS, type FunctionName } from './function-needs.js';
 import { ProjectFunction } from './project-function.js';
 import { ReviewStateMachine } from './review-state-machine.js';
+import { INDEX_WRITER_TIMEOUT, SiteIndexWriter } from './site-index-writer.js';
 import type { SesMailResources } from './stateful-stack.js';
 import type { StageConfig } from './stages.js';
 
@@ -74,6 +75,8 @@ export class StatelessStack extends Stack {
   readonly baseUrl: string;
   readonly alarmTopic: sns.Topic;
   readonly bindings: FunctionBindings;
+  /** the one writer of the public site's indexes: its queue, dead-letter queue and alarms */
+  readonly siteIndexWriter: SiteIndexWriter;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -91,9 +94,11 @@ export class StatelessStack extends Stack {
     const stateMachineName = reviewStateMachineName(this.stackName);
     this.stateMachineName = stateMachineName;
 
+    this.siteIndexWriter = new SiteIndexWriter(this, 'SiteIndexWriter', { removalPolicy: config.removalPolicy });
     this.bindings = new FunctionBindings(this, {
       table: props.table,
       siteBucket: props.siteBucket,
+      indexQueue: this.siteIndexWriter.queue,
       stateMachineName,
       masterSecret: props.masterSecret,
       mail: this.mailBinding(config, props.sesMail),
@@ -168,6 +173,11 @@ export class StatelessStack extends Stack {
     alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),
       'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.');
 
+    // ---- the site-index writer: the queue's one consumer and its alarms (infra/site-index-writer.ts) -----------------
+    this.siteIndexWriter.consumeWith(functions['rebuild-site-indexes']);
+    this.siteIndexWriter.alarms(functions['rebuild-site-indexes'], notify);
+    new CfnOutput(this, 'SiteIndexQueueUrl', { value: this.siteIndexWriter.queue.queueUrl, description: 'nianbao rebuild-indexes --queue-url …' });
+
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API (the app, unless the stage sets baseUrl)' });
     new CfnOutput(this, 'BaseUrl', { value: this.baseUrl, description: 'where emailed links point' });
     new CfnOutput(this, 'StateMachineArn', { value: machine.stateMachineArn });
@@ -181,7 +191,7 @@ export class StatelessStack extends Stack {
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
       // HTTP functions answer inside API Gateway's 30 s; publish renders and rebuilds the site's indexes
-      timeout: needs.kind === 'http' ? Duration.seconds(25) : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
+      timeout: needs.kind === 'http' ? Duration.seconds(25) : needs.kind === 'queue' ? INDEX_WRITER_TIMEOUT : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
     });
@@ -191,6 +201,7 @@ export class StatelessStack extends Stack {
     if (needs.mail) this.bindings.bindMailer(fn);
     if (needs.baseUrl) this.bindings.bindBaseUrl(fn);
     if (needs.siteWrite) this.bindings.bindSiteBucket(fn);
+    if (needs.indexQueue) this.bindings.bindIndexQueue(fn);
     if (needs.siteBaseUrl) this.bindings.bindSiteBaseUrl(fn);
     this.acknowledgeFunctionPolicy(fn, name);
     return fn;
@@ -229,7 +240,7 @@ export class StatelessStack extends Stack {
     }
     if (needs.siteWrite) {
       acknowledgeWildcardResources(role, [this.bindings.siteObjectsArn],
-        'publish-report writes report pages, report.json and the rebuilt indexes under keys made of agency id and year: s3:PutObject only, on the site bucket\'s objects only.');
+        'publish-report writes report pages and report.json, rebuild-site-indexes the index pages, under keys made of agency id and year: s3:PutObject only, on the site bucket\'s objects only.');
     }
   }
 

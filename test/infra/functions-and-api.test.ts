@@ -53,8 +53,9 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'web-pages': [T, SM, ENV.siteBaseUrl],
   'request-review': [T, SM, KEYS, ...MAIL, BASE],
   'request-revision': [T, SM, ...MAIL, BASE],
-  'publish-report': [T, ENV.siteBucket, ...MAIL, ENV.siteBaseUrl],
+  'publish-report': [T, ENV.siteBucket, ENV.indexQueueUrl, ...MAIL, ENV.siteBaseUrl],
   'record-publish-failure': [T],
+  'rebuild-site-indexes': [T, ENV.siteBucket],
 };
 
 describe('the Lambda functions', () => {
