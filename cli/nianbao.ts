@@ -6,6 +6,7 @@ import type { Finding } from '#shared/report/findings.js';
 import { renderReportHtml } from '#shared/report/render.js';
 import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js';
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
+import { rebuildIndexes, RebuildUsageError, type RebuildIndexesIo } from './rebuild-indexes.js';
 
 /**
  * `nianbao validate | render | template`. Exit codes: 0 fine, 1 the report has errors, 2 the command itself could
@@ -18,12 +19,15 @@ export interface Output {
 export interface Io {
   readonly stdout: Output;
   readonly stderr: Output;
+  /** rebuild-indexes only: the queue and fetch to use (tests) */
+  readonly rebuild?: Omit<RebuildIndexesIo, 'stdout' | 'stderr'>;
 }
 
 const USAGE = `用法:
   nianbao validate <report.json> [--previous <last-year.json>] [--json]
   nianbao render <report.json> [--out <file.html>]
   nianbao template <template-id> --agency <id> --name <name> --year <year>
+  nianbao rebuild-indexes [--queue-url <url> | --local <http://127.0.0.1:3000>]
 
 模板: ${TemplateIdSchema.options.join(', ')}
 `;
@@ -125,6 +129,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await render(rest, io);
       case 'template':
         return template(rest, io);
+      case 'rebuild-indexes':
+        return await rebuildIndexes(rest, { ...io.rebuild, stdout: io.stdout, stderr: io.stderr });
       case 'help':
       case '--help':
         io.stdout.write(USAGE);
@@ -136,7 +142,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         throw new UsageError(`未知的命令 ${command}。`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof RebuildUsageError) {
       io.stderr.write(`${error.message}\n\n${USAGE}`);
       return 2;
     }
