@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { ESM_REQUIRE_BANNER, newestNodeRuntime, PROJECT_ROOT } from '#infra/project-function.js';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER, LAZY_EXTERNALS, newestNodeRuntime, PROJECT_ROOT } from '#infra/project-function.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
 import { kib, marginUnder, median, ms } from './support/stats.js';
 
@@ -60,6 +60,9 @@ export function cdkEsbuildOptions(entries: Readonly<Record<string, string>>, out
     banner: { js: ESM_REQUIRE_BANNER },
     mainFields: ['module', 'main'],
     metafile: true,
+    // as ProjectFunction: nodemailer left out (the SES stages every figure here is for), the Lambda credential reader
+    external: LAZY_EXTERNALS,
+    alias: { ...BUNDLE_ALIASES },
   };
 }
 

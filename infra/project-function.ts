@@ -31,6 +31,16 @@ export function newestNodeRuntime(): lambda.Runtime {
  * ESM bundles still meet CommonJS dependencies (nodemailer, parts of the AWS SDK) that call `require`; esbuild's
  * shim only works when a real `require` exists, so every bundle starts by making one.
  */
+/**
+ * What the bundles leave out or swap. nodemailer is bundled only where it can run (mail functions of a stage that
+ * mails through SMTP; it is imported lazily by the SMTP mailer), and the SDK's credential chain is replaced by the
+ * environment reader Lambda needs (shared/runtime/lambda-credentials.ts).
+ */
+export const LAZY_EXTERNALS = ['nodemailer'];
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './shared/runtime/lambda-credentials.ts',
+};
+
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __nianbaoCreateRequire } from 'node:module'; const require = __nianbaoCreateRequire(import.meta.url);";
 
@@ -81,6 +91,8 @@ export interface ProjectFunctionProps {
   readonly memorySize?: number;
   readonly timeout?: Duration;
   readonly description?: string;
+  /** bundle nodemailer (a mail-sending function in a stage that mails through SMTP); otherwise it is left out */
+  readonly bundleNodemailer?: boolean;
   /** package the browser's scripts (client/) prebuilt into `client-assets/` beside the handler (web-pages serves them) */
   readonly clientAssets?: boolean;
 }
@@ -133,8 +145,9 @@ export class ProjectFunction extends NodejsFunction {
         target: `node${/^nodejs(\d+)/.exec(runtime.name)?.[1] ?? '22'}`,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        externalModules: [],
+        externalModules: props.bundleNodemailer === true ? [] : LAZY_EXTERNALS,
         bundleAwsSDK: true,
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: LogLevel.WARNING,

@@ -194,6 +194,7 @@ export class StatelessStack extends Stack {
       timeout: needs.kind === 'http' ? Duration.seconds(25) : needs.kind === 'queue' ? INDEX_WRITER_TIMEOUT : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
+      ...(needs.mail === true && config.mail.transport === 'smtp' ? { bundleNodemailer: true } : {}),
     });
     this.bindings.bindTable(fn, needs.table);
     if (needs.stateMachine !== undefined) this.bindings.bindStateMachine(fn, needs.stateMachine);

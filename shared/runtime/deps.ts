@@ -70,7 +70,7 @@ async function buildMailer(): Promise<Mailer> {
   const from = requireEnv(ENV.mailFrom);
   if (transport === 'ses') return new SesMailer({ client: sesClient(), from, configurationSet: optionalEnv(ENV.sesConfigurationSet) });
   const settings = SmtpSecretSchema.parse(JSON.parse(await secretString(requireEnv(ENV.smtpSecretArn))));
-  return new SmtpMailer({ transport: smtpTransportFromSettings(settings), from });
+  return new SmtpMailer({ transport: await smtpTransportFromSettings(settings), from });
 }
 
 export function runtimeMailer(): Promise<Mailer> {
