@@ -18,7 +18,8 @@ import { ensureTable } from '../../shared/store/table.js';
 import { deriveKeys, MIN_MASTER_SECRET_BYTES } from '../../shared/workflow/secrets.js';
 import { rebuildSiteIndexes } from '../../shared/workflow/site-indexes.js';
 import { CoalescingIndexQueue } from './coalescing-index-queue.js';
-import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, synthesizeReviewDefinition } from './definition.js';
+import { loadReviewDefinition } from './cached-definition.js';
+import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN } from './local-names.js';
 import { createTestDynamoClient, startDynalite } from './dynalite.js';
 import { httpHandlers, taskHandlers } from './handlers.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
@@ -45,6 +46,8 @@ export interface LocalStackOptions {
   readonly indexRetryMs?: number;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
+  /** told each step of the start as it begins (`npm start` prints them) */
+  readonly onProgress?: (step: string) => void;
 }
 
 export interface LocalStack {
@@ -104,15 +107,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await mkdir(join(dataDir, 's3'), { recursive: true });
   await mkdir(join(dataDir, 'executions'), { recursive: true });
   const stops: Array<() => Promise<void>> = [];
+  const progress = options.onProgress ?? (() => undefined);
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
+    progress('DynamoDB（dynalite）');
     const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
     stops.push(() => dynalite.stop());
+    progress('S3（s3rver）');
     const s3rver = await startS3rver({ directory: join(dataDir, 's3'), bucket: SITE_BUCKET });
     stops.push(() => s3rver.stop());
 
+    progress('数据表');
     const dynamoClient = createTestDynamoClient(dynalite.endpoint);
     await ensureTable(dynamoClient, TABLE_NAME);
     const store = new DynamoStore({ client: createDocumentClient(dynamoClient), tableName: TABLE_NAME });
@@ -143,11 +150,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tasksReady = new Promise<ReturnType<typeof taskHandlers>>((resolveTasks) => {
       provideTasks = resolveTasks;
     });
+    progress('审核流程（Step Functions 本地引擎）');
+    const { definition, source } = await loadReviewDefinition({
+      ...(options.reviewTimeoutSeconds === undefined ? {} : { reviewTimeoutSeconds: options.reviewTimeoutSeconds }),
+      ...(options.revisionTimeoutSeconds === undefined ? {} : { revisionTimeoutSeconds: options.revisionTimeoutSeconds }),
+    });
+    if (source === 'synthesized') progress('审核流程定义已由 CDK 重新生成并缓存');
     const engine = new LocalStepFunctions({
-      definition: synthesizeReviewDefinition({
-        ...(options.reviewTimeoutSeconds === undefined ? {} : { reviewTimeoutSeconds: options.reviewTimeoutSeconds }),
-        ...(options.revisionTimeoutSeconds === undefined ? {} : { revisionTimeoutSeconds: options.revisionTimeoutSeconds }),
-      }),
+      definition,
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
       dataDir: join(dataDir, 'executions'),
       ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
@@ -189,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };
+    progress('处理程序');
     provideTasks(taskHandlers(deps));
     handlers = httpHandlers(deps);
     return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, stop: stopAll };
