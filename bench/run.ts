@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { burst } from './burst.js';
+import { burst, burst1000, burstOf } from './burst.js';
 import { costPerReport } from './cost-per-report.js';
 import { endToEnd } from './end-to-end.js';
 import { lambdaBundles } from './lambda-bundles.js';
+import { localStart } from './local-start.js';
 import { reportThroughput } from './report-throughput.js';
 
 /**
@@ -57,7 +58,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, burst1000, costPerReport, localStart];
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -119,10 +120,16 @@ function section({ benchmark, result, error, seconds }: Outcome): string {
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  // `--agencies N`: the burst at N agencies instead of 300
+  const agenciesAt = args.indexOf('--agencies');
+  const agencies = agenciesAt === -1 ? undefined : Number(args[agenciesAt + 1]);
+  if (agencies !== undefined && !(Number.isInteger(agencies) && agencies > 0)) throw new Error(`--agencies needs a whole number, not ${args[agenciesAt + 1]}`);
+  const only = agenciesAt === -1 ? args : args.filter((_, index) => index !== agenciesAt && index !== agenciesAt + 1);
   const unknown = only.filter((id) => !BENCHMARKS.some((benchmark) => benchmark.id === id));
   if (unknown.length > 0) throw new Error(`no benchmark ${unknown.join(', ')}; there are ${BENCHMARKS.map((b) => b.id).join(', ')}`);
-  const selected = only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((benchmark) => only.includes(benchmark.id));
+  const available = agencies === undefined ? BENCHMARKS : BENCHMARKS.map((benchmark) => (benchmark.id === 'burst' ? burstOf(agencies) : benchmark));
+  const selected = only.length === 0 ? available : available.filter((benchmark) => only.includes(benchmark.id));
   const outcomes: Outcome[] = [];
   for (const benchmark of selected) {
     log(`▶ ${benchmark.id}`);
