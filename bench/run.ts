@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { burst, burst1000, burstOf } from './burst.js';
-import { costPerReport } from './cost-per-report.js';
+import { costPerReport, idleCost } from './cost-per-report.js';
 import { endToEnd } from './end-to-end.js';
 import { lambdaBundles } from './lambda-bundles.js';
 import { localStart } from './local-start.js';
@@ -58,7 +58,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, burst1000, costPerReport, localStart];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, burst1000, costPerReport, idleCost, localStart];
 
 // ---------------------------------------------------------------------------------------------------------------
 
