@@ -20,7 +20,7 @@ import { rebuildSiteIndexes } from '../../shared/workflow/site-indexes.js';
 import { CoalescingIndexQueue } from './coalescing-index-queue.js';
 import { loadReviewDefinition } from './cached-definition.js';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN } from './local-names.js';
-import { createTestDynamoClient, startDynalite } from './dynalite.js';
+import { createTestDynamoClient, EMULATOR_SIGNER, startDynalite } from './dynalite.js';
 import { httpHandlers, taskHandlers } from './handlers.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { createLocalHttpServer } from './http-server.js';
@@ -120,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => s3rver.stop());
 
     progress('数据表');
-    const dynamoClient = createTestDynamoClient(dynalite.endpoint);
+    const dynamoClient = createTestDynamoClient(dynalite.endpoint, { signer: EMULATOR_SIGNER });
     await ensureTable(dynamoClient, TABLE_NAME);
     const store = new DynamoStore({ client: createDocumentClient(dynamoClient), tableName: TABLE_NAME });
     if (!(await store.getAgency(DEMO_AGENCY.id))) await seedDemo(store);
@@ -173,7 +173,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const faults = options.faults ?? faultsFromEnvironment();
     const sfnWorkflow = new SfnWorkflow({
-      client: new SFNClient({ endpoint: endpoint.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      client: new SFNClient({ endpoint: endpoint.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, signer: EMULATOR_SIGNER }),
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
     });
     const workflow = faults === undefined ? sfnWorkflow : faults.wrapWorkflow(sfnWorkflow);
