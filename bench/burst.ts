@@ -29,7 +29,7 @@ const statuses = (values: readonly number[]) =>
 
 export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): Benchmark {
   /** give up waiting for the burst after this long */
-  const GIVE_UP_MS = Math.max(180_000, TARGET_MS * 3);
+  const GIVE_UP_MS = Math.max(600_000, TARGET_MS * 4);
   return {
   id,
   title: `Burst: ${REPORTS} reports from ${REPORTS} agencies at once (local stack)`,
@@ -40,10 +40,12 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
     `Clock starts: the ${REPORTS} officers POST /api/reports all at once (one Promise.all; the reference report as each agency's own 2020 report). ` +
       'Every review email is answered as soon as it is sent (the outbox watched in-process) by its approver\'s POST /api/reviews/{id}/decision (approve). ' +
       'A report counts as published when its `published` event is committed (the store\'s appendEvent watched in-process); the clock stops at the last one.',
-    `Submissions/s = ${REPORTS} ÷ the time until the last of the ${REPORTS} POSTs answered. Decision latency = from the review email to the decision POST's answer.`,
+    `Submissions/s = ${REPORTS} ÷ the time until the last of the ${REPORTS} POSTs answered. ` +
+      'Decision latency = from the review email to the decision POST\'s answer.',
     'Then, off the clock: every report\'s event log read back — exactly one `published`, the hash chain valid, the events exactly submitted, review_requested, ' +
       'decided, review_requested, decided, published; every execution SUCCEEDED and its history searched for failed or timed-out tasks (retries); emails ' +
-      `counted per recipient (officer: 已公开; director and leader: 请审核, nothing else); the public root index read for all ${REPORTS} agencies, after the ` +
+      'counted per recipient (officer: 已公开; director and leader: 请审核, nothing else); ' +
+      `the public root index read for all ${REPORTS} agencies, after the ` +
       'site-index writer caught up. Index writes = the index PUTs (root and agency pages, all by the one writer) during the burst ÷ reports.',
     `Task retries use the definition's own intervals (5 s, ×2). Targets: all ${REPORTS} published within ${TARGET_MS / 1000} s of the first POST, ` +
       `≤ ${INDEX_WRITES_TARGET} index writes per report, no failed Publish attempt, none lost or duplicated.`,
@@ -219,7 +221,10 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
         ['submissions/s', integer(REPORTS / (submitWindow / 1000))],
         ['submission answers', statuses(submissions.map((s) => s.status))],
         ['submission latency', latencies(submissions.map((s) => s.latency))],
-        [`decisions (${REPORTS * 2} POSTs, each as its email was sent)`, `${statuses(decider.decisions.map((d) => d.status))}; email → answer ${latencies(decisionLatency)}`],
+        [
+          `decisions (${REPORTS * 2} POSTs, each as its email was sent)`,
+          `${statuses(decider.decisions.map((d) => d.status))}; email → answer ${latencies(decisionLatency)}`,
+        ],
         ['first report published after', seconds(publishedTimes[0] ?? Number.NaN)],
         ['half published after', seconds(quantile(publishedTimes, 0.5))],
         ['all published after', timedOut ? `not within ${GIVE_UP_MS / 1000} s (${published.size} of ${REPORTS})` : seconds(allMs)],
@@ -240,7 +245,8 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
         [
           'site indexes (one writer): rebuilds, published-list reads, index PUTs',
           `${integer(rebuildsInBurst)} rebuilds, ${integer(listings)} list reads, ${integer(indexPutsInBurst)} index PUTs ` +
-            `(${(indexPutsInBurst / REPORTS).toFixed(2)} per report); ${integer(reportPuts)} report page/JSON PUTs; the writer finished ${seconds(indexLagMs)} after the last publication`,
+            `(${(indexPutsInBurst / REPORTS).toFixed(2)} per report); ${integer(reportPuts)} report page/JSON PUTs; ` +
+            `the writer finished ${seconds(indexLagMs)} after the last publication`,
         ],
       ];
       const publishFailures = sum([...failures].filter(([what]) => what.startsWith('Publish:')).map(([, count]) => count));

@@ -505,8 +505,9 @@ export const idleCost: Benchmark = {
   method: [
     'Both prod stacks synthesized (no bundling); every resource with a monthly charge that does not depend on use is counted from the templates: ' +
       'customer managed KMS keys, Secrets Manager secrets, CloudWatch alarms, CloudFront distributions, WAF web ACLs and their rules.',
-    `Storage for a district of ${DISTRICT_AGENCIES} agencies with ${DISTRICT_YEARS} years of reports each (${DISTRICT_AGENCIES * DISTRICT_YEARS} reports): the reference report's ` +
-      'canonical JSON twice in DynamoDB (the version and the draft) plus an allowance of 16 KiB of other items per report, kept with PITR; in S3 its page and ' +
+    `Storage for a district of ${DISTRICT_AGENCIES} agencies with ${DISTRICT_YEARS} years of reports each (${DISTRICT_AGENCIES * DISTRICT_YEARS} reports): ` +
+      'the reference report\'s canonical JSON twice in DynamoDB (the version and the draft) plus an allowance of 16 KiB of other items per report, ' +
+      'kept with PITR; in S3 its page and ' +
       'report.json as Publish renders them (the bucket is versioned: one version each); CloudWatch Logs: 40 KiB per report for the retention of the stage ' +
       '(prod: a year, so one year of reports), whatever the retention of each group.',
     'Prices (us-east-1): KMS key $1.00/month; secret $0.40/month; alarm $0.10/month; CloudFront no fixed charge; WAF $5.00 per web ACL and $1.00 per rule a ' +
@@ -554,13 +555,22 @@ export const idleCost: Benchmark = {
     line(`DynamoDB table storage, ${reports} reports`, `${(tableBytes / 1024 ** 2).toFixed(1)} MiB`, gb(tableBytes) * IDLE_PRICES.dynamoStorageGb);
     line('DynamoDB point-in-time recovery', pitr ? `on, ${(tableBytes / 1024 ** 2).toFixed(1)} MiB` : 'off', pitr ? gb(tableBytes) * IDLE_PRICES.pitrGb : 0);
     line(`S3 site storage, ${reports} pages and report.json`, `${(s3Bytes / 1024 ** 2).toFixed(1)} MiB`, gb(s3Bytes) * IDLE_PRICES.s3StorageGb);
-    line(`CloudWatch Logs storage (${logGroups.length} groups), a year of reports`, `${(logBytes / 1024 ** 2).toFixed(1)} MiB`, gb(logBytes) * IDLE_PRICES.logStorageGb);
+    const logItem = `CloudWatch Logs storage (${logGroups.length} groups), a year of reports`;
+    line(logItem, `${(logBytes / 1024 ** 2).toFixed(1)} MiB`, gb(logBytes) * IDLE_PRICES.logStorageGb);
     if (signingKeys.length === 0) line('KMS signing key (asymmetric, ECC_NIST_P256; being added on another branch)', '1', IDLE_PRICES.kmsKey, false);
-    if (webAcls.length === 0) line('WAF web ACL with 3 rules (being added on another branch; CloudFront scope)', '1 ACL, 3 rules', IDLE_PRICES.wafWebAcl + 3 * IDLE_PRICES.wafRule, false);
+    if (webAcls.length === 0) {
+      line('WAF web ACL with 3 rules (being added on another branch; CloudFront scope)', '1 ACL, 3 rules', IDLE_PRICES.wafWebAcl + 3 * IDLE_PRICES.wafRule, false);
+    }
     rows.push(['**Total, this branch**', '', `**$${total.toFixed(2)}**`, '']);
     rows.push(['**Total with the other branches\' lines**', '', `**$${(total + pending).toFixed(2)}**`, '']);
     const targets: Target[] = [
-      { name: 'idle cost of the prod stage, this branch\'s templates', target: `≤ $${IDLE_TARGET_USD}/month`, measured: `$${total.toFixed(2)}/month`, pass: total <= IDLE_TARGET_USD, margin: marginUnder(total, IDLE_TARGET_USD) },
+      {
+        name: 'idle cost of the prod stage, this branch\'s templates',
+        target: `≤ $${IDLE_TARGET_USD}/month`,
+        measured: `$${total.toFixed(2)}/month`,
+        pass: total <= IDLE_TARGET_USD,
+        margin: marginUnder(total, IDLE_TARGET_USD),
+      },
       {
         name: 'idle cost of the prod stage, with the KMS signing key and WAF of other branches',
         target: `≤ $${IDLE_TARGET_USD}/month`,
@@ -570,8 +580,9 @@ export const idleCost: Benchmark = {
       },
     ];
     const notes = [
-      `What costs money idle: ${keys.length} KMS keys ($${(keys.length * IDLE_PRICES.kmsKey).toFixed(2)}) and ${alarms.length} alarms ($${(alarms.length * IDLE_PRICES.alarm).toFixed(2)}); ` +
-        `storage for ${reports} reports is a few cents. A WAF web ACL alone is $5.00 a month plus $1.00 per rule: with it the stage cannot stay under $${IDLE_TARGET_USD}.`,
+      `What costs money idle: ${keys.length} KMS key(s) ($${(keys.length * IDLE_PRICES.kmsKey).toFixed(2)}), ${secrets.length} secret(s) and ` +
+        `${alarms.length} alarms ($${(alarms.length * IDLE_PRICES.alarm).toFixed(2)}); storage for ${reports} reports is a few cents. ` +
+        `A WAF web ACL alone is $5.00 a month plus $1.00 per rule: with it the stage cannot stay under $${IDLE_TARGET_USD}.`,
     ];
     return { columns: ['Item', 'Count', 'Per month', 'Source'], rows, targets, notes };
   },

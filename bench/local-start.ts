@@ -55,7 +55,10 @@ async function startOnce(dataDir: string, env: Record<string, string>): Promise<
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
       if (performance.now() - t0 > 120_000) throw new Error('npm start did not answer /healthz within 120 s');
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
       if (ok) return { healthzMs: performance.now() - t0, lines };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -73,8 +76,9 @@ export const localStart: Benchmark = {
     'The command `npm start` runs (node --import tsx infra/local/start.ts) spawned with a new temporary DATA_DIR and PORT; /healthz polled every 50 ms; ' +
       'the time is from the spawn to the first 200. Then SIGTERM, and the same once more on the same DATA_DIR (a restart).',
     'Fresh clone: TSX_DISABLE_CACHE=1, so every source is compiled again as after `npm ci` in a new checkout (the review definition comes from the ' +
-      'committed infra/local/review-definition.json, as in a clone). Restart: tsx\'s cache as the first start left it, the data already there.',
-    `Targets: ≤ ${FRESH_TARGET_MS / 1000} s on a fresh clone, ≤ ${RESTART_TARGET_MS / 1000} s on a restart; the progress lines \`npm start\` printed are listed with when they came.`,
+      "committed infra/local/review-definition.json, as in a clone). Restart: tsx's cache as the first start left it, the data already there.",
+    `Targets: ≤ ${FRESH_TARGET_MS / 1000} s on a fresh clone, ≤ ${RESTART_TARGET_MS / 1000} s on a restart; ` +
+      'the progress lines `npm start` printed are listed with when they came.',
   ],
   async run(log): Promise<BenchmarkResult> {
     const dataDir = await mkdtemp(join(os.tmpdir(), 'nianbao-bench-start-'));
@@ -84,17 +88,47 @@ export const localStart: Benchmark = {
       const restart = await startOnce(dataDir, {});
       log(`restart: /healthz after ${seconds(restart.healthzMs)}`);
       const rows = [
-        ['fresh clone (new DATA_DIR, no tsx cache)', seconds(fresh.healthzMs), fresh.lines.filter((line) => /^\d/.test(line.text)).map((line) => line.text.replace(/\s+/g, ' ')).join('; ')],
-        ['restart (same DATA_DIR)', seconds(restart.healthzMs), restart.lines.filter((line) => /^\d/.test(line.text)).map((line) => line.text.replace(/\s+/g, ' ')).join('; ')],
+        [
+          'fresh clone (new DATA_DIR, no tsx cache)',
+          seconds(fresh.healthzMs),
+          fresh.lines
+            .filter((line) => /^\d/.test(line.text))
+            .map((line) => line.text.replace(/\s+/g, ' '))
+            .join('; '),
+        ],
+        [
+          'restart (same DATA_DIR)',
+          seconds(restart.healthzMs),
+          restart.lines
+            .filter((line) => /^\d/.test(line.text))
+            .map((line) => line.text.replace(/\s+/g, ' '))
+            .join('; '),
+        ],
       ];
       const targets: Target[] = [
-        { name: '`npm start` to /healthz, fresh clone', target: `≤ ${FRESH_TARGET_MS / 1000} s`, measured: seconds(fresh.healthzMs), pass: fresh.healthzMs <= FRESH_TARGET_MS, margin: marginUnder(fresh.healthzMs, FRESH_TARGET_MS) },
-        { name: '`npm start` to /healthz, restart', target: `≤ ${RESTART_TARGET_MS / 1000} s`, measured: seconds(restart.healthzMs), pass: restart.healthzMs <= RESTART_TARGET_MS, margin: marginUnder(restart.healthzMs, RESTART_TARGET_MS) },
+        {
+          name: '`npm start` to /healthz, fresh clone',
+          target: `≤ ${FRESH_TARGET_MS / 1000} s`,
+          measured: seconds(fresh.healthzMs),
+          pass: fresh.healthzMs <= FRESH_TARGET_MS,
+          margin: marginUnder(fresh.healthzMs, FRESH_TARGET_MS),
+        },
+        {
+          name: '`npm start` to /healthz, restart',
+          target: `≤ ${RESTART_TARGET_MS / 1000} s`,
+          measured: seconds(restart.healthzMs),
+          pass: restart.healthzMs <= RESTART_TARGET_MS,
+          margin: marginUnder(restart.healthzMs, RESTART_TARGET_MS),
+        },
       ];
       const notes = [
-        'Where the time went before: CDK synthesized the review state machine at every start (loading aws-cdk-lib and synthesizing: 8–12 s on this busy machine). ' +
-          'The definition is now read from a file keyed by a hash of its sources and the aws-cdk-lib version (infra/local/cached-definition.ts), and synthesized only when stale.',
-        `Load average at the end: ${os.loadavg().map((value) => value.toFixed(2)).join(' / ')}.`,
+        'Where the time went before: CDK synthesized the review state machine at every start (loading aws-cdk-lib and synthesizing: ' +
+          '8–12 s on this busy machine). The definition is now read from a file keyed by a hash of its sources and the aws-cdk-lib ' +
+          'version (infra/local/cached-definition.ts), and synthesized only when stale.',
+        `Load average at the end: ${os
+          .loadavg()
+          .map((value) => value.toFixed(2))
+          .join(' / ')}.`,
       ];
       return { columns: ['Start', '/healthz after', 'progress printed (elapsed in the process, step)'], rows, targets, notes };
     } finally {

@@ -49,11 +49,13 @@ export async function rebuildIndexes(args: string[], io: RebuildIndexesIo): Prom
     io.stdout.write(`已请求重建公开网站索引（本机 ${target.origin}）；几秒内完成。\n`);
     return 0;
   }
-  if (queueUrl === undefined || queueUrl.trim() === '') throw new RebuildUsageError(`rebuild-indexes 需要 --queue-url（部署输出 SiteIndexQueueUrl）、环境变量 ${ENV.indexQueueUrl} 或 --local。`);
+  if (queueUrl === undefined || queueUrl.trim() === '')
+    throw new RebuildUsageError(`rebuild-indexes 需要 --queue-url（部署输出 SiteIndexQueueUrl）、环境变量 ${ENV.indexQueueUrl} 或 --local。`);
   try {
     await (io.queueFor ?? sqsQueue)(queueUrl).request({ kind: 'all' });
   } catch (error) {
-    io.stderr.write(`重建请求未能送入队列 ${queueUrl}：${error instanceof Error ? error.name : String(error)}。请检查 AWS 凭证、区域和队列地址。\n`);
+    const reason = error instanceof Error ? error.name : String(error);
+    io.stderr.write(`重建请求未能送入队列 ${queueUrl}：${reason}。请检查 AWS 凭证、区域和队列地址。\n`);
     return 1;
   }
   io.stdout.write('已请求重建公开网站索引；索引写入程序将在几秒内完成。\n');

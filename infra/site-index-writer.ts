@@ -70,10 +70,17 @@ export class SiteIndexWriter extends Construct {
       return alarm;
     };
     return [
-      make('DeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinutes),
-        `A site-index rebuild failed ${INDEX_WRITER_MAX_RECEIVES} times and its requests are in the dead-letter queue: the public indexes may miss reports whose pages are published. Fix the cause (the writer's log), then run \`nianbao rebuild-indexes\` and purge the dead-letter queue.`),
-      make('FailuresAlarm', fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        'The site-index writer failed an invocation; SQS delivers the batch again after the visibility timeout. The indexes lag until a rebuild succeeds.'),
+      make(
+        'DeadLetterAlarm',
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinutes),
+        `A site-index rebuild failed ${INDEX_WRITER_MAX_RECEIVES} times and its requests are in the dead-letter queue: the public indexes may miss ` +
+          'reports whose pages are published. Fix the cause (the writer\'s log), then run `nianbao rebuild-indexes` and purge the dead-letter queue.',
+      ),
+      make(
+        'FailuresAlarm',
+        fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        'The site-index writer failed an invocation; SQS delivers the batch again after the visibility timeout. The indexes lag until a rebuild succeeds.',
+      ),
     ];
   }
 }

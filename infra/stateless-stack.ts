@@ -191,7 +191,11 @@ export class StatelessStack extends Stack {
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
       // HTTP functions answer inside API Gateway's 30 s; publish renders and rebuilds the site's indexes
-      timeout: needs.kind === 'http' ? Duration.seconds(25) : needs.kind === 'queue' ? INDEX_WRITER_TIMEOUT : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
+      timeout:
+        needs.kind === 'http' ? Duration.seconds(25)
+        : needs.kind === 'queue' ? INDEX_WRITER_TIMEOUT
+        : name === 'publish-report' ? Duration.minutes(2)
+        : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
       ...(needs.mail === true && config.mail.transport === 'smtp' ? { bundleNodemailer: true } : {}),
@@ -241,7 +245,8 @@ export class StatelessStack extends Stack {
     }
     if (needs.siteWrite) {
       acknowledgeWildcardResources(role, [this.bindings.siteObjectsArn],
-        'publish-report writes report pages and report.json, rebuild-site-indexes the index pages, under keys made of agency id and year: s3:PutObject only, on the site bucket\'s objects only.');
+        'publish-report writes report pages and report.json, rebuild-site-indexes the index pages, under keys made of agency id and year: ' +
+          's3:PutObject only, on the site bucket\'s objects only.');
     }
   }
 

@@ -10,7 +10,15 @@ import { functionArn, LOCAL_ACCOUNT, LOCAL_FUNCTIONS, LOCAL_REGION, type Definit
  * engine maps back to the handler modules. Nothing here writes ASL by hand.
  */
 
-export { functionArn, LOCAL_ACCOUNT, LOCAL_FUNCTIONS, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN, LOCAL_STATE_MACHINE_NAME, type DefinitionOptions } from './local-names.js';
+export {
+  functionArn,
+  LOCAL_ACCOUNT,
+  LOCAL_FUNCTIONS,
+  LOCAL_REGION,
+  LOCAL_STATE_MACHINE_ARN,
+  LOCAL_STATE_MACHINE_NAME,
+  type DefinitionOptions,
+} from './local-names.js';
 
 const JoinSchema = z.object({ 'Fn::Join': z.tuple([z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())]))]) });
 

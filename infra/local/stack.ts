@@ -173,7 +173,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const faults = options.faults ?? faultsFromEnvironment();
     const sfnWorkflow = new SfnWorkflow({
-      client: new SFNClient({ endpoint: endpoint.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, signer: EMULATOR_SIGNER }),
+      client: new SFNClient({
+        endpoint: endpoint.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        signer: EMULATOR_SIGNER,
+      }),
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
     });
     const workflow = faults === undefined ? sfnWorkflow : faults.wrapWorkflow(sfnWorkflow);
@@ -182,7 +187,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     indexes = new CoalescingIndexQueue({
       rebuild: (requests) => rebuildSiteIndexes(requests, { store, site }),
       ...(options.indexRetryMs === undefined ? {} : { retryMs: options.indexRetryMs }),
-      onFailure: (error, inARow) => logger.error('site index rebuild failed; retrying', { failuresInARow: inARow, error: error instanceof Error ? error.name : 'unknown' }),
+      onFailure: (error, inARow) =>
+        logger.error('site index rebuild failed; retrying', { failuresInARow: inARow, error: error instanceof Error ? error.name : 'unknown' }),
     });
     const indexWriter = indexes;
     stops.push(() => indexWriter.stop());

@@ -18,7 +18,8 @@ export class LambdaCredentialsError extends Error {
 export const defaultProvider = () => async (): Promise<Credentials> => {
   const accessKeyId = process.env['AWS_ACCESS_KEY_ID'];
   const secretAccessKey = process.env['AWS_SECRET_ACCESS_KEY'];
-  if (accessKeyId === undefined || secretAccessKey === undefined) throw new LambdaCredentialsError('no AWS credentials in the environment (the Lambda runtime sets them)');
+  if (accessKeyId === undefined || secretAccessKey === undefined)
+    throw new LambdaCredentialsError('no AWS credentials in the environment (the Lambda runtime sets them)');
   const sessionToken = process.env['AWS_SESSION_TOKEN'];
   return sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken };
 };

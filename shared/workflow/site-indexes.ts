@@ -92,7 +92,11 @@ export function coalesceIndexRequests(requests: readonly IndexRequest[]): IndexR
     }
     const key = `${request.report.agencyId}#${request.report.year}`;
     const held = byYear.get(key);
-    if (held === undefined || request.report.version > held.version || (request.report.version === held.version && request.report.publishedAt > held.publishedAt)) {
+    if (
+      held === undefined ||
+      request.report.version > held.version ||
+      (request.report.version === held.version && request.report.publishedAt > held.publishedAt)
+    ) {
       byYear.set(key, request.report);
     }
   }

@@ -57,7 +57,12 @@ async function publication(stack: LocalStack, agencyId: string, version = 1): Pr
     contentSha256: 'c'.repeat(64),
     publishedAt: new Date().toISOString(),
   };
-  await stack.deps.site.put({ key: reportPageKey(agencyId, 2020), body: `<p>${agencyId} 第${version}版</p>`, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
+  await stack.deps.site.put({
+    key: reportPageKey(agencyId, 2020),
+    body: `<p>${agencyId} 第${version}版</p>`,
+    contentType: 'text/html; charset=utf-8',
+    cacheControl: 'public, max-age=300',
+  });
   await stack.deps.store.putPublished(record);
   await stack.deps.indexes.request({ kind: 'published', report: record });
   return record;
@@ -92,8 +97,18 @@ describe('the site-index writer under faults', () => {
       // every site write now takes 3 s: the kill lands while the writer is writing the agency's index page
       await writeFile(faultsFile, JSON.stringify({ site: { delayMs: 3000 } }));
       await report.decide(seeded.leader, leaderLink, 'approve');
-      const log = async (): Promise<FaultAttempt[]> => (await readFile(`${faultsFile}.log`, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as FaultAttempt);
-      await until('the writer to start the agency index', async () => (await log()).some((attempt) => attempt.key === agencyIndexKey('kill-index') && attempt.outcome === 'started'), 90_000, 50);
+      const log = async (): Promise<FaultAttempt[]> =>
+        (await readFile(`${faultsFile}.log`, 'utf8').catch(() => ''))
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as FaultAttempt);
+      await until(
+        'the writer to start the agency index',
+        async () => (await log()).some((attempt) => attempt.key === agencyIndexKey('kill-index') && attempt.outcome === 'started'),
+        90_000,
+        50,
+      );
       await stack.kill();
       const written = (await log()).filter((attempt) => attempt.outcome === 'ok').map((attempt) => attempt.key);
       expect(written).toContain(reportPageKey('kill-index', 2020));
@@ -121,9 +136,22 @@ describe('the site-index writer under faults', () => {
     await stack.indexes.idle();
     const failuresBefore = stack.indexes.stats.failures;
     // the report page is written, then the bucket refuses everything, index pages included
-    await stack.deps.site.put({ key: reportPageKey('during-outage', 2020), body: '<p>page</p>', contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
+    await stack.deps.site.put({
+      key: reportPageKey('during-outage', 2020),
+      body: '<p>page</p>',
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: 'public, max-age=300',
+    });
     faults.set({ site: { fail: true } });
-    const record: PublishedReport = { reportId: 'during-outage-2020', agencyId: 'during-outage', agencyName: '停机测试局', year: 2020, version: 1, contentSha256: 'd'.repeat(64), publishedAt: new Date().toISOString() };
+    const record: PublishedReport = {
+      reportId: 'during-outage-2020',
+      agencyId: 'during-outage',
+      agencyName: '停机测试局',
+      year: 2020,
+      version: 1,
+      contentSha256: 'd'.repeat(64),
+      publishedAt: new Date().toISOString(),
+    };
     await stack.deps.store.putPublished(record);
     await stack.deps.indexes.request({ kind: 'published', report: record });
     await until('three failed rebuilds', async () => stack.indexes.stats.failures - failuresBefore >= 3, 10_000, 10);

@@ -73,7 +73,15 @@ async function variablesRead(name: FunctionName, environment: Record<string, str
 }
 
 const secrets = mockClient(SecretsManagerClient);
-const mocks = [mockClient(DynamoDBDocumentClient), mockClient(DynamoDBClient), mockClient(S3Client), mockClient(SFNClient), mockClient(SESv2Client), mockClient(SQSClient), secrets];
+const mocks = [
+  mockClient(DynamoDBDocumentClient),
+  mockClient(DynamoDBClient),
+  mockClient(S3Client),
+  mockClient(SFNClient),
+  mockClient(SESv2Client),
+  mockClient(SQSClient),
+  secrets,
+];
 
 beforeAll(() => {
   secrets.on(GetSecretValueCommand).resolves({ SecretString: 'a1'.repeat(32) });

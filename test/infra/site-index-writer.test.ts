@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '#infra/function-needs.js';
 import { INDEX_WRITER_BATCH, INDEX_WRITER_MAX_RECEIVES } from '#infra/site-index-writer.js';
-import { actionsOf, flatten, functionLogicalId, logicalIdOf, resourcesOf, resourcesOfType, roleOfFunction, statementsByRole, synthTemplates, type Statement } from './support.js';
+import {
+  actionsOf,
+  flatten,
+  functionLogicalId,
+  logicalIdOf,
+  resourcesOf,
+  resourcesOfType,
+  roleOfFunction,
+  statementsByRole,
+  synthTemplates,
+  type Statement,
+} from './support.js';
 
 /** The site-index writer in the synthesized prod template: one queue, one consumer, one at a time, alarmed. */
 
@@ -37,19 +48,29 @@ describe('the site-index writer', () => {
     expect(mappings[0]?.Properties?.['BatchSize']).toBe(INDEX_WRITER_BATCH);
     const functions = resourcesOfType(stateless, 'AWS::Lambda::Function');
     expect(functions[writerId]?.Properties?.['ReservedConcurrentExecutions']).toBe(1);
-    const reserved = Object.entries(functions).filter(([, fn]) => fn.Properties?.['ReservedConcurrentExecutions'] !== undefined).map(([id]) => id);
+    const reserved = Object.entries(functions)
+      .filter(([, fn]) => fn.Properties?.['ReservedConcurrentExecutions'] !== undefined)
+      .map(([id]) => id);
     expect(reserved).toEqual([writerId]);
   });
 
   it('is fed only by publish-report (SendMessage on that queue), and reads the queue only itself', () => {
-    const senders = FUNCTION_NAMES.filter((name) => statementsOf(functionLogicalId(built, name)).some((statement) => actionsOf(statement).includes('sqs:SendMessage')));
+    const senders = FUNCTION_NAMES.filter((name) =>
+      statementsOf(functionLogicalId(built, name)).some((statement) => actionsOf(statement).includes('sqs:SendMessage')),
+    );
     expect(senders).toEqual(['publish-report']);
-    const send = statementsOf(functionLogicalId(built, 'publish-report')).filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+    const send = statementsOf(functionLogicalId(built, 'publish-report')).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('sqs:')),
+    );
     expect(send.flatMap(actionsOf)).toEqual(['sqs:SendMessage']);
     expect(send.flatMap(resourcesOf).map(flatten)).toEqual([`<${requestQueueId}.Arn>`]);
-    const receivers = FUNCTION_NAMES.filter((name) => statementsOf(functionLogicalId(built, name)).some((statement) => actionsOf(statement).includes('sqs:ReceiveMessage')));
+    const receivers = FUNCTION_NAMES.filter((name) =>
+      statementsOf(functionLogicalId(built, name)).some((statement) => actionsOf(statement).includes('sqs:ReceiveMessage')),
+    );
     expect(receivers).toEqual(['rebuild-site-indexes']);
-    const tableActions = statementsOf(writerId).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+    const tableActions = statementsOf(writerId)
+      .flatMap(actionsOf)
+      .filter((action) => action.startsWith('dynamodb:'));
     expect(new Set(tableActions)).toEqual(new Set(['dynamodb:Query']));
   });
 
@@ -59,7 +80,9 @@ describe('the site-index writer', () => {
     const deadLetter = alarms.find((alarm) => alarm.Properties?.['MetricName'] === 'ApproximateNumberOfMessagesVisible');
     expect(deadLetter?.Properties).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(JSON.stringify(deadLetter?.Properties?.['Dimensions'])).toContain(deadLetterId);
-    const failures = alarms.find((alarm) => alarm.Properties?.['MetricName'] === 'Errors' && JSON.stringify(alarm.Properties?.['Dimensions']).includes(writerId));
+    const failures = alarms.find(
+      (alarm) => alarm.Properties?.['MetricName'] === 'Errors' && JSON.stringify(alarm.Properties?.['Dimensions']).includes(writerId),
+    );
     expect(failures?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1 });
     for (const alarm of [deadLetter, failures]) expect((alarm?.Properties?.['AlarmActions'] as unknown[]).map(flatten)).toEqual([topic]);
   });

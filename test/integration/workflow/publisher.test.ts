@@ -168,7 +168,12 @@ describe('publishing to the site bucket', () => {
       },
     };
     let rebuilds = 0;
-    indexes = new CoalescingIndexQueue({ rebuild: (requests) => ((rebuilds += 1), rebuildSiteIndexes(requests, { store: app.deps.store, site: holdingSite })) });
+    indexes = new CoalescingIndexQueue({
+      rebuild: (requests) => {
+        rebuilds += 1;
+        return rebuildSiteIndexes(requests, { store: app.deps.store, site: holdingSite });
+      },
+    });
     const publish = createPublishReportHandler({ ...app.deps, site, indexes });
     await publish({ reportId: first.reportId, version: 1 });
     for (const other of others) await publish({ reportId: other.reportId, version: 1 });
@@ -189,7 +194,9 @@ describe('publishing to the site bucket', () => {
     const seen: string[] = [];
     const watching = new CoalescingIndexQueue({
       rebuild: async (requests) => {
-        for (const request of requests) if (request.kind === 'published') seen.push(await read(`reports/${request.report.agencyId}/${request.report.year}/index.html`));
+        for (const request of requests) {
+          if (request.kind === 'published') seen.push(await read(`reports/${request.report.agencyId}/${request.report.year}/index.html`));
+        }
         return rebuildSiteIndexes(requests, { store: app.deps.store, site });
       },
     });

@@ -12,7 +12,7 @@ async function run(argv: string[], rebuild: NonNullable<Parameters<typeof main>[
 }
 
 describe('nianbao rebuild-indexes', () => {
-  it('queues one full rebuild on the writer\'s queue named by --queue-url', async () => {
+  it("queues one full rebuild on the writer's queue named by --queue-url", async () => {
     const sent: Array<{ url: string; request: IndexRequest }> = [];
     const queueFor = (url: string) => ({ request: async (request: IndexRequest) => void sent.push({ url, request }) });
     const result = await run(['rebuild-indexes', '--queue-url', 'https://sqs.example/q.fifo'], { queueFor, env: {} });

@@ -60,7 +60,7 @@ describe('the local site-index writer', () => {
     expect(queue.stats).toEqual({ requests: 5, rebuilds: 2, failures: 0 });
   });
 
-  it('keeps a failed rebuild\'s requests, ahead of newer ones, and tries them again after the backoff', async () => {
+  it("keeps a failed rebuild's requests, ahead of newer ones, and tries them again after the backoff", async () => {
     const calls: IndexRequest[][] = [];
     const failures: number[] = [];
     let failNext = 2;

@@ -28,7 +28,7 @@ function listing(...reads: PublishedReport[][]) {
 const noSleep = async () => undefined;
 
 describe('rebuilding the site indexes', () => {
-  it('writes the named agencies\' pages, then the root once, from the store\'s whole list', async () => {
+  it("writes the named agencies' pages, then the root once, from the store's whole list", async () => {
     const { writes, site } = fakeSite();
     const { store } = listing([report('aa'), report('bb'), report('cc')]);
     const outcome = await rebuildSiteIndexes([published(report('cc')), published(report('aa'))], { store, site, sleep: noSleep });
@@ -99,7 +99,14 @@ describe('rebuilding the site indexes', () => {
 
 describe('coalescing index requests', () => {
   it('keeps the highest version of each agency-year and one full rebuild', () => {
-    const requests = [published(report('aa', 1)), { kind: 'all' } as const, published(report('aa', 3)), published(report('aa', 2)), published(report('aa', 1, 2019)), { kind: 'all' } as const];
+    const requests = [
+      published(report('aa', 1)),
+      { kind: 'all' } as const,
+      published(report('aa', 3)),
+      published(report('aa', 2)),
+      published(report('aa', 1, 2019)),
+      { kind: 'all' } as const,
+    ];
     expect(coalesceIndexRequests(requests)).toEqual([{ kind: 'all' }, published(report('aa', 3)), published(report('aa', 1, 2019))]);
   });
 
