@@ -162,7 +162,8 @@ export const lambdaBundles: Benchmark = {
       'the bundles, an empty .ts through tsx for the unbundled handlers): this takes out the loader\'s own first-import cost.',
     `Samples are taken in rounds (each round: every bundle, every unbundled handler, both empty modules), ${MIN_ROUNDS}–${MAX_ROUNDS} rounds: ` +
       `another round only while the spawns stay within ~${SPAWN_BUDGET_MS / 1000} s. Unbundled loading is measured for ${ALL ? 'every handler (BENCH_BUNDLES_ALL=1)' : `${REPRESENTATIVES.length} handlers, one per kind of dependency set (${REPRESENTATIVES.join(', ')}); BENCH_BUNDLES_ALL=1 measures all twenty`}.`,
-    `Targets: bundled net cold import ≤ 1/3 of the unbundled one; ≤ ${REVIEW_IMPORT_LIMIT_MS} ms net for ${REVIEW_BUNDLES.join(' and ')}, whose bundles should be ≤ ${REVIEW_BUNDLE_GOAL_KIB} KB.`,
+    `Targets: bundled net cold import ≤ 1/3 of the unbundled one; ≤ ${REVIEW_IMPORT_LIMIT_MS} ms net for ${REVIEW_BUNDLES.join(' and ')}, ` +
+      `whose bundles should be ≤ ${REVIEW_BUNDLE_GOAL_KIB} KB.`,
     'Expected INIT on AWS (arm64, 1,024 MB): the runtime\'s own start (~100–150 ms, measured by AWS for Node.js managed runtimes) plus the net ' +
       'import measured here, scaled by 1.5 for a Graviton vCPU share at 1,024 MB against this machine\'s core (an estimate, not a measurement).',
   ],
@@ -308,17 +309,23 @@ export const lambdaBundles: Benchmark = {
       }
       const inits = [...bundles.keys()].map((name) => INIT_RUNTIME_MS + (median(bundledSamples.get(name) ?? []) - plainBase) * INIT_SCALE);
       const notes = [
-        `Expected AWS INIT per function: ${ms(Math.min(...inits))}–${ms(Math.max(...inits))} (runtime start ${INIT_RUNTIME_MS} ms + 1.5 × the net import here). ` +
+        `Expected AWS INIT per function: ${ms(Math.min(...inits))}–${ms(Math.max(...inits))} ` +
+          `(runtime start ${INIT_RUNTIME_MS} ms + 1.5 × the net import here). ` +
           'INIT is billed since 1 Aug 2025; at 1,024 MB arm64 one cold start costs about $0.000004.',
         `Build: ${(buildMs / 1000).toFixed(1)} s for all ${bundles.size} entry points in one esbuild run. Cold-import samples per handler: ${rounds} (median taken).`,
         `Empty-module baselines subtracted: ${ms(plainBase, 1)} (plain node, empty .mjs) and ${ms(tsxBase, 1)} (tsx, empty .ts).`,
-        `zod (namespace import, ${rewritten.size} files still named-importing it) is ${kib(Math.min(...zodBytes))}–${kib(Math.max(...zodBytes))} of every bundle; ` +
-          `its JSON-schema code comes along with the schemas (${kib(Math.min(...whatIfZod))}–${kib(Math.max(...whatIfZod))} in the "with \`import * as z\`" build).`,
+        `zod (namespace import, ${rewritten.size} files still named-importing it) is ` +
+          `${kib(Math.min(...zodBytes))}–${kib(Math.max(...zodBytes))} of every bundle; ` +
+          `its JSON-schema code comes along with the schemas ` +
+          `(${kib(Math.min(...whatIfZod))}–${kib(Math.max(...whatIfZod))} in the "with \`import * as z\`" build).`,
         `The AWS SDK v3 (bundled on purpose: the lockfile's version runs in AWS, and a minified bundle loads far faster than the runtime's copy from ` +
-          `node_modules: ~0.9 s on this machine for the DynamoDB, Step Functions and Secrets Manager clients) is ${kib(Math.min(...awsBytes))}–${kib(Math.max(...awsBytes))} ` +
-          `of each of the ${awsBytes.length} bundles that use it, most of it @smithy/core's schema-based serde and the protocol, retry and signing middleware every ` +
+          'node_modules: ~0.9 s on this machine for the DynamoDB, Step Functions and Secrets Manager clients) is ' +
+          `${kib(Math.min(...awsBytes))}–${kib(Math.max(...awsBytes))} ` +
+          `of each of the ${awsBytes.length} bundles that use it, most of it @smithy/core's schema-based serde and the protocol, ` +
+          'retry and signing middleware every ' +
           `client needs. nodemailer: ${kib(Math.max(...mailBytes))} at most (loaded lazily by the SMTP mailer and external to these SES-stage bundles).`,
-        `Without the SDK the bundles would be ${kib(Math.min(...withoutZodAndSdk))}–${kib(Math.max(...withoutZodAndSdk))}: the remaining gap to ${SIZE_LIMIT_BYTES / 1024} KB ` +
+        `Without the SDK the bundles would be ${kib(Math.min(...withoutZodAndSdk))}–${kib(Math.max(...withoutZodAndSdk))}: ` +
+          `the remaining gap to ${SIZE_LIMIT_BYTES / 1024} KB ` +
           '(and to 150 KB for the review handlers, where zod alone is ~97 KB) is the SDK; closing it means leaving the SDK to the runtime (slower INIT) or a ' +
           'hand-written signed-fetch client for the few DynamoDB, Step Functions and Secrets Manager calls the review path makes.',
       ];
