@@ -90,7 +90,8 @@ async function masterSecret(dataDir: string): Promise<Buffer> {
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    // a deep accept queue: a burst of a thousand browsers connecting at once must wait, not be refused
+    server.listen({ port, host: '127.0.0.1', backlog: 4096 }, () => {
       server.off('error', reject);
       resolveListen();
     });
