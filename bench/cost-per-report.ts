@@ -280,6 +280,8 @@ async function countOneReport(stack: BenchStack): Promise<Counted> {
   await approve(stack, agency.leader, mailFrom, requests, false);
   const execution = `${reportIdOf(agency)}-r1`;
   await waitSucceeded(stack, execution);
+  // the site-index writer's PUTs for this report come a moment after Publish
+  await stack.indexes.idle();
   counting = false;
 
   const sfn = new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -434,7 +436,8 @@ export const costPerReport: Benchmark = {
           .join(', ')}.`,
         `Counted: ${entered.length} state transitions; ${lambdaRequests} Lambda invocations (${httpInvocations} behind the ${apiRequests.length} API requests), ` +
           `${gbSeconds.toFixed(3)} GB-s; ${integer(sum(tallies.map(([, t]) => t.calls)))} DynamoDB commands, ${totalWru} WRU and ${totalRru} RRU; ${puts} S3 PUTs; ${emails.length} emails.`,
-        'Not included: CloudWatch Logs ingestion ($0.50/GB; a few lines per invocation), the INIT duration of cold starts (billed ' +
+        'Not included: the site-index writer\'s invocation and its SQS FIFO messages (one rebuild per batch of up to ten ' +
+          'publications: well under $0.000001 a report; its index PUTs are counted under S3), CloudWatch Logs ingestion ($0.50/GB; a few lines per invocation), the INIT duration of cold starts (billed ' +
           'since 1 Aug 2025 for managed runtimes; see the bundle benchmark for what loading a handler costs), Secrets Manager calls at cold ' +
           'start, CloudFront and data transfer for readers, storage, the browser\'s page and asset loads.',
       ],
