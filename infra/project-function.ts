@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -155,6 +155,11 @@ export class ProjectFunction extends NodejsFunction {
         ...(props.clientAssets === true ? { commandHooks: clientAssetsHook } : {}),
       },
     });
+    // the one external is nodemailer, which an SES stage never loads and an SMTP stage bundles: nothing is expected of the runtime
+    Annotations.of(scope).acknowledgeWarning(
+      '@aws-cdk/aws-lambda-nodejs:variableRuntimeExternals',
+      'nodemailer is external only where mail goes through SES, and is then never imported',
+    );
     this.functionModule = props.name;
     this.functionLogGroup = logGroup;
     this.executionRole = role;
