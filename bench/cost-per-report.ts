@@ -11,9 +11,13 @@ import { FUNCTION_NAMES, type FunctionName } from '#infra/function-needs.js';
 import { addNianbaoStacks } from '#infra/nianbao-app.js';
 import { PROJECT_ROOT } from '#infra/project-function.js';
 import { GSI1 } from '#shared/store/table.js';
-import type { Benchmark, BenchmarkResult } from './run.js';
+import { renderReportHtml, renderReportJson } from '#shared/report/render.js';
+import { parseReport } from '#shared/report/schema.js';
+import type { Benchmark, BenchmarkResult, Target } from './run.js';
 import { benchAgencies, Client, reportIdOf, reportOf, seedAgencies, signIn, startBenchStack, type BenchStack } from './support/stack.js';
-import { integer, sleep, sum } from './support/stats.js';
+import { integer, marginUnder, sleep, sum } from './support/stats.js';
+
+const REFERENCE_REPORT_FOR_COST: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'daxing-kw-2020.beijing-2019.json'), 'utf8'));
 
 /**
  * What one published report costs on AWS, from a real local run of one report: every billable request counted as
@@ -275,6 +279,8 @@ async function countOneReport(stack: BenchStack): Promise<Counted> {
   await approve(stack, agency.leader, mailFrom, requests, false);
   const execution = `${reportIdOf(agency)}-r1`;
   await waitSucceeded(stack, execution);
+  // the site-index writer's PUTs for this report come a moment after Publish
+  await stack.indexes.idle();
   counting = false;
 
   const sfn = new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -429,10 +435,157 @@ export const costPerReport: Benchmark = {
           .join(', ')}.`,
         `Counted: ${entered.length} state transitions; ${lambdaRequests} Lambda invocations (${httpInvocations} behind the ${apiRequests.length} API requests), ` +
           `${gbSeconds.toFixed(3)} GB-s; ${integer(sum(tallies.map(([, t]) => t.calls)))} DynamoDB commands, ${totalWru} WRU and ${totalRru} RRU; ${puts} S3 PUTs; ${emails.length} emails.`,
-        'Not included: CloudWatch Logs ingestion ($0.50/GB; a few lines per invocation), the INIT duration of cold starts (billed ' +
+        'Not included: the site-index writer\'s invocation and its SQS FIFO messages (one rebuild per batch of up to ten ' +
+          'publications: well under $0.000001 a report; its index PUTs are counted under S3), CloudWatch Logs ingestion ($0.50/GB; a few lines per invocation), the INIT duration of cold starts (billed ' +
           'since 1 Aug 2025 for managed runtimes; see the bundle benchmark for what loading a handler costs), Secrets Manager calls at cold ' +
           'start, CloudFront and data transfer for readers, storage, the browser\'s page and asset loads.',
       ],
     };
+  },
+};
+
+// ------------------------------------------------------------------------------------------------------ idle stage
+
+/**
+ * Monthly list prices of what a deployed stage costs while nobody uses it (us-east-1, as PRICES above). Request-priced
+ * services (Lambda, Step Functions, API Gateway, SQS, SES, DynamoDB on-demand throughput) cost nothing idle.
+ */
+export const IDLE_PRICES = {
+  /** a customer managed KMS key: $1.00 a month (rotation included for symmetric keys after the first year's change) */
+  kmsKey: 1,
+  /** a Secrets Manager secret: $0.40 a month */
+  secret: 0.4,
+  /** a standard-resolution CloudWatch alarm on one metric: $0.10 a month */
+  alarm: 0.1,
+  /** CloudWatch Logs storage: $0.03 per GB-month (ingestion $0.50/GB is usage, not idle) */
+  logStorageGb: 0.03,
+  /** DynamoDB Standard table storage: $0.25 per GB-month (the first 25 GB are free; not counted here) */
+  dynamoStorageGb: 0.25,
+  /** DynamoDB point-in-time recovery: $0.20 per GB-month of table size */
+  pitrGb: 0.2,
+  /** S3 Standard storage: $0.023 per GB-month */
+  s3StorageGb: 0.023,
+  /** CloudFront: no fixed monthly charge (requests and transfer only) */
+  cloudFront: 0,
+  /** AWS WAF: $5.00 per web ACL a month plus $1.00 per rule a month */
+  wafWebAcl: 5,
+  wafRule: 1,
+} as const;
+
+const IDLE_TARGET_USD = 5;
+/** a district: 60 agencies, five years of reports each */
+const DISTRICT_AGENCIES = 60;
+const DISTRICT_YEARS = 5;
+/** what one published report keeps besides its JSON (events, head, reviews, pointers, the published entry), a generous allowance */
+const OTHER_ITEM_BYTES_PER_REPORT = 16 * 1024;
+/** logs a published report leaves (about 15 invocations: handler lines, Lambda's START/END/REPORT, API access and workflow logs) */
+const LOG_BYTES_PER_REPORT = 40 * 1024;
+
+type TemplateResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+function prodTemplates(): TemplateResources {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'nianbao-bench-idle-'));
+  try {
+    const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+    const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], stage: 'prod' } });
+    const stacks = addNianbaoStacks(app);
+    const assembly = app.synth();
+    const resources: TemplateResources = {};
+    for (const stack of [stacks.stateful, stacks.stateless]) {
+      const template = JSON.parse(readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')) as { Resources?: TemplateResources };
+      for (const [id, resource] of Object.entries(template.Resources ?? {})) resources[`${stack.stackName}/${id}`] = resource;
+    }
+    return resources;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export const idleCost: Benchmark = {
+  id: 'idle-cost',
+  title: 'Cost of a deployed stage nobody uses (prod, from the synthesized templates, us-east-1 list prices)',
+  method: [
+    'Both prod stacks synthesized (no bundling); every resource with a monthly charge that does not depend on use is counted from the templates: ' +
+      'customer managed KMS keys, Secrets Manager secrets, CloudWatch alarms, CloudFront distributions, WAF web ACLs and their rules.',
+    `Storage for a district of ${DISTRICT_AGENCIES} agencies with ${DISTRICT_YEARS} years of reports each (${DISTRICT_AGENCIES * DISTRICT_YEARS} reports): ` +
+      'the reference report\'s canonical JSON twice in DynamoDB (the version and the draft) plus an allowance of 16 KiB of other items per report, ' +
+      'kept with PITR; in S3 its page and ' +
+      'report.json as Publish renders them (the bucket is versioned: one version each); CloudWatch Logs: 40 KiB per report for the retention of the stage ' +
+      '(prod: a year, so one year of reports), whatever the retention of each group.',
+    'Prices (us-east-1): KMS key $1.00/month; secret $0.40/month; alarm $0.10/month; CloudFront no fixed charge; WAF $5.00 per web ACL and $1.00 per rule a ' +
+      'month; storage per GB-month: DynamoDB $0.25, PITR $0.20, S3 $0.023, Logs $0.03. The DynamoDB free tier (25 GB) is ignored.',
+    'Work from other branches that adds fixed-cost resources (a KMS signing key, a WAF web ACL) is listed as separate lines when the template does not have ' +
+      `it yet, so the total stays honest after the merge. Target: ≤ $${IDLE_TARGET_USD} a month for prod.`,
+  ],
+  async run(log): Promise<BenchmarkResult> {
+    const resources = Object.values(prodTemplates());
+    const ofType = (type: string) => resources.filter((resource) => resource.Type === type);
+    const keys = ofType('AWS::KMS::Key');
+    const signingKeys = keys.filter((key) => String(key.Properties?.['KeyUsage'] ?? '') === 'SIGN_VERIFY');
+    const secrets = ofType('AWS::SecretsManager::Secret');
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    const distributions = ofType('AWS::CloudFront::Distribution');
+    const webAcls = ofType('AWS::WAFv2::WebACL');
+    const wafRules = sum(webAcls.map((acl) => (Array.isArray(acl.Properties?.['Rules']) ? (acl.Properties?.['Rules'] as unknown[]).length : 0)));
+    const logGroups = ofType('AWS::Logs::LogGroup');
+    const tables = ofType('AWS::DynamoDB::Table');
+    const pitr = tables.some((table) => JSON.stringify(table.Properties?.['PointInTimeRecoverySpecification'] ?? {}).includes('true'));
+    log(`${resources.length} resources: ${keys.length} KMS keys, ${secrets.length} secrets, ${alarms.length} alarms, ${webAcls.length} web ACLs`);
+
+    const reports = DISTRICT_AGENCIES * DISTRICT_YEARS;
+    const report = parseReport(REFERENCE_REPORT_FOR_COST);
+    const json = Buffer.byteLength(renderReportJson(report), 'utf8');
+    const page = Buffer.byteLength(renderReportHtml(report), 'utf8');
+    const gb = (bytes: number) => bytes / 1024 ** 3;
+    const tableBytes = reports * (2 * json + OTHER_ITEM_BYTES_PER_REPORT);
+    const s3Bytes = reports * (page + json);
+    const logBytes = DISTRICT_AGENCIES * LOG_BYTES_PER_REPORT;
+
+    const rows: string[][] = [];
+    let total = 0;
+    let pending = 0;
+    const line = (item: string, count: string, monthly: number, inTemplate = true) => {
+      if (inTemplate) total += monthly;
+      else pending += monthly;
+      rows.push([item, count, usd(monthly), inTemplate ? 'in the templates' : 'not yet in the templates (another branch)']);
+    };
+    line('KMS customer managed keys', String(keys.length), keys.length * IDLE_PRICES.kmsKey);
+    line('Secrets Manager secrets', String(secrets.length), secrets.length * IDLE_PRICES.secret);
+    line('CloudWatch alarms', String(alarms.length), alarms.length * IDLE_PRICES.alarm);
+    line('CloudFront distributions (no fixed charge)', String(distributions.length), distributions.length * IDLE_PRICES.cloudFront);
+    line('WAF web ACLs and rules', `${webAcls.length} ACLs, ${wafRules} rules`, webAcls.length * IDLE_PRICES.wafWebAcl + wafRules * IDLE_PRICES.wafRule);
+    line(`DynamoDB table storage, ${reports} reports`, `${(tableBytes / 1024 ** 2).toFixed(1)} MiB`, gb(tableBytes) * IDLE_PRICES.dynamoStorageGb);
+    line('DynamoDB point-in-time recovery', pitr ? `on, ${(tableBytes / 1024 ** 2).toFixed(1)} MiB` : 'off', pitr ? gb(tableBytes) * IDLE_PRICES.pitrGb : 0);
+    line(`S3 site storage, ${reports} pages and report.json`, `${(s3Bytes / 1024 ** 2).toFixed(1)} MiB`, gb(s3Bytes) * IDLE_PRICES.s3StorageGb);
+    const logItem = `CloudWatch Logs storage (${logGroups.length} groups), a year of reports`;
+    line(logItem, `${(logBytes / 1024 ** 2).toFixed(1)} MiB`, gb(logBytes) * IDLE_PRICES.logStorageGb);
+    if (signingKeys.length === 0) line('KMS signing key (asymmetric, ECC_NIST_P256; being added on another branch)', '1', IDLE_PRICES.kmsKey, false);
+    if (webAcls.length === 0) {
+      line('WAF web ACL with 3 rules (being added on another branch; CloudFront scope)', '1 ACL, 3 rules', IDLE_PRICES.wafWebAcl + 3 * IDLE_PRICES.wafRule, false);
+    }
+    rows.push(['**Total, this branch**', '', `**$${total.toFixed(2)}**`, '']);
+    rows.push(['**Total with the other branches\' lines**', '', `**$${(total + pending).toFixed(2)}**`, '']);
+    const targets: Target[] = [
+      {
+        name: 'idle cost of the prod stage, this branch\'s templates',
+        target: `≤ $${IDLE_TARGET_USD}/month`,
+        measured: `$${total.toFixed(2)}/month`,
+        pass: total <= IDLE_TARGET_USD,
+        margin: marginUnder(total, IDLE_TARGET_USD),
+      },
+      {
+        name: 'idle cost of the prod stage, with the KMS signing key and WAF of other branches',
+        target: `≤ $${IDLE_TARGET_USD}/month`,
+        measured: `$${(total + pending).toFixed(2)}/month`,
+        pass: total + pending <= IDLE_TARGET_USD,
+        margin: marginUnder(total + pending, IDLE_TARGET_USD),
+      },
+    ];
+    const notes = [
+      `What costs money idle: ${keys.length} KMS key(s) ($${(keys.length * IDLE_PRICES.kmsKey).toFixed(2)}), ${secrets.length} secret(s) and ` +
+        `${alarms.length} alarms ($${(alarms.length * IDLE_PRICES.alarm).toFixed(2)}); storage for ${reports} reports is a few cents. ` +
+        `A WAF web ACL alone is $5.00 a month plus $1.00 per rule: with it the stage cannot stay under $${IDLE_TARGET_USD}.`,
+    ];
+    return { columns: ['Item', 'Count', 'Per month', 'Source'], rows, targets, notes };
   },
 };

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { burst } from './burst.js';
-import { costPerReport } from './cost-per-report.js';
+import { burst, burst1000, burstOf } from './burst.js';
+import { costPerReport, idleCost } from './cost-per-report.js';
 import { endToEnd } from './end-to-end.js';
 import { lambdaBundles } from './lambda-bundles.js';
+import { localStart } from './local-start.js';
 import { reportThroughput } from './report-throughput.js';
 import { signInTiming } from './sign-in-timing.js';
 
@@ -24,6 +25,8 @@ import { signInTiming } from './sign-in-timing.js';
  * saying it was skipped rather than throw; a module that throws is reported as failed and the others still run.
  *
  * `npm run bench -- <id> [<id>...]` runs only those modules and prints their tables without touching BENCHMARKS.md.
+ * With `--update` it also replaces their sections and summary rows in BENCHMARKS.md (the run is listed in its
+ * environment table); `--agencies N` runs the burst at N agencies.
  */
 
 /** A target a benchmark is held to: one line of the summary table. */
@@ -58,7 +61,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport, signInTiming];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, burst1000, costPerReport, idleCost, localStart, signInTiming];
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -118,12 +121,58 @@ function section({ benchmark, result, error, seconds }: Outcome): string {
   return parts.join('\n');
 }
 
+/** Summary rows of earlier runs whose names carry their figures: replaced by a benchmark's new rows as a group. */
+const SUMMARY_PREFIXES: Readonly<Record<string, readonly string[]>> = { 'lambda-bundles': ['bundle size, ', 'cold import, '] };
+
+/**
+ * `npm run bench -- <id>... --update`: the document with only those benchmarks' sections and summary rows replaced
+ * (or added), and the run listed in the environment table; everything else stays as the last full run wrote it.
+ */
+function updatedDocument(previous: string, outcomes: readonly Outcome[], command: string): string {
+  const parts = previous.split(/\n(?=## )/);
+  const summaryIndex = parts.findIndex((part) => part.startsWith('## Summary'));
+  const environmentIndex = parts.findIndex((part) => part.startsWith('## Environment'));
+  for (const outcome of outcomes) {
+    const fresh = section(outcome);
+    const at = parts.findIndex((part) => part.startsWith(`## ${outcome.benchmark.title}\n`));
+    if (at === -1) parts.push(`${fresh}\n`);
+    else parts[at] = `${fresh}\n`;
+    if (summaryIndex === -1) continue;
+    const newRows = summary([outcome]).split('\n').slice(2);
+    const names = new Set((outcome.result?.targets ?? []).map((target) => `| ${cell(target.name)} |`));
+    const prefixes = (SUMMARY_PREFIXES[outcome.benchmark.id] ?? []).map((prefix) => `| ${prefix}`);
+    const lines = (parts[summaryIndex] ?? '').split('\n');
+    const stale = (line: string) => [...names].some((name) => line.startsWith(name)) || prefixes.some((prefix) => line.startsWith(prefix));
+    const first = lines.findIndex(stale);
+    const kept = lines.filter((line) => !stale(line));
+    const tableEnd = kept.findLastIndex((line) => line.startsWith('|'));
+    kept.splice(first === -1 ? tableEnd + 1 : first, 0, ...newRows);
+    parts[summaryIndex] = kept.join('\n');
+  }
+  if (environmentIndex !== -1) {
+    const load = os.loadavg().map((value) => value.toFixed(2)).join(' / ');
+    const ids = outcomes.map((outcome) => outcome.benchmark.id).join(', ');
+    const row = `| Updated | ${new Date().toISOString()}: \`${cell(command)}\` (${ids}; load average ${load} at the end) |`;
+    const lines = (parts[environmentIndex] ?? '').split('\n');
+    lines.splice(lines.findLastIndex((line) => line.startsWith('|')) + 1, 0, row);
+    parts[environmentIndex] = lines.join('\n');
+  }
+  return parts.join('\n');
+}
+
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const only = process.argv.slice(2);
+  const update = process.argv.includes('--update');
+  const args = process.argv.slice(2).filter((arg) => arg !== '--update');
+  // `--agencies N`: the burst at N agencies instead of 300
+  const agenciesAt = args.indexOf('--agencies');
+  const agencies = agenciesAt === -1 ? undefined : Number(args[agenciesAt + 1]);
+  if (agencies !== undefined && !(Number.isInteger(agencies) && agencies > 0)) throw new Error(`--agencies needs a whole number, not ${args[agenciesAt + 1]}`);
+  const only = agenciesAt === -1 ? args : args.filter((_, index) => index !== agenciesAt && index !== agenciesAt + 1);
   const unknown = only.filter((id) => !BENCHMARKS.some((benchmark) => benchmark.id === id));
   if (unknown.length > 0) throw new Error(`no benchmark ${unknown.join(', ')}; there are ${BENCHMARKS.map((b) => b.id).join(', ')}`);
-  const selected = only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((benchmark) => only.includes(benchmark.id));
+  const available = agencies === undefined ? BENCHMARKS : BENCHMARKS.map((benchmark) => (benchmark.id === 'burst' ? burstOf(agencies) : benchmark));
+  const selected = only.length === 0 ? available : available.filter((benchmark) => only.includes(benchmark.id));
   const outcomes: Outcome[] = [];
   for (const benchmark of selected) {
     log(`▶ ${benchmark.id}`);
@@ -155,7 +204,10 @@ async function main(): Promise<void> {
   ].join('\n');
 
   process.stdout.write(`${document}\n`);
-  if (only.length === 0) {
+  if (update && only.length > 0) {
+    await writeFile(OUTPUT, updatedDocument(await readFile(OUTPUT, 'utf8'), outcomes, `npm run bench -- ${args.join(' ')}`), 'utf8');
+    log(`updated the sections of ${only.join(', ')} in ${OUTPUT}`);
+  } else if (only.length === 0) {
     await writeFile(OUTPUT, document, 'utf8');
     log(`wrote ${OUTPUT}`);
   } else log(`ran ${only.join(', ')} only: ${OUTPUT} left as it was`);

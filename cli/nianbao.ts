@@ -18,6 +18,7 @@ import { verifyChain } from '#shared/workflow/chain.js';
 import { verifyHistory } from '#shared/workflow/history-verification.js';
 import { ReportEventSchema } from '#shared/workflow/model.js';
 import * as z from 'zod';
+import { rebuildIndexes, RebuildUsageError, type RebuildIndexesIo } from './rebuild-indexes.js';
 
 /**
  * `nianbao validate | render | template | verify`. Exit codes: 0 fine, 1 the report has errors (or its history does
@@ -30,6 +31,8 @@ export interface Output {
 export interface Io {
   readonly stdout: Output;
   readonly stderr: Output;
+  /** rebuild-indexes only: the queue and fetch to use (tests) */
+  readonly rebuild?: Omit<RebuildIndexesIo, 'stdout' | 'stderr'>;
 }
 
 const USAGE = `用法:
@@ -39,6 +42,7 @@ const USAGE = `用法:
   nianbao restart-round <report-id>    运维：为审核流程已结束（失败、超时、被停止）的报告开始新一轮审核
                                        （读取 TABLE_NAME、STATE_MACHINE_ARN 等部署环境变量）
   nianbao verify <history.json> [--public-key <history.pem>] [--anchors <目录或网址>] [--json]
+  nianbao rebuild-indexes [--queue-url <url> | --local <http://127.0.0.1:3000>]
 
 模板: ${TemplateIdSchema.options.join(', ')}
 `;
@@ -232,6 +236,8 @@ export async function main(argv: readonly string[], io: Io, operatorDeps: Operat
         return template(rest, io);
       case 'verify':
         return await verify(rest, io);
+      case 'rebuild-indexes':
+        return await rebuildIndexes(rest, { ...io.rebuild, stdout: io.stdout, stderr: io.stderr });
       case 'help':
       case '--help':
         io.stdout.write(USAGE);
@@ -243,7 +249,7 @@ export async function main(argv: readonly string[], io: Io, operatorDeps: Operat
         throw new UsageError(`未知的命令 ${command}。`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof RebuildUsageError) {
       io.stderr.write(`${error.message}\n\n${USAGE}`);
       return 2;
     }

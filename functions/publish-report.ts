@@ -1,14 +1,22 @@
 import { PublishInputSchema } from '../shared/workflow/contracts.js';
 import { publishReport } from '../shared/workflow/publish-report.js';
-import { runtimeHistory, runtimeMailer, runtimeSite, runtimeSiteBaseUrl, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeHistory, runtimeIndexQueue, runtimeMailer, runtimeSite, runtimeSiteBaseUrl, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
-/** The Publish task: renders the signed version to the site bucket; safe to retry. */
-export function createPublishReportHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'siteBaseUrl' | 'history'>) {
+/** The Publish task: renders the signed version to the site bucket and asks for the indexes; safe to retry. */
+export function createPublishReportHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'indexes' | 'siteBaseUrl' | 'history'>) {
   return taskHandler('publish-report', PublishInputSchema, (input) => publishReport(input, deps));
 }
 
 export const handler = lazyHandler(async () =>
-  createPublishReportHandler({ store: runtimeSigningStore(), clock: systemClock, site: runtimeSite(), mailer: await runtimeMailer(), siteBaseUrl: runtimeSiteBaseUrl(), history: runtimeHistory() }),
+  createPublishReportHandler({
+    store: runtimeSigningStore(),
+    clock: systemClock,
+    site: runtimeSite(),
+    mailer: await runtimeMailer(),
+    indexes: runtimeIndexQueue(),
+    siteBaseUrl: runtimeSiteBaseUrl(),
+    history: runtimeHistory(),
+  }),
 );

@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Tags } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ENV } from '../shared/runtime/env.js';
 import { GSI1, type Partition } from '../shared/store/table.js';
 import { indexKeyPatterns, leadingKeyPatterns, TABLE_READ, type ItemNeeds, type StateMachineAction, type TableAction } from './function-needs.js';
@@ -19,6 +20,8 @@ export interface MailBinding {
 export interface BindingTargets {
   readonly table: dynamodb.ITable;
   readonly siteBucket: s3.IBucket;
+  /** the site-index writer's FIFO queue */
+  readonly indexQueue: sqs.IQueue;
   /** the state machine by name: its ARN is built from the name, so the task functions the machine invokes can be
    * given it without a circular reference between the functions and the machine */
   readonly stateMachineName: string;
@@ -100,6 +103,12 @@ export class FunctionBindings {
   bindSiteBucket(fn: ProjectFunction): void {
     fn.addEnvironment(ENV.siteBucket, this.targets.siteBucket.bucketName);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.siteObjectsArn] }));
+  }
+
+  /** The site-index writer's queue: SendMessage on that queue only (publish-report asks for rebuilds). */
+  bindIndexQueue(fn: ProjectFunction): void {
+    fn.addEnvironment(ENV.indexQueueUrl, this.targets.indexQueue.queueUrl);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.targets.indexQueue.queueArn] }));
   }
 
   /**

@@ -8,8 +8,10 @@ import { INDEX_PARTITIONS, PARTITIONS, type IndexPartition, type Partition } fro
  * else; test/infra checks the synthesized result and that each handler really fails to start without each variable.
  */
 
-export type FunctionName = HttpFunctionName | TaskFunctionName;
-export const FUNCTION_NAMES: readonly FunctionName[] = [...HTTP_FUNCTIONS, ...TASK_FUNCTIONS];
+/** the site-index writer: fed by its FIFO queue, not by a route or the state machine (infra/site-index-writer.ts) */
+export const INDEX_WRITER_FUNCTION = 'rebuild-site-indexes';
+export type FunctionName = HttpFunctionName | TaskFunctionName | typeof INDEX_WRITER_FUNCTION;
+export const FUNCTION_NAMES: readonly FunctionName[] = [...HTTP_FUNCTIONS, ...TASK_FUNCTIONS, INDEX_WRITER_FUNCTION];
 
 /** DynamoDB actions the store adapter (shared/store/dynamo-store.ts) issues: Get, Query, Put, Update, Delete. */
 export type TableAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
@@ -67,6 +69,8 @@ export interface FunctionNeeds {
   readonly baseUrl?: true;
   /** write the public site's objects (PutObject) */
   readonly siteWrite?: true;
+  /** queue site-index rebuilds (SendMessage on the writer's FIFO queue) */
+  readonly indexQueue?: true;
   readonly siteBaseUrl?: true;
   /**
    * the report histories: `sign` appends events (kms:Sign with the history key, anchors written once), `verify` checks
@@ -75,8 +79,8 @@ export interface FunctionNeeds {
   readonly history?: 'sign' | 'verify';
   /** the browser's scripts (client/), prebuilt into the package */
   readonly clientAssets?: true;
-  /** HTTP functions answer within API Gateway's 30 s; tasks may take longer */
-  readonly kind: 'http' | 'task';
+  /** HTTP functions answer within API Gateway's 30 s; tasks may take longer; `queue`: the site-index writer */
+  readonly kind: 'http' | 'task' | 'queue';
 }
 
 export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
@@ -168,15 +172,19 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     baseUrl: true,
     history: 'sign',
   },
+  // the report's own page and JSON, the publication recorded, a rebuild of the indexes queued
   'publish-report': {
     kind: 'task',
     table: TABLE_WRITE,
     items: { read: ['report'], write: ['report', 'published'], index: ['agency', 'published'] },
     siteWrite: true,
+    indexQueue: true,
     mail: true,
     siteBaseUrl: true,
     history: 'sign',
   },
   // the target of the execution status change rule: publish_failed or workflow_failed into the report's log
   'record-execution-failure': { kind: 'task', table: TABLE_WRITE, items: { read: ['report'], write: ['report'] }, history: 'sign' },
+  // lists the published reports (gsi1) and writes the index pages: nothing else
+  'rebuild-site-indexes': { kind: 'queue', table: ['dynamodb:Query'], items: { index: ['published'] }, siteWrite: true },
 };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -31,6 +31,16 @@ export function newestNodeRuntime(): lambda.Runtime {
  * ESM bundles still meet CommonJS dependencies (nodemailer, parts of the AWS SDK) that call `require`; esbuild's
  * shim only works when a real `require` exists, so every bundle starts by making one.
  */
+/**
+ * What the bundles leave out or swap. nodemailer is bundled only where it can run (mail functions of a stage that
+ * mails through SMTP; it is imported lazily by the SMTP mailer), and the SDK's credential chain is replaced by the
+ * environment reader Lambda needs (shared/runtime/lambda-credentials.ts).
+ */
+export const LAZY_EXTERNALS = ['nodemailer'];
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './shared/runtime/lambda-credentials.ts',
+};
+
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __nianbaoCreateRequire } from 'node:module'; const require = __nianbaoCreateRequire(import.meta.url);";
 
@@ -81,6 +91,8 @@ export interface ProjectFunctionProps {
   readonly memorySize?: number;
   readonly timeout?: Duration;
   readonly description?: string;
+  /** bundle nodemailer (a mail-sending function in a stage that mails through SMTP); otherwise it is left out */
+  readonly bundleNodemailer?: boolean;
   /** package the browser's scripts (client/) prebuilt into `client-assets/` beside the handler (web-pages serves them) */
   readonly clientAssets?: boolean;
   /** capacity kept for this function alone (and its ceiling); unset: the account's unreserved pool */
@@ -136,8 +148,9 @@ export class ProjectFunction extends NodejsFunction {
         target: `node${/^nodejs(\d+)/.exec(runtime.name)?.[1] ?? '22'}`,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        externalModules: [],
+        externalModules: props.bundleNodemailer === true ? [] : LAZY_EXTERNALS,
         bundleAwsSDK: true,
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: LogLevel.WARNING,
@@ -145,6 +158,11 @@ export class ProjectFunction extends NodejsFunction {
         ...(props.clientAssets === true ? { commandHooks: clientAssetsHook } : {}),
       },
     });
+    // the one external is nodemailer, which an SES stage never loads and an SMTP stage bundles: nothing is expected of the runtime
+    Annotations.of(scope).acknowledgeWarning(
+      '@aws-cdk/aws-lambda-nodejs:variableRuntimeExternals',
+      'nodemailer is external only where mail goes through SES, and is then never imported',
+    );
     this.functionModule = props.name;
     this.functionLogGroup = logGroup;
     this.executionRole = role;

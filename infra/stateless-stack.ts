@@ -29,6 +29,7 @@ import { acknowledgeRule, acknowledgeWildcardResources } from './nag.js';
 import { FUNCTION_NAMES, FUNCTION_NEEDS, type FunctionName } from './function-needs.js';
 import { ProjectFunction } from './project-function.js';
 import { ReviewStateMachine } from './review-state-machine.js';
+import { INDEX_WRITER_TIMEOUT, SiteIndexWriter } from './site-index-writer.js';
 import { HISTORY_WRITER_TAG, type SesMailResources } from './stateful-stack.js';
 import type { StageConfig } from './stages.js';
 
@@ -93,6 +94,8 @@ export class StatelessStack extends Stack {
   readonly bindings: FunctionBindings;
   /** the review machine's FAILED / TIMED_OUT / ABORTED status changes → record-execution-failure */
   readonly executionFailureRule: events.Rule;
+  /** the one writer of the public site's indexes: its queue, dead-letter queue and alarms */
+  readonly siteIndexWriter: SiteIndexWriter;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -123,9 +126,11 @@ export class StatelessStack extends Stack {
     const stateMachineName = reviewStateMachineName(this.stackName);
     this.stateMachineName = stateMachineName;
 
+    this.siteIndexWriter = new SiteIndexWriter(this, 'SiteIndexWriter', { removalPolicy: config.removalPolicy });
     this.bindings = new FunctionBindings(this, {
       table: props.table,
       siteBucket: props.siteBucket,
+      indexQueue: this.siteIndexWriter.queue,
       stateMachineName,
       masterSecret: props.masterSecret,
       historyKey: props.historyKey,
@@ -204,6 +209,12 @@ export class StatelessStack extends Stack {
     alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),
       'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.');
 
+    // ---- the site-index writer: the queue's one consumer and its alarms (infra/site-index-writer.ts) -----------------
+    this.siteIndexWriter.consumeWith(functions['rebuild-site-indexes']);
+    this.siteIndexWriter.alarms(functions['rebuild-site-indexes'], notify);
+    new CfnOutput(this, 'SiteIndexQueueUrl', { value: this.siteIndexWriter.queue.queueUrl, description: 'nianbao rebuild-indexes --queue-url …' });
+
+
     this.alarms = new Alarms(this, 'Alarms', {
       action: notify,
       stateMachine: machine,
@@ -232,10 +243,15 @@ export class StatelessStack extends Stack {
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
       // HTTP functions answer inside API Gateway's 30 s; publish renders and rebuilds the site's indexes
-      timeout: needs.kind === 'http' ? Duration.seconds(25) : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
+      timeout:
+        needs.kind === 'http' ? Duration.seconds(25)
+        : needs.kind === 'queue' ? INDEX_WRITER_TIMEOUT
+        : name === 'publish-report' ? Duration.minutes(2)
+        : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
       ...(config.reservedConcurrency[name] === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency[name] }),
+      ...(needs.mail === true && config.mail.transport === 'smtp' ? { bundleNodemailer: true } : {}),
     });
     this.bindings.bindTable(fn, needs.table, needs.items);
     if (needs.stateMachine !== undefined) this.bindings.bindStateMachine(fn, needs.stateMachine);
@@ -243,6 +259,7 @@ export class StatelessStack extends Stack {
     if (needs.mail) this.bindings.bindMailer(fn);
     if (needs.baseUrl) this.bindings.bindBaseUrl(fn);
     if (needs.siteWrite) this.bindings.bindSiteBucket(fn);
+    if (needs.indexQueue) this.bindings.bindIndexQueue(fn);
     if (needs.siteBaseUrl) this.bindings.bindSiteBaseUrl(fn);
     if (needs.history !== undefined) this.bindings.bindHistory(fn, needs.history);
     this.acknowledgeFunctionPolicy(fn, name);
@@ -286,7 +303,8 @@ export class StatelessStack extends Stack {
     }
     if (needs.siteWrite) {
       acknowledgeWildcardResources(role, [this.bindings.siteObjectsArn],
-        'publish-report writes report pages, report.json and the rebuilt indexes under keys made of agency id and year: s3:PutObject only, on the site bucket\'s objects only.');
+        'publish-report writes report pages and report.json, rebuild-site-indexes the index pages, under keys made of agency id and year: ' +
+          's3:PutObject only, on the site bucket\'s objects only.');
     }
   }
 

@@ -3,31 +3,22 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as z from 'zod';
 import { ReviewStateMachine, type ReviewFunctions } from '../review-state-machine.js';
+import { functionArn, LOCAL_ACCOUNT, LOCAL_FUNCTIONS, LOCAL_REGION, type DefinitionOptions } from './local-names.js';
 
 /**
  * The state machine definition exactly as CDK synthesizes it for AWS, with placeholder function ARNs that the local
  * engine maps back to the handler modules. Nothing here writes ASL by hand.
  */
 
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_STATE_MACHINE_NAME = 'nianbao-review';
-export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${LOCAL_STATE_MACHINE_NAME}`;
-
-export const LOCAL_FUNCTIONS: Readonly<Record<keyof ReviewFunctions, string>> = {
-  requestReview: 'nianbao-request-review',
-  requestRevision: 'nianbao-request-revision',
-  publishReport: 'nianbao-publish-report',
-};
-
-export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
-
-export interface DefinitionOptions {
-  readonly reviewTimeoutSeconds?: number;
-  readonly revisionTimeoutSeconds?: number;
-  /** the execution's own TimeoutSeconds (tests of TIMED_OUT) */
-  readonly executionTimeoutSeconds?: number;
-}
+export {
+  functionArn,
+  LOCAL_ACCOUNT,
+  LOCAL_FUNCTIONS,
+  LOCAL_REGION,
+  LOCAL_STATE_MACHINE_ARN,
+  LOCAL_STATE_MACHINE_NAME,
+  type DefinitionOptions,
+} from './local-names.js';
 
 const JoinSchema = z.object({ 'Fn::Join': z.tuple([z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())]))]) });
 

@@ -73,6 +73,19 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Emul
 }
 
 /** A DynamoDB client for an emulator: fixed dummy credentials, us-east-1. */
+/**
+ * A request "signer" for the emulators of the local stack (dynalite, the Step Functions endpoint), which never check
+ * a signature: it adds the two headers they look for and skips SigV4's hashing, about a third of the client's work
+ * per request in a burst. Never used against AWS.
+ */
+export const EMULATOR_SIGNER: NonNullable<DynamoDBClientConfig['signer']> = {
+  sign: async (request) => {
+    request.headers['x-amz-date'] = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    request.headers['authorization'] = 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/local/aws4_request, SignedHeaders=host, Signature=0';
+    return request;
+  },
+};
+
 export function createTestDynamoClient(endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,

@@ -22,6 +22,8 @@ export interface LocalHttpOptions {
   readonly bucket: string;
   /** per-client limit on the sign-in routes; undefined = none */
   readonly authRateLimit?: RateLimit | undefined;
+  /** queues a full rebuild of the site indexes (`nianbao rebuild-indexes --local`) */
+  readonly rebuildIndexes?: () => Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
@@ -139,6 +141,10 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
       if (url.pathname === '/healthz') return write(response, handlers ? json(200, { ok: true }) : json(503, { ok: false }));
       if (!handlers) return write(response, json(503, { error: { code: 'STARTING', message: '系统正在启动，请稍候。' } }));
       if (method === 'GET' && url.pathname === '/_local/outbox.json') return write(response, json(200, options.outbox.list()));
+      if (method === 'POST' && url.pathname === '/_local/rebuild-indexes' && options.rebuildIndexes !== undefined) {
+        await options.rebuildIndexes();
+        return write(response, json(202, { queued: true }));
+      }
       if (method === 'GET' && url.pathname === '/_local/outbox') {
         return write(response, { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }, body: renderOutboxPage(options.outbox.list()) });
       }

@@ -497,6 +497,9 @@ export class LocalStepFunctions {
   readonly stateMachineArn: string;
 
   private readonly files: ExecutionFiles;
+  /** records with history events not yet on disk (saveSoon) */
+  private readonly unsaved = new Set<ExecutionRecord>();
+  private flushTimer: NodeJS.Immediate | undefined;
   private readonly invoke: LocalStepFunctionsOptions['invoke'];
   private readonly retryIntervalMs: number | undefined;
   private readonly log: (message: string) => void;
@@ -770,6 +773,8 @@ export class LocalStepFunctions {
    */
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const pending of [...this.unsaved]) this.save(pending);
+    clearImmediate(this.flushTimer);
     this.closed = true;
     const runs = [...this.runs.values()];
     for (const run of runs) {
@@ -809,7 +814,23 @@ export class LocalStepFunctions {
   }
 
   private save(record: ExecutionRecord): void {
+    this.unsaved.delete(record);
     if (!this.closed) this.files.save(record);
+  }
+
+  /**
+   * A history event: written with the next save, or on the next turn of the event loop, whichever is first. Each
+   * save rewrites the execution's whole file, and a state emits several events at once; one write for them all keeps
+   * a burst of executions from spending its time renaming files. Nothing is lost to a kill in between: the journal
+   * entries that decide what runs again are saved at once (invokeTask, endEntry), and the history is saved with the
+   * count of library events it holds, so a resumed run emits the missing events again.
+   */
+  private saveSoon(record: ExecutionRecord): void {
+    this.unsaved.add(record);
+    this.flushTimer ??= setImmediate(() => {
+      this.flushTimer = undefined;
+      for (const pending of [...this.unsaved]) this.save(pending);
+    });
   }
 
   /** Records how an invocation ended (once: the first ending wins) and writes it to disk. */
@@ -1003,7 +1024,7 @@ export class LocalStepFunctions {
         const journalEntry = this.journalOf(run, key).entries.find((candidate) => candidate === entry);
         if (journalEntry) this.endEntry(record, journalEntry, 'superseded', { error: { ...TIMED_OUT } });
       }
-      this.save(record);
+      this.saveSoon(record);
     }
   }
 

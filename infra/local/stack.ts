@@ -8,6 +8,7 @@ import type { TaskFunctionName } from '../../shared/http/routes.js';
 import { OutboxMailer } from '../../shared/mail/outbox-mailer.js';
 import { seedDemo, DEMO_AGENCY } from '../../shared/runtime/demo-roster.js';
 import { DetachedBackground } from '../../shared/runtime/background.js';
+import { logger } from '../../shared/runtime/logger.js';
 import { logAnchorFailure, systemClock, type AppDeps } from '../../shared/runtime/deps.js';
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
@@ -21,8 +22,11 @@ import { S3Site } from '../../shared/store/s3-site.js';
 import { ensureTable } from '../../shared/store/table.js';
 import { FAILED_EXECUTION_STATUSES } from '../../shared/workflow/contracts.js';
 import { deriveKeys, MIN_MASTER_SECRET_BYTES } from '../../shared/workflow/secrets.js';
-import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, synthesizeReviewDefinition } from './definition.js';
-import { createTestDynamoClient, startDynalite } from './dynalite.js';
+import { rebuildSiteIndexes } from '../../shared/workflow/site-indexes.js';
+import { CoalescingIndexQueue } from './coalescing-index-queue.js';
+import { loadReviewDefinition } from './cached-definition.js';
+import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN } from './local-names.js';
+import { createTestDynamoClient, EMULATOR_SIGNER, startDynalite } from './dynalite.js';
 import type { httpHandlers, taskHandlers } from './handlers.js';
 import { guardedHttpHandlers, guardedStores, guardedTaskHandlers } from './partition-guard.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
@@ -51,8 +55,12 @@ export interface LocalStackOptions {
   readonly executionTimeoutSeconds?: number;
   /** the per-client limit on the sign-in routes; default NIANBAO_AUTH_RATE_LIMIT, else 60 at once and one a second */
   readonly authRateLimit?: RateLimit | undefined;
+  /** milliseconds before a failed site-index rebuild is tried again (doubling, up to 30 s); default 1 s */
+  readonly indexRetryMs?: number;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
+  /** told each step of the start as it begins (`npm start` prints them) */
+  readonly onProgress?: (step: string) => void;
 }
 
 export interface LocalStack {
@@ -60,6 +68,8 @@ export interface LocalStack {
   readonly dataDir: string;
   readonly deps: AppDeps;
   readonly outbox: OutboxMailer;
+  /** the site-index writer (one rebuild at a time, coalescing); `idle()` waits until the indexes caught up */
+  readonly indexes: CoalescingIndexQueue;
   /** the local Step Functions endpoint (an SFNClient's `endpoint`; RedriveExecution is how a failed publish is retried) */
   readonly sfnEndpoint: string;
   stop(): Promise<void>;
@@ -96,7 +106,8 @@ async function masterSecret(dataDir: string): Promise<Buffer> {
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    // a deep accept queue: a burst of a thousand browsers connecting at once must wait, not be refused
+    server.listen({ port, host: '127.0.0.1', backlog: 4096 }, () => {
       server.off('error', reject);
       resolveListen();
     });
@@ -113,16 +124,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await mkdir(join(dataDir, 's3'), { recursive: true });
   await mkdir(join(dataDir, 'executions'), { recursive: true });
   const stops: Array<() => Promise<void>> = [];
+  const progress = options.onProgress ?? (() => undefined);
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
+    progress('DynamoDB（dynalite）');
     const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
     stops.push(() => dynalite.stop());
+    progress('S3（s3rver）');
     const s3rver = await startS3rver({ directory: join(dataDir, 's3'), bucket: SITE_BUCKET });
     stops.push(() => s3rver.stop());
 
-    const dynamoClient = createTestDynamoClient(dynalite.endpoint);
+    progress('数据表');
+    const dynamoClient = createTestDynamoClient(dynalite.endpoint, { signer: EMULATOR_SIGNER });
     await ensureTable(dynamoClient, TABLE_NAME);
     const documentClient = createDocumentClient(dynamoClient);
     // the history key sits beside the data, never in the table; anchors go to a folder the program only ever adds to
@@ -146,8 +161,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The HTTP server listens first so its URL, which every emailed link carries, is known; it answers 503 until ready.
     let handlers: ReturnType<typeof httpHandlers> | undefined;
+    let indexes: CoalescingIndexQueue | undefined;
+    const rebuildIndexes = async () => {
+      if (indexes === undefined) throw new Error('the site-index writer is not running yet');
+      await indexes.request({ kind: 'all' });
+    };
     const authRateLimit = 'authRateLimit' in options ? options.authRateLimit : rateLimitFrom(process.env['NIANBAO_AUTH_RATE_LIMIT']);
-    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, authRateLimit });
+    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, authRateLimit, rebuildIndexes });
     const port = await listen(server, options.port ?? 3000);
     stops.push(
       () =>
@@ -163,12 +183,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tasksReady = new Promise<ReturnType<typeof taskHandlers>>((resolveTasks) => {
       provideTasks = resolveTasks;
     });
+    progress('审核流程（Step Functions 本地引擎）');
+    const { definition, source } = await loadReviewDefinition({
+      ...(options.reviewTimeoutSeconds === undefined ? {} : { reviewTimeoutSeconds: options.reviewTimeoutSeconds }),
+      ...(options.revisionTimeoutSeconds === undefined ? {} : { revisionTimeoutSeconds: options.revisionTimeoutSeconds }),
+      ...(options.executionTimeoutSeconds === undefined ? {} : { executionTimeoutSeconds: options.executionTimeoutSeconds }),
+    });
+    if (source === 'synthesized') progress('审核流程定义已由 CDK 重新生成并缓存');
     const engine = new LocalStepFunctions({
-      definition: synthesizeReviewDefinition({
-        ...(options.reviewTimeoutSeconds === undefined ? {} : { reviewTimeoutSeconds: options.reviewTimeoutSeconds }),
-        ...(options.revisionTimeoutSeconds === undefined ? {} : { revisionTimeoutSeconds: options.revisionTimeoutSeconds }),
-        ...(options.executionTimeoutSeconds === undefined ? {} : { executionTimeoutSeconds: options.executionTimeoutSeconds }),
-      }),
+      definition,
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
       dataDir: join(dataDir, 'executions'),
       ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
@@ -188,7 +211,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const faults = options.faults ?? faultsFromEnvironment();
     const sfnWorkflow = new SfnWorkflow({
-      client: new SFNClient({ endpoint: endpoint.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      client: new SFNClient({
+        endpoint: endpoint.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        signer: EMULATOR_SIGNER,
+      }),
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
     });
     const workflow = faults === undefined ? sfnWorkflow : faults.wrapWorkflow(sfnWorkflow);
@@ -196,21 +224,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // sign-in emails go out after the answer; a stop waits for the ones under way
     const background = new DetachedBackground();
     stops.push(() => background.drain());
+    const site = faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET }));
+    indexes = new CoalescingIndexQueue({
+      rebuild: (requests) => rebuildSiteIndexes(requests, { store: storeFor('rebuild-site-indexes'), site }),
+      ...(options.indexRetryMs === undefined ? {} : { retryMs: options.indexRetryMs }),
+      onFailure: (error, inARow) =>
+        logger.error('site index rebuild failed; retrying', { failuresInARow: inARow, error: error instanceof Error ? error.name : 'unknown' }),
+    });
+    const indexWriter = indexes;
+    stops.push(() => indexWriter.stop());
+    // whatever a killed process left unwritten: the indexes are rebuilt whole from the store at every start
+    await indexes.request({ kind: 'all' });
     const deps: AppDeps = {
       store,
       clock: systemClock,
       workflow,
       mailer: outbox,
-      site: faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET })),
+      site,
+      indexes,
       keys,
       history,
       background,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };
+    progress('处理程序');
     provideTasks(guardedTaskHandlers(deps, storeFor));
     handlers = guardedHttpHandlers(deps, storeFor);
-    return { url, dataDir, deps, outbox, sfnEndpoint: endpoint.endpoint, stop: stopAll };
+    return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,5 +1,9 @@
-import { DEMO_ROSTER } from '../../shared/runtime/demo-roster.js';
-import { startLocalStack } from './stack.js';
+const startedAt = performance.now();
+const elapsed = () => `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
+process.stdout.write('  nianbao 正在启动…\n');
+// the handler modules take a moment to load: the first line is out before they are
+const { DEMO_ROSTER } = await import('../../shared/runtime/demo-roster.js');
+const { startLocalStack } = await import('./stack.js');
 
 /** `npm start`: the whole system on this machine. PORT (default 3000) and DATA_DIR (default .data) are honoured. */
 
@@ -16,13 +20,14 @@ function numberFrom(name: string): number | undefined {
 const stack = await startLocalStack({
   port: numberFrom('PORT') ?? 3000,
   dataDir: process.env['DATA_DIR'] ?? '.data',
+  onProgress: (step) => process.stdout.write(`  ${elapsed().padStart(6)}  ${step}\n`),
   ...(numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') === undefined ? {} : { reviewTimeoutSeconds: numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') }),
   ...(numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') === undefined ? {} : { revisionTimeoutSeconds: numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') }),
 });
 
 const people = DEMO_ROSTER.map((entry) => `    ${entry.email.padEnd(28)} ${entry.name}（${entry.roles.join('、')}）`).join('\n');
 process.stdout.write(`
-  政府信息公开工作年度报告 · nianbao 已在本机运行
+  政府信息公开工作年度报告 · nianbao 已在本机运行（启动用时 ${elapsed()}）
 
   打开        ${stack.url}/
   演示账号（登录验证码见本地邮件）:

@@ -1,4 +1,4 @@
-import nodemailer, { type SMTPSentMessageInfo, type SMTPTransportOptions, type Transporter } from 'nodemailer';
+import type { SMTPSentMessageInfo, SMTPTransportOptions, Transporter } from 'nodemailer';
 
 import type { MailMessage, Mailer } from '../workflow/ports.js';
 import { MailDeliveryError, assertSingleRecipient } from './errors.js';
@@ -57,9 +57,10 @@ export interface SmtpSettings {
 
 /**
  * The SMTP transporter for SmtpMailer. Timeouts are short enough for a Lambda; with credentials and `secure: false`
- * STARTTLS is required, so a password never crosses the network in clear text.
+ * STARTTLS is required, so a password never crosses the network in clear text. nodemailer (about 240 KB bundled) is
+ * loaded here and only here, when a stage mails through SMTP: the Lambda bundles of SES stages leave it out.
  */
-export function smtpTransportFromSettings(settings: SmtpSettings): Transporter<SMTPSentMessageInfo, SMTPTransportOptions> {
+export async function smtpTransportFromSettings(settings: SmtpSettings): Promise<Transporter<SMTPSentMessageInfo, SMTPTransportOptions>> {
   const hasUser = settings.user !== undefined && settings.user !== '';
   const hasPassword = settings.password !== undefined && settings.password !== '';
   if (hasUser !== hasPassword) {
@@ -68,6 +69,7 @@ export function smtpTransportFromSettings(settings: SmtpSettings): Transporter<S
   if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65_535) {
     throw new Error(`SMTP settings: port must be an integer between 1 and 65535, got ${settings.port}.`);
   }
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: settings.host,
     port: settings.port,

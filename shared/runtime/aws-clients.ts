@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalS3Client } from '../store/s3-client.js';
 import { ENV, optionalEnv } from './env.js';
 
@@ -25,6 +26,7 @@ let sfn: SFNClient | undefined;
 let ses: SESv2Client | undefined;
 let secrets: SecretsManagerClient | undefined;
 let kms: KMSClient | undefined;
+let sqs: SQSClient | undefined;
 
 export function dynamodbClient(): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ ...local(optionalEnv(ENV.dynamodbEndpoint)), maxAttempts: 5 });
@@ -55,4 +57,9 @@ export function secretsClient(): SecretsManagerClient {
 export function kmsClient(): KMSClient {
   kms ??= new KMSClient({});
   return kms;
+}
+
+export function sqsClient(): SQSClient {
+  sqs ??= new SQSClient({});
+  return sqs;
 }

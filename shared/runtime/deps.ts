@@ -14,9 +14,10 @@ import type { HistoryKeys, HistoryTrust } from '../workflow/history-ports.js';
 import type { Background } from './background.js';
 import { logger } from './logger.js';
 import { S3Site } from '../store/s3-site.js';
-import type { Clock, Mailer, Site, Store, Workflow } from '../workflow/ports.js';
+import { SqsIndexQueue } from '../store/sqs-index-queue.js';
+import type { Clock, IndexQueue, Mailer, Site, Store, Workflow } from '../workflow/ports.js';
 import { deriveKeys, type Keys } from '../workflow/secrets.js';
-import { dynamodbClient, kmsClient, s3Client, secretsClient, sesClient, sfnClient } from './aws-clients.js';
+import { dynamodbClient, kmsClient, s3Client, secretsClient, sesClient, sfnClient, sqsClient } from './aws-clients.js';
 import { ENV, optionalEnv, requireEnv } from './env.js';
 
 /**
@@ -29,6 +30,7 @@ export const systemClock: Clock = { now: () => new Date() };
 let store: Store | undefined;
 let site: Site | undefined;
 let workflow: Workflow | undefined;
+let indexQueue: IndexQueue | undefined;
 let mailer: Promise<Mailer> | undefined;
 let keys: Promise<Keys> | undefined;
 
@@ -70,6 +72,11 @@ export function runtimeSite(): Site {
   return site;
 }
 
+export function runtimeIndexQueue(): IndexQueue {
+  indexQueue ??= new SqsIndexQueue({ client: sqsClient(), queueUrl: requireEnv(ENV.indexQueueUrl) });
+  return indexQueue;
+}
+
 export function runtimeWorkflow(): Workflow {
   workflow ??= new SfnWorkflow({ client: sfnClient(), stateMachineArn: requireEnv(ENV.stateMachineArn) });
   return workflow;
@@ -97,7 +104,7 @@ async function buildMailer(): Promise<Mailer> {
   const from = requireEnv(ENV.mailFrom);
   if (transport === 'ses') return new SesMailer({ client: sesClient(), from, configurationSet: optionalEnv(ENV.sesConfigurationSet) });
   const settings = SmtpSecretSchema.parse(JSON.parse(await secretString(requireEnv(ENV.smtpSecretArn))));
-  return new SmtpMailer({ transport: smtpTransportFromSettings(settings), from });
+  return new SmtpMailer({ transport: await smtpTransportFromSettings(settings), from });
 }
 
 export function runtimeMailer(): Promise<Mailer> {
@@ -126,6 +133,8 @@ export interface AppDeps {
   readonly workflow: Workflow;
   readonly mailer: Mailer;
   readonly site: Site;
+  /** the site-index writer's queue (publish-report asks it for rebuilds) */
+  readonly indexes: IndexQueue;
   readonly keys: Keys;
   /** the history key's public half and the anchors, to verify a report's history */
   readonly history: HistoryTrust;

@@ -5,6 +5,8 @@
 export const ENV = {
   tableName: 'NIANBAO_TABLE_NAME',
   siteBucket: 'NIANBAO_SITE_BUCKET',
+  /** the site-index writer's FIFO queue: publish-report asks it for rebuilds */
+  indexQueueUrl: 'NIANBAO_INDEX_QUEUE_URL',
   stateMachineArn: 'NIANBAO_STATE_MACHINE_ARN',
   /** where people open the app: links in emails point here */
   baseUrl: 'NIANBAO_BASE_URL',

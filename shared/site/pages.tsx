@@ -7,7 +7,7 @@ import { AgencyIdSchema, PublishedReportSchema, type PublishedReport } from '../
 import { SITE_CSS } from './site-style.js';
 
 /**
- * The public site's index pages, rebuilt from the store's list of published reports at every publish:
+ * The public site's index pages, rebuilt from the store's list of published reports by the one site-index writer:
  * `index.html` (every agency) and `reports/{agencyId}/index.html` (one agency's years). The report pages themselves
  * are `reports/{agencyId}/{year}/index.html` beside `report.json`.
  *

@@ -13,6 +13,7 @@ import type {
   Session,
   SignInCode,
 } from './model.js';
+import type { IndexRequest } from './site-indexes.js';
 
 /**
  * The ports the workflow's use cases are given. Adapters implement them (store/dynamo-store.ts, store/s3-site.ts,
@@ -107,6 +108,14 @@ export interface SiteObject {
 export interface Site {
   /** writes the object with its sha256 in metadata; returns the bucket's version id when versioning is on */
   put(object: SiteObject): Promise<{ versionId?: string; sha256: string }>;
+}
+
+/**
+ * Asks the one site-index writer for a rebuild (an SQS FIFO queue in AWS, an in-process coalescing queue locally).
+ * Resolves once the request is durably queued, not when the indexes are written: an index may lag its report.
+ */
+export interface IndexQueue {
+  request(request: IndexRequest): Promise<void>;
 }
 
 export interface MailMessage {

@@ -1,19 +1,21 @@
 import { publishedMessage } from '../mail/messages.js';
 import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
-import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
 import type { PublishInput } from './contracts.js';
 import { DecidedDataSchema } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
 import { rosterWith } from './notify.js';
 import type { HistoryTrust } from './history-ports.js';
-import type { Mailer, Site, SiteObject } from './ports.js';
+import type { IndexQueue, Mailer, Site, SiteObject } from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
+import { requestIndexes } from './site-indexes.js';
 
 export interface PublishDeps extends LogDeps {
   readonly site: Site;
   readonly mailer: Mailer;
+  /** the site-index writer's queue: the indexes are its to write, never this task's */
+  readonly indexes: IndexQueue;
   /** the public site's address, for the email that says where the report now is */
   readonly siteBaseUrl: string;
   /** the public half of the history key, published beside the reports for auditors */
@@ -21,12 +23,10 @@ export interface PublishDeps extends LogDeps {
 }
 
 const REPORT_CACHE = 'public, max-age=300';
-const INDEX_CACHE = 'public, max-age=60';
 
 export const reportPageKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/index.html`;
 export const reportJsonKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.json`;
-export const agencyIndexKey = (agencyId: string) => `reports/${agencyId}/index.html`;
-export const ROOT_INDEX_KEY = 'index.html';
+export { agencyIndexKey, ROOT_INDEX_KEY } from './site-indexes.js';
 export const HISTORY_KEY_KEY = 'keys/history.pem';
 const KEY_CACHE = 'public, max-age=3600';
 
@@ -47,9 +47,11 @@ function leaderSignOff(events: readonly ReportEvent[], version: number): { decis
 const html = (key: string, body: string, cacheControl: string): SiteObject => ({ key, body, contentType: 'text/html; charset=utf-8', cacheControl });
 
 /**
- * Publishes the version the 主管领导 signed: the page (with its sign-off block) and the canonical JSON, then both
- * indexes rebuilt from the store's list of published reports, then the `published` event. Every step can run again:
- * the same version renders to the same bytes and the event is written once.
+ * Publishes the version the 主管领导 signed: the page (with its sign-off block) and the canonical JSON, then the
+ * publication recorded in the store and handed to the site-index writer (site-indexes.ts: only after the page is in
+ * the bucket, so no index can link to a page that is not there), then the `published` event. Every step can run
+ * again: the same version renders to the same bytes, a repeated index request is one more harmless rebuild, and the
+ * event is written once.
  */
 export async function publishReport(input: PublishInput, deps: PublishDeps): Promise<{ published: boolean }> {
   const events = await deps.store.listEvents(input.reportId);
@@ -85,8 +87,8 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     publishedAt: already?.at ?? deps.clock.now().toISOString(),
   };
   await deps.store.putPublished(record);
-  await writeIndexes(record, deps);
   await deps.site.put({ key: HISTORY_KEY_KEY, body: await deps.history.publicKeyPem(), contentType: 'application/x-pem-file', cacheControl: KEY_CACHE });
+  await requestIndexes(deps.indexes, record);
 
   const objects = [
     { key: reportPageKey(agencyId, year), ...page },
@@ -111,32 +113,4 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     deps,
   );
   return { published: true };
-}
-
-const MAX_INDEX_WRITES = 5;
-
-/**
- * Rebuilds both indexes from the store's list, then reads the list again and writes again until what was written is
- * what the store holds. Two reports published at once would otherwise let the one that read the list first write
- * last, dropping the other from the root index; with the check after each write, whoever writes last has read a list
- * holding everyone published before that write. A page is written again only when it changed: while others publish,
- * the root index changes round after round and the agency's own page hardly ever does (the check still covers both:
- * each page was last written by this call from a list no older than the one it is compared with).
- */
-async function writeIndexes(own: PublishedReport, deps: PublishDeps): Promise<void> {
-  const { agencyId } = own;
-  let written: { agencyPage: string; rootPage: string } | undefined;
-  for (let attempt = 0; attempt <= MAX_INDEX_WRITES; attempt++) {
-    // DynamoDB's index may not show our own entry yet (GSI reads are eventually consistent): it goes in regardless
-    const listed = await deps.store.listPublished();
-    const everything = [...listed.filter((entry) => entry.agencyId !== own.agencyId || entry.year !== own.year), own];
-    const agencyPage = renderAgencyIndex(agencyId, everything.filter((entry) => entry.agencyId === agencyId));
-    const rootPage = renderRootIndex(everything, {});
-    if (written?.agencyPage === agencyPage && written.rootPage === rootPage) return;
-    if (attempt === MAX_INDEX_WRITES) break;
-    if (written?.agencyPage !== agencyPage) await deps.site.put(html(agencyIndexKey(agencyId), agencyPage, INDEX_CACHE));
-    if (written?.rootPage !== rootPage) await deps.site.put(html(ROOT_INDEX_KEY, rootPage, INDEX_CACHE));
-    written = { agencyPage, rootPage };
-  }
-  throw new Error(`the site indexes kept changing while ${agencyId} was published`);
 }

@@ -70,7 +70,12 @@ describe('the local stack', () => {
     }, 20_000, 'the published page');
     expect(page).toContain('签发信息');
     expect(page).toContain('77.0693');
-    const agencyIndex = await (await fetch(new URL('/site/reports/daxing-kw/index.html', stack.url))).text();
+    // the indexes are the site-index writer's, a moment after the page
+    const agencyIndex = await waitFor(async () => {
+      const response = await fetch(new URL('/site/reports/daxing-kw/index.html', stack.url));
+      return response.status === 200 ? response.text() : undefined;
+    }, 20_000, 'the agency index');
+    await stack.indexes.idle();
     expect(agencyIndex).toContain('2020');
     const rootIndex = await (await fetch(new URL('/site/', stack.url))).text();
     expect(rootIndex).toContain('北京市大兴区科学技术委员会');

@@ -127,6 +127,7 @@ describe('hostile text in every field, walked to publication', () => {
     await page('the leader\'s review page', leader, leaderLink.path, [...texts(2), AGENCY_NAME, NAMES.leader]);
     await decide(leader, leaderLink, 'approve', LEADER_COMMENT);
     await until('publication', async () => (await stack.deps.store.getHead(REPORT_ID))?.status === 'published');
+    await stack.indexes.idle();
 
     // the published site
     await page('the published report', undefined, '/site/reports/xss-agency/2020/index.html', [...texts(2), AGENCY_NAME, NAMES.leader]);

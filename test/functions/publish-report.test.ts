@@ -6,6 +6,7 @@ import { createRecordExecutionFailureHandler } from '#functions/record-execution
 import { createWithdrawReportHandler } from '#functions/withdraw-report.js';
 import { MailDeliveryError } from '#shared/mail/errors.js';
 import type { MailMessage } from '#shared/workflow/ports.js';
+import type { IndexRequest } from '#shared/workflow/site-indexes.js';
 import { NotSignedError } from '#shared/workflow/publish-report.js';
 import { referenceReport, withValue } from '../support/report-builders.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
@@ -22,7 +23,12 @@ beforeEach(async () => {
 
 const KEYS = ['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html', 'keys/history.pem'];
 
-const publish = (version = 1) => createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version });
+/** The task, then the site-index writer caught up (it rebuilds in the background, as the queue's consumer does). */
+const publish = async (version = 1) => {
+  const outcome = await createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version });
+  await app.indexes.idle();
+  return outcome;
+};
 /** The execution's status change after Publish ran out of retries, as EventBridge delivers it (at least once). */
 const recordFailure = () =>
   createRecordExecutionFailureHandler(app.deps)({
@@ -92,6 +98,23 @@ describe('the Publish task', () => {
     expect(puts().map((put) => put.key)).toEqual(KEYS);
     expect(puts()[1]?.body).toContain('本年度无其他需要报告的事项。');
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 2 });
+  });
+
+  it('writes only the report\'s own objects and asks the index writer for the rest, after the page is in the bucket', async () => {
+    await signedReport(app);
+    const requests: IndexRequest[] = [];
+    const keysWhenAsked: string[][] = [];
+    const indexes = {
+      request: async (request: IndexRequest) => {
+        keysWhenAsked.push(puts().map((put) => put.key));
+        requests.push(request);
+      },
+    };
+    await createPublishReportHandler({ ...app.deps, indexes })({ reportId: REPORT_ID, version: 1 });
+    expect(puts().map((put) => put.key)).toEqual(KEYS.slice(0, 2));
+    expect(keysWhenAsked).toEqual([KEYS.slice(0, 2)]);
+    expect(requests).toEqual([{ kind: 'published', report: expect.objectContaining({ reportId: REPORT_ID, agencyId: 'daxing-kw', year: 2020, version: 1 }) }]);
+    expect(await app.deps.store.listPublished()).toEqual([expect.objectContaining({ reportId: REPORT_ID, version: 1 })]);
   });
 
   it('publishes the same bytes again on a retry, with one published event and one email to the officer', async () => {

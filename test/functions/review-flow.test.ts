@@ -90,6 +90,7 @@ describe('a report walking the review chain through the handlers', () => {
     expect(tokensSent().at(-1)).toMatchObject({ token: 'token-leader-1', output: { outcome: 'approve', stage: 'leader' } });
 
     await createPublishReportHandler(app.deps)({ reportId: 'daxing-kw-2020', version: 1 });
+    await app.indexes.idle();
     const keys = app.s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
     expect(keys).toEqual(['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html', 'keys/history.pem']);
     const pageBody = String(app.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body);

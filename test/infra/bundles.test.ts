@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUDGET_KIB } from '#infra/bundle-budgets.js';
 import { FUNCTION_NAMES, type FunctionName } from '#infra/function-needs.js';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '#infra/project-function.js';
 import { buildApp, functionLogicalId, resourcesOfType } from './support.js';
@@ -59,6 +60,23 @@ describe('the Lambda bundles', () => {
       expect(existsSync(path.join(dir, 'index.mjs.map')), name).toBe(true);
       // minified: long lines (template literals keep their own line breaks)
       expect(code.length / code.split('\n').length, name).toBeGreaterThan(1000);
+    }
+  });
+
+  it('each stays within its size budget (minified index.mjs, the source map not counted)', () => {
+    const over = FUNCTION_NAMES.flatMap((name) => {
+      const kib = statSync(path.join(assetDir(name), 'index.mjs')).size / 1024;
+      return kib > BUNDLE_BUDGET_KIB[name] ? [`${name}: ${kib.toFixed(1)} KiB > ${BUNDLE_BUDGET_KIB[name]} KiB`] : [];
+    });
+    expect(over).toEqual([]);
+  });
+
+  it('leave nodemailer and the SDK\'s SSO/STS credential chain out where mail goes through SES', () => {
+    for (const name of FUNCTION_NAMES) {
+      const code = readFileSync(path.join(assetDir(name), 'index.mjs'), 'utf8');
+      expect(code.includes('nodemailer.com'), name).toBe(false);
+      // the SSO OIDC client is one of the credential providers the Lambda bundles replace with an environment reader
+      expect(code.includes('AWSSSOOIDCService'), name).toBe(false);
     }
   });
 

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,6 +25,7 @@ const LOCAL_ONLY = new Set<string>([ENV.masterSecretFile, ENV.outboxFile, ENV.dy
 const SAMPLE_VALUES: Readonly<Record<string, string>> = {
   [ENV.tableName]: 'nianbao-table',
   [ENV.siteBucket]: 'nianbao-site',
+  [ENV.indexQueueUrl]: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/Nianbao-prod-Stateless-SiteIndexes.fifo',
   [ENV.stateMachineArn]: 'arn:aws:states:cn-north-1:123456789012:stateMachine:Nianbao-prod-Stateless-Review',
   [ENV.baseUrl]: 'https://nianbao.example.gov.cn',
   [ENV.siteBaseUrl]: 'https://d111111abcdef8.cloudfront.net',
@@ -71,7 +73,15 @@ async function variablesRead(name: FunctionName, environment: Record<string, str
 }
 
 const secrets = mockClient(SecretsManagerClient);
-const mocks = [mockClient(DynamoDBDocumentClient), mockClient(DynamoDBClient), mockClient(S3Client), mockClient(SFNClient), mockClient(SESv2Client), secrets];
+const mocks = [
+  mockClient(DynamoDBDocumentClient),
+  mockClient(DynamoDBClient),
+  mockClient(S3Client),
+  mockClient(SFNClient),
+  mockClient(SESv2Client),
+  mockClient(SQSClient),
+  secrets,
+];
 
 beforeAll(() => {
   secrets.on(GetSecretValueCommand).resolves({ SecretString: 'a1'.repeat(32) });

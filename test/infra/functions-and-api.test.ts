@@ -57,8 +57,9 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'web-pages': [T, SM, ENV.siteBaseUrl, ...HISTORY],
   'request-review': [T, SM, KEYS, ...MAIL, BASE, ...HISTORY],
   'request-revision': [T, SM, ...MAIL, BASE, ...HISTORY],
-  'publish-report': [T, ENV.siteBucket, ...MAIL, ENV.siteBaseUrl, ...HISTORY],
+  'publish-report': [T, ENV.siteBucket, ENV.indexQueueUrl, ...MAIL, ENV.siteBaseUrl, ...HISTORY],
   'record-execution-failure': [T, ...HISTORY],
+  'rebuild-site-indexes': [T, ENV.siteBucket],
 };
 
 describe('the Lambda functions', () => {

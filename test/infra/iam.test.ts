@@ -84,15 +84,18 @@ describe('least privilege: Step Functions', () => {
 });
 
 describe('least privilege: the site bucket and the table', () => {
-  it('lets only publish-report write the site bucket, with PutObject on its objects and nothing else', () => {
+  it('lets only publish-report and the site-index writer write the site bucket, with PutObject on its objects and nothing else', () => {
     // the anchor bucket's grants are checked in history-trust.test.ts
     const onSite = (statement: Statement) => actionsOf(statement).some((action) => action.startsWith('s3:')) && resourcesOf(statement).some((resource) => flatten(resource).includes('SiteBucket'));
     const writers = FUNCTION_NAMES.filter((name) => statementsOf(name).some(onSite));
-    expect(writers).toEqual(['publish-report']);
-    const s3Statements = statementsOf('publish-report').filter(onSite);
-    expect(s3Statements).toHaveLength(1);
-    expect(actionsOf(s3Statements[0] as Statement)).toEqual(['s3:PutObject']);
-    expect(resourcesOf(s3Statements[0] as Statement).map(flatten)).toEqual([expect.stringMatching(new RegExp(`^<${statefulName}\\.\\w*SiteBucket\\w*Arn\\w*>/\\*$`))]);
+    expect(writers).toEqual(['publish-report', 'rebuild-site-indexes']);
+    for (const writer of writers) {
+      const s3Statements = statementsOf(writer).filter(onSite);
+      expect(s3Statements, writer).toHaveLength(1);
+      expect(actionsOf(s3Statements[0] as Statement), writer).toEqual(['s3:PutObject']);
+      const bucketObjects = new RegExp(`^<${statefulName}\\.\\w*SiteBucket\\w*Arn\\w*>/\\*$`);
+      expect(resourcesOf(s3Statements[0] as Statement).map(flatten), writer).toEqual([expect.stringMatching(bucketObjects)]);
+    }
   });
 
   it('gives the read-only functions Get and Query only', () => {

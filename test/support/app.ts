@@ -20,6 +20,8 @@ import { S3Site } from '#shared/store/s3-site.js';
 import { ensureTable } from '#shared/store/table.js';
 import type { Clock } from '#shared/workflow/ports.js';
 import { deriveKeys } from '#shared/workflow/secrets.js';
+import { rebuildSiteIndexes } from '#shared/workflow/site-indexes.js';
+import { CoalescingIndexQueue } from '#infra/local/coalescing-index-queue.js';
 import type { HttpEvent } from '#shared/http/request.js';
 import type { HttpResponse } from '#shared/http/response.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -46,6 +48,8 @@ export interface TestApp {
   readonly deps: AppDeps;
   readonly clock: TestClock;
   readonly outbox: OutboxMailer;
+  /** the site-index writer, as the local stack runs it, over `deps.store` and `deps.site` */
+  readonly indexes: CoalescingIndexQueue;
   readonly sfn: AwsStub<SfnInput, SfnOutput, SFNClientResolvedConfig>;
   readonly s3: AwsStub<S3Input, S3Output, S3ClientResolvedConfig>;
   /** the history key and the anchor folder behind `deps.store` (an attacker with table access has neither) */
@@ -88,19 +92,22 @@ export async function createTestApp(): Promise<TestApp> {
   sfn.on(GetExecutionHistoryCommand).resolves({ events: [{ id: 1, type: 'ExecutionStarted', timestamp: clock.now() }] });
   const s3Client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const s3 = mockClient(s3Client);
+  const site = new S3Site({ client: s3Client, bucket: 'site' });
+  const indexes = new CoalescingIndexQueue({ rebuild: (requests) => rebuildSiteIndexes(requests, { store, site }), retryMs: 10 });
   const deps: AppDeps = {
     store,
     clock,
     mailer: outbox,
     workflow: new SfnWorkflow({ client: sfnClient, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:review' }),
-    site: new S3Site({ client: s3Client, bucket: 'site' }),
+    site,
+    indexes,
     keys: deriveKeys(randomBytes(32)),
     history,
     background: new AwaitedBackground(),
     baseUrl: BASE_URL,
     siteBaseUrl: `${BASE_URL}/site/`,
   };
-  return { deps, clock, outbox, sfn, s3, history, table: { client: documentClient, name: tableName } };
+  return { deps, clock, outbox, indexes, sfn, s3, history, table: { client: documentClient, name: tableName } };
 }
 
 let requestCounter = 0;

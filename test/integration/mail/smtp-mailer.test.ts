@@ -84,7 +84,7 @@ describe('SmtpMailer over a real SMTP connection', () => {
 
   it('delivers one message to one recipient with the Chinese subject, text and html intact', async () => {
     smtp = await startTestSmtp();
-    const transport = smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false });
+    const transport = await smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false });
     const mailer = new SmtpMailer({ transport, from: 'noreply@nianbao.example.cn' });
 
     const { messageId } = await mailer.send(message);
@@ -107,7 +107,7 @@ describe('SmtpMailer over a real SMTP connection', () => {
 
   it('reports a 550 recipient rejection as final and a 451 as retryable', async () => {
     smtp = await startTestSmtp({ code: 550, message: '5.1.1 <director@kw.example.cn>: no such user' });
-    let transport = smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false });
+    let transport = await smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false });
     const final = await rejection(new SmtpMailer({ transport, from: 'noreply@nianbao.example.cn' }).send(message));
     transport.close();
     expect(final).toMatchObject({ provider: 'smtp', errorName: 'EENVELOPE', retryable: false, statusCode: 550 });
@@ -115,7 +115,7 @@ describe('SmtpMailer over a real SMTP connection', () => {
     await smtp.close();
 
     smtp = await startTestSmtp({ code: 451, message: '4.3.0 try again later' });
-    transport = smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false });
+    transport = await smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false });
     const retry = await rejection(new SmtpMailer({ transport, from: 'noreply@nianbao.example.cn' }).send(message));
     transport.close();
     expect(retry).toMatchObject({ provider: 'smtp', errorName: 'EENVELOPE', retryable: true, statusCode: 451 });
@@ -123,7 +123,7 @@ describe('SmtpMailer over a real SMTP connection', () => {
 
   it('never sends credentials to a server that does not offer STARTTLS', async () => {
     smtp = await startTestSmtp();
-    const transport = smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'nianbao', password: 'hunter2' });
+    const transport = await smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'nianbao', password: 'hunter2' });
 
     const error = await rejection(new SmtpMailer({ transport, from: 'noreply@nianbao.example.cn' }).send(message));
     transport.close();
@@ -137,7 +137,7 @@ describe('SmtpMailer over a real SMTP connection', () => {
     const closed = await startTestSmtp();
     const port = closed.port;
     await closed.close();
-    const transport = smtpTransportFromSettings({ host: '127.0.0.1', port, secure: false });
+    const transport = await smtpTransportFromSettings({ host: '127.0.0.1', port, secure: false });
 
     const error = await rejection(new SmtpMailer({ transport, from: 'noreply@nianbao.example.cn' }).send(message));
     transport.close();

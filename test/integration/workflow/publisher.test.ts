@@ -4,7 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPublishReportHandler } from '#functions/publish-report.js';
 import { createLocalS3Client, getObjectText } from '#shared/store/s3-client.js';
 import { S3Site } from '#shared/store/s3-site.js';
+import { CoalescingIndexQueue } from '#infra/local/coalescing-index-queue.js';
 import { canonicalJson } from '#shared/workflow/digest.js';
+import { rebuildSiteIndexes } from '#shared/workflow/site-indexes.js';
 import type { Site, SiteObject, Store } from '#shared/workflow/ports.js';
 import { createTestApp, startEmulator, stopEmulator, type TestApp } from '../../support/app.js';
 import { referenceReport, withValue } from '../../support/report-builders.js';
@@ -31,10 +33,12 @@ const sha256 = (text: string): string => createHash('sha256').update(Buffer.from
 
 let app: TestApp;
 let site: S3Site;
+let indexes: CoalescingIndexQueue;
 let prefix: string;
 beforeEach(async () => {
   app = await createTestApp();
   site = new S3Site({ client, bucket: s3rver.bucket });
+  indexes = new CoalescingIndexQueue({ rebuild: (requests) => rebuildSiteIndexes(requests, { store: app.deps.store, site }), retryMs: 10 });
   // one bucket for the file: each test writes under agencies of its own
   prefix = `t${Math.random().toString(36).slice(2, 8)}`;
 });
@@ -45,8 +49,14 @@ const read = async (key: string): Promise<string> => {
   return text;
 };
 
+/** The Publish task on the bucket, then the site-index writer caught up. */
 function publisher(deps: { site?: Site; store?: Store } = {}) {
-  return createPublishReportHandler({ ...app.deps, site, ...deps });
+  const publish = createPublishReportHandler({ ...app.deps, site, indexes, ...deps });
+  return async (input: { reportId: string; version: number }) => {
+    const outcome = await publish(input);
+    await indexes.idle();
+    return outcome;
+  };
 }
 
 async function agencyReport(id: string, name: string): Promise<{ reportId: string; report: Record<string, unknown> }> {
@@ -167,53 +177,56 @@ describe('publishing to the site bucket', () => {
     }
   });
 
-  it('lists both agencies even when one writes its root index from a list read before the other was published', async () => {
-    const a = await agencyReport(`${prefix}-early`, '丙市测试局');
-    const b = await agencyReport(`${prefix}-late`, '丁市测试局');
+  it('lists a report published while a rebuild is writing, with one more rebuild, never one per report', async () => {
+    const first = await agencyReport(`${prefix}-first`, '丙市测试局');
+    const others = await Promise.all([1, 2, 3].map((n) => agencyReport(`${prefix}-later${n}`, `丁市测试局${n}`)));
 
-    // A reads the published list; only then does B start writing; A's root index is written after B's.
-    let aListed!: () => void;
-    const aHasListed = new Promise<void>((resolve) => (aListed = resolve));
-    let bRootWritten!: () => void;
-    const bHasWrittenRoot = new Promise<void>((resolve) => (bRootWritten = resolve));
-
-    const storeA = new Proxy(app.deps.store, {
-      get(target, property, receiver) {
-        if (property !== 'listPublished') return Reflect.get(target, property, receiver) as unknown;
-        return async () => {
-          const list = await target.listPublished();
-          aListed();
-          return list;
-        };
-      },
-    });
-    let aHeldRoot = false;
-    const siteA: Site = {
+    // the rebuild for the first report is held at its root write until the three others are published
+    let releaseRoot!: () => void;
+    const rootHeld = new Promise<void>((resolve) => (releaseRoot = resolve));
+    let rootWrites = 0;
+    const holdingSite: Site = {
       put: async (object: SiteObject) => {
-        if (object.key === 'index.html' && !aHeldRoot) {
-          aHeldRoot = true;
-          await bHasWrittenRoot;
-        }
+        if (object.key === 'index.html' && ++rootWrites === 1) await rootHeld;
         return site.put(object);
       },
     };
-    let bStarted = false;
-    const siteB: Site = {
-      put: async (object: SiteObject) => {
-        if (!bStarted) {
-          bStarted = true;
-          await aHasListed;
-        }
-        const result = await site.put(object);
-        if (object.key === 'index.html') bRootWritten();
-        return result;
+    let rebuilds = 0;
+    indexes = new CoalescingIndexQueue({
+      rebuild: (requests) => {
+        rebuilds += 1;
+        return rebuildSiteIndexes(requests, { store: app.deps.store, site: holdingSite });
       },
-    };
+    });
+    const publish = createPublishReportHandler({ ...app.deps, site, indexes });
+    await publish({ reportId: first.reportId, version: 1 });
+    for (const other of others) await publish({ reportId: other.reportId, version: 1 });
+    releaseRoot();
+    await indexes.idle();
 
-    await Promise.all([publisher({ site: siteA, store: storeA })({ reportId: a.reportId, version: 1 }), publisher({ site: siteB })({ reportId: b.reportId, version: 1 })]);
+    expect(rebuilds).toBe(2);
+    expect(rootWrites).toBe(2);
     const root = parseHtml(await read('index.html'));
-    for (const id of [`${prefix}-early`, `${prefix}-late`]) {
+    for (const id of [`${prefix}-first`, `${prefix}-later1`, `${prefix}-later2`, `${prefix}-later3`]) {
       expect(all(root, (element) => element.attrs['data-agency'] === id), id).toHaveLength(1);
+      expect(await read(`reports/${id}/index.html`), id).toContain('2020/index.html');
     }
+  });
+
+  it('an index never links to a page that is not in the bucket: the writer hears of a report only after its page is written', async () => {
+    const { reportId } = await agencyReport(`${prefix}-order`, '戊市测试局');
+    const seen: string[] = [];
+    const watching = new CoalescingIndexQueue({
+      rebuild: async (requests) => {
+        for (const request of requests) {
+          if (request.kind === 'published') seen.push(await read(`reports/${request.report.agencyId}/${request.report.year}/index.html`));
+        }
+        return rebuildSiteIndexes(requests, { store: app.deps.store, site });
+      },
+    });
+    await createPublishReportHandler({ ...app.deps, site, indexes: watching })({ reportId, version: 1 });
+    await watching.idle();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain('签发信息');
   });
 });

@@ -116,8 +116,8 @@ describe('SmtpMailer', () => {
 });
 
 describe('smtpTransportFromSettings', () => {
-  it('builds an SMTP transport with short timeouts and STARTTLS required when it has credentials', () => {
-    const transport = smtpTransportFromSettings({ host: 'smtp.example.cn', port: 587, secure: false, user: 'u', password: 'p' });
+  it('builds an SMTP transport with short timeouts and STARTTLS required when it has credentials', async () => {
+    const transport = await smtpTransportFromSettings({ host: 'smtp.example.cn', port: 587, secure: false, user: 'u', password: 'p' });
 
     expect(transport.options).toMatchObject({
       host: 'smtp.example.cn',
@@ -129,15 +129,15 @@ describe('smtpTransportFromSettings', () => {
     });
   });
 
-  it('leaves authentication out when no credentials are given', () => {
-    const transport = smtpTransportFromSettings({ host: 'localhost', port: 2525, secure: false });
+  it('leaves authentication out when no credentials are given', async () => {
+    const transport = await smtpTransportFromSettings({ host: 'localhost', port: 2525, secure: false });
 
     expect(transport.options).not.toHaveProperty('auth');
     expect(transport.options).not.toHaveProperty('requireTLS');
   });
 
-  it('refuses a user without a password and a port out of range', () => {
-    expect(() => smtpTransportFromSettings({ host: 'h', port: 587, secure: false, user: 'u' })).toThrow(/user and password/u);
-    expect(() => smtpTransportFromSettings({ host: 'h', port: 0, secure: true })).toThrow(/port/u);
+  it('refuses a user without a password and a port out of range', async () => {
+    await expect(smtpTransportFromSettings({ host: 'h', port: 587, secure: false, user: 'u' })).rejects.toThrow(/user and password/u);
+    await expect(smtpTransportFromSettings({ host: 'h', port: 0, secure: true })).rejects.toThrow(/port/u);
   });
 });
