@@ -204,8 +204,6 @@ export class StatelessStack extends Stack {
       'A review workflow execution failed (a task, Publish included, failing after its retries, or an unknown outcome); the report\'s log says publish_failed or workflow_failed. Read the execution history; fix the cause and redrive (it reruns the failed task).');
     alarm('ExecutionsThrottledAlarm', machine.metricThrottled(fiveMinutes),
       'Step Functions throttled the review workflow (state transitions or StartExecution over quota): see the README, Scaling.');
-    alarm('ExecutionFailureRecorderErrorsAlarm', functions['record-execution-failure'].metricErrors(fiveMinutes),
-      'record-execution-failure could not write a failed execution into its report\'s log (EventBridge retries it): read its log group.');
     alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),
       'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.');
 
