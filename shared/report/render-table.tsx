@@ -80,7 +80,7 @@ function cellText(row: unknown, cell: DataCell): string {
 }
 
 /** `cellText` as it reads a cell by its full path: what the page showed before the fast path, kept as its reference. */
-function referenceCellText(report: unknown, path: readonly string[], column: LeafColumn): string {
+export function referenceCellText(report: unknown, path: readonly string[], column: LeafColumn): string {
   const value = readPath(report, path);
   const kind = column.kind;
   switch (kind.type) {

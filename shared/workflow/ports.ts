@@ -90,10 +90,13 @@ export interface Store {
   listPublished(): Promise<PublishedReport[]>;
 }
 
+export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
 export interface SiteObject {
   readonly key: string;
-  readonly body: string;
-  readonly contentType: 'text/html; charset=utf-8' | 'application/json';
+  /** text is written as UTF-8; the Word and PDF files are bytes */
+  readonly body: string | Uint8Array;
+  readonly contentType: 'text/html; charset=utf-8' | 'application/json' | 'application/pdf' | typeof DOCX_CONTENT_TYPE;
   readonly cacheControl: string;
 }
 

@@ -1,4 +1,7 @@
 import { publishedMessage } from '../mail/messages.js';
+import { renderReportDocx } from '../report/print/docx.js';
+import { renderReportPdf, type PdfFonts } from '../report/print/pdf.js';
+import { printDocument } from '../report/print/print-model.js';
 import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
 import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
@@ -6,7 +9,8 @@ import type { PublishFailureInput, PublishInput } from './contracts.js';
 import { DecidedDataSchema } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
 import { rosterWith } from './notify.js';
-import type { Mailer, Site, SiteObject } from './ports.js';
+import { approvalSteps } from './approval-steps.js';
+import { DOCX_CONTENT_TYPE, type Mailer, type Site, type SiteObject } from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
 
@@ -15,6 +19,8 @@ export interface PublishDeps extends LogDeps {
   readonly mailer: Mailer;
   /** the public site's address, for the email that says where the report now is */
   readonly siteBaseUrl: string;
+  /** the CJK fonts the PDF embeds */
+  readonly pdfFonts: () => Promise<PdfFonts>;
 }
 
 const REPORT_CACHE = 'public, max-age=300';
@@ -22,6 +28,8 @@ const INDEX_CACHE = 'public, max-age=60';
 
 export const reportPageKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/index.html`;
 export const reportJsonKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.json`;
+export const reportPdfKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.pdf`;
+export const reportDocxKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.docx`;
 export const agencyIndexKey = (agencyId: string) => `reports/${agencyId}/index.html`;
 export const ROOT_INDEX_KEY = 'index.html';
 
@@ -60,6 +68,15 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const signOff = { approvedBy: decision.approverName, approvedAt: decision.decidedAt, version: input.version, contentSha256: content.contentSha256 };
   const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff), REPORT_CACHE));
   const json = await deps.site.put({ key: reportJsonKey(agencyId, year), body: renderReportJson(report), contentType: 'application/json', cacheControl: REPORT_CACHE });
+  // the files people print and file: the same signed content, with the 签发单 of every step that approved it
+  const printed = printDocument(report, signOff, approvalSteps(events, input.version));
+  const pdf = await deps.site.put({
+    key: reportPdfKey(agencyId, year),
+    body: (await renderReportPdf(printed, await deps.pdfFonts(), new Date(decision.decidedAt))).bytes,
+    contentType: 'application/pdf',
+    cacheControl: REPORT_CACHE,
+  });
+  const docx = await deps.site.put({ key: reportDocxKey(agencyId, year), body: await renderReportDocx(printed, new Date(decision.decidedAt)), contentType: DOCX_CONTENT_TYPE, cacheControl: REPORT_CACHE });
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);
   const record: PublishedReport = {
@@ -77,6 +94,8 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const objects = [
     { key: reportPageKey(agencyId, year), ...page },
     { key: reportJsonKey(agencyId, year), ...json },
+    { key: reportPdfKey(agencyId, year), ...pdf },
+    { key: reportDocxKey(agencyId, year), ...docx },
   ];
   // The officers are told before the event is written: nothing marks the email as sent, so a mail failure must fail
   // this attempt while the log still says "not published", and the retry emails again. Once the event is there, no

@@ -20,7 +20,14 @@ beforeEach(async () => {
   app.s3.on(PutObjectCommand).resolves({ VersionId: 'v1' });
 });
 
-const KEYS = ['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html'];
+const KEYS = [
+  'reports/daxing-kw/2020/index.html',
+  'reports/daxing-kw/2020/report.json',
+  'reports/daxing-kw/2020/report.pdf',
+  'reports/daxing-kw/2020/report.docx',
+  'reports/daxing-kw/index.html',
+  'index.html',
+];
 
 const publish = (version = 1) => createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version });
 const recordFailure = (version = 1) =>
@@ -89,6 +96,8 @@ describe('the Publish task', () => {
     expect(first.map((put) => [put.contentType, put.cacheControl])).toEqual([
       ['text/html; charset=utf-8', 'public, max-age=300'],
       ['application/json', 'public, max-age=300'],
+      ['application/pdf', 'public, max-age=300'],
+      ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'public, max-age=300'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
     ]);
@@ -110,6 +119,8 @@ describe('the Publish task', () => {
     expect(published[0]?.data['objects']).toEqual([
       { key: KEYS[0], sha256: first[0]?.sha256, versionId: 'v1' },
       { key: KEYS[1], sha256: first[1]?.sha256, versionId: 'v1' },
+      { key: KEYS[2], sha256: first[2]?.sha256, versionId: 'v1' },
+      { key: KEYS[3], sha256: first[3]?.sha256, versionId: 'v1' },
     ]);
     const emails = publishedEmails();
     expect(emails.map((email) => email.to)).toEqual([OFFICER]);
