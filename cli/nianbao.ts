@@ -3,7 +3,12 @@ import { parseArgs } from 'node:util';
 import { blankReport } from '#shared/report/blank.js';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
-import { renderReportHtml } from '#shared/report/render.js';
+import { renderReportDocx } from '#shared/report/print/docx.js';
+import { renderReportPdf } from '#shared/report/print/pdf.js';
+import { printDocument } from '#shared/report/print/print-model.js';
+import { renderReportHtml, renderReportJson } from '#shared/report/render.js';
+import { sha256Hex } from '#shared/workflow/digest.js';
+import { loadPdfFonts } from '#shared/runtime/pdf-fonts.js';
 import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js';
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
 
@@ -22,7 +27,7 @@ export interface Io {
 
 const USAGE = `用法:
   nianbao validate <report.json> [--previous <last-year.json>] [--json]
-  nianbao render <report.json> [--out <file.html>]
+  nianbao render <report.json> [--format html|docx|pdf] [--out <file>]
   nianbao template <template-id> --agency <id> --name <name> --year <year>
 
 模板: ${TemplateIdSchema.options.join(', ')}
@@ -76,10 +81,21 @@ async function validate(args: string[], io: Io): Promise<number> {
   return result.valid ? 0 : 1;
 }
 
+const FORMATS = ['html', 'docx', 'pdf'] as const;
+type Format = (typeof FORMATS)[number];
+const isFormat = (value: string): value is Format => FORMATS.some((format) => format === value);
+
 async function render(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, format: { type: 'string', default: 'html' } },
+  });
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError('render 需要一个报告文件。');
+  const format = values.format;
+  if (!isFormat(format)) throw new UsageError(`--format 只能是 ${FORMATS.join('、')}。`);
+  if (format !== 'html' && values.out === undefined) throw new UsageError(`--format ${format} 需要 --out 指定输出文件。`);
   const input = await readJson(file);
   const result = checkReport(input);
   if (!result.valid) {
@@ -87,7 +103,21 @@ async function render(args: string[], io: Io): Promise<number> {
     io.stderr.write(`未生成：报告有 ${result.errors.length} 个错误，请先改正（nianbao validate ${file}）。\n`);
     return 1;
   }
-  const html = renderReportHtml(parseReport(input));
+  const report = parseReport(input);
+  if (format !== 'html' && values.out !== undefined) {
+    const printed = printDocument(report, { contentSha256: sha256Hex(renderReportJson(report)), steps: [] });
+    if (format === 'docx') await writeFile(values.out, await renderReportDocx(printed, new Date()));
+    else {
+      const pdf = await renderReportPdf(printed, await loadPdfFonts(), new Date());
+      await writeFile(values.out, pdf.bytes);
+      if (pdf.missingCharacters.length > 0) {
+        io.stderr.write(`注意：字体中没有这些字，PDF 中显示为空白：${pdf.missingCharacters.join(' ')}\n`);
+      }
+    }
+    io.stderr.write(`已生成 ${values.out}\n`);
+    return 0;
+  }
+  const html = renderReportHtml(report);
   if (values.out === undefined) io.stdout.write(html);
   else {
     await writeFile(values.out, html, 'utf8');

@@ -38,6 +38,8 @@ export interface FunctionNeeds {
   readonly siteBaseUrl?: true;
   /** the browser's scripts (client/), prebuilt into the package */
   readonly clientAssets?: true;
+  /** the CJK fonts the PDF embeds, copied beside the bundle (only the function that writes PDFs carries them) */
+  readonly pdfFonts?: true;
   /** HTTP functions answer within API Gateway's 30 s; tasks may take longer */
   readonly kind: 'http' | 'task';
 }
@@ -71,6 +73,6 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'request-review': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, mail: true, baseUrl: true },
   // keeps the token, emails the officers; delivers a resubmission made while an older token was live
   'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true },
-  'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true },
+  'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true, pdfFonts: true },
   'record-publish-failure': { kind: 'task', table: TABLE_WRITE },
 };

@@ -72,6 +72,25 @@ const clientAssetsHook: ICommandHooks = {
   ],
 };
 
+/** After esbuild: the PDF fonts (made by infra/scripts/make-pdf-fonts.sh) and their licence into the package's fonts/. */
+const PDF_FONT_SOURCE = path.join(PROJECT_ROOT, 'assets', 'fonts');
+const pdfFontsCommands = (outputDir: string): string[] => [
+  `mkdir -p ${JSON.stringify(path.join(outputDir, 'fonts'))}`,
+  `cp ${['NotoSerifSC-Report.otf', 'NotoSansSC-Bold-Report.otf', 'OFL.txt'].map((file) => JSON.stringify(path.join(PDF_FONT_SOURCE, file))).join(' ')} ${JSON.stringify(path.join(outputDir, 'fonts'))}`,
+];
+
+function commandHooks(props: ProjectFunctionProps): ICommandHooks | undefined {
+  if (props.clientAssets !== true && props.pdfFonts !== true) return undefined;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      ...(props.clientAssets === true ? clientAssetsHook.afterBundling(inputDir, outputDir) : []),
+      ...(props.pdfFonts === true ? pdfFontsCommands(outputDir) : []),
+    ],
+  };
+}
+
 export interface ProjectFunctionProps {
   /** the module functions/<name>.ts whose `handler` export is the entry */
   readonly name: FunctionName;
@@ -83,6 +102,8 @@ export interface ProjectFunctionProps {
   readonly description?: string;
   /** package the browser's scripts (client/) prebuilt into `client-assets/` beside the handler (web-pages serves them) */
   readonly clientAssets?: boolean;
+  /** package the PDF fonts into `fonts/` beside the handler (publish-report writes the PDF) */
+  readonly pdfFonts?: boolean;
 }
 
 /**
@@ -139,7 +160,7 @@ export class ProjectFunction extends NodejsFunction {
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: LogLevel.WARNING,
         assetHash: bundleSourceFingerprint(),
-        ...(props.clientAssets === true ? { commandHooks: clientAssetsHook } : {}),
+        ...(commandHooks(props) === undefined ? {} : { commandHooks: commandHooks(props) }),
       },
     });
     this.functionModule = props.name;

@@ -184,6 +184,7 @@ export class StatelessStack extends Stack {
       timeout: needs.kind === 'http' ? Duration.seconds(25) : name === 'publish-report' ? Duration.minutes(2) : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
+      ...(needs.pdfFonts === true ? { pdfFonts: true } : {}),
     });
     this.bindings.bindTable(fn, needs.table);
     if (needs.stateMachine !== undefined) this.bindings.bindStateMachine(fn, needs.stateMachine);

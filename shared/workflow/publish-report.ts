@@ -69,7 +69,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff), REPORT_CACHE));
   const json = await deps.site.put({ key: reportJsonKey(agencyId, year), body: renderReportJson(report), contentType: 'application/json', cacheControl: REPORT_CACHE });
   // the files people print and file: the same signed content, with the 签发单 of every step that approved it
-  const printed = printDocument(report, signOff, approvalSteps(events, input.version));
+  const printed = printDocument(report, { contentSha256: content.contentSha256, signOff, steps: approvalSteps(events, input.version) });
   const pdf = await deps.site.put({
     key: reportPdfKey(agencyId, year),
     body: (await renderReportPdf(printed, await deps.pdfFonts(), new Date(decision.decidedAt))).bytes,

@@ -91,14 +91,30 @@ const time = (iso: string): string => formatBeijingTime(iso) ?? pageText(iso);
 
 const value = (text: string): PrintCell => ({ text, rowSpan: 1, colSpan: 1, header: false, align: 'left' });
 
+/**
+ * What the file is printed from: the signed version (the workflow passes its sign-off and the steps that approved it)
+ * or, from the command line, a report nobody has signed, which the 签发单 then says in so many words.
+ */
+export interface PrintSource {
+  /** SHA-256 of the report's canonical JSON */
+  readonly contentSha256: string;
+  readonly signOff?: SignOff | undefined;
+  readonly steps: readonly ApprovalStep[];
+}
+
 /** The 签发单: who approved this version at each step, with what opinion and when, and the digest it was approved under. */
-function approvalSheet(report: Report, signOff: SignOff, steps: readonly ApprovalStep[]): PrintBlock[] {
+function approvalSheet(report: Report, source: PrintSource): PrintBlock[] {
+  const { signOff, steps } = source;
   const facts: [string, string][] = [
     ['报告', reportTitle(report)],
-    ['版本', `第${signOff.version}版`],
-    ['签发人', pageText(signOff.approvedBy)],
-    ['签发时间', time(signOff.approvedAt)],
-    ['内容摘要（SHA-256）', signOff.contentSha256],
+    ...(signOff === undefined
+      ? [['签发', '未签发：本文件由报告数据直接生成，不是签发版本'] as [string, string]]
+      : ([
+          ['版本', `第${signOff.version}版`],
+          ['签发人', pageText(signOff.approvedBy)],
+          ['签发时间', time(signOff.approvedAt)],
+        ] as [string, string][])),
+    ['内容摘要（SHA-256）', source.contentSha256],
   ];
   const summary: PrintTable = {
     id: 'sign-off-summary',
@@ -134,11 +150,17 @@ function approvalSheet(report: Report, signOff: SignOff, steps: readonly Approva
     { type: 'table', table: summary },
     { type: 'heading', text: '审核签发记录' },
     steps.length === 0 ? { type: 'paragraph', text: '（没有审核记录）' } : { type: 'table', table: chain },
-    { type: 'note', text: `本文件由 nianbao 依据签发的第${signOff.version}版内容生成，内容摘要与网上公开的 report.json 一致。` },
+    {
+      type: 'note',
+      text:
+        signOff === undefined
+          ? '本文件由 nianbao 依据报告数据生成，内容摘要为该数据的 SHA-256。'
+          : `本文件由 nianbao 依据签发的第${signOff.version}版内容生成，内容摘要与网上公开的 report.json 一致。`,
+    },
   ];
 }
 
-export function printDocument(report: Report, signOff: SignOff, steps: readonly ApprovalStep[]): PrintDocument {
+export function printDocument(report: Report, source: PrintSource): PrintDocument {
   const template = TEMPLATES[report.template];
   const blocks: PrintBlock[] = [{ type: 'title', text: reportTitle(report) }];
   for (const text of paragraphs(report.preamble)) blocks.push({ type: 'paragraph', text });
@@ -147,7 +169,7 @@ export function printDocument(report: Report, signOff: SignOff, steps: readonly 
     if (section.type === 'text') for (const text of paragraphs(report[section.field])) blocks.push({ type: 'paragraph', text });
     else for (const table of section.tables) blocks.push({ type: 'table', table: printTable(table, report) });
   }
-  blocks.push({ type: 'note', text: `内容摘要（SHA-256）：${signOff.contentSha256}` });
-  blocks.push(...approvalSheet(report, signOff, steps));
-  return { title: reportTitle(report), contentSha256: signOff.contentSha256, blocks };
+  blocks.push({ type: 'note', text: `内容摘要（SHA-256）：${source.contentSha256}` });
+  blocks.push(...approvalSheet(report, source));
+  return { title: reportTitle(report), contentSha256: source.contentSha256, blocks };
 }

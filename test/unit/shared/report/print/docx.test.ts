@@ -10,7 +10,7 @@ import { DISTINCT_2019, DISTINCT_2021, REFERENCE, rowTexts, SIGN_OFF, STEPS, tem
 // The .docx is read back two ways: mammoth (what a reader of the document gets: tables, merged cells) and the raw
 // WordprocessingML in word/document.xml (fonts, merges, header rows as Word and WPS see them).
 
-const docxOf = (report: Report): Promise<Buffer> => renderReportDocx(printDocument(report, SIGN_OFF, STEPS), new Date(SIGN_OFF.approvedAt));
+const docxOf = (report: Report): Promise<Buffer> => renderReportDocx(printDocument(report, { contentSha256: SIGN_OFF.contentSha256, signOff: SIGN_OFF, steps: STEPS }), new Date(SIGN_OFF.approvedAt));
 const squeeze = (value: string): string => value.replace(/\s+/gu, '');
 
 async function tablesOf(bytes: Buffer): Promise<Element[]> {

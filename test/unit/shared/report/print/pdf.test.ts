@@ -15,7 +15,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-pdf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function pdfOf(report: Report, name: string): Promise<{ file: string; bytes: Buffer; missing: readonly string[] }> {
-  const { bytes, missingCharacters } = await renderReportPdf(printDocument(report, SIGN_OFF, STEPS), await loadPdfFonts(), new Date(SIGN_OFF.approvedAt));
+  const { bytes, missingCharacters } = await renderReportPdf(printDocument(report, { contentSha256: SIGN_OFF.contentSha256, signOff: SIGN_OFF, steps: STEPS }), await loadPdfFonts(), new Date(SIGN_OFF.approvedAt));
   const file = path.join(dir, `${name}.pdf`);
   writeFileSync(file, bytes);
   return { file, bytes, missing: missingCharacters };
