@@ -4,6 +4,7 @@ import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
 import { renderAuditPage } from '../shared/http/pages/audit-page.js';
+import { publishedDownloads } from '../shared/http/pages/downloads.js';
 import { draftPagePath } from '../shared/http/pages/form-model.js';
 import { renderFormPage } from '../shared/http/pages/form-page.js';
 import { renderHomePage } from '../shared/http/pages/home-page.js';
@@ -82,12 +83,13 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
         const history = await reportHistory(target.id, principal, deps);
         if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
         if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
-        return html(200, renderAuditPage(principal, target.id, history));
+        return html(200, renderAuditPage(principal, target.id, history, { siteBaseUrl: deps.siteBaseUrl }));
       }
       if (path.endsWith('/edit')) return formResponse(await loadRevisionForm(principal, id, deps));
       const report = await getReport(id, principal, deps);
       const publicUrl = report.status === 'published' && deps.siteBaseUrl !== undefined ? new URL(reportPageKey(report.agencyId, report.year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString() : undefined;
-      return html(200, renderStatusPage(principal, report, { publicUrl }));
+      const downloads = report.status === 'published' ? publishedDownloads(deps.siteBaseUrl, report.agencyId, report.year) : undefined;
+      return html(200, renderStatusPage(principal, report, { publicUrl, downloads }));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return html(error.status, messagePage('无法打开该页面', error.message, principal));

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +130,25 @@ describe('the Publish task', () => {
     expect(emails.map((email) => email.to)).toEqual([OFFICER]);
     expect(emails[0]?.links).toContain('https://nianbao.example.gov.cn/site/reports/daxing-kw/2020/index.html');
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 1 });
+  });
+
+  it('prints in the PDF a 签发单 with each approval of the signed version: step, person, opinion and time', async () => {
+    await signedReport(app);
+    await publish();
+    const pdf = app.s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'reports/daxing-kw/2020/report.pdf')?.args[0].input.Body;
+    if (!(pdf instanceof Uint8Array)) throw new Error('no PDF was written');
+    const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-publish-'));
+    try {
+      writeFileSync(path.join(dir, 'report.pdf'), pdf);
+      const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path.join(dir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/gu, '');
+      const decisions = (await app.deps.store.listEvents(REPORT_ID)).filter((event) => event.type === 'decided');
+      expect(decisions).toHaveLength(2);
+      expect(text).toMatch(/办公室主任审核（含保密审查）\S+办公室主任同意（已完成保密审查）/u);
+      expect(text).toMatch(/主管领导签发\S+主管领导同意同意发布/u);
+      expect(text).toContain(`内容摘要（SHA-256）：${decisions[0]?.contentSha256 ?? 'missing'}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails the task when S3 fails, with no published event and no email', async () => {
