@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { blankReport } from '#shared/report/blank.js';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
+import { fileSource, UnreadableFileError } from '#shared/report/import/file-source.js';
+import { importReport, ImportUnreadableError, type ImportResult } from '#shared/report/import/import-report.js';
 import { renderReportDocx } from '#shared/report/print/docx.js';
 import { renderReportPdf } from '#shared/report/print/pdf.js';
 import { printDocument } from '#shared/report/print/print-model.js';
@@ -13,8 +15,8 @@ import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js'
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
 
 /**
- * `nianbao validate | render | template`. Exit codes: 0 fine, 1 the report has errors, 2 the command itself could
- * not run (usage, unreadable file, not JSON).
+ * `nianbao validate | render | template | import`. Exit codes: 0 fine, 1 the report has errors (import: some cells
+ * could not be read with certainty), 2 the command itself could not run (usage, unreadable file, not JSON).
  */
 
 export interface Output {
@@ -29,6 +31,7 @@ const USAGE = `用法:
   nianbao validate <report.json> [--previous <last-year.json>] [--json]
   nianbao render <report.json> [--format html|docx|pdf] [--out <file>]
   nianbao template <template-id> --agency <id> --name <name> --year <year>
+  nianbao import <file.html|file.txt|file.docx> [--template <id>] [--agency <id>] [--name <name>] [--year <year>] [--json]
 
 模板: ${TemplateIdSchema.options.join(', ')}
 `;
@@ -145,6 +148,61 @@ function template(args: string[], io: Io): number {
   return 0;
 }
 
+function formatImport(result: ImportResult): string {
+  const lines = [`模板 ${result.template}，${result.year === undefined ? '年度未知' : `${result.year} 年度`}：读出 ${result.recognised.length} 项。`];
+  if (result.uncertain.length === 0) lines.push('每一项都已确定读出。');
+  else {
+    lines.push(`以下 ${result.uncertain.length} 项无法确定，没有写入报告，请对照原文补上：`);
+    for (const item of result.uncertain) lines.push(`  ${item.path === '' ? '（未归入任何一行）' : item.path} ${item.label}：${item.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function importFile(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      template: { type: 'string' },
+      agency: { type: 'string' },
+      name: { type: 'string' },
+      year: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('import 需要一个文件（网页、文本或 Word）。');
+  const template = values.template === undefined ? undefined : TemplateIdSchema.safeParse(values.template);
+  if (template !== undefined && !template.success) throw new UsageError(`未知的模板 ${values.template ?? ''}。`);
+  const year = values.year === undefined ? undefined : YearSchema.safeParse(Number(values.year));
+  if (year !== undefined && !year.success) throw new UsageError('--year 需要报告年度，如 2020。');
+  if (values.agency !== undefined && !AgencySchema.shape.id.safeParse(values.agency).success) {
+    throw new UsageError('--agency 需要机关代码（小写字母、数字和连字符）。');
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new UsageError(`无法读取文件 ${file}：${error instanceof Error ? error.message : String(error)}`);
+  }
+  let result: ImportResult;
+  try {
+    const { blocks } = await fileSource(file, bytes);
+    result = importReport(blocks, { template: template?.data, agencyId: values.agency, agencyName: values.name, year: year?.data });
+  } catch (error) {
+    if (error instanceof UnreadableFileError || error instanceof ImportUnreadableError) {
+      throw new UsageError(`${file} 中没有读到年度报告的内容（既没有各部分的标题，也没有表格）。`);
+    }
+    throw error;
+  }
+  io.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
+  if (values.json) {
+    const { template: id, year: detected, recognised, uncertain } = result;
+    io.stderr.write(`${JSON.stringify({ template: id, year: detected, recognised, uncertain }, null, 2)}\n`);
+  } else io.stderr.write(formatImport(result));
+  return result.uncertain.length === 0 ? 0 : 1;
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -155,6 +213,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await render(rest, io);
       case 'template':
         return template(rest, io);
+      case 'import':
+        return await importFile(rest, io);
       case 'help':
       case '--help':
         io.stdout.write(USAGE);
