@@ -5,6 +5,7 @@ import { httpHandler } from '../shared/http/handler.js';
 import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
 import { renderAuditPage } from '../shared/http/pages/audit-page.js';
 import { publishedDownloads } from '../shared/http/pages/downloads.js';
+import { renderImportPage } from '../shared/http/pages/import-page.js';
 import { draftPagePath } from '../shared/http/pages/form-model.js';
 import { renderFormPage } from '../shared/http/pages/form-page.js';
 import { renderHomePage } from '../shared/http/pages/home-page.js';
@@ -48,6 +49,15 @@ function exportFormat(request: HttpRequest, id: string): { id: string; format: '
   return { id, format: format === 'json' || format === 'csv' ? format : 'html' };
 }
 
+/**
+ * The year whose report an agency new to nianbao would import: the one before the year it is reporting on. Reports are
+ * written from late in the year to 31 January, so until July the year being reported on is the one before.
+ */
+function previousReportYear(now: Date): number {
+  const reporting = now.getUTCMonth() >= 6 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  return reporting - 1;
+}
+
 export function createWebPagesHandler(deps: WebPagesDeps) {
   return httpHandler('web-pages', async (request) => {
     const path = request.path;
@@ -64,6 +74,13 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     }
     try {
       if (path === '/') return html(200, renderHomePage(principal, await loadHomeView(principal, deps)));
+      if (path === '/previous/import') {
+        if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法导入', '只有信息员可以导入上年报告。', principal));
+        const year = YearSchema.safeParse(Number(request.query.get('year') ?? previousReportYear(deps.clock.now())));
+        if (!year.success) return html(400, messagePage('无法导入', '请选择 2019 年以后的报告年度。', principal));
+        const [agency, existing] = await Promise.all([deps.store.getAgency(principal.agencyId), deps.store.getImportedReport(principal.agencyId, year.data)]);
+        return html(200, renderImportPage(principal, { agencyId: principal.agencyId, agencyName: agency?.name ?? '', year: year.data, existing }));
+      }
       if (path === '/reports/new') {
         const year = YearSchema.safeParse(Number(request.query.get('year')));
         if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));

@@ -67,6 +67,8 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'review-page': { kind: 'http', table: TABLE_READ, stateMachine: [], keys: true },
   // the decision path: records the decision first, then SendTaskSuccess
   'decide-review': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, baseUrl: true },
+  // reads an uploaded report (no store write for the preview); saves the agency's imported report for a year
+  'import-report': { kind: 'http', table: TABLE_WRITE, baseUrl: true },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
   'web-pages': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'], siteBaseUrl: true, clientAssets: true },
   // keeps the token, emails the link; delivers a decision recorded while an older token was live

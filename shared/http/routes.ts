@@ -26,6 +26,7 @@ export const HTTP_FUNCTIONS = [
   'review-page',
   'decide-review',
   'web-pages',
+  'import-report',
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 
@@ -51,6 +52,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reviews/{reviewId}', function: 'review-page' },
   { method: 'POST', path: '/reviews/{reviewId}/decision', function: 'decide-review' },
   { method: 'POST', path: '/api/reviews/{reviewId}/decision', function: 'decide-review' },
+  // last year's report from before nianbao: a preview of what the file says, then saved as the agency's imported report
+  { method: 'POST', path: '/api/reports/import', function: 'import-report' },
+  { method: 'PUT', path: '/api/agencies/{agencyId}/previous/{year}', function: 'import-report' },
   { method: 'GET', path: '/', function: 'web-pages' },
   { method: 'GET', path: '/login', function: 'web-pages' },
   { method: 'GET', path: '/reports/{id}', function: 'web-pages' },
@@ -59,6 +63,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/new', function: 'web-pages' },
   { method: 'GET', path: '/drafts/{agencyId}/{year}', function: 'web-pages' },
   { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages' },
+  { method: 'GET', path: '/previous/import', function: 'web-pages' },
   // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
   { method: 'GET', path: '/assets/{name}', function: 'web-pages' },
 ];

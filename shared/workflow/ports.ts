@@ -3,6 +3,7 @@ import type {
   ApproverStage,
   Decision,
   Draft,
+  ImportedReport,
   PublishedReport,
   ReportEvent,
   ReportHead,
@@ -88,6 +89,10 @@ export interface Store {
   // What is on the public site; the indexes are rebuilt from this list.
   putPublished(report: PublishedReport): Promise<void>;
   listPublished(): Promise<PublishedReport[]>;
+
+  // A year's report imported from before nianbao: one per agency and year, a new import replaces it.
+  putImportedReport(imported: ImportedReport): Promise<void>;
+  getImportedReport(agencyId: string, year: number): Promise<ImportedReport | undefined>;
 }
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
