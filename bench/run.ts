@@ -3,6 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { burst } from './burst.js';
 import { costPerReport } from './cost-per-report.js';
+import { documents } from './documents.js';
 import { endToEnd } from './end-to-end.js';
 import { lambdaBundles } from './lambda-bundles.js';
 import { reportThroughput } from './report-throughput.js';
@@ -57,7 +58,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport, documents];
 
 // ---------------------------------------------------------------------------------------------------------------
 
