@@ -30,7 +30,15 @@ const ROUNDS = 7;
 
 const SIGN_OFF = { approvedBy: '张副主任', approvedAt: '2021-01-20T02:30:00Z', version: 1, contentSha256: 'a'.repeat(64) };
 const STEPS = [
-  { stepLabel: '办公室主任审核（含保密审查）', name: '王主任', post: '办公室主任', outcome: '同意', comment: '已核对。', at: '2021-01-19T08:00:00Z', confidentialityReviewed: true },
+  {
+    stepLabel: '办公室主任审核（含保密审查）',
+    name: '王主任',
+    post: '办公室主任',
+    outcome: '同意',
+    comment: '已核对。',
+    at: '2021-01-19T08:00:00Z',
+    confidentialityReviewed: true,
+  },
   { stepLabel: '主管领导签发', name: '张副主任', post: '主管领导', outcome: '同意', comment: '同意发布。', at: '2021-01-20T02:30:00Z' },
 ];
 
@@ -56,12 +64,35 @@ async function timed<T>(work: () => Promise<T>): Promise<{ first: number; warm: 
 async function publishBundle(): Promise<{ total: number; parts: [string, number][] }> {
   const outdir = await mkdtemp(path.join(tmpdir(), 'nianbao-bench-documents-'));
   try {
-    const result = await esbuild.build({ ...cdkEsbuildOptions({ 'publish-report': path.join(PROJECT_ROOT, 'functions', 'publish-report.ts') }, outdir), write: true });
+    const result = await esbuild.build({
+      ...cdkEsbuildOptions({ 'publish-report': path.join(PROJECT_ROOT, 'functions', 'publish-report.ts') }, outdir),
+      write: true,
+    });
     const output = Object.entries(result.metafile?.outputs ?? {}).find(([file]) => file.endsWith('.mjs'))?.[1];
     const groups: Record<string, number> = {};
     const groupOf = (file: string): string | undefined => {
       const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
-      if (module !== undefined) return ['pdfkit', 'fontkit', 'docx', 'brotli', 'fflate', 'mammoth', 'linebreak', 'unicode-properties', 'restructure', 'png-js', 'jpeg-exif', 'crypto-js', 'unicode-trie', 'dfa', 'tiny-inflate', 'clone'].includes(module) ? module : undefined;
+      if (module !== undefined)
+        return [
+          'pdfkit',
+          'fontkit',
+          'docx',
+          'brotli',
+          'fflate',
+          'mammoth',
+          'linebreak',
+          'unicode-properties',
+          'restructure',
+          'png-js',
+          'jpeg-exif',
+          'crypto-js',
+          'unicode-trie',
+          'dfa',
+          'tiny-inflate',
+          'clone',
+        ].includes(module)
+          ? module
+          : undefined;
       return file.includes('shared/report/print/') || file.includes('shared/runtime/pdf-fonts') ? 'nianbao print code' : undefined;
     };
     for (const [file, input] of Object.entries(output?.inputs ?? {})) {
@@ -78,9 +109,12 @@ export const documents: Benchmark = {
   id: 'documents',
   title: 'Word and PDF of the signed report; import',
   method: [
-    `The signed reference report (test/fixtures/daxing-kw-2020.beijing-2019.json) with a two-step 签发单, rendered in-process: the first call (fonts parsed, pdfkit and docx warming up) and the median of ${ROUNDS} more.`,
-    'Size: the bytes written to the site bucket. The PDF embeds subsets of the two Noto CJK fonts (only the glyphs used); the .docx names 黑体 and 仿宋 and embeds none.',
-    'Bundle: publish-report built with the construct\'s esbuild options; the bytes each library of the print code contributes (esbuild metafile). The fonts ship as files beside the bundle (deflated size = their share of the zip Lambda stores).',
+    'The signed reference report (test/fixtures/daxing-kw-2020.beijing-2019.json) with a two-step 签发单, rendered in-process: ' +
+      `the first call (fonts parsed, pdfkit and docx warming up) and the median of ${ROUNDS} more.`,
+    'Size: the bytes written to the site bucket. The PDF embeds subsets of the two Noto CJK fonts (only the glyphs used); ' +
+      'the .docx names 黑体 and 仿宋 and embeds none.',
+    "Bundle: publish-report built with the construct's esbuild options; the bytes each library of the print code contributes " +
+      '(esbuild metafile). The fonts ship as files beside the bundle (deflated size = their share of the zip Lambda stores).',
     'Import: `nianbao import` of the reference text (test/fixtures/daxing-kejiwei-2020.txt), all three templates tried, median of 7.',
   ],
   async run(log): Promise<BenchmarkResult> {
@@ -103,22 +137,57 @@ export const documents: Benchmark = {
     const rows: string[][] = [
       ['PDF (A4, fonts embedded)', ms(pdf.first), ms(pdf.warm), `${kib(pdf.result.bytes.length)}, ${pdfPages} pages`],
       ['Word (.docx)', ms(docx.first), ms(docx.warm), kib(docx.result.length)],
-      ['import of the reference text', ms(imported.first, 1), ms(imported.warm, 1), `${imported.result.recognised.length} items read, ${imported.result.uncertain.length} uncertain`],
-      ['publish-report bundle (index.mjs)', '', '', `${kib(bundle.total)}, of which the print code ${kib(printBytes)}: ${bundle.parts.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}`],
+      [
+        'import of the reference text',
+        ms(imported.first, 1),
+        ms(imported.warm, 1),
+        `${imported.result.recognised.length} items read, ${imported.result.uncertain.length} uncertain`,
+      ],
+      [
+        'publish-report bundle (index.mjs)',
+        '',
+        '',
+        `${kib(bundle.total)}, of which the print code ${kib(printBytes)}: ${bundle.parts.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}`,
+      ],
       ['fonts beside the bundle (fonts/)', '', '', `${kib(fontBytes)} (${kib(fontDeflated)} deflated)`],
     ];
     const targets: Target[] = [
-      { name: 'PDF of the reference report, time (first call)', target: `≤ ${TIME_LIMIT_MS} ms`, measured: ms(pdf.first), pass: pdf.first <= TIME_LIMIT_MS, margin: marginUnder(pdf.first, TIME_LIMIT_MS) },
-      { name: 'PDF of the reference report, size', target: '≤ 2 MB', measured: kib(pdf.result.bytes.length), pass: pdf.result.bytes.length <= SIZE_LIMIT_BYTES, margin: marginUnder(pdf.result.bytes.length, SIZE_LIMIT_BYTES) },
-      { name: '.docx of the reference report, time (first call)', target: `≤ ${TIME_LIMIT_MS} ms`, measured: ms(docx.first), pass: docx.first <= TIME_LIMIT_MS, margin: marginUnder(docx.first, TIME_LIMIT_MS) },
-      { name: '.docx of the reference report, size', target: '≤ 2 MB', measured: kib(docx.result.length), pass: docx.result.length <= SIZE_LIMIT_BYTES, margin: marginUnder(docx.result.length, SIZE_LIMIT_BYTES) },
+      {
+        name: 'PDF of the reference report, time (first call)',
+        target: `≤ ${TIME_LIMIT_MS} ms`,
+        measured: ms(pdf.first),
+        pass: pdf.first <= TIME_LIMIT_MS,
+        margin: marginUnder(pdf.first, TIME_LIMIT_MS),
+      },
+      {
+        name: 'PDF of the reference report, size',
+        target: '≤ 2 MB',
+        measured: kib(pdf.result.bytes.length),
+        pass: pdf.result.bytes.length <= SIZE_LIMIT_BYTES,
+        margin: marginUnder(pdf.result.bytes.length, SIZE_LIMIT_BYTES),
+      },
+      {
+        name: '.docx of the reference report, time (first call)',
+        target: `≤ ${TIME_LIMIT_MS} ms`,
+        measured: ms(docx.first),
+        pass: docx.first <= TIME_LIMIT_MS,
+        margin: marginUnder(docx.first, TIME_LIMIT_MS),
+      },
+      {
+        name: '.docx of the reference report, size',
+        target: '≤ 2 MB',
+        measured: kib(docx.result.length),
+        pass: docx.result.length <= SIZE_LIMIT_BYTES,
+        margin: marginUnder(docx.result.length, SIZE_LIMIT_BYTES),
+      },
     ];
     return {
       columns: ['What', 'First call', `Median of ${ROUNDS}`, 'Size'],
       rows,
       targets,
       notes: [
-        'The first call is what a cold publish-report pays: pdfkit parses both fonts (about 4 MB of CFF) once per process; loadPdfFonts keeps the bytes for the next report.',
+        'The first call is what a cold publish-report pays: pdfkit parses both fonts (about 4 MB of CFF) once per process; ' +
+          'loadPdfFonts keeps the bytes for the next report.',
         'Characters outside GB 2312 are not in the font subsets; renderReportPdf returns them (`missingCharacters`) instead of printing blanks without a word.',
       ],
     };

@@ -51,7 +51,11 @@ function showPreview(body: unknown): void {
     summary.textContent = `模板 ${text(field(body, 'template'))}，${year === '' ? '年度未知' : `${year} 年度`}：读出 ${recognised.length} 项，${uncertain.length} 项无法确定。`;
   }
   const uncertainBody = document.querySelector('#import-uncertain tbody');
-  uncertainBody?.replaceChildren(...uncertain.map((item) => row([`${text(field(item, 'label'))}（${text(field(item, 'path')) || '未归入任何一行'}）`, text(field(item, 'reason'))], 'uncertain')));
+  uncertainBody?.replaceChildren(
+    ...uncertain.map((item) =>
+      row([`${text(field(item, 'label'))}（${text(field(item, 'path')) || '未归入任何一行'}）`, text(field(item, 'reason'))], 'uncertain'),
+    ),
+  );
   const recognisedBody = document.querySelector('#import-recognised tbody');
   recognisedBody?.replaceChildren(...recognised.map((item) => row([text(field(item, 'label')), text(field(item, 'value'))])));
   const preview = document.getElementById('import-preview');

@@ -20,8 +20,16 @@ export function createImportReportHandler(deps: Pick<AppDeps, 'store' | 'clock' 
     if (request.method === 'POST') return json(200, await previewImport(jsonBody(request, PreviewRequestSchema), principal, deps));
     const { agencyId, year } = draftKey(pathParameter(request, 'agencyId'), pathParameter(request, 'year'));
     const saved = await saveImportedReport(agencyId, year, jsonBody(request, ImportFileSchema), principal, deps);
-    return json(200, { agencyId: saved.agencyId, year: saved.year, template: saved.template, importedAt: saved.importedAt, uncertain: saved.uncertain });
+    return json(200, {
+      agencyId: saved.agencyId,
+      year: saved.year,
+      template: saved.template,
+      importedAt: saved.importedAt,
+      uncertain: saved.uncertain,
+    });
   });
 }
 
-export const handler = lazyHandler(async () => createImportReportHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () =>
+  createImportReportHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }),
+);

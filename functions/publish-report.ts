@@ -7,7 +7,9 @@ import { loadPdfFonts } from '../shared/runtime/pdf-fonts.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
 /** The Publish task: renders the signed version to the site bucket; safe to retry. */
-export function createPublishReportHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'siteBaseUrl'> & { pdfFonts?: () => Promise<PdfFonts> }) {
+export function createPublishReportHandler(
+  deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'siteBaseUrl'> & { pdfFonts?: () => Promise<PdfFonts> },
+) {
   const withFonts = { ...deps, pdfFonts: deps.pdfFonts ?? loadPdfFonts };
   return taskHandler('publish-report', PublishInputSchema, (input) => publishReport(input, withFonts));
 }

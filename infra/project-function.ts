@@ -76,7 +76,9 @@ const clientAssetsHook: ICommandHooks = {
 const PDF_FONT_SOURCE = path.join(PROJECT_ROOT, 'assets', 'fonts');
 const pdfFontsCommands = (outputDir: string): string[] => [
   `mkdir -p ${JSON.stringify(path.join(outputDir, 'fonts'))}`,
-  `cp ${['NotoSerifSC-Report.otf', 'NotoSansSC-Bold-Report.otf', 'OFL.txt'].map((file) => JSON.stringify(path.join(PDF_FONT_SOURCE, file))).join(' ')} ${JSON.stringify(path.join(outputDir, 'fonts'))}`,
+  ['cp', ...['NotoSerifSC-Report.otf', 'NotoSansSC-Bold-Report.otf', 'OFL.txt'].map((file) => path.join(PDF_FONT_SOURCE, file)), path.join(outputDir, 'fonts')]
+    .map((word) => JSON.stringify(word))
+    .join(' '),
 ];
 
 function commandHooks(props: ProjectFunctionProps): ICommandHooks | undefined {

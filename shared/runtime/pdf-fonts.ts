@@ -20,7 +20,10 @@ async function readFrom(files: typeof PDF_FONT_FILES): Promise<PdfFonts> {
       errors.push(error);
     }
   }
-  throw new AggregateError(errors, `the PDF fonts (${files.body}, ${files.heading}) are in neither fonts/ beside the code nor assets/fonts/`);
+  throw new AggregateError(
+    errors,
+    `the PDF fonts (${files.body}, ${files.heading}) are in neither fonts/ beside the code nor assets/fonts/`,
+  );
 }
 
 let loaded: Promise<PdfFonts> | undefined;

@@ -45,11 +45,19 @@ function requireOfficer(principal: Principal, agencyId: string): void {
   if (!isOfficerOf(principal, agencyId)) throw new NotFoundError('找不到该机关。');
 }
 
-async function readFile(file: ImportFile, options: { agencyId: string; agencyName: string; year?: number | undefined }): Promise<{ result: ImportResult; sha256: string }> {
+async function readFile(
+  file: ImportFile,
+  options: { agencyId: string; agencyName: string; year?: number | undefined },
+): Promise<{ result: ImportResult; sha256: string }> {
   const bytes = Buffer.from(file.contentBase64, 'base64');
   try {
     const { blocks } = await fileSource(file.fileName, bytes);
-    const result = importReport(blocks, { template: file.template, agencyId: options.agencyId, agencyName: options.agencyName, year: options.year });
+    const result = importReport(blocks, {
+      template: file.template,
+      agencyId: options.agencyId,
+      agencyName: options.agencyName,
+      year: options.year,
+    });
     return { result, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (error) {
     if (error instanceof UnreadableFileError || error instanceof ImportUnreadableError) {
@@ -66,11 +74,22 @@ async function registeredName(store: Store, agencyId: string): Promise<string> {
 }
 
 /** What the file says, cell by cell, for the officer's own agency. Nothing is stored. */
-export async function previewImport(file: z.infer<typeof PreviewRequestSchema>, principal: Principal, deps: ImportDeps): Promise<ImportPreview> {
+export async function previewImport(
+  file: z.infer<typeof PreviewRequestSchema>,
+  principal: Principal,
+  deps: ImportDeps,
+): Promise<ImportPreview> {
   requireOfficer(principal, principal.agencyId);
   const agencyName = await registeredName(deps.store, principal.agencyId);
   const { result } = await readFile(file, { agencyId: principal.agencyId, agencyName, year: file.year });
-  return { template: result.template, year: result.year, agencyName: result.agencyName, report: result.report, recognised: result.recognised, uncertain: result.uncertain };
+  return {
+    template: result.template,
+    year: result.year,
+    agencyName: result.agencyName,
+    report: result.report,
+    recognised: result.recognised,
+    uncertain: result.uncertain,
+  };
 }
 
 /**
@@ -78,7 +97,13 @@ export async function previewImport(file: z.infer<typeof PreviewRequestSchema>, 
  * an import cannot stand beside or over it. The template must fit the year; uncertain cells stay blank and are kept
  * listed with the record.
  */
-export async function saveImportedReport(agencyId: string, year: number, file: ImportFile, principal: Principal, deps: ImportDeps): Promise<ImportedReport> {
+export async function saveImportedReport(
+  agencyId: string,
+  year: number,
+  file: ImportFile,
+  principal: Principal,
+  deps: ImportDeps,
+): Promise<ImportedReport> {
   requireOfficer(principal, agencyId);
   const agencyName = await registeredName(deps.store, agencyId);
   const head = await deps.store.getHead(reportIdOf(agencyId, year));
@@ -87,7 +112,10 @@ export async function saveImportedReport(agencyId: string, year: number, file: I
   }
   const { result, sha256 } = await readFile(file, { agencyId, agencyName, year });
   if (!templateFitsYear(TEMPLATES[result.template], year)) {
-    throw new ValidationError(`文件中的表格是「${TEMPLATES[result.template].name}」，不适用于 ${year} 年度的报告。`, 'IMPORT_TEMPLATE_YEAR');
+    throw new ValidationError(
+      `文件中的表格是「${TEMPLATES[result.template].name}」，不适用于 ${year} 年度的报告。`,
+      'IMPORT_TEMPLATE_YEAR',
+    );
   }
   const imported: ImportedReport = {
     agencyId,

@@ -76,7 +76,12 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     contentType: 'application/pdf',
     cacheControl: REPORT_CACHE,
   });
-  const docx = await deps.site.put({ key: reportDocxKey(agencyId, year), body: await renderReportDocx(printed, new Date(decision.decidedAt)), contentType: DOCX_CONTENT_TYPE, cacheControl: REPORT_CACHE });
+  const docx = await deps.site.put({
+    key: reportDocxKey(agencyId, year),
+    body: await renderReportDocx(printed, new Date(decision.decidedAt)),
+    contentType: DOCX_CONTENT_TYPE,
+    cacheControl: REPORT_CACHE,
+  });
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);
   const record: PublishedReport = {

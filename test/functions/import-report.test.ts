@@ -20,7 +20,10 @@ beforeEach(async () => {
 
 const REFERENCE_TEXT = readFileSync(new URL('../fixtures/daxing-kejiwei-2020.txt', import.meta.url), 'utf8');
 /** the reference page with three applications carried into 2021 by 自然人 */
-const CARRYING_THREE = REFERENCE_TEXT.replace('\t四、结转下年度继续办理\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0', '\t四、结转下年度继续办理\n\t3\n\t0\n\t0\n\t0\n\t0\n\t0\n\t3');
+const CARRYING_THREE = REFERENCE_TEXT.replace(
+  '\t四、结转下年度继续办理\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0',
+  '\t四、结转下年度继续办理\n\t3\n\t0\n\t0\n\t0\n\t0\n\t0\n\t3',
+);
 
 const upload = (text: string, fileName = '2020年报.txt') => ({ fileName, contentBase64: Buffer.from(text, 'utf8').toString('base64') });
 
@@ -47,7 +50,13 @@ describe('POST /api/reports/import', () => {
   it('shows the officer what the file says, cell by cell, for their own agency, and stores nothing', async () => {
     const response = await call('POST', '/api/reports/import', OFFICER, upload(REFERENCE_TEXT));
     expect(response.statusCode, response.body).toBe(200);
-    const preview = jsonOf(response) as { template: string; year: number; uncertain: unknown[]; recognised: { path: string }[]; report: Record<string, unknown> };
+    const preview = jsonOf(response) as {
+      template: string;
+      year: number;
+      uncertain: unknown[];
+      recognised: { path: string }[];
+      report: Record<string, unknown>;
+    };
     expect(preview).toMatchObject({ template: 'beijing-2019', year: 2020, uncertain: [] });
     expect(preview.report['agency']).toEqual({ id: 'daxing-kw', name: '北京市大兴区科学技术委员会' });
     expect(preview.recognised.map((item) => item.path)).toContain('applications.carriedForward.total');
@@ -55,16 +64,29 @@ describe('POST /api/reports/import', () => {
   });
 
   it('marks what it cannot read as uncertain and leaves it out, never 0', async () => {
-    const response = await call('POST', '/api/reports/import', OFFICER, upload(REFERENCE_TEXT.replace('\t政府集中采购\n\t9', '\t政府集中采购\n\t')));
-    const preview = jsonOf(response) as { uncertain: { path: string; reason: string }[]; report: { activeDisclosure: { procurement: { centralizedProcurement: Record<string, unknown> } } } };
-    expect(preview.uncertain).toEqual([{ path: 'activeDisclosure.procurement.centralizedProcurement.projects', label: '政府集中采购 采购项目数量', reason: '空白' }]);
+    const response = await call(
+      'POST',
+      '/api/reports/import',
+      OFFICER,
+      upload(REFERENCE_TEXT.replace('\t政府集中采购\n\t9', '\t政府集中采购\n\t')),
+    );
+    const preview = jsonOf(response) as {
+      uncertain: { path: string; reason: string }[];
+      report: { activeDisclosure: { procurement: { centralizedProcurement: Record<string, unknown> } } };
+    };
+    expect(preview.uncertain).toEqual([
+      { path: 'activeDisclosure.procurement.centralizedProcurement.projects', label: '政府集中采购 采购项目数量', reason: '空白' },
+    ]);
     expect(preview.report.activeDisclosure.procurement.centralizedProcurement).toEqual({ amount: '77.0693', unit: '万元' });
   });
 
   it('answers a file with no report in it, and a body that is not base64, with 400 and a message', async () => {
     const unreadable = await call('POST', '/api/reports/import', OFFICER, upload('购物清单\n苹果\n'));
     expect(unreadable.statusCode).toBe(400);
-    expect(jsonOf(unreadable)['error']).toMatchObject({ code: 'IMPORT_UNREADABLE', message: expect.stringContaining('没有读到年度报告的内容') });
+    expect(jsonOf(unreadable)['error']).toMatchObject({
+      code: 'IMPORT_UNREADABLE',
+      message: expect.stringContaining('没有读到年度报告的内容'),
+    });
     const broken = await call('POST', '/api/reports/import', OFFICER, { fileName: 'x.txt', contentBase64: '不是base64' });
     expect(broken.statusCode).toBe(400);
   });
@@ -117,7 +139,12 @@ describe('PUT /api/agencies/{agencyId}/previous/{year}', () => {
 
 describe('GET /previous/import', () => {
   it('gives the officer the upload form, with the import already kept for the year', async () => {
-    await call('PUT', '/api/agencies/daxing-kw/previous/2020', OFFICER, upload(REFERENCE_TEXT.replace('\t政府集中采购\n\t9', '\t政府集中采购\n\t')));
+    await call(
+      'PUT',
+      '/api/agencies/daxing-kw/previous/2020',
+      OFFICER,
+      upload(REFERENCE_TEXT.replace('\t政府集中采购\n\t9', '\t政府集中采购\n\t')),
+    );
     const response = await call('GET', '/previous/import?year=2020', OFFICER);
     expect(response.statusCode).toBe(200);
     const page = parseHtml(response.body);

@@ -113,7 +113,9 @@ describe('the Lambda bundles', () => {
       const fonts = path.join(assetDir(name), 'fonts');
       if (name === 'publish-report') {
         expect(readdirSync(fonts).sort()).toEqual(fontFiles);
-        for (const file of fontFiles) expect(readFileSync(path.join(fonts, file)).equals(readFileSync(path.join(PROJECT_ROOT, 'assets', 'fonts', file))), file).toBe(true);
+        for (const file of fontFiles) {
+          expect(readFileSync(path.join(fonts, file)).equals(readFileSync(path.join(PROJECT_ROOT, 'assets', 'fonts', file))), file).toBe(true);
+        }
       } else expect(existsSync(fonts), name).toBe(false);
       // never inlined: the fonts are megabytes, the code is not
       expect(statSync(path.join(assetDir(name), 'index.mjs')).size, name).toBeLessThan(3 * 1024 * 1024);

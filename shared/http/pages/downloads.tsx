@@ -7,7 +7,8 @@ export interface Downloads {
   readonly docx: string;
 }
 
-const siteUrl = (siteBaseUrl: string, key: string): string => new URL(key, siteBaseUrl.endsWith('/') ? siteBaseUrl : `${siteBaseUrl}/`).toString();
+const siteUrl = (siteBaseUrl: string, key: string): string =>
+  new URL(key, siteBaseUrl.endsWith('/') ? siteBaseUrl : `${siteBaseUrl}/`).toString();
 
 export function publishedDownloads(siteBaseUrl: string | undefined, agencyId: string, year: number): Downloads | undefined {
   if (siteBaseUrl === undefined) return undefined;

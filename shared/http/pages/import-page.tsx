@@ -43,8 +43,8 @@ export function renderImportPage(principal: Principal, view: ImportPageView): st
       </p>
       <h1>导入上年报告</h1>
       <p>
-        {view.agencyName}在使用本系统之前发布的年度报告，可以从网站保存的网页、复制出的文字或 Word 文件中读入，用于上年结转的自动带入和跨年度核对。
-        导入的报告只作核对之用，不会作为本系统发布的报告显示。
+        {view.agencyName}在使用本系统之前发布的年度报告，可以从网站保存的网页、复制出的文字或 Word
+        文件中读入，用于上年结转的自动带入和跨年度核对。 导入的报告只作核对之用，不会作为本系统发布的报告显示。
       </p>
       <Existing existing={view.existing} />
       <form id="import-form" class="stack" data-agency={view.agencyId}>

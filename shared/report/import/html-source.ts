@@ -15,8 +15,40 @@ const children = (node: Node): Node[] => ('childNodes' in node ? node.childNodes
 
 const SKIPPED = new Set(['head', 'script', 'style', 'noscript', 'template', 'svg', 'select', 'button', 'iframe']);
 const BLOCKS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'nav', 'aside', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'form', 'center', 'caption', 'figure', 'figcaption', 'hr', 'body', 'html', 'td', 'th', 'tr',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'footer',
+  'nav',
+  'aside',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'blockquote',
+  'pre',
+  'form',
+  'center',
+  'caption',
+  'figure',
+  'figcaption',
+  'hr',
+  'body',
+  'html',
+  'td',
+  'th',
+  'tr',
 ]);
 
 function textOf(node: Node): string {
@@ -76,7 +108,9 @@ export function htmlSource(html: string): SourceBlock[] {
     if (node.tagName === 'table' && !containsTable(node)) {
       flush();
       for (const row of rowsOf(node)) {
-        const cells = children(row).filter((child): child is Element => isElement(child) && (child.tagName === 'td' || child.tagName === 'th'));
+        const cells = children(row).filter(
+          (child): child is Element => isElement(child) && (child.tagName === 'td' || child.tagName === 'th'),
+        );
         blocks.push({ type: 'row', cells: cells.map(cellText) });
       }
       blocks.push({ type: 'line', text: '' });

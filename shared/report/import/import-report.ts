@@ -48,7 +48,8 @@ const TEXT_PARTS: readonly { readonly section: number; readonly field: TextField
 
 const TITLE = /政府信息公开工作年度报告/u;
 /** The page around a report: navigation, the 发布日期 line, print and close buttons, the site's footer. */
-const PAGE_CHROME = /^(首页|当前位置|您的位置|发布日期|发文日期|发布时间|来源[:：]|字号|【|打印|关闭|分享|浏览次数|访问量|扫一扫|版权所有|主办单位|网站标识码|ICP|京ICP|联系我们|网站地图)/u;
+const PAGE_CHROME =
+  /^(首页|当前位置|您的位置|发布日期|发文日期|发布时间|来源[:：]|字号|【|打印|关闭|分享|浏览次数|访问量|扫一扫|版权所有|主办单位|网站标识码|ICP|京ICP|联系我们|网站地图)/u;
 const DATE_LINE = /^\d{4}年\d{1,2}月\d{1,2}日$/u;
 /** Where a report's last part ends at the latest: the page's tools and footer, or the 签发单 of a file nianbao made. */
 const AFTER_REPORT = /^(签发单|内容摘要（SHA-256）|【?打印|【?关闭|版权所有|主办单位|网站标识码)/u;
@@ -79,7 +80,9 @@ function sectionEnd(sections: Sections, section: number, length: number): number
 
 /** The lines of a text part: its paragraphs as the page has them, blank lines kept between, none at either end. */
 function partText(blocks: readonly SourceBlock[], from: number, to: number, trailer: (line: string) => boolean): string {
-  const lines = blocks.slice(from, to).flatMap((block) => (block.type === 'line' ? [block.text] : block.type === 'cell' ? [block.text] : [block.cells.join(' ')]));
+  const lines = blocks
+    .slice(from, to)
+    .flatMap((block) => (block.type === 'line' ? [block.text] : block.type === 'cell' ? [block.text] : [block.cells.join(' ')]));
   while (lines.length > 0 && (lines.at(-1)?.trim() === '' || trailer(lines.at(-1) ?? ''))) lines.pop();
   while (lines.length > 0 && lines[0]?.trim() === '') lines.shift();
   return lines.join('\n');
@@ -107,12 +110,21 @@ function findTitle(blocks: readonly SourceBlock[], before: number): Title {
   let year: number | undefined;
   if (nameFirst) {
     year = Number(nameFirst[2]);
-    name = nameFirst[1] !== '' ? nameFirst[1] : previous !== undefined && !PAGE_CHROME.test(previous) && previous.length <= 40 ? previous : undefined;
+    name =
+      nameFirst[1] !== ''
+        ? nameFirst[1]
+        : previous !== undefined && !PAGE_CHROME.test(previous) && previous.length <= 40
+          ? previous
+          : undefined;
   } else if (yearFirst) {
     year = Number(yearFirst[1]);
     name = yearFirst[2];
   }
-  return { name, year: year !== undefined && year >= FIRST_YEAR && year <= LAST_YEAR ? year : undefined, titleEnd: (lines[at]?.index ?? 0) + 1 };
+  return {
+    name,
+    year: year !== undefined && year >= FIRST_YEAR && year <= LAST_YEAR ? year : undefined,
+    titleEnd: (lines[at]?.index ?? 0) + 1,
+  };
 }
 
 /** Table cells as a stream: one per cell, a break where the page ends a row (a blank line between cells, a table row). */
@@ -144,11 +156,20 @@ function tableTokens(blocks: readonly SourceBlock[], sections: Sections): { toke
   return { tokens, sectionOfToken };
 }
 
-function chooseTemplate(tokens: readonly Token[], sectionOfToken: readonly number[], options: ImportOptions, year: number | undefined): Template {
+function chooseTemplate(
+  tokens: readonly Token[],
+  sectionOfToken: readonly number[],
+  options: ImportOptions,
+  year: number | undefined,
+): Template {
   if (options.template !== undefined) return TEMPLATES[options.template];
   const scored = Object.values(TEMPLATES).map((template) => ({ template, score: readTables(template, tokens, sectionOfToken).score }));
   // the year decides between equally good fits; a better fit outside its years still wins, and is reported below
-  scored.sort((a, b) => b.score - a.score || Number(year !== undefined && templateFitsYear(b.template, year)) - Number(year !== undefined && templateFitsYear(a.template, year)));
+  scored.sort(
+    (a, b) =>
+      b.score - a.score ||
+      Number(year !== undefined && templateFitsYear(b.template, year)) - Number(year !== undefined && templateFitsYear(a.template, year)),
+  );
   const best = scored[0];
   if (best === undefined) throw new ImportUnreadableError('no templates');
   return best.template;
@@ -212,7 +233,9 @@ export function importReport(blocks: readonly SourceBlock[], options: ImportOpti
     }
     let end = sectionEnd(sections, part.section, blocks.length);
     if (part.section === 5) {
-      const stop = blocks.findIndex((block, index) => index > start && index < end && block.type === 'line' && AFTER_REPORT.test(block.text.trim()));
+      const stop = blocks.findIndex(
+        (block, index) => index > start && index < end && block.type === 'line' && AFTER_REPORT.test(block.text.trim()),
+      );
       if (stop !== -1) end = stop;
     }
     const text = partText(blocks, start + 1, end, part.section === 5 ? isTrailer : () => false);

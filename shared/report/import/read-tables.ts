@@ -125,7 +125,8 @@ function segmentsOf(tokens: readonly Token[], isLabel: (text: string) => boolean
   return segments;
 }
 
-const rowLabel = (leaf: Leaf): string => leaf.labels.filter((label) => label !== '').join(' ') || leaf.table.columns.map((column) => column.label).join('/');
+const rowLabel = (leaf: Leaf): string =>
+  leaf.labels.filter((label) => label !== '').join(' ') || leaf.table.columns.map((column) => column.label).join('/');
 
 /** The unit a money column's header names (采购总金额（万元）), for a value written without one. */
 function headerUnit(tokens: readonly Token[], column: LeafColumn, units: readonly string[]): string | undefined {
@@ -177,7 +178,10 @@ export function readTables(template: Template, tokens: readonly Token[], section
       }
       if (leaf === undefined && hasNumber) {
         // a row of values under column headers only: table 四's single row
-        leaf = candidates.find((candidate) => candidate.unlabelled && !assigned.has(candidate) && segment.leading.length + segment.values.length >= candidate.columns.length);
+        leaf = candidates.find(
+          (candidate) =>
+            candidate.unlabelled && !assigned.has(candidate) && segment.leading.length + segment.values.length >= candidate.columns.length,
+        );
         if (leaf !== undefined) segment.values.unshift(...segment.leading.splice(0));
       }
       if (leaf === undefined) {
@@ -194,13 +198,18 @@ export function readTables(template: Template, tokens: readonly Token[], section
     const label = rowLabel(leaf);
     const cells = leaf.columns.map((column) => ({ column, path: cellPath(leaf.table, leaf.row, column).join('.') }));
     if (segment === undefined) {
-      for (const { column, path } of cells) uncertain.push({ path, label: `${label} ${column.labels.join(' ')}`, reason: '页面上没有找到这一行' });
+      for (const { column, path } of cells)
+        uncertain.push({ path, label: `${label} ${column.labels.join(' ')}`, reason: '页面上没有找到这一行' });
       continue;
     }
     if (segment.values.length !== cells.length) {
       const shown = segment.values.map((value) => (value === '' ? '（空）' : value)).join(' ');
       for (const { column, path } of cells) {
-        uncertain.push({ path, label: `${label} ${column.labels.join(' ')}`, reason: `这一行有 ${segment.values.length} 个数，表格应有 ${cells.length} 个（${shown}），无法确定各数所在的列` });
+        uncertain.push({
+          path,
+          label: `${label} ${column.labels.join(' ')}`,
+          reason: `这一行有 ${segment.values.length} 个数，表格应有 ${cells.length} 个（${shown}），无法确定各数所在的列`,
+        });
       }
       continue;
     }
@@ -225,7 +234,11 @@ export function readTables(template: Template, tokens: readonly Token[], section
         uncertain.push({ path, label: cellLabel, reason: `金额的单位是${unit}，这一栏应以${units.join('或')}填写` });
       } else {
         const unitPath = kind.unitField === undefined ? undefined : [...path.split('.').slice(0, -1), kind.unitField].join('.');
-        recognised.push(unitPath === undefined ? { path, label: cellLabel, value: reading.value } : { path, label: cellLabel, value: reading.value, unit: { path: unitPath, value: unit } });
+        recognised.push(
+          unitPath === undefined
+            ? { path, label: cellLabel, value: reading.value }
+            : { path, label: cellLabel, value: reading.value, unit: { path: unitPath, value: unit } },
+        );
       }
     });
   }

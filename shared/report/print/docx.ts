@@ -31,7 +31,12 @@ const FANGSONG = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia:
 const SIZE = { title: 44, heading: 32, body: 32, table: 21, denseTable: 18, note: 18 };
 const TWIPS_PER_MM = 1440 / 25.4;
 const PAGE = { width: Math.round(210 * TWIPS_PER_MM), height: Math.round(297 * TWIPS_PER_MM) };
-const MARGIN = { top: Math.round(37 * TWIPS_PER_MM), bottom: Math.round(35 * TWIPS_PER_MM), left: Math.round(28 * TWIPS_PER_MM), right: Math.round(26 * TWIPS_PER_MM) };
+const MARGIN = {
+  top: Math.round(37 * TWIPS_PER_MM),
+  bottom: Math.round(35 * TWIPS_PER_MM),
+  left: Math.round(28 * TWIPS_PER_MM),
+  right: Math.round(26 * TWIPS_PER_MM),
+};
 const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 
 const run = (text: string, font: IRunOptions['font'], size: number, bold = false): TextRun => new TextRun({ text, font, size, bold });
@@ -53,8 +58,10 @@ function columnWidths(table: PrintTable, size: number): number[] {
     let column = 0;
     for (const cell of cells) {
       while (taken[row]?.[column] === true) column++;
-      for (let r = row; r < row + cell.rowSpan && r < table.rows.length; r++) for (let c = column; c < column + cell.colSpan; c++) (taken[r] ??= [])[c] = true;
-      if (cell.colSpan === 1) natural[column] = Math.max(natural[column] ?? least, Math.min((charWidth(cell.text) + 0.8) * charTwips, CONTENT_WIDTH / 2));
+      for (let r = row; r < row + cell.rowSpan && r < table.rows.length; r++)
+        for (let c = column; c < column + cell.colSpan; c++) (taken[r] ??= [])[c] = true;
+      if (cell.colSpan === 1)
+        natural[column] = Math.max(natural[column] ?? least, Math.min((charWidth(cell.text) + 0.8) * charTwips, CONTENT_WIDTH / 2));
       column += cell.colSpan;
     }
   });
@@ -105,7 +112,13 @@ function tableOf(table: PrintTable): Table {
 function blockOf(block: PrintBlock): (Paragraph | Table)[] {
   switch (block.type) {
     case 'title':
-      return [new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 400, line: 560 }, children: [run(block.text, HEITI, SIZE.title)] })];
+      return [
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          spacing: { after: 400, line: 560 },
+          children: [run(block.text, HEITI, SIZE.title)],
+        }),
+      ];
     case 'heading':
       return [new Paragraph({ keepNext: true, spacing: { before: 240, after: 120 }, children: [run(block.text, HEITI, SIZE.heading)] })];
     case 'paragraph':
@@ -136,7 +149,10 @@ function stampTime(packed: Uint8Array, at: Date): Buffer {
   if (core !== undefined) {
     const iso = `${at.toISOString().slice(0, 19)}Z`;
     files['docProps/core.xml'] = strToU8(
-      strFromU8(core).replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, (_match, open: string, _name: string, close: string) => `${open}${iso}${close}`),
+      strFromU8(core).replace(
+        /(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g,
+        (_match, open: string, _name: string, close: string) => `${open}${iso}${close}`,
+      ),
     );
   }
   return Buffer.from(zipSync(files, { mtime: at }));
@@ -158,7 +174,13 @@ export async function renderReportDocx(document: PrintDocument, signedAt: Date):
             children: [
               new Paragraph({
                 alignment: AlignmentType.CENTER,
-                children: [new TextRun({ font: FANGSONG, size: SIZE.note, children: ['第 ', PageNumber.CURRENT, ' 页，共 ', PageNumber.TOTAL_PAGES, ' 页'] })],
+                children: [
+                  new TextRun({
+                    font: FANGSONG,
+                    size: SIZE.note,
+                    children: ['第 ', PageNumber.CURRENT, ' 页，共 ', PageNumber.TOTAL_PAGES, ' 页'],
+                  }),
+                ],
               }),
             ],
           }),

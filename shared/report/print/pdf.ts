@@ -100,7 +100,8 @@ function geometry(doc: Doc, table: PrintTable): Geometry {
   const heights = table.rows.map(() => SIZE.table + 2 * CELL_PAD + LINE_GAP);
   for (const p of placed) {
     doc.font(fontOf(table, p.row)).fontSize(SIZE.table);
-    const height = doc.heightOfString(p.cell.text === '' ? ' ' : p.cell.text, { width: spanWidth(p) - 2 * CELL_PAD, lineGap: 1 }) + 2 * CELL_PAD;
+    const height =
+      doc.heightOfString(p.cell.text === '' ? ' ' : p.cell.text, { width: spanWidth(p) - 2 * CELL_PAD, lineGap: 1 }) + 2 * CELL_PAD;
     need.set(p, height);
     if (p.cell.rowSpan === 1) heights[p.row] = Math.max(heights[p.row] ?? 0, height);
   }
@@ -115,7 +116,16 @@ function geometry(doc: Doc, table: PrintTable): Geometry {
   return { placed, x, widths, heights, need };
 }
 
-function drawCellText(doc: Doc, table: PrintTable, p: Placed, left: number, top: number, width: number, height: number, need: number): void {
+function drawCellText(
+  doc: Doc,
+  table: PrintTable,
+  p: Placed,
+  left: number,
+  top: number,
+  width: number,
+  height: number,
+  need: number,
+): void {
   if (p.cell.text === '') return;
   doc.font(fontOf(table, p.row)).fontSize(SIZE.table).fillColor('black');
   const offset = Math.max(0, (height - need) / 2);
@@ -189,13 +199,14 @@ function drawTable(doc: Doc, table: PrintTable): void {
       } else {
         const whole = spanHeight(p);
         // centred in its span when the span fits on this page, at the top of the first box otherwise
-        const box = y + whole <= pageBottom ? whole : g.need.get(p) ?? 0;
+        const box = y + whole <= pageBottom ? whole : (g.need.get(p) ?? 0);
         drawCellText(doc, table, p, left, y, width, box, g.need.get(p) ?? 0);
         open.push({ p, segmentTop: y, lastRow: Math.min(p.row + p.cell.rowSpan, table.rows.length) - 1 });
       }
     }
     y += heights[row] ?? 0;
-    for (const o of open) if (o.lastRow === row) doc.rect(x[o.p.column] ?? MARGIN.left, o.segmentTop, spanWidth(o.p), y - o.segmentTop).stroke();
+    for (const o of open)
+      if (o.lastRow === row) doc.rect(x[o.p.column] ?? MARGIN.left, o.segmentTop, spanWidth(o.p), y - o.segmentTop).stroke();
     open = open.filter((o) => o.lastRow !== row);
   }
   doc.x = MARGIN.left;
@@ -271,7 +282,13 @@ export function renderReportPdf(document: PrintDocument, fonts: PdfFonts, create
     autoFirstPage: true,
     lang: 'zh-CN',
     displayTitle: true,
-    info: { Title: document.title, Subject: `SHA-256 ${document.contentSha256}`, Creator: 'nianbao', Producer: 'nianbao', CreationDate: createdAt },
+    info: {
+      Title: document.title,
+      Subject: `SHA-256 ${document.contentSha256}`,
+      Creator: 'nianbao',
+      Producer: 'nianbao',
+      CreationDate: createdAt,
+    },
   });
   doc.registerFont('body', Buffer.from(fonts.body));
   doc.registerFont('heading', Buffer.from(fonts.heading));

@@ -73,7 +73,13 @@ function printTable(table: GridTable, report: Report): PrintTable {
   for (const body of layout.bodyRows) {
     const row: PrintCell[] = body.labels.map((cell) => label(cell.label ?? '', cell.rowspan, cell.colspan, 'left'));
     for (const column of layout.columns) {
-      row.push({ text: referenceCellText(report, cellPath(table, body, column), column), rowSpan: 1, colSpan: 1, header: false, align: 'center' });
+      row.push({
+        text: referenceCellText(report, cellPath(table, body, column), column),
+        rowSpan: 1,
+        colSpan: 1,
+        header: false,
+        align: 'center',
+      });
     }
     rows.push(row);
   }
@@ -126,7 +132,8 @@ function approvalSheet(report: Report, source: PrintSource): PrintBlock[] {
   };
   const heads = ['环节', '姓名', '职务', '意见', '批示', '时间'];
   const stepRows = steps.map((step): PrintCell[] => {
-    const review = step.confidentialityReviewed === undefined ? '' : step.confidentialityReviewed ? '（已完成保密审查）' : '（未作保密审查）';
+    const review =
+      step.confidentialityReviewed === undefined ? '' : step.confidentialityReviewed ? '（已完成保密审查）' : '（未作保密审查）';
     return [
       label(pageText(step.stepLabel), 1, 1, 'left'),
       value(pageText(step.name)),

@@ -151,7 +151,8 @@ function revision(reportId: string, extra: Partial<Revision> = {}): Revision {
 }
 
 function imported(agency: string, year: number, report: Record<string, unknown>, uncertain: ImportedReport['uncertain']): ImportedReport {
-  return { agencyId: agency, year, report, template: 'beijing-2019', fileName: '2020年报.html', fileSha256: sha('file'), uncertain, importedAt: at(1), importedBy: 'officer@kw.example.cn' };
+  const file = { fileName: '2020年报.html', fileSha256: sha('file') };
+  return { agencyId: agency, year, report, template: 'beijing-2019', ...file, uncertain, importedAt: at(1), importedBy: 'officer@kw.example.cn' };
 }
 
 function draft(agency: string, rev: number, content: unknown): Draft {

@@ -38,25 +38,50 @@ describe('nianbao import', () => {
     const lists = JSON.parse(stderr) as { template: string; year: number; recognised: { path: string }[]; uncertain: unknown[] };
     expect(lists.template).toBe('beijing-2019');
     expect(lists.year).toBe(2020);
-    expect(lists.uncertain).toEqual([{ path: 'activeDisclosure.procurement.centralizedProcurement.projects', label: '政府集中采购 采购项目数量', reason: '「九」不是非负整数' }]);
+    expect(lists.uncertain).toEqual([
+      {
+        path: 'activeDisclosure.procurement.centralizedProcurement.projects',
+        label: '政府集中采购 采购项目数量',
+        reason: '「九」不是非负整数',
+      },
+    ]);
     expect(lists.recognised.map((item) => item.path)).toContain('activeDisclosure.procurement.centralizedProcurement.amount');
   });
 
   it('takes the template, year and name it is given over what it would detect', async () => {
-    const { stdout } = await run('import', await dir.file('given.txt', REFERENCE_TEXT), '--agency', 'kw', '--name', '某区科委', '--year', '2019', '--template', 'beijing-2019');
+    const { stdout } = await run(
+      'import',
+      await dir.file('given.txt', REFERENCE_TEXT),
+      '--agency',
+      'kw',
+      '--name',
+      '某区科委',
+      '--year',
+      '2019',
+      '--template',
+      'beijing-2019',
+    );
     expect(JSON.parse(stdout)).toMatchObject({ template: 'beijing-2019', year: 2019, agency: { id: 'kw', name: '某区科委' } });
   });
 
   it('reads a page saved from a browser and a Word file', async () => {
     const page = await run('import', await dir.file('page.html', fixture('import/saved-page-2021.html')), '--agency', 'xicheng-fgw');
     expect(page.code).toBe(0);
-    expect(JSON.parse(page.stdout)).toMatchObject({ template: 'national-2021', year: 2021, agency: { name: '北京市西城区发展和改革委员会' } });
+    expect(JSON.parse(page.stdout)).toMatchObject({
+      template: 'national-2021',
+      year: 2021,
+      agency: { name: '北京市西城区发展和改革委员会' },
+    });
 
     const docx = join(dir.path, 'last-year.docx');
     expect((await run('render', await dir.file('reference.json', REFERENCE_JSON), '--format', 'docx', '--out', docx)).code).toBe(0);
     const word = await run('import', docx, '--agency', 'daxing-kw');
     expect(word.code).toBe(0);
-    expect(JSON.parse(word.stdout)).toMatchObject({ template: 'beijing-2019', year: 2020, applications: (REFERENCE_JSON as { applications: unknown }).applications });
+    expect(JSON.parse(word.stdout)).toMatchObject({
+      template: 'beijing-2019',
+      year: 2020,
+      applications: (REFERENCE_JSON as { applications: unknown }).applications,
+    });
   });
 
   it('refuses a file with no report in it, and bad options, with exit 2', async () => {
@@ -64,8 +89,12 @@ describe('nianbao import', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('没有读到年度报告的内容');
     expect((await run('import')).code).toBe(2);
-    expect((await run('import', await dir.file('x.txt', REFERENCE_TEXT), '--template', 'shanghai')).stderr).toContain('未知的模板 shanghai');
-    expect((await run('import', await dir.file('y.txt', REFERENCE_TEXT), '--agency', 'Daxing KW')).stderr).toContain('--agency 需要机关代码');
+    expect((await run('import', await dir.file('x.txt', REFERENCE_TEXT), '--template', 'shanghai')).stderr).toContain(
+      '未知的模板 shanghai',
+    );
+    expect((await run('import', await dir.file('y.txt', REFERENCE_TEXT), '--agency', 'Daxing KW')).stderr).toContain(
+      '--agency 需要机关代码',
+    );
     expect((await run('import', join(dir.path, 'missing.txt'))).stderr).toContain('无法读取文件');
   });
 });

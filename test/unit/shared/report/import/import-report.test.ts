@@ -19,7 +19,11 @@ const REFERENCE_TEXT = fixture('daxing-kejiwei-2020.txt');
 const REFERENCE_JSON: unknown = JSON.parse(fixture('daxing-kw-2020.beijing-2019.json'));
 
 const withAgency = (report: Report) => ({ agencyId: report.agency.id });
-const paragraphLines = (text: string): string => text.split('\n').filter((line) => line.trim() !== '').join('\n');
+const paragraphLines = (text: string): string =>
+  text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .join('\n');
 const withParagraphs = (report: Report): Report => ({
   ...report,
   ...(report.preamble === undefined ? {} : { preamble: paragraphLines(report.preamble) }),
@@ -41,7 +45,11 @@ describe('importing the reference report as its text was copied out of the page'
         { path: 'template', label: '模板', value: 'beijing-2019' },
         { path: 'year', label: '报告年度', value: 2020 },
         { path: 'agency.name', label: '机关名称', value: '北京市大兴区科学技术委员会' },
-        { path: 'activeDisclosure.procurement.centralizedProcurement.amount', label: expect.stringContaining('采购总金额'), value: '77.0693' },
+        {
+          path: 'activeDisclosure.procurement.centralizedProcurement.amount',
+          label: expect.stringContaining('采购总金额'),
+          value: '77.0693',
+        },
       ]),
     );
     const cells = templateCells(TEMPLATES['beijing-2019']);
@@ -77,7 +85,10 @@ describe.each([
   });
 
   it('as a Word file with merged cells, made with the docx library', async () => {
-    const docx = await renderReportDocx(printDocument(report, { contentSha256: '0'.repeat(64), steps: [] }), new Date('2021-01-20T00:00:00Z'));
+    const docx = await renderReportDocx(
+      printDocument(report, { contentSha256: '0'.repeat(64), steps: [] }),
+      new Date('2021-01-20T00:00:00Z'),
+    );
     const { format, blocks } = await fileSource('去年的报告.docx', docx);
     expect(format).toBe('docx');
     const result = importReport(blocks, withAgency(report));
@@ -105,7 +116,15 @@ describe('pages that do not say everything', () => {
     const result = importReport(textSource(without('2.重复申请', 8)), { agencyId: 'daxing-kw' });
     const row = 'applications.outcomes.notProcessed.repeated';
     expect(paths(result).filter((path) => path !== '')).toEqual(
-      ['naturalPerson', 'commercialEnterprise', 'researchInstitution', 'socialWelfareOrganization', 'legalServiceInstitution', 'otherOrganization', 'total'].map((column) => `${row}.${column}`),
+      [
+        'naturalPerson',
+        'commercialEnterprise',
+        'researchInstitution',
+        'socialWelfareOrganization',
+        'legalServiceInstitution',
+        'otherOrganization',
+        'total',
+      ].map((column) => `${row}.${column}`),
     );
     expect(result.uncertain[0]?.reason).toBe('页面上没有找到这一行');
     expect(readPath(result.report, row.split('.'))).toBeUndefined();
@@ -137,26 +156,41 @@ describe('pages that do not say everything', () => {
     const at = lines.findIndex((text) => text === '\t行政处罚');
     const text = [...lines.slice(0, at + 1), line, ...lines.slice(at + 2)].join('\n');
     const result = importReport(textSource(text), { agencyId: 'daxing-kw' });
-    expect(result.uncertain).toEqual([{ path: 'activeDisclosure.enforcement.administrativePenalty.previousYearItems', label: '行政处罚 上一年项目数量', reason }]);
+    expect(result.uncertain).toEqual([
+      { path: 'activeDisclosure.enforcement.administrativePenalty.previousYearItems', label: '行政处罚 上一年项目数量', reason },
+    ]);
     expect(readPath(result.report, ['activeDisclosure', 'enforcement', 'administrativePenalty', 'previousYearItems'])).toBeUndefined();
     expect(readPath(result.report, ['activeDisclosure', 'enforcement', 'administrativePenalty', 'change'])).toBe(0);
   });
 
   it('reads a negative 本年增/减 and an amount with its unit, and asks for the unit when the national template leaves it open', () => {
     const at = lines.findIndex((text) => text === '\t行政处罚');
-    const negative = importReport(textSource([...lines.slice(0, at + 2), '\t-3', ...lines.slice(at + 3)].join('\n')), { agencyId: 'daxing-kw' });
+    const negative = importReport(textSource([...lines.slice(0, at + 2), '\t-3', ...lines.slice(at + 3)].join('\n')), {
+      agencyId: 'daxing-kw',
+    });
     expect(negative.uncertain).toEqual([]);
     expect(readPath(negative.report, ['activeDisclosure', 'enforcement', 'administrativePenalty', 'change'])).toBe(-3);
 
-    const national = REFERENCE_TEXT.replace('采购总金额（万元，保留四位小数）', '采购总金额').replace('\t其他对外管理服务事项\n\t行政检查\n\t0\n\t0\n\t0\n\n\t\n\t行政确认\n\t0\n\t0\n\t0', '\t其他对外管理服务事项\n\t0\n\t0\n\t0');
+    const national = REFERENCE_TEXT.replace('采购总金额（万元，保留四位小数）', '采购总金额').replace(
+      '\t其他对外管理服务事项\n\t行政检查\n\t0\n\t0\n\t0\n\n\t\n\t行政确认\n\t0\n\t0\n\t0',
+      '\t其他对外管理服务事项\n\t0\n\t0\n\t0',
+    );
     const open = importReport(textSource(national), { agencyId: 'daxing-kw' });
     expect(open.template).toBe('national-2019');
     expect(open.uncertain).toEqual([
-      { path: 'activeDisclosure.procurement.centralizedProcurement.amount', label: '政府集中采购 采购总金额', reason: '金额「77.0693」没有写单位（元或万元）' },
+      {
+        path: 'activeDisclosure.procurement.centralizedProcurement.amount',
+        label: '政府集中采购 采购总金额',
+        reason: '金额「77.0693」没有写单位（元或万元）',
+      },
     ]);
     const withUnit = importReport(textSource(national.replace('\t77.0693', '\t75394432.52元')), { agencyId: 'daxing-kw' });
     expect(withUnit.uncertain).toEqual([]);
-    expect(readPath(withUnit.report, ['activeDisclosure', 'procurement', 'centralizedProcurement'])).toEqual({ projects: 9, amount: '75394432.52', unit: '元' });
+    expect(readPath(withUnit.report, ['activeDisclosure', 'procurement', 'centralizedProcurement'])).toEqual({
+      projects: 9,
+      amount: '75394432.52',
+      unit: '元',
+    });
   });
 
   it('reports a part whose heading is not on the page, and a row that fits no row of the template', () => {
@@ -165,14 +199,20 @@ describe('pages that do not say everything', () => {
     expect(result.uncertain).toEqual(
       expect.arrayContaining([
         { path: 'problems', label: '五、存在的主要问题及改进情况', reason: '页面上没有找到这一部分的标题' },
-        { path: 'activeDisclosure.enforcement.administrativeCoercion.decisions', label: '行政强制 处理决定数量', reason: '页面上没有找到这一行' },
+        {
+          path: 'activeDisclosure.enforcement.administrativeCoercion.decisions',
+          label: '行政强制 处理决定数量',
+          reason: '页面上没有找到这一行',
+        },
         { path: '', label: '行政征收 0 0 0', reason: '这一行不属于模板的任何一行，没有读入' },
       ]),
     );
   });
 
   it('flags a template that does not fit the year in the title', () => {
-    const result = importReport(textSource(REFERENCE_TEXT.replace('2020年政府信息公开工作年度报告', '2022年政府信息公开工作年度报告')), { agencyId: 'daxing-kw' });
+    const result = importReport(textSource(REFERENCE_TEXT.replace('2020年政府信息公开工作年度报告', '2022年政府信息公开工作年度报告')), {
+      agencyId: 'daxing-kw',
+    });
     expect(result.year).toBe(2022);
     expect(result.uncertain).toEqual([{ path: 'template', label: '模板', reason: expect.stringContaining('不适用于 2022 年度的报告') }]);
   });

@@ -30,7 +30,10 @@ function tableRows(report: Report): Map<string, string[][]> {
         lines.push([...(level === 0 && layout.labelColumns > 0 ? [table.corner ?? ''] : []), ...cells.map((cell) => cell.label)]);
       });
       for (const row of layout.bodyRows) {
-        lines.push([...row.labels.map((label) => label.label ?? ''), ...layout.columns.map((column) => valueText(report, cellPath(table, row, column)))]);
+        lines.push([
+          ...row.labels.map((label) => label.label ?? ''),
+          ...layout.columns.map((column) => valueText(report, cellPath(table, row, column))),
+        ]);
       }
     }
     rows.set(section.field, lines);

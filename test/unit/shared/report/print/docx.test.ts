@@ -10,7 +10,11 @@ import { DISTINCT_2019, DISTINCT_2021, REFERENCE, rowTexts, SIGN_OFF, STEPS, tem
 // The .docx is read back two ways: mammoth (what a reader of the document gets: tables, merged cells) and the raw
 // WordprocessingML in word/document.xml (fonts, merges, header rows as Word and WPS see them).
 
-const docxOf = (report: Report): Promise<Buffer> => renderReportDocx(printDocument(report, { contentSha256: SIGN_OFF.contentSha256, signOff: SIGN_OFF, steps: STEPS }), new Date(SIGN_OFF.approvedAt));
+const docxOf = (report: Report): Promise<Buffer> =>
+  renderReportDocx(
+    printDocument(report, { contentSha256: SIGN_OFF.contentSha256, signOff: SIGN_OFF, steps: STEPS }),
+    new Date(SIGN_OFF.approvedAt),
+  );
 const squeeze = (value: string): string => value.replace(/\s+/gu, '');
 
 async function tablesOf(bytes: Buffer): Promise<Element[]> {
@@ -60,7 +64,9 @@ describe('the Word document of a signed report', () => {
   it('sets the title and headings in 黑体 and the body in 仿宋 on A4, repeats table headers, and numbers the pages', async () => {
     const files = unzipSync(await docxOf(REFERENCE));
     const document = strFromU8(files['word/document.xml'] ?? new Uint8Array());
-    expect(document).toMatch(/<w:rFonts[^>]*w:eastAsia="黑体"[^>]*\/>(?:(?!<\/w:r>).)*<w:t[^>]*>北京市大兴区科学技术委员会2020年政府信息公开工作年度报告</su);
+    expect(document).toMatch(
+      /<w:rFonts[^>]*w:eastAsia="黑体"[^>]*\/>(?:(?!<\/w:r>).)*<w:t[^>]*>北京市大兴区科学技术委员会2020年政府信息公开工作年度报告</su,
+    );
     expect(document).toMatch(/<w:rFonts[^>]*w:eastAsia="仿宋"[^>]*\/>(?:(?!<\/w:r>).)*<w:t[^>]*>1\.组织领导。/su);
     expect(document).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     expect(document).toContain('<w:vMerge w:val="restart"/>');

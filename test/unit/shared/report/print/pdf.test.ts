@@ -15,14 +15,19 @@ const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-pdf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function pdfOf(report: Report, name: string): Promise<{ file: string; bytes: Buffer; missing: readonly string[] }> {
-  const { bytes, missingCharacters } = await renderReportPdf(printDocument(report, { contentSha256: SIGN_OFF.contentSha256, signOff: SIGN_OFF, steps: STEPS }), await loadPdfFonts(), new Date(SIGN_OFF.approvedAt));
+  const { bytes, missingCharacters } = await renderReportPdf(
+    printDocument(report, { contentSha256: SIGN_OFF.contentSha256, signOff: SIGN_OFF, steps: STEPS }),
+    await loadPdfFonts(),
+    new Date(SIGN_OFF.approvedAt),
+  );
   const file = path.join(dir, `${name}.pdf`);
   writeFileSync(file, bytes);
   return { file, bytes, missing: missingCharacters };
 }
 
 /** `-raw` keeps the order the text was drawn in: a table row reads label first, then its values left to right. */
-const text = (file: string, mode: '-raw' | '-layout' = '-raw'): string => execFileSync('pdftotext', [mode, '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+const text = (file: string, mode: '-raw' | '-layout' = '-raw'): string =>
+  execFileSync('pdftotext', [mode, '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 const squeeze = (value: string): string => value.replace(/\s+/gu, '');
 
 describe('the PDF of a signed report', () => {
@@ -53,7 +58,10 @@ describe('the PDF of a signed report', () => {
     expect(info).toMatch(/Page size:\s+595\.2\d x 841\.8\d pts \(A4\)/);
     const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
     expect(pages).toBeGreaterThan(2);
-    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter((line) => line.trim() !== '');
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' })
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '');
     expect(fonts).toHaveLength(2);
     // name, type…, then emb sub uni: every font embedded, subset, with a Unicode map (text copies out as Chinese)
     for (const line of fonts) expect(line).toMatch(/\+NotoS(ans|erif)CJKsc-\S+.*\byes\s+yes\s+yes\s+\d+\s+0\s*$/);

@@ -10,8 +10,23 @@ import { referenceReport, report2021 } from '../../../../support/report-builders
 export const SIGN_OFF: SignOff = { approvedBy: '张副主任', approvedAt: '2021-01-20T02:30:00Z', version: 3, contentSha256: '5f'.repeat(32) };
 
 export const STEPS: ApprovalStep[] = [
-  { stepLabel: '科室负责人初审', name: '王科长', post: '综合科科长', outcome: '同意', comment: '数据与台账一致。', at: '2021-01-18T01:00:00Z' },
-  { stepLabel: '办公室主任审核', name: '李主任', post: '办公室主任', outcome: '同意', comment: '已做保密审查。', at: '2021-01-19T08:05:00Z', confidentialityReviewed: true },
+  {
+    stepLabel: '科室负责人初审',
+    name: '王科长',
+    post: '综合科科长',
+    outcome: '同意',
+    comment: '数据与台账一致。',
+    at: '2021-01-18T01:00:00Z',
+  },
+  {
+    stepLabel: '办公室主任审核',
+    name: '李主任',
+    post: '办公室主任',
+    outcome: '同意',
+    comment: '已做保密审查。',
+    at: '2021-01-19T08:05:00Z',
+    confidentialityReviewed: true,
+  },
   { stepLabel: '主管领导签发', name: '张副主任', post: '副主任', outcome: '同意', comment: '同意发布。', at: '2021-01-20T02:30:00Z' },
 ];
 
@@ -38,7 +53,10 @@ export function rowTexts(report: Report): string[] {
       ? section.tables.flatMap((table) => {
           const layout = gridLayout(table);
           return layout.bodyRows.map((row) =>
-            [...row.labels.map((label) => label.label ?? ''), ...layout.columns.map((column) => referenceCellText(report, cellPath(table, row, column), column))]
+            [
+              ...row.labels.map((label) => label.label ?? ''),
+              ...layout.columns.map((column) => referenceCellText(report, cellPath(table, row, column), column)),
+            ]
               .join('')
               .replace(/\s+/gu, ''),
           );
