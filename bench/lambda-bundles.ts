@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { ESM_REQUIRE_BANNER, newestNodeRuntime, PROJECT_ROOT } from '#infra/project-function.js';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER, newestNodeRuntime, PROJECT_ROOT } from '#infra/project-function.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
 import { kib, marginUnder, median, ms } from './support/stats.js';
 
@@ -36,9 +36,9 @@ const ALL = process.env['BENCH_BUNDLES_ALL'] === '1';
  * aws-lambda-nodejs/lib/bundling.js turns them into arguments (`buildEsbuildArgs`): `--bundle <entry>
  * --target=node<runtime> --platform=node --format=esm --outfile=<out>/index.mjs --minify --sourcemap
  * --sources-content=false --log-level=warning --tsconfig=<root>/tsconfig.json --banner:js=<ESM_REQUIRE_BANNER>
- * --main-fields=module,main`, no `--external` (externalModules: [] with bundleAwsSDK), run in the project root.
- * The construct does not export these options, so they are replicated here; the banner, the runtime choice and the
- * project root are imported from it. Several entry points in one build give each entry exactly the bytes of its own
+ * --main-fields=module,main --alias:<name>=<stub>` (BUNDLE_ALIASES), no `--external` (externalModules: [] with
+ * bundleAwsSDK), run in the project root. The construct does not export these options, so they are replicated here;
+ * the banner, the aliases, the runtime choice and the project root are imported from it. Several entry points in one build give each entry exactly the bytes of its own
  * build (no code splitting); `<name>/index` keeps the output name, and so the sourceMappingURL comment, the same.
  */
 export function cdkEsbuildOptions(entries: Readonly<Record<string, string>>, outdir: string): esbuild.BuildOptions {
@@ -59,6 +59,7 @@ export function cdkEsbuildOptions(entries: Readonly<Record<string, string>>, out
     tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
     banner: { js: ESM_REQUIRE_BANNER },
     mainFields: ['module', 'main'],
+    alias: { ...BUNDLE_ALIASES },
     metafile: true,
   };
 }

@@ -1,5 +1,5 @@
 import { PublishFailureInputSchema } from '../shared/workflow/contracts.js';
-import { recordPublishFailure } from '../shared/workflow/publish-report.js';
+import { recordPublishFailure } from '../shared/workflow/record-publish-failure.js';
 import { runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';

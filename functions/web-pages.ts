@@ -17,7 +17,7 @@ import type { HttpRequest } from '../shared/http/request.js';
 import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/http/response.js';
 import { YearSchema } from '../shared/report/schema.js';
 import { DomainError } from '../shared/workflow/errors.js';
-import { reportPageKey } from '../shared/workflow/publish-report.js';
+import { reportPageKey } from '../shared/workflow/site-keys.js';
 import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
 import { runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { ENV, optionalEnv } from '../shared/runtime/env.js';

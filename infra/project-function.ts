@@ -72,6 +72,12 @@ const clientAssetsHook: ICommandHooks = {
   ],
 };
 
+/**
+ * Modules replaced in every bundle: brotli's decoder is imported by fontkit for WOFF2 fonts only, which nothing here
+ * reads (bench/lambda-bundles.ts builds with the same aliases).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { brotli: path.join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'brotli') };
+
 /** After esbuild: the PDF fonts (made by infra/scripts/make-pdf-fonts.sh) and their licence into the package's fonts/. */
 const PDF_FONT_SOURCE = path.join(PROJECT_ROOT, 'assets', 'fonts');
 const pdfFontsCommands = (outputDir: string): string[] => [
@@ -162,6 +168,7 @@ export class ProjectFunction extends NodejsFunction {
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: LogLevel.WARNING,
         assetHash: bundleSourceFingerprint(),
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, target]) => [`--alias:${name}`, target])),
         ...(commandHooks(props) === undefined ? {} : { commandHooks: commandHooks(props) }),
       },
     });

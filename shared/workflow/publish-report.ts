@@ -5,7 +5,7 @@ import { printDocument } from '../report/print/print-model.js';
 import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
 import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
-import type { PublishFailureInput, PublishInput } from './contracts.js';
+import type { PublishInput } from './contracts.js';
 import { DecidedDataSchema } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
 import { rosterWith } from './notify.js';
@@ -13,6 +13,7 @@ import { approvalSteps } from './approval-steps.js';
 import { DOCX_CONTENT_TYPE, type Mailer, type Site, type SiteObject } from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
+import { agencyIndexKey, reportDocxKey, reportJsonKey, reportPageKey, reportPdfKey, ROOT_INDEX_KEY } from './site-keys.js';
 
 export interface PublishDeps extends LogDeps {
   readonly site: Site;
@@ -26,12 +27,8 @@ export interface PublishDeps extends LogDeps {
 const REPORT_CACHE = 'public, max-age=300';
 const INDEX_CACHE = 'public, max-age=60';
 
-export const reportPageKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/index.html`;
-export const reportJsonKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.json`;
-export const reportPdfKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.pdf`;
-export const reportDocxKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.docx`;
-export const agencyIndexKey = (agencyId: string) => `reports/${agencyId}/index.html`;
-export const ROOT_INDEX_KEY = 'index.html';
+export { agencyIndexKey, reportDocxKey, reportJsonKey, reportPageKey, reportPdfKey, ROOT_INDEX_KEY } from './site-keys.js';
+export { recordPublishFailure } from './record-publish-failure.js';
 
 export class NotSignedError extends Error {
   override readonly name = 'NotSignedError';
@@ -149,21 +146,4 @@ async function writeIndexes(own: PublishedReport, deps: PublishDeps): Promise<vo
     written = { agencyPage, rootPage };
   }
   throw new Error(`the site indexes kept changing while ${agencyId} was published`);
-}
-
-/** After Publish exhausted its retries: the failure goes into the log, where the audit page and alarms see it. */
-export async function recordPublishFailure(input: PublishFailureInput, deps: LogDeps): Promise<void> {
-  await commit(
-    input.reportId,
-    (state, events) => {
-      if (!state) throw new Error(`report ${input.reportId} has no log`);
-      const last = events.at(-1);
-      if (last?.type === 'publish_failed' && last.version === input.version) return undefined;
-      const content = versionOf(events, input.version);
-      if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
-      const data = { error: input.error?.Error ?? 'Unknown', cause: (input.error?.Cause ?? '').slice(0, 1000) };
-      return systemEvent(input.reportId, 'publish_failed', state, content.contentSha256, data, deps.clock, input.version);
-    },
-    deps,
-  );
 }

@@ -1,4 +1,4 @@
-import { reportDocxKey, reportPdfKey } from '../../workflow/publish-report.js';
+import { reportDocxKey, reportPdfKey } from '../../workflow/site-keys.js';
 
 /** Where the published Word and PDF files are on the public site, and the links to them the status and audit pages show. */
 
