@@ -111,17 +111,15 @@ export interface PrintSource {
 /** The 签发单: who approved this version at each step, with what opinion and when, and the digest it was approved under. */
 function approvalSheet(report: Report, source: PrintSource): PrintBlock[] {
   const { signOff, steps } = source;
-  const facts: [string, string][] = [
-    ['报告', reportTitle(report)],
-    ...(signOff === undefined
-      ? [['签发', '未签发：本文件由报告数据直接生成，不是签发版本'] as [string, string]]
-      : ([
+  const signing: [string, string][] =
+    signOff === undefined
+      ? [['签发', '未签发：本文件由报告数据直接生成，不是签发版本']]
+      : [
           ['版本', `第${signOff.version}版`],
           ['签发人', pageText(signOff.approvedBy)],
           ['签发时间', time(signOff.approvedAt)],
-        ] as [string, string][])),
-    ['内容摘要（SHA-256）', source.contentSha256],
-  ];
+        ];
+  const facts: [string, string][] = [['报告', reportTitle(report)], ...signing, ['内容摘要（SHA-256）', source.contentSha256]];
   const summary: PrintTable = {
     id: 'sign-off-summary',
     width: 2,
