@@ -63,22 +63,18 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const { agencyId, agencyName, year } = state.head;
 
   const signOff = { approvedBy: decision.approverName, approvedAt: decision.decidedAt, version: input.version, contentSha256: content.contentSha256 };
+  // the files people print and file: the same signed content, with the 签发单 of every step that approved it. Written
+  // first (the PDF takes a second or two to render): the page, report.json, the indexes and the event then follow one
+  // another as closely as before, so nobody sees the page without its index entry.
+  const printed = printDocument(report, { contentSha256: content.contentSha256, signOff, steps: approvalSteps(events, input.version) });
+  const signedAt = new Date(decision.decidedAt);
+  const pdfBytes = (await renderReportPdf(printed, await deps.pdfFonts(), signedAt)).bytes;
+  const docxBytes = await renderReportDocx(printed, signedAt);
+
+  const pdf = await deps.site.put({ key: reportPdfKey(agencyId, year), body: pdfBytes, contentType: 'application/pdf', cacheControl: REPORT_CACHE });
+  const docx = await deps.site.put({ key: reportDocxKey(agencyId, year), body: docxBytes, contentType: DOCX_CONTENT_TYPE, cacheControl: REPORT_CACHE });
   const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff), REPORT_CACHE));
   const json = await deps.site.put({ key: reportJsonKey(agencyId, year), body: renderReportJson(report), contentType: 'application/json', cacheControl: REPORT_CACHE });
-  // the files people print and file: the same signed content, with the 签发单 of every step that approved it
-  const printed = printDocument(report, { contentSha256: content.contentSha256, signOff, steps: approvalSteps(events, input.version) });
-  const pdf = await deps.site.put({
-    key: reportPdfKey(agencyId, year),
-    body: (await renderReportPdf(printed, await deps.pdfFonts(), new Date(decision.decidedAt))).bytes,
-    contentType: 'application/pdf',
-    cacheControl: REPORT_CACHE,
-  });
-  const docx = await deps.site.put({
-    key: reportDocxKey(agencyId, year),
-    body: await renderReportDocx(printed, new Date(decision.decidedAt)),
-    contentType: DOCX_CONTENT_TYPE,
-    cacheControl: REPORT_CACHE,
-  });
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);
   const record: PublishedReport = {

@@ -70,6 +70,8 @@ describe('the local stack', () => {
     }, 20_000, 'the published page');
     expect(page).toContain('签发信息');
     expect(page).toContain('77.0693');
+    // the page can be there a moment before the same Publish task has written the indexes and the published event
+    await waitFor(async () => (await status(officer, 'daxing-kw-2020')).status === 'published', 20_000, 'the published event');
     const agencyIndex = await (await fetch(new URL('/site/reports/daxing-kw/index.html', stack.url))).text();
     expect(agencyIndex).toContain('2020');
     const rootIndex = await (await fetch(new URL('/site/', stack.url))).text();

@@ -25,10 +25,10 @@ beforeEach(async () => {
 });
 
 const KEYS = [
-  'reports/daxing-kw/2020/index.html',
-  'reports/daxing-kw/2020/report.json',
   'reports/daxing-kw/2020/report.pdf',
   'reports/daxing-kw/2020/report.docx',
+  'reports/daxing-kw/2020/index.html',
+  'reports/daxing-kw/2020/report.json',
   'reports/daxing-kw/index.html',
   'index.html',
 ];
@@ -88,7 +88,7 @@ describe('the Publish task', () => {
     expect(app.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     await publish(2);
     expect(puts().map((put) => put.key)).toEqual(KEYS);
-    expect(puts()[1]?.body).toContain('本年度无其他需要报告的事项。');
+    expect(puts()[3]?.body).toContain('本年度无其他需要报告的事项。');
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 2 });
   });
 
@@ -98,15 +98,15 @@ describe('the Publish task', () => {
     const first = puts();
     expect(first.map((put) => put.key)).toEqual(KEYS);
     expect(first.map((put) => [put.contentType, put.cacheControl])).toEqual([
-      ['text/html; charset=utf-8', 'public, max-age=300'],
-      ['application/json', 'public, max-age=300'],
       ['application/pdf', 'public, max-age=300'],
       ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'public, max-age=300'],
+      ['text/html; charset=utf-8', 'public, max-age=300'],
+      ['application/json', 'public, max-age=300'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
     ]);
-    expect(first[0]?.body).toContain('签发信息');
-    expect(first[0]?.body).toContain('张副主任');
+    expect(first[2]?.body).toContain('签发信息');
+    expect(first[2]?.body).toContain('张副主任');
 
     app.clock.advance(3_600_000);
     await publish();
@@ -121,10 +121,10 @@ describe('the Publish task', () => {
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ version: 1, actor: { role: 'system' } });
     expect(published[0]?.data['objects']).toEqual([
-      { key: KEYS[0], sha256: first[0]?.sha256, versionId: 'v1' },
-      { key: KEYS[1], sha256: first[1]?.sha256, versionId: 'v1' },
       { key: KEYS[2], sha256: first[2]?.sha256, versionId: 'v1' },
       { key: KEYS[3], sha256: first[3]?.sha256, versionId: 'v1' },
+      { key: KEYS[0], sha256: first[0]?.sha256, versionId: 'v1' },
+      { key: KEYS[1], sha256: first[1]?.sha256, versionId: 'v1' },
     ]);
     const emails = publishedEmails();
     expect(emails.map((email) => email.to)).toEqual([OFFICER]);
