@@ -42,9 +42,9 @@ const ALL = process.env['BENCH_BUNDLES_ALL'] === '1';
  * aws-lambda-nodejs/lib/bundling.js turns them into arguments (`buildEsbuildArgs`): `--bundle <entry>
  * --target=node<runtime> --platform=node --format=esm --outfile=<out>/index.mjs --minify --sourcemap
  * --sources-content=false --log-level=warning --tsconfig=<root>/tsconfig.json --banner:js=<ESM_REQUIRE_BANNER>
- * --main-fields=module,main`, no `--external` (externalModules: [] with bundleAwsSDK), run in the project root.
- * The construct does not export these options, so they are replicated here; the banner, the runtime choice and the
- * project root are imported from it. Several entry points in one build give each entry exactly the bytes of its own
+ * --main-fields=module,main --alias:<name>=<stub>` (BUNDLE_ALIASES), no `--external` (externalModules: [] with
+ * bundleAwsSDK), run in the project root. The construct does not export these options, so they are replicated here;
+ * the banner, the aliases, the runtime choice and the project root are imported from it. Several entry points in one build give each entry exactly the bytes of its own
  * build (no code splitting); `<name>/index` keeps the output name, and so the sourceMappingURL comment, the same.
  */
 export function cdkEsbuildOptions(entries: Readonly<Record<string, string>>, outdir: string): esbuild.BuildOptions {
@@ -65,10 +65,10 @@ export function cdkEsbuildOptions(entries: Readonly<Record<string, string>>, out
     tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
     banner: { js: ESM_REQUIRE_BANNER },
     mainFields: ['module', 'main'],
+    alias: { ...BUNDLE_ALIASES },
     metafile: true,
     // as ProjectFunction: nodemailer left out (the SES stages every figure here is for), the Lambda credential reader
     external: LAZY_EXTERNALS,
-    alias: { ...BUNDLE_ALIASES },
   };
 }
 

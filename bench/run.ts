@@ -3,6 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { burst, burst1000, burstOf } from './burst.js';
 import { costPerReport, idleCost } from './cost-per-report.js';
+import { documents } from './documents.js';
 import { endToEnd } from './end-to-end.js';
 import { lambdaBundles } from './lambda-bundles.js';
 import { localStart } from './local-start.js';
@@ -61,7 +62,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, burst1000, costPerReport, idleCost, localStart, signInTiming];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, burst1000, costPerReport, idleCost, localStart, signInTiming, documents];
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -4,8 +4,15 @@ import { firstInexactNumber, inexactNumberMessage } from '#shared/json/exact-num
 import { blankReport } from '#shared/report/blank.js';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
-import { renderReportHtml } from '#shared/report/render.js';
-import { AgencySchema, parseReport } from '#shared/report/schema.js';
+import { fileSource, UnreadableFileError } from '#shared/report/import/file-source.js';
+import { importReport, ImportUnreadableError, type ImportResult } from '#shared/report/import/import-report.js';
+import { renderReportDocx } from '#shared/report/print/docx.js';
+import { renderReportPdf } from '#shared/report/print/pdf.js';
+import { printDocument } from '#shared/report/print/print-model.js';
+import { renderReportHtml, renderReportJson } from '#shared/report/render.js';
+import { sha256Hex } from '#shared/workflow/digest.js';
+import { loadPdfFonts } from '#shared/runtime/pdf-fonts.js';
+import { AgencySchema, parseReport, YearSchema } from '#shared/report/schema.js';
 import { findTemplate, templateFitsYear, TemplateIdSchema } from '#shared/report/templates/index.js';
 import { runtimeSigningStore, runtimeWorkflow, systemClock } from '#shared/runtime/deps.js';
 import { isReportId } from '#shared/workflow/contracts.js';
@@ -21,8 +28,9 @@ import * as z from 'zod';
 import { rebuildIndexes, RebuildUsageError, type RebuildIndexesIo } from './rebuild-indexes.js';
 
 /**
- * `nianbao validate | render | template | verify`. Exit codes: 0 fine, 1 the report has errors (or its history does
- * not verify), 2 the command itself could not run (usage, unreadable file, not JSON).
+ * `nianbao validate | render | template | import | verify | restart-round | rebuild-indexes`. Exit codes: 0 fine, 1 the
+ * report has errors (import: some cells could not be read with certainty; verify: the history does not hold), 2 the
+ * command itself could not run (usage, unreadable file, not JSON).
  */
 
 export interface Output {
@@ -37,12 +45,13 @@ export interface Io {
 
 const USAGE = `用法:
   nianbao validate <report.json> [--previous <last-year.json>] [--json]
-  nianbao render <report.json> [--out <file.html>]
+  nianbao render <report.json> [--format html|docx|pdf] [--out <file>]
   nianbao template <template-id> --agency <id> --name <name> --year <year>
   nianbao restart-round <report-id>    运维：为审核流程已结束（失败、超时、被停止）的报告开始新一轮审核
                                        （读取 TABLE_NAME、STATE_MACHINE_ARN 等部署环境变量）
   nianbao verify <history.json> [--public-key <history.pem>] [--anchors <目录或网址>] [--json]
   nianbao rebuild-indexes [--queue-url <url> | --local <http://127.0.0.1:3000>]
+  nianbao import <file.html|file.txt|file.docx> [--template <id>] [--agency <id>] [--name <name>] [--year <year>] [--json]
 
 模板: ${TemplateIdSchema.options.join(', ')}
 `;
@@ -107,10 +116,21 @@ async function validate(args: string[], io: Io): Promise<number> {
   return result.valid ? 0 : 1;
 }
 
+const FORMATS = ['html', 'docx', 'pdf'] as const;
+type Format = (typeof FORMATS)[number];
+const isFormat = (value: string): value is Format => FORMATS.some((format) => format === value);
+
 async function render(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, format: { type: 'string', default: 'html' } },
+  });
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError('render 需要一个报告文件。');
+  const format = values.format;
+  if (!isFormat(format)) throw new UsageError(`--format 只能是 ${FORMATS.join('、')}。`);
+  if (format !== 'html' && values.out === undefined) throw new UsageError(`--format ${format} 需要 --out 指定输出文件。`);
   const input = await readJson(file);
   const result = checkReport(input);
   if (!result.valid) {
@@ -118,7 +138,21 @@ async function render(args: string[], io: Io): Promise<number> {
     io.stderr.write(`未生成：报告有 ${result.errors.length} 个错误，请先改正（nianbao validate ${file}）。\n`);
     return 1;
   }
-  const html = renderReportHtml(parseReport(input));
+  const report = parseReport(input);
+  if (format !== 'html' && values.out !== undefined) {
+    const printed = printDocument(report, { contentSha256: sha256Hex(renderReportJson(report)), steps: [] });
+    if (format === 'docx') await writeFile(values.out, await renderReportDocx(printed, new Date()));
+    else {
+      const pdf = await renderReportPdf(printed, await loadPdfFonts(), new Date());
+      await writeFile(values.out, pdf.bytes);
+      if (pdf.missingCharacters.length > 0) {
+        io.stderr.write(`注意：字体中没有这些字，PDF 中显示为空白：${pdf.missingCharacters.join(' ')}\n`);
+      }
+    }
+    io.stderr.write(`已生成 ${values.out}\n`);
+    return 0;
+  }
+  const html = renderReportHtml(report);
   if (values.out === undefined) io.stdout.write(html);
   else {
     await writeFile(values.out, html, 'utf8');
@@ -222,6 +256,61 @@ async function verify(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+function formatImport(result: ImportResult): string {
+  const lines = [`模板 ${result.template}，${result.year === undefined ? '年度未知' : `${result.year} 年度`}：读出 ${result.recognised.length} 项。`];
+  if (result.uncertain.length === 0) lines.push('每一项都已确定读出。');
+  else {
+    lines.push(`以下 ${result.uncertain.length} 项无法确定，没有写入报告，请对照原文补上：`);
+    for (const item of result.uncertain) lines.push(`  ${item.path === '' ? '（未归入任何一行）' : item.path} ${item.label}：${item.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function importFile(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      template: { type: 'string' },
+      agency: { type: 'string' },
+      name: { type: 'string' },
+      year: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('import 需要一个文件（网页、文本或 Word）。');
+  const template = values.template === undefined ? undefined : TemplateIdSchema.safeParse(values.template);
+  if (template !== undefined && !template.success) throw new UsageError(`未知的模板 ${values.template ?? ''}。`);
+  const year = values.year === undefined ? undefined : YearSchema.safeParse(Number(values.year));
+  if (year !== undefined && !year.success) throw new UsageError('--year 需要报告年度，如 2020。');
+  if (values.agency !== undefined && !AgencySchema.shape.id.safeParse(values.agency).success) {
+    throw new UsageError('--agency 需要机关代码（小写字母、数字和连字符）。');
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new UsageError(`无法读取文件 ${file}：${error instanceof Error ? error.message : String(error)}`);
+  }
+  let result: ImportResult;
+  try {
+    const { blocks } = await fileSource(file, bytes);
+    result = importReport(blocks, { template: template?.data, agencyId: values.agency, agencyName: values.name, year: year?.data });
+  } catch (error) {
+    if (error instanceof UnreadableFileError || error instanceof ImportUnreadableError) {
+      throw new UsageError(`${file} 中没有读到年度报告的内容（既没有各部分的标题，也没有表格）。`);
+    }
+    throw error;
+  }
+  io.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
+  if (values.json) {
+    const { template: id, year: detected, recognised, uncertain } = result;
+    io.stderr.write(`${JSON.stringify({ template: id, year: detected, recognised, uncertain }, null, 2)}\n`);
+  } else io.stderr.write(formatImport(result));
+  return result.uncertain.length === 0 ? 0 : 1;
+}
+
 export async function main(argv: readonly string[], io: Io, operatorDeps: OperatorDeps = runtimeOperatorDeps): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -238,6 +327,8 @@ export async function main(argv: readonly string[], io: Io, operatorDeps: Operat
         return await verify(rest, io);
       case 'rebuild-indexes':
         return await rebuildIndexes(rest, { ...io.rebuild, stdout: io.stdout, stderr: io.stderr });
+      case 'import':
+        return await importFile(rest, io);
       case 'help':
       case '--help':
         io.stdout.write(USAGE);

@@ -5,6 +5,8 @@ import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
 import { renderAuditPage } from '../shared/http/pages/audit-page.js';
+import { publishedDownloads } from '../shared/http/pages/downloads.js';
+import { renderImportPage } from '../shared/http/pages/import-page.js';
 import { draftPagePath } from '../shared/http/pages/form-model.js';
 import { renderFormPage } from '../shared/http/pages/form-page.js';
 import { renderHomePage } from '../shared/http/pages/home-page.js';
@@ -17,7 +19,7 @@ import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/h
 import { matchRoute, ROUTES, type WebPage } from '../shared/http/routes.js';
 import { BAD_YEAR, yearFromText } from '../shared/report/year.js';
 import { DomainError } from '../shared/workflow/errors.js';
-import { reportPageKey } from '../shared/workflow/publish-report.js';
+import { reportPageKey } from '../shared/workflow/site-keys.js';
 import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
 import { runtimeHistory, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { ENV, optionalEnv } from '../shared/runtime/env.js';
@@ -49,6 +51,15 @@ function exportFormat(request: HttpRequest, id: string): { id: string; format: '
   return { id, format: format === 'json' || format === 'csv' ? format : 'html' };
 }
 
+/**
+ * The year whose report an agency new to nianbao would import: the one before the year it is reporting on. Reports are
+ * written from late in the year to 31 January, so until July the year being reported on is the one before.
+ */
+function previousReportYear(now: Date): number {
+  const reporting = now.getUTCMonth() >= 6 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  return reporting - 1;
+}
+
 type Page = (request: HttpRequest, principal: Principal, deps: WebPagesDeps) => Promise<HttpResponse>;
 
 /** The signed-in pages, one per route of shared/http/routes.ts that names a `page`. */
@@ -72,7 +83,15 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
     const history = await reportHistory(target.id, principal, deps);
     if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
     if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
-    return html(200, renderAuditPage(principal, target.id, history));
+    return html(200, renderAuditPage(principal, target.id, history, { siteBaseUrl: deps.siteBaseUrl }));
+  },
+  import: async (request, principal, deps) => {
+    if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法导入', '只有信息员可以导入上年报告。', principal));
+    const asked = request.query.get('year');
+    const year = asked === null ? previousReportYear(deps.clock.now()) : yearFromText(asked);
+    if (year === undefined) return html(400, messagePage('无法导入', BAD_YEAR.message, principal));
+    const [agency, existing] = await Promise.all([deps.store.getAgency(principal.agencyId), deps.store.getImportedReport(principal.agencyId, year)]);
+    return html(200, renderImportPage(principal, { agencyId: principal.agencyId, agencyName: agency?.name ?? '', year, existing }));
   },
   revision: async (request, principal, deps) => formResponse(await loadRevisionForm(principal, request.pathParameters['id'] ?? '', deps)),
   status: async (request, principal, deps) => {
@@ -81,7 +100,8 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
       report.status === 'published' && deps.siteBaseUrl !== undefined
         ? new URL(reportPageKey(report.agencyId, report.year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString()
         : undefined;
-    return html(200, renderStatusPage(principal, report, { publicUrl }));
+    const downloads = report.status === 'published' ? publishedDownloads(deps.siteBaseUrl, report.agencyId, report.year) : undefined;
+    return html(200, renderStatusPage(principal, report, { publicUrl, downloads }));
   },
 };
 

@@ -26,6 +26,7 @@ export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
   'report-history': 415,
   'review-page': 500,
   'decide-review': 455,
+  'import-report': 700,
   'web-pages': 495,
   'request-review': 560,
   'request-revision': 530,

@@ -79,6 +79,8 @@ export interface FunctionNeeds {
   readonly history?: 'sign' | 'verify';
   /** the browser's scripts (client/), prebuilt into the package */
   readonly clientAssets?: true;
+  /** the CJK fonts the PDF embeds, copied beside the bundle (only the function that writes PDFs carries them) */
+  readonly pdfFonts?: true;
   /** HTTP functions answer within API Gateway's 30 s; tasks may take longer; `queue`: the site-index writer */
   readonly kind: 'http' | 'task' | 'queue';
 }
@@ -98,7 +100,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'submit-report': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'report'], write: ['report'] },
+    items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['report'] },
     stateMachine: ['states:StartExecution'],
     baseUrl: true,
     history: 'sign',
@@ -109,7 +111,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'resubmit-report': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'report'], write: ['report'] },
+    items: { read: [...SIGNED_IN, 'report', 'imported'], write: ['report'] },
     stateMachine: ['states:SendTaskSuccess'],
     baseUrl: true,
     history: 'sign',
@@ -130,7 +132,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     history: 'verify',
   },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
-  'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report'] }, stateMachine: [], keys: true },
+  'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report', 'imported'] }, stateMachine: [], keys: true },
   // the decision path: records the decision first, then SendTaskSuccess
   'decide-review': {
     kind: 'http',
@@ -141,11 +143,13 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     baseUrl: true,
     history: 'sign',
   },
+  // reads an uploaded report (no store write for the preview); saves the agency's imported report for a year
+  'import-report': { kind: 'http', table: TABLE_WRITE, items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['imported'] }, baseUrl: true },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
   'web-pages': {
     kind: 'http',
     table: TABLE_READ,
-    items: { read: [...SIGNED_IN, 'agency', 'draft', 'report'], index: ['agency', 'agencies'] },
+    items: { read: [...SIGNED_IN, 'agency', 'draft', 'report', 'imported'], index: ['agency', 'agencies'] },
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
     siteBaseUrl: true,
     clientAssets: true,
@@ -155,7 +159,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'request-review': {
     kind: 'task',
     table: TABLE_WRITE,
-    items: { read: ['report', 'review'], write: ['report', 'review'], index: ['agency'] },
+    items: { read: ['report', 'review', 'imported'], write: ['report', 'review'], index: ['agency'] },
     stateMachine: ['states:SendTaskSuccess'],
     keys: true,
     mail: true,
@@ -181,6 +185,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     indexQueue: true,
     mail: true,
     siteBaseUrl: true,
+    pdfFonts: true,
     history: 'sign',
   },
   // the target of the execution status change rule: publish_failed or workflow_failed into the report's log

@@ -39,6 +39,8 @@ export function newestNodeRuntime(): lambda.Runtime {
 export const LAZY_EXTERNALS = ['nodemailer'];
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './shared/runtime/lambda-credentials.ts',
+  // brotli (~475 KB) is only fontkit's WOFF2 decoder; the PDF fonts are OpenType
+  brotli: './infra/bundle-stubs/brotli',
 };
 
 export const ESM_REQUIRE_BANNER =
@@ -82,6 +84,32 @@ const clientAssetsHook: ICommandHooks = {
   ],
 };
 
+/**
+ * Modules replaced in every bundle: brotli's decoder is imported by fontkit for WOFF2 fonts only, which nothing here
+ * reads (bench/lambda-bundles.ts builds with the same aliases).
+ */
+
+/** After esbuild: the PDF fonts (made by infra/scripts/make-pdf-fonts.sh) and their licence into the package's fonts/. */
+const PDF_FONT_SOURCE = path.join(PROJECT_ROOT, 'assets', 'fonts');
+const pdfFontsCommands = (outputDir: string): string[] => [
+  `mkdir -p ${JSON.stringify(path.join(outputDir, 'fonts'))}`,
+  ['cp', ...['NotoSerifSC-Report.otf', 'NotoSansSC-Bold-Report.otf', 'OFL.txt'].map((file) => path.join(PDF_FONT_SOURCE, file)), path.join(outputDir, 'fonts')]
+    .map((word) => JSON.stringify(word))
+    .join(' '),
+];
+
+function commandHooks(props: ProjectFunctionProps): ICommandHooks | undefined {
+  if (props.clientAssets !== true && props.pdfFonts !== true) return undefined;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      ...(props.clientAssets === true ? clientAssetsHook.afterBundling(inputDir, outputDir) : []),
+      ...(props.pdfFonts === true ? pdfFontsCommands(outputDir) : []),
+    ],
+  };
+}
+
 export interface ProjectFunctionProps {
   /** the module functions/<name>.ts whose `handler` export is the entry */
   readonly name: FunctionName;
@@ -97,6 +125,8 @@ export interface ProjectFunctionProps {
   readonly clientAssets?: boolean;
   /** capacity kept for this function alone (and its ceiling); unset: the account's unreserved pool */
   readonly reservedConcurrentExecutions?: number;
+  /** package the PDF fonts into `fonts/` beside the handler (publish-report writes the PDF) */
+  readonly pdfFonts?: boolean;
 }
 
 /**
@@ -155,7 +185,7 @@ export class ProjectFunction extends NodejsFunction {
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: LogLevel.WARNING,
         assetHash: bundleSourceFingerprint(),
-        ...(props.clientAssets === true ? { commandHooks: clientAssetsHook } : {}),
+        ...(commandHooks(props) === undefined ? {} : { commandHooks: commandHooks(props) }),
       },
     });
     // the one external is nodemailer, which an SES stage never loads and an SMTP stage bundles: nothing is expected of the runtime

@@ -250,6 +250,7 @@ export class StatelessStack extends Stack {
       ...(needs.clientAssets === true ? { clientAssets: true } : {}),
       ...(config.reservedConcurrency[name] === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency[name] }),
       ...(needs.mail === true && config.mail.transport === 'smtp' ? { bundleNodemailer: true } : {}),
+      ...(needs.pdfFonts === true ? { pdfFonts: true } : {}),
     });
     this.bindings.bindTable(fn, needs.table, needs.items);
     if (needs.stateMachine !== undefined) this.bindings.bindStateMachine(fn, needs.stateMachine);

@@ -4,6 +4,7 @@ import { createEndSessionHandler } from '../../functions/end-session.js';
 import { createGetDraftHandler } from '../../functions/get-draft.js';
 import { createGetMeHandler } from '../../functions/get-me.js';
 import { createGetReportHandler } from '../../functions/get-report.js';
+import { createImportReportHandler } from '../../functions/import-report.js';
 import { createListReportsHandler } from '../../functions/list-reports.js';
 import { createPublishReportHandler } from '../../functions/publish-report.js';
 import { createRecordExecutionFailureHandler } from '../../functions/record-execution-failure.js';
@@ -42,6 +43,7 @@ export function httpHandlers(deps: AppDeps): Record<HttpFunctionName, HttpHandle
     'review-page': createReviewPageHandler(deps),
     'decide-review': createDecideReviewHandler(deps),
     'web-pages': createWebPagesHandler(deps),
+    'import-report': createImportReportHandler(deps),
   };
 }
 

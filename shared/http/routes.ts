@@ -12,7 +12,7 @@ export interface RouteSpec {
 }
 
 /** The pages the web-pages function renders, one per route of its own. */
-export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'asset';
+export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'asset';
 
 export const HTTP_FUNCTIONS = [
   'request-sign-in-code',
@@ -31,6 +31,7 @@ export const HTTP_FUNCTIONS = [
   'review-page',
   'decide-review',
   'web-pages',
+  'import-report',
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 
@@ -56,6 +57,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reviews/{reviewId}', function: 'review-page' },
   { method: 'POST', path: '/reviews/{reviewId}/decision', function: 'decide-review' },
   { method: 'POST', path: '/api/reviews/{reviewId}/decision', function: 'decide-review' },
+  // last year's report from before nianbao: a preview of what the file says, then saved as the agency's imported report
+  { method: 'POST', path: '/api/reports/import', function: 'import-report' },
+  { method: 'PUT', path: '/api/agencies/{agencyId}/previous/{year}', function: 'import-report' },
   { method: 'GET', path: '/', function: 'web-pages', page: 'home' },
   { method: 'GET', path: '/login', function: 'web-pages', page: 'login' },
   { method: 'GET', path: '/reports/{id}', function: 'web-pages', page: 'status' },
@@ -64,6 +68,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/new', function: 'web-pages', page: 'new-report' },
   { method: 'GET', path: '/drafts/{agencyId}/{year}', function: 'web-pages', page: 'draft' },
   { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages', page: 'revision' },
+  { method: 'GET', path: '/previous/import', function: 'web-pages', page: 'import' },
   // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
   { method: 'GET', path: '/assets/{name}', function: 'web-pages', page: 'asset' },
 ];

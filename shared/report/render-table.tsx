@@ -42,16 +42,20 @@ interface Block {
   readonly rows: readonly BodyRow[];
 }
 
+/** Only a report-chosen unit is printed in the cell (national-2019's 元 or 万元); a fixed one is in the column label. */
+function unitKeysOf(column: LeafColumn): readonly string[] | undefined {
+  const kind = column.kind;
+  const chosen = kind.type === 'money' && kind.unitField !== undefined && Object.keys(kind.units).length >= 2;
+  return chosen ? [...column.keys.slice(0, -1), kind.unitField] : undefined;
+}
+
 function blockOf(table: GridTable, layout: GridLayout): Block {
   const rows = layout.bodyRows.map((row) => ({
     key: row.keys.join('.'),
     path: [...table.path, ...row.keys],
     cells: layout.columns.map((column, index): DataCell => {
       const path = cellPath(table, row, column);
-      const kind = column.kind;
-      // Only a report-chosen unit is printed in the cell; a fixed one is in the column label.
-      const chosen = kind.type === 'money' && kind.unitField !== undefined && Object.keys(kind.units).length >= 2;
-      const unitKeys = chosen ? [...column.keys.slice(0, -1), kind.unitField] : undefined;
+      const unitKeys = unitKeysOf(column);
       const colspan = index === layout.columns.length - 1 ? layout.lastColumnSpan : 1;
       return { column, columnKeys: column.keys, unitKeys, id: path.join('.'), key: column.keys.join('.'), colspan };
     }),
@@ -80,6 +84,12 @@ function cellText(row: unknown, cell: DataCell): string {
       return typeof unit === 'string' ? `${amount}${pageText(unit)}` : amount;
     }
   }
+}
+
+/** What the page shows in one cell of a report, for the other renderings of the same page (Word, PDF). */
+export function cellTextAt(report: unknown, path: readonly string[], column: LeafColumn): string {
+  const row = readPath(report, path.slice(0, path.length - column.keys.length));
+  return cellText(row, { column, columnKeys: column.keys, unitKeys: unitKeysOf(column), id: path.join('.'), key: column.keys.join('.'), colspan: 1 });
 }
 
 /** A span of 1 is the default; leaving it out keeps the page as plain as a hand-written one. */

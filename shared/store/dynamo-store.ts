@@ -15,6 +15,7 @@ import {
   DecisionSchema,
   DraftSchema,
   EmailSchema,
+  ImportedReportSchema,
   IsoTimeSchema,
   PublishedReportSchema,
   ReportEventSchema,
@@ -28,6 +29,7 @@ import {
   type Agency,
   type Decision,
   type Draft,
+  type ImportedReport,
   type PublishedReport,
   type ReportEvent,
   type ReportHead,
@@ -673,5 +675,18 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':gpk': PUBLISHED_PARTITION },
     });
     return items.map((item) => fromItem(PublishedReportSchema, 'published report', item));
+  }
+
+  // ---- imported reports ----------------------------------------------------------------------------------------------
+
+  async putImportedReport(imported: ImportedReport): Promise<void> {
+    const key = keys.imported(imported.agencyId, imported.year);
+    const record = checked(ImportedReportSchema, 'imported report', key, imported);
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key } }));
+  }
+
+  async getImportedReport(agencyId: string, year: number): Promise<ImportedReport | undefined> {
+    const item = await this.get(keys.imported(agencyId, year));
+    return item === undefined ? undefined : fromItem(ImportedReportSchema, 'imported report', item);
   }
 }

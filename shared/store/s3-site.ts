@@ -22,7 +22,7 @@ export class S3Site implements Site {
   }
 
   async put(object: SiteObject): Promise<{ versionId?: string; sha256: string }> {
-    const body = Buffer.from(object.body, 'utf8');
+    const body = typeof object.body === 'string' ? Buffer.from(object.body, 'utf8') : Buffer.from(object.body);
     const sha256 = createHash('sha256').update(body).digest('hex');
     const res = await this.client.send(
       new PutObjectCommand({

@@ -25,6 +25,7 @@ import {
  * | agency          | AGENCY#{agencyId}             | AGENCY                               | AGENCIES             | {agencyId}                  |
  * | roster entry    | ROSTER#{email}                | ROSTER                               | AGENCY#{agencyId}    | ROSTER#{email}              |
  * | published       | PUBLISHED#{agencyId}#{year}   | PUBLISHED                            | PUBLISHED            | {agencyId}#{year}           |
+ * | imported report | IMPORTED#{agencyId}#{year}    | IMPORTED                             |                      |                             |
  *
  * `{n:8}` is the number zero-padded to 8 digits, so string order is numeric order (up to 99 999 999).
  * `{issuedAt:sortable}` is the ISO time rewritten with exactly nine fraction digits (`2026-01-05T08:00:00.120000000Z`),
@@ -204,6 +205,7 @@ export const PARTITIONS = {
   agency: 'AGENCY#',
   roster: 'ROSTER#',
   published: 'PUBLISHED#',
+  imported: 'IMPORTED#',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -256,5 +258,6 @@ export const keys = {
   }),
   published: (agencyId: string, year: number): ItemKey => ({ pk: `PUBLISHED#${agencyId}#${year}`, sk: 'PUBLISHED' }),
   publishedIndex: (agencyId: string, year: number): IndexKey => ({ gsi1pk: PUBLISHED_PARTITION, gsi1sk: `${agencyId}#${year}` }),
+  imported: (agencyId: string, year: number): ItemKey => ({ pk: `IMPORTED#${agencyId}#${year}`, sk: 'IMPORTED' }),
 } as const;
 

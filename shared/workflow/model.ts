@@ -233,3 +233,25 @@ export const PublishedReportSchema = z.object({
   publishedAt: IsoTimeSchema,
 });
 export type PublishedReport = z.infer<typeof PublishedReportSchema>;
+
+/** A cell or part an import could not read with certainty, kept with the imported report so nobody forgets it. */
+export const ImportUncertainSchema = z.object({ path: z.string(), label: z.string(), reason: z.string() });
+
+/**
+ * The agency's report for a year before it used nianbao, read from what it published then (nianbao import). A record
+ * of its own, apart from the report log: it feeds the cross-year checks and the pre-fill, and is never shown or
+ * listed as a report nianbao published.
+ */
+export const ImportedReportSchema = z.object({
+  agencyId: AgencyIdSchema,
+  year: z.int(),
+  /** the report as far as it was read: cells that were uncertain are absent */
+  report: z.record(z.string(), z.unknown()),
+  template: z.string(),
+  fileName: z.string(),
+  fileSha256: Sha256Schema,
+  uncertain: z.array(ImportUncertainSchema),
+  importedAt: IsoTimeSchema,
+  importedBy: EmailSchema,
+});
+export type ImportedReport = z.infer<typeof ImportedReportSchema>;

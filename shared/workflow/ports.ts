@@ -3,6 +3,7 @@ import type {
   ApproverStage,
   Decision,
   Draft,
+  ImportedReport,
   PublishedReport,
   ReportEvent,
   ReportHead,
@@ -94,12 +95,19 @@ export interface Store {
   // What is on the public site; the indexes are rebuilt from this list.
   putPublished(report: PublishedReport): Promise<void>;
   listPublished(): Promise<PublishedReport[]>;
+
+  // A year's report imported from before nianbao: one per agency and year, a new import replaces it.
+  putImportedReport(imported: ImportedReport): Promise<void>;
+  getImportedReport(agencyId: string, year: number): Promise<ImportedReport | undefined>;
 }
+
+export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export interface SiteObject {
   readonly key: string;
-  readonly body: string;
-  readonly contentType: 'text/html; charset=utf-8' | 'application/json' | 'application/x-pem-file';
+  /** text is written as UTF-8; the Word and PDF files are bytes */
+  readonly body: string | Uint8Array;
+  readonly contentType: 'text/html; charset=utf-8' | 'application/json' | 'application/x-pem-file' | 'application/pdf' | typeof DOCX_CONTENT_TYPE;
   readonly cacheControl: string;
   /** extra object metadata (S3 `x-amz-meta-*`, which CloudFront passes to readers) */
   readonly metadata?: Readonly<Record<string, string>>;

@@ -1,15 +1,20 @@
 import { publishedMessage } from '../mail/messages.js';
+import { renderReportDocx } from '../report/print/docx.js';
+import { renderReportPdf, type PdfFonts } from '../report/print/pdf.js';
+import { printDocument } from '../report/print/print-model.js';
 import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
 import type { PublishInput } from './contracts.js';
 import { DecidedDataSchema } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
 import { rosterWith } from './notify.js';
+import { approvalSteps } from './approval-steps.js';
 import type { HistoryTrust } from './history-ports.js';
-import type { IndexQueue, Mailer, Site, SiteObject } from './ports.js';
+import { DOCX_CONTENT_TYPE, type IndexQueue, type Mailer, type Site, type SiteObject } from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
 import { requestIndexes } from './site-indexes.js';
+import { reportDocxKey, reportJsonKey, reportPageKey, reportPdfKey } from './site-keys.js';
 
 export interface PublishDeps extends LogDeps {
   readonly site: Site;
@@ -20,13 +25,13 @@ export interface PublishDeps extends LogDeps {
   readonly siteBaseUrl: string;
   /** the public half of the history key, published beside the reports for auditors */
   readonly history: Pick<HistoryTrust, 'publicKeyPem'>;
+  /** the CJK fonts the PDF embeds */
+  readonly pdfFonts: () => Promise<PdfFonts>;
 }
 
 const REPORT_CACHE = 'public, max-age=300';
 
-export const reportPageKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/index.html`;
-export const reportJsonKey = (agencyId: string, year: number) => `reports/${agencyId}/${year}/report.json`;
-export { agencyIndexKey, ROOT_INDEX_KEY } from './site-indexes.js';
+export { agencyIndexKey, reportDocxKey, reportJsonKey, reportPageKey, reportPdfKey, ROOT_INDEX_KEY } from './site-keys.js';
 export const HISTORY_KEY_KEY = 'keys/history.pem';
 const KEY_CACHE = 'public, max-age=3600';
 
@@ -65,6 +70,16 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const { agencyId, agencyName, year } = state.head;
 
   const signOff = { approvedBy: decision.approverName, approvedAt: decision.decidedAt, version: input.version, contentSha256: content.contentSha256 };
+  // the files people print and file: the same signed content, with the 签发单 of every step that approved it. Written
+  // first (the PDF takes a second or two to render): the page, report.json, the indexes and the event then follow one
+  // another as closely as before, so nobody sees the page without its index entry.
+  const printed = printDocument(report, { contentSha256: content.contentSha256, signOff, steps: approvalSteps(events, input.version) });
+  const signedOn = new Date(decision.decidedAt);
+  const pdfBytes = (await renderReportPdf(printed, await deps.pdfFonts(), signedOn)).bytes;
+  const docxBytes = await renderReportDocx(printed, signedOn);
+
+  const pdf = await deps.site.put({ key: reportPdfKey(agencyId, year), body: pdfBytes, contentType: 'application/pdf', cacheControl: REPORT_CACHE });
+  const docx = await deps.site.put({ key: reportDocxKey(agencyId, year), body: docxBytes, contentType: DOCX_CONTENT_TYPE, cacheControl: REPORT_CACHE });
   const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff, agencyName), REPORT_CACHE));
   // report.json stays the canonical content whose sha256 the page prints; the chain head the leader signed at travels
   // with it as object metadata, which a reader checks against the audit history (AUDIT.md)
@@ -75,6 +90,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     cacheControl: REPORT_CACHE,
     metadata: { 'chain-report': input.reportId, 'chain-seq': String(signedAt.seq), 'chain-hash': signedAt.hash },
   });
+
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);
   const record: PublishedReport = {
@@ -93,6 +109,8 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const objects = [
     { key: reportPageKey(agencyId, year), ...page },
     { key: reportJsonKey(agencyId, year), ...json },
+    { key: reportPdfKey(agencyId, year), ...pdf },
+    { key: reportDocxKey(agencyId, year), ...docx },
   ];
   // The officers are told before the event is written: nothing marks the email as sent, so a mail failure must fail
   // this attempt while the log still says "not published", and the retry emails again. Once the event is there, no

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
 import { PublishedReportSchema, type PublishedReport } from './model.js';
 import type { IndexQueue, Site, SiteObject, Store } from './ports.js';
+import { agencyIndexKey, ROOT_INDEX_KEY } from './site-keys.js';
 
 /**
  * The public site's index pages (`index.html` and `reports/{agencyId}/index.html`), written by one serialized writer
@@ -11,8 +12,7 @@ import type { IndexQueue, Site, SiteObject, Store } from './ports.js';
  * made from a list that holds everything recorded before it was read.
  */
 
-export const agencyIndexKey = (agencyId: string) => `reports/${agencyId}/index.html`;
-export const ROOT_INDEX_KEY = 'index.html';
+export { agencyIndexKey, ROOT_INDEX_KEY };
 export const INDEX_CACHE = 'public, max-age=60';
 
 /** `published`: this report was recorded (its objects are in the bucket); `all`: every agency's page (the CLI). */

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +25,15 @@ beforeEach(async () => {
   app.s3.on(PutObjectCommand).resolves({ VersionId: 'v1' });
 });
 
-const KEYS = ['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html', 'keys/history.pem'];
+const KEYS = [
+  'reports/daxing-kw/2020/report.pdf',
+  'reports/daxing-kw/2020/report.docx',
+  'reports/daxing-kw/2020/index.html',
+  'reports/daxing-kw/2020/report.json',
+  'keys/history.pem',
+  'reports/daxing-kw/index.html',
+  'index.html',
+];
 
 /** The task, then the site-index writer caught up (it rebuilds in the background, as the queue's consumer does). */
 const publish = async (version = 1) => {
@@ -96,7 +108,7 @@ describe('the Publish task', () => {
     expect(app.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     await publish(2);
     expect(puts().map((put) => put.key)).toEqual(KEYS);
-    expect(puts()[1]?.body).toContain('本年度无其他需要报告的事项。');
+    expect(puts()[3]?.body).toContain('本年度无其他需要报告的事项。');
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 2 });
   });
 
@@ -123,14 +135,16 @@ describe('the Publish task', () => {
     const first = puts();
     expect(first.map((put) => put.key)).toEqual(KEYS);
     expect(first.map((put) => [put.contentType, put.cacheControl])).toEqual([
+      ['application/pdf', 'public, max-age=300'],
+      ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'public, max-age=300'],
       ['text/html; charset=utf-8', 'public, max-age=300'],
       ['application/json', 'public, max-age=300'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
       ['text/html; charset=utf-8', 'public, max-age=60'],
       ['application/x-pem-file', 'public, max-age=3600'],
     ]);
-    expect(first[0]?.body).toContain('签发信息');
-    expect(first[0]?.body).toContain('张副主任');
+    expect(first[2]?.body).toContain('签发信息');
+    expect(first[2]?.body).toContain('张副主任');
 
     app.clock.advance(3_600_000);
     await publish();
@@ -145,6 +159,8 @@ describe('the Publish task', () => {
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ version: 1, actor: { role: 'system' } });
     expect(published[0]?.data['objects']).toEqual([
+      { key: KEYS[2], sha256: first[2]?.sha256, versionId: 'v1' },
+      { key: KEYS[3], sha256: first[3]?.sha256, versionId: 'v1' },
       { key: KEYS[0], sha256: first[0]?.sha256, versionId: 'v1' },
       { key: KEYS[1], sha256: first[1]?.sha256, versionId: 'v1' },
     ]);
@@ -152,6 +168,25 @@ describe('the Publish task', () => {
     expect(emails.map((email) => email.to)).toEqual([OFFICER]);
     expect(emails[0]?.links).toContain('https://nianbao.example.gov.cn/site/reports/daxing-kw/2020/index.html');
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 1 });
+  });
+
+  it('prints in the PDF a 签发单 with each approval of the signed version: step, person, opinion and time', async () => {
+    await signedReport(app);
+    await publish();
+    const pdf = app.s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'reports/daxing-kw/2020/report.pdf')?.args[0].input.Body;
+    if (!(pdf instanceof Uint8Array)) throw new Error('no PDF was written');
+    const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-publish-'));
+    try {
+      writeFileSync(path.join(dir, 'report.pdf'), pdf);
+      const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path.join(dir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/gu, '');
+      const decisions = (await app.deps.store.listEvents(REPORT_ID)).filter((event) => event.type === 'decided');
+      expect(decisions).toHaveLength(2);
+      expect(text).toMatch(/办公室主任审核（含保密审查）\S+办公室主任同意（已完成保密审查）/u);
+      expect(text).toMatch(/主管领导签发\S+主管领导同意同意发布/u);
+      expect(text).toContain(`内容摘要（SHA-256）：${decisions[0]?.contentSha256 ?? 'missing'}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails the task when S3 fails, with no published event and no email', async () => {

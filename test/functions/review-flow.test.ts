@@ -92,8 +92,16 @@ describe('a report walking the review chain through the handlers', () => {
     await createPublishReportHandler(app.deps)({ reportId: 'daxing-kw-2020', version: 1 });
     await app.indexes.idle();
     const keys = app.s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
-    expect(keys).toEqual(['reports/daxing-kw/2020/index.html', 'reports/daxing-kw/2020/report.json', 'reports/daxing-kw/index.html', 'index.html', 'keys/history.pem']);
-    const pageBody = String(app.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body);
+    expect(keys).toEqual([
+      'reports/daxing-kw/2020/report.pdf',
+      'reports/daxing-kw/2020/report.docx',
+      'reports/daxing-kw/2020/index.html',
+      'reports/daxing-kw/2020/report.json',
+      'keys/history.pem',
+      'reports/daxing-kw/index.html',
+      'index.html',
+    ]);
+    const pageBody = String(app.s3.commandCalls(PutObjectCommand)[2]?.args[0].input.Body);
     expect(pageBody).toContain('签发信息');
     expect(pageBody).toContain('张副主任');
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createPublishReportHandler } from '#functions/publish-report.js';
 import { createWebPagesHandler } from '#functions/web-pages.js';
 import { matchRoute } from '#shared/http/routes.js';
 import type { HttpResponse } from '#shared/http/response.js';
@@ -8,7 +10,7 @@ import { NATIONAL_2021 } from '#shared/report/templates/national-2021.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
 import { report2021 } from '../support/report-builders.js';
 import { all, byId, byTag, parseHtml, plainText } from './html.js';
-import { AUDITOR, DIRECTOR, OFFICER, REPORT_ID, addAgency, cookieOf, requestRevision, reviewAndDecide, submit } from './workflow-helpers.js';
+import { AUDITOR, DIRECTOR, OFFICER, REPORT_ID, addAgency, cookieOf, requestRevision, reviewAndDecide, signedReport, submit } from './workflow-helpers.js';
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -228,6 +230,23 @@ describe('the status and audit pages', () => {
     const json = await get(`/audit/reports/${REPORT_ID}?format=json`, await as(AUDITOR));
     expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
     expect((JSON.parse(json.body) as { chain: { valid: boolean } }).chain.valid).toBe(true);
+  });
+
+  it('links the published Word and PDF files from the status and audit pages once, and only once, they are published', async () => {
+    app.s3.on(PutObjectCommand).resolves({});
+    const { reportId } = await signedReport(app);
+    const links = (page: ReturnType<typeof expectPage>) =>
+      all(page, (element) => element.tag === 'a' && /report\.(pdf|docx)$/u.test(element.attrs['href'] ?? '')).map((a) => [a.attrs['href'], plainText(a)]);
+    expect(links(expectPage(await get(`/reports/${reportId}`, await as(OFFICER))))).toEqual([]);
+    expect(links(expectPage(await get(`/audit/reports/${reportId}`, await as(AUDITOR))))).toEqual([]);
+
+    await createPublishReportHandler(app.deps)({ reportId, version: 1 });
+    const expected = [
+      ['https://nianbao.example.gov.cn/site/reports/daxing-kw/2020/report.pdf', '下载 PDF（签发版）'],
+      ['https://nianbao.example.gov.cn/site/reports/daxing-kw/2020/report.docx', '下载 Word（签发版）'],
+    ];
+    expect(links(expectPage(await get(`/reports/${reportId}`, await as(OFFICER))))).toEqual(expected);
+    expect(links(expectPage(await get(`/audit/reports/${reportId}`, await as(AUDITOR))))).toEqual(expected);
   });
 
   it('answers another agency’s report with a 404 page, not its existence', async () => {

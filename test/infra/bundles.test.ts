@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -129,5 +129,39 @@ describe('the Lambda bundles', () => {
     const response = JSON.parse(out) as { status: number; type: string; length: number };
     expect(response).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
     expect(response.length).toBeGreaterThan(100);
+  });
+
+  it('carry the PDF fonts beside publish-report alone, as files the renderer reads from the package', async () => {
+    const fontFiles = ['NotoSansSC-Bold-Report.otf', 'NotoSerifSC-Report.otf', 'OFL.txt'];
+    for (const name of FUNCTION_NAMES) {
+      const fonts = path.join(assetDir(name), 'fonts');
+      if (name === 'publish-report') {
+        expect(readdirSync(fonts).sort()).toEqual(fontFiles);
+        for (const file of fontFiles) {
+          expect(readFileSync(path.join(fonts, file)).equals(readFileSync(path.join(PROJECT_ROOT, 'assets', 'fonts', file))), file).toBe(true);
+        }
+      } else expect(existsSync(fonts), name).toBe(false);
+      // never inlined: the fonts are megabytes, the code is not; nor brotli's WOFF2 decoder (aliased to a stub)
+      const code = readFileSync(path.join(assetDir(name), 'index.mjs'), 'utf8');
+      expect(code.length, name).toBeLessThan(3 * 1024 * 1024);
+      if (name === 'publish-report') expect(code).toContain('WOFF2 fonts cannot be read in this bundle');
+    }
+    // the loader, moved beside a copy of the package's fonts/, finds them there and not in the checkout
+    const copy = isolated('publish-report');
+    const loader = path.join(copy, 'pdf-fonts-probe.mjs');
+    execFileSync(process.execPath, [
+      path.join(PROJECT_ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild'),
+      path.join(PROJECT_ROOT, 'shared', 'runtime', 'pdf-fonts.ts'),
+      '--bundle', '--platform=node', '--format=esm', `--outfile=${loader}`, '--log-level=error',
+    ]);
+    const out = node(`
+      const { loadPdfFonts } = await import(${JSON.stringify(pathToFileURL(loader).href)});
+      const fonts = await loadPdfFonts();
+      console.log(JSON.stringify({ body: fonts.body.length, heading: fonts.heading.length }));
+    `);
+    expect(JSON.parse(out)).toEqual({
+      body: statSync(path.join(PROJECT_ROOT, 'assets', 'fonts', 'NotoSerifSC-Report.otf')).size,
+      heading: statSync(path.join(PROJECT_ROOT, 'assets', 'fonts', 'NotoSansSC-Bold-Report.otf')).size,
+    });
   });
 });

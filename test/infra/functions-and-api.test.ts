@@ -46,6 +46,7 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'validate-report': [],
   'get-draft': [T],
   'save-draft': [T, BASE],
+  'import-report': [T, BASE],
   'submit-report': [T, SM, BASE, ...HISTORY],
   'list-reports': [T],
   'get-report': [T],

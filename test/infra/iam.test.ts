@@ -213,6 +213,7 @@ const SAMPLE_KEYS: Record<Partition, string> = {
   review: keys.review('rv_0123456789abcdef').pk,
   draft: keys.draft('daxing-kw', 2026).pk,
   session: keys.session('a'.repeat(64)).pk,
+  imported: keys.imported('daxing-kw', 2025).pk,
   signIn: keys.signInPk('officer@kw.example.cn'),
   agency: keys.agency('daxing-kw').pk,
   roster: keys.roster('officer@kw.example.cn').pk,

@@ -1,5 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
+import { DownloadLinks, downloadsOfObjects } from './downloads.js';
 import type { ReportHistory } from '../../workflow/report-queries.js';
+import { PublishedDataSchema } from '../../workflow/event-data.js';
 import { reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
 import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, eventSummary, ROLE_LABELS } from './names.js';
@@ -55,7 +57,14 @@ function ChainStatus({ chain }: { chain: ReportHistory['chain'] }) {
   );
 }
 
-export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory): string {
+/** The objects the last `published` event names: the files of the version the site now shows. */
+function publishedKeys(history: ReportHistory): string[] {
+  const published = history.events.findLast((event) => event.type === 'published');
+  const parsed = published === undefined ? undefined : PublishedDataSchema.safeParse(published.data);
+  return parsed?.success === true ? parsed.data.objects.map((object) => object.key) : [];
+}
+
+export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory, options: { siteBaseUrl?: string | undefined } = {}): string {
   const { chain } = history;
   const encoded = encodeURIComponent(reportId);
   return renderPage(
@@ -74,7 +83,8 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
         </a>
         <a class="button" href={`/audit/reports/${encoded}.csv`} download>
           下载 CSV（Excel）
-        </a>
+        </a>{' '}
+        <DownloadLinks downloads={downloadsOfObjects(options.siteBaseUrl, publishedKeys(history))} />
       </p>
       <h2>事件记录</h2>
       <div class="table-scroll">

@@ -84,6 +84,9 @@ function StartForm({ view }: { view: HomeView }) {
         </button>
       </form>
       <p class="muted">报告格式按年度自动选择；如有上一年度已发布的报告，上年结转等数据会自动带入。</p>
+      <p class="muted">
+        上一年度的报告不是在本系统发布的？可以先<a href="/previous/import">导入上年报告</a>。
+      </p>
     </section>
   );
 }

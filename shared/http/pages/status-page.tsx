@@ -1,4 +1,5 @@
 import { isOfficerOf, type Principal } from '../../auth/principal.js';
+import { DownloadLinks, type Downloads } from './downloads.js';
 import { ReportContent } from '../../report/render.js';
 import { parseReport, type Report } from '../../report/schema.js';
 import { DecisionSchema, type Decision } from '../../workflow/model.js';
@@ -190,7 +191,11 @@ function contentOf(report: ReportView): Report | undefined {
   }
 }
 
-export function renderStatusPage(principal: Principal, report: ReportView, options: { publicUrl?: string | undefined } = {}): string {
+export function renderStatusPage(
+  principal: Principal,
+  report: ReportView,
+  options: { publicUrl?: string | undefined; downloads?: Downloads | undefined } = {},
+): string {
   const content = contentOf(report);
   const returnedComment = report.status === 'returned' ? report.returnComment : undefined;
   return renderPage(
@@ -217,7 +222,7 @@ export function renderStatusPage(principal: Principal, report: ReportView, optio
       )}
       {report.status === 'published' && options.publicUrl !== undefined ? (
         <p class="notice success">
-          已发布：<a href={options.publicUrl}>在公开网站上查看</a>
+          已发布：<a href={options.publicUrl}>在公开网站上查看</a> <DownloadLinks downloads={options.downloads} />
         </p>
       ) : null}
       <Timeline report={report} />

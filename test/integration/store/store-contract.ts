@@ -8,6 +8,7 @@ import { ConflictError } from '../../../shared/workflow/errors.js';
 import type {
   Decision,
   Draft,
+  ImportedReport,
   PublishedReport,
   ReportEvent,
   ReportHead,
@@ -147,6 +148,11 @@ function revision(reportId: string, extra: Partial<Revision> = {}): Revision {
     createdAt: at(20),
     ...extra,
   };
+}
+
+function imported(agency: string, year: number, report: Record<string, unknown>, uncertain: ImportedReport['uncertain']): ImportedReport {
+  const file = { fileName: '2020年报.html', fileSha256: sha('file') };
+  return { agencyId: agency, year, report, template: 'beijing-2019', ...file, uncertain, importedAt: at(1), importedBy: 'officer@kw.example.cn' };
 }
 
 function draft(agency: string, rev: number, content: unknown): Draft {
@@ -459,6 +465,31 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
       });
     });
 
+    describe('imported reports', () => {
+      it('keep one report per agency and year, apart from every other record; a new import replaces the old', async () => {
+        const { store } = h();
+        const agency = agencyId();
+        const report = {
+          template: 'beijing-2019',
+          agency: { id: agency, name: '某区科委' },
+          year: 2020,
+          overview: '一是主动公开。',
+          applications: { newlyReceived: { naturalPerson: 3, total: 3 } },
+          activeDisclosure: { procurement: { centralizedProcurement: { amount: '77.0693', unit: '万元' } } },
+        };
+        const first = imported(agency, 2020, report, [{ path: 'applications.carriedOver.total', label: '二、上年结转 总计', reason: '空白' }]);
+        await store.putImportedReport(first);
+        expect(await store.getImportedReport(agency, 2020)).toEqual(first);
+        expect(await store.getImportedReport(agency, 2019)).toBeUndefined();
+        expect(await store.getHead(`${agency}-2020`)).toBeUndefined();
+        expect((await store.listPublished()).filter((entry) => entry.agencyId === agency)).toEqual([]);
+
+        const again = { ...first, uncertain: [], importedAt: at(9), fileName: '2020年报（修订）.docx' };
+        await store.putImportedReport(again);
+        expect(await store.getImportedReport(agency, 2020)).toEqual(again);
+      });
+    });
+
     describe('sign-in', () => {
       it('keeps sessions until deleted; deleting twice is fine', async () => {
         const { store } = h();
@@ -665,6 +696,11 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
           name: 'a draft with revision 0 (getDraft)',
           item: { ...draft(agency, 1, {}), revision: 0, ...keys.draft(agency, 2025) },
           read: (store) => store.getDraft(agency, 2025),
+        },
+        {
+          name: 'an imported report whose file digest is not a digest (getImportedReport)',
+          item: { ...imported(agency, 2020, {}, []), fileSha256: 'abc', ...keys.imported(agency, 2020) },
+          read: (store) => store.getImportedReport(agency, 2020),
         },
         {
           name: 'a session whose email is not an address (getSession)',

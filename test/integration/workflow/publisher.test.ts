@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPublishReportHandler } from '#functions/publish-report.js';
 import { createLocalS3Client, getObjectText } from '#shared/store/s3-client.js';
@@ -112,12 +112,25 @@ describe('publishing to the site bucket', () => {
     // the history key's public half, for auditors (AUDIT.md)
     expect(await read('keys/history.pem')).toBe(await app.deps.history.publicKeyPem());
 
+    // the Word and PDF files beside them, whole, with their own digests
+    const files: { key: string; sha256: string }[] = [];
+    for (const [name, contentType, magic] of [
+      ['report.pdf', 'application/pdf', '%PDF-'],
+      ['report.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'PK'],
+    ] as const) {
+      const key = `reports/${agencyId}/2020/${name}`;
+      const object = await client.send(new GetObjectCommand({ Bucket: s3rver.bucket, Key: key }));
+      const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
+      expect(object.ContentType, key).toBe(contentType);
+      expect(bytes.subarray(0, magic.length).toString('latin1'), key).toBe(magic);
+      const bytesSha256 = createHash('sha256').update(bytes).digest('hex');
+      expect(object.Metadata, key).toEqual({ sha256: bytesSha256 });
+      files.push({ key, sha256: bytesSha256 });
+    }
+
     // the published event names exactly these bytes
     const published = events.length === 0 ? undefined : (await app.deps.store.listEvents(reportId)).find((event) => event.type === 'published');
-    expect(published?.data['objects']).toEqual([
-      { key: pageKey, sha256: sha256(page) },
-      { key: jsonKey, sha256: digest },
-    ]);
+    expect(published?.data['objects']).toEqual([{ key: pageKey, sha256: sha256(page) }, { key: jsonKey, sha256: digest }, ...files]);
 
     // the agency's index lists the year, linking to the page and the data
     const agencyIndex = parseHtml(await read(`reports/${agencyId}/index.html`));
