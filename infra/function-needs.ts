@@ -89,7 +89,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // sign-in: looks the address up on the roster, stores a code fingerprint, emails the code
   'request-sign-in-code': { kind: 'http', table: TABLE_WRITE, items: { read: ['roster', 'signIn'], write: ['signIn'] }, keys: true, mail: true, baseUrl: true },
   // counts attempts, marks the code used, writes the session
-  'create-session': { kind: 'http', table: TABLE_WRITE, items: { read: ['signIn'], write: ['signIn', 'session'] }, keys: true, baseUrl: true },
+  'create-session': { kind: 'http', table: TABLE_WRITE, items: { read: ['signIn', 'roster'], write: ['signIn', 'session'] }, keys: true, baseUrl: true },
   // deletes the session item and nothing else
   'end-session': { kind: 'http', table: ['dynamodb:DeleteItem'], items: { write: ['session'] }, baseUrl: true },
   'get-me': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency'] } },
@@ -191,5 +191,5 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // the target of the execution status change rule: publish_failed or workflow_failed into the report's log
   'record-execution-failure': { kind: 'task', table: TABLE_WRITE, items: { read: ['report'], write: ['report'] }, history: 'sign' },
   // lists the published reports (gsi1) and writes the index pages: nothing else
-  'rebuild-site-indexes': { kind: 'queue', table: ['dynamodb:Query'], items: { index: ['published'] }, siteWrite: true },
+  'rebuild-site-indexes': { kind: 'queue', table: ['dynamodb:Query'], items: { read: ['published'], index: ['published'] }, siteWrite: true },
 };

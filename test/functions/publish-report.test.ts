@@ -123,8 +123,9 @@ describe('the Publish task', () => {
       },
     };
     await createPublishReportHandler({ ...app.deps, indexes })({ reportId: REPORT_ID, version: 1 });
-    expect(puts().map((put) => put.key)).toEqual(KEYS.slice(0, 2));
-    expect(keysWhenAsked).toEqual([KEYS.slice(0, 2)]);
+    // the report's own files and the public key, nothing of the indexes
+    expect(puts().map((put) => put.key)).toEqual(KEYS.slice(0, 5));
+    expect(keysWhenAsked).toEqual([KEYS.slice(0, 5)]);
     expect(requests).toEqual([{ kind: 'published', report: expect.objectContaining({ reportId: REPORT_ID, agencyId: 'daxing-kw', year: 2020, version: 1 }) }]);
     expect(await app.deps.store.listPublished()).toEqual([expect.objectContaining({ reportId: REPORT_ID, version: 1 })]);
   });
@@ -139,9 +140,9 @@ describe('the Publish task', () => {
       ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'public, max-age=300'],
       ['text/html; charset=utf-8', 'public, max-age=300'],
       ['application/json', 'public, max-age=300'],
-      ['text/html; charset=utf-8', 'public, max-age=60'],
-      ['text/html; charset=utf-8', 'public, max-age=60'],
       ['application/x-pem-file', 'public, max-age=3600'],
+      ['text/html; charset=utf-8', 'public, max-age=60'],
+      ['text/html; charset=utf-8', 'public, max-age=60'],
     ]);
     expect(first[2]?.body).toContain('签发信息');
     expect(first[2]?.body).toContain('张副主任');
