@@ -221,7 +221,7 @@ async function signInCounted(stack: BenchStack, email: string, requests: string[
 }
 
 async function approve(stack: BenchStack, to: string, from: number, requests: string[], director: boolean): Promise<void> {
-  const mail = await stack.mail.next((m) => m.to === to && m.subject.includes('请审核'), `the review email to ${to}`, 30_000, from);
+  const mail = await stack.mail.next((m) => m.to === to && /请(审核|会签|签发)：/.test(m.subject), `the review email to ${to}`, 30_000, from);
   const link = new URL(mail.value.links.find((candidate) => candidate.includes('/reviews/')) ?? '');
   const approver = new CountingClient(stack.url, to, requests);
   // the approver opens the link (the review page), signs in, decides

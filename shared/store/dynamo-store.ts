@@ -59,6 +59,7 @@ export const ReviewPointerSchema = z.object({
   version: z.int().min(1),
   stage: ApproverStageSchema,
   approverEmail: EmailSchema,
+  seat: EmailSchema.optional(),
 }) satisfies z.ZodType<ReviewPointer>;
 
 /**
@@ -289,7 +290,7 @@ export class DynamoStore implements Store {
   // ---- reviews ---------------------------------------------------------------------------------------------------
 
   async claimReviewSlot(pointer: ReviewPointer): Promise<ReviewPointer> {
-    const key = keys.reviewPointer(pointer.reportId, pointer.version, pointer.stage);
+    const key = keys.reviewPointer(pointer.reportId, pointer.version, pointer.seat === undefined ? pointer.stage : `${pointer.stage}#${pointer.seat}`);
     const record = checked(ReviewPointerSchema, 'review pointer', key, pointer);
     if (await this.putIf({ ...record, ...key }, 'attribute_not_exists(#pk)', { '#pk': 'pk' })) return record;
     const existing = await this.get(key);

@@ -26,6 +26,8 @@ export interface ReviewPointer {
   readonly version: number;
   readonly stage: ApproverStage;
   readonly approverEmail: string;
+  /** a 会签 step has one slot per co-signer: their address; absent for a step one person decides */
+  readonly seat?: string | undefined;
 }
 
 export interface Store {
@@ -133,6 +135,8 @@ export interface Workflow {
   stop(name: string, cause: string): Promise<void>;
   /** throws TaskGoneError when the token timed out, was replaced or is unknown */
   sendTaskSuccess(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void>;
+  /** fails the waiting task with `error` (what the state machine's Catch matches); TaskGoneError as above */
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
   /** undefined when no execution of that name exists */
   describe(name: string): Promise<ExecutionSummary | undefined>;
   history(name: string): Promise<ExecutionHistoryEvent[]>;

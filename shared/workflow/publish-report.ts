@@ -3,8 +3,9 @@ import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
 import { renderAgencyIndex, renderRootIndex } from '../site/pages.js';
 import type { PublishFailureInput, PublishInput } from './contracts.js';
-import { DecidedDataSchema } from './event-data.js';
+import { typedEvents } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
+import type { Chain } from './review-chain.js';
 import { rosterWith } from './notify.js';
 import type { Mailer, Site, SiteObject } from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
@@ -29,20 +30,21 @@ export class NotSignedError extends Error {
   override readonly name = 'NotSignedError';
 }
 
-/** The 主管领导's approval of exactly this version: nothing else may be published. */
-function leaderSignOff(events: readonly ReportEvent[], version: number): Decision {
-  for (const event of [...events].reverse()) {
+/** The approval of exactly this version at the round's 签发 step: nothing else may be published. */
+function signOffOf(events: readonly ReportEvent[], chain: Chain, version: number): Decision {
+  const sign = chain.steps.find((step) => step.kind === 'sign');
+  for (const event of typedEvents(events).reverse()) {
     if (event.type !== 'decided' || event.version !== version) continue;
-    const { decision } = DecidedDataSchema.parse(event.data);
-    if (decision.stage === 'leader' && decision.outcome === 'approve') return decision;
+    const { decision } = event.data;
+    if (decision.stage === sign?.id && decision.outcome === 'approve') return decision;
   }
-  throw new NotSignedError(`version ${version} has no approval by the leader`);
+  throw new NotSignedError(`version ${version} has no approval at the 签发 step ${sign?.id ?? '(none)'}`);
 }
 
 const html = (key: string, body: string, cacheControl: string): SiteObject => ({ key, body, contentType: 'text/html; charset=utf-8', cacheControl });
 
 /**
- * Publishes the version the 主管领导 signed: the page (with its sign-off block) and the canonical JSON, then both
+ * Publishes the version signed at the round's 签发 step: the page (with its sign-off block) and the canonical JSON, then both
  * indexes rebuilt from the store's list of published reports, then the `published` event. Every step can run again:
  * the same version renders to the same bytes and the event is written once.
  */
@@ -53,7 +55,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   if (state.head.status === 'withdrawn') return { published: false };
   const content = versionOf(events, input.version);
   if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
-  const decision = leaderSignOff(events, input.version);
+  const decision = signOffOf(events, state.chain, input.version);
   const report = parseReport(content.report);
   const { agencyId, agencyName, year } = state.head;
 

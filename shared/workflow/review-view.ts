@@ -3,10 +3,11 @@ import { checkReport } from '../report/checks.js';
 import { diffReports, type ReportDiff } from '../report/diff.js';
 import type { Finding } from '../report/findings.js';
 import { parseReport, type Report } from '../report/schema.js';
-import { loadReviewForApprover, type DecideDeps } from './decide-review.js';
+import { isOpenFor, loadReviewForApprover, type DecideDeps } from './decide-review.js';
 import type { Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
 import { foldReport, versionOf } from './report-state.js';
+import { DEFAULT_CHAIN, stepById, stepIndex, type Step } from './review-chain.js';
 
 export interface ReviewView {
   readonly review: Review;
@@ -21,6 +22,10 @@ export interface ReviewView {
    * applies to a decision, so the page offers no form that would be refused
    */
   readonly open: boolean;
+  /** the step of the round's chain this review is for */
+  readonly step: Step;
+  /** the step an approval sends the report to, undefined when it is then published */
+  readonly nextStep: Step | undefined;
 }
 
 /**
@@ -40,11 +45,15 @@ export async function reviewView(reviewId: string, sig: string | undefined, prin
     .map((pointer) => pointer.version);
   const sinceVersion = seen.length === 0 ? undefined : Math.max(...seen);
   const before = sinceVersion === undefined ? undefined : versionOf(events, sinceVersion);
-  const head = foldReport(events)?.head;
+  const state = foldReport(events);
+  const chain = state?.chain ?? DEFAULT_CHAIN;
+  const step = stepById(chain, review.stage) ?? { id: review.stage, label: review.stage, kind: 'review', role: review.stage };
   return {
     review,
     report,
-    open: head?.status === 'in_review' && head.version === review.version && head.stage === review.stage,
+    open: isOpenFor(state, review),
+    step,
+    nextStep: chain.steps[stepIndex(chain, review.stage) + 1],
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
     signedInAsApprover: principal?.email === review.approverEmail,

@@ -44,7 +44,7 @@ beforeAll(async () => {
   };
   expect((await send(stack.url, people.officer, 'POST', '/api/reports', { json: { report: referenceReport() } })).status).toBe(201);
   link = await until('the director review email', async () => {
-    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === 'director@kw.example.cn' && candidate.subject.includes('请审核'));
+    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === 'director@kw.example.cn' && /请(审核|会签|签发)：/.test(candidate.subject));
     return entry && reviewLinkOf(entry);
   });
   await until('the review to be requested', async () => (await stack.deps.store.getHead(REPORT_ID))?.pendingReviewId === link.reviewId);
