@@ -1,39 +1,50 @@
 import './promise-with-resolvers.js';
 import { createHash } from 'node:crypto';
 import { ExecutionError, ExecutionTimeoutError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { JSONPath } from 'jsonpath-plus';
 import { SfnError } from './sfn-errors.js';
 import {
+  ANY_SIGNATURE,
   appendHistory,
   appendTerminalEvent,
-  currentTaskIndex,
+  currentTaskEntry,
   isTaskTokenFormat,
+  newHistoryState,
   newTaskToken,
+  parentScopeKey,
   redactTokens,
+  scopeHistory,
+  signatureOf,
   TOKEN_REDACTED,
   type HistoryContext,
   type HistoryEvent,
   type LibraryEvent,
   type TaskResourceInfo,
 } from './sfn-history.js';
+import { currentScope, installScopes, isAborted, ITERATION_ABORTED, registerContainers, runInScope, type NestedRunInfo, type Scope } from './sfn-scopes.js';
 import { ExecutionFiles, type ExecutionRecord, type ExecutionStatus, type JournalEntry } from './sfn-store.js';
 
 /**
- * Step Functions on one machine: runs the definition CDK synthesizes with aws-local-stepfunctions, invokes the
- * handler modules for its Lambda tasks (through `invoke`), emulates `.waitForTaskToken` with a fresh task token per
- * invocation, and keeps every execution on disk so a restart resumes them.
+ * Step Functions on one machine: runs the definition CDK synthesizes with aws-local-stepfunctions (Task, Choice, Pass,
+ * Wait, Succeed, Fail, inline Map and Parallel), invokes the handler modules for its Lambda tasks (through `invoke`),
+ * emulates `.waitForTaskToken` with a fresh task token per invocation, and keeps every execution on disk so a restart
+ * resumes them.
  *
  * Tokens. The library's Context Object has no `$$.Task.Token`; every run is given `{ Task: { Token: placeholder } }`
  * so the synthesized `"taskToken.$": "$$.Task.Token"` resolves to the placeholder, and each invocation of a task
- * (each retry, each reminder after a timeout) replaces it in the payload with a new random token.
+ * (each retry, each reminder after a timeout, each Map iteration) replaces it in the payload with a new random token.
  *
  * Journal and replay. Each task invocation is an entry of the execution's journal, written to disk (with its
- * token) before the Lambda is invoked and again when the task is answered. A restarted engine resumes every RUNNING
- * execution by running the state machine again from its input and answering each task invocation from the journal,
- * in order, without invoking anything: a recorded output is returned, a recorded error thrown under its name (so
- * Retry and Catch take the same path), a wait that timed out times out again at once. The entry that was still
- * waiting keeps its token: it is invoked once more with that same token (the handlers are idempotent on a repeated
- * token: the review already exists, no second email) and waits again, so links already emailed keep working.
- * Executions that had finished are not run again.
+ * token) before the Lambda is invoked and again when the task is answered. Entries belong to a scope: the execution
+ * itself, or one Map iteration or Parallel branch (sfn-scopes.ts); within a scope, states run one at a time, so its
+ * entries are in the order its tasks were invoked. A restarted engine resumes every RUNNING execution by running the
+ * state machine again from its input and answering the n-th task invocation of each scope from that scope's n-th
+ * entry, without invoking anything: a recorded output is returned, a recorded error thrown under its name (so Retry
+ * and Catch take the same path), a wait that timed out times out again at once, a wait whose iteration was aborted
+ * waits until the replay aborts it again. An entry that was still waiting keeps its token: it is invoked once more
+ * with that same token (the handlers are idempotent on a repeated token: the review already exists, no second email)
+ * and waits again, so links already emailed keep working; concurrent iterations each keep theirs. Executions that had
+ * finished are not run again.
  *
  * Timeouts. TimeoutSeconds is the library's own timer, so a timeout is the library's States.Timeout, which Retry
  * `States.TaskFailed` does not match (as in AWS). A wait resumed after a restart keeps its original deadline: the
@@ -42,6 +53,9 @@ import { ExecutionFiles, type ExecutionRecord, type ExecutionStatus, type Journa
  * reminder. TimeoutSeconds above 2147483 (Node's timer limit, 2^31-1 ms; longer delays fire after 1 ms) are capped
  * to it; no other value of the definition is touched. Tasks without TimeoutSeconds time out after the library's
  * default of 60 s (AWS: a year for callbacks; Lambda's own timeout for plain invocations).
+ *
+ * Retries. The library honours IntervalSeconds, BackoffRate, MaxAttempts, MaxDelaySeconds (a cap on each wait) and
+ * JitterStrategy FULL (a random wait up to the computed one); `retryIntervalMs` replaces the computed wait in tests.
  */
 
 export const MAX_TIMER_SECONDS = 2147483;
@@ -61,6 +75,7 @@ type LibraryInput = Parameters<StateMachine['run']>[0];
  * timeout, once, when this module loads: a one-task machine with a 1 ms timeout (validation off: TimeoutSeconds
  * below 1 is not valid ASL, but it is what makes the library's own timer fire at once).
  */
+installScopes();
 const StatesTimeoutError: new () => Error = await captureStatesTimeoutError();
 
 async function captureStatesTimeoutError(): Promise<new () => Error> {
@@ -127,51 +142,35 @@ function closeOpenWaits(record: ExecutionRecord, at: number, error: { name: stri
   }
 }
 
+const scopeOf = (entry: JournalEntry): string => entry.scope ?? '';
+
 /** Whether RedriveExecution would accept the execution now, and why not (as DescribeExecution says it). */
 function redriveStatus(record: ExecutionRecord): { redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE'; redriveStatusReason?: string } {
   if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
     return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${record.status} and cannot be redriven` };
   }
-  if (record.status !== 'FAILED' || redrivePoint(record.journal) === undefined) {
+  if (record.status !== 'FAILED' || redrivePlan(record) === undefined) {
     return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'the local engine redrives executions that failed in a task state' };
   }
   return { redriveStatus: 'REDRIVABLE' };
 }
 
 /**
- * The journal entry a redrive continues from: the first attempt of the last task state that failed (its retries
- * are the failed entries of the same state just before it). Entries after that state's failure are what its Catch
- * ran (here: RecordPublishFailure), which a redrive replaces.
+ * Where a redrive continues, per scope: the position in the scope's signatures from which its history is run again
+ * (the scheduling event of the first attempt of the last task state that failed in the execution itself).
  */
-function redrivePoint(journal: readonly JournalEntry[]): number | undefined {
+function redrivePlan(record: ExecutionRecord): Map<string, number> | undefined {
+  const entries = record.journal.filter((entry) => scopeOf(entry) === '');
   let last = -1;
-  for (const entry of journal) if (entry.status === 'failed') last = entry.index;
+  entries.forEach((entry, i) => {
+    if (entry.status === 'failed') last = i;
+  });
+  const stateName = entries[last]?.stateName;
   if (last < 0) return undefined;
-  const stateName = journal[last]?.stateName;
   let first = last;
-  while (first > 0 && journal[first - 1]?.status === 'failed' && journal[first - 1]?.stateName === stateName) first -= 1;
-  return first;
-}
-
-/**
- * Which entry into its state the journal entry `index` belongs to (1 for the first time the state was entered): the
- * history's n-th TaskScheduled is about journal entry n-1, and the TaskStateEntered before it names the state.
- */
-function stateEntryOccurrence(history: readonly HistoryEvent[], index: number): number | undefined {
-  const entered = new Map<string, number>();
-  let current: number | undefined;
-  let scheduled = 0;
-  for (const event of history) {
-    const name = event.stateEnteredEventDetails?.name;
-    if (event.type === 'TaskStateEntered' && name !== undefined) {
-      current = (entered.get(name) ?? 0) + 1;
-      entered.set(name, current);
-    } else if (event.type === 'TaskScheduled') {
-      if (scheduled === index) return current;
-      scheduled += 1;
-    }
-  }
-  return undefined;
+  while (first > 0 && entries[first - 1]?.status === 'failed' && entries[first - 1]?.stateName === stateName) first -= 1;
+  const mark = entries[first]?.historyMark;
+  return mark === undefined ? undefined : new Map([['', mark]]);
 }
 
 // ------------------------------------------------------------------------------------------------------ definition
@@ -189,6 +188,8 @@ interface PreparedDefinition {
   readonly machine: StateMachine;
   readonly runnable: Record<string, unknown>;
   readonly tasks: ReadonlyMap<string, TaskInfo>;
+  /** every state of the definition, nested ones included, by name */
+  readonly states: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 const INTEGRATION = /^arn:aws[a-z-]*:states:::lambda:invoke(\.waitForTaskToken)?$/;
@@ -202,6 +203,32 @@ export function functionNameOf(functionName: string): string {
   return afterFunction.split(':')[0] ?? afterFunction;
 }
 
+/** The state machines inside a state: a Map's ItemProcessor (or Iterator), a Parallel's Branches. */
+function nestedMachines(name: string, state: Record<string, unknown>): Record<string, unknown>[] {
+  if (state['Type'] === 'Map') {
+    const processor = state['ItemProcessor'] ?? state['Iterator'];
+    const config = isObject(processor) ? processor['ProcessorConfig'] : undefined;
+    if (state['ItemReader'] !== undefined || (isObject(config) && config['Mode'] === 'DISTRIBUTED')) {
+      throw new Error(`the local engine runs inline Map states only; ${name} is a Distributed Map`);
+    }
+    if (!isObject(processor)) throw new Error(`${name}: a Map state needs an ItemProcessor`);
+    return [processor];
+  }
+  if (state['Type'] === 'Parallel') return Array.isArray(state['Branches']) ? state['Branches'].filter(isObject) : [];
+  return [];
+}
+
+/** Every state of a machine and of the machines nested in it. */
+function forEachState(machine: Record<string, unknown>, visit: (name: string, state: Record<string, unknown>) => void): void {
+  const states = machine['States'];
+  if (!isObject(states)) throw new Error('a state machine without States');
+  for (const [name, state] of Object.entries(states)) {
+    if (!isObject(state)) continue;
+    visit(name, state);
+    for (const nested of nestedMachines(name, state)) forEachState(nested, visit);
+  }
+}
+
 /** Caps TimeoutSeconds that Node's timer cannot hold; touches nothing else. */
 export function capTimeouts(definition: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(definition);
@@ -210,49 +237,65 @@ export function capTimeouts(definition: Record<string, unknown>): Record<string,
     if (typeof value === 'number' && value > MAX_TIMER_SECONDS) holder['TimeoutSeconds'] = MAX_TIMER_SECONDS;
   };
   cap(copy);
-  const states = copy['States'];
-  if (isObject(states)) for (const state of Object.values(states)) if (isObject(state)) cap(state);
+  forEachState(copy, (_name, state) => cap(state));
   return copy;
 }
 
 /** Validated StateMachines by definition: asl-validator takes about a second per definition, so once per process. */
 const machines = new Map<string, StateMachine>();
 
+function taskInfo(name: string, state: Record<string, unknown>): TaskInfo {
+  const resource = String(state['Resource']);
+  const seconds = typeof state['TimeoutSeconds'] === 'number' && state['TimeoutSeconds'] > 0 ? state['TimeoutSeconds'] : undefined;
+  const timeoutSeconds = seconds ?? (state['TimeoutSecondsPath'] === undefined ? LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS : undefined);
+  const timing = { ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }) };
+  const integration = INTEGRATION.exec(resource);
+  const fn = FUNCTION_ARN.exec(resource);
+  if (integration) {
+    const waitForToken = integration[1] !== undefined;
+    return { kind: 'integration', waitForToken, resourceType: 'lambda', resource: waitForToken ? 'invoke.waitForTaskToken' : 'invoke', ...timing };
+  }
+  if (fn) return { kind: 'function', waitForToken: false, functionName: fn[1], resourceType: 'lambda', resource, ...timing };
+  throw new Error(`the local engine runs Lambda tasks only; ${name} has Resource ${resource}`);
+}
+
 function prepare(definition: Record<string, unknown>): PreparedDefinition {
   const runnable = capTimeouts(definition);
-  const states = runnable['States'];
-  if (!isObject(states)) throw new Error('the definition has no States');
   const tasks = new Map<string, TaskInfo>();
-  for (const [name, state] of Object.entries(states)) {
-    if (!isObject(state)) continue;
-    if (state['Type'] === 'Map' || state['Type'] === 'Parallel') {
-      // their branches would call tasks concurrently, and a journal replayed in order needs one order
-      throw new Error(`the local engine does not run ${String(state['Type'])} states (${name})`);
-    }
-    if (state['Type'] !== 'Task') continue;
-    const resource = String(state['Resource']);
-    const seconds = typeof state['TimeoutSeconds'] === 'number' && state['TimeoutSeconds'] > 0 ? state['TimeoutSeconds'] : undefined;
-    const timeoutSeconds = seconds ?? (state['TimeoutSecondsPath'] === undefined ? LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS : undefined);
-    const timing = { ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }) };
-    const integration = INTEGRATION.exec(resource);
-    const fn = FUNCTION_ARN.exec(resource);
-    if (integration) {
-      const waitForToken = integration[1] !== undefined;
-      tasks.set(name, { kind: 'integration', waitForToken, resourceType: 'lambda', resource: waitForToken ? 'invoke.waitForTaskToken' : 'invoke', ...timing });
-    } else if (fn) {
-      tasks.set(name, { kind: 'function', waitForToken: false, functionName: fn[1], resourceType: 'lambda', resource, ...timing });
-    } else {
-      throw new Error(`the local engine runs Lambda tasks only; ${name} has Resource ${resource}`);
-    }
-  }
+  const states = new Map<string, Record<string, unknown>>();
+  forEachState(runnable, (name, state) => {
+    // the library finds a task's override by the state's name, whatever branch or iteration it is in
+    if (states.has(name)) throw new Error(`the local engine needs state names unique across the definition; ${name} appears twice`);
+    states.set(name, state);
+    if (state['Type'] === 'Task') tasks.set(name, taskInfo(name, state));
+  });
   const key = sha256(JSON.stringify(runnable));
   let machine = machines.get(key);
   if (!machine) {
     // a copy: the library writes into the definition it is given (QueryLanguage on every state)
-    machine = new StateMachine(structuredClone(runnable) as unknown as StateMachineDefinition);
+    const copy = structuredClone(runnable);
+    machine = new StateMachine(copy as unknown as StateMachineDefinition);
+    registerContainers(copy);
     machines.set(key, machine);
   }
-  return { machine, runnable, tasks };
+  return { machine, runnable, tasks, states };
+}
+
+/** How many items a Map state entered with `input` iterates over: its InputPath, then its ItemsPath. */
+function mapLength(state: Record<string, unknown> | undefined, input: unknown): number | undefined {
+  if (!state) return undefined;
+  const select = (path: unknown, json: unknown): unknown => {
+    if (path === undefined) return json;
+    if (path === null) return {};
+    if (typeof path !== 'string' || !path.startsWith('$') || path.startsWith('$$')) throw new Error('not a path into the input');
+    return JSONPath({ path, json: json as object, wrap: false });
+  };
+  try {
+    const items = select(state['ItemsPath'], select(state['InputPath'], input));
+    return Array.isArray(items) ? items.length : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ----------------------------------------------------------------------------------------------------- the engine
@@ -311,13 +354,55 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
+/** One scope's task invocations (see sfn-scopes.ts). */
+interface ScopeJournal {
+  readonly entries: JournalEntry[];
+  /** the next entry a task invocation of this scope answers to */
+  cursor: number;
+  /** how many entries the scope had when the run (re)started: below it, invocations are replayed */
+  readonly replayLength: number;
+}
+
+/** How far the history has read one scope's events, and the nested runs its Map or Parallel state has open. */
+interface ScopePosition {
+  seen: number;
+  diverged: boolean;
+  /** the Map or Parallel state the scope is in, once its start is in the history */
+  openContainer?: string | undefined;
+  /** nested runs whose events are being read: the container's end waits for them */
+  readonly active: Set<Promise<void>>;
+  /** nested runs started before their container's start was read: they wait for it */
+  readonly gated: Array<{ container: string; release: () => void; done: Promise<void> }>;
+}
+
+const CONTAINER_TYPES = new Set(['Map', 'Parallel']);
+
+/** A nested run's own start and end, as the execution's history names them. */
+function nestedEvent(raw: unknown, info: NestedRunInfo): unknown {
+  if (!isObject(raw) || typeof raw['type'] !== 'string') return raw;
+  const parentState = { type: info.type, name: info.container };
+  const map = info.type === 'Map';
+  switch (raw['type']) {
+    case 'ExecutionStarted':
+      return { ...raw, type: map ? 'MapIterationStarted' : 'ParallelBranchStarted', index: info.index, parentState };
+    case 'ExecutionSucceeded':
+      return { ...raw, type: map ? 'MapIterationSucceeded' : 'ParallelBranchSucceeded', index: info.index, parentState };
+    case 'ExecutionFailed':
+      return { ...raw, type: map ? 'MapIterationFailed' : 'ParallelBranchFailed', index: info.index, parentState };
+    case 'ExecutionAborted':
+      return { ...raw, type: ITERATION_ABORTED };
+    default:
+      return raw;
+  }
+}
+
 interface Run {
   readonly record: ExecutionRecord;
   readonly tasks: ReadonlyMap<string, TaskInfo>;
-  /** the next journal entry a task invocation answers to */
-  cursor: number;
-  /** the journal's length when the run (re)started: below it, invocations are replayed */
-  readonly replayLength: number;
+  readonly states: ReadonlyMap<string, Record<string, unknown>>;
+  readonly journals: Map<string, ScopeJournal>;
+  /** per scope: how far the history has read its events (skipping what a replay repeats) */
+  readonly positions: Map<string, ScopePosition>;
   stopped: boolean;
   abort: () => void;
   readonly waiters: Map<number, Waiter>;
@@ -427,7 +512,7 @@ export class LocalStepFunctions {
       startDate: Date.now(),
       journal: [],
       history: [],
-      historyState: { eventsSeen: 0, taskCursor: 0, attemptFailed: false },
+      historyState: newHistoryState(),
     };
     this.records.set(name, record);
     this.save(record);
@@ -502,26 +587,19 @@ export class LocalStepFunctions {
   }
 
   /**
-   * RedriveExecution, as AWS does it for a Standard workflow: a FAILED execution continues from the task state whose
-   * failure ended it, with the same input, ARN and definition; the states that succeeded are not run again (the
-   * journal answers them) and the redriven state starts with a fresh Retry budget. The history keeps what happened
-   * and goes on after an `ExecutionRedriven` event. Locally only a failure of a Task state can be redriven (a Fail
-   * state reached without one would only fail again); RUNNING and SUCCEEDED executions answer ExecutionNotRedrivable.
+   * RedriveExecution: a FAILED execution continues from the task state whose failure ended it, with the same input,
+   * ARN and definition; the states that succeeded are not run again (the journal answers them) and the redriven state
+   * starts with a fresh Retry budget. The history keeps what happened and goes on after an `ExecutionRedriven` event.
    */
   async redriveExecution(executionArn: string): Promise<{ redriveDate: Date }> {
     this.assertOpen();
     const record = this.recordOf(executionArn);
     const status = redriveStatus(record);
     if (status.redriveStatus === 'NOT_REDRIVABLE') throw new SfnError('ExecutionNotRedrivable', `Execution Not Redrivable: ${status.redriveStatusReason}`);
-    const from = redrivePoint(record.journal);
-    const entry = from === undefined ? undefined : record.journal[from];
-    const occurrence = from === undefined ? undefined : stateEntryOccurrence(record.history, from);
-    if (from === undefined || !entry || occurrence === undefined) {
-      throw new SfnError('ExecutionNotRedrivable', 'Execution Not Redrivable: no failed task state to continue from');
-    }
+    const plan = redrivePlan(record);
+    if (plan === undefined) throw new SfnError('ExecutionNotRedrivable', 'Execution Not Redrivable: no failed task state to continue from');
     const now = Date.now();
-    for (const removed of record.journal.slice(from)) if (removed.token !== undefined) this.tokens.delete(removed.token);
-    record.journal = record.journal.slice(0, from);
+    this.rewind(record, plan);
     record.status = 'RUNNING';
     record.stopDate = undefined;
     record.output = undefined;
@@ -529,13 +607,34 @@ export class LocalStepFunctions {
     record.cause = undefined;
     record.redriveCount = (record.redriveCount ?? 0) + 1;
     record.redriveDate = now;
-    record.redriveFrom = { stateName: entry.stateName, occurrence };
-    record.historyState = { eventsSeen: 0, taskCursor: from, attemptFailed: false };
     const previous = record.history.length;
     record.history.push({ id: previous + 1, previousEventId: previous, type: 'ExecutionRedriven', timestamp: now, executionRedrivenEventDetails: { redriveCount: record.redriveCount } });
     this.save(record);
     this.launch(record);
     return { redriveDate: new Date(now) };
+  }
+
+  /**
+   * Rewinds each scope of the plan to a point of its history: what the scope did from there on (its signatures, its
+   * journal entries scheduled from there) is forgotten, so the next run does it again; everything before it replays.
+   */
+  private rewind(record: ExecutionRecord, plan: ReadonlyMap<string, number>): void {
+    const forgotten = (entry: JournalEntry): boolean => {
+      const point = plan.get(scopeOf(entry));
+      return point !== undefined && (entry.historyMark === undefined || entry.historyMark >= point);
+    };
+    for (const entry of record.journal) if (entry.token !== undefined && forgotten(entry)) this.tokens.delete(entry.token);
+    record.journal = record.journal.filter((entry) => !forgotten(entry));
+    record.journal.forEach((entry, index) => {
+      entry.index = index;
+      if (entry.token !== undefined) this.tokens.set(entry.token, { name: record.name, index });
+    });
+    for (const [key, point] of plan) {
+      const scope = scopeHistory(record.historyState, key);
+      scope.signatures.length = Math.min(scope.signatures.length, point);
+      scope.taskCursor = record.journal.filter((entry) => scopeOf(entry) === key).length;
+      scope.attemptFailed = false;
+    }
   }
 
   async getExecutionHistory(
@@ -665,13 +764,20 @@ export class LocalStepFunctions {
   }
 
   private launch(record: ExecutionRecord): void {
-    const { machine, tasks } = prepare(record.definition);
+    const { machine, tasks, states } = prepare(record.definition);
     let resolveAbort: () => void = () => undefined;
+    const journals = new Map<string, ScopeJournal>();
+    for (const entry of record.journal) {
+      const journal = journals.get(scopeOf(entry)) ?? { entries: [], cursor: 0, replayLength: 0 };
+      journal.entries.push(entry);
+      journals.set(scopeOf(entry), { ...journal, replayLength: journal.entries.length });
+    }
     const run: Run = {
       record,
       tasks,
-      cursor: 0,
-      replayLength: record.journal.length,
+      states,
+      journals,
+      positions: new Map(),
       stopped: false,
       abort: () => resolveAbort(),
       waiters: new Map(),
@@ -682,9 +788,14 @@ export class LocalStepFunctions {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, task] of tasks) handlers[stateName] = (input) => this.runTask(run, stateName, task, input);
     // read at each retry: no wait while replaying (the journal already knows the outcome), then the configured one
+    const replaying = (stateName: string): boolean => {
+      if (states.get(stateName)?.['Type'] !== 'Task') return [...run.journals.values()].some((journal) => journal.cursor < journal.replayLength);
+      const journal = run.journals.get(currentScope()?.key ?? '');
+      return journal !== undefined && journal.cursor < journal.replayLength;
+    };
     const retryIntervalOverrides = new Proxy<Record<string, number>>(
       {},
-      { get: (_target, key) => (typeof key !== 'string' ? undefined : run.cursor < run.replayLength ? 0 : this.retryIntervalMs) },
+      { get: (_target, key) => (typeof key !== 'string' ? undefined : replaying(key) ? 0 : this.retryIntervalMs) },
     );
     const stateMachineName = this.stateMachineArn.split(':').pop() ?? '';
     const options = {
@@ -697,47 +808,120 @@ export class LocalStepFunctions {
       noThrowOnAbort: true,
     } as unknown as RunOptions;
 
-    const libraryRun: LibraryRun = machine.run(JSON.parse(record.input) as LibraryInput, options);
+    const root: Scope = {
+      key: '',
+      owner: run,
+      onNestedRun: (child, info, events) => this.readNested(run, child, info, events),
+      onAbort: (scope) => this.abortScope(run, scope),
+      children: 0,
+      aborted: false,
+    };
+    const libraryRun: LibraryRun = runInScope(root, () => machine.run(JSON.parse(record.input) as LibraryInput, options));
     resolveAbort = libraryRun.abort;
     const outcome = libraryRun.result.then(
       (output) => ({ ok: true as const, output: output as unknown }),
       (error: unknown) => ({ ok: false as const, error }),
     );
-    run.done = Promise.all([this.consume(run, libraryRun.eventLogs as AsyncGenerator<unknown>), outcome]).then(([, result]) => {
+    const read = this.consume(run, '', libraryRun.eventLogs as AsyncGenerator<unknown>).catch((error: unknown) => {
+      this.log(`the history of ${record.executionArn} stopped: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    run.done = Promise.all([read, outcome]).then(([, result]) => {
       this.finish(run, result);
       if (this.runs.get(record.name) === run) this.runs.delete(record.name);
     });
   }
 
-  /** Turns the library's event log into the AWS history (skipping what a replay re-emits), saving as it goes. */
-  private async consume(run: Run, events: AsyncGenerator<unknown>): Promise<void> {
-    const { record } = run;
-    const alreadyRecorded = record.historyState.eventsSeen;
-    const redrive = record.redriveFrom;
-    let entered = 0;
-    let seen = 0;
-    try {
-      for await (const raw of events) {
-        seen += 1;
-        if (this.closed) continue;
-        const event = raw as LibraryEvent;
-        if (record.redriveFrom !== undefined && redrive !== undefined) {
-          // a redriven run repeats the events before the state it continues from: already in the history
-          const reached = event.type === 'StateEntered' && 'state' in event && event.state.name === redrive.stateName && ++entered === redrive.occurrence;
-          if (!reached) continue;
-          record.redriveFrom = undefined;
-          record.historyState.eventsSeen = seen - 1;
-        } else if (seen <= alreadyRecorded) continue;
-        appendHistory(this.historyContext(run), event);
-        if (event.type === 'StateFailed' && 'Error' in event && event.Error === TIMED_OUT.name) {
-          // the library's timer ended this wait: its token is spent (the reminder gets a new one)
-          const entry = record.journal[currentTaskIndex(record.historyState)];
-          if (entry) this.endEntry(record, entry, 'superseded', { error: { ...TIMED_OUT } });
-        }
-        this.save(record);
+  private journalOf(run: Run, key: string): ScopeJournal {
+    let journal = run.journals.get(key);
+    if (!journal) {
+      journal = { entries: [], cursor: 0, replayLength: 0 };
+      run.journals.set(key, journal);
+    }
+    return journal;
+  }
+
+  /** A Map iteration or Parallel branch the library aborted: its waits end (their tokens are spent), its replays stop. */
+  private abortScope(run: Run, scope: Scope): void {
+    const prefix = `${scope.key}/`;
+    for (const entry of run.record.journal) {
+      const key = scopeOf(entry);
+      if (key !== scope.key && !key.startsWith(prefix)) continue;
+      if (entry.status === 'waiting') this.endEntry(run.record, entry, 'superseded', { error: { name: ITERATION_ABORTED, cause: 'the Map or Parallel state it ran in failed' } });
+      const waiter = run.waiters.get(entry.index);
+      if (waiter) {
+        run.waiters.delete(entry.index);
+        waiter.reject(new EngineHalt('the iteration was aborted'));
       }
-    } catch (error) {
-      this.log(`the history of ${record.executionArn} stopped: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private positionOf(run: Run, key: string): ScopePosition {
+    let position = run.positions.get(key);
+    if (!position) {
+      position = { seen: 0, diverged: false, active: new Set(), gated: [] };
+      run.positions.set(key, position);
+    }
+    return position;
+  }
+
+  /** Reads a Map iteration's or Parallel branch's events once its container's start is in the history. */
+  private readNested(run: Run, child: Scope, info: NestedRunInfo, events: AsyncGenerator<unknown>): void {
+    const parent = this.positionOf(run, child.parent?.key ?? '');
+    let release: () => void = () => undefined;
+    const released = parent.openContainer === info.container ? Promise.resolve() : new Promise<void>((resolve) => (release = resolve));
+    const done = released
+      .then(() => this.consume(run, child.key, events, info))
+      .catch((error: unknown) => this.log(`the history of ${run.record.executionArn} (${child.key}) stopped: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => parent.active.delete(done));
+    if (parent.openContainer === info.container) parent.active.add(done);
+    else parent.gated.push({ container: info.container, release, done });
+  }
+
+  /**
+   * Turns one scope's events into the AWS history, saving as it goes. A replay repeats events already in the history:
+   * each scope's events are skipped while they match the scope's recorded signatures, and recorded from the first one
+   * that does not (or from the end of what was recorded). A Map's or Parallel's end waits for the events of its
+   * iterations or branches, so the history shows them first.
+   */
+  private async consume(run: Run, key: string, events: AsyncGenerator<unknown>, nested?: NestedRunInfo): Promise<void> {
+    const { record } = run;
+    const position = this.positionOf(run, key);
+    for await (const raw of events) {
+      if (this.closed) continue;
+      const event = (nested === undefined ? raw : nestedEvent(raw, nested)) as LibraryEvent;
+      if ('state' in event && CONTAINER_TYPES.has(event.state.type)) {
+        if (event.type === 'StateEntered' || event.type === 'StateRetried') {
+          position.openContainer = event.state.name;
+          for (const waiting of position.gated.splice(0)) {
+            if (waiting.container !== event.state.name) continue;
+            position.active.add(waiting.done);
+            waiting.release();
+          }
+        } else if (event.type === 'StateExited' || event.type === 'StateFailed') {
+          await Promise.all([...position.active]);
+          position.openContainer = undefined;
+        }
+      }
+      if (this.closed) continue;
+      const scope = scopeHistory(record.historyState, key);
+      // where in its parent's history this iteration starts: a redrive reruns the iterations of the state it reruns
+      if (position.seen === 0 && key !== '') scope.parentMark = this.positionOf(run, parentScopeKey(key)).seen;
+      const recorded = position.diverged ? undefined : scope.signatures[position.seen];
+      position.seen += 1;
+      if (recorded !== undefined && (recorded === ANY_SIGNATURE || recorded === signatureOf(event))) continue;
+      if (!position.diverged) {
+        position.diverged = true;
+        scope.signatures.length = position.seen - 1;
+      }
+      const context = this.historyContext(run);
+      appendHistory(context, event, key);
+      if (event.type === 'StateFailed' && 'Error' in event && event.Error === TIMED_OUT.name) {
+        // the library's timer ended this wait: its token is spent (the reminder gets a new one)
+        const entry = currentTaskEntry(context, key);
+        const journalEntry = this.journalOf(run, key).entries.find((candidate) => candidate === entry);
+        if (journalEntry) this.endEntry(record, journalEntry, 'superseded', { error: { ...TIMED_OUT } });
+      }
+      this.save(record);
     }
   }
 
@@ -746,10 +930,11 @@ export class LocalStepFunctions {
     return {
       history: record.history,
       state: record.historyState,
-      journal: record.journal,
+      entryAt: (key, seq) => this.journalOf(run, key).entries[seq],
       region: this.region,
       roleArn: LOCAL_ROLE_ARN,
       tasks: run.tasks,
+      mapLength: (stateName, input) => mapLength(run.states.get(stateName), input),
       stop: record.status === 'ABORTED' ? { error: record.error, cause: record.cause } : undefined,
     };
   }
@@ -779,7 +964,9 @@ export class LocalStepFunctions {
 
   /** The override of every Task state: one invocation, answered from the journal or made for real. */
   private async runTask(run: Run, stateName: string, task: TaskInfo, input: unknown): Promise<unknown> {
-    if (run.stopped || this.closed) throw new EngineHalt('the execution is no longer running');
+    const scope = currentScope();
+    if (!scope || scope.owner !== run) throw new EngineHalt(`${stateName} ran outside its execution`);
+    if (run.stopped || this.closed || isAborted(scope)) throw new EngineHalt('the execution or iteration is no longer running');
     let functionName: string;
     let payload: unknown;
     if (task.kind === 'integration') {
@@ -792,15 +979,18 @@ export class LocalStepFunctions {
       payload = input;
     }
 
-    const index = run.cursor;
-    run.cursor += 1;
-    const recorded = run.record.journal[index];
-    if (recorded) return this.replay(run, task, recorded, stateName, payload);
+    const journal = this.journalOf(run, scope.key);
+    const seq = journal.cursor;
+    journal.cursor += 1;
+    const recorded = journal.entries[seq];
+    if (recorded) return this.replay(run, task, recorded, stateName, payload, recorded === journal.entries.at(-1));
 
     const now = Date.now();
     const token = task.waitForToken ? newTaskToken() : undefined;
+    const index = run.record.journal.length;
     const entry: JournalEntry = {
       index,
+      ...(scope.key === '' ? {} : { scope: scope.key }),
       stateName,
       functionName,
       ...(token === undefined ? {} : { token }),
@@ -811,12 +1001,13 @@ export class LocalStepFunctions {
       invocations: 0,
     };
     run.record.journal.push(entry);
+    journal.entries.push(entry);
     if (token !== undefined) this.tokens.set(token, { name: run.record.name, index });
     return this.invokeTask(run, task, entry, token === undefined ? payload : withToken(payload, token));
   }
 
-  /** An invocation the journal already has. */
-  private async replay(run: Run, task: TaskInfo, recorded: JournalEntry, stateName: string, payload: unknown): Promise<unknown> {
+  /** An invocation the journal already has (`isLast`: the last of its scope). */
+  private async replay(run: Run, task: TaskInfo, recorded: JournalEntry, stateName: string, payload: unknown, isLast: boolean): Promise<unknown> {
     const { record } = run;
     if (recorded.stateName !== stateName) {
       this.log(`${record.executionArn}: the replay ran ${stateName} where the journal has ${recorded.stateName} (entry ${recorded.index}); the execution fails`);
@@ -828,11 +1019,15 @@ export class LocalStepFunctions {
       case 'failed':
         throw new TaskError(recorded.error?.name ?? '', recorded.error?.cause ?? '');
       case 'superseded':
+        if (recorded.error?.name === ITERATION_ABORTED) {
+          // the iteration was aborted because another one failed: the replay of that failure aborts it again
+          return new Promise((resolve, reject) => run.waiters.set(recorded.index, { resolve, reject }));
+        }
+        if (recorded.error?.name !== TIMED_OUT.name) throw new EngineHalt('the execution had ended');
         // within a running execution, a wait that ended unanswered is one that timed out
         throw new StatesTimeoutError();
       case 'waiting': {
         const now = Date.now();
-        const isLast = recorded.index === record.journal.length - 1;
         // not the last: the library timed it out and moved on before the timeout was written down
         if (!isLast || (recorded.timeoutAt !== undefined && recorded.timeoutAt <= now)) {
           this.endEntry(record, recorded, 'superseded', { error: { ...TIMED_OUT } }, Math.min(now, recorded.timeoutAt ?? now));

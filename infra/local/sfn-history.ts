@@ -7,8 +7,12 @@ import { randomBytes } from 'node:crypto';
  * StateRetried, StateCaught, Execution*) and the engine's journal of task invocations, into the events
  * GetExecutionHistory returns in AWS: `TaskStateEntered`, `TaskScheduled`, `TaskStarted`, `TaskSucceeded` |
  * `TaskFailed` | `TaskTimedOut`, `TaskStateExited`, `ChoiceStateEntered`, …, `ExecutionSucceeded` | `ExecutionFailed` |
- * `ExecutionAborted` | `ExecutionTimedOut`. A retry shows as AWS shows it: the failure, then the task scheduled
- * again; a catch as the task state exiting with the error at its ResultPath. No task token ever reaches the history.
+ * `ExecutionAborted` | `ExecutionTimedOut`; for a Map `MapStateEntered`, `MapStateStarted`, per iteration
+ * `MapIterationStarted` … `MapIterationSucceeded` | `MapIterationFailed` | `MapIterationAborted`, then `MapStateSucceeded`
+ * | `MapStateFailed` and `MapStateExited` (Parallel likewise, without per-branch events). A retry shows as AWS shows
+ * it: the failure, then the task scheduled again; a catch as the state exiting with the error at its ResultPath.
+ * Iterations run concurrently, so the builder keeps one position per scope (see sfn-scopes.ts). No task token ever
+ * reaches the history.
  */
 
 // ---------------------------------------------------------------------------------------------------------- tokens
@@ -54,6 +58,11 @@ export interface HistoryEvent {
   taskSucceededEventDetails?: { resourceType: string; resource: string; output: string; outputDetails: DataDetails };
   taskFailedEventDetails?: { resourceType: string; resource: string; error: string; cause: string };
   taskTimedOutEventDetails?: { resourceType: string; resource: string; error: string; cause: string };
+  mapStateStartedEventDetails?: { length: number };
+  mapIterationStartedEventDetails?: { name: string; index: number };
+  mapIterationSucceededEventDetails?: { name: string; index: number };
+  mapIterationFailedEventDetails?: { name: string; index: number };
+  mapIterationAbortedEventDetails?: { name: string; index: number };
 }
 
 export type HistoryEventDetails = Omit<HistoryEvent, 'id' | 'previousEventId' | 'type' | 'timestamp'>;
@@ -63,17 +72,44 @@ export interface HistoryTaskEntry {
   readonly stateName: string;
   readonly parameters?: string | undefined;
   readonly output?: unknown;
+  /** set when its TaskScheduled is written: the index of the scheduling event in its scope's signatures */
+  historyMark?: number | undefined;
 }
 
-/** The builder's position in the library's event log, persisted with the history it produced. */
-export interface HistoryState {
-  /** how many library events have been turned into history (a replay skips that many) */
-  eventsSeen: number;
-  /** the journal entry the next TaskScheduled is about */
+/** Matches any library event (files written before scopes recorded counts, not signatures). */
+export const ANY_SIGNATURE = '*';
+
+/** The builder's position in one scope (the execution, a Map iteration, a Parallel branch), persisted with the history. */
+export interface ScopeHistory {
+  /** the library events of this scope already turned into history, as `type:state` (a replay skips those it repeats) */
+  signatures: string[];
+  /** the scope's journal entry the next TaskScheduled is about */
   taskCursor: number;
-  /** whether the current attempt of the current task failed (so its exit is not a TaskSucceeded) */
+  /** whether the current attempt of the current Task, Map or Parallel state failed (so its exit is no success) */
   attemptFailed: boolean;
+  /** where in its parent scope's signatures this iteration or branch started (a redrive reruns those after a point) */
+  parentMark?: number | undefined;
+  /** the Map iteration this scope is */
+  iteration?: { name: string; index: number } | undefined;
 }
+
+export interface HistoryState {
+  scopes: Record<string, ScopeHistory>;
+}
+
+export const newHistoryState = (): HistoryState => ({ scopes: {} });
+
+export function scopeHistory(state: HistoryState, key: string): ScopeHistory {
+  let scope = state.scopes[key];
+  if (!scope) {
+    scope = { signatures: [], taskCursor: 0, attemptFailed: false };
+    state.scopes[key] = scope;
+  }
+  return scope;
+}
+
+/** The scope that started a nested scope ('' for `/3`, `/3` for `/3/0`). */
+export const parentScopeKey = (key: string): string => key.slice(0, key.lastIndexOf('/'));
 
 export interface TaskResourceInfo {
   readonly resourceType: string;
@@ -81,24 +117,35 @@ export interface TaskResourceInfo {
   readonly timeoutSeconds?: number | undefined;
 }
 
+type StateRef = { name: string; type: string; input: unknown; output?: unknown };
+
 /** The events of aws-local-stepfunctions' `eventLogs` this builder reads (its types are not exported). */
 export type LibraryEvent =
   | { type: 'ExecutionStarted'; timestamp: number; input: unknown }
   | { type: 'ExecutionSucceeded'; timestamp: number; output: unknown }
   | { type: 'ExecutionFailed'; timestamp: number; Error: string; Cause: unknown }
   | { type: 'ExecutionAborted' | 'ExecutionTimeout'; timestamp: number }
-  | { type: 'StateEntered' | 'StateExited' | 'StateCaught' | 'StateRetried'; timestamp: number; state: { name: string; type: string; input: unknown; output?: unknown } }
-  | { type: 'StateFailed'; timestamp: number; state: { name: string; type: string; input: unknown }; Error: string; Cause: unknown }
+  | { type: 'StateEntered' | 'StateExited' | 'StateCaught' | 'StateRetried'; timestamp: number; state: StateRef }
+  | { type: 'StateFailed'; timestamp: number; state: StateRef; Error: string; Cause: unknown }
+  | { type: 'MapIterationStarted' | 'MapIterationSucceeded' | 'MapIterationFailed'; timestamp: number; index: number; parentState: StateRef }
   | { type: string; timestamp: number };
+
+/** What a replay compares: the event's kind and the state it is about. */
+export function signatureOf(event: LibraryEvent): string {
+  return 'state' in event ? `${event.type}:${event.state.name}` : event.type;
+}
 
 export interface HistoryContext {
   readonly history: HistoryEvent[];
   readonly state: HistoryState;
-  readonly journal: readonly HistoryTaskEntry[];
+  /** the `seq`-th journal entry of a scope */
+  readonly entryAt: (scope: string, seq: number) => HistoryTaskEntry | undefined;
   readonly region: string;
   readonly roleArn: string;
-  /** the Task states of the definition, by name */
+  /** the Task states of the definition (nested ones included), by name */
   readonly tasks: ReadonlyMap<string, TaskResourceInfo>;
+  /** how many items a Map state entered with this input iterates over (MapStateStarted), if it can be told */
+  readonly mapLength: (stateName: string, input: unknown) => number | undefined;
   /** error and cause given to StopExecution, for ExecutionAborted */
   readonly stop?: { error?: string | undefined; cause?: string | undefined } | undefined;
 }
@@ -113,13 +160,14 @@ function push(context: HistoryContext, type: string, timestamp: number, details:
 }
 
 /** A new attempt of a task state: the journal entry its override just wrote becomes TaskScheduled + TaskStarted. */
-function scheduleTask(context: HistoryContext, stateName: string, timestamp: number): void {
-  context.state.attemptFailed = false;
-  const entry = context.journal[context.state.taskCursor];
+function scheduleTask(context: HistoryContext, key: string, scope: ScopeHistory, stateName: string, timestamp: number): void {
+  scope.attemptFailed = false;
+  const entry = context.entryAt(key, scope.taskCursor);
   const task = context.tasks.get(stateName);
   // no entry when the library failed the state before calling the task (e.g. a Parameters path that does not match)
   if (!entry || entry.stateName !== stateName || !task) return;
-  context.state.taskCursor += 1;
+  scope.taskCursor += 1;
+  entry.historyMark = scope.signatures.length - 1;
   push(context, 'TaskScheduled', timestamp, {
     taskScheduledEventDetails: {
       resourceType: task.resourceType,
@@ -132,14 +180,35 @@ function scheduleTask(context: HistoryContext, stateName: string, timestamp: num
   push(context, 'TaskStarted', timestamp, { taskStartedEventDetails: { resourceType: task.resourceType, resource: task.resource } });
 }
 
-/** The journal entry the last TaskScheduled was about. */
-export const currentTaskIndex = (state: HistoryState): number => state.taskCursor - 1;
+/** The journal entry the scope's last TaskScheduled was about. */
+export function currentTaskEntry(context: Pick<HistoryContext, 'state' | 'entryAt'>, key: string): HistoryTaskEntry | undefined {
+  const scope = context.state.scopes[key];
+  return scope === undefined || scope.taskCursor === 0 ? undefined : context.entryAt(key, scope.taskCursor - 1);
+}
 
-/** Appends the AWS history events one library event stands for. */
-export function appendHistory(context: HistoryContext, event: LibraryEvent): void {
+const ITERATION_EVENTS: Readonly<Record<string, string>> = {
+  MapIterationStarted: 'MapIterationStarted',
+  MapIterationSucceeded: 'MapIterationSucceeded',
+  MapIterationFailed: 'MapIterationFailed',
+  IterationAborted: 'MapIterationAborted',
+};
+
+/** Appends the AWS history events one library event of scope `key` stands for. */
+export function appendHistory(context: HistoryContext, event: LibraryEvent, key: string): void {
   const at = event.timestamp;
-  context.state.eventsSeen += 1;
-  if (event.type === 'ExecutionStarted' && 'input' in event) {
+  const scope = scopeHistory(context.state, key);
+  scope.signatures.push(signatureOf(event));
+  const iterationType = ITERATION_EVENTS[event.type];
+  if (key !== '' && iterationType !== undefined) {
+    // Map iterations; a Parallel branch's own start and end are not events in AWS
+    if ('parentState' in event) scope.iteration = { name: event.parentState.name, index: event.index };
+    const details = scope.iteration === undefined ? undefined : { name: scope.iteration.name, index: scope.iteration.index };
+    if (details === undefined) return;
+    const field = `${iterationType.charAt(0).toLowerCase()}${iterationType.slice(1)}EventDetails`;
+    push(context, iterationType, at, { [field]: details } as HistoryEventDetails);
+  } else if (key !== '' && !('state' in event)) {
+    // the library's Parallel branch events, and what a nested run reports of its own start and end
+  } else if (event.type === 'ExecutionStarted' && 'input' in event) {
     push(context, 'ExecutionStarted', at, {
       executionStartedEventDetails: { input: redactedJson(event.input), inputDetails: NOT_TRUNCATED, roleArn: context.roleArn },
     });
@@ -155,40 +224,64 @@ export function appendHistory(context: HistoryContext, event: LibraryEvent): voi
   } else if (event.type === 'ExecutionTimeout') {
     push(context, 'ExecutionTimedOut', at, { executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'the execution ran longer than its TimeoutSeconds' } });
   } else if ('state' in event) {
-    const { name, type } = event.state;
-    const task = type === 'Task' ? context.tasks.get(name) : undefined;
-    switch (event.type) {
-      case 'StateEntered':
-        push(context, `${type}StateEntered`, at, { stateEnteredEventDetails: { name, input: redactedJson(event.state.input), inputDetails: NOT_TRUNCATED } });
-        if (type === 'Task') scheduleTask(context, name, at);
-        break;
-      case 'StateRetried':
-        if (type === 'Task') scheduleTask(context, name, at);
-        break;
-      case 'StateFailed':
-        // a Fail state, or a Choice with no match, shows as ExecutionFailed alone
-        if (task && 'Error' in event) {
-          context.state.attemptFailed = true;
-          const details = { resourceType: task.resourceType, resource: task.resource, error: event.Error, cause: redactTokens(causeText(event.Cause)) };
-          if (event.Error === 'States.Timeout') push(context, 'TaskTimedOut', at, { taskTimedOutEventDetails: details });
-          else push(context, 'TaskFailed', at, { taskFailedEventDetails: details });
-        }
-        break;
-      case 'StateExited': {
-        if (task && !context.state.attemptFailed) {
-          const entry = context.journal[currentTaskIndex(context.state)];
-          push(context, 'TaskSucceeded', at, {
-            taskSucceededEventDetails: { resourceType: task.resourceType, resource: task.resource, output: redactedJson(entry?.output), outputDetails: NOT_TRUNCATED },
-          });
-        }
-        push(context, `${type}StateExited`, at, { stateExitedEventDetails: { name, output: redactedJson(event.state.output), outputDetails: NOT_TRUNCATED } });
-        break;
-      }
-      default:
-        // StateCaught: AWS logs no event of its own for a catch; the state exits with the error at its ResultPath
-        break;
-    }
+    appendStateEvent(context, key, scope, event);
   }
+}
+
+function appendStateEvent(context: HistoryContext, key: string, scope: ScopeHistory, event: LibraryEvent & { state: StateRef }): void {
+  const at = event.timestamp;
+  const { name, type } = event.state;
+  const task = type === 'Task' ? context.tasks.get(name) : undefined;
+  const container = type === 'Map' || type === 'Parallel';
+  switch (event.type) {
+    case 'StateEntered':
+      push(context, `${type}StateEntered`, at, { stateEnteredEventDetails: { name, input: redactedJson(event.state.input), inputDetails: NOT_TRUNCATED } });
+      if (type === 'Task') scheduleTask(context, key, scope, name, at);
+      if (container) startContainer(context, scope, type, name, event.state.input, at);
+      break;
+    case 'StateRetried':
+      if (type === 'Task') scheduleTask(context, key, scope, name, at);
+      if (container) startContainer(context, scope, type, name, event.state.input, at);
+      break;
+    case 'StateFailed':
+      // a Fail state, or a Choice with no match, shows as ExecutionFailed alone
+      if (task && 'Error' in event) {
+        scope.attemptFailed = true;
+        const details = { resourceType: task.resourceType, resource: task.resource, error: event.Error, cause: redactTokens(causeText(event.Cause)) };
+        if (event.Error === 'States.Timeout') push(context, 'TaskTimedOut', at, { taskTimedOutEventDetails: details });
+        else push(context, 'TaskFailed', at, { taskFailedEventDetails: details });
+      } else if (container) {
+        scope.attemptFailed = true;
+        push(context, `${type}StateFailed`, at);
+      }
+      break;
+    case 'StateExited': {
+      if (task && !scope.attemptFailed) {
+        const entry = currentTaskEntry(context, key);
+        push(context, 'TaskSucceeded', at, {
+          taskSucceededEventDetails: { resourceType: task.resourceType, resource: task.resource, output: redactedJson(entry?.output), outputDetails: NOT_TRUNCATED },
+        });
+      } else if (container && !scope.attemptFailed) {
+        push(context, `${type}StateSucceeded`, at);
+      }
+      scope.attemptFailed = false;
+      push(context, `${type}StateExited`, at, { stateExitedEventDetails: { name, output: redactedJson(event.state.output), outputDetails: NOT_TRUNCATED } });
+      break;
+    }
+    default:
+      // StateCaught: AWS logs no event of its own for a catch; the state exits with the error at its ResultPath
+      break;
+  }
+}
+
+function startContainer(context: HistoryContext, scope: ScopeHistory, type: string, name: string, input: unknown, at: number): void {
+  scope.attemptFailed = false;
+  if (type === 'Parallel') {
+    push(context, 'ParallelStateStarted', at);
+    return;
+  }
+  const length = context.mapLength(name, input);
+  push(context, 'MapStateStarted', at, length === undefined ? {} : { mapStateStartedEventDetails: { length } });
 }
 
 const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import type { HistoryEvent, HistoryState } from './sfn-history.js';
+import { ANY_SIGNATURE, type HistoryEvent, type HistoryState } from './sfn-history.js';
 
 /**
  * The local engine's executions on disk: one JSON file per execution under the data directory, each written whole
@@ -15,7 +15,10 @@ export type JournalStatus = 'waiting' | 'succeeded' | 'failed' | 'superseded';
 
 /** One invocation of a Task state, in the order the state machine made them. */
 export interface JournalEntry {
+  /** the entry's position in the journal (task tokens refer to it) */
   index: number;
+  /** the Map iteration or Parallel branch the task ran in ('' or absent: the execution itself), see sfn-scopes.ts */
+  scope?: string | undefined;
   stateName: string;
   functionName: string;
   /** the task token of a `.waitForTaskToken` invocation (a retry or a reminder is a new entry with a new token) */
@@ -38,6 +41,8 @@ export interface JournalEntry {
   output?: unknown;
   /** the error the task failed with: `name` is the Step Functions error (Retry/Catch match it), `cause` its Cause */
   error?: { name: string; cause: string } | undefined;
+  /** where in its scope's history the event that scheduled it is (a redrive reruns what comes after a point) */
+  historyMark?: number | undefined;
 }
 
 export interface ExecutionRecord {
@@ -61,15 +66,11 @@ export interface ExecutionRecord {
   /** how many times RedriveExecution restarted this execution, and when it last did */
   redriveCount?: number | undefined;
   redriveDate?: number | undefined;
-  /**
-   * set by a redrive until the restarted run reaches the state it was redriven from: the library's events before
-   * that point repeat history already recorded, and are skipped (the `occurrence`-th entry of `stateName`)
-   */
-  redriveFrom?: { stateName: string; occurrence: number } | undefined;
 }
 
 const JournalEntrySchema = z.object({
   index: z.int().min(0),
+  scope: z.string().optional(),
   stateName: z.string(),
   functionName: z.string(),
   token: z.string().optional(),
@@ -81,6 +82,7 @@ const JournalEntrySchema = z.object({
   invocations: z.int().min(0),
   output: z.json().optional(),
   error: z.object({ name: z.string(), cause: z.string() }).optional(),
+  historyMark: z.int().min(0).optional(),
 });
 
 const HistoryEventSchema = z.custom<HistoryEvent>((value) => {
@@ -88,6 +90,25 @@ const HistoryEventSchema = z.custom<HistoryEvent>((value) => {
   const event = value as Record<string, unknown>;
   return typeof event['id'] === 'number' && typeof event['type'] === 'string' && typeof event['timestamp'] === 'number';
 });
+
+const ScopeHistorySchema = z.object({
+  signatures: z.array(z.string()),
+  taskCursor: z.int().min(0),
+  attemptFailed: z.boolean(),
+  parentMark: z.int().min(0).optional(),
+  iteration: z.object({ name: z.string(), index: z.int().min(0) }).optional(),
+});
+const HistoryStateSchema = z.object({ scopes: z.record(z.string(), ScopeHistorySchema) });
+
+/**
+ * Files written before Map and Parallel ran counted the library events already in the history; each counted event
+ * becomes a signature that matches any event.
+ */
+const LegacyHistoryStateSchema = z
+  .object({ eventsSeen: z.int().min(0), taskCursor: z.int().min(0), attemptFailed: z.boolean() })
+  .transform(({ eventsSeen, taskCursor, attemptFailed }): HistoryState => ({
+    scopes: { '': { signatures: Array.from({ length: eventsSeen }, () => ANY_SIGNATURE), taskCursor, attemptFailed } },
+  }));
 
 const ExecutionRecordSchema = z.object({
   format: z.literal(1),
@@ -104,10 +125,9 @@ const ExecutionRecordSchema = z.object({
   cause: z.string().optional(),
   journal: z.array(JournalEntrySchema),
   history: z.array(HistoryEventSchema),
-  historyState: z.object({ eventsSeen: z.int().min(0), taskCursor: z.int().min(0), attemptFailed: z.boolean() }),
+  historyState: z.union([HistoryStateSchema, LegacyHistoryStateSchema]),
   redriveCount: z.int().min(0).optional(),
   redriveDate: z.number().optional(),
-  redriveFrom: z.object({ stateName: z.string(), occurrence: z.int().min(1) }).optional(),
 });
 
 const RECORD_PREFIX = 'execution-';
