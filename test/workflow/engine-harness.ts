@@ -41,9 +41,13 @@ export class FakeLambdas {
     return this.calls.filter((call) => call.functionName === functionName);
   }
 
-  /** Review task invocations of one step of the default chain, by its id (the requestReview function serves every step). */
+  /**
+   * Review task invocations of one step (the requestReview function serves every step): by the default chain's step
+   * id for the synthesized definition (its tasks send the step's index), or by the `stage` a hand-written one sends.
+   */
   reviews(stage: string): Call[] {
-    return this.to(FN.requestReview).filter((call) => call.payload['step'] === stepIndex(DEFAULT_CHAIN, stage));
+    const index = stepIndex(DEFAULT_CHAIN, stage);
+    return this.to(FN.requestReview).filter((call) => call.payload['stage'] === stage || (index >= 0 && call.payload['step'] === index));
   }
 
   /** The `count`-th call matching (1-based), once it has happened. */
@@ -77,11 +81,11 @@ export const tokenOf = (call: Call): string => {
 
 /**
  * What a review task answers, as shared/workflow/task-answer.ts makes it: the cursor after the step of the review whose
- * token was read last (approve: the next step of the default chain, or publish; return: back to the officer), with a
+ * token was read last, or of the task payload given (approve: the next step of the default chain, or publish; return: back to the officer), with a
  * decision's fields beside it. Any other outcome is one the workflow does not know.
  */
-export function decision(outcome: string, version = 1, comment = ''): string {
-  const step = typeof answering?.payload['step'] === 'number' ? answering.payload['step'] : 0;
+export function decision(outcome: string, version = 1, comment = '', answered: Record<string, unknown> | undefined = answering?.payload): string {
+  const step = typeof answered?.['step'] === 'number' ? answered['step'] : 0;
   const cursor =
     outcome === 'approve'
       ? cursorAt(DEFAULT_CHAIN, step + 1, 'approve', () => [])

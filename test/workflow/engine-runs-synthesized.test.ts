@@ -294,7 +294,7 @@ describe('task tokens', () => {
     const lambdas = new FakeLambdas();
     const engine = fixture.engine({ definition, invoke: lambdas.invoke });
     lambdas.on(FN.requestReview, async (payload) => {
-      await engine.sendTaskSuccess(String(payload['taskToken']), decision('approve'));
+      await engine.sendTaskSuccess(String(payload['taskToken']), decision('approve', 1, '', payload));
       return { delivered: true };
     });
     const { executionArn } = await engine.startExecution('self-answer', INPUT);
@@ -400,7 +400,7 @@ describe('the Step Functions endpoint', () => {
     const done = await client.send(new DescribeExecutionCommand({ executionArn }));
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stopDate).toBeInstanceOf(Date);
-    expect(JSON.parse(done.output ?? 'null')).toMatchObject({ reportId: INPUT.reportId, decision: { outcome: 'approve' } });
+    expect(JSON.parse(done.output ?? 'null')).toMatchObject({ reportId: INPUT.reportId, at: { outcome: 'approve', kind: 'publish' } });
 
     // paged 5 at a time, the same events the engine holds, with dates and details deserialized
     const events = await allEvents(client, executionArn, 5);
