@@ -189,7 +189,7 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
         const subjects = (to: string) => allMail.filter((mail) => mail.to === to).map((mail) => mail.subject);
         const kinds = (to: string) =>
           subjects(to)
-            .map((subject) => (subject.includes('验证码') ? 'code' : subject.startsWith('请审核') ? 'review' : subject.startsWith('已公开') ? 'published' : subject))
+            .map((subject) => (subject.includes('验证码') ? 'code' : /^请(审核|会签|签发)：/.test(subject) ? 'review' : subject.startsWith('已公开') ? 'published' : subject))
             .sort()
             .join();
         const expected = [

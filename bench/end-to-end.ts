@@ -46,7 +46,7 @@ async function oneReport(stack: BenchStack, agency: BenchAgency, officer: Client
   const submitAnswered = performance.now();
   if (submitted.status !== 201) throw new Error(`submitting ${reportId} answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
 
-  const isReview = (to: string) => (mail: { to: string; subject: string }) => mail.to === to && mail.subject.includes('请审核');
+  const isReview = (to: string) => (mail: { to: string; subject: string }) => mail.to === to && /请(审核|会签|签发)：/.test(mail.subject);
   const director = await stack.mail.next(isReview(agency.director), `the review email to ${agency.director}`, 30_000, mailFrom);
   const leader = await stack.mail.next(isReview(agency.leader), `the review email to ${agency.leader}`, 30_000, mailFrom);
   // the page cannot exist before the leader has decided: poll from the leader's email on

@@ -25,6 +25,7 @@ export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
   'withdraw-report': 635,
   'report-history': 635,
   'review-page': 530,
+  'my-tasks': 700,
   'decide-review': 675,
   'import-report': 940,
   'web-pages': 725,

@@ -24,6 +24,7 @@ export type StateMachineAction =
   | 'states:StartExecution'
   | 'states:StopExecution'
   | 'states:SendTaskSuccess'
+  | 'states:SendTaskFailure'
   | 'states:DescribeExecution'
   | 'states:GetExecutionHistory';
 
@@ -133,18 +134,28 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
   'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report', 'imported'] }, stateMachine: [], keys: true },
-  // the decision path: records the decision first, then SendTaskSuccess
+  // the decision path: logs the decision first, then SendTaskSuccess (SendTaskFailure: a co-signer's return ends the 会签)
   'decide-review': {
     kind: 'http',
     table: TABLE_WRITE,
     items: { read: [...SIGNED_IN, 'review', 'report'], write: ['review', 'report'] },
-    stateMachine: ['states:SendTaskSuccess'],
+    stateMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
     keys: true,
     baseUrl: true,
     history: 'sign',
   },
   // reads an uploaded report (no store write for the preview); saves the agency's imported report for a year
   'import-report': { kind: 'http', table: TABLE_WRITE, items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['imported'] }, baseUrl: true },
+  // the reviews waiting for a person, each with a signed link; resending one emails it (and records when, for the limit)
+  'my-tasks': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'agency', 'report', 'review'], write: ['review'], index: ['agency'] },
+    stateMachine: [],
+    keys: true,
+    mail: true,
+    baseUrl: true,
+  },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
   'web-pages': {
     kind: 'http',
@@ -160,7 +171,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     kind: 'task',
     table: TABLE_WRITE,
     items: { read: ['report', 'review', 'imported'], write: ['report', 'review'], index: ['agency'] },
-    stateMachine: ['states:SendTaskSuccess'],
+    stateMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
     keys: true,
     mail: true,
     baseUrl: true,

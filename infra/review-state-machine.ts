@@ -4,15 +4,23 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { RETURNED_ERROR } from '../shared/workflow/task-answer.js';
 
 /**
- * The review workflow, defined once: 信息员 → 办公室主任 → 主管领导 → publish. AWS runs what this synthesizes; the local
- * engine (infra/local) runs the same synthesized definition. JSONPath only: the local engine ignores JSONata.
+ * The review workflow, defined once for every agency's chain: the execution input carries the round's chain and a
+ * cursor (`at`: the step index and kind); each review task answers the next cursor, written into the report's log
+ * with the decision, so no state computes it. AWS runs what this synthesizes; the local engine (infra/local) runs the
+ * same synthesized definition. JSONPath only: the local engine ignores JSONata.
  *
- *   DirectorReview ─approve▶ LeaderReview ─approve▶ Publish ─▶ Published
- *        │ return                │ return
- *        └──────▶ OfficerRevision ◀┘ ─resubmitted▶ NewVersion ▶ DirectorReview
+ *   Route ─review/sign▶ Review ─▶ Route              (one approver; `at` ← the decision's cursor)
+ *     │  ─cosign▶ CoSign (Map over at.cosigners: CoSignReview each) ─▶ Route
+ *     │  ─return▶ OfficerRevision ─resubmitted▶ NewVersion ─▶ Route
+ *     └  ─publish▶ Publish (end)
  *   each wait: States.Timeout ▶ a reminder (the same task again, with a new token, for the same review) ▶ wait
+ *   a co-signer's return fails their iteration with `Returned`: the Map stops the others and catches it
+ *
+ * Transitions: the default chain (review → sign) takes Route, Review, Route, Review, Route, Publish = 6 per report;
+ * each further step 2, a 会签 of n people 2 + n.
  *
  * A task whose retries ran out fails the execution AT that task: no Catch leads to a Fail state. AWS redrives an
  * execution "from the unsuccessful step", so a redrive then runs that task again (with a fresh retry budget); a Catch
@@ -43,19 +51,35 @@ export const DEFAULT_REVIEW_TIMEOUT = Duration.days(3);
 export const DEFAULT_REVISION_TIMEOUT = Duration.days(14);
 
 /**
- * Lambda's own transient failures, retried with backoff on every task; then any failure of the task's function
- * (a mail provider throttling, a table busy) a few more times before the workflow gives up on it. States.TaskFailed
- * never matches States.Timeout, which is the reminder path.
+ * Any failure of a task's function (a mail provider throttling, a table busy): retried a few times before the
+ * workflow gives up on it. States.TaskFailed never matches States.Timeout, which is the reminder path.
  */
 const TASK_RETRY = { errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3 };
 
-const LAMBDA_SERVICE_ERRORS = [
+export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+
+/**
+ * Lambda's own transient failures (throttling above all, in the January peak): retried with full jitter, so many
+ * executions throttled at once do not come back at once, for about half an hour (2 s doubling to 5 minutes, 12
+ * attempts: at most 2+4+…+256 + 4×300 = 1,710 s) before the task's other retries and catches take over.
+ */
+const LAMBDA_RETRY = {
+  errors: LAMBDA_SERVICE_ERRORS,
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 12,
+  maxDelay: Duration.minutes(5),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/** A co-signer's return is a decision, not a fault: never retried, straight to the Map's catch. */
+const RETURNED_NO_RETRY = { errors: [RETURNED_ERROR], maxAttempts: 0 };
 
 export class ReviewStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -67,28 +91,64 @@ export class ReviewStateMachine extends Construct {
     const reviewTimeout = props.reviewTimeout ?? DEFAULT_REVIEW_TIMEOUT;
     const revisionTimeout = props.revisionTimeout ?? DEFAULT_REVISION_TIMEOUT;
 
-    const waitForDecision = (name: string, stage: 'director' | 'leader') =>
+    // resultPath undefined: the task's result is its output (the ASL default; the local engine reads an explicit
+    // "$" as a field named "$")
+    const waitForDecision = (name: string, payload: Record<string, unknown>, resultPath: string | undefined) =>
       new tasks.LambdaInvoke(this, name, {
         lambdaFunction: functions.requestReview,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        payload: sfn.TaskInput.fromObject({
-          taskToken: sfn.JsonPath.taskToken,
-          reportId: sfn.JsonPath.stringAt('$.reportId'),
-          version: sfn.JsonPath.numberAt('$.version'),
-          stage,
-        }),
-        resultPath: '$.decision',
+        payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, ...payload }),
+        ...(resultPath === undefined ? {} : { resultPath }),
         taskTimeout: sfn.Timeout.duration(reviewTimeout),
         retryOnServiceExceptions: false,
       })
-        .addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 })
+        .addRetry(RETURNED_NO_RETRY)
+        .addRetry(LAMBDA_RETRY)
         .addRetry(TASK_RETRY);
+    const reminder = (name: string, next: sfn.IChainable) =>
+      new sfn.Pass(this, name, { comment: 'timed out waiting: ask again (same review, new token)', resultPath: sfn.JsonPath.DISCARD }).next(next);
 
-    const unknownOutcome = (name: string) =>
-      new sfn.Fail(this, name, { error: 'UnknownOutcome', cause: 'a task answered with an outcome this workflow does not know' });
+    const unknownOutcome = new sfn.Fail(this, 'UnknownOutcome', { error: 'UnknownOutcome', cause: 'a task answered with an outcome this workflow does not know' });
 
-    const directorReview = waitForDecision('DirectorReview', 'director');
-    const leaderReview = waitForDecision('LeaderReview', 'leader');
+    // one approver: a 审核 or 签发 step
+    const review = waitForDecision(
+      'Review',
+      { reportId: sfn.JsonPath.stringAt('$.reportId'), version: sfn.JsonPath.numberAt('$.version'), step: sfn.JsonPath.numberAt('$.at.index') },
+      '$.at',
+    );
+    review.addCatch(reminder('ReviewReminder', review), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+
+    // 会签: every co-signer at once; each iteration ends with the same cursor (the step after), or fails `Returned`
+    const coSignReview = waitForDecision(
+      'CoSignReview',
+      {
+        reportId: sfn.JsonPath.stringAt('$.reportId'),
+        version: sfn.JsonPath.numberAt('$.version'),
+        step: sfn.JsonPath.numberAt('$.step'),
+        approver: sfn.JsonPath.stringAt('$.approver'),
+      },
+      undefined,
+    );
+    coSignReview.addCatch(reminder('CoSignReminder', coSignReview), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+    const coSign = new sfn.Map(this, 'CoSign', {
+      itemsPath: '$.at.cosigners',
+      itemSelector: {
+        reportId: sfn.JsonPath.stringAt('$.reportId'),
+        version: sfn.JsonPath.numberAt('$.version'),
+        step: sfn.JsonPath.numberAt('$.at.index'),
+        approver: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+      },
+      resultSelector: {
+        outcome: sfn.JsonPath.stringAt('$[0].outcome'),
+        index: sfn.JsonPath.numberAt('$[0].index'),
+        kind: sfn.JsonPath.stringAt('$[0].kind'),
+        stepId: sfn.JsonPath.stringAt('$[0].stepId'),
+        cosigners: sfn.JsonPath.listAt('$[0].cosigners'),
+      },
+      resultPath: '$.at',
+    });
+    coSign.itemProcessor(coSignReview);
+
     const officerRevision = new tasks.LambdaInvoke(this, 'OfficerRevision', {
       lambdaFunction: functions.requestRevision,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -96,49 +156,44 @@ export class ReviewStateMachine extends Construct {
         taskToken: sfn.JsonPath.taskToken,
         reportId: sfn.JsonPath.stringAt('$.reportId'),
         version: sfn.JsonPath.numberAt('$.version'),
-        decision: sfn.JsonPath.objectAt('$.decision'),
       }),
       resultPath: '$.revision',
       taskTimeout: sfn.Timeout.duration(revisionTimeout),
       retryOnServiceExceptions: false,
     })
-      .addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 })
+      .addRetry(LAMBDA_RETRY)
       .addRetry(TASK_RETRY);
-
-    const reminder = (name: string, next: sfn.IChainable) =>
-      new sfn.Pass(this, name, { comment: 'timed out waiting: ask again (same review, new token)', resultPath: sfn.JsonPath.DISCARD }).next(next);
-    directorReview.addCatch(reminder('DirectorReminder', directorReview), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
-    leaderReview.addCatch(reminder('LeaderReminder', leaderReview), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
     officerRevision.addCatch(reminder('RevisionReminder', officerRevision), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+    coSign.addCatch(officerRevision, { errors: [RETURNED_ERROR], resultPath: '$.returned' });
 
     const publish = new tasks.LambdaInvoke(this, 'Publish', {
       lambdaFunction: functions.publishReport,
       payload: sfn.TaskInput.fromObject({ reportId: sfn.JsonPath.stringAt('$.reportId'), version: sfn.JsonPath.numberAt('$.version') }),
       resultPath: sfn.JsonPath.DISCARD,
       retryOnServiceExceptions: false,
-    }).addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 4 });
-    const newVersion = new sfn.Pass(this, 'NewVersion', {
-      parameters: { 'reportId.$': '$.reportId', 'version.$': '$.revision.version' },
-    }).next(directorReview);
+    })
+      .addRetry(LAMBDA_RETRY)
+      .addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 4 });
 
-    const definition = directorReview.next(
-      new sfn.Choice(this, 'DirectorDecision')
-        .when(sfn.Condition.stringEquals('$.decision.outcome', 'approve'), leaderReview.next(
-          new sfn.Choice(this, 'LeaderDecision')
-            .when(sfn.Condition.stringEquals('$.decision.outcome', 'approve'), publish.next(new sfn.Succeed(this, 'Published')))
-            .when(sfn.Condition.stringEquals('$.decision.outcome', 'return'), officerRevision)
-            .otherwise(unknownOutcome('UnknownLeaderOutcome')),
-        ))
-        .when(sfn.Condition.stringEquals('$.decision.outcome', 'return'), officerRevision)
-        .otherwise(unknownOutcome('UnknownDirectorOutcome')),
-    );
+    const route = new sfn.Choice(this, 'Route')
+      .when(sfn.Condition.stringEquals('$.at.outcome', 'return'), officerRevision)
+      .when(sfn.Condition.or(sfn.Condition.stringEquals('$.at.kind', 'review'), sfn.Condition.stringEquals('$.at.kind', 'sign')), review)
+      .when(sfn.Condition.stringEquals('$.at.kind', 'cosign'), coSign)
+      .when(sfn.Condition.stringEquals('$.at.kind', 'publish'), publish)
+      .otherwise(unknownOutcome);
+    review.next(route);
+    coSign.next(route);
+
+    const newVersion = new sfn.Pass(this, 'NewVersion', {
+      parameters: { 'reportId.$': '$.reportId', 'version.$': '$.revision.version', 'chain.$': '$.chain', 'at.$': '$.revision.at' },
+    }).next(route);
     officerRevision.next(
       new sfn.Choice(this, 'RevisionOutcome')
         .when(sfn.Condition.stringEquals('$.revision.outcome', 'resubmitted'), newVersion)
-        .otherwise(unknownOutcome('UnknownRevisionOutcome')),
+        .otherwise(new sfn.Fail(this, 'UnknownRevisionOutcome', { error: 'UnknownOutcome', cause: 'the revision task answered with an outcome this workflow does not know' })),
     );
 
-    this.definitionBody = sfn.DefinitionBody.fromChainable(definition);
+    this.definitionBody = sfn.DefinitionBody.fromChainable(route);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: this.definitionBody,
       stateMachineType: sfn.StateMachineType.STANDARD,

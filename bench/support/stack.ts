@@ -291,7 +291,7 @@ export function autoDecide(stack: BenchStack, approvers: ReadonlyMap<string, Cli
   const inFlight = new Set<Promise<void>>();
   stack.mail.on(({ value: mail, at }) => {
     const client = approvers.get(mail.to);
-    if (!client || !mail.subject.includes('请审核')) return;
+    if (!client || !/请(审核|会签|签发)：/.test(mail.subject)) return;
     const link = mail.links.find((candidate) => candidate.includes('/reviews/'));
     if (link === undefined) {
       // recorded, not thrown: this runs inside the mailer's send

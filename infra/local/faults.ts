@@ -109,6 +109,7 @@ export class LocalFaults {
       },
       stop: (name, cause) => workflow.stop(name, cause),
       sendTaskSuccess: (taskToken, output) => workflow.sendTaskSuccess(taskToken, output),
+      sendTaskFailure: (taskToken, error, cause) => workflow.sendTaskFailure(taskToken, error, cause),
       describe: (name) => workflow.describe(name),
       history: (name) => workflow.history(name),
     };

@@ -30,6 +30,7 @@ export const HTTP_FUNCTIONS = [
   'report-history',
   'review-page',
   'decide-review',
+  'my-tasks',
   'web-pages',
   'import-report',
 ] as const;
@@ -57,6 +58,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reviews/{reviewId}', function: 'review-page' },
   { method: 'POST', path: '/reviews/{reviewId}/decision', function: 'decide-review' },
   { method: 'POST', path: '/api/reviews/{reviewId}/decision', function: 'decide-review' },
+  { method: 'GET', path: '/api/me/tasks', function: 'my-tasks' },
+  { method: 'POST', path: '/api/me/tasks/{reviewId}/resend', function: 'my-tasks' },
   // last year's report from before nianbao: a preview of what the file says, then saved as the agency's imported report
   { method: 'POST', path: '/api/reports/import', function: 'import-report' },
   { method: 'PUT', path: '/api/agencies/{agencyId}/previous/{year}', function: 'import-report' },

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
-import type { ApproverStage } from '../workflow/model.js';
+import { KIND_VERBS, type StepKind } from '../workflow/review-chain.js';
 import type { MailMessage } from '../workflow/ports.js';
 import { defuseLinks } from './defuse-links.js';
 
@@ -66,7 +66,10 @@ export interface ReviewRequestMessageInput {
   readonly agencyName: string;
   readonly year: number;
   readonly version: number;
-  readonly stage: ApproverStage;
+  /** the step asked for: its label (办公室主任审核) and kind (审核 / 会签 / 签发, which the subject asks for) */
+  readonly step: { readonly label: string; readonly kind: StepKind; readonly confidentiality?: boolean | undefined };
+  /** the review took over from this person, who no longer holds the step's post */
+  readonly replaces?: string | undefined;
   /** the signed review link (review id + signature, never a task token), ready-made */
   readonly reviewUrl: string;
   readonly warningsCount: number;
@@ -76,19 +79,15 @@ export interface ReviewRequestMessageInput {
   readonly dueAt?: string | undefined;
 }
 
-const STAGE_WORDING: Readonly<Record<ApproverStage, string>> = {
-  director: '办公室主任审核（含保密审查）',
-  leader: '主管领导签发',
-};
 
 export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMessage {
   const reviewUrl = absoluteLink(input.reviewUrl, input.baseUrl, 'reviewUrl');
   const report = reportTitle(input.agencyName, input.year, input.version);
-  const stage = STAGE_WORDING[input.stage];
-  const subject = oneLine(`${input.reminder ? '【提醒】' : ''}请审核：${report}`);
+  const stage = `${input.step.label}${input.step.confidentiality === true ? '（含保密审查）' : ''}`;
+  const subject = oneLine(`${input.reminder ? '【提醒】' : ''}请${KIND_VERBS[input.step.kind]}：${report}`);
   const due = input.dueAt === undefined ? undefined : `请于${beijingTime(input.dueAt)}（北京时间）前处理。`;
   const reminder = input.reminder ? '这是一封提醒邮件：该报告仍在等待您处理，此前邮件中的审核链接继续有效。' : undefined;
-  const ask = `${report}已提交，需要您进行${stage}。`;
+  const ask = `${report}已提交，需要您进行${stage}。${input.replaces === undefined ? '' : `（原由${input.replaces}处理，因人员调整转由您处理。）`}`;
   const warnings =
     input.warningsCount > 0
       ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在审核页面逐条查看。`
@@ -116,6 +115,7 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
       {reminder === undefined ? null : <p style="color: #b45309;">{reminder}</p>}
       <p>
         {report}已提交，需要您进行<strong>{stage}</strong>。
+        {input.replaces === undefined ? null : `（原由${input.replaces}处理，因人员调整转由您处理。）`}
       </p>
       {due === undefined ? null : <p>{due}</p>}
       <p>{warnings}</p>

@@ -4,6 +4,7 @@ import {
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   InvalidToken,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -56,6 +57,17 @@ export class SfnWorkflow implements Workflow {
         throw new TaskGoneError(error.name);
       }
       throw error;
+    }
+  }
+
+  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    try {
+      await this.client.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+    } catch (failure) {
+      if (failure instanceof TaskTimedOut || failure instanceof TaskDoesNotExist || failure instanceof InvalidToken) {
+        throw new TaskGoneError(failure.name);
+      }
+      throw failure;
     }
   }
 

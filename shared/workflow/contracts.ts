@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { ApproverStageSchema, DecisionSchema } from './model.js';
+import { ApproverStageSchema, DecisionSchema, EmailSchema } from './model.js';
+import { ChainSchema, CursorSchema } from './review-chain.js';
 
 /**
  * The payloads between the state machine and the task Lambdas. The CDK construct builds its states from these
@@ -9,26 +10,40 @@ import { ApproverStageSchema, DecisionSchema } from './model.js';
 export const ExecutionInputSchema = z.object({ reportId: z.string().min(1), version: z.int().min(1) });
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 
-export const RequestReviewInputSchema = z.object({
-  taskToken: z.string().min(1),
-  reportId: z.string().min(1),
-  version: z.int().min(1),
-  stage: ApproverStageSchema,
-});
+/** What a round's execution starts with: the round's chain, and the cursor at its first step (`at`). */
+export const RoundInputSchema = ExecutionInputSchema.extend({ chain: ChainSchema, at: CursorSchema });
+export type RoundInput = z.infer<typeof RoundInputSchema>;
+
+/**
+ * The review task's input: the step of the round's chain by index, and for a 会签 the co-signer this Map iteration
+ * asks. `stage` is what executions started before chains were data send instead (a step id of the default chain).
+ */
+export const RequestReviewInputSchema = z
+  .object({
+    taskToken: z.string().min(1),
+    reportId: z.string().min(1),
+    version: z.int().min(1),
+    step: z.int().min(0).optional(),
+    stage: ApproverStageSchema.optional(),
+    approver: EmailSchema.optional(),
+  })
+  .refine((input) => input.step !== undefined || input.stage !== undefined, { message: 'step or stage is required' });
 export type RequestReviewInput = z.infer<typeof RequestReviewInputSchema>;
 
-/** What a review task returns to the state machine: the decision itself (its Choice reads `outcome`). */
-export const DecisionOutputSchema = DecisionSchema;
+/** What a review task returns to the state machine: where the round goes next (its Choice reads `outcome` and `kind`). */
+export const DecisionOutputSchema = CursorSchema;
 
 export const RequestRevisionInputSchema = z.object({
   taskToken: z.string().min(1),
   reportId: z.string().min(1),
   version: z.int().min(1),
-  decision: DecisionSchema,
+  /** sent by executions started before the decision was read from the log */
+  decision: DecisionSchema.optional(),
 });
 export type RequestRevisionInput = z.infer<typeof RequestRevisionInputSchema>;
 
-export const RevisionOutputSchema = z.object({ outcome: z.literal('resubmitted'), version: z.int().min(1) });
+/** The new version, and the cursor at the first step of the chain for it (`at`). */
+export const RevisionOutputSchema = z.object({ outcome: z.literal('resubmitted'), version: z.int().min(1), at: CursorSchema.optional() });
 export type RevisionOutput = z.infer<typeof RevisionOutputSchema>;
 
 export const PublishInputSchema = ExecutionInputSchema;

@@ -1,11 +1,14 @@
 import type { Principal } from '../auth/principal.js';
-import { ConflictError, ForbiddenError, NotFoundError, TaskGoneError, ValidationError } from './errors.js';
-import { logDecision } from './decision-log.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { verifyReviewLink } from './links.js';
-import { REVIEW_ID_PATTERN, type Decision, type Review } from './model.js';
+import { REVIEW_ID_PATTERN, type Decision, type Review, type UnsealedEvent } from './model.js';
 import type { Workflow } from './ports.js';
-import type { LogDeps } from './report-log.js';
-import { foldReport } from './report-state.js';
+import { commit, type LogDeps } from './report-log.js';
+import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
+import { cursorAt, returnCursor, stepById, stepIndex, stepLabel, type Step } from './review-chain.js';
+import { projectDecision } from './review-projection.js';
+import { cosignersFor } from './step-people.js';
+import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
 export interface DecideDeps extends LogDeps {
   readonly workflow: Workflow;
@@ -29,82 +32,143 @@ export class AlreadyDecidedError extends ConflictError {
   }
 }
 
+/** A review handed to the step's current holder after its approver left the post: 409 with who holds it now. */
+export class ReviewReassignedError extends ConflictError {
+  constructor(holder: { readonly reviewId: string; readonly approverEmail: string; readonly approverName: string }) {
+    super(`该审核已转交${holder.approverName}（${holder.approverEmail}）处理，这个链接已不再有效。`, 'REVIEW_REASSIGNED', {
+      holder: { email: holder.approverEmail, name: holder.approverName },
+    });
+  }
+}
+
 export async function loadReviewForApprover(reviewId: string, sig: string | undefined, principal: Principal | undefined, deps: DecideDeps) {
   const review = REVIEW_ID_PATTERN.test(reviewId) ? await deps.store.getReview(reviewId) : undefined;
   if (!review) throw new NotFoundError('找不到该审核。');
   verifyReviewLink(deps.linkKey, review.reviewId, review.approverEmail, sig, deps.clock.now());
+  if (review.replacedBy && !review.decision) throw new ReviewReassignedError(review.replacedBy);
   if (principal && principal.email !== review.approverEmail) {
     throw new ForbiddenError('该审核链接发给了另一位审核人，请用收到邮件的账号登录。', 'NOT_YOUR_REVIEW');
   }
   return review;
 }
 
+/** Whether the report waits on this review: in review, this version, at this step, and (会签) this co-signer not done. */
+export function isOpenFor(state: ReportState | undefined, review: Review): boolean {
+  if (!state || state.head.status !== 'in_review' || state.head.version !== review.version) return false;
+  if (state.cursor.stepId !== review.stage || state.cursor.kind === 'publish' || state.cursor.kind === 'return') return false;
+  if (state.cursor.kind !== 'cosign') return true;
+  return state.cursor.cosigners.includes(review.approverEmail) && !state.cosigned.includes(review.approverEmail);
+}
+
 /**
- * A review can be decided only while the report waits on it: the same version, at that stage, in review. A link
- * kept from before a withdrawal or a newer version decides nothing.
+ * A review can be decided only while the report waits on it. A link kept from before a withdrawal or a newer version
+ * decides nothing.
  */
-export async function requireOpenReview(review: Review, deps: LogDeps): Promise<void> {
-  const state = foldReport(await deps.store.listEvents(review.reportId));
-  const open = state?.head.status === 'in_review' && state.head.version === review.version && state.head.stage === review.stage;
-  if (!open) {
-    throw new ConflictError('该报告已撤回或已有新的版本，这个审核链接已不再需要处理。', 'REVIEW_CLOSED', { status: state?.head.status, stage: state?.head.stage });
+export function requireOpenReview(state: ReportState | undefined, review: Review): void {
+  if (isOpenFor(state, review)) return;
+  throw new ConflictError('该报告已撤回或已有新的版本，这个审核链接已不再需要处理。', 'REVIEW_CLOSED', { status: state?.head.status, stage: state?.head.stage });
+}
+
+/**
+ * Who may decide a step, checked against the roster as it is now (the principal is read from it on every request):
+ * the person holds the step's role in the report's agency, did not submit this round, and decided no other step of it.
+ */
+export function requireEntitled(principal: Principal, state: ReportState, step: Step): void {
+  if (principal.agencyId !== state.head.agencyId || !principal.roles.includes(step.role)) {
+    throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务，不能处理这项审核。`, 'ROLE_NOT_HELD');
+  }
+  if (state.roundSubmitters.includes(principal.email)) {
+    throw new ForbiddenError('不能审核或签发自己提交的报告，请由其他人员处理。', 'OWN_SUBMISSION');
+  }
+  const other = state.roundDeciders.get(principal.email);
+  if (other !== undefined && other !== step.id) {
+    throw new ForbiddenError(`您在本轮已处理“${stepLabel(state.chain, other)}”，同一轮中不能再处理“${step.label}”。`, 'SECOND_STEP');
   }
 }
 
-function validate(request: DecisionRequest, review: Review): void {
+/** The round as it will be once this person's decision is in: they are then ruled out of the steps after. */
+const withDecider = (state: ReportState, email: string, stepId: string): ReportState => ({ ...state, roundDeciders: new Map(state.roundDeciders).set(email, stepId) });
+
+function validateComment(request: DecisionRequest): string {
   const comment = request.comment.trim();
   if (comment.length > MAX_COMMENT_CHARS) throw new ValidationError(`意见不能超过 ${MAX_COMMENT_CHARS} 字。`, 'COMMENT_TOO_LONG');
   if (request.outcome === 'return' && comment === '') throw new ValidationError('退回时请填写修改意见。', 'COMMENT_REQUIRED');
-  if (review.stage === 'director' && request.outcome === 'approve' && !request.confidentialityReviewed) {
-    throw new ValidationError('办公室主任审核通过前，须确认已完成保密审查。', 'CONFIDENTIALITY_REVIEW_REQUIRED');
-  }
+  return comment;
 }
 
 /**
- * An approver's decision. It is written to the review first, conditionally, so the first of two clicks or two
- * approvers' races wins and the other is told what won; only then is the workflow told. If the workflow no longer
- * waits on that token (a reminder replaced it), the task that issued the new token delivers the decision.
+ * An approver's decision. The `decided` event is the commit point: it is appended conditionally on the log's next
+ * sequence number, after the log as it then is says the report still waits on this review and this person may
+ * decide it. Two decisions, or a decision and a withdrawal or resubmission, cannot both win: the loser folds the log
+ * again and is refused with what happened. Only then is the review item written and the workflow told; if the
+ * workflow no longer waits on the token (a reminder replaced it), the task holding the new token finds the decision
+ * in the log and delivers it.
  */
 export async function decideReview(request: DecisionRequest, principal: Principal, deps: DecideDeps): Promise<Decision> {
   const review = await loadReviewForApprover(request.reviewId, request.sig, principal, deps);
-  if (review.decision) throw new AlreadyDecidedError(review.decision);
-  validate(request, review);
-  try {
-    await requireOpenReview(review, deps);
-  } catch (error) {
-    // a decision that won meanwhile has already moved the report on: say what won, as the conditional write would
-    if (!(error instanceof ConflictError)) throw error;
-    const winner = (await deps.store.getReview(review.reviewId))?.decision;
-    if (winner) throw new AlreadyDecidedError(winner);
-    throw error;
+  const comment = validateComment(request);
+  const head = await deps.store.getHead(review.reportId);
+  const roster = head === undefined ? [] : await deps.store.listRoster(head.agencyId);
+  const decidedAt = deps.clock.now().toISOString();
+
+  const committed = await commit(
+    review.reportId,
+    (state, events): UnsealedEvent => {
+      if (!state) throw new NotFoundError('找不到该报告。');
+      const already = state.decidedReviews.get(review.reviewId);
+      if (already) throw new AlreadyDecidedError(already);
+      requireOpenReview(state, review);
+      const step = stepById(state.chain, review.stage);
+      if (!step) throw new Error(`report ${review.reportId} has no step ${review.stage} in its chain`);
+      requireEntitled(principal, state, step);
+      if (step.confidentiality === true && request.outcome === 'approve' && !request.confidentialityReviewed) {
+        throw new ValidationError(`${step.label}通过前，须确认已完成保密审查。`, 'CONFIDENTIALITY_REVIEW_REQUIRED');
+      }
+      const decision: Decision = {
+        outcome: request.outcome,
+        comment,
+        approver: principal.email,
+        approverName: principal.name,
+        stage: step.id,
+        confidentialityReviewed: step.confidentiality === true ? request.confidentialityReviewed : false,
+        version: review.version,
+        decidedAt,
+        stepLabel: step.label,
+      };
+      const index = stepIndex(state.chain, step.id);
+      const waitingOn = step.kind === 'cosign' ? state.cursor.cosigners.filter((email) => email !== principal.email && !state.cosigned.includes(email)) : [];
+      const next =
+        request.outcome === 'return'
+          ? returnCursor(index, step.id)
+          : waitingOn.length > 0
+            ? undefined
+            : cursorAt(state.chain, index + 1, 'approve', cosignersFor(roster, state.head.agencyId, withDecider(state, principal.email, step.id)));
+      const content = versionOf(events, review.version);
+      if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
+      return {
+        reportId: review.reportId,
+        type: 'decided',
+        at: decidedAt,
+        actor: { email: principal.email, name: principal.name, role: step.role },
+        version: review.version,
+        contentSha256: content.contentSha256,
+        data: { reviewId: review.reviewId, decision, ...(next === undefined ? {} : { next }) },
+      };
+    },
+    deps,
+  );
+  const event = decidedEventOf(committed.events, review.reviewId);
+  const state = committed.state;
+  if (!event || !state) throw new Error(`report ${review.reportId} has no decision of ${review.reviewId} after committing it`);
+  await projectDecision(review.reviewId, event.data.decision, event.seq, deps);
+  const current = await deps.store.getReview(review.reviewId);
+  if (current?.taskToken !== undefined && (await sendTaskAnswer(deps.workflow, current.taskToken, taskAnswerOf(state.chain, event)))) {
+    await deps.store.markDecisionDelivered(current.reviewId, current.tokenSeq);
   }
-  const decision: Decision = {
-    outcome: request.outcome,
-    comment: request.comment.trim(),
-    approver: principal.email,
-    approverName: principal.name,
-    stage: review.stage,
-    confidentialityReviewed: review.stage === 'director' ? request.confidentialityReviewed : false,
-    version: review.version,
-    decidedAt: deps.clock.now().toISOString(),
-  };
-  let recorded: Review;
-  try {
-    recorded = await deps.store.recordDecision(review.reviewId, decision);
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    const winner = (await deps.store.getReview(review.reviewId))?.decision;
-    if (!winner) throw error;
-    throw new AlreadyDecidedError(winner);
-  }
-  await logDecision(recorded, decision, deps);
-  if (recorded.taskToken !== undefined) {
-    try {
-      await deps.workflow.sendTaskSuccess(recorded.taskToken, decision);
-      await deps.store.markDecisionDelivered(recorded.reviewId, recorded.tokenSeq);
-    } catch (error) {
-      if (!(error instanceof TaskGoneError)) throw error;
-    }
-  }
-  return decision;
+  return event.data.decision;
+}
+
+/** The round's state as the review page needs it: whether the report still waits on this review. */
+export async function reviewIsOpen(review: Review, deps: LogDeps): Promise<boolean> {
+  return isOpenFor(foldReport(await deps.store.listEvents(review.reportId)), review);
 }

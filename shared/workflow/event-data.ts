@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import { ApproverStageSchema, DecisionSchema, EmailSchema, IsoTimeSchema, Sha256Schema } from './model.js';
+import { ChainSchema, CursorSchema } from './review-chain.js';
+import { ApproverStageSchema, DecisionSchema, EmailSchema, IsoTimeSchema, Sha256Schema, type ReportEvent } from './model.js';
 
 /**
  * What each event type records in `data`. The log alone must be enough to rebuild every projection, so submissions
- * carry the report itself.
+ * carry the report itself, and the round's review chain.
  */
 
 export const SubmittedDataSchema = z.object({
@@ -14,11 +15,18 @@ export const SubmittedDataSchema = z.object({
   template: z.string(),
   round: z.int().min(1),
   executionName: z.string(),
+  /** the chain in force when the round started (absent in older logs: the default chain) */
+  chain: ChainSchema.optional(),
+  /** the first step, as the execution input gives it to the state machine */
+  next: CursorSchema.optional(),
 });
 
 export const ResubmittedDataSchema = z.object({
   report: z.record(z.string(), z.unknown()),
   returnedVersion: z.int().min(1),
+  /** the round's chain again, so a version can be read without the round's start */
+  chain: ChainSchema.optional(),
+  next: CursorSchema.optional(),
 });
 
 export const ReviewRequestedDataSchema = z.object({
@@ -27,9 +35,17 @@ export const ReviewRequestedDataSchema = z.object({
   approverEmail: EmailSchema,
   approverName: z.string(),
   tokenSeq: z.int().min(1),
+  stepLabel: z.string().optional(),
+  /** the review this one took over (the approver before lost the step's role) */
+  replaces: z.object({ reviewId: z.string(), approverEmail: EmailSchema, approverName: z.string() }).optional(),
 });
 
-export const DecidedDataSchema = z.object({ reviewId: z.string(), decision: DecisionSchema });
+export const DecidedDataSchema = z.object({
+  reviewId: z.string(),
+  decision: DecisionSchema,
+  /** where the round goes on: written with the decision, answered to the state machine with it */
+  next: CursorSchema.optional(),
+});
 
 export const RevisionRequestedDataSchema = z.object({
   comment: z.string(),
@@ -53,3 +69,53 @@ export const WorkflowFailedDataSchema = z.object({
   cause: z.string(),
   redriveCount: z.int().min(0),
 });
+
+/** A report event with its `data` parsed for its type: narrowing on `type` gives the right fields. */
+export type TypedEvent = Omit<ReportEvent, 'type' | 'data'> &
+  (
+    | { type: 'submitted'; data: z.infer<typeof SubmittedDataSchema> }
+    | { type: 'resubmitted'; data: z.infer<typeof ResubmittedDataSchema> }
+    | { type: 'review_requested' | 'reminder_sent'; data: z.infer<typeof ReviewRequestedDataSchema> }
+    | { type: 'decided'; data: z.infer<typeof DecidedDataSchema> }
+    | { type: 'revision_requested'; data: z.infer<typeof RevisionRequestedDataSchema> }
+    | { type: 'withdrawn'; data: z.infer<typeof WithdrawnDataSchema> }
+    | { type: 'published'; data: z.infer<typeof PublishedDataSchema> }
+    | { type: 'publish_failed'; data: z.infer<typeof PublishFailedDataSchema> }
+    | { type: 'workflow_failed'; data: z.infer<typeof WorkflowFailedDataSchema> }
+  );
+
+const DATA_SCHEMAS = {
+  submitted: SubmittedDataSchema,
+  resubmitted: ResubmittedDataSchema,
+  review_requested: ReviewRequestedDataSchema,
+  reminder_sent: ReviewRequestedDataSchema,
+  decided: DecidedDataSchema,
+  revision_requested: RevisionRequestedDataSchema,
+  withdrawn: WithdrawnDataSchema,
+  published: PublishedDataSchema,
+  publish_failed: PublishFailedDataSchema,
+  workflow_failed: WorkflowFailedDataSchema,
+} as const satisfies Record<ReportEvent['type'], z.ZodType>;
+
+export class CorruptLogError extends Error {
+  override readonly name = 'CorruptLogError';
+}
+
+const typed = new WeakMap<ReportEvent, TypedEvent>();
+
+/**
+ * The event with its data parsed by its type. The stored event (what the hash chain covers) is left as it is; a
+ * malformed `data` makes the log unreadable rather than be guessed at.
+ */
+export function typedEvent(event: ReportEvent): TypedEvent {
+  const cached = typed.get(event);
+  if (cached) return cached;
+  const result = DATA_SCHEMAS[event.type].safeParse(event.data);
+  if (!result.success) throw new CorruptLogError(`event ${event.seq} (${event.type}) of ${event.reportId} has malformed data`);
+  // the schema was chosen by `type`, so the pair is one member of the union
+  const value = { ...event, data: result.data } as TypedEvent;
+  typed.set(event, value);
+  return value;
+}
+
+export const typedEvents = (events: readonly ReportEvent[]): TypedEvent[] => events.map(typedEvent);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AGENCY_ID_PATTERN } from '../report/schema.js';
+import { ChainSchema, STEP_ROLE_PATTERN } from './review-chain.js';
 
 /**
  * The workflow's records. Each is parsed with its schema on the way out of the store, so the domain never sees an
@@ -17,12 +18,23 @@ export const AgencyIdSchema = z.string().regex(AGENCY_ID_PATTERN);
 export const IsoTimeSchema = z.iso.datetime({ offset: false });
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const AgencySchema = z.object({ id: AgencyIdSchema, name: z.string().min(1).max(100) });
+export const DistrictIdSchema = z.string().regex(AGENCY_ID_PATTERN);
+
+/** An agency: `chain` is its review chain (the default chain when absent), `template` the format its new reports start from. */
+export const AgencySchema = z.object({
+  id: AgencyIdSchema,
+  name: z.string().min(1).max(100),
+  district: DistrictIdSchema.optional(),
+  template: z.string().min(1).max(40).optional(),
+  chain: ChainSchema.optional(),
+});
 export type Agency = z.infer<typeof AgencySchema>;
 
-export const RoleSchema = z.enum(['officer', 'director', 'leader', 'auditor']);
+/** `officer`, `auditor` and `admin` are reserved; any other name of this shape is a step role of some chain. */
+export const RoleSchema = z.string().regex(STEP_ROLE_PATTERN);
 export type Role = z.infer<typeof RoleSchema>;
-export const ApproverStageSchema = z.enum(['director', 'leader']);
+/** A step of the round's chain, by its id (`director`, `leader` in the default chain). */
+export const ApproverStageSchema = z.string().min(1).max(40);
 export type ApproverStage = z.infer<typeof ApproverStageSchema>;
 
 /**
@@ -66,8 +78,12 @@ export const DecisionSchema = z.object({
   approver: EmailSchema,
   approverName: z.string(),
   stage: ApproverStageSchema,
-  /** 保密审查: required of the director when approving */
+  /** 保密审查: required when approving a step with `confidentiality` */
   confidentialityReviewed: z.boolean(),
+  /** the step's label in the round's chain (absent in logs written before chains were data: the default chain's) */
+  stepLabel: z.string().optional(),
+  /** set when a deputy (代理) decided for the person who holds the step's role */
+  onBehalfOf: z.object({ email: EmailSchema, name: z.string() }).optional(),
   version: z.int().min(1),
   decidedAt: IsoTimeSchema,
 });
@@ -109,7 +125,8 @@ export type UnsealedEvent = Omit<ReportEvent, 'prevHash' | 'hash' | 'seq' | 'sig
 
 export const ReportStatusSchema = z.enum(['in_review', 'returned', 'withdrawn', 'published', 'publish_failed']);
 export type ReportStatus = z.infer<typeof ReportStatusSchema>;
-export const StageSchema = z.enum(['director', 'leader', 'officer', 'publishing', 'published', 'none']);
+/** A step id of the round's chain while it waits on an approver, or where the report is otherwise. */
+export const StageSchema = z.string().min(1).max(40);
 export type Stage = z.infer<typeof StageSchema>;
 
 /** The report's current state: a projection of its events, rewritten after each one. */
@@ -128,6 +145,8 @@ export const ReportHeadSchema = z.object({
   executionName: z.string().optional(),
   pendingReviewId: z.string().optional(),
   pendingSince: IsoTimeSchema.optional(),
+  /** the label of the step `stage` names, when it is a step of the chain */
+  stageLabel: z.string().optional(),
   returnComment: z.string().optional(),
   publishedVersion: z.int().optional(),
   createdAt: IsoTimeSchema,
@@ -171,6 +190,12 @@ export const ReviewSchema = z.object({
   deliveredTokenSeq: z.int().optional(),
   /** set once the decided event is in the log */
   decisionEventSeq: z.int().optional(),
+  /** the review this one took over (its approver had lost the step's role) */
+  takesOverFrom: z.object({ reviewId: z.string(), approverEmail: EmailSchema, approverName: z.string() }).optional(),
+  /** when the approver asked for the link again (POST /api/me/tasks/{reviewId}/resend), newest last, the last hour's */
+  resentAt: z.array(IsoTimeSchema).optional(),
+  /** the review that took this one over when the approver lost the step's role (the old link then answers 409) */
+  replacedBy: z.object({ reviewId: z.string(), approverEmail: EmailSchema, approverName: z.string() }).optional(),
 });
 export type Review = z.infer<typeof ReviewSchema>;
 

@@ -28,6 +28,8 @@ export interface ReviewPointer {
   readonly version: number;
   readonly stage: ApproverStage;
   readonly approverEmail: string;
+  /** a 会签 step has one slot per co-signer: their address; absent for a step one person decides */
+  readonly seat?: string | undefined;
 }
 
 export interface Store {
@@ -54,6 +56,10 @@ export interface Store {
   /** first writer wins: ConflictError when a decision is already there */
   recordDecision(reviewId: string, decision: Decision): Promise<Review>;
   markDecisionDelivered(reviewId: string, tokenSeq: number): Promise<void>;
+  /** marks a review handed on to another person (no decision on it); ConflictError when decided or already handed on */
+  markReviewReplaced(reviewId: string, replacedBy: { reviewId: string; approverEmail: string; approverName: string }): Promise<void>;
+  /** replaces the review's resend times when they are still `expected`; ConflictError otherwise */
+  setReviewResends(reviewId: string, resentAt: readonly string[], expected: readonly string[] | undefined): Promise<void>;
   markDecisionLogged(reviewId: string, seq: number): Promise<void>;
 
   // The officer's turn after a return.
@@ -160,6 +166,8 @@ export interface Workflow {
   stop(name: string, cause: string): Promise<void>;
   /** throws TaskGoneError when the token timed out, was replaced or is unknown */
   sendTaskSuccess(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void>;
+  /** fails the waiting task with `error` (what the state machine's Catch matches); TaskGoneError as above */
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
   /** undefined when no execution of that name exists */
   describe(name: string): Promise<ExecutionSummary | undefined>;
   history(name: string): Promise<ExecutionHistoryEvent[]>;

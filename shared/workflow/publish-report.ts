@@ -5,8 +5,9 @@ import { printDocument } from '../report/print/print-model.js';
 import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
 import type { PublishInput } from './contracts.js';
-import { DecidedDataSchema } from './event-data.js';
+import { typedEvents } from './event-data.js';
 import type { Decision, PublishedReport, ReportEvent } from './model.js';
+import type { Chain } from './review-chain.js';
 import { rosterWith } from './notify.js';
 import { approvalSteps } from './approval-steps.js';
 import type { HistoryTrust } from './history-ports.js';
@@ -39,22 +40,23 @@ export class NotSignedError extends Error {
   override readonly name = 'NotSignedError';
 }
 
-/** The 主管领导's approval of exactly this version, and the event that logged it: nothing else may be published. */
-function leaderSignOff(events: readonly ReportEvent[], version: number): { decision: Decision; event: ReportEvent } {
-  for (const event of [...events].reverse()) {
+/** The approval of exactly this version at the round's 签发 step: nothing else may be published. */
+function signOffOf(events: readonly ReportEvent[], chain: Chain, version: number): { decision: Decision; event: ReportEvent } {
+  const sign = chain.steps.find((step) => step.kind === 'sign');
+  for (const event of typedEvents(events).reverse()) {
     if (event.type !== 'decided' || event.version !== version) continue;
-    const { decision } = DecidedDataSchema.parse(event.data);
-    if (decision.stage === 'leader' && decision.outcome === 'approve') return { decision, event };
+    const { decision } = event.data;
+    if (decision.stage === sign?.id && decision.outcome === 'approve') return { decision, event };
   }
-  throw new NotSignedError(`version ${version} has no approval by the leader`);
+  throw new NotSignedError(`version ${version} has no approval at the 签发 step ${sign?.id ?? '(none)'}`);
 }
 
 const html = (key: string, body: string, cacheControl: string): SiteObject => ({ key, body, contentType: 'text/html; charset=utf-8', cacheControl });
 
 /**
- * Publishes the version the 主管领导 signed: the page (with its sign-off block) and the canonical JSON, then the
- * publication recorded in the store and handed to the site-index writer (site-indexes.ts: only after the page is in
- * the bucket, so no index can link to a page that is not there), then the `published` event. Every step can run
+ * Publishes the version signed at the round's 签发 step: the page (with its sign-off block) and the canonical JSON, then
+ * the publication recorded in the store and handed to the site-index writer (site-indexes.ts: only after the page is
+ * in the bucket, so no index can link to a page that is not there), then the `published` event. Every step can run
  * again: the same version renders to the same bytes, a repeated index request is one more harmless rebuild, and the
  * event is written once.
  */
@@ -65,7 +67,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   if (state.head.status === 'withdrawn') return { published: false };
   const content = versionOf(events, input.version);
   if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
-  const { decision, event: signedAt } = leaderSignOff(events, input.version);
+  const { decision, event: signedAt } = signOffOf(events, state.chain, input.version);
   const report = parseReport(content.report);
   const { agencyId, agencyName, year } = state.head;
 

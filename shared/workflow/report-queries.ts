@@ -5,7 +5,16 @@ import { isReportId } from './contracts.js';
 import { NotFoundError } from './errors.js';
 import type { ReportEvent, ReportHead } from './model.js';
 import type { ExecutionHistoryEvent, ExecutionSummary, Store, Workflow } from './ports.js';
+import { typedEvents, type TypedEvent } from './event-data.js';
 import { foldReport, versionOf } from './report-state.js';
+import { stepLabel, type Chain } from './review-chain.js';
+
+/** The latest request (or reminder) of a review in the log. */
+function requestOf(events: readonly ReportEvent[], reviewId: string): Extract<TypedEvent, { type: 'review_requested' | 'reminder_sent' }> | undefined {
+  return typedEvents(events)
+    .flatMap((event) => ((event.type === 'review_requested' || event.type === 'reminder_sent') && event.data.reviewId === reviewId ? [event] : []))
+    .at(-1);
+}
 
 /** What people may read. Another agency's report is 404, never 403: its existence is not theirs to learn. */
 
@@ -31,7 +40,11 @@ export interface ReportView {
   readonly version: number;
   readonly versions: ReadonlyArray<{ version: number; submittedAt: string; submittedBy: string | undefined; contentSha256: string }>;
   readonly content: Record<string, unknown>;
-  readonly pendingReview: { stage: string; approverName: string; since: string } | undefined;
+  readonly pendingReview: { stage: string; stepLabel: string; approverName: string; since: string } | undefined;
+  /** the round's review chain: the steps the pages show, in order */
+  readonly chain: Chain;
+  /** on a 会签 step: who was asked and who has approved */
+  readonly cosign: { readonly asked: readonly string[]; readonly approved: readonly string[] } | undefined;
   readonly returnComment: string | undefined;
   readonly publishedVersion: number | undefined;
   readonly decisions: ReadonlyArray<Record<string, unknown>>;
@@ -44,7 +57,7 @@ export async function getReport(reportId: string, principal: Principal, deps: Qu
   if (!state) throw new NotFoundError('找不到该报告。');
   const { head } = state;
   const latest = versionOf(events, head.version);
-  const pending = head.pendingReviewId === undefined ? undefined : events.findLast((event) => event.data['reviewId'] === head.pendingReviewId && (event.type === 'review_requested' || event.type === 'reminder_sent'));
+  const pending = head.pendingReviewId === undefined ? undefined : requestOf(events, head.pendingReviewId);
   return {
     id: reportId,
     agencyId: head.agencyId,
@@ -59,9 +72,11 @@ export async function getReport(reportId: string, principal: Principal, deps: Qu
       .map((event) => ({ version: event.version, submittedAt: event.at, submittedBy: event.actor.name ?? event.actor.email, contentSha256: event.contentSha256 })),
     content: latest?.report ?? {},
     pendingReview:
-      pending && (head.stage === 'director' || head.stage === 'leader')
-        ? { stage: head.stage, approverName: String(pending.data['approverName'] ?? ''), since: head.pendingSince ?? pending.at }
+      pending && head.status === 'in_review' && pending.data.stage === head.stage
+        ? { stage: head.stage, stepLabel: stepLabel(state.chain, head.stage), approverName: pending.data.approverName, since: head.pendingSince ?? pending.at }
         : undefined,
+    chain: state.chain,
+    cosign: head.status === 'in_review' && state.cursor.kind === 'cosign' ? { asked: state.cursor.cosigners, approved: state.cosigned } : undefined,
     returnComment: head.status === 'returned' ? head.returnComment : undefined,
     publishedVersion: head.publishedVersion,
     decisions: state.decisions.map((decision) => ({ ...decision })),
@@ -96,7 +111,7 @@ export interface ReportHistory {
 export async function reportHistory(reportId: string, principal: Principal, deps: HistoryDeps): Promise<ReportHistory> {
   await readableHead(reportId, principal, deps.store);
   const events = await deps.store.listEvents(reportId);
-  const names = [...new Set(events.flatMap((event) => (event.type === 'submitted' && typeof event.data['executionName'] === 'string' ? [event.data['executionName']] : [])))];
+  const names = [...new Set(typedEvents(events).flatMap((event) => (event.type === 'submitted' ? [event.data.executionName] : [])))];
   const executions = (await Promise.all(names.map((name) => deps.workflow.describe(name)))).filter((execution) => execution !== undefined);
   return {
     events,

@@ -1,15 +1,18 @@
 import { checkReport } from '../report/checks.js';
 import { reviewRequestMessage } from '../mail/messages.js';
 import type { RequestReviewInput } from './contracts.js';
-import { ConflictError, TaskGoneError } from './errors.js';
+import { ConflictError } from './errors.js';
+import { typedEvent } from './event-data.js';
 import { newReviewId, REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
-import type { Review } from './model.js';
-import { approverFor } from './notify.js';
+import type { Review, RosterEntry } from './model.js';
 import type { Mailer, Workflow } from './ports.js';
 import { previousYearReport } from './previous-year.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
-import { foldReport, versionOf } from './report-state.js';
-import { logDecision } from './decision-log.js';
+import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
+import { stepAt, stepIndex, type Step } from './review-chain.js';
+import { projectDecision } from './review-projection.js';
+import { approverFor, eligibleFor } from './step-people.js';
+import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
 export interface RequestReviewDeps extends LogDeps {
   readonly workflow: Workflow;
@@ -20,34 +23,44 @@ export interface RequestReviewDeps extends LogDeps {
 
 export type RequestReviewOutcome = 'emailed' | 'already-emailed' | 'delivered-recorded-decision' | 'withdrawn';
 
-/** The review for (report, version, stage): the first call creates it; every later call (reminders, retries) finds it. */
-async function findOrCreateReview(input: RequestReviewInput, agencyId: string, deps: RequestReviewDeps): Promise<Review> {
-  const approver = await approverFor(deps.store, agencyId, input.stage);
-  const pointer = await deps.store.claimReviewSlot({
-    reviewId: newReviewId(),
-    reportId: input.reportId,
-    version: input.version,
-    stage: input.stage,
-    approverEmail: approver.email,
-  });
-  const existing = await deps.store.getReview(pointer.reviewId);
-  if (existing) return existing;
+export class NoApproverError extends Error {
+  override readonly name = 'NoApproverError';
+}
+
+/** The step a task asks about: by index in the round's chain, or (executions from before chains were data) by id. */
+function stepOf(input: RequestReviewInput, state: ReportState): Step {
+  const index = input.step ?? stepIndex(state.chain, input.stage ?? '');
+  const step = stepAt(state.chain, index);
+  if (!step) throw new Error(`report ${input.reportId} has no step ${input.step ?? input.stage} in its chain`);
+  return step;
+}
+
+/** The review for (report, version, step[, co-signer]): the first call creates it; every later call (reminders, retries) finds it. */
+async function findOrCreateReview(input: RequestReviewInput, step: Step, approver: RosterEntry | undefined, deps: RequestReviewDeps): Promise<Review> {
+  const seat = step.kind === 'cosign' ? input.approver : undefined;
+  const email = seat ?? approver?.email;
+  if (email === undefined) throw new NoApproverError(`report ${input.reportId}: nobody may decide step ${step.id}`);
+  const pointer = await deps.store.claimReviewSlot({ reviewId: newReviewId(), reportId: input.reportId, version: input.version, stage: step.id, approverEmail: email, seat });
+  let review = await deps.store.getReview(pointer.reviewId);
+  // a review handed on to the step's new holder: the task now waits on theirs
+  for (let hops = 0; review?.replacedBy && hops < 20; hops++) review = await deps.store.getReview(review.replacedBy.reviewId);
+  if (review) return review;
   const now = deps.clock.now();
-  const review: Review = {
+  const created: Review = {
     reviewId: pointer.reviewId,
     reportId: input.reportId,
     version: input.version,
-    stage: input.stage,
+    stage: step.id,
     approverEmail: pointer.approverEmail,
-    approverName: approver.email === pointer.approverEmail ? approver.name : pointer.approverEmail,
+    approverName: approver?.email === pointer.approverEmail ? approver.name : pointer.approverEmail,
     createdAt: now.toISOString(),
     linkExpiresAt: new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000).toISOString(),
     tokenSeq: 0,
     emailedTokenSeq: 0,
   };
   try {
-    await deps.store.createReview(review);
-    return review;
+    await deps.store.createReview(created);
+    return created;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const raced = await deps.store.getReview(pointer.reviewId);
@@ -56,8 +69,49 @@ async function findOrCreateReview(input: RequestReviewInput, agencyId: string, d
   }
 }
 
+/**
+ * A review whose approver no longer holds the step's role in the agency (moved, or the post taken away) is handed to
+ * whoever may decide it now: a new review (new id, new link) with the same slot, the old one marked with who holds it
+ * (its link then answers 409 naming them), the hand-over in the report's history when the new person is asked. With
+ * nobody to hand it to, it stays, and a decision by its approver is refused (ROLE_NOT_HELD).
+ */
+export async function followRoster(review: Review, step: Step, state: ReportState, roster: readonly RosterEntry[], deps: LogDeps): Promise<Review> {
+  if (review.decision || review.replacedBy) return review;
+  const holder = roster.find((entry) => entry.email === review.approverEmail);
+  if (holder && holder.agencyId === state.head.agencyId && holder.roles.includes(step.role)) return review;
+  const taken = step.kind === 'cosign' ? state.cursor.cosigners : [];
+  const successor = eligibleFor(step, roster, state.head.agencyId, state).find((entry) => !taken.includes(entry.email));
+  if (!successor) return review;
+  const now = deps.clock.now();
+  const next: Review = {
+    reviewId: newReviewId(),
+    reportId: review.reportId,
+    version: review.version,
+    stage: review.stage,
+    approverEmail: successor.email,
+    approverName: successor.name,
+    createdAt: now.toISOString(),
+    linkExpiresAt: new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000).toISOString(),
+    tokenSeq: 0,
+    emailedTokenSeq: 0,
+    takesOverFrom: { reviewId: review.reviewId, approverEmail: review.approverEmail, approverName: review.approverName },
+  };
+  await deps.store.createReview(next);
+  try {
+    await deps.store.markReviewReplaced(review.reviewId, { reviewId: next.reviewId, approverEmail: next.approverEmail, approverName: next.approverName });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // decided or handed on meanwhile: follow what is there
+    const current = await deps.store.getReview(review.reviewId);
+    if (!current) throw error;
+    if (current.replacedBy) return (await deps.store.getReview(current.replacedBy.reviewId)) ?? current;
+    return current;
+  }
+  return next;
+}
+
 /** Keeps the task token on the review (never anywhere else); a retried invocation with the same token changes nothing. */
-async function holdToken(review: Review, taskToken: string, deps: RequestReviewDeps): Promise<Review> {
+export async function holdToken(review: Review, taskToken: string, deps: LogDeps): Promise<Review> {
   let current = review;
   for (let attempt = 0; attempt < 5; attempt++) {
     if (current.taskToken === taskToken) return current;
@@ -74,44 +128,60 @@ async function holdToken(review: Review, taskToken: string, deps: RequestReviewD
 }
 
 /**
- * The waitForTaskToken task of DirectorReview and LeaderReview. Stores the token under the review and emails the
- * approver a link carrying only the review id and a signature. Reminders (after a timeout) come back here with a new
- * token for the same review, so older links keep working. A decision recorded while no token was live is delivered
- * at once with the new one.
+ * The waitForTaskToken task of every step (and of each co-signer of a 会签). Stores the token under the review and
+ * emails the approver a link carrying only the review id and a signature. Reminders (after a timeout) come back here
+ * with a new token for the same review, so older links keep working. A decision already in the log (made while no
+ * token was live) is delivered at once with the new one: the log is read after the token is stored, and a decision
+ * reads the token after its event is in the log, so one of the two always delivers.
  */
 export async function requestReview(input: RequestReviewInput, deps: RequestReviewDeps): Promise<RequestReviewOutcome> {
+  const before = foldReport(await deps.store.listEvents(input.reportId));
+  if (!before) throw new Error(`report ${input.reportId} has no log`);
+  if (before.head.status === 'withdrawn') return 'withdrawn';
+  const step = stepOf(input, before);
+  const roster = await deps.store.listRoster(before.head.agencyId);
+  const approver = step.kind === 'cosign' ? roster.find((entry) => entry.email === input.approver) : approverFor(step, before.chain, roster, before.head.agencyId, before);
+  const found = await findOrCreateReview(input, step, approver, deps);
+  const review = await holdToken(await followRoster(found, step, before, roster, deps), input.taskToken, deps);
+
   const events = await deps.store.listEvents(input.reportId);
-  const head = foldReport(events)?.head;
+  const state = foldReport(events);
   const content = versionOf(events, input.version);
-  if (!head || !content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
-  if (head.status === 'withdrawn') return 'withdrawn';
-
-  const review = await holdToken(await findOrCreateReview(input, head.agencyId, deps), input.taskToken, deps);
-
-  if (review.decision) {
-    await logDecision(review, review.decision, deps);
-    try {
-      await deps.workflow.sendTaskSuccess(input.taskToken, review.decision);
-      await deps.store.markDecisionDelivered(review.reviewId, review.tokenSeq);
-    } catch (error) {
-      if (!(error instanceof TaskGoneError)) throw error;
-    }
+  if (!state || !content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
+  const decided = decidedEventOf(events, review.reviewId);
+  if (decided) {
+    await projectDecision(review.reviewId, decided.data.decision, decided.seq, deps);
+    if (await sendTaskAnswer(deps.workflow, input.taskToken, taskAnswerOf(state.chain, decided))) await deps.store.markDecisionDelivered(review.reviewId, review.tokenSeq);
     return 'delivered-recorded-decision';
   }
+  if (state.head.status === 'withdrawn') return 'withdrawn';
 
-  const type = review.tokenSeq === 1 ? 'review_requested' : 'reminder_sent';
+  // a review handed over is asked for the first time, whatever token it carries
+  const type = review.tokenSeq === 1 || (review.takesOverFrom !== undefined && review.emailedTokenSeq === 0) ? 'review_requested' : 'reminder_sent';
   await commit(
     input.reportId,
-    (state, log) => {
-      if (!state) throw new Error(`report ${input.reportId} has no log`);
-      const done = log.some((event) => (event.type === 'review_requested' || event.type === 'reminder_sent') && event.data['reviewId'] === review.reviewId && event.data['tokenSeq'] === review.tokenSeq);
+    (current, log) => {
+      if (!current) throw new Error(`report ${input.reportId} has no log`);
+      const done = log.some((raw) => {
+        if (raw.type !== 'review_requested' && raw.type !== 'reminder_sent') return false;
+        const event = typedEvent(raw);
+        return (event.type === 'review_requested' || event.type === 'reminder_sent') && event.data.reviewId === review.reviewId && event.data.tokenSeq === review.tokenSeq;
+      });
       if (done) return undefined;
       return systemEvent(
         input.reportId,
         type,
-        state,
+        current,
         content.contentSha256,
-        { reviewId: review.reviewId, stage: review.stage, approverEmail: review.approverEmail, approverName: review.approverName, tokenSeq: review.tokenSeq },
+        {
+          reviewId: review.reviewId,
+          stage: review.stage,
+          stepLabel: step.label,
+          approverEmail: review.approverEmail,
+          approverName: review.approverName,
+          tokenSeq: review.tokenSeq,
+          ...(review.takesOverFrom === undefined ? {} : { replaces: review.takesOverFrom }),
+        },
         deps.clock,
         input.version,
       );
@@ -120,24 +190,38 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   );
 
   if (review.emailedTokenSeq >= review.tokenSeq) return 'already-emailed';
+  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName);
+  await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
+  return 'emailed';
+}
+
+/** The review email: the step's wording, the signed link, how many warnings the checks give. */
+export async function emailReview(
+  review: Review,
+  step: Step,
+  state: ReportState,
+  report: Record<string, unknown>,
+  reminder: boolean,
+  deps: RequestReviewDeps,
+  replaces?: string,
+): Promise<void> {
   const now = deps.clock.now();
   const sig = signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000));
-  const previous = await previousYearReport(deps.store, head.agencyId, head.year);
-  const warnings = checkReport(content.report, previous === undefined ? {} : { previous }).warnings;
+  const previous = await previousYearReport(deps.store, state.head.agencyId, state.head.year);
+  const warnings = checkReport(report, previous === undefined ? {} : { previous }).warnings;
   await deps.mailer.send(
     reviewRequestMessage({
       to: review.approverEmail,
       approverName: review.approverName,
-      agencyName: head.agencyName,
-      year: head.year,
-      version: input.version,
-      stage: review.stage,
+      agencyName: state.head.agencyName,
+      year: state.head.year,
+      version: review.version,
+      step,
+      replaces,
       reviewUrl: new URL(reviewLinkPath(review.reviewId, sig), deps.baseUrl).toString(),
       warningsCount: warnings.length,
-      reminder: type === 'reminder_sent',
+      reminder,
       baseUrl: deps.baseUrl,
     }),
   );
-  await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
-  return 'emailed';
 }

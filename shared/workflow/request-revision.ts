@@ -4,6 +4,8 @@ import { sha256Hex } from './digest.js';
 import { TaskGoneError } from './errors.js';
 import { rosterWith } from './notify.js';
 import type { Mailer, Workflow } from './ports.js';
+import { typedEvents, type TypedEvent } from './event-data.js';
+import type { Decision, ReportEvent } from './model.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { versionOf } from './report-state.js';
 
@@ -13,6 +15,28 @@ export interface RequestRevisionDeps extends LogDeps {
   readonly baseUrl: string;
 }
 
+/** The return that sent this version back, from the log (the decision is logged before the workflow hears of it). */
+function returnOf(events: readonly ReportEvent[], version: number): Decision {
+  const decision = typedEvents(events)
+    .flatMap((event) => (event.type === 'decided' && event.version === version && event.data.decision.outcome === 'return' ? [event.data.decision] : []))
+    .at(-1);
+  if (!decision) throw new Error(`version ${version} was not returned`);
+  return decision;
+}
+
+/** The resubmission that answered a return of `returnedVersion`, when the officer already made it. */
+export function resubmissionOf(events: readonly ReportEvent[], returnedVersion: number): Extract<TypedEvent, { type: 'resubmitted' }> | undefined {
+  for (const event of typedEvents(events)) if (event.type === 'resubmitted' && event.data.returnedVersion === returnedVersion) return event;
+  return undefined;
+}
+
+/** What the OfficerRevision task answers: the new version and the cursor at the chain's first step for it. */
+export const revisionOutput = (event: Extract<TypedEvent, { type: 'resubmitted' }>) => ({
+  outcome: 'resubmitted' as const,
+  version: event.version,
+  ...(event.data.next === undefined ? {} : { at: event.data.next }),
+});
+
 export type RequestRevisionOutcome = 'emailed' | 'already-emailed' | 'delivered-resubmission' | 'withdrawn';
 
 /**
@@ -21,7 +45,7 @@ export type RequestRevisionOutcome = 'emailed' | 'already-emailed' | 'delivered-
  * or while an older token was live), the new version is delivered at once.
  */
 export async function requestRevision(input: RequestRevisionInput, deps: RequestRevisionDeps): Promise<RequestRevisionOutcome> {
-  const { decision } = input;
+  const decision = input.decision ?? returnOf(await deps.store.listEvents(input.reportId), input.version);
   const now = deps.clock.now().toISOString();
   await deps.store.putRevision({
     reportId: input.reportId,
@@ -38,7 +62,7 @@ export async function requestRevision(input: RequestRevisionInput, deps: Request
       if (!state) throw new Error(`report ${input.reportId} has no log`);
       if (state.head.status === 'withdrawn') return undefined;
       const recorded = events.some((event) => event.type === 'revision_requested' && event.version === input.version);
-      const resubmitted = events.some((event) => event.type === 'resubmitted' && event.data['returnedVersion'] === input.version);
+      const resubmitted = resubmissionOf(events, input.version) !== undefined;
       if (recorded || resubmitted) return undefined;
       const content = versionOf(events, input.version);
       if (!content) throw new Error(`report ${input.reportId} has no version ${input.version}`);
@@ -57,10 +81,10 @@ export async function requestRevision(input: RequestRevisionInput, deps: Request
   const state = committed.state;
   if (!state || state.head.status === 'withdrawn') return 'withdrawn';
 
-  const resubmission = committed.events.find((event) => event.type === 'resubmitted' && event.data['returnedVersion'] === input.version);
+  const resubmission = resubmissionOf(committed.events, input.version);
   if (resubmission) {
     try {
-      await deps.workflow.sendTaskSuccess(input.taskToken, { outcome: 'resubmitted', version: resubmission.version });
+      await deps.workflow.sendTaskSuccess(input.taskToken, revisionOutput(resubmission));
     } catch (error) {
       if (!(error instanceof TaskGoneError)) throw error;
     }

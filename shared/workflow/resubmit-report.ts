@@ -2,8 +2,10 @@ import type { Principal } from '../auth/principal.js';
 import { isReportId } from './contracts.js';
 import { contentSha256 } from './digest.js';
 import { ConflictError, NotFoundError, TaskGoneError, ValidationError } from './errors.js';
+import { typedEvent, type TypedEvent } from './event-data.js';
 import { commit } from './report-log.js';
-import { checkForSubmission, requireOfficerOf, type SubmitDeps, type SubmitResult } from './submit-report.js';
+import { revisionOutput } from './request-revision.js';
+import { checkForSubmission, firstCursor, requireOfficerOf, type SubmitDeps, type SubmitResult } from './submit-report.js';
 
 /**
  * The officer's new version after a return. The `resubmitted` event is the commit point; then the OfficerRevision
@@ -19,6 +21,7 @@ export async function resubmitReport(reportId: string, input: unknown, principal
   }
   const { report } = await checkForSubmission(input, agencyId, year, deps);
   const sha = contentSha256(report);
+  const roster = await deps.store.listRoster(agencyId);
   const committed = await commit(
     reportId,
     (state, events) => {
@@ -34,31 +37,32 @@ export async function resubmitReport(reportId: string, input: unknown, principal
         actor: { email: principal.email, name: principal.name, role: 'officer' },
         version: state.head.version + 1,
         contentSha256: sha,
-        data: { report, returnedVersion: state.openRevision },
+        data: { report, returnedVersion: state.openRevision, chain: state.chain, next: firstCursor(state.chain, roster, agencyId, state, 'resubmitted') },
       };
     },
     deps,
   );
-  const event = committed.events.findLast((candidate) => candidate.type === 'resubmitted');
+  const raw = committed.events.findLast((candidate) => candidate.type === 'resubmitted');
+  const event = raw && typedEvent(raw);
   const state = committed.state;
-  if (!event || !state) throw new Error(`report ${reportId} has no resubmission after committing one`);
-  const returnedVersion = Number(event.data['returnedVersion']);
+  if (!event || event.type !== 'resubmitted' || !state) throw new Error(`report ${reportId} has no resubmission after committing one`);
   await deps.store.putVersion({ reportId, version: event.version, content: report, contentSha256: sha, createdAt: event.at, createdBy: event.actor.email ?? principal.email });
-  await releaseRevision(reportId, returnedVersion, event.version, deps);
+  await releaseRevision(reportId, event, deps);
   return { id: reportId, version: state.head.version, status: state.head.status, stage: state.head.stage };
 }
 
 /** Tells the waiting OfficerRevision task about the new version, once. */
-export async function releaseRevision(reportId: string, returnedVersion: number, version: number, deps: SubmitDeps): Promise<void> {
+export async function releaseRevision(reportId: string, event: Extract<TypedEvent, { type: 'resubmitted' }>, deps: SubmitDeps): Promise<void> {
+  const { returnedVersion } = event.data;
   const revision = await deps.store.getRevision(reportId, returnedVersion);
   if (!revision) return;
   try {
-    await deps.store.resolveRevision(reportId, returnedVersion, version);
+    await deps.store.resolveRevision(reportId, returnedVersion, event.version);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
   }
   try {
-    await deps.workflow.sendTaskSuccess(revision.taskToken, { outcome: 'resubmitted', version });
+    await deps.workflow.sendTaskSuccess(revision.taskToken, revisionOutput(event));
   } catch (error) {
     if (!(error instanceof TaskGoneError)) throw error;
   }

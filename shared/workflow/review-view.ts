@@ -3,13 +3,13 @@ import { checkReport } from '../report/checks.js';
 import { diffReports, type ReportDiff } from '../report/diff.js';
 import type { Finding } from '../report/findings.js';
 import { parseReport, type Report } from '../report/schema.js';
-import type { DecideDeps } from './decide-review.js';
+import { isOpenFor, type DecideDeps } from './decide-review.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { verifyReviewLink } from './links.js';
-import { REVIEW_ID_PATTERN } from './model.js';
-import type { Review } from './model.js';
+import { REVIEW_ID_PATTERN, type Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
 import { foldReport, versionOf } from './report-state.js';
+import { DEFAULT_CHAIN, stepById, stepIndex, stepLabel, type Step } from './review-chain.js';
 
 export interface ReviewView {
   readonly review: Review;
@@ -24,6 +24,10 @@ export interface ReviewView {
    * applies to a decision, so the page offers no form that would be refused
    */
   readonly open: boolean;
+  /** the step of the round's chain this review is for */
+  readonly step: Step;
+  /** the step an approval sends the report to, undefined when it is then published */
+  readonly nextStep: Step | undefined;
   /** the name the agency is registered under, which the published page will carry */
   readonly agencyName: string | undefined;
 }
@@ -33,6 +37,8 @@ export interface ReviewTeaser {
   readonly reviewId: string;
   readonly stage: Review['stage'];
   readonly version: number;
+  /** the step's label in the round's chain (办公室主任审核, 主管领导签发, …) */
+  readonly stepLabel: string;
   readonly agencyName: string;
   readonly year: number;
   readonly decided: boolean;
@@ -51,9 +57,18 @@ async function linkedReview(reviewId: string, sig: string | undefined, deps: Dec
  */
 export async function reviewTeaser(reviewId: string, sig: string | undefined, deps: DecideDeps): Promise<ReviewTeaser> {
   const review = await linkedReview(reviewId, sig, deps);
-  const head = await deps.store.getHead(review.reportId);
-  if (!head) throw new NotFoundError('找不到该审核。');
-  return { reviewId: review.reviewId, stage: review.stage, version: review.version, agencyName: head.agencyName, year: head.year, decided: review.decision !== undefined };
+  const state = foldReport(await deps.store.listEvents(review.reportId));
+  if (!state) throw new NotFoundError('找不到该审核。');
+  const { head } = state;
+  return {
+    reviewId: review.reviewId,
+    stage: review.stage,
+    version: review.version,
+    stepLabel: stepLabel(state.chain, review.stage),
+    agencyName: head.agencyName,
+    year: head.year,
+    decided: review.decision !== undefined,
+  };
 }
 
 /**
@@ -80,12 +95,16 @@ export async function reviewView(reviewId: string, sig: string | undefined, prin
     .map((pointer) => pointer.version);
   const sinceVersion = seen.length === 0 ? undefined : Math.max(...seen);
   const before = sinceVersion === undefined ? undefined : versionOf(events, sinceVersion);
-  const head = foldReport(events)?.head;
+  const state = foldReport(events);
+  const chain = state?.chain ?? DEFAULT_CHAIN;
+  const step = stepById(chain, review.stage) ?? { id: review.stage, label: review.stage, kind: 'review', role: review.stage };
   return {
     review,
     report,
-    agencyName: head?.agencyName,
-    open: head?.status === 'in_review' && head.version === review.version && head.stage === review.stage,
+    agencyName: state?.head.agencyName,
+    open: isOpenFor(state, review),
+    step,
+    nextStep: chain.steps[stepIndex(chain, review.stage) + 1],
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
     signedInAsApprover: principal.email === review.approverEmail,

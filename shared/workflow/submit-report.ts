@@ -2,14 +2,17 @@ import { hasRole, isOfficerOf, type Principal } from '../auth/principal.js';
 import { readPath } from '../report/cells.js';
 import { checkReport } from '../report/checks.js';
 import { parseReport } from '../report/schema.js';
-import { executionNameOf, reportIdOf } from './contracts.js';
+import { executionNameOf, reportIdOf, type RoundInput } from './contracts.js';
 import { contentSha256 } from './digest.js';
 import { ConflictError, ForbiddenError, ReportRejectedError, ValidationError } from './errors.js';
 import type { Workflow } from './ports.js';
 import { previousYearReport } from './previous-year.js';
 import { commit, type LogDeps } from './report-log.js';
 import { canStartRound } from './report-state.js';
-import type { ReportHead } from './model.js';
+import type { ReportHead, RosterEntry } from './model.js';
+import { chainProblems, cursorAt, DEFAULT_CHAIN, type Chain } from './review-chain.js';
+import type { ReportState } from './report-state.js';
+import { cosignersFor, unstaffedSteps } from './step-people.js';
 
 export interface SubmitDeps extends LogDeps {
   readonly workflow: Workflow;
@@ -43,6 +46,30 @@ export async function checkForSubmission(input: unknown, agencyId: string, year:
 }
 
 /**
+ * The chain a new round walks: the agency's, else the default. Refused when its roles are not held by enough
+ * distinct people to keep separation of duties (the officer decides nothing; nobody decides two steps).
+ */
+export function roundChain(agencyChain: Chain | undefined, roster: readonly RosterEntry[], agencyId: string, submitter: string): Chain {
+  const chain = agencyChain ?? DEFAULT_CHAIN;
+  const problems = chainProblems(chain);
+  if (problems.length > 0) throw new ValidationError(`本机关的审批链设置有误：${problems.map((problem) => problem.message).join('')}请联系管理员。`, 'CHAIN_INVALID', { problems });
+  const missing = unstaffedSteps(chain, roster, agencyId, submitter);
+  if (missing.length > 0) {
+    const named = missing.map((step) => `“${step.label}”（角色 ${step.role}）`).join('、');
+    throw new ConflictError(
+      `本机关人员不足，无法提交：${named}还缺少一位既不是提交人、也不处理其他步骤的人员。请联系管理员在人员名单中补充后再提交。`,
+      'CHAIN_UNSTAFFED',
+      { missing: missing.map((step) => ({ stepId: step.id, label: step.label, role: step.role })) },
+    );
+  }
+  return chain;
+}
+
+/** The cursor at the chain's first step for a new version (a 会签 first asks who may decide it now). */
+export const firstCursor = (chain: Chain, roster: readonly RosterEntry[], agencyId: string, state: ReportState | undefined, outcome: 'start' | 'resubmitted') =>
+  cursorAt(chain, 0, outcome, cosignersFor(roster, agencyId, state));
+
+/**
  * Submits a report into review: the `submitted` event is the commit point, then the version projection, then the
  * execution (started under a name derived from the report and round, so a retry cannot start a second one).
  */
@@ -51,7 +78,10 @@ export async function submitReport(input: unknown, principal: Principal, deps: S
   const { report } = await checkForSubmission(input, agencyId, year, deps);
   const reportId = reportIdOf(agencyId, year);
   const sha = contentSha256(report);
-  const agencyName = (await deps.store.getAgency(agencyId))?.name ?? report.agency.name;
+  const agency = await deps.store.getAgency(agencyId);
+  const agencyName = agency?.name ?? report.agency.name;
+  const roster = await deps.store.listRoster(agencyId);
+  const chain = roundChain(agency?.chain, roster, agencyId, principal.email);
   const committed = await commit(
     reportId,
     (state, events) => {
@@ -66,6 +96,7 @@ export async function submitReport(input: unknown, principal: Principal, deps: S
         });
       }
       const round = (state?.round ?? 0) + 1;
+      const next = firstCursor(chain, roster, agencyId, undefined, 'start');
       return {
         reportId,
         type: 'submitted',
@@ -73,7 +104,7 @@ export async function submitReport(input: unknown, principal: Principal, deps: S
         actor: { email: principal.email, name: principal.name, role: 'officer' },
         version: (state?.head.version ?? 0) + 1,
         contentSha256: sha,
-        data: { report, agencyId, agencyName, year, template: report.template, round, executionName: executionNameOf(reportId, round) },
+        data: { report, agencyId, agencyName, year, template: report.template, round, executionName: executionNameOf(reportId, round), chain, next },
       };
     },
     deps,
@@ -89,6 +120,8 @@ export async function submitReport(input: unknown, principal: Principal, deps: S
     createdAt: submission?.at ?? deps.clock.now().toISOString(),
     createdBy: submission?.actor.email ?? principal.email,
   });
-  await deps.workflow.start(head.executionName, { reportId, version: head.version });
+  const started = committed.state;
+  if (!started) throw new Error(`report ${reportId} has no state after submission`);
+  await deps.workflow.start(head.executionName, { reportId, version: head.version, chain: started.chain, at: started.cursor } satisfies RoundInput);
   return { id: reportId, version: head.version, status: head.status, stage: head.stage };
 }

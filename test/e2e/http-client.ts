@@ -78,7 +78,7 @@ export function nextEmail(baseUrl: string, seen: ReadonlySet<string>, match: (en
 
 /** A review email to `to` not in `seen`, as the approver clicks it. */
 export async function reviewLink(baseUrl: string, to: string, seen: ReadonlySet<string> = new Set()): Promise<{ url: string; reviewId: string; sig: string; entry: OutboxEntry }> {
-  const entry = await nextEmail(baseUrl, seen, (candidate) => candidate.to === to && candidate.subject.includes('请审核'), `a review email to ${to}`);
+  const entry = await nextEmail(baseUrl, seen, (candidate) => candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject), `a review email to ${to}`);
   const url = entry.links.find((link) => link.includes('/reviews/'));
   if (url === undefined) throw new Error('the review email has no review link');
   const parsed = new URL(url);

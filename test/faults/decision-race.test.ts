@@ -26,7 +26,7 @@ afterAll(async () => stack?.dispose());
 
 async function reviewLinkTo(to: string, version = 1): Promise<ReviewLink> {
   return until(`a review email to ${to}`, async () => {
-    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === to && candidate.subject.includes('请审核') && candidate.subject.includes(`（第${version}版）`));
+    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject) && candidate.subject.includes(`（第${version}版）`));
     return entry && reviewLinkOf(entry);
   });
 }

@@ -31,7 +31,7 @@ afterAll(async () => stack?.dispose());
 
 async function reviewLinkTo(to: string): Promise<ReviewLink> {
   return until(`a review email to ${to}`, async () => {
-    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === to && candidate.subject.includes('请审核'));
+    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject));
     return entry && reviewLinkOf(entry);
   });
 }

@@ -83,7 +83,7 @@ async function page(what: string, who: Caller | undefined, path: string, shows: 
 
 async function reviewLinkTo(to: string, version: number): Promise<ReviewLink> {
   return until(`the review email to ${to}`, async () => {
-    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === to && candidate.subject.includes('请审核') && candidate.subject.includes(`（第${version}版）`));
+    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject) && candidate.subject.includes(`（第${version}版）`));
     return entry && reviewLinkOf(entry);
   });
 }
@@ -152,9 +152,9 @@ describe('hostile text in every field, walked to publication', () => {
     const shown = (entry: OutboxEntry) => [
       ...(entry.subject.includes('验证码') ? [] : [AGENCY_NAME]),
       ...(entry.subject.startsWith('退回修改') ? [defuseLinks(RETURN_COMMENT), NAMES.director] : []),
-      ...(entry.subject.includes('请审核') ? [entry.to === director.email ? NAMES.director : NAMES.leader] : []),
+      ...(/请(审核|会签|签发)：/.test(entry.subject) ? [entry.to === director.email ? NAMES.director : NAMES.leader] : []),
     ];
-    expect(emails.map((entry) => entry.subject.slice(0, 4)).sort()).toEqual(['已公开：', '年报系统', '请审核：', '请审核：', '请审核：', '退回修改']);
+    expect(emails.map((entry) => entry.subject.slice(0, 4)).sort()).toEqual(['已公开：', '年报系统', '请审核：', '请审核：', '请签发：', '退回修改']);
     for (const entry of emails) expectSafe(`the email "${entry.subject.slice(0, 40)}" to ${entry.to}`, entry.html, shown(entry));
 
     console.info(`[faults] xss: ${CORPUS.length} payloads in 4 report texts, 3 comments, the agency name and 3 roster names; ${checked.length} pages and emails parsed, none with a foreign script, on* attribute or javascript: URL:\n  ${checked.map((item) => `${item.what} (${item.bytes} bytes; scripts: ${item.scripts.join(', ') || 'none'}; shows as text: ${item.seen.join(', ') || '—'})`).join('\n  ')}`);

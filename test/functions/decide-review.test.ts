@@ -61,6 +61,11 @@ async function expectNothingRecorded(link: ReviewLink, sfnCallsBefore = 0): Prom
   expect(app.sfn.commandCalls(SendTaskSuccessCommand).length).toBe(sfnCallsBefore);
 }
 
+/** What the director's review task answers the state machine: on to the leader's 签发, or back to the officer. */
+const TO_LEADER = { outcome: 'approve', index: 1, kind: 'sign', stepId: 'leader', cosigners: [] };
+const RETURNED = { outcome: 'return', index: 0, kind: 'return', stepId: 'director', cosigners: [] };
+const cursorFor = (decision: Decision) => (decision.outcome === 'approve' ? TO_LEADER : RETURNED);
+
 describe('POST /api/reviews/{id}/decision', () => {
   it('records the director’s approval, answers 200 and sends the decision to the waiting task', async () => {
     const link = await directorReview();
@@ -76,10 +81,12 @@ describe('POST /api/reviews/{id}/decision', () => {
       confidentialityReviewed: true,
       version: 1,
       decidedAt: app.clock.now().toISOString(),
+      stepLabel: '办公室主任审核',
     };
     expect(jsonOf(response)).toEqual({ decision: expected });
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: expected }]);
-    expect(DecisionSchema.parse(tokensSent(app)[0]?.output)).toEqual(expected);
+    // the workflow is told where the round goes: the leader's 签发 step
+    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: TO_LEADER }]);
+    expect(DecisionSchema.parse((jsonOf(response) as { decision: unknown }).decision)).toEqual(expected);
 
     const review = await reviewOf(app, link.reviewId);
     expect(review.decision).toEqual(expected);
@@ -95,10 +102,8 @@ describe('POST /api/reviews/{id}/decision', () => {
     const link = await leaderReview();
     const response = await decideJson(app, link, await cookieOf(app, LEADER), { outcome: 'approve', confidentialityReviewed: true });
     expect(response.statusCode).toBe(200);
-    expect(tokensSent(app).at(-1)).toEqual({
-      token: 'token-leader-1',
-      output: expect.objectContaining({ outcome: 'approve', stage: 'leader', approver: LEADER, confidentialityReviewed: false, version: 1 }),
-    });
+    expect((jsonOf(response) as { decision: Decision }).decision).toMatchObject({ outcome: 'approve', stage: 'leader', approver: LEADER, confidentialityReviewed: false, version: 1 });
+    expect(tokensSent(app).at(-1)).toEqual({ token: 'token-leader-1', output: { outcome: 'approve', index: 2, kind: 'publish', stepId: 'publishing', cosigners: [] } });
   });
 
   it('answers a second decision with 409 and the first decision, and tells the workflow nothing more', async () => {
@@ -292,7 +297,7 @@ describe('POST /reviews/{id}/decision (the review page’s form)', () => {
     const location = new URL(response.headers['location'] ?? '', 'https://nianbao.example.gov.cn');
     expect(location.pathname).toBe(`/reviews/${link.reviewId}`);
     expect(location.searchParams.get('error')).toBeNull();
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: expect.objectContaining({ outcome: 'return', comment: '第三部分数字请再核对。\r\n第五部分请写具体。' }) }]);
+    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: RETURNED }]);
 
     const followed = parseReviewLink(location.href);
     const page = await openReviewPage(app, followed, { cookie: director });
@@ -344,7 +349,7 @@ describe('races and lost tokens', () => {
     const winner = (jsonOf(won ?? responses[0] ?? ({} as HttpResponse)) as { decision: Decision }).decision;
     expect(jsonOf(lost ?? ({} as HttpResponse))).toMatchObject({ error: { code: 'ALREADY_DECIDED' }, decision: winner });
     expect((await eventTypes(app)).filter((type) => type === 'decided')).toHaveLength(1);
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: winner }]);
+    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: cursorFor(winner) }]);
     expect((await reviewOf(app, link.reviewId)).decision).toEqual(winner);
   });
 
@@ -383,7 +388,7 @@ describe('races and lost tokens', () => {
     const winner = (jsonOf(responses.find((response) => response.statusCode === 200) ?? ({} as HttpResponse)) as { decision: Decision }).decision;
     expect(jsonOf(responses.find((response) => response.statusCode === 409) ?? ({} as HttpResponse))).toMatchObject({ decision: winner });
     expect((await eventTypes(app)).filter((type) => type === 'decided')).toHaveLength(1);
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: winner }]);
+    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: cursorFor(winner) }]);
   });
 
   it('lets exactly one win when the form and the JSON twin race', async () => {
@@ -399,7 +404,7 @@ describe('races and lost tokens', () => {
     expect((await eventTypes(app)).filter((type) => type === 'decided')).toHaveLength(1);
     expect(app.sfn.commandCalls(SendTaskSuccessCommand).length).toBe(1);
     const stored = (await reviewOf(app, link.reviewId)).decision;
-    expect(tokensSent(app)[0]?.output).toEqual(stored);
+    expect(tokensSent(app)[0]?.output).toEqual(stored && cursorFor(stored));
     if (api?.statusCode === 409) expect((jsonOf(api) as { decision: Decision }).decision).toEqual(stored);
   });
 
@@ -419,7 +424,7 @@ describe('races and lost tokens', () => {
     expect(recorded.decision).toEqual(decision);
     expect(recorded.deliveredTokenSeq).toBeUndefined();
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: decision }]);
+    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: cursorFor(decision) }]);
 
     // the state machine timed out the wait and asks again with a new token
     app.sfn.on(SendTaskSuccessCommand).resolves({});
@@ -428,8 +433,8 @@ describe('races and lost tokens', () => {
     const outcome = await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
     expect(outcome).toBe('delivered-recorded-decision');
     expect(tokensSent(app)).toEqual([
-      { token: 'token-director-1', output: decision },
-      { token: 'token-director-2', output: decision },
+      { token: 'token-director-1', output: cursorFor(decision) },
+      { token: 'token-director-2', output: cursorFor(decision) },
     ]);
     expect((await app.outbox.list()).length).toBe(emailsBefore);
     expect(await reviewEmails(app, DIRECTOR)).toHaveLength(1);
@@ -443,23 +448,31 @@ describe('races and lost tokens', () => {
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
   });
 
-  it('finishes a decision whose request died right after the conditional write: the reminder logs it once and delivers it, emailing nobody', async () => {
+  it('finishes a decision whose request died right after its event was logged: the reminder delivers it once, emailing nobody', async () => {
     const link = await directorReview();
-    const decision: Decision = {
-      outcome: 'approve',
-      comment: '',
-      approver: DIRECTOR,
-      approverName: '王主任',
-      stage: 'director',
-      confidentialityReviewed: true,
-      version: 1,
-      decidedAt: app.clock.now().toISOString(),
-    };
-    // the decision request wrote the decision and then its Lambda was killed: no event, nothing sent
-    await app.deps.store.recordDecision(link.reviewId, decision);
-    expect(await eventTypes(app)).toEqual(['submitted', 'review_requested']);
-    // the page already shows it, and a second click is told so
-    expect(plainText(byId(parseHtml((await openReviewPage(app, link, { cookie: await cookieOf(app, DIRECTOR) })).body), 'decision') ?? parseHtml(''))).toContain('已审核：同意');
+    // the decision's event is committed, then its Lambda dies before the review item is written or anything is sent
+    const store = new Proxy(app.deps.store, {
+      get(target, property, receiver) {
+        if (property === 'recordDecision') return async () => Promise.reject(new Error('the Lambda was killed'));
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const { createDecideReviewHandler } = await import('#functions/decide-review.js');
+    const { httpEvent } = await import('../support/app.js');
+    const died = await createDecideReviewHandler({ ...app.deps, store })(
+      httpEvent({
+        method: 'POST',
+        path: `/api/reviews/${link.reviewId}/decision`,
+        pathParameters: { reviewId: link.reviewId },
+        cookie: await cookieOf(app, DIRECTOR),
+        body: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true },
+      }),
+    );
+    expect(died.statusCode).toBe(500);
+    expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
+    expect(tokensSent(app)).toEqual([]);
+    const decision = DecisionSchema.parse((await app.deps.store.listEvents(REPORT_ID)).at(-1)?.data['decision']);
+    // a second click is told the decision stands
     expect((await decideJson(app, link, await cookieOf(app, DIRECTOR), { outcome: 'return', comment: '再看看' })).statusCode).toBe(409);
 
     app.clock.advance(3 * 86_400_000);
@@ -467,15 +480,13 @@ describe('races and lost tokens', () => {
     expect(await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' })).toBe('delivered-recorded-decision');
     await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
     expect(tokensSent(app)).toEqual([
-      { token: 'token-director-2', output: decision },
-      { token: 'token-director-2', output: decision },
+      { token: 'token-director-2', output: TO_LEADER },
+      { token: 'token-director-2', output: TO_LEADER },
     ]);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
-    const events = await app.deps.store.listEvents(REPORT_ID);
-    expect(events.at(-1)).toMatchObject({ at: decision.decidedAt, actor: { email: DIRECTOR, role: 'director' }, data: { reviewId: link.reviewId, decision } });
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ stage: 'leader', status: 'in_review' });
     expect(app.outbox.list().length).toBe(emails);
-    expect(await reviewOf(app, link.reviewId)).toMatchObject({ decisionEventSeq: 3, deliveredTokenSeq: 2 });
+    expect(await reviewOf(app, link.reviewId)).toMatchObject({ decision, decisionEventSeq: 3, deliveredTokenSeq: 2 });
   });
 
   it('answers 200 and keeps the decision when the workflow is not reachable by any token, then a reminder delivers it', async () => {
@@ -488,7 +499,7 @@ describe('races and lost tokens', () => {
     expect(app.sfn.commandCalls(SendTaskSuccessCommand).length).toBe(1);
     app.sfn.on(SendTaskSuccessCommand).resolves({});
     await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
-    expect(tokensSent(app).at(-1)).toMatchObject({ token: 'token-director-2', output: { outcome: 'return', comment: '请补充。' } });
+    expect(tokensSent(app).at(-1)).toMatchObject({ token: 'token-director-2', output: RETURNED });
     expect((await eventTypes(app)).filter((type) => type === 'decided')).toHaveLength(1);
   });
 });

@@ -79,7 +79,7 @@ async function sentSignatures(app: TestApp): Promise<string[]> {
 }
 
 async function emailedReview(app: TestApp, to: string) {
-  const message = (await app.outbox.list()).find((entry) => entry.to === to && entry.subject.includes('请审核'));
+  const message = (await app.outbox.list()).find((entry) => entry.to === to && /请(审核|会签|签发)：/.test(entry.subject));
   const link = message?.links.find((url) => url.includes('/reviews/'));
   if (!link) throw new Error(`no review link emailed to ${to}`);
   const url = new URL(link);

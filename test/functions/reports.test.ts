@@ -1,3 +1,4 @@
+import { DEFAULT_CHAIN } from '#shared/workflow/review-chain.js';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -40,7 +41,12 @@ beforeEach(async () => {
 async function addSecondAgency(): Promise<void> {
   await app.deps.store.putAgency({ id: 'daxing-fgw', name: '北京市大兴区发展和改革委员会' });
   await app.deps.store.putRosterEntry({ email: FGW_OFFICER, name: '陈信息员', agencyId: 'daxing-fgw', roles: ['officer'] });
+  await app.deps.store.putRosterEntry({ email: 'director@fgw.example.cn', name: '刘主任', agencyId: 'daxing-fgw', roles: ['director'] });
+  await app.deps.store.putRosterEntry({ email: 'leader@fgw.example.cn', name: '孙局长', agencyId: 'daxing-fgw', roles: ['leader'] });
 }
+
+/** What a round of the default chain starts its execution with: the chain, and the cursor at the director's step. */
+const roundInput = (version: number) => ({ reportId: REPORT_ID, version, chain: DEFAULT_CHAIN, at: { outcome: 'start', index: 0, kind: 'review', stepId: 'director', cosigners: [] } });
 
 const fgwReport = () => withValue(referenceReport(), 'agency', { id: 'daxing-fgw', name: '北京市大兴区发展和改革委员会' });
 
@@ -80,7 +86,7 @@ const ids = (response: HttpResponse): string[] => (jsonOf(response) as { reports
 
 /** The approver's review link from the newest request email. */
 async function emailedReview(to: string) {
-  const message = (await app.outbox.list()).find((entry) => entry.to === to && entry.subject.includes('请审核'));
+  const message = (await app.outbox.list()).find((entry) => entry.to === to && /请(审核|会签|签发)：/.test(entry.subject));
   const link = message?.links.find((url) => url.includes('/reviews/'));
   if (!link) throw new Error(`no review link emailed to ${to}`);
   const url = new URL(link);
@@ -118,7 +124,7 @@ describe('POST /api/reports', () => {
 
     expect(response.statusCode).toBe(201);
     expect(jsonOf(response)).toEqual({ id: REPORT_ID, version: 1, status: 'in_review', stage: 'director' });
-    expect(startedExecutions()).toEqual([{ name: 'daxing-kw-2020-r1', input: { reportId: REPORT_ID, version: 1 } }]);
+    expect(startedExecutions()).toEqual([{ name: 'daxing-kw-2020-r1', input: roundInput(1) }]);
     expect(app.sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe('arn:aws:states:us-east-1:000000000000:stateMachine:review');
     expect(await submittedEvents()).toHaveLength(1);
   });
@@ -214,8 +220,8 @@ describe('POST /api/reports', () => {
     expect(response.statusCode).toBe(201);
     expect(jsonOf(response)).toEqual({ id: REPORT_ID, version: 2, status: 'in_review', stage: 'director' });
     expect(startedExecutions()).toEqual([
-      { name: 'daxing-kw-2020-r1', input: { reportId: REPORT_ID, version: 1 } },
-      { name: 'daxing-kw-2020-r2', input: { reportId: REPORT_ID, version: 2 } },
+      { name: 'daxing-kw-2020-r1', input: roundInput(1) },
+      { name: 'daxing-kw-2020-r2', input: roundInput(2) },
     ]);
     const view = jsonOf(await getReport(officer)) as { versions: Array<{ version: number }>; content: { overview: string } };
     expect(view.versions.map((entry) => entry.version)).toEqual([1, 2]);

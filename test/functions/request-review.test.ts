@@ -223,7 +223,7 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
     await requestReview(app, { taskToken: 'leader-token', version: 1, stage: 'leader' });
     const leader = await emailedReviewLink(app, LEADER);
     expect(leader.reviewId).not.toBe(director.reviewId);
-    expect((await reviewEmails(app, LEADER))[0]?.subject).toBe('请审核：北京市大兴区科学技术委员会2020年政府信息公开工作年度报告（第1版）');
+    expect((await reviewEmails(app, LEADER))[0]?.subject).toBe('请签发：北京市大兴区科学技术委员会2020年政府信息公开工作年度报告（第1版）');
     expect(await reviewOf(app, leader.reviewId)).toMatchObject({ stage: 'leader', approverEmail: LEADER, taskToken: 'leader-token' });
     // the director's link does not open the leader's review, and the other way round
     expect((await openReviewPage(app, { ...leader, sig: director.sig })).statusCode).toBe(403);

@@ -22,7 +22,7 @@ beforeEach(async () => {
 
 /** The review link the approver was emailed, split into what the page and the form need. */
 async function emailedReviewLink(to: string) {
-  const message = (await app.outbox.list()).find((entry) => entry.to === to && entry.subject.includes('请审核'));
+  const message = (await app.outbox.list()).find((entry) => entry.to === to && /请(审核|会签|签发)：/.test(entry.subject));
   const link = message?.links.find((url) => url.includes('/reviews/'));
   if (!link) throw new Error(`no review link emailed to ${to}`);
   const url = new URL(link);
@@ -71,7 +71,7 @@ describe('a report walking the review chain through the handlers', () => {
       }),
     );
     expect(approved.statusCode).toBe(200);
-    expect(tokensSent()).toMatchObject([{ token: 'token-director-1', output: { outcome: 'approve', stage: 'director', confidentialityReviewed: true, version: 1 } }]);
+    expect(tokensSent()).toMatchObject([{ token: 'token-director-1', output: { outcome: 'approve', kind: 'sign', stepId: 'leader' } }]);
 
     await requestReview({ taskToken: 'token-leader-1', reportId: 'daxing-kw-2020', version: 1, stage: 'leader' });
     const leader = await emailedReviewLink('leader@kw.example.cn');
@@ -87,7 +87,7 @@ describe('a report walking the review chain through the handlers', () => {
       }),
     );
     expect(signed.statusCode).toBe(303);
-    expect(tokensSent().at(-1)).toMatchObject({ token: 'token-leader-1', output: { outcome: 'approve', stage: 'leader' } });
+    expect(tokensSent().at(-1)).toMatchObject({ token: 'token-leader-1', output: { outcome: 'approve', kind: 'publish' } });
 
     await createPublishReportHandler(app.deps)({ reportId: 'daxing-kw-2020', version: 1 });
     await app.indexes.idle();

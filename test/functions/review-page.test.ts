@@ -275,7 +275,7 @@ describe('GET /reviews/{id}?sig=', () => {
 
     // the form is there for v2, and the v1 link still shows v1 as decided
     expect(byId(page, 'decision-form')).toBeDefined();
-    const first = (await app.outbox.list()).filter((entry) => entry.to === DIRECTOR && entry.subject.includes('请审核')).at(-1);
+    const first = (await app.outbox.list()).filter((entry) => entry.to === DIRECTOR && /请(审核|会签|签发)：/.test(entry.subject)).at(-1);
     const firstLink = first?.links.find((url) => url.includes('/reviews/'));
     expect(firstLink).toBeDefined();
     expect(firstLink).not.toBe(link.link);

@@ -33,6 +33,8 @@ beforeEach(async () => {
 
 const COMMENT = '第三部分“本年新收政府信息公开申请数量”与正文不一致，请核对。\n第五部分请写明整改措施和时限。';
 const REVISION_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAW+officer/revision+token==';
+/** What the revision task answers once v2 is in: the version, and the cursor back at the chain's first step. */
+const RESUBMITTED_V2 = { outcome: 'resubmitted', version: 2, at: { outcome: 'resubmitted', index: 0, kind: 'review', stepId: 'director', cosigners: [] } };
 
 const revised = () => withValue(referenceReport(), 'activeDisclosure.procurement.centralizedProcurement.projects', 10);
 
@@ -52,7 +54,7 @@ describe('the return path through the handlers', () => {
     await app.deps.store.putRosterEntry({ email: 'officer2@kw.example.cn', name: '周信息员', agencyId: 'daxing-kw', roles: ['officer'] });
     const decision = await returnedByDirector();
     expect(decision).toMatchObject({ outcome: 'return', comment: COMMENT, stage: 'director', version: 1 });
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: decision }]);
+    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: { outcome: 'return', index: 0, kind: 'return', stepId: 'director', cosigners: [] } }]);
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'returned', stage: 'officer', returnComment: COMMENT });
 
     expect(await requestRevision(app, { taskToken: REVISION_TOKEN, version: 1, decision })).toBe('emailed');
@@ -95,7 +97,7 @@ describe('the return path through the handlers', () => {
     const response = await resubmit(app, revised());
     expect(response.statusCode, response.body).toBe(200);
     expect(jsonOf(response)).toEqual({ id: REPORT_ID, version: 2, status: 'in_review', stage: 'director' });
-    expect(tokensSent(app).at(-1)).toEqual({ token: REVISION_TOKEN, output: { outcome: 'resubmitted', version: 2 } });
+    expect(tokensSent(app).at(-1)).toEqual({ token: REVISION_TOKEN, output: RESUBMITTED_V2 });
     expect(tokensSent(app)).toHaveLength(2);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided', 'revision_requested', 'resubmitted']);
     expect((await app.deps.store.getRevision(REPORT_ID, 1))?.resubmittedVersion).toBe(2);
@@ -106,7 +108,7 @@ describe('the return path through the handlers', () => {
     const again = await resubmit(app, revised());
     expect(again.statusCode).toBe(200);
     expect(jsonOf(again)).toEqual({ id: REPORT_ID, version: 2, status: 'in_review', stage: 'director' });
-    expect(new Set(tokensSent(app).slice(1).map((sent) => JSON.stringify(sent)))).toEqual(new Set([JSON.stringify({ token: REVISION_TOKEN, output: { outcome: 'resubmitted', version: 2 } })]));
+    expect(new Set(tokensSent(app).slice(1).map((sent) => JSON.stringify(sent)))).toEqual(new Set([JSON.stringify({ token: REVISION_TOKEN, output: RESUBMITTED_V2 })]));
     expect((await eventTypes(app)).filter((type) => type === 'resubmitted')).toHaveLength(1);
     const sentBefore = tokensSent(app).length;
 
@@ -117,9 +119,9 @@ describe('the return path through the handlers', () => {
     // v2 goes to the director again, then the leader
     await reviewAndDecide(app, { taskToken: 'token-director-2', version: 2, stage: 'director' }, { outcome: 'approve' });
     await reviewAndDecide(app, { taskToken: 'token-leader-2', version: 2, stage: 'leader' }, { outcome: 'approve' });
-    expect(tokensSent(app).slice(sentBefore + 1).map((sent) => [sent.token, sent.output['version'], sent.output['stage']])).toEqual([
-      ['token-director-2', 2, 'director'],
-      ['token-leader-2', 2, 'leader'],
+    expect(tokensSent(app).slice(sentBefore + 1).map((sent) => [sent.token, sent.output['outcome'], sent.output['stepId']])).toEqual([
+      ['token-director-2', 'approve', 'leader'],
+      ['token-leader-2', 'approve', 'publishing'],
     ]);
     expect(await reviewEmails(app, DIRECTOR)).toHaveLength(2);
     expect(await reviewEmails(app, LEADER)).toHaveLength(1);
@@ -141,7 +143,7 @@ describe('the return path through the handlers', () => {
     expect(tokensSent(app)).toHaveLength(1);
 
     expect(await requestRevision(app, { taskToken: REVISION_TOKEN, version: 1, decision })).toBe('delivered-resubmission');
-    expect(tokensSent(app).at(-1)).toEqual({ token: REVISION_TOKEN, output: { outcome: 'resubmitted', version: 2 } });
+    expect(tokensSent(app).at(-1)).toEqual({ token: REVISION_TOKEN, output: RESUBMITTED_V2 });
     expect(revisionEmails()).toHaveLength(0);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided', 'resubmitted']);
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'in_review', stage: 'director', version: 2 });
@@ -160,7 +162,7 @@ describe('the return path through the handlers', () => {
     expect(response.statusCode).toBe(200);
     app.sfn.on(SendTaskSuccessCommand).resolves({});
     expect(await requestRevision(app, { taskToken: 'revision-token-2', version: 1, decision })).toBe('delivered-resubmission');
-    expect(tokensSent(app).at(-1)).toEqual({ token: 'revision-token-2', output: { outcome: 'resubmitted', version: 2 } });
+    expect(tokensSent(app).at(-1)).toEqual({ token: 'revision-token-2', output: RESUBMITTED_V2 });
     expect(revisionEmails()).toHaveLength(1);
   });
 
@@ -174,7 +176,7 @@ describe('the return path through the handlers', () => {
     expect(email?.text).toContain('张副主任');
     const response = await resubmit(app, revised());
     expect(response.statusCode).toBe(200);
-    expect(tokensSent(app).at(-1)).toEqual({ token: REVISION_TOKEN, output: { outcome: 'resubmitted', version: 2 } });
+    expect(tokensSent(app).at(-1)).toEqual({ token: REVISION_TOKEN, output: RESUBMITTED_V2 });
     // the whole chain again, from the director
     expect(jsonOf(response)).toMatchObject({ stage: 'director' });
     expect((await workflowEmails(app)).map((entry) => entry.to)).toEqual([DIRECTOR, LEADER, OFFICER]);

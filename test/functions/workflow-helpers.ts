@@ -40,14 +40,14 @@ export function parseReviewLink(link: string): ReviewLink {
 
 /** The newest review link emailed to `to` (outbox.list() is newest first). */
 export async function emailedReviewLink(app: TestApp, to: string): Promise<ReviewLink> {
-  const message = (await app.outbox.list()).find((entry) => entry.to === to && entry.subject.includes('请审核'));
+  const message = (await app.outbox.list()).find((entry) => entry.to === to && /请(审核|会签|签发)：/.test(entry.subject));
   const link = message?.links.find((url) => url.includes('/reviews/'));
   if (!link) throw new Error(`no review link emailed to ${to}`);
   return parseReviewLink(link);
 }
 
 export async function reviewEmails(app: TestApp, to?: string) {
-  return (await app.outbox.list()).filter((entry) => entry.subject.includes('请审核') && (to === undefined || entry.to === to));
+  return (await app.outbox.list()).filter((entry) => /请(审核|会签|签发)：/.test(entry.subject) && (to === undefined || entry.to === to));
 }
 
 /** Every email but the sign-in codes, oldest first. */

@@ -55,6 +55,7 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'report-history': [T, SM, ...HISTORY],
   'review-page': [T, SM, KEYS],
   'decide-review': [T, SM, KEYS, BASE, ...HISTORY],
+  'my-tasks': [T, SM, KEYS, ...MAIL, BASE],
   'web-pages': [T, SM, ENV.siteBaseUrl, ...HISTORY],
   'request-review': [T, SM, KEYS, ...MAIL, BASE, ...HISTORY],
   'request-revision': [T, SM, ...MAIL, BASE, ...HISTORY],

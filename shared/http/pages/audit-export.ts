@@ -1,5 +1,5 @@
 import type { ReportHistory } from '../../workflow/report-queries.js';
-import { beijingTimeWithSeconds, EVENT_NAMES, eventSummary, ROLE_LABELS } from './names.js';
+import { beijingTimeWithSeconds, EVENT_NAMES, eventSummary, actorLabel } from './names.js';
 
 /**
  * The audit timeline as files an auditor keeps: JSON with every event exactly as stored (enough to re-verify the hash
@@ -35,7 +35,7 @@ export function auditCsv(history: ReportHistory): string {
       EVENT_NAMES[event.type],
       event.actor.name ?? (event.actor.role === 'system' ? '系统' : ''),
       event.actor.email,
-      ROLE_LABELS[event.actor.role] ?? event.actor.role,
+      actorLabel(event),
       event.version,
       event.contentSha256,
       event.prevHash,

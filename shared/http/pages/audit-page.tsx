@@ -4,7 +4,7 @@ import type { ReportHistory } from '../../workflow/report-queries.js';
 import { PublishedDataSchema } from '../../workflow/event-data.js';
 import { reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
-import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, eventSummary, ROLE_LABELS } from './names.js';
+import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, eventSummary, actorLabel } from './names.js';
 
 /**
  * GET /audit/reports/{id}: every event (who, when, what, version, hashes), whether the hash chain holds, the Step
@@ -116,7 +116,7 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
                       {event.actor.name ?? ''}
                       <br />
                       <span class="muted">
-                        {ROLE_LABELS[event.actor.role] ?? event.actor.role}
+                        {actorLabel(event)}
                         {event.actor.email === undefined ? '' : ` · ${event.actor.email}`}
                       </span>
                     </>

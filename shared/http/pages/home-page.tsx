@@ -2,7 +2,7 @@ import { hasRole, type Principal } from '../../auth/principal.js';
 import type { ReportHead } from '../../workflow/model.js';
 import { auditPagePath, draftPagePath, editPagePath, reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
-import { beijingTime, STAGE_NAMES, STATUS_NAMES } from './names.js';
+import { beijingTime, stageName, STATUS_NAMES } from './names.js';
 
 /** GET /: the reports this person may see, by year with their stage; an officer also starts or continues a year. */
 
@@ -45,7 +45,7 @@ function reportRow(head: ReportHead, principal: Principal): Row {
     agencyName: head.agencyName,
     year: head.year,
     tag: { className: head.status, text: STATUS_NAMES[head.status] },
-    stage: head.status === 'in_review' || head.status === 'returned' ? STAGE_NAMES[head.stage] : '',
+    stage: head.status === 'in_review' || head.status === 'returned' ? stageName(head) : '',
     version: `第${head.version}版`,
     updatedAt: beijingTime(head.updatedAt),
     links,

@@ -10,6 +10,7 @@ import {
   WorkflowFailedDataSchema,
 } from '../../workflow/event-data.js';
 import type { ReportEvent, ReportHead } from '../../workflow/model.js';
+import { KIND_VERBS, stepKind, stepLabel } from '../../workflow/review-chain.js';
 
 /** The Chinese words the pages and the exports use for the workflow's states and events. */
 
@@ -21,16 +22,15 @@ export const STATUS_NAMES: Readonly<Record<ReportHead['status'], string>> = {
   publish_failed: '发布失败',
 };
 
-export const STAGE_NAMES: Readonly<Record<ReportHead['stage'], string>> = {
+const STAGE_NAMES: Readonly<Record<string, string>> = {
   officer: '信息员修改',
-  director: '办公室主任审核',
-  leader: '主管领导签发',
   publishing: '发布中',
   published: '已发布',
   none: '—',
 };
 
-export const APPROVER_STAGE_NAMES = { director: '办公室主任', leader: '主管领导' } as const;
+/** Where a report is, in words: a step's label from the round's chain, or the stage's own name. */
+export const stageName = (head: Pick<ReportHead, 'stage' | 'stageLabel'>): string => head.stageLabel ?? STAGE_NAMES[head.stage] ?? stepLabel(undefined, head.stage);
 
 export const EVENT_NAMES: Readonly<Record<ReportEvent['type'], string>> = {
   submitted: '提交',
@@ -45,7 +45,19 @@ export const EVENT_NAMES: Readonly<Record<ReportEvent['type'], string>> = {
   workflow_failed: '流程中断',
 };
 
-export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '监督', system: '系统' };
+/** Roles that are not steps; a step role is named by its step's label. */
+export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', auditor: '监督', admin: '管理员', system: '系统' };
+
+/** Who acted, as the audit page and its CSV name them: a reserved role's name, else the step the decision was at. */
+export function actorLabel(event: ReportEvent): string {
+  const reserved = ROLE_LABELS[event.actor.role];
+  if (reserved !== undefined) return reserved;
+  if (event.type === 'decided') {
+    const data = DecidedDataSchema.safeParse(event.data);
+    if (data.success) return data.data.decision.stepLabel ?? stepLabel(undefined, data.data.decision.stage);
+  }
+  return event.actor.role;
+}
 
 export const OUTCOME_NAMES = { approve: '同意', return: '退回修改' } as const;
 
@@ -80,15 +92,18 @@ export function eventSummary(event: ReportEvent): string {
     case 'reminder_sent': {
       const data = ReviewRequestedDataSchema.partial().safeParse(event.data);
       if (!data.success) return '';
-      const stage = data.data.stage === undefined ? '' : `（${APPROVER_STAGE_NAMES[data.data.stage]}）`;
-      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}审核，已发送审核链接`;
+      const stage = data.data.stage === undefined ? '' : `（${data.data.stepLabel ?? stepLabel(undefined, data.data.stage)}）`;
+      const verb = KIND_VERBS[(data.data.stage === undefined ? undefined : stepKind(undefined, data.data.stage)) ?? 'review'];
+      const handover = data.data.replaces === undefined ? '' : `（原由${data.data.replaces.approverName}处理，因人员调整转交）`;
+      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}${verb}，已发送链接${handover}`;
     }
     case 'decided': {
       const data = DecidedDataSchema.safeParse(event.data);
       if (!data.success) return '';
       const { decision } = data.data;
-      const parts = [`${decision.approverName}（${APPROVER_STAGE_NAMES[decision.stage]}）：${OUTCOME_NAMES[decision.outcome]}`];
-      if (decision.stage === 'director' && decision.confidentialityReviewed) parts.push('已完成保密审查');
+      const who = decision.onBehalfOf === undefined ? decision.approverName : `${decision.onBehalfOf.name}（${decision.approverName}代）`;
+      const parts = [`${who}（${decision.stepLabel ?? stepLabel(undefined, decision.stage)}）：${OUTCOME_NAMES[decision.outcome]}`];
+      if (decision.confidentialityReviewed) parts.push('已完成保密审查');
       if (decision.comment !== '') parts.push(`意见：${decision.comment}`);
       return parts.join('；');
     }

@@ -1,6 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { ReportContent } from '../../report/render.js';
 import { formatBeijingTime } from '../../report/sign-off.js';
+import { KIND_VERBS } from '../../workflow/review-chain.js';
 import type { ReviewTeaser, ReviewView } from '../../workflow/review-view.js';
 import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
@@ -14,7 +15,6 @@ import { TextChangeView } from './text-changes.js';
  * (client/app.ts keeps them on the page; without scripts the login page brings them back).
  */
 
-const STAGE_NAMES = { director: '办公室主任审核（含保密审查）', leader: '主管领导签发' } as const;
 const OUTCOME_NAMES = { approve: '同意', return: '退回修改' } as const;
 
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
@@ -46,6 +46,14 @@ const REVIEW_CSS = `
 @media (max-width: 640px) { #decision-form fieldset { padding: .6rem .6rem .8rem; } .review-summary { font-size: .92rem; } }
 `;
 
+/** What an approval does next, in the words of the chain: 送下一步, or publish after the 签发. */
+function afterApproval(view: ReviewView, tense: '已' | ''): string {
+  const next = view.nextStep;
+  if (next === undefined) return tense === '' ? '签发，报告将发布到公开网站' : '报告将发布到公开网站。';
+  const cosign = view.step.kind === 'cosign' ? '全部会签人员同意后，' : '';
+  return tense === '' ? `${cosign}送${next.label}` : `${cosign}报告${view.step.kind === 'cosign' ? '将' : '已'}送${next.label}。`;
+}
+
 const reviewPath = (reviewId: string, sig: string): string => `/reviews/${encodeURIComponent(reviewId)}?sig=${encodeURIComponent(sig)}`;
 
 function Decision({ view }: { view: ReviewView }) {
@@ -54,11 +62,13 @@ function Decision({ view }: { view: ReviewView }) {
   return (
     <section class="notice success" id="decision" role="status">
       <p>
-        <strong>已审核：{OUTCOME_NAMES[decision.outcome]}</strong>（{decision.approverName}，{formatBeijingTime(decision.decidedAt) ?? decision.decidedAt}）
+        <strong>
+          已{KIND_VERBS[view.step.kind]}：{OUTCOME_NAMES[decision.outcome]}
+        </strong>（{decision.approverName}，{formatBeijingTime(decision.decidedAt) ?? decision.decidedAt}）
       </p>
       {decision.comment === '' ? null : <p class="pre">意见：{decision.comment}</p>}
-      {decision.stage === 'director' && decision.outcome === 'approve' ? <p>已确认完成保密审查。</p> : null}
-      <p class="muted">{decision.outcome === 'approve' ? (decision.stage === 'director' ? '报告已送主管领导签发。' : '报告将发布到公开网站。') : '报告已退回信息员修改。'}</p>
+      {decision.confidentialityReviewed && decision.outcome === 'approve' ? <p>已确认完成保密审查。</p> : null}
+      <p class="muted">{decision.outcome === 'approve' ? afterApproval(view, '已') : '报告已退回信息员修改。'}</p>
     </section>
   );
 }
@@ -98,7 +108,7 @@ function DecisionForm({ view, sig, principal, error }: Props) {
   const { review } = view;
   if (review.decision || !view.open || !principal || !view.signedInAsApprover) return null;
   const message = error === undefined ? undefined : (ERROR_MESSAGES[error] ?? '提交未成功，请重试。');
-  const director = review.stage === 'director';
+  const confidentiality = view.step.confidentiality === true;
   return (
     <section aria-labelledby="decide-title" class="decision-anchor" id="decision">
       <h2 id="decide-title">审核意见</h2>
@@ -116,7 +126,7 @@ function DecisionForm({ view, sig, principal, error }: Props) {
             <input type="radio" name="outcome" value="approve" required />
             <span>
               同意
-              <small>{director ? '审核通过，送主管领导签发' : '签发，报告将发布到公开网站'}</small>
+              <small>{afterApproval(view, '')}</small>
             </span>
           </label>
           <label class="choice">
@@ -126,7 +136,7 @@ function DecisionForm({ view, sig, principal, error }: Props) {
               <small>退回信息员修改，须填写意见</small>
             </span>
           </label>
-          {director ? (
+          {confidentiality ? (
             <label class="choice confidentiality">
               <input
                 type="checkbox"
@@ -233,7 +243,7 @@ export function renderReviewSignInPage(teaser: ReviewTeaser, sig: string): strin
     `审核：${teaser.agencyName}${teaser.year}年年度报告（第${teaser.version}版）`,
     <Main>
       <h1>
-        {STAGE_NAMES[teaser.stage]}：{teaser.agencyName}
+        {teaser.stepLabel}：{teaser.agencyName}
         {teaser.year}年政府信息公开工作年度报告（第{teaser.version}版）
       </h1>
       {teaser.decided ? <p class="muted">这一审核已有结果。</p> : null}
@@ -252,7 +262,8 @@ export function renderReviewPage(props: Props): string {
     `审核：${view.report.agency.name}${view.report.year}年年度报告（第${review.version}版）`,
     <Main>
       <h1>
-        {STAGE_NAMES[review.stage]}：{view.report.agency.name}
+        {view.step.label}
+        {view.step.confidentiality === true ? '（含保密审查）' : ''}：{view.report.agency.name}
         {view.report.year}年政府信息公开工作年度报告（第{review.version}版）
       </h1>
       <p>审核人：{review.approverName}。打开本页不会改变任何状态；提交审核意见需登录。</p>

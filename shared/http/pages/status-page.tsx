@@ -4,12 +4,13 @@ import { ReportContent } from '../../report/render.js';
 import { parseReport, type Report } from '../../report/schema.js';
 import { DecisionSchema, type Decision } from '../../workflow/model.js';
 import type { ReportView } from '../../workflow/report-queries.js';
+import { KIND_VERBS, stepLabel, type Step as ChainStep } from '../../workflow/review-chain.js';
 import { auditPagePath, editPagePath, draftPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
-import { beijingTime, STAGE_NAMES, STATUS_NAMES } from './names.js';
+import { beijingTime, stageName, STATUS_NAMES } from './names.js';
 
 /**
- * GET /reports/{id}: where a report is. The four steps 信息员 → 办公室主任 → 主管领导 → 已发布 with who is pending
+ * GET /reports/{id}: where a report is. 信息员, each step of the round's chain, 已发布, with who is pending
  * since when, the return comments, and the officer's actions: resubmit a returned report, withdraw (confirmed first).
  */
 
@@ -37,24 +38,30 @@ function decisionsOf(report: ReportView): Decision[] {
   });
 }
 
-function approverStep(report: ReportView, decisions: readonly Decision[], stage: 'director' | 'leader'): Step {
-  const title = stage === 'director' ? '办公室主任审核（含保密审查）' : '主管领导签发';
-  const decision = decisions.findLast((candidate) => candidate.stage === stage && candidate.version === report.version);
+/** One step of the round's chain: its label, who it waits on, or what they decided on the current version. */
+function approverStep(report: ReportView, decisions: readonly Decision[], chainStep: ChainStep): Step {
+  const stage = chainStep.id;
+  const verb = KIND_VERBS[chainStep.kind];
+  const title = `${chainStep.label}${chainStep.confidentiality === true ? '（含保密审查）' : ''}`;
+  const mine = decisions.filter((candidate) => candidate.stage === stage && candidate.version === report.version);
+  const decision = mine.at(-1);
   if (report.status !== 'withdrawn' && report.stage === stage) {
     const pending = report.pendingReview;
-    return {
-      key: stage,
-      title,
-      state: 'current',
-      detail: pending ? `等待${pending.approverName}审核，自 ${beijingTime(pending.since)} 起` : '正在发送审核通知',
-    };
-  }
-  if (decision?.outcome === 'approve') {
-    const check = stage === 'director' && decision.confidentialityReviewed ? '，已完成保密审查' : '';
-    return { key: stage, title, state: 'done', detail: `${decision.approverName}于 ${beijingTime(decision.decidedAt)} 同意${check}` };
+    const cosign = report.cosign;
+    const detail = cosign
+      ? `${cosign.approved.length}/${cosign.asked.length} 人已${verb}${pending ? `，等待其余人员${verb}，自 ${beijingTime(pending.since)} 起` : ''}`
+      : pending
+        ? `等待${pending.approverName}${verb}，自 ${beijingTime(pending.since)} 起`
+        : `正在发送${verb}通知`;
+    return { key: stage, title, state: 'current', detail };
   }
   if (decision?.outcome === 'return') {
     return { key: stage, title, state: 'returned', detail: `${decision.approverName}于 ${beijingTime(decision.decidedAt)} 退回修改` };
+  }
+  if (decision?.outcome === 'approve') {
+    const check = chainStep.confidentiality === true && decision.confidentialityReviewed ? '，已完成保密审查' : '';
+    const who = mine.filter((candidate) => candidate.outcome === 'approve').map((candidate) => candidate.approverName).join('、');
+    return { key: stage, title, state: 'done', detail: `${who}于 ${beijingTime(decision.decidedAt)} 同意${check}` };
   }
   return { key: stage, title, state: 'todo', detail: '' };
 }
@@ -75,9 +82,9 @@ function steps(report: ReportView): Step[] {
       : report.status === 'publish_failed'
         ? { key: 'published', title: '发布', state: 'failed', detail: '发布失败，系统已记录，管理员可重新发布' }
         : report.stage === 'publishing'
-          ? { key: 'published', title: '发布', state: 'current', detail: '主管领导已签发，正在发布' }
+          ? { key: 'published', title: '发布', state: 'current', detail: '已签发，正在发布' }
           : { key: 'published', title: '发布', state: 'todo', detail: '' };
-  return [officer, approverStep(report, decisions, 'director'), approverStep(report, decisions, 'leader'), published];
+  return [officer, ...report.chain.steps.map((chainStep) => approverStep(report, decisions, chainStep)), published];
 }
 
 function Timeline({ report }: { report: ReportView }) {
@@ -96,7 +103,7 @@ function Timeline({ report }: { report: ReportView }) {
 }
 
 const TIMELINE_CSS = `
-.timeline { list-style: none; padding: 0; margin: 1rem 0; display: grid; grid-template-columns: repeat(4, 1fr); gap: .5rem; counter-reset: step; }
+.timeline { list-style: none; padding: 0; margin: 1rem 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .5rem; counter-reset: step; }
 .timeline .step { position: relative; padding: .75rem .8rem .8rem; border: 1px solid #d0d7de; border-top-width: 5px; border-radius: 5px; background: #fff; display: flex; flex-direction: column; gap: .15rem; }
 .timeline .step-title { font-weight: 600; }
 .timeline .step-state { font-size: .85rem; }
@@ -119,7 +126,7 @@ function Returns({ report }: { report: ReportView }) {
         {returns.map((decision) => (
           <li key={`${decision.version}-${decision.stage}`} class="return-comment">
             <p class="muted">
-              第{decision.version}版 · {decision.approverName}（{decision.stage === 'director' ? '办公室主任' : '主管领导'}）· {beijingTime(decision.decidedAt)}
+              第{decision.version}版 · {decision.approverName}（{stepLabel(report.chain, decision.stage)}）· {beijingTime(decision.decidedAt)}
             </p>
             <p class="pre">{decision.comment}</p>
           </li>
@@ -180,7 +187,7 @@ function Actions({ principal, report }: { principal: Principal; report: ReportVi
 /** Between two steps (the review email is on its way, the site is being written): worth showing again in a moment. */
 function inTransit(report: ReportView): boolean {
   if (report.status !== 'in_review') return false;
-  return report.stage === 'publishing' || ((report.stage === 'director' || report.stage === 'leader') && report.pendingReview === undefined);
+  return report.stage === 'publishing' || (report.chain.steps.some((step) => step.id === report.stage) && report.pendingReview === undefined);
 }
 
 function contentOf(report: ReportView): Report | undefined {
@@ -210,7 +217,7 @@ export function renderStatusPage(
       </h1>
       <p id="status">
         <span class={`tag ${report.status}`}>{STATUS_NAMES[report.status]}</span>
-        {report.status === 'in_review' || report.status === 'returned' ? ` 当前环节：${STAGE_NAMES[report.stage]}` : ''} · 第{report.version}版
+        {report.status === 'in_review' || report.status === 'returned' ? ` 当前环节：${(report.chain.steps.find((step) => step.id === report.stage)?.label ?? stageName({ stage: report.stage }))}` : ''} · 第{report.version}版
       </p>
       {returnedComment === undefined ? null : (
         <div class="notice warning" id="return-comment">

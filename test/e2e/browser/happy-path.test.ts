@@ -101,7 +101,7 @@ describe('the officer, the director and the leader, in the browser', () => {
     expect(officer.problems).toEqual([]);
 
     const earlierReviews = await mailsTo(world, DIRECTOR, '请审核');
-    const earlierSignOffs = await mailsTo(world, LEADER, '请审核');
+    const earlierSignOffs = await mailsTo(world, LEADER, '请签发');
     await page.getByRole('button', { name: '提交审核' }).click();
     await page.waitForURL(`${world.stack.url}/reports/${REPORT_ID}`);
     const directorLink = await reviewLink(world, DIRECTOR, earlierReviews);

@@ -167,9 +167,9 @@ export class ApiClient {
   }
 }
 
-/** The review link in the newest “请审核” mail to `to` not among `seen`. */
+/** The review link in the newest “请审核” (the leader: “请签发”) mail to `to` not among `seen`. */
 export async function reviewLink(world: World, to: string, seen: readonly string[] = []): Promise<string> {
-  const mail = await waitForMail(world, to, '请审核', seen);
+  const mail = await waitForMail(world, to, to === LEADER ? '请签发' : '请审核', seen);
   const link = mail.links.find((candidate) => candidate.includes('/reviews/'));
   if (link === undefined) throw new Error(`no review link in the mail to ${to}`);
   return link;
@@ -229,7 +229,7 @@ export async function publishByApi(world: World, report: Record<string, unknown>
   const director = await ApiClient.signIn(world, DIRECTOR);
   const leader = await ApiClient.signIn(world, LEADER);
   const seenDirector = await mailsTo(world, DIRECTOR, '请审核');
-  const seenLeader = await mailsTo(world, LEADER, '请审核');
+  const seenLeader = await mailsTo(world, LEADER, '请签发');
   const submitted = await officer.call('POST', '/api/reports', { report });
   if (submitted.status !== 201) throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
   const id = (submitted.body as { id: string }).id;

@@ -121,7 +121,7 @@ export function reviewLinkOf(entry: OutboxEntry): ReviewLink | undefined {
   return { url, reviewId: decodeURIComponent(parsed.pathname.split('/')[2] ?? ''), sig: parsed.searchParams.get('sig') ?? '', path: `${parsed.pathname}${parsed.search}` };
 }
 
-export const isReviewRequest = (entry: OutboxEntry) => entry.subject.includes('请审核');
+export const isReviewRequest = (entry: OutboxEntry) => /请(审核|会签|签发)：/.test(entry.subject);
 export const isReminder = (entry: OutboxEntry) => entry.subject.startsWith('【提醒】');
 export const isReturn = (entry: OutboxEntry) => entry.subject.startsWith('退回修改');
 export const isPublished = (entry: OutboxEntry) => entry.subject.startsWith('已公开');

@@ -60,7 +60,7 @@ const message = reviewRequestMessage({
   agencyName: '北京市大兴区科学技术委员会',
   year: 2020,
   version: 1,
-  stage: 'director',
+  step: { label: '办公室主任审核', kind: 'review', confidentiality: true },
   reviewUrl: 'reviews/rv_1?sig=abc',
   warningsCount: 0,
   reminder: false,

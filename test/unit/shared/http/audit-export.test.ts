@@ -92,7 +92,7 @@ describe('auditCsv', () => {
     expect(rows).toHaveLength(4);
     expect(rows.every((row) => row.length === CSV_COLUMNS.length)).toBe(true);
     expect(rows[1]?.slice(0, 9)).toEqual(['1', '2021-01-20T01:00:00.000Z', '2021-01-20 09:00:00', 'submitted', '提交', '李信息员', 'officer@kw.example.cn', '信息员', '1']);
-    expect(rows[2]?.[12]).toBe('王主任（办公室主任）：退回修改；意见：请修改。');
+    expect(rows[2]?.[12]).toBe('王主任（办公室主任审核）：退回修改；意见：请修改。');
     expect(rows[3]?.slice(5, 8)).toEqual(['系统', '', '系统']);
     expect(rows[3]?.[11]).toBe(history('请修改。').events[2]?.hash);
   });
@@ -101,7 +101,7 @@ describe('auditCsv', () => {
     const comment = '=SUM(A1:A9)，"数据"有误,\r\n请核对';
     const rows = parseCsv(auditCsv(history(comment)).slice(1));
     expect(rows).toHaveLength(4);
-    expect(rows[2]?.[12]).toBe(`王主任（办公室主任）：退回修改；意见：${comment}`);
+    expect(rows[2]?.[12]).toBe(`王主任（办公室主任审核）：退回修改；意见：${comment}`);
   });
 });
 

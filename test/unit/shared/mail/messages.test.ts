@@ -59,6 +59,9 @@ const SCRIPT = '<script>alert(1)</script>';
 const IMG = '"><img src=x onerror=alert(1)>';
 const REVIEW_PATH = 'reviews/rv_01HZX3?sig=Zm9vYmFy-_x&exp=1737360000';
 
+const DIRECTOR = { label: '办公室主任审核', kind: 'review', confidentiality: true } as const;
+const LEADER = { label: '主管领导签发', kind: 'sign' } as const;
+
 function review(overrides: Partial<Parameters<typeof reviewRequestMessage>[0]> = {}): MailMessage {
   return reviewRequestMessage({
     to: 'director@kw.example.cn',
@@ -67,7 +70,7 @@ function review(overrides: Partial<Parameters<typeof reviewRequestMessage>[0]> =
     agencyName: AGENCY,
     year: 2020,
     version: 2,
-    stage: 'director',
+    step: DIRECTOR,
     reviewUrl: REVIEW_PATH,
     warningsCount: 3,
     reminder: false,
@@ -143,9 +146,10 @@ describe('reviewRequestMessage', () => {
     }
   });
 
-  it('asks the leader for the 主管领导签发', () => {
-    const message = review({ stage: 'leader', approverName: '赵局长' });
+  it('asks the leader for the 主管领导签发, with 请签发 in the subject', () => {
+    const message = review({ step: LEADER, approverName: '赵局长' });
 
+    expect(message.subject.startsWith('请签发：')).toBe(true);
     expect(message.text).toContain('主管领导签发');
     expect(visibleText(message.html)).toContain('主管领导签发');
     expect(message.text).not.toContain('保密审查');
