@@ -15,6 +15,8 @@ export type TableAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutI
 export const TABLE_READ: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
 /** the event log, projections, reviews, drafts, sign-in records: conditional puts and updates, never deletes */
 export const TABLE_WRITE: readonly TableAction[] = [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** removing a person from the roster: the one administrative delete */
+export const TABLE_WRITE_DELETE: readonly TableAction[] = [...TABLE_WRITE, 'dynamodb:DeleteItem'];
 
 /** Step Functions actions the workflow adapter (shared/sfn/sfn-workflow.ts) issues. */
 export type StateMachineAction =
@@ -73,4 +75,18 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true },
   'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true },
   'record-publish-failure': { kind: 'task', table: TABLE_WRITE },
+  // administration: reads agencies, people, heads; writes agencies, people and the administration log
+  'admin-list-agencies': { kind: 'http', table: TABLE_READ },
+  'admin-save-agency': { kind: 'http', table: TABLE_WRITE, baseUrl: true },
+  'admin-list-people': { kind: 'http', table: TABLE_READ },
+  'admin-save-person': { kind: 'http', table: TABLE_WRITE, baseUrl: true },
+  'admin-remove-person': { kind: 'http', table: TABLE_WRITE_DELETE, baseUrl: true },
+  'admin-import-people': { kind: 'http', table: TABLE_WRITE, baseUrl: true },
+  'admin-progress': { kind: 'http', table: TABLE_READ },
+  // mails the officers or reviewers, logs each reminder
+  'admin-send-reminders': { kind: 'http', table: TABLE_WRITE, mail: true, baseUrl: true },
+  'admin-summary': { kind: 'http', table: TABLE_READ },
+  'admin-log': { kind: 'http', table: TABLE_READ },
+  // EventBridge Scheduler's daily run: claims each due reminder, mails, marks it sent, logs it
+  'send-due-reminders': { kind: 'task', table: TABLE_WRITE, mail: true, baseUrl: true },
 };

@@ -40,6 +40,7 @@ const HTTP_METHODS: Readonly<Record<(typeof ROUTES)[number]['method'], apigwv2.H
   GET: apigwv2.HttpMethod.GET,
   POST: apigwv2.HttpMethod.POST,
   PUT: apigwv2.HttpMethod.PUT,
+  DELETE: apigwv2.HttpMethod.DELETE,
 };
 
 /** Access log fields: the route key, never the raw path or query string (review links carry a signature). */

@@ -29,6 +29,8 @@ export interface HttpRequest {
   readonly cookies: Readonly<Record<string, string>>;
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly body: string;
+  /** the body as sent, for uploads that are not UTF-8 (a GBK CSV) */
+  readonly rawBody: Uint8Array;
   readonly requestId: string;
 }
 
@@ -58,6 +60,7 @@ export function toRequest(event: unknown): HttpRequest {
     cookies: parseCookies(parsed),
     pathParameters: parsed.pathParameters,
     body: raw.toString('utf8'),
+    rawBody: raw,
     requestId: parsed.requestContext.requestId,
   };
 }

@@ -4,6 +4,8 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies?: readonly string[];
   readonly body: string;
+  /** set when `body` is base64 (a download that is not text), as API Gateway expects */
+  readonly isBase64Encoded?: boolean;
 }
 
 /**
@@ -41,3 +43,11 @@ export const noContent = (extra?: Extra): HttpResponse => respond(204, undefined
 
 export const seeOther = (location: string, extra?: Extra): HttpResponse =>
   respond(303, undefined, '', { ...extra, headers: { ...extra?.headers, location } });
+
+/** A file to download (an XLSX workbook): base64 in the payload, bytes on the wire. */
+export function download(bytes: Uint8Array, contentType: string, fileName: string): HttpResponse {
+  const response = respond(200, contentType, Buffer.from(bytes).toString('base64'), {
+    headers: { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` },
+  });
+  return { ...response, isBase64Encoded: true };
+}

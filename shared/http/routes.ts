@@ -3,7 +3,7 @@
  * this table, so they cannot drift apart. `function` names the module in functions/.
  */
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway syntax: `{name}` is one path segment */
   readonly path: string;
   readonly function: HttpFunctionName;
@@ -26,10 +26,20 @@ export const HTTP_FUNCTIONS = [
   'review-page',
   'decide-review',
   'web-pages',
+  'admin-list-agencies',
+  'admin-save-agency',
+  'admin-list-people',
+  'admin-save-person',
+  'admin-remove-person',
+  'admin-import-people',
+  'admin-progress',
+  'admin-send-reminders',
+  'admin-summary',
+  'admin-log',
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 
-export const TASK_FUNCTIONS = ['request-review', 'request-revision', 'publish-report', 'record-publish-failure'] as const;
+export const TASK_FUNCTIONS = ['request-review', 'request-revision', 'publish-report', 'record-publish-failure', 'send-due-reminders'] as const;
 export type TaskFunctionName = (typeof TASK_FUNCTIONS)[number];
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -61,6 +71,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages' },
   // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
   { method: 'GET', path: '/assets/{name}', function: 'web-pages' },
+  // administration (the district's 政务公开办): every route answers 403 to anybody without the role `admin`
+  { method: 'GET', path: '/api/admin/agencies', function: 'admin-list-agencies' },
+  { method: 'PUT', path: '/api/admin/agencies/{agencyId}', function: 'admin-save-agency' },
+  { method: 'GET', path: '/api/admin/people', function: 'admin-list-people' },
+  { method: 'POST', path: '/api/admin/people/import', function: 'admin-import-people' },
+  { method: 'PUT', path: '/api/admin/people/{email}', function: 'admin-save-person' },
+  { method: 'DELETE', path: '/api/admin/people/{email}', function: 'admin-remove-person' },
+  { method: 'GET', path: '/api/admin/progress', function: 'admin-progress' },
+  { method: 'POST', path: '/api/admin/reminders', function: 'admin-send-reminders' },
+  { method: 'GET', path: '/api/admin/summary', function: 'admin-summary' },
+  // the administration log, for administrators and auditors, verified like a report's history
+  { method: 'GET', path: '/api/admin/log', function: 'admin-log' },
 ];
 
 /** Matches a concrete path against the table: the route and its path parameters, or undefined. */

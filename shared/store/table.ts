@@ -24,6 +24,9 @@ import {
  * | agency          | AGENCY#{agencyId}             | AGENCY                               | AGENCIES             | {agencyId}                  |
  * | roster entry    | ROSTER#{email}                | ROSTER                               | AGENCY#{agencyId}    | ROSTER#{email}              |
  * | published       | PUBLISHED#{agencyId}#{year}   | PUBLISHED                            | PUBLISHED            | {agencyId}#{year}           |
+ * | district        | DISTRICT#{districtId}         | DISTRICT                             | DISTRICTS            | {districtId}                |
+ * | reminder        | REMINDER#{key}                | REMINDER                             |                      |                             |
+ * | admin event     | ADMINLOG                      | EVENT#{seq:8}                        |                      |                             |
  *
  * `{n:8}` is the number zero-padded to 8 digits, so string order is numeric order (up to 99 999 999).
  * `{issuedAt:sortable}` is the ISO time rewritten with exactly nine fraction digits (`2026-01-05T08:00:00.120000000Z`),
@@ -178,6 +181,8 @@ export const GSI1_PREFIX = {
 
 export const AGENCIES_PARTITION = 'AGENCIES';
 export const PUBLISHED_PARTITION = 'PUBLISHED';
+export const DISTRICTS_PARTITION = 'DISTRICTS';
+export const ADMIN_LOG_PARTITION = 'ADMINLOG';
 
 export const reportPk = (reportId: string): string => `REPORT#${reportId}`;
 /** gsi1 partition of an agency's report heads and roster */
@@ -216,5 +221,9 @@ export const keys = {
   }),
   published: (agencyId: string, year: number): ItemKey => ({ pk: `PUBLISHED#${agencyId}#${year}`, sk: 'PUBLISHED' }),
   publishedIndex: (agencyId: string, year: number): IndexKey => ({ gsi1pk: PUBLISHED_PARTITION, gsi1sk: `${agencyId}#${year}` }),
+  district: (districtId: string): ItemKey => ({ pk: `DISTRICT#${districtId}`, sk: 'DISTRICT' }),
+  districtIndex: (districtId: string): IndexKey => ({ gsi1pk: DISTRICTS_PARTITION, gsi1sk: districtId }),
+  reminder: (key: string): ItemKey => ({ pk: `REMINDER#${key}`, sk: 'REMINDER' }),
+  adminEvent: (seq: number): ItemKey => ({ pk: ADMIN_LOG_PARTITION, sk: `${SK_PREFIX.event}${pad8(seq)}` }),
 } as const;
 

@@ -55,6 +55,17 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'request-revision': [T, SM, ...MAIL, BASE],
   'publish-report': [T, ENV.siteBucket, ...MAIL, ENV.siteBaseUrl],
   'record-publish-failure': [T],
+  'admin-list-agencies': [T],
+  'admin-save-agency': [T, BASE],
+  'admin-list-people': [T],
+  'admin-save-person': [T, BASE],
+  'admin-remove-person': [T, BASE],
+  'admin-import-people': [T, BASE],
+  'admin-progress': [T],
+  'admin-send-reminders': [T, ...MAIL, BASE],
+  'admin-summary': [T],
+  'admin-log': [T],
+  'send-due-reminders': [T, ...MAIL, BASE],
 };
 
 describe('the Lambda functions', () => {
