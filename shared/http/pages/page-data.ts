@@ -86,7 +86,9 @@ export async function loadDraftForm(principal: Principal, agencyId: string, year
   if (!startable(head)) return { kind: 'redirect', location: reportPagePath(reportId) };
   const [agencyRecord, previous, draft] = await Promise.all([deps.store.getAgency(agencyId), previousYearReport(deps.store, agencyId, year), deps.store.getDraft(agencyId, year)]);
   const agency = { id: agencyId, name: agencyRecord?.name ?? agencyId };
-  const choice = templateChoice(year, await previousTemplateId(deps.store, agencyId, year, previous));
+  // last year's format when there is one; otherwise the one the district set for the agency (a Beijing agency's first
+  // year in nianbao starts from beijing-2019, not the national format)
+  const choice = templateChoice(year, (await previousTemplateId(deps.store, agencyId, year, previous)) ?? agencyRecord?.template);
   const withdrawn = head?.status === 'withdrawn' ? (await deps.store.getVersion(reportId, head.version))?.content : undefined;
 
   let template: Template;

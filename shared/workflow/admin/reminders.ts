@@ -116,7 +116,8 @@ export async function sendDueReminders(deps: ReminderDeps): Promise<SentReminder
       const to = await remind(row, year, deps);
       await deps.store.markReminderSent(key, deps.clock.now().toISOString());
       sent.push(...to);
-      await logAdminEvent(deps, SYSTEM_ACTOR, 'reminder_sent', agency.id, { year, slot: slot.id, to: to.map((s) => s.to), state: row.state });
+      // an agency nobody could be told about (no officer yet) has nothing to log
+      if (to.length > 0) await logAdminEvent(deps, SYSTEM_ACTOR, 'reminder_sent', agency.id, { year, slot: slot.id, to: to.map((s) => s.to), state: row.state });
     }
   }
   return sent;
