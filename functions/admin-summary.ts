@@ -1,5 +1,6 @@
 import { requirePrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
+import { yearQuery } from '../shared/http/request.js';
 import { download, json, type HttpResponse } from '../shared/http/response.js';
 import { reportSheets, sheetsCsv } from '../shared/report/sheet.js';
 import { sheetsXlsx } from '../shared/report/sheet-xlsx.js';
@@ -7,7 +8,6 @@ import { districtSummary } from '../shared/workflow/admin/district-summary.js';
 import { ValidationError } from '../shared/workflow/errors.js';
 import { runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
-import { adminYear } from './admin-query.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -27,7 +27,7 @@ function formatOf(request: { query: URLSearchParams; headers: Readonly<Record<st
 export function createAdminSummaryHandler(deps: Pick<AppDeps, 'store' | 'clock'>) {
   return httpHandler('admin-summary', async (request): Promise<HttpResponse> => {
     const principal = await requirePrincipal(request, deps);
-    const year = adminYear(request);
+    const year = yearQuery(request);
     const district = request.query.get('district');
     if (district === null || district === '') throw new ValidationError('请指定区域，如 district=daxing。', 'BAD_DISTRICT');
     const summary = await districtSummary(principal, year, district, request.query.get('template') ?? undefined, deps);

@@ -9,6 +9,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import { TimeZone } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -68,6 +71,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, ProjectFunction>>;
   readonly reviewStateMachine: ReviewStateMachine;
+  readonly reminderSchedule: scheduler.Schedule;
   /** the machine's physical name, `{stackName}-Review` (see reviewStateMachineName) */
   readonly stateMachineName: string;
   readonly httpApi: apigwv2.HttpApi;
@@ -122,6 +126,18 @@ export class StatelessStack extends Stack {
     const cfnMachine = this.reviewStateMachine.stateMachine.node.defaultChild as sfn.CfnStateMachine;
     cfnMachine.stateMachineName = stateMachineName;
     this.acknowledgeStateMachineRole();
+
+    // ---- the deadline reminders: one run a day at 09:00 Beijing time sends the 14/7/3/1-day slots that are due -----
+    // (a daily run rather than four dated schedules: districts set their own deadlines, and each slot is claimed in
+    // the table before its mail, so a run repeated or retried by the Scheduler sends nothing twice)
+    const reminderRole = new iam.Role(this, 'ReminderSchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    this.reminderSchedule = new scheduler.Schedule(this, 'DeadlineReminders', {
+      description: 'nianbao: reminders 14, 7, 3 and 1 days before each district deadline',
+      schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '9', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: new schedulerTargets.LambdaInvoke(functions['send-due-reminders'], { role: reminderRole, retryAttempts: 2, maxEventAge: Duration.hours(2) }),
+    });
+    acknowledgeWildcardResources(reminderRole, [`${functions['send-due-reminders'].functionArn}:*`],
+      'The Scheduler target grants lambda:InvokeFunction on the reminder function and its versions (ARN:*), as aws-scheduler-targets does; nothing else.');
 
     // ---- the HTTP API: one route per entry of ROUTES -------------------------------------------------------------
     const apiLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });

@@ -95,3 +95,10 @@ export function pathParameter(request: HttpRequest, name: string): string {
   if (value === undefined || value === '') throw new ValidationError(`缺少路径参数 ${name}。`, 'BAD_PATH');
   return value;
 }
+
+/** A report year from the query string (`?year=2026`); 400 when it is missing or not four digits. */
+export function yearQuery(request: HttpRequest): number {
+  const raw = request.query.get('year') ?? '';
+  if (!/^\d{4}$/.test(raw)) throw new ValidationError('请指定年度，如 year=2026。', 'BAD_YEAR');
+  return Number(raw);
+}

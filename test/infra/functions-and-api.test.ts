@@ -218,3 +218,14 @@ describe('the alarms', () => {
     stateless.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 });
+
+describe('the deadline reminders', () => {
+  it('run once a day at 09:00 Beijing time through EventBridge Scheduler, invoking the send-due-reminders function', () => {
+    const schedules = Object.values(resourcesOfType(stateless, 'AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(1);
+    const props = schedules[0]?.Properties ?? {};
+    expect(props['ScheduleExpression']).toBe('cron(0 9 * * ? *)');
+    expect(props['ScheduleExpressionTimezone']).toBe('Asia/Shanghai');
+    expect(JSON.stringify(props['Target'])).toContain(functionLogicalId(built, 'send-due-reminders'));
+  });
+});
