@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskFunctionName } from '../../shared/http/routes.js';
 import { OutboxMailer } from '../../shared/mail/outbox-mailer.js';
+import { logger } from '../../shared/runtime/logger.js';
+import { startReminderTimer } from './reminder-timer.js';
 import { seedDemo, DEMO_AGENCY } from '../../shared/runtime/demo-roster.js';
 import { systemClock, type AppDeps } from '../../shared/runtime/deps.js';
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
@@ -40,6 +42,8 @@ export interface LocalStackOptions {
   readonly retryIntervalMs?: number;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
+  /** milliseconds between runs of the deadline reminders (EventBridge Scheduler's daily run on AWS); default one minute */
+  readonly reminderIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -166,8 +170,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
     };
-    provideTasks(taskHandlers(deps));
+    const tasks = taskHandlers(deps);
+    provideTasks(tasks);
     handlers = httpHandlers(deps);
+    const reminders = startReminderTimer(() => tasks['send-due-reminders']({}), options.reminderIntervalMs ?? 60_000, (error) =>
+      logger.error('reminder run failed', { errorName: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : String(error) }),
+    );
+    stops.push(() => reminders.stop());
     return { url, dataDir, deps, outbox, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
