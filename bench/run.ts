@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { administration } from './administration.js';
 import { burst } from './burst.js';
 import { costPerReport } from './cost-per-report.js';
 import { endToEnd } from './end-to-end.js';
@@ -57,7 +58,7 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport];
+const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, costPerReport, administration];
 
 // ---------------------------------------------------------------------------------------------------------------
 
