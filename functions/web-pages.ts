@@ -3,6 +3,8 @@ import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
+import { currentReportYear, loadAdminView } from '../shared/http/pages/admin-data.js';
+import { renderAdminPage } from '../shared/http/pages/admin-page.js';
 import { renderAuditPage } from '../shared/http/pages/audit-page.js';
 import { draftPagePath } from '../shared/http/pages/form-model.js';
 import { renderFormPage } from '../shared/http/pages/form-page.js';
@@ -24,7 +26,7 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
 /**
  * The web app's GET pages: / (home), /login, /reports/new?year= (→ the year's draft), /drafts/{agencyId}/{year} (the
  * form), /reports/{id} (status), /reports/{id}/edit (revise a returned report), /audit/reports/{id} with its .json and
- * .csv exports, and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
+ * .csv exports, /admin (the district administrator's console), and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
  */
 
 export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow'> & { readonly siteBaseUrl?: string | undefined };
@@ -63,6 +65,11 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     }
     try {
       if (path === '/') return html(200, renderHomePage(principal, await loadHomeView(principal, deps)));
+      if (path === '/admin') {
+        const asked = YearSchema.safeParse(Number(request.query.get('year') ?? currentReportYear(deps.clock.now())));
+        const year = asked.success ? asked.data : currentReportYear(deps.clock.now());
+        return html(200, renderAdminPage(principal, await loadAdminView(principal, year, deps)));
+      }
       if (path === '/reports/new') {
         const year = YearSchema.safeParse(Number(request.query.get('year')));
         if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));

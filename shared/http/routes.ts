@@ -71,6 +71,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages' },
   // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
   { method: 'GET', path: '/assets/{name}', function: 'web-pages' },
+  // the administrator's console, a page over the routes below
+  { method: 'GET', path: '/admin', function: 'web-pages' },
   // administration (the district's 政务公开办): every route answers 403 to anybody without the role `admin`
   { method: 'GET', path: '/api/admin/agencies', function: 'admin-list-agencies' },
   { method: 'PUT', path: '/api/admin/agencies/{agencyId}', function: 'admin-save-agency' },
