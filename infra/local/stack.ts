@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   readonly faults?: LocalFaults;
   /** milliseconds between runs of the deadline reminders (EventBridge Scheduler's daily run on AWS); default one minute */
   readonly reminderIntervalMs?: number;
+  /** false: no reminder timer (a test setting the scene before a start that runs it) */
+  readonly reminders?: boolean;
 }
 
 export interface LocalStack {
@@ -173,10 +175,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tasks = taskHandlers(deps);
     provideTasks(tasks);
     handlers = httpHandlers(deps);
-    const reminders = startReminderTimer(() => tasks['send-due-reminders']({}), options.reminderIntervalMs ?? 60_000, (error) =>
+    const reminders = options.reminders === false ? undefined : startReminderTimer(() => tasks['send-due-reminders']({}), options.reminderIntervalMs ?? 60_000, (error) =>
       logger.error('reminder run failed', { errorName: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : String(error) }),
     );
-    stops.push(() => reminders.stop());
+    if (reminders !== undefined) stops.push(() => reminders.stop());
     return { url, dataDir, deps, outbox, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
