@@ -11,7 +11,9 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-function formatOf(request: { query: URLSearchParams; headers: Readonly<Record<string, string>> }): 'json' | 'csv' | 'xlsx' {
+function formatOf(request: { path: string; query: URLSearchParams; headers: Readonly<Record<string, string>> }): 'json' | 'csv' | 'xlsx' {
+  if (request.path.endsWith('.csv')) return 'csv';
+  if (request.path.endsWith('.xlsx')) return 'xlsx';
   const asked = request.query.get('format');
   if (asked === 'csv' || asked === 'xlsx' || asked === 'json') return asked;
   const accept = request.headers['accept'] ?? '';
@@ -22,7 +24,8 @@ function formatOf(request: { query: URLSearchParams; headers: Readonly<Record<st
 
 /**
  * GET /api/admin/summary?year=2026&district=daxing[&template=][&format=csv|xlsx]: the district's 汇总 in the report's
- * JSON shape; `Accept: text/csv` or `format=csv` the same tables as CSV, `format=xlsx` as a workbook.
+ * JSON shape; `Accept: text/csv`, `format=csv` or /api/admin/summary.csv the same tables as CSV (with a BOM, which
+ * Excel needs to read UTF-8), `format=xlsx` or /api/admin/summary.xlsx as a workbook.
  */
 export function createAdminSummaryHandler(deps: Pick<AppDeps, 'store' | 'clock'>) {
   return httpHandler('admin-summary', async (request): Promise<HttpResponse> => {
@@ -41,13 +44,7 @@ export function createAdminSummaryHandler(deps: Pick<AppDeps, 'store' | 'clock'>
     }
     const sheets = reportSheets(summary.templateRecord, summary.report);
     const fileName = `${summary.district.name}${year}年政府信息公开工作年度报告汇总`;
-    if (format === 'csv') {
-      return {
-        statusCode: 200,
-        headers: { ...json(200, null).headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${fileName}.csv`)}` },
-        body: `\uFEFF${sheetsCsv(sheets)}`,
-      };
-    }
+    if (format === 'csv') return download(`\uFEFF${sheetsCsv(sheets)}`, 'text/csv; charset=utf-8', `${fileName}.csv`);
     return download(await sheetsXlsx(sheets, summary.district.name), XLSX_TYPE, `${fileName}.xlsx`);
   });
 }

@@ -86,6 +86,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/admin/progress', function: 'admin-progress' },
   { method: 'POST', path: '/api/admin/reminders', function: 'admin-send-reminders' },
   { method: 'GET', path: '/api/admin/summary', function: 'admin-summary' },
+  { method: 'GET', path: '/api/admin/summary.csv', function: 'admin-summary' },
+  { method: 'GET', path: '/api/admin/summary.xlsx', function: 'admin-summary' },
   // the administration log, for administrators and auditors, verified like a report's history
   { method: 'GET', path: '/api/admin/log', function: 'admin-log' },
 ];

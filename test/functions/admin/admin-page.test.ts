@@ -32,6 +32,16 @@ describe('the administration page', () => {
     expect((await page(ADMIN, { year: '2019' })).body).toContain('class="overdue"');
   });
 
+  it('shows names as text: an agency or a person named with markup cannot run a script on the page', async () => {
+    const payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+    await app.deps.store.putAgency({ id: 'daxing-czj', name: `财政局${payload}`, district: 'daxing' });
+    await app.deps.store.putRosterEntry({ email: 'x@czj.example.cn', name: `某人${payload}`, agencyId: 'daxing-czj', roles: ['officer'] });
+    const body = (await page(ADMIN, { year: '2020' })).body;
+    expect(body).not.toContain('<script>alert');
+    expect(body).not.toContain('<img src=x');
+    expect(body).toContain('&lt;script>alert(1)&lt;/script>');
+  });
+
   it('answers 403 to anybody who is not an administrator', async () => {
     const response = await page(OFFICER);
     expect(response.statusCode).toBe(403);

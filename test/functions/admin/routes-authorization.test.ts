@@ -25,6 +25,8 @@ const calls = (cookie: string | undefined) => {
     'GET /api/admin/progress': () => r.progress(cookie, 2020),
     'POST /api/admin/reminders': () => r.remind(cookie, { year: 2020 }),
     'GET /api/admin/summary': () => r.summary(cookie, { year: '2020', district: 'daxing' }),
+    'GET /api/admin/summary.csv': () => r.summary(cookie, { year: '2020', district: 'daxing', format: 'csv' }),
+    'GET /api/admin/summary.xlsx': () => r.summary(cookie, { year: '2020', district: 'daxing', format: 'xlsx' }),
   };
 };
 

@@ -61,6 +61,10 @@ describe('the 汇总', () => {
     const csv = await r.summary(admin, { year: '2020', district: 'daxing' }, { accept: 'text/csv' });
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.body).toContain('申请人');
+    const { createAdminSummaryHandler } = await import('#functions/admin-summary.js');
+    const { httpEvent } = await import('../../support/app.js');
+    const bySuffix = await createAdminSummaryHandler(app.deps)(httpEvent({ method: 'GET', path: '/api/admin/summary.csv', query: { year: '2020', district: 'daxing' }, cookie: admin }));
+    expect(bySuffix.body).toBe(csv.body);
     const xlsx = await r.summary(admin, { year: '2020', district: 'daxing', format: 'xlsx' });
     expect(xlsx.isBase64Encoded).toBe(true);
     const workbook = new ExcelJS.Workbook();
