@@ -74,6 +74,23 @@ export async function agencyProgress(agency: Agency, year: number, deadline: str
   };
 }
 
+/** Reads in flight at once: a district of 300 agencies would otherwise open 300 connections to the table at once. */
+const PROGRESS_CONCURRENCY = 24;
+
+async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index];
+      if (item !== undefined) results[index] = await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** The agencies of `districtId` (or of every district in scope) and their states for `year`. */
 export async function progressFor(principal: Principal, year: number, districtId: string | undefined, deps: ProgressDeps): Promise<Progress> {
   requireAdmin(principal);
@@ -83,7 +100,7 @@ export async function progressFor(principal: Principal, year: number, districtId
   const inScope = agencies
     .filter((agency) => agencyInScope(principal, agency) && (districtId === undefined || agency.district === districtId))
     .sort((a, b) => a.id.localeCompare(b.id));
-  const rows = await Promise.all(inScope.map((agency) => agencyProgress(agency, year, deadlineOf(byId.get(agency.district ?? ''), year), deps)));
+  const rows = await inBatches(inScope, PROGRESS_CONCURRENCY, (agency) => agencyProgress(agency, year, deadlineOf(byId.get(agency.district ?? ''), year), deps));
   const shown = districtId ?? (new Set(inScope.map((agency) => agency.district)).size === 1 ? inScope[0]?.district : undefined);
   return { deadline: deadlineOf(shown === undefined ? undefined : byId.get(shown), year), agencies: rows };
 }
