@@ -9,7 +9,8 @@ import { apiError, field, type ApiAnswer } from './http.js';
  */
 
 async function send(method: string, url: string, body: BodyInit | undefined, type: string | undefined): Promise<ApiAnswer> {
-  const response = await fetch(url, { method, credentials: 'same-origin', headers: { accept: 'application/json', ...(type === undefined ? {} : { 'content-type': type }) }, body });
+  const headers = { accept: 'application/json', ...(type === undefined ? {} : { 'content-type': type }) };
+  const response = await fetch(url, { method, credentials: 'same-origin', headers, body });
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -53,7 +54,8 @@ function describe(kind: string, answer: ApiAnswer, preview: boolean): string {
   }
   const open = field(answer.body, 'openReviews');
   const moved = Array.isArray(open) ? open.filter((review) => field(review, 'reassigned') === true) : [];
-  const effect = moved.length === 0 ? '没有待办审核受影响。' : `以下待办审核将转交给现任人员：${moved.map((r) => `${String(field(r, 'agencyName'))}${String(field(r, 'year'))}年（${String(field(r, 'stepLabel'))}）`).join('；')}`;
+  const named = moved.map((r) => `${String(field(r, 'agencyName'))}${String(field(r, 'year'))}年（${String(field(r, 'stepLabel'))}）`);
+  const effect = moved.length === 0 ? '没有待办审核受影响。' : `以下待办审核将转交给现任人员：${named.join('；')}`;
   return preview ? `预览（尚未保存）：${effect}` : `已保存。${effect}`;
 }
 

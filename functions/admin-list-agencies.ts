@@ -12,7 +12,13 @@ export function createAdminListAgenciesHandler(deps: Pick<AppDeps, 'store' | 'cl
     const principal = await requirePrincipal(request, deps);
     const agencies = await listAgenciesInScope(principal, deps);
     return json(200, {
-      agencies: agencies.map((agency) => ({ id: agency.id, name: agency.name, district: agency.district, template: agency.template, chain: agency.chain ?? DEFAULT_CHAIN })),
+      agencies: agencies.map((agency) => ({
+        id: agency.id,
+        name: agency.name,
+        district: agency.district,
+        template: agency.template,
+        chain: agency.chain ?? DEFAULT_CHAIN,
+      })),
     });
   });
 }

@@ -175,9 +175,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tasks = taskHandlers(deps);
     provideTasks(tasks);
     handlers = httpHandlers(deps);
-    const reminders = options.reminders === false ? undefined : startReminderTimer(() => tasks['send-due-reminders']({}), options.reminderIntervalMs ?? 60_000, (error) =>
-      logger.error('reminder run failed', { errorName: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : String(error) }),
-    );
+    const logFailure = (error: unknown) =>
+      logger.error('reminder run failed', {
+        errorName: error instanceof Error ? error.name : typeof error,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    const runReminders = () => tasks['send-due-reminders']({});
+    const reminders = options.reminders === false ? undefined : startReminderTimer(runReminders, options.reminderIntervalMs ?? 60_000, logFailure);
     if (reminders !== undefined) stops.push(() => reminders.stop());
     return { url, dataDir, deps, outbox, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {

@@ -61,7 +61,9 @@ export async function checkRosterFile(raw: unknown, existing: (agencyId: string)
     if (emails.has(entry.email)) problems.push(`${entry.email} is listed twice`);
     emails.add(entry.email);
     if (entry.roles.includes('auditor') && entry.auditScope === undefined) problems.push(`${entry.email} is an auditor without an auditScope ('*' or a list of agency ids)`);
-    if (entry.roles.includes('admin') && entry.adminScope === undefined) problems.push(`${entry.email} is an admin without an adminScope ('*' or a list of district ids)`);
+    if (entry.roles.includes('admin') && entry.adminScope === undefined) {
+      problems.push(`${entry.email} is an admin without an adminScope ('*' or a list of district ids)`);
+    }
   }
   const referenced = new Set<string>(file.roster.flatMap((entry) => [entry.agencyId, ...(Array.isArray(entry.auditScope) ? entry.auditScope : [])]));
   for (const agencyId of referenced) {

@@ -222,7 +222,12 @@ export interface DeadlineReminderMessageInput {
 export function deadlineReminderMessage(input: DeadlineReminderMessageInput): MailMessage {
   const homeUrl = absoluteLink('', input.baseUrl, 'home');
   const report = `${input.agencyName}${input.year}年政府信息公开工作年度报告`;
-  const when = input.daysLeft > 0 ? `距公开期限（${input.deadline}）还有 ${input.daysLeft} 天` : input.daysLeft === 0 ? `今天（${input.deadline}）是公开期限` : `已超过公开期限（${input.deadline}）`;
+  const when =
+    input.daysLeft > 0
+      ? `距公开期限（${input.deadline}）还有 ${input.daysLeft} 天`
+      : input.daysLeft === 0
+        ? `今天（${input.deadline}）是公开期限`
+        : `已超过公开期限（${input.deadline}）`;
   const subject = oneLine(`催办提醒：${report}`);
   const body = `${report}尚未公开，${when}。当前状态：${input.waitingFor}。请尽快办理。`;
   const text = lines('您好：', '', body, '', '系统首页：', homeUrl, ...footerLines());

@@ -713,7 +713,13 @@ export class DynamoStore implements Store {
 
   async markReminderSent(key: string, sentAt: string): Promise<void> {
     const at = IsoTimeSchema.parse(sentAt);
-    await this.updateIf(keys.reminder(key), 'SET #sentAt = :at', 'attribute_exists(#pk) AND attribute_not_exists(#sentAt)', { '#sentAt': 'sentAt', '#pk': 'pk' }, { ':at': at });
+    await this.updateIf(
+      keys.reminder(key),
+      'SET #sentAt = :at',
+      'attribute_exists(#pk) AND attribute_not_exists(#sentAt)',
+      { '#sentAt': 'sentAt', '#pk': 'pk' },
+      { ':at': at },
+    );
   }
 
   async getReminder(key: string): Promise<ReminderRecord | undefined> {

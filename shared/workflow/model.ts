@@ -255,7 +255,15 @@ export const PublishedReportSchema = z.object({
 });
 export type PublishedReport = z.infer<typeof PublishedReportSchema>;
 
-export const AdminEventTypeSchema = z.enum(['agency_saved', 'person_saved', 'person_removed', 'people_imported', 'reminder_sent', 'delegation_set', 'delegation_ended']);
+export const AdminEventTypeSchema = z.enum([
+  'agency_saved',
+  'person_saved',
+  'person_removed',
+  'people_imported',
+  'reminder_sent',
+  'delegation_set',
+  'delegation_ended',
+]);
 export type AdminEventType = z.infer<typeof AdminEventTypeSchema>;
 
 /**

@@ -20,5 +20,6 @@ export async function loadAdminView(principal: Principal, year: number, deps: { 
     listPeople(principal, undefined, deps),
     deps.store.listDistricts(),
   ]);
-  return { year, deadline: progress.deadline, progress: progress.agencies, agencies, people, districts: districts.filter((district) => districtInScope(principal, district.id)) };
+  const mine = districts.filter((district) => districtInScope(principal, district.id));
+  return { year, deadline: progress.deadline, progress: progress.agencies, agencies, people, districts: mine };
 }

@@ -27,7 +27,13 @@ export const SYSTEM_ACTOR: Actor = { role: 'system' };
 const MAX_APPEND_TRIES = 10;
 
 /** Appends one entry after the last; two administrators writing at once both land, one after the other. */
-export async function logAdminEvent(deps: AdminLogDeps, actor: Actor, type: AdminEventType, subject: string, data: Record<string, unknown>): Promise<AdminEvent> {
+export async function logAdminEvent(
+  deps: AdminLogDeps,
+  actor: Actor,
+  type: AdminEventType,
+  subject: string,
+  data: Record<string, unknown>,
+): Promise<AdminEvent> {
   for (let attempt = 0; attempt < MAX_APPEND_TRIES; attempt++) {
     const last = (await deps.store.listAdminEvents()).at(-1);
     // the entry as it reads back from the table: absent fields gone rather than `undefined`, so the hash matches
@@ -65,7 +71,10 @@ export function verifyAdminLog(events: readonly AdminEvent[]): AdminLogVerificat
 }
 
 /** The log as auditors and administrators read it: every entry and whether the chain holds. */
-export async function readAdminLog(principal: Principal, deps: Pick<AdminLogDeps, 'store'>): Promise<{ events: AdminEvent[]; verification: AdminLogVerification }> {
+export async function readAdminLog(
+  principal: Principal,
+  deps: Pick<AdminLogDeps, 'store'>,
+): Promise<{ events: AdminEvent[]; verification: AdminLogVerification }> {
   if (!principal.roles.includes('admin') && !principal.roles.includes('auditor')) {
     throw new ForbiddenError('只有管理员和审计人员可以查看管理记录。', 'NOT_ADMIN');
   }

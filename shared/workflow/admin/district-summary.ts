@@ -26,7 +26,13 @@ export interface DistrictSummary {
   readonly templateRecord: Template | undefined;
 }
 
-export async function districtSummary(principal: Principal, year: number, districtId: string, requestedTemplate: string | undefined, deps: { readonly store: Store }): Promise<DistrictSummary> {
+export async function districtSummary(
+  principal: Principal,
+  year: number,
+  districtId: string,
+  requestedTemplate: string | undefined,
+  deps: { readonly store: Store },
+): Promise<DistrictSummary> {
   requireAdmin(principal);
   requireDistrictInScope(principal, districtId);
   const district = await deps.store.getDistrict(districtId);

@@ -21,7 +21,12 @@ export interface OpenReview {
  * be after the change (`after` undefined: removed). Shown before an administrator saves, so nobody loses a review
  * unknowingly.
  */
-export async function openReviewsOf(store: Store, email: string, agencyId: string, after: Pick<RosterEntry, 'agencyId' | 'roles'> | undefined): Promise<OpenReview[]> {
+export async function openReviewsOf(
+  store: Store,
+  email: string,
+  agencyId: string,
+  after: Pick<RosterEntry, 'agencyId' | 'roles'> | undefined,
+): Promise<OpenReview[]> {
   const heads = (await store.listHeads(agencyId)).filter((head) => head.status === 'in_review');
   const found = await Promise.all(
     heads.map(async (head) => {
@@ -34,7 +39,9 @@ export async function openReviewsOf(store: Store, email: string, agencyId: strin
         const step = state === undefined ? undefined : stepById(state.chain, review.stage);
         if (step === undefined) return [];
         const keeps = after !== undefined && after.agencyId === head.agencyId && after.roles.includes(step.role);
-        return [{ reviewId: review.reviewId, reportId: head.reportId, agencyName: head.agencyName, year: head.year, stepLabel: step.label, role: step.role, reassigned: !keeps }];
+        const { reviewId } = review;
+        const { reportId, agencyName, year } = head;
+        return [{ reviewId, reportId, agencyName, year, stepLabel: step.label, role: step.role, reassigned: !keeps }];
       });
     }),
   );

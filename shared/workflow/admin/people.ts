@@ -75,7 +75,13 @@ export interface PersonChangeResult {
 }
 
 /** Adds or changes a person. With `preview`, answers what would happen to their open reviews and writes nothing. */
-export async function savePerson(principal: Principal, rawEmail: string, change: PersonChange, preview: boolean, deps: AdminLogDeps): Promise<PersonChangeResult> {
+export async function savePerson(
+  principal: Principal,
+  rawEmail: string,
+  change: PersonChange,
+  preview: boolean,
+  deps: AdminLogDeps,
+): Promise<PersonChangeResult> {
   requireAdmin(principal);
   const email = EmailSchema.safeParse(rawEmail);
   if (!email.success) throw new ValidationError('邮箱地址格式不正确。', 'BAD_EMAIL');
@@ -86,12 +92,18 @@ export async function savePerson(principal: Principal, rawEmail: string, change:
   const openReviews = existing === undefined ? [] : await openReviewsOf(deps.store, existing.email, existing.agencyId, entry);
   if (!preview) {
     await deps.store.putRosterEntry(entry);
-    await logAdminEvent(deps, actorOf(principal), 'person_saved', entry.email, { before: existing ?? null, after: entry, reassigned: openReviews.filter((r) => r.reassigned).map((r) => r.reviewId) });
+    const reassigned = openReviews.filter((review) => review.reassigned).map((review) => review.reviewId);
+    await logAdminEvent(deps, actorOf(principal), 'person_saved', entry.email, { before: existing ?? null, after: entry, reassigned });
   }
   return { person: personOf(entry), openReviews, preview };
 }
 
-export async function removePerson(principal: Principal, rawEmail: string, preview: boolean, deps: AdminLogDeps): Promise<{ openReviews: readonly OpenReview[]; preview: boolean }> {
+export async function removePerson(
+  principal: Principal,
+  rawEmail: string,
+  preview: boolean,
+  deps: AdminLogDeps,
+): Promise<{ openReviews: readonly OpenReview[]; preview: boolean }> {
   requireAdmin(principal);
   const email = EmailSchema.safeParse(rawEmail);
   if (!email.success) throw new ValidationError('邮箱地址格式不正确。', 'BAD_EMAIL');
@@ -162,7 +174,8 @@ export async function importPeople(principal: Principal, bytes: Uint8Array, deps
   const changed = entries.filter(({ entry, existing }) => existing === undefined || !sameEntry(entry, existing));
   for (const { entry } of changed) await deps.store.putRosterEntry(entry);
   if (changed.length > 0) {
-    await logAdminEvent(deps, actorOf(principal), 'people_imported', `${changed.length} 人`, { people: changed.map(({ entry, existing }) => ({ before: existing ?? null, after: entry })) });
+    const people = changed.map(({ entry, existing }) => ({ before: existing ?? null, after: entry }));
+    await logAdminEvent(deps, actorOf(principal), 'people_imported', `${changed.length} 人`, { people });
   }
   return { imported: changed.length, unchanged: entries.length - changed.length, errors: [] };
 }

@@ -52,7 +52,11 @@ function fromHead(head: ReportHead): Pick<AgencyProgress, 'state' | 'stepLabel' 
     case 'publish_failed':
       return { state: 'in_review', stepLabel: '发布失败，等待重试', since: head.updatedAt };
     case 'in_review':
-      return { state: 'in_review', stepLabel: head.stage === 'publishing' ? '正在发布' : (head.stageLabel ?? head.stage), since: head.pendingSince ?? head.updatedAt };
+      return {
+        state: 'in_review',
+        stepLabel: head.stage === 'publishing' ? '正在发布' : (head.stageLabel ?? head.stage),
+        since: head.pendingSince ?? head.updatedAt,
+      };
   }
 }
 
@@ -61,7 +65,8 @@ export async function agencyProgress(agency: Agency, year: number, deadline: str
   const now = deps.clock.now();
   const head = await deps.store.getHead(reportIdOf(agency.id, year));
   const draft = head === undefined ? await deps.store.getDraft(agency.id, year) : undefined;
-  const where = head !== undefined ? fromHead(head) : draft !== undefined ? { state: 'draft' as const, since: draft.updatedAt } : { state: 'not_started' as const };
+  const where =
+    head !== undefined ? fromHead(head) : draft !== undefined ? { state: 'draft' as const, since: draft.updatedAt } : { state: 'not_started' as const };
   return {
     agencyId: agency.id,
     name: agency.name,
@@ -100,7 +105,9 @@ export async function progressFor(principal: Principal, year: number, districtId
   const inScope = agencies
     .filter((agency) => agencyInScope(principal, agency) && (districtId === undefined || agency.district === districtId))
     .sort((a, b) => a.id.localeCompare(b.id));
-  const rows = await inBatches(inScope, PROGRESS_CONCURRENCY, (agency) => agencyProgress(agency, year, deadlineOf(byId.get(agency.district ?? ''), year), deps));
+  const rows = await inBatches(inScope, PROGRESS_CONCURRENCY, (agency) =>
+    agencyProgress(agency, year, deadlineOf(byId.get(agency.district ?? ''), year), deps),
+  );
   const shown = districtId ?? (new Set(inScope.map((agency) => agency.district)).size === 1 ? inScope[0]?.district : undefined);
   return { deadline: deadlineOf(shown === undefined ? undefined : byId.get(shown), year), agencies: rows };
 }

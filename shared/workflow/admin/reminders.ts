@@ -64,7 +64,15 @@ async function remind(row: AgencyProgress, year: number, deps: ReminderDeps): Pr
   const to = await recipientsOf(row, deps.store);
   for (const address of to) {
     await deps.mailer.send(
-      deadlineReminderMessage({ to: address, baseUrl: deps.baseUrl, agencyName: row.name, year, deadline: row.deadline, daysLeft: row.daysToDeadline, waitingFor: waitingFor(row) }),
+      deadlineReminderMessage({
+        to: address,
+        baseUrl: deps.baseUrl,
+        agencyName: row.name,
+        year,
+        deadline: row.deadline,
+        daysLeft: row.daysToDeadline,
+        waitingFor: waitingFor(row),
+      }),
     );
   }
   return to.map((address) => ({ agencyId: row.agencyId, to: address }));
@@ -117,7 +125,9 @@ export async function sendDueReminders(deps: ReminderDeps): Promise<SentReminder
       await deps.store.markReminderSent(key, deps.clock.now().toISOString());
       sent.push(...to);
       // an agency nobody could be told about (no officer yet) has nothing to log
-      if (to.length > 0) await logAdminEvent(deps, SYSTEM_ACTOR, 'reminder_sent', agency.id, { year, slot: slot.id, to: to.map((s) => s.to), state: row.state });
+      if (to.length > 0) {
+        await logAdminEvent(deps, SYSTEM_ACTOR, 'reminder_sent', agency.id, { year, slot: slot.id, to: to.map((s) => s.to), state: row.state });
+      }
     }
   }
   return sent;
