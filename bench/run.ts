@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { administration } from './administration.js';
 import { burst, burst1000, burstOf } from './burst.js';
 import { costPerReport, idleCost } from './cost-per-report.js';
 import { documents } from './documents.js';
@@ -62,7 +63,19 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchmarkResult> | BenchmarkResult;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [reportThroughput, lambdaBundles, endToEnd, burst, burst1000, costPerReport, idleCost, localStart, signInTiming, documents];
+const BENCHMARKS: readonly Benchmark[] = [
+  reportThroughput,
+  lambdaBundles,
+  endToEnd,
+  burst,
+  burst1000,
+  costPerReport,
+  idleCost,
+  localStart,
+  signInTiming,
+  documents,
+  administration,
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -9,7 +9,16 @@ export function createGetMeHandler(deps: Pick<AppDeps, 'store' | 'clock'>) {
   return httpHandler('get-me', async (request) => {
     const me = await requirePrincipal(request, deps);
     const agency = await deps.store.getAgency(me.agencyId);
-    return json(200, { email: me.email, name: me.name, agencyId: me.agencyId, agencyName: agency?.name, roles: me.roles, auditScope: me.auditScope, csrfToken: me.csrfToken });
+    return json(200, {
+      email: me.email,
+      name: me.name,
+      agencyId: me.agencyId,
+      agencyName: agency?.name,
+      roles: me.roles,
+      auditScope: me.auditScope,
+      adminScope: me.adminScope,
+      csrfToken: me.csrfToken,
+    });
   });
 }
 

@@ -4,6 +4,8 @@ import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
+import { currentReportYear, loadAdminView } from '../shared/http/pages/admin-data.js';
+import { renderAdminPage } from '../shared/http/pages/admin-page.js';
 import { renderAuditPage } from '../shared/http/pages/audit-page.js';
 import { publishedDownloads } from '../shared/http/pages/downloads.js';
 import { renderImportPage } from '../shared/http/pages/import-page.js';
@@ -28,7 +30,7 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
 /**
  * The web app's GET pages: / (home), /login, /reports/new?year= (→ the year's draft), /drafts/{agencyId}/{year} (the
  * form), /reports/{id} (status), /reports/{id}/edit (revise a returned report), /audit/reports/{id} with its .json and
- * .csv exports, and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
+ * .csv exports, /admin (the district administrator's console), and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
  */
 
 export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'history'> & { readonly siteBaseUrl?: string | undefined };
@@ -92,6 +94,11 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
     if (year === undefined) return html(400, messagePage('无法导入', BAD_YEAR.message, principal));
     const [agency, existing] = await Promise.all([deps.store.getAgency(principal.agencyId), deps.store.getImportedReport(principal.agencyId, year)]);
     return html(200, renderImportPage(principal, { agencyId: principal.agencyId, agencyName: agency?.name ?? '', year, existing }));
+  },
+  admin: async (request, principal, deps) => {
+    const asked = request.query.get('year');
+    const year = (asked === null ? undefined : yearFromText(asked)) ?? currentReportYear(deps.clock.now());
+    return html(200, renderAdminPage(principal, await loadAdminView(principal, year, deps)));
   },
   revision: async (request, principal, deps) => formResponse(await loadRevisionForm(principal, request.pathParameters['id'] ?? '', deps)),
   status: async (request, principal, deps) => {

@@ -18,6 +18,8 @@ export type TableAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutI
 export const TABLE_READ: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
 /** the event log, projections, reviews, drafts, sign-in records: conditional puts and updates, never deletes */
 export const TABLE_WRITE: readonly TableAction[] = [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** removing a person from the roster: the one administrative delete */
+export const TABLE_WRITE_DELETE: readonly TableAction[] = [...TABLE_WRITE, 'dynamodb:DeleteItem'];
 
 /** Step Functions actions the workflow adapter (shared/sfn/sfn-workflow.ts) issues. */
 export type StateMachineAction =
@@ -203,4 +205,60 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'record-execution-failure': { kind: 'task', table: TABLE_WRITE, items: { read: ['report'], write: ['report'] }, history: 'sign' },
   // lists the published reports (gsi1) and writes the index pages: nothing else
   'rebuild-site-indexes': { kind: 'queue', table: ['dynamodb:Query'], items: { read: ['published'], index: ['published'] }, siteWrite: true },
+  // administration (the district's 政务公开办): every admin function reads the caller's session and roster entry, the
+  // agencies and districts in scope; each writes only what it changes, and the administration log
+  'admin-list-agencies': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agencies', 'districts'] } },
+  'admin-save-agency': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'adminLog'], write: ['agency', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    baseUrl: true,
+  },
+  'admin-list-people': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agency', 'agencies', 'districts'] } },
+  // a person's new post: what happens to their open reviews is read from the reports and reviews
+  'admin-save-person': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    baseUrl: true,
+  },
+  'admin-remove-person': {
+    kind: 'http',
+    table: TABLE_WRITE_DELETE,
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    baseUrl: true,
+  },
+  'admin-import-people': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    baseUrl: true,
+  },
+  'admin-progress': {
+    kind: 'http',
+    table: TABLE_READ,
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'draft', 'review'], index: ['agency', 'agencies', 'districts'] },
+  },
+  // mails the officers or reviewers, logs each reminder
+  'admin-send-reminders': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'draft', 'review', 'adminLog'], write: ['adminLog'], index: ['agency', 'agencies', 'districts'] },
+    mail: true,
+    baseUrl: true,
+  },
+  'admin-summary': {
+    kind: 'http',
+    table: TABLE_READ,
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'report'], index: ['agencies', 'districts', 'published'] },
+  },
+  'admin-log': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'adminLog'] } },
+  // EventBridge Scheduler's daily run: claims each due reminder, mails, marks it sent, logs it
+  'send-due-reminders': {
+    kind: 'task',
+    table: TABLE_WRITE,
+    items: { read: ['agency', 'district', 'report', 'draft', 'review', 'roster', 'reminder', 'adminLog'], write: ['reminder', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    mail: true,
+    baseUrl: true,
+  },
 };

@@ -11,6 +11,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import { TimeZone } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -56,6 +59,7 @@ const HTTP_METHODS: Readonly<Record<(typeof ROUTES)[number]['method'], apigwv2.H
   GET: apigwv2.HttpMethod.GET,
   POST: apigwv2.HttpMethod.POST,
   PUT: apigwv2.HttpMethod.PUT,
+  DELETE: apigwv2.HttpMethod.DELETE,
 };
 
 /** Access log fields: the route key, never the raw path or query string (review links carry a signature). */
@@ -83,6 +87,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, ProjectFunction>>;
   readonly reviewStateMachine: ReviewStateMachine;
+  readonly reminderSchedule: scheduler.Schedule;
   /** the machine's physical name, `{stackName}-Review` (see reviewStateMachineName) */
   readonly stateMachineName: string;
   readonly httpApi: apigwv2.HttpApi;
@@ -161,6 +166,18 @@ export class StatelessStack extends Stack {
     cfnMachine.stateMachineName = stateMachineName;
     this.acknowledgeStateMachineRole();
     this.executionFailureRule = this.recordExecutionFailures(functions['record-execution-failure']);
+
+    // ---- the deadline reminders: one run a day at 09:00 Beijing time sends the 14/7/3/1-day slots that are due -----
+    // (a daily run rather than four dated schedules: districts set their own deadlines, and each slot is claimed in
+    // the table before its mail, so a run repeated or retried by the Scheduler sends nothing twice)
+    const reminderRole = new iam.Role(this, 'ReminderSchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    this.reminderSchedule = new scheduler.Schedule(this, 'DeadlineReminders', {
+      description: 'nianbao: reminders 14, 7, 3 and 1 days before each district deadline',
+      schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '9', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: new schedulerTargets.LambdaInvoke(functions['send-due-reminders'], { role: reminderRole, retryAttempts: 2, maxEventAge: Duration.hours(2) }),
+    });
+    acknowledgeWildcardResources(reminderRole, [`${functions['send-due-reminders'].functionArn}:*`],
+      'The Scheduler target grants lambda:InvokeFunction on the reminder function and its versions (ARN:*), as aws-scheduler-targets does; nothing else.');
 
     // ---- the HTTP API: one route per entry of ROUTES -------------------------------------------------------------
     const apiLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });

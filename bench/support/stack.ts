@@ -196,6 +196,11 @@ export class Client {
     }
     return { status: response.status, body: parsed };
   }
+
+  /** the Cookie header this client sends, for requests that are not JSON (downloads) */
+  cookieHeader(): string {
+    return this.cookie;
+  }
 }
 
 const isSignInCode = (email: string) => (mail: SentMail) => mail.to === email && mail.subject.includes('验证码');

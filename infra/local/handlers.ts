@@ -20,6 +20,17 @@ import { createSubmitReportHandler } from '../../functions/submit-report.js';
 import { createValidateReportHandler } from '../../functions/validate-report.js';
 import { createWithdrawReportHandler } from '../../functions/withdraw-report.js';
 import { createWebPagesHandler } from '../../functions/web-pages.js';
+import { createAdminImportPeopleHandler } from '../../functions/admin-import-people.js';
+import { createAdminListAgenciesHandler } from '../../functions/admin-list-agencies.js';
+import { createAdminListPeopleHandler } from '../../functions/admin-list-people.js';
+import { createAdminLogHandler } from '../../functions/admin-log.js';
+import { createAdminProgressHandler } from '../../functions/admin-progress.js';
+import { createAdminRemovePersonHandler } from '../../functions/admin-remove-person.js';
+import { createAdminSaveAgencyHandler } from '../../functions/admin-save-agency.js';
+import { createAdminSavePersonHandler } from '../../functions/admin-save-person.js';
+import { createAdminSendRemindersHandler } from '../../functions/admin-send-reminders.js';
+import { createAdminSummaryHandler } from '../../functions/admin-summary.js';
+import { createSendDueRemindersHandler } from '../../functions/send-due-reminders.js';
 import type { HttpHandler } from '../../shared/http/handler.js';
 import type { HttpFunctionName, TaskFunctionName } from '../../shared/http/routes.js';
 import type { AppDeps } from '../../shared/runtime/deps.js';
@@ -46,6 +57,16 @@ export function httpHandlers(deps: AppDeps): Record<HttpFunctionName, HttpHandle
     'my-tasks': createMyTasksHandler(deps),
     'web-pages': createWebPagesHandler(deps),
     'import-report': createImportReportHandler(deps),
+    'admin-list-agencies': createAdminListAgenciesHandler(deps),
+    'admin-save-agency': createAdminSaveAgencyHandler(deps),
+    'admin-list-people': createAdminListPeopleHandler(deps),
+    'admin-save-person': createAdminSavePersonHandler(deps),
+    'admin-remove-person': createAdminRemovePersonHandler(deps),
+    'admin-import-people': createAdminImportPeopleHandler(deps),
+    'admin-progress': createAdminProgressHandler(deps),
+    'admin-send-reminders': createAdminSendRemindersHandler(deps),
+    'admin-summary': createAdminSummaryHandler(deps),
+    'admin-log': createAdminLogHandler(deps),
   };
 }
 
@@ -55,5 +76,6 @@ export function taskHandlers(deps: AppDeps): Record<TaskFunctionName, (event: un
     'request-revision': createRequestRevisionHandler(deps),
     'publish-report': createPublishReportHandler(deps),
     'record-execution-failure': createRecordExecutionFailureHandler(deps),
+    'send-due-reminders': createSendDueRemindersHandler(deps),
   };
 }

@@ -61,7 +61,7 @@ function write(response: ServerResponse, reply: HttpResponse): void {
   response.statusCode = reply.statusCode;
   for (const [name, value] of Object.entries(reply.headers)) response.setHeader(name, value);
   if (reply.cookies && reply.cookies.length > 0) response.setHeader('set-cookie', [...reply.cookies]);
-  response.end(reply.body);
+  response.end(reply.isBase64Encoded === true ? Buffer.from(reply.body, 'base64') : reply.body);
 }
 
 /** A decoded path segment that could step out of the bucket's folder on s3rver's disk, or name nothing. */

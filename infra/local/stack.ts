@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskFunctionName } from '../../shared/http/routes.js';
 import { OutboxMailer } from '../../shared/mail/outbox-mailer.js';
+import { startReminderTimer } from './reminder-timer.js';
 import { seedDemo, DEMO_AGENCY } from '../../shared/runtime/demo-roster.js';
 import { DetachedBackground } from '../../shared/runtime/background.js';
 import { logger } from '../../shared/runtime/logger.js';
@@ -61,6 +62,10 @@ export interface LocalStackOptions {
   readonly faults?: LocalFaults;
   /** told each step of the start as it begins (`npm start` prints them) */
   readonly onProgress?: (step: string) => void;
+  /** milliseconds between runs of the deadline reminders (EventBridge Scheduler's daily run on AWS); default one minute */
+  readonly reminderIntervalMs?: number;
+  /** false: no reminder timer (a test setting the scene before a start that runs it) */
+  readonly reminders?: boolean;
 }
 
 export interface LocalStack {
@@ -249,8 +254,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       siteBaseUrl: `${url}/site/`,
     };
     progress('处理程序');
-    provideTasks(guardedTaskHandlers(deps, storeFor));
+    const tasks = guardedTaskHandlers(deps, storeFor);
+    provideTasks(tasks);
     handlers = guardedHttpHandlers(deps, storeFor);
+    const logFailure = (error: unknown) =>
+      logger.error('reminder run failed', {
+        errorName: error instanceof Error ? error.name : typeof error,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    const runReminders = () => tasks['send-due-reminders']({});
+    const reminders = options.reminders === false ? undefined : startReminderTimer(runReminders, options.reminderIntervalMs ?? 60_000, logFailure);
+    if (reminders !== undefined) stops.push(() => reminders.stop());
     return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, stop: stopAll };
   } catch (error) {
     await stopAll();

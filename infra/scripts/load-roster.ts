@@ -6,7 +6,7 @@ import { dynamodbClient } from '../../shared/runtime/aws-clients.js';
 import { ENV } from '../../shared/runtime/env.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
-import { AgencySchema, RosterEntrySchema, type Agency, type RosterEntry } from '../../shared/workflow/model.js';
+import { AgencySchema, DistrictSchema, RosterEntrySchema, type Agency, type District, type RosterEntry } from '../../shared/workflow/model.js';
 import type { Store } from '../../shared/workflow/ports.js';
 import { chainProblems, DEFAULT_CHAIN, RESERVED_ROLES, unheldRoles } from '../../shared/workflow/review-chain.js';
 
@@ -15,8 +15,12 @@ import { chainProblems, DEFAULT_CHAIN, RESERVED_ROLES, unheldRoles } from '../..
  *
  *   npx tsx infra/scripts/load-roster.ts roster.json --table <TableName output of Nianbao-<stage>-Stateful> [--dry-run]
  *
- * roster.json: `{ "agencies": [{ "id": "daxing-kw", "name": "北京市大兴区科学技术委员会" }],
- *                 "roster": [{ "email": "officer@kw.example.cn", "name": "李信息员", "agencyId": "daxing-kw", "roles": ["officer"] }] }`
+ * roster.json: `{ "districts": [{ "id": "daxing", "name": "北京市大兴区" }],
+ *                 "agencies": [{ "id": "daxing-kw", "name": "北京市大兴区科学技术委员会", "district": "daxing" }],
+ *                 "roster": [{ "email": "officer@kw.example.cn", "name": "李信息员", "agencyId": "daxing-kw", "roles": ["officer"] },
+ *                            { "email": "admin@daxing.example.cn", "name": "管理员", "agencyId": "daxing-kw", "roles": ["admin"], "adminScope": ["daxing"] }] }`
+ * A deployment's first administrator comes from this file; from then on the administration pages manage agencies and
+ * people, and the file is needed only to add another administrator or auditor (the pages grant neither role).
  * An agency may carry its review chain (`"chain": {"steps": [...]}`, checked as the workflow checks it; the default
  * chain when absent), and people any step role of it besides officer/auditor/admin. A chain role nobody in the file
  * holds is a warning here and refuses the agency's submissions until someone does.
@@ -27,6 +31,7 @@ import { chainProblems, DEFAULT_CHAIN, RESERVED_ROLES, unheldRoles } from '../..
  */
 
 export const RosterFileSchema = z.object({
+  districts: z.array(DistrictSchema).default([]),
   agencies: z.array(AgencySchema).default([]),
   roster: z.array(RosterEntrySchema).default([]),
 });
@@ -56,6 +61,9 @@ export async function checkRosterFile(raw: unknown, existing: (agencyId: string)
     if (emails.has(entry.email)) problems.push(`${entry.email} is listed twice`);
     emails.add(entry.email);
     if (entry.roles.includes('auditor') && entry.auditScope === undefined) problems.push(`${entry.email} is an auditor without an auditScope ('*' or a list of agency ids)`);
+    if (entry.roles.includes('admin') && entry.adminScope === undefined) {
+      problems.push(`${entry.email} is an admin without an adminScope ('*' or a list of district ids)`);
+    }
   }
   const referenced = new Set<string>(file.roster.flatMap((entry) => [entry.agencyId, ...(Array.isArray(entry.auditScope) ? entry.auditScope : [])]));
   for (const agencyId of referenced) {
@@ -86,8 +94,9 @@ function strayRoles(file: RosterFile): string[] {
   });
 }
 
-/** Agencies first, so that a roster entry never names an agency the table does not know. */
+/** Districts and agencies first, so that a roster entry never names an agency the table does not know. */
 export async function loadRoster(file: RosterFile, store: Store): Promise<{ agencies: number; roster: number }> {
+  for (const district of file.districts) await store.putDistrict(district satisfies District);
   for (const agency of file.agencies) await store.putAgency(agency);
   for (const entry of file.roster) await store.putRosterEntry(entry satisfies RosterEntry);
   return { agencies: file.agencies.length, roster: file.roster.length };

@@ -7,6 +7,8 @@ export interface Principal {
   readonly agencyId: string;
   readonly roles: readonly Role[];
   readonly auditScope: '*' | readonly string[];
+  /** the districts an administrator manages ('*' for all); empty for everybody else */
+  readonly adminScope: '*' | readonly string[];
   readonly csrfToken: string;
 }
 
@@ -17,15 +19,19 @@ export function principalOf(entry: RosterEntry, csrfToken: string): Principal {
     agencyId: entry.agencyId,
     roles: entry.roles,
     auditScope: entry.auditScope ?? [],
+    adminScope: entry.adminScope ?? [],
     csrfToken,
   };
 }
 
 export const hasRole = (principal: Principal, role: Role): boolean => principal.roles.includes(role);
 
-/** Officers, directors and leaders see their own agency; auditors the agencies in their scope. */
+/**
+ * Officers, directors and leaders see their own agency; auditors the agencies in their scope. Being an administrator
+ * opens no report: the administration pages show states, never contents.
+ */
 export function canRead(principal: Principal, agencyId: string): boolean {
-  if (principal.agencyId === agencyId && principal.roles.some((role) => role !== 'auditor')) return true;
+  if (principal.agencyId === agencyId && principal.roles.some((role) => role !== 'auditor' && role !== 'admin')) return true;
   return hasRole(principal, 'auditor') && (principal.auditScope === '*' || principal.auditScope.includes(agencyId));
 }
 

@@ -11,7 +11,7 @@ import { SECURITY_HEADERS, type HttpResponse } from './response.js';
  * Either way the same bytes: `buildClientAssets` is what a packaging step calls to write the prebuilt files.
  */
 
-export const CLIENT_ENTRIES = { 'app.js': 'client/app.ts', 'form.js': 'client/form.ts', 'import.js': 'client/import.ts' } as const;
+export const CLIENT_ENTRIES = { 'app.js': 'client/app.ts', 'form.js': 'client/form.ts', 'import.js': 'client/import.ts', 'admin.js': 'client/admin.ts' } as const;
 export type ClientAssetName = keyof typeof CLIENT_ENTRIES;
 
 export const CLIENT_ASSETS_DIR_ENV = 'NIANBAO_CLIENT_ASSETS_DIR';

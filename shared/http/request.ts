@@ -30,6 +30,8 @@ export interface HttpRequest {
   readonly cookies: Readonly<Record<string, string>>;
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly body: string;
+  /** the body as sent, for uploads that are not UTF-8 (a GBK CSV) */
+  readonly rawBody: Uint8Array;
   readonly requestId: string;
 }
 
@@ -50,18 +52,23 @@ function parseCookies(event: z.infer<typeof HttpEventSchema>): Record<string, st
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** The body's bytes, as sent. */
+function bodyBytes(parsed: z.infer<typeof HttpEventSchema>): Buffer {
+  if (parsed.body === undefined) return Buffer.alloc(0);
+  const raw = Buffer.from(parsed.body, parsed.isBase64Encoded ? 'base64' : 'utf8');
+  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+  return raw;
+}
+
 /** The body as text. Bytes that are not UTF-8 are refused, never replaced: a replaced character is a changed report. */
-function bodyText(parsed: z.infer<typeof HttpEventSchema>): string {
+function bodyText(parsed: z.infer<typeof HttpEventSchema>, raw: Buffer): string {
   const notUtf8 = () => new ValidationError('请求内容不是有效的 UTF-8 文本，请检查文件编码后重新提交。', 'INVALID_UTF8');
   if (parsed.body === undefined) return '';
   if (!parsed.isBase64Encoded) {
     // a string that arrived decoded can still hold half a character (a lone surrogate), which UTF-8 cannot carry
     if (LONE_SURROGATE.test(parsed.body)) throw notUtf8();
-    if (Buffer.byteLength(parsed.body, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError();
     return parsed.body;
   }
-  const raw = Buffer.from(parsed.body, 'base64');
-  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError();
   try {
     return UTF8.decode(raw);
   } catch {
@@ -69,17 +76,23 @@ function bodyText(parsed: z.infer<typeof HttpEventSchema>): string {
   }
 }
 
+/** Uploads whose encoding their handler decides (a CSV as Excel saves it may be GBK): read from `rawBody` only. */
+const isEncodedUpload = (headers: Readonly<Record<string, string>>): boolean => (headers['content-type'] ?? '').toLowerCase().startsWith('text/csv');
+
 export function toRequest(event: unknown): HttpRequest {
   const parsed = HttpEventSchema.parse(event);
-  const body = bodyText(parsed);
+  const headers = Object.fromEntries(Object.entries(parsed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const rawBody = bodyBytes(parsed);
+  const body = isEncodedUpload(headers) ? '' : bodyText(parsed, rawBody);
   return {
     method: parsed.requestContext.http.method.toUpperCase(),
     path: parsed.rawPath,
     query: new URLSearchParams(parsed.rawQueryString),
-    headers: Object.fromEntries(Object.entries(parsed.headers).map(([name, value]) => [name.toLowerCase(), value])),
+    headers,
     cookies: parseCookies(parsed),
     pathParameters: parsed.pathParameters,
     body,
+    rawBody,
     requestId: parsed.requestContext.requestId,
   };
 }
@@ -123,4 +136,11 @@ export function pathParameter(request: HttpRequest, name: string): string {
   const value = request.pathParameters[name];
   if (value === undefined || value === '') throw new ValidationError(`缺少路径参数 ${name}。`, 'BAD_PATH');
   return value;
+}
+
+/** A report year from the query string (`?year=2026`); 400 when it is missing or not four digits. */
+export function yearQuery(request: HttpRequest): number {
+  const raw = request.query.get('year') ?? '';
+  if (!/^\d{4}$/.test(raw)) throw new ValidationError('请指定年度，如 year=2026。', 'BAD_YEAR');
+  return Number(raw);
 }

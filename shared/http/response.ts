@@ -4,6 +4,8 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies?: readonly string[];
   readonly body: string;
+  /** set when `body` is base64 (a download that is not text), as API Gateway expects */
+  readonly isBase64Encoded?: boolean;
 }
 
 /**
@@ -41,3 +43,10 @@ export const noContent = (extra?: Extra): HttpResponse => respond(204, undefined
 
 export const seeOther = (location: string, extra?: Extra): HttpResponse =>
   respond(303, undefined, '', { ...extra, headers: { ...extra?.headers, location } });
+
+/** A file to download: text as it is, bytes (an XLSX workbook) base64 in the payload and bytes on the wire. */
+export function download(body: string | Uint8Array, contentType: string, fileName: string): HttpResponse {
+  const headers = { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` };
+  if (typeof body === 'string') return respond(200, contentType, body, { headers });
+  return { ...respond(200, contentType, Buffer.from(body).toString('base64'), { headers }), isBase64Encoded: true };
+}

@@ -3,7 +3,7 @@
  * this table, so they cannot drift apart. `function` names the module in functions/.
  */
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway syntax: `{name}` is one path segment */
   readonly path: string;
   readonly function: HttpFunctionName;
@@ -12,7 +12,7 @@ export interface RouteSpec {
 }
 
 /** The pages the web-pages function renders, one per route of its own. */
-export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'asset';
+export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'asset';
 
 export const HTTP_FUNCTIONS = [
   'request-sign-in-code',
@@ -33,10 +33,20 @@ export const HTTP_FUNCTIONS = [
   'my-tasks',
   'web-pages',
   'import-report',
+  'admin-list-agencies',
+  'admin-save-agency',
+  'admin-list-people',
+  'admin-save-person',
+  'admin-remove-person',
+  'admin-import-people',
+  'admin-progress',
+  'admin-send-reminders',
+  'admin-summary',
+  'admin-log',
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 
-export const TASK_FUNCTIONS = ['request-review', 'request-revision', 'publish-report', 'record-execution-failure'] as const;
+export const TASK_FUNCTIONS = ['request-review', 'request-revision', 'publish-report', 'record-execution-failure', 'send-due-reminders'] as const;
 export type TaskFunctionName = (typeof TASK_FUNCTIONS)[number];
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -74,6 +84,22 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/previous/import', function: 'web-pages', page: 'import' },
   // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
   { method: 'GET', path: '/assets/{name}', function: 'web-pages', page: 'asset' },
+  // the administrator's console, a page over the routes below
+  { method: 'GET', path: '/admin', function: 'web-pages', page: 'admin' },
+  // administration (the district's 政务公开办): every route answers 403 to anybody without the role `admin`
+  { method: 'GET', path: '/api/admin/agencies', function: 'admin-list-agencies' },
+  { method: 'PUT', path: '/api/admin/agencies/{agencyId}', function: 'admin-save-agency' },
+  { method: 'GET', path: '/api/admin/people', function: 'admin-list-people' },
+  { method: 'POST', path: '/api/admin/people/import', function: 'admin-import-people' },
+  { method: 'PUT', path: '/api/admin/people/{email}', function: 'admin-save-person' },
+  { method: 'DELETE', path: '/api/admin/people/{email}', function: 'admin-remove-person' },
+  { method: 'GET', path: '/api/admin/progress', function: 'admin-progress' },
+  { method: 'POST', path: '/api/admin/reminders', function: 'admin-send-reminders' },
+  { method: 'GET', path: '/api/admin/summary', function: 'admin-summary' },
+  { method: 'GET', path: '/api/admin/summary.csv', function: 'admin-summary' },
+  { method: 'GET', path: '/api/admin/summary.xlsx', function: 'admin-summary' },
+  // the administration log, for administrators and auditors, verified like a report's history
+  { method: 'GET', path: '/api/admin/log', function: 'admin-log' },
 ];
 
 /**

@@ -209,6 +209,42 @@ export function publishedMessage(input: PublishedMessageInput): MailMessage {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+export interface DeadlineReminderMessageInput {
+  readonly to: string;
+  readonly baseUrl: string;
+  readonly agencyName: string;
+  readonly year: number;
+  /** YYYY-MM-DD, Beijing */
+  readonly deadline: string;
+  readonly daysLeft: number;
+  /** what the report waits for, in words: 尚未开始填报 / 等待办公室主任审核 … */
+  readonly waitingFor: string;
+}
+
+/** The district's reminder before the deadline: to the officer, or to the person the report waits for. */
+export function deadlineReminderMessage(input: DeadlineReminderMessageInput): MailMessage {
+  const homeUrl = absoluteLink('', input.baseUrl, 'home');
+  const report = `${input.agencyName}${input.year}年政府信息公开工作年度报告`;
+  const when =
+    input.daysLeft > 0
+      ? `距公开期限（${input.deadline}）还有 ${input.daysLeft} 天`
+      : input.daysLeft === 0
+        ? `今天（${input.deadline}）是公开期限`
+        : `已超过公开期限（${input.deadline}）`;
+  const subject = oneLine(`催办提醒：${report}`);
+  const body = `${report}尚未公开，${when}。当前状态：${input.waitingFor}。请尽快办理。`;
+  const text = lines('您好：', '', body, '', '系统首页：', homeUrl, ...footerLines());
+  const html = page(
+    subject,
+    <>
+      <p>您好：</p>
+      <p>{body}</p>
+      <LinkBlock label="系统首页：" href={homeUrl} />
+    </>,
+  );
+  return { to: input.to, subject, text, html };
+}
+
 function reportTitle(agencyName: string, year: number, version: number): string {
   return `${agencyName}${year}年政府信息公开工作年度报告（第${version}版）`;
 }

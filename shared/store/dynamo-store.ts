@@ -10,7 +10,10 @@ import {
 import * as z from 'zod';
 import { ConflictError, NotFoundError } from '../workflow/errors.js';
 import {
+  AdminEventSchema,
   AgencySchema,
+  DistrictSchema,
+  ReminderRecordSchema,
   ApproverStageSchema,
   DecisionSchema,
   DraftSchema,
@@ -26,7 +29,10 @@ import {
   RosterEntrySchema,
   SessionSchema,
   SignInCodeSchema,
+  type AdminEvent,
   type Agency,
+  type District,
+  type ReminderRecord,
   type Decision,
   type Draft,
   type ImportedReport,
@@ -42,7 +48,9 @@ import {
 } from '../workflow/model.js';
 import type { ReviewPointer, Store } from '../workflow/ports.js';
 import {
+  ADMIN_LOG_PARTITION,
   AGENCIES_PARTITION,
+  DISTRICTS_PARTITION,
   GSI1,
   GSI1_PREFIX,
   PUBLISHED_PARTITION,
@@ -676,6 +684,86 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':gpk': agencyIndexPk(agencyId), ':prefix': GSI1_PREFIX.roster },
     });
     return items.map((item) => fromItem(RosterEntrySchema, 'roster entry', item));
+  }
+
+  async deleteRosterEntry(email: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.roster(emailKey(email)) }));
+  }
+
+  async putDistrict(district: District): Promise<void> {
+    const key = keys.district(district.id);
+    const record = checked(DistrictSchema, 'district', key, district);
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, ...keys.districtIndex(record.id) } }));
+  }
+
+  async getDistrict(districtId: string): Promise<District | undefined> {
+    const item = await this.get(keys.district(districtId));
+    return item === undefined ? undefined : fromItem(DistrictSchema, 'district', item);
+  }
+
+  async listDistricts(): Promise<District[]> {
+    const items = await this.queryAll({
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: '#gpk = :gpk',
+      ExpressionAttributeNames: { '#gpk': GSI1.partitionKey },
+      ExpressionAttributeValues: { ':gpk': DISTRICTS_PARTITION },
+    });
+    return items.map((item) => fromItem(DistrictSchema, 'district', item));
+  }
+
+  // ---- reminders -------------------------------------------------------------------------------------------------
+
+  async claimReminder(key: string, now: string, leaseMs: number): Promise<boolean> {
+    assertCount(leaseMs, 'leaseMs');
+    const itemKey = keys.reminder(key);
+    const record = checked(ReminderRecordSchema, 'reminder', itemKey, { key, claimedAt: now, attempts: 1 });
+    if (await this.putIf({ ...record, ...itemKey }, 'attribute_not_exists(#pk)', { '#pk': 'pk' })) return true;
+    // an unsent claim older than the lease was cut short between claim and mark: take it over, once per lease
+    const staleBefore = new Date(Date.parse(now) - leaseMs).toISOString();
+    const item = await this.updateIf(
+      itemKey,
+      'SET #claimedAt = :now ADD #attempts :one',
+      'attribute_not_exists(#sentAt) AND #claimedAt <= :stale',
+      { '#claimedAt': 'claimedAt', '#sentAt': 'sentAt', '#attempts': 'attempts' },
+      { ':now': record.claimedAt, ':stale': staleBefore, ':one': 1 },
+    );
+    return item !== undefined;
+  }
+
+  async markReminderSent(key: string, sentAt: string): Promise<void> {
+    const at = IsoTimeSchema.parse(sentAt);
+    await this.updateIf(
+      keys.reminder(key),
+      'SET #sentAt = :at',
+      'attribute_exists(#pk) AND attribute_not_exists(#sentAt)',
+      { '#sentAt': 'sentAt', '#pk': 'pk' },
+      { ':at': at },
+    );
+  }
+
+  async getReminder(key: string): Promise<ReminderRecord | undefined> {
+    const item = await this.get(keys.reminder(key));
+    return item === undefined ? undefined : fromItem(ReminderRecordSchema, 'reminder', item);
+  }
+
+  // ---- the administration log ------------------------------------------------------------------------------------
+
+  async appendAdminEvent(event: AdminEvent): Promise<void> {
+    const key = keys.adminEvent(event.seq);
+    const record = checked(AdminEventSchema, 'admin event', key, event);
+    if (!(await this.putIf({ ...record, ...key }, 'attribute_not_exists(#pk)', { '#pk': 'pk' }))) {
+      throw new ConflictError('管理记录已有更新，请重试。', 'CONFLICT', { seq: event.seq });
+    }
+  }
+
+  async listAdminEvents(): Promise<AdminEvent[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+      ExpressionAttributeValues: { ':pk': ADMIN_LOG_PARTITION, ':prefix': SK_PREFIX.event },
+      ConsistentRead: true,
+    });
+    return items.map((item) => fromItem(AdminEventSchema, 'admin event', item));
   }
 
   // ---- the public site -------------------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ import {
  * | roster entry    | ROSTER#{email}                | ROSTER                               | AGENCY#{agencyId}    | ROSTER#{email}              |
  * | published       | PUBLISHED#{agencyId}#{year}   | PUBLISHED                            | PUBLISHED            | {agencyId}#{year}           |
  * | imported report | IMPORTED#{agencyId}#{year}    | IMPORTED                             |                      |                             |
+ * | district        | DISTRICT#{districtId}         | DISTRICT                             | DISTRICTS            | {districtId}                |
+ * | reminder        | REMINDER#{key}                | REMINDER                             |                      |                             |
+ * | admin event     | ADMINLOG                      | EVENT#{seq:8}                        |                      |                             |
  *
  * `{n:8}` is the number zero-padded to 8 digits, so string order is numeric order (up to 99 999 999).
  * `{issuedAt:sortable}` is the ISO time rewritten with exactly nine fraction digits (`2026-01-05T08:00:00.120000000Z`),
@@ -206,6 +209,9 @@ export const PARTITIONS = {
   roster: 'ROSTER#',
   published: 'PUBLISHED#',
   imported: 'IMPORTED#',
+  district: 'DISTRICT#',
+  reminder: 'REMINDER#',
+  adminLog: 'ADMINLOG',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -214,11 +220,14 @@ export const INDEX_PARTITIONS = {
   agency: { prefix: 'AGENCY#' },
   agencies: { exact: 'AGENCIES' },
   published: { exact: 'PUBLISHED' },
+  districts: { exact: 'DISTRICTS' },
 } as const satisfies Record<string, { prefix: string } | { exact: string }>;
 export type IndexPartition = keyof typeof INDEX_PARTITIONS;
 
 export const AGENCIES_PARTITION = INDEX_PARTITIONS.agencies.exact;
 export const PUBLISHED_PARTITION = INDEX_PARTITIONS.published.exact;
+export const DISTRICTS_PARTITION = INDEX_PARTITIONS.districts.exact;
+export const ADMIN_LOG_PARTITION = PARTITIONS.adminLog;
 
 export const reportPk = (reportId: string): string => `REPORT#${reportId}`;
 /** gsi1 partition of an agency's report heads and roster */
@@ -259,5 +268,9 @@ export const keys = {
   published: (agencyId: string, year: number): ItemKey => ({ pk: `PUBLISHED#${agencyId}#${year}`, sk: 'PUBLISHED' }),
   publishedIndex: (agencyId: string, year: number): IndexKey => ({ gsi1pk: PUBLISHED_PARTITION, gsi1sk: `${agencyId}#${year}` }),
   imported: (agencyId: string, year: number): ItemKey => ({ pk: `IMPORTED#${agencyId}#${year}`, sk: 'IMPORTED' }),
+  district: (districtId: string): ItemKey => ({ pk: `DISTRICT#${districtId}`, sk: 'DISTRICT' }),
+  districtIndex: (districtId: string): IndexKey => ({ gsi1pk: DISTRICTS_PARTITION, gsi1sk: districtId }),
+  reminder: (key: string): ItemKey => ({ pk: `REMINDER#${key}`, sk: 'REMINDER' }),
+  adminEvent: (seq: number): ItemKey => ({ pk: ADMIN_LOG_PARTITION, sk: `${SK_PREFIX.event}${pad8(seq)}` }),
 } as const;
 

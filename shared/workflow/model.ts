@@ -30,6 +30,16 @@ export const AgencySchema = z.object({
 });
 export type Agency = z.infer<typeof AgencySchema>;
 
+export const IsoDateSchema = z.iso.date();
+
+/** A district (区) groups agencies under one administrator; `deadlines` overrides 31 January per report year. */
+export const DistrictSchema = z.object({
+  id: DistrictIdSchema,
+  name: z.string().min(1).max(100),
+  deadlines: z.record(z.string().regex(/^\d{4}$/), IsoDateSchema).optional(),
+});
+export type District = z.infer<typeof DistrictSchema>;
+
 /** `officer`, `auditor` and `admin` are reserved; any other name of this shape is a step role of some chain. */
 export const RoleSchema = z.string().regex(STEP_ROLE_PATTERN);
 export type Role = z.infer<typeof RoleSchema>;
@@ -47,6 +57,8 @@ export const RosterEntrySchema = z.object({
   agencyId: AgencyIdSchema,
   roles: z.array(RoleSchema).min(1),
   auditScope: z.union([z.literal('*'), z.array(AgencyIdSchema)]).optional(),
+  /** an administrator (role `admin`) manages the agencies of these districts ('*' for all) */
+  adminScope: z.union([z.literal('*'), z.array(DistrictIdSchema)]).optional(),
 });
 export type RosterEntry = z.infer<typeof RosterEntrySchema>;
 
@@ -280,3 +292,42 @@ export const ImportedReportSchema = z.object({
   importedBy: EmailSchema,
 });
 export type ImportedReport = z.infer<typeof ImportedReportSchema>;
+export const AdminEventTypeSchema = z.enum([
+  'agency_saved',
+  'person_saved',
+  'person_removed',
+  'people_imported',
+  'reminder_sent',
+  'delegation_set',
+  'delegation_ended',
+]);
+export type AdminEventType = z.infer<typeof AdminEventTypeSchema>;
+
+/**
+ * One entry of the administration log: every change to agencies, chains, people, delegations and every reminder,
+ * hash-chained like a report's log (`hash` over every other field, `prevHash` the entry before).
+ */
+export const AdminEventSchema = z.object({
+  seq: z.int().min(1),
+  type: AdminEventTypeSchema,
+  at: IsoTimeSchema,
+  actor: ActorSchema,
+  /** the agency, person or district the change is about */
+  subject: z.string().min(1).max(300),
+  data: z.record(z.string(), z.unknown()),
+  prevHash: Sha256Schema,
+  hash: Sha256Schema,
+});
+export type AdminEvent = z.infer<typeof AdminEventSchema>;
+
+/**
+ * A reminder slot claimed before its mail goes out and marked sent after: a claim without `sentAt` older than the
+ * lease was interrupted (a crash between send and mark) and may be claimed once more.
+ */
+export const ReminderRecordSchema = z.object({
+  key: z.string().min(1).max(200),
+  claimedAt: IsoTimeSchema,
+  sentAt: IsoTimeSchema.optional(),
+  attempts: z.int().min(1),
+});
+export type ReminderRecord = z.infer<typeof ReminderRecordSchema>;

@@ -1,5 +1,7 @@
 import type {
+  AdminEvent,
   Agency,
+  District,
   ApproverStage,
   Decision,
   Draft,
@@ -10,6 +12,7 @@ import type {
   ReportVersion,
   Review,
   Revision,
+  ReminderRecord,
   RosterEntry,
   Session,
   SignInCode,
@@ -97,6 +100,21 @@ export interface Store {
   putRosterEntry(entry: RosterEntry): Promise<void>;
   getRosterEntry(email: string): Promise<RosterEntry | undefined>;
   listRoster(agencyId: string): Promise<RosterEntry[]>;
+  /** removes the person; nothing happens when they are not on the roster */
+  deleteRosterEntry(email: string): Promise<void>;
+  putDistrict(district: District): Promise<void>;
+  getDistrict(districtId: string): Promise<District | undefined>;
+  listDistricts(): Promise<District[]>;
+
+  // Reminders: claimed before the mail goes out, marked sent after, so each goes out once (at most once more after
+  // a crash between the two). claimReminder answers false when the key is sent, or claimed less than `leaseMs` ago.
+  claimReminder(key: string, now: string, leaseMs: number): Promise<boolean>;
+  markReminderSent(key: string, sentAt: string): Promise<void>;
+  getReminder(key: string): Promise<ReminderRecord | undefined>;
+
+  // The administration log, append-only like a report's: ConflictError when that seq is taken.
+  appendAdminEvent(event: AdminEvent): Promise<void>;
+  listAdminEvents(): Promise<AdminEvent[]>;
 
   // What is on the public site; the indexes are rebuilt from this list.
   putPublished(report: PublishedReport): Promise<void>;

@@ -15,10 +15,13 @@ export class Person {
     readonly email: string,
   ) {}
 
-  async request(method: string, path: string, init: { json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
+  async request(method: string, path: string, init: { json?: unknown; form?: Record<string, string>; file?: { bytes: Uint8Array; type: string } } = {}): Promise<Response> {
     const headers: Record<string, string> = { origin: this.baseUrl };
-    let body: string | undefined;
-    if (init.json !== undefined) {
+    let body: string | Blob | undefined;
+    if (init.file !== undefined) {
+      headers['content-type'] = init.file.type;
+      body = new Blob([Buffer.from(init.file.bytes)]);
+    } else if (init.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     } else if (init.form !== undefined) {

@@ -164,6 +164,13 @@ describe('the officer’s pages', () => {
     expect((await get('/reports/new?year=2020', await as(OFFICER))).headers['location']).toBe('/drafts/daxing-kw/2020');
   });
 
+  it('starts a new draft in the format the administrator set for the agency when there is no earlier report', async () => {
+    await app.deps.store.putAgency({ id: 'daxing-kw', name: '北京市大兴区科学技术委员会', district: 'daxing', template: 'beijing-2019' });
+    const page = expectPage(await get('/drafts/daxing-kw/2020', await as(OFFICER)));
+    const context = JSON.parse(byId(page, 'report-form')?.attrs['data-context'] ?? '{}') as FormContext;
+    expect(context.template).toBe('beijing-2019');
+  });
+
   it('opens a saved draft with its values, and escapes what was typed', async () => {
     const report = { ...report2021(), overview: '</textarea><script>alert(1)</script>' };
     await app.deps.store.saveDraft({ agencyId: 'daxing-kw', year: 2021, content: report, revision: 1, updatedAt: app.clock.now().toISOString(), updatedBy: OFFICER }, undefined);

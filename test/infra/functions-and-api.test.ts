@@ -62,6 +62,17 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'publish-report': [T, ENV.siteBucket, ENV.indexQueueUrl, ...MAIL, ENV.siteBaseUrl, ...HISTORY],
   'record-execution-failure': [T, ...HISTORY],
   'rebuild-site-indexes': [T, ENV.siteBucket],
+  'admin-list-agencies': [T],
+  'admin-save-agency': [T, BASE],
+  'admin-list-people': [T],
+  'admin-save-person': [T, BASE],
+  'admin-remove-person': [T, BASE],
+  'admin-import-people': [T, BASE],
+  'admin-progress': [T],
+  'admin-send-reminders': [T, ...MAIL, BASE],
+  'admin-summary': [T],
+  'admin-log': [T],
+  'send-due-reminders': [T, ...MAIL, BASE],
 };
 
 describe('the Lambda functions', () => {
@@ -238,5 +249,16 @@ describe('failures recorded from the execution status change', () => {
     expect(permissions.map((p) => p.Properties)).toEqual([
       expect.objectContaining({ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } }),
     ]);
+  });
+});
+
+describe('the deadline reminders', () => {
+  it('run once a day at 09:00 Beijing time through EventBridge Scheduler, invoking the send-due-reminders function', () => {
+    const schedules = Object.values(resourcesOfType(stateless, 'AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(1);
+    const props = schedules[0]?.Properties ?? {};
+    expect(props['ScheduleExpression']).toBe('cron(0 9 * * ? *)');
+    expect(props['ScheduleExpressionTimezone']).toBe('Asia/Shanghai');
+    expect(JSON.stringify(props['Target'])).toContain(functionLogicalId(built, 'send-due-reminders'));
   });
 });

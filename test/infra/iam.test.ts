@@ -106,10 +106,10 @@ describe('least privilege: the site bucket and the table', () => {
     }
   });
 
-  it('lets only end-session delete, and nothing scan or batch', () => {
+  it('lets only end-session and the removal of a person delete, and nothing scan or batch', () => {
     for (const name of FUNCTION_NAMES) {
       const dynamo = statementsOf(name).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
-      if (name !== 'end-session') expect(dynamo, name).not.toContain('dynamodb:DeleteItem');
+      if (name !== 'end-session' && name !== 'admin-remove-person') expect(dynamo, name).not.toContain('dynamodb:DeleteItem');
       for (const action of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:*']) expect(dynamo, name).not.toContain(action);
       if (READ_ONLY.includes(name)) for (const action of WRITE_ACTIONS) expect(dynamo, name).not.toContain(action);
     }
@@ -141,7 +141,7 @@ describe('least privilege: secrets and mail', () => {
 
   it('lets only the mailing functions send mail, as the stage identity and configuration set', () => {
     const senders = FUNCTION_NAMES.filter((name) => allows(name, 'ses:SendEmail').length > 0).sort();
-    expect(senders).toEqual(['my-tasks', 'publish-report', 'request-review', 'request-revision', 'request-sign-in-code']);
+    expect(senders).toEqual(['admin-send-reminders', 'my-tasks', 'publish-report', 'request-review', 'request-revision', 'request-sign-in-code', 'send-due-reminders']);
     for (const name of senders) {
       const resources = allows(name, 'ses:SendEmail').flatMap(resourcesOf).map(flatten);
       expect(resources, name).toHaveLength(2);
@@ -219,11 +219,15 @@ const SAMPLE_KEYS: Record<Partition, string> = {
   agency: keys.agency('daxing-kw').pk,
   roster: keys.roster('officer@kw.example.cn').pk,
   published: keys.published('daxing-kw', 2026).pk,
+  district: keys.district('daxing').pk,
+  reminder: keys.reminder('daxing-2026-d14-daxing-kw').pk,
+  adminLog: keys.adminEvent(1).pk,
 };
 const SAMPLE_INDEX_KEYS: Record<IndexPartition, string> = {
   agency: keys.rosterIndex('daxing-kw', 'officer@kw.example.cn').gsi1pk,
   agencies: keys.agencyIndex('daxing-kw').gsi1pk,
   published: keys.publishedIndex('daxing-kw', 2026).gsi1pk,
+  districts: keys.districtIndex('daxing').gsi1pk,
 };
 const PARTITION_NAMES = Object.keys(PARTITIONS) as Partition[];
 const INDEX_PARTITION_NAMES = Object.keys(INDEX_PARTITIONS) as IndexPartition[];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRosterFile, loadRoster, RosterFileError, rosterWarnings } from '#infra/scripts/load-roster.js';
-import { DEMO_AGENCY, DEMO_ROSTER } from '#shared/runtime/demo-roster.js';
+import { DEMO_AGENCIES, DEMO_AGENCY, DEMO_DISTRICT, DEMO_ROSTER } from '#shared/runtime/demo-roster.js';
 import { createDocumentClient } from '#shared/store/document-client.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { ensureTable } from '#shared/store/table.js';
@@ -9,8 +9,8 @@ import { createTestDynamoClient, startDynalite, uniqueTableName, type Emulator }
 const noAgencyInTable = async () => undefined;
 
 describe('load-roster: checking the file', () => {
-  it('accepts the demo agency and roster', async () => {
-    const file = await checkRosterFile({ agencies: [DEMO_AGENCY], roster: DEMO_ROSTER }, noAgencyInTable);
+  it('accepts the demo district, its agencies and roster', async () => {
+    const file = await checkRosterFile({ districts: [DEMO_DISTRICT], agencies: DEMO_AGENCIES, roster: DEMO_ROSTER }, noAgencyInTable);
     expect(file.roster).toHaveLength(DEMO_ROSTER.length);
   });
 
@@ -57,6 +57,12 @@ describe('load-roster: checking the file', () => {
       checkRosterFile({ agencies: [DEMO_AGENCY], roster: [{ email: 'a@audit.example.cn', name: '审计', agencyId: 'daxing-kw', roles: ['auditor'] }] }, noAgencyInTable),
     ).rejects.toThrow(/without an auditScope/);
   });
+
+  it('refuses an administrator without a scope: the first administrator of a deployment names their districts', async () => {
+    const admin = { email: 'admin@daxing.example.cn', name: '管理员', agencyId: 'daxing-kw', roles: ['admin'] };
+    await expect(checkRosterFile({ agencies: [DEMO_AGENCY], roster: [admin] }, noAgencyInTable)).rejects.toThrow(/without an adminScope/);
+    await expect(checkRosterFile({ agencies: [DEMO_AGENCY], roster: [{ ...admin, adminScope: ['daxing'] }] }, noAgencyInTable)).resolves.toBeDefined();
+  });
 });
 
 describe('load-roster: writing through the store', () => {
@@ -76,11 +82,15 @@ describe('load-roster: writing through the store', () => {
   });
 
   it('puts the agencies and roster entries the handlers then read, and a second load changes nothing', async () => {
-    const file = await checkRosterFile({ agencies: [DEMO_AGENCY], roster: DEMO_ROSTER }, (id) => store.getAgency(id));
-    expect(await loadRoster(file, store)).toEqual({ agencies: 1, roster: DEMO_ROSTER.length });
+    const file = await checkRosterFile({ districts: [DEMO_DISTRICT], agencies: DEMO_AGENCIES, roster: DEMO_ROSTER }, (id) => store.getAgency(id));
+    expect(await loadRoster(file, store)).toEqual({ agencies: DEMO_AGENCIES.length, roster: DEMO_ROSTER.length });
     await loadRoster(file, store);
-    expect(await store.listAgencies()).toEqual([DEMO_AGENCY]);
-    expect((await store.listRoster(DEMO_AGENCY.id)).map((entry) => entry.email).sort()).toEqual(DEMO_ROSTER.map((entry) => entry.email).sort());
+    expect(await store.listDistricts()).toEqual([DEMO_DISTRICT]);
+    expect(await store.listAgencies()).toEqual(expect.arrayContaining([...DEMO_AGENCIES]));
+    expect((await store.listRoster(DEMO_AGENCY.id)).map((entry) => entry.email).sort()).toEqual(
+      DEMO_ROSTER.filter((entry) => entry.agencyId === DEMO_AGENCY.id).map((entry) => entry.email).sort(),
+    );
+    expect(await store.getRosterEntry('admin@daxing.example.cn')).toMatchObject({ roles: ['admin'], adminScope: ['daxing'] });
     expect(await store.getRosterEntry('director@kw.example.cn')).toMatchObject({ roles: ['director'], agencyId: 'daxing-kw' });
   });
 });

@@ -104,6 +104,12 @@ export function renderHomePage(principal: Principal, view: HomeView): string {
       <p class="muted">
         {view.agencyName ?? ''}
         {hasRole(principal, 'auditor') ? ' · 您可以查看所辖机关的全部报告及审计记录。' : ''}
+        {hasRole(principal, 'admin') ? (
+          <>
+            {' · '}
+            <a href="/admin">区政务公开管理（进度、提醒、汇总、单位与人员）</a>
+          </>
+        ) : null}
       </p>
       {officer ? <StartForm view={view} /> : null}
       <h2>{officer ? '本机关的年度报告' : '可查看的年度报告'}</h2>

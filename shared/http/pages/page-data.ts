@@ -60,12 +60,9 @@ async function previousTemplateId(store: Store, agencyId: string, year: number, 
   return earlier?.template;
 }
 
-/**
- * The template an agency has chosen for its reports. Agencies have no such setting yet, so this is none and the
- * default falls to last year's template, then the national one; the agency administration adds the setting here.
- */
-export function agencyTemplateSetting(_agency: Agency | undefined): string | undefined {
-  return undefined;
+/** The format the district set for the agency's new reports (the agency page of the administrator's console). */
+export function agencyTemplateSetting(agency: Agency | undefined): string | undefined {
+  return agency?.template;
 }
 
 /** The draft's own copy of a report, with agency and year always the page's (a draft is any JSON the API was given). */

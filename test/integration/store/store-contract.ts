@@ -599,6 +599,71 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
       });
     });
 
+    describe('administration', () => {
+      it('removes a person from the roster and its listing; removing an absent person is fine', async () => {
+        const { store } = h();
+        const agency = agencyId();
+        const officer = rosterEntry(`officer-${agency}@kw.example.cn`, agency);
+        const admin = rosterEntry(`admin-${agency}@kw.example.cn`, agency, { roles: ['admin'], adminScope: ['daxing'] });
+        await Promise.all([store.putRosterEntry(officer), store.putRosterEntry(admin)]);
+        expect(await store.getRosterEntry(admin.email)).toEqual(admin);
+        await store.deleteRosterEntry(officer.email.toUpperCase());
+        expect(await store.getRosterEntry(officer.email)).toBeUndefined();
+        expect((await store.listRoster(agency)).map((e) => e.email)).toEqual([admin.email]);
+        await store.deleteRosterEntry(officer.email);
+      });
+
+      it('keeps districts with their deadlines and lists them', async () => {
+        const { store } = h();
+        const district = { id: agencyId(), name: '大兴区', deadlines: { '2026': '2027-01-25' } };
+        const other = { id: agencyId(), name: '通州区' };
+        await Promise.all([store.putDistrict(district), store.putDistrict(other)]);
+        expect(await store.getDistrict(district.id)).toEqual(district);
+        expect(await store.getDistrict(agencyId())).toBeUndefined();
+        expect(await store.listDistricts()).toEqual(expect.arrayContaining([district, other]));
+      });
+
+      it('claims a reminder once; an unsent claim is taken over only once the lease has fully passed', async () => {
+        const { store } = h();
+        const key = `auto#2026#${agencyId()}#d14`;
+        const lease = 60_000;
+        expect(await store.claimReminder(key, at(0), lease)).toBe(true);
+        expect(await store.claimReminder(key, at(0, 59), lease)).toBe(false);
+        expect(await store.claimReminder(key, at(1), lease)).toBe(true);
+        expect(await store.getReminder(key)).toEqual({ key, claimedAt: at(1), attempts: 2 });
+        await store.markReminderSent(key, at(1, 5));
+        expect(await store.claimReminder(key, at(30), lease)).toBe(false);
+        expect(await store.getReminder(key)).toEqual({ key, claimedAt: at(1), sentAt: at(1, 5), attempts: 2 });
+      });
+
+      it('lets one of two simultaneous claims win', async () => {
+        const { store } = h();
+        const key = `manual#${agencyId()}`;
+        const results = await Promise.all([store.claimReminder(key, at(0), 1000), store.claimReminder(key, at(0), 1000)]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('appends the administration log in order across pages and never overwrites an entry', async () => {
+        const { store, withPageSize } = h();
+        const before = (await store.listAdminEvents()).length;
+        const entries = Array.from({ length: 5 }, (_, i) => ({
+          seq: before + i + 1,
+          type: 'person_saved' as const,
+          at: at(2, i),
+          actor: { email: 'admin@daxing.example.cn', name: '管理员', role: 'admin' },
+          subject: `p${i}@kw.example.cn`,
+          data: { roles: ['officer'] },
+          prevHash: sha(`admin ${i - 1}`),
+          hash: sha(`admin ${i}`),
+        }));
+        for (const entry of entries) await store.appendAdminEvent(entry);
+        const first = entries[0];
+        if (first === undefined) throw new Error('no entries');
+        await expect(store.appendAdminEvent({ ...first, subject: 'other@kw.example.cn' })).rejects.toBeInstanceOf(ConflictError);
+        expect((await withPageSize(2).listAdminEvents()).slice(before)).toEqual(entries);
+      });
+    });
+
     describe('the published list', () => {
       it('lists every published report across many pages, a later version replacing the earlier', async () => {
         const { withPageSize } = h();

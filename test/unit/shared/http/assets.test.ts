@@ -12,7 +12,7 @@ describe('the browser scripts', () => {
 
   it('bundles each entry for the browser: ES modules, no Node built-ins, without zod’s locales', async () => {
     const built = await buildClientAssets();
-    expect([...built.keys()].sort()).toEqual(['app.js', 'form.js', 'import.js']);
+    expect([...built.keys()].sort()).toEqual(['admin.js', 'app.js', 'form.js', 'import.js']);
     // the import page's script needs no schema library
     expect(built.get('import.js')?.length).toBeLessThan(10_000);
     for (const [, body] of built) {
@@ -33,6 +33,7 @@ describe('the browser scripts', () => {
       await writeFile(join(dir, 'app.js'), 'console.log("app")');
       await writeFile(join(dir, 'form.js'), 'console.log("form")');
       await writeFile(join(dir, 'import.js'), 'console.log("import")');
+      await writeFile(join(dir, 'admin.js'), 'console.log("admin")');
       vi.stubEnv(CLIENT_ASSETS_DIR_ENV, dir);
       const fresh = await import('#shared/http/assets.js');
       const response = await fresh.assetResponse('form.js', undefined);

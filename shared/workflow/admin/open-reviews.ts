@@ -1,0 +1,49 @@
+import type { RosterEntry } from '../model.js';
+import type { Store } from '../ports.js';
+import { foldReport } from '../report-state.js';
+import { stepById } from '../review-chain.js';
+
+/** A review waiting for a person, and whether a roster change takes it from them. */
+export interface OpenReview {
+  readonly reviewId: string;
+  readonly reportId: string;
+  readonly agencyName: string;
+  readonly year: number;
+  readonly stepLabel: string;
+  /** the step's role in the round's chain */
+  readonly role: string;
+  /** true when the person, as changed, no longer holds that role in the report's agency: the review passes to the current holder */
+  readonly reassigned: boolean;
+}
+
+/**
+ * The reviews waiting for `email` in the agency's reports under review, each judged against the person as they would
+ * be after the change (`after` undefined: removed). Shown before an administrator saves, so nobody loses a review
+ * unknowingly.
+ */
+export async function openReviewsOf(
+  store: Store,
+  email: string,
+  agencyId: string,
+  after: Pick<RosterEntry, 'agencyId' | 'roles'> | undefined,
+): Promise<OpenReview[]> {
+  const heads = (await store.listHeads(agencyId)).filter((head) => head.status === 'in_review');
+  const found = await Promise.all(
+    heads.map(async (head) => {
+      const [pointers, events] = await Promise.all([store.listReviewPointers(head.reportId), store.listEvents(head.reportId)]);
+      const state = foldReport(events);
+      const mine = pointers.filter((pointer) => pointer.version === head.version && pointer.approverEmail === email);
+      const reviews = await Promise.all(mine.map((pointer) => store.getReview(pointer.reviewId)));
+      return reviews.flatMap((review): OpenReview[] => {
+        if (review === undefined || review.decision !== undefined || review.replacedBy !== undefined) return [];
+        const step = state === undefined ? undefined : stepById(state.chain, review.stage);
+        if (step === undefined) return [];
+        const keeps = after !== undefined && after.agencyId === head.agencyId && after.roles.includes(step.role);
+        const { reviewId } = review;
+        const { reportId, agencyName, year } = head;
+        return [{ reviewId, reportId, agencyName, year, stepLabel: step.label, role: step.role, reassigned: !keeps }];
+      });
+    }),
+  );
+  return found.flat();
+}
