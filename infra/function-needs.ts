@@ -103,7 +103,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'submit-report': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['report'] },
+    items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['report'], index: ['agency'] },
     stateMachine: ['states:StartExecution'],
     baseUrl: true,
     history: 'sign',
@@ -114,7 +114,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'resubmit-report': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'report', 'imported'], write: ['report'] },
+    items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['report'], index: ['agency'] },
     stateMachine: ['states:SendTaskSuccess'],
     baseUrl: true,
     history: 'sign',
