@@ -140,7 +140,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'decide-review': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'review', 'report'], write: ['review', 'report'] },
+    items: { read: [...SIGNED_IN, 'review', 'report'], write: ['review', 'report'], index: ['agency'] },
     stateMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
     keys: true,
     baseUrl: true,
