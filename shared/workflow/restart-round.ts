@@ -1,8 +1,10 @@
-import { executionNameOf } from './contracts.js';
+import { executionNameOf, type RoundInput } from './contracts.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import type { Workflow } from './ports.js';
 import { commit, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
+import { DEFAULT_CHAIN } from './review-chain.js';
+import { firstCursor } from './submit-report.js';
 
 export interface RestartRoundDeps extends LogDeps {
   readonly workflow: Workflow;
@@ -29,6 +31,10 @@ export async function restartRound(reportId: string, deps: RestartRoundDeps): Pr
   if (running?.status === 'RUNNING') {
     throw new ConflictError('本轮审核流程仍在进行，不能重新开始。', 'ROUND_RUNNING', { executionName: current.head.executionName });
   }
+  // the new round walks the chain in force now, from its first step, as a submission would
+  const agency = await deps.store.getAgency(current.head.agencyId);
+  const chain = agency?.chain ?? DEFAULT_CHAIN;
+  const roster = await deps.store.listRoster(current.head.agencyId);
   const committed = await commit(
     reportId,
     (state, events) => {
@@ -57,6 +63,8 @@ export async function restartRound(reportId: string, deps: RestartRoundDeps): Pr
           round,
           executionName: executionNameOf(reportId, round),
           restartedFrom: state.head.executionName,
+          chain,
+          next: firstCursor(chain, roster, state.head.agencyId, undefined, 'start'),
         },
       };
     },
@@ -64,6 +72,7 @@ export async function restartRound(reportId: string, deps: RestartRoundDeps): Pr
   );
   const head = committed.state?.head;
   if (!head?.executionName || !committed.state) throw new Error(`report ${reportId} has no execution after the restart`);
-  await deps.workflow.start(head.executionName, { reportId, version: head.version });
+  const started = committed.state;
+  await deps.workflow.start(head.executionName, { reportId, version: head.version, chain: started.chain, at: started.cursor } satisfies RoundInput);
   return { reportId, round: committed.state.round, executionName: head.executionName, version: head.version };
 }

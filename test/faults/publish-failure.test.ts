@@ -204,9 +204,9 @@ describe('a round that times out', () => {
     const sfn = sfnClient(stack);
     expect(await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION_ARN }))).toMatchObject({ status: 'TIMED_OUT', redriveStatus: 'REDRIVABLE' });
 
-    // the redrive reruns the task that timed out (DirectorReview), with the execution's timeout counted afresh
+    // the redrive reruns the task that timed out (the Review task), with the execution's timeout counted afresh
     await sfn.send(new RedriveExecutionCommand({ executionArn: EXECUTION_ARN }));
-    await until('DirectorReview invoked again', async () => {
+    await until('the review task invoked again', async () => {
       const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: EXECUTION_ARN, maxResults: 1000 }))).events ?? [];
       const redriven = events.findIndex((event) => event.type === 'ExecutionRedriven');
       return redriven >= 0 && events.slice(redriven).some((event) => event.type === 'TaskScheduled');
@@ -214,7 +214,7 @@ describe('a round that times out', () => {
     const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: EXECUTION_ARN, maxResults: 1000 }))).events ?? [];
     const redriven = events.findIndex((event) => event.type === 'ExecutionRedriven');
     expect(events[redriven - 1]?.type).toBe('ExecutionTimedOut');
-    expect(events[redriven + 1]).toMatchObject({ type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'DirectorReview' } });
+    expect(events[redriven + 1]).toMatchObject({ type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Review' } });
 
     // the link emailed before the timeout decides the rerun task, and the round goes on to the leader
     await decide(stack, who.director, directorLink);
