@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { readPath, templateCells, type Cell } from './cells.js';
 import { paragraphs } from './render-text.js';
+import { diceSimilarity } from './similarity.js';
 import type { Report } from './schema.js';
 import type { GridTable, Template } from './template-model.js';
 import { TEMPLATES } from './templates/index.js';
@@ -31,13 +32,22 @@ export type CellChange = z.infer<typeof CellChangeSchema>;
 export const DiffTextFieldSchema = z.enum(['preamble', 'overview', 'problems', 'otherMatters']);
 export type DiffTextField = z.infer<typeof DiffTextFieldSchema>;
 
+export const TextPartSchema = z.object({ op: z.enum(['same', 'removed', 'added']), text: z.string() });
+export type TextPart = z.infer<typeof TextPartSchema>;
+
+/** A paragraph edited between the versions, with the characters kept, taken out and put in. */
+export const ParagraphEditSchema = z.object({ before: z.string(), after: z.string(), parts: z.array(TextPartSchema) });
+export type ParagraphEdit = z.infer<typeof ParagraphEditSchema>;
+
 export const TextChangeSchema = z.object({
   field: DiffTextFieldSchema,
   heading: z.string(),
-  /** paragraphs of the earlier version that are not in the later one, in their order */
+  /** paragraphs of the earlier version that are not in the later one and were not edited into one of it, in order */
   removed: z.array(z.string()),
-  /** paragraphs of the later version that were not in the earlier one, in their order */
+  /** paragraphs of the later version that were not in the earlier one and are not an edit of one of it, in order */
   added: z.array(z.string()),
+  /** paragraphs edited in place (alike enough to be the same paragraph), character by character */
+  edits: z.array(ParagraphEditSchema).default([]),
 });
 export type TextChange = z.infer<typeof TextChangeSchema>;
 
@@ -106,11 +116,15 @@ export function diffParagraphs(text: string | undefined): string[] {
   return paragraphs(text).map((line) => line.trim());
 }
 
+export type AlignOp<T> = { readonly op: 'same' | 'removed' | 'added'; readonly item: T };
+
 /**
- * The paragraphs of `a` not in a longest common subsequence with `b` (removed) and those of `b` not in it (added),
- * each in order. A paragraph that stays in order relative to the others is kept however far it moves down the page.
+ * A longest-common-subsequence alignment of two sequences: every item of `a` and `b` in order, each marked as kept,
+ * removed (only in `a`) or added (only in `b`). Common ends are trimmed first; past `MAX_LCS_CELLS` comparisons the
+ * differing middle is reported as removed and added whole. Paragraphs of a part and characters of a paragraph are
+ * both compared with this.
  */
-export function paragraphChanges(a: readonly string[], b: readonly string[]): { removed: string[]; added: string[] } {
+export function align<T>(a: readonly T[], b: readonly T[]): AlignOp<T>[] {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
@@ -119,11 +133,16 @@ export function paragraphChanges(a: readonly string[], b: readonly string[]): { 
     endA--;
     endB--;
   }
+  const same = (items: readonly T[]): AlignOp<T>[] => items.map((item) => ({ op: 'same', item }));
   const midA = a.slice(start, endA);
   const midB = b.slice(start, endB);
   const n = midA.length;
   const m = midB.length;
-  if (n === 0 || m === 0 || n * m > MAX_LCS_CELLS) return { removed: midA, added: midB };
+  const middle: AlignOp<T>[] = [];
+  if (n === 0 || m === 0 || n * m > MAX_LCS_CELLS) {
+    middle.push(...midA.map((item) => ({ op: 'removed' as const, item })), ...midB.map((item) => ({ op: 'added' as const, item })));
+    return [...same(a.slice(0, start)), ...middle, ...same(a.slice(endA))];
+  }
 
   // lcs[i * (m + 1) + j] = length of the LCS of midA[i..] and midB[j..]
   const width = m + 1;
@@ -136,28 +155,77 @@ export function paragraphChanges(a: readonly string[], b: readonly string[]): { 
           : Math.max(lcs[(i + 1) * width + j] ?? 0, lcs[i * width + j + 1] ?? 0);
     }
   }
-
-  const removed: string[] = [];
-  const added: string[] = [];
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    const x = midA[i] ?? '';
-    const y = midB[j] ?? '';
+    const x = midA[i] as T;
+    const y = midB[j] as T;
     if (x === y) {
+      middle.push({ op: 'same', item: x });
       i++;
       j++;
     } else if ((lcs[(i + 1) * width + j] ?? 0) >= (lcs[i * width + j + 1] ?? 0)) {
-      removed.push(x);
+      middle.push({ op: 'removed', item: x });
       i++;
     } else {
-      added.push(y);
+      middle.push({ op: 'added', item: y });
       j++;
     }
   }
-  removed.push(...midA.slice(i));
-  added.push(...midB.slice(j));
-  return { removed, added };
+  middle.push(...midA.slice(i).map((item) => ({ op: 'removed' as const, item })), ...midB.slice(j).map((item) => ({ op: 'added' as const, item })));
+  return [...same(a.slice(0, start)), ...middle, ...same(a.slice(endA))];
+}
+
+/**
+ * The paragraphs of `a` not in a longest common subsequence with `b` (removed) and those of `b` not in it (added),
+ * each in order. A paragraph that stays in order relative to the others is kept however far it moves down the page.
+ */
+export function paragraphChanges(a: readonly string[], b: readonly string[]): { removed: string[]; added: string[] } {
+  const ops = align(a, b);
+  return {
+    removed: ops.filter((op) => op.op === 'removed').map((op) => op.item),
+    added: ops.filter((op) => op.op === 'added').map((op) => op.item),
+  };
+}
+
+/** Two paragraphs this alike are one paragraph edited (a number changed, a phrase added), not one replaced by another. */
+export const EDITED_PARAGRAPH_SIMILARITY = 0.5;
+
+/** Characters, except that a number is one token: 17 → 117 reads as one number replaced, not a digit slipped in. */
+const tokens = (text: string): string[] => text.match(/\d+(?:\.\d+)?|[\s\S]/gu) ?? [];
+
+/** Runs of characters kept, removed and added; a changed number is removed and added whole. */
+export function characterChanges(before: string, after: string): TextPart[] {
+  const parts: TextPart[] = [];
+  for (const { op, item } of align(tokens(before), tokens(after))) {
+    const last = parts.at(-1);
+    if (last && last.op === op) parts[parts.length - 1] = { op, text: last.text + item };
+    else parts.push({ op, text: item });
+  }
+  return parts;
+}
+
+/**
+ * Pairs each removed paragraph with the first added one, in order, that is alike enough to be its edit; what pairs
+ * is shown character by character, the rest as whole paragraphs.
+ */
+function pairEdits(removed: readonly string[], added: readonly string[]): { removed: string[]; added: string[]; edits: ParagraphEdit[] } {
+  const unpairedAdded = [...added];
+  const unpairedRemoved: string[] = [];
+  const edits: ParagraphEdit[] = [];
+  let from = 0;
+  for (const before of removed) {
+    const index = unpairedAdded.findIndex((after, i) => i >= from && diceSimilarity(before, after) >= EDITED_PARAGRAPH_SIMILARITY);
+    const after = index === -1 ? undefined : unpairedAdded[index];
+    if (after === undefined) {
+      unpairedRemoved.push(before);
+      continue;
+    }
+    unpairedAdded.splice(index, 1);
+    from = index;
+    edits.push({ before, after, parts: characterChanges(before, after) });
+  }
+  return { removed: unpairedRemoved, added: unpairedAdded, edits };
 }
 
 function textFields(template: Template): Array<{ field: DiffTextField; heading: string }> {
@@ -172,11 +240,12 @@ function diffTexts(before: Report, after: Report, template: Template): TextChang
   for (const { field, heading } of textFields(template)) {
     const was: unknown = before[field];
     const is: unknown = after[field];
-    const { removed, added } = paragraphChanges(
+    const changed = paragraphChanges(
       diffParagraphs(typeof was === 'string' ? was : undefined),
       diffParagraphs(typeof is === 'string' ? is : undefined),
     );
-    if (removed.length > 0 || added.length > 0) changes.push({ field, heading, removed, added });
+    const { removed, added, edits } = pairEdits(changed.removed, changed.added);
+    if (removed.length > 0 || added.length > 0 || edits.length > 0) changes.push({ field, heading, removed, added, edits });
   }
   return changes;
 }

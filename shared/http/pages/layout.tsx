@@ -56,6 +56,8 @@ table.list tbody th { background: transparent; }
 .changes td, .changes th { font-size: .9rem; }
 .removed { text-decoration: line-through; color: #8b1a1a; }
 .added { color: #14532d; }
+ins.added { text-decoration: underline; background: #e7f6ec; }
+del.removed { background: #fbeaea; }
 .table-scroll { overflow-x: auto; }
 code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85em; overflow-wrap: anywhere; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

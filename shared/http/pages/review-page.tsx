@@ -5,6 +5,7 @@ import { KIND_VERBS } from '../../workflow/review-chain.js';
 import type { ReviewView } from '../../workflow/review-view.js';
 import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
+import { TextChangeView } from './text-changes.js';
 
 /**
  * GET /reviews/{reviewId}?sig=: what the approver decides on. The report exactly as it will be published, the
@@ -228,19 +229,7 @@ function Changes({ view }: { view: ReviewView }) {
         </div>
       )}
       {diff.texts.map((change) => (
-        <div key={change.field}>
-          <h3>{change.heading}</h3>
-          {change.removed.map((text, index) => (
-            <p key={`r${index}`} class="removed">
-              删除：{text}
-            </p>
-          ))}
-          {change.added.map((text, index) => (
-            <p key={`a${index}`} class="added">
-              新增：{text}
-            </p>
-          ))}
-        </div>
+        <TextChangeView key={change.field} change={change} />
       ))}
     </section>
   );

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readPath, templateCells } from '#shared/report/cells.js';
 import {
+  characterChanges,
   diffParagraphs,
   diffReports,
   paragraphChanges,
@@ -116,7 +117,7 @@ describe('diffReports', () => {
     expect(diffReports(after, before).cells).toEqual([expect.objectContaining({ path, before: null, after: numberAt(before, path) })]);
   });
 
-  it('reports an edited paragraph as that paragraph removed and its new wording added, the others untouched', () => {
+  it('reports a paragraph with one number changed as that paragraph edited, character by character, the others untouched', () => {
     const before = base2021();
     const paragraphs = paragraphsOf(before, 'overview');
     expect(paragraphs.length).toBeGreaterThanOrEqual(3);
@@ -127,7 +128,26 @@ describe('diffReports', () => {
 
     expect(diffReports(before, after)).toEqual({
       cells: [],
-      texts: [{ field: 'overview', heading: '一、总体情况', removed: [old], added: [edited] }],
+      texts: [
+        {
+          field: 'overview',
+          heading: '一、总体情况',
+          removed: [],
+          added: [],
+          edits: [
+            {
+              before: old,
+              after: edited,
+              parts: [
+                { op: 'same', text: old.slice(0, old.indexOf('30件')) },
+                { op: 'removed', text: '30' },
+                { op: 'added', text: '31' },
+                { op: 'same', text: old.slice(old.indexOf('30件') + 2) },
+              ],
+            },
+          ],
+        },
+      ],
       templateChanged: false,
     });
   });
@@ -137,7 +157,7 @@ describe('diffReports', () => {
     const inserted = '五是新增一段说明。';
     const after = withText(before, 'problems', `${inserted}\n\n${before.problems}`);
     expect(diffReports(before, after).texts).toEqual([
-      { field: 'problems', heading: '五、存在的主要问题及改进情况', removed: [], added: [inserted] },
+      { field: 'problems', heading: '五、存在的主要问题及改进情况', removed: [], added: [inserted], edits: [] },
     ]);
   });
 
@@ -145,7 +165,7 @@ describe('diffReports', () => {
     const before = withText(base2021(), 'otherMatters', '甲。\n乙。\n丙。');
     const after = withText(before, 'otherMatters', '甲。\n新。\n乙。\n丙。');
     expect(diffReports(before, after).texts).toEqual([
-      { field: 'otherMatters', heading: '六、其他需要报告的事项', removed: [], added: ['新。'] },
+      { field: 'otherMatters', heading: '六、其他需要报告的事项', removed: [], added: ['新。'], edits: [] },
     ]);
   });
 
@@ -161,10 +181,10 @@ describe('diffReports', () => {
     const before = base2021();
     const noPreamble = withValue(before, 'preamble', undefined);
     expect(diffReports(noPreamble, before).texts).toEqual([
-      { field: 'preamble', heading: PREAMBLE_HEADING, removed: [], added: [before.preamble] },
+      { field: 'preamble', heading: PREAMBLE_HEADING, removed: [], added: [before.preamble], edits: [] },
     ]);
     expect(diffReports(before, noPreamble).texts).toEqual([
-      { field: 'preamble', heading: PREAMBLE_HEADING, removed: [before.preamble], added: [] },
+      { field: 'preamble', heading: PREAMBLE_HEADING, removed: [before.preamble], added: [], edits: [] },
     ]);
   });
 
@@ -268,6 +288,39 @@ describe('diffReports over random cell edits (property)', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('a paragraph edited in place', () => {
+  it('shows the characters taken out and put in, a changed number as one run', () => {
+    expect(characterChanges('本年共收到申请17件。', '本年共收到申请117件，均已办结。')).toEqual([
+      { op: 'same', text: '本年共收到申请' },
+      { op: 'removed', text: '17' },
+      { op: 'added', text: '117' },
+      { op: 'same', text: '件' },
+      { op: 'added', text: '，均已办结' },
+      { op: 'same', text: '。' },
+    ]);
+  });
+
+  it('pairs a paragraph only with one alike enough to be its edit, and lists a rewritten one as removed and added', () => {
+    const before = withText(base2021(), 'otherMatters', '本机关全年未收取信息处理费。\n完全不同的一段话。');
+    const after = withText(before, 'otherMatters', '本机关全年未收取任何信息处理费。\n另起炉灶写了别的内容。');
+    const [change] = diffReports(before, after).texts;
+    expect(change?.edits.map((edit) => [edit.before, edit.after])).toEqual([['本机关全年未收取信息处理费。', '本机关全年未收取任何信息处理费。']]);
+    expect(change?.removed).toEqual(['完全不同的一段话。']);
+    expect(change?.added).toEqual(['另起炉灶写了别的内容。']);
+  });
+
+  it('rebuilds both versions of the paragraph from its parts (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), (a, b) => {
+        const parts = characterChanges(a, b);
+        expect(parts.filter((part) => part.op !== 'added').map((part) => part.text).join('')).toBe(a);
+        expect(parts.filter((part) => part.op !== 'removed').map((part) => part.text).join('')).toBe(b);
+      }),
+      { numRuns: 300 },
     );
   });
 });
