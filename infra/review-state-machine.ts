@@ -84,12 +84,14 @@ export class ReviewStateMachine extends Construct {
     const reviewTimeout = props.reviewTimeout ?? DEFAULT_REVIEW_TIMEOUT;
     const revisionTimeout = props.revisionTimeout ?? DEFAULT_REVISION_TIMEOUT;
 
-    const waitForDecision = (name: string, payload: Record<string, unknown>, resultPath: string) =>
+    // resultPath undefined: the task's result is its output (the ASL default; the local engine reads an explicit
+    // "$" as a field named "$")
+    const waitForDecision = (name: string, payload: Record<string, unknown>, resultPath: string | undefined) =>
       new tasks.LambdaInvoke(this, name, {
         lambdaFunction: functions.requestReview,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, ...payload }),
-        resultPath,
+        ...(resultPath === undefined ? {} : { resultPath }),
         taskTimeout: sfn.Timeout.duration(reviewTimeout),
         retryOnServiceExceptions: false,
       })
@@ -120,7 +122,7 @@ export class ReviewStateMachine extends Construct {
         step: sfn.JsonPath.numberAt('$.step'),
         approver: sfn.JsonPath.stringAt('$.approver'),
       },
-      '$',
+      undefined,
     );
     coSignReview.addCatch(reminder('CoSignReminder', coSignReview), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
     const coSign = new sfn.Map(this, 'CoSign', {
