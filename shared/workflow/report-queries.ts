@@ -7,6 +7,7 @@ import type { ExecutionHistoryEvent, ExecutionSummary, Store, Workflow } from '.
 import { typedEvents, type TypedEvent } from './event-data.js';
 import { foldReport, versionOf } from './report-state.js';
 import { stepLabel, type Chain } from './review-chain.js';
+import { signOffSheet, type SignOffSheet } from './sign-off-sheet.js';
 
 /** The latest request (or reminder) of a review in the log. */
 function requestOf(events: readonly ReportEvent[], reviewId: string): Extract<TypedEvent, { type: 'review_requested' | 'reminder_sent' }> | undefined {
@@ -47,6 +48,7 @@ export interface ReportView {
   readonly returnComment: string | undefined;
   readonly publishedVersion: number | undefined;
   readonly decisions: ReadonlyArray<Record<string, unknown>>;
+  readonly sheet: SignOffSheet;
 }
 
 export async function getReport(reportId: string, principal: Principal, deps: QueryDeps): Promise<ReportView> {
@@ -79,6 +81,7 @@ export async function getReport(reportId: string, principal: Principal, deps: Qu
     returnComment: head.status === 'returned' ? head.returnComment : undefined,
     publishedVersion: head.publishedVersion,
     decisions: state.decisions.map((decision) => ({ ...decision })),
+    sheet: signOffSheet(events),
   };
 }
 
@@ -102,6 +105,7 @@ export interface HistoryDeps extends QueryDeps {
 export interface ReportHistory {
   readonly events: readonly ReportEvent[];
   readonly chain: ChainVerification;
+  readonly sheet: SignOffSheet;
   readonly executions: ReadonlyArray<ExecutionSummary & { history: readonly ExecutionHistoryEvent[] }>;
 }
 
@@ -114,6 +118,7 @@ export async function reportHistory(reportId: string, principal: Principal, deps
   return {
     events,
     chain: verifyChain(reportId, events),
+    sheet: signOffSheet(events),
     executions: await Promise.all(executions.map(async (execution) => ({ ...execution, history: await deps.workflow.history(execution.name) }))),
   };
 }

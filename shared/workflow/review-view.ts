@@ -8,6 +8,7 @@ import type { Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
 import { foldReport, versionOf } from './report-state.js';
 import { DEFAULT_CHAIN, stepById, stepIndex, type Step } from './review-chain.js';
+import { signOffSheet, type SignOffSheet } from './sign-off-sheet.js';
 
 export interface ReviewView {
   readonly review: Review;
@@ -26,6 +27,8 @@ export interface ReviewView {
   readonly step: Step;
   /** the step an approval sends the report to, undefined when it is then published */
   readonly nextStep: Step | undefined;
+  /** every step of every round so far: what the approver reads before deciding */
+  readonly sheet: SignOffSheet;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function reviewView(reviewId: string, sig: string | undefined, prin
     open: isOpenFor(state, review),
     step,
     nextStep: chain.steps[stepIndex(chain, review.stage) + 1],
+    sheet: signOffSheet(events),
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
     signedInAsApprover: principal?.email === review.approverEmail,

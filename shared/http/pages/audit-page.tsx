@@ -2,6 +2,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { ReportHistory } from '../../workflow/report-queries.js';
 import { reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
+import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
 import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, eventSummary, actorLabel } from './names.js';
 
 /**
@@ -48,6 +49,7 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
           下载 CSV（Excel）
         </a>
       </p>
+      <SignOffSheetView sheet={history.sheet} />
       <h2>事件记录</h2>
       <div class="table-scroll">
         <table class="list audit" id="events">
@@ -124,6 +126,6 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
       )}
     </Main>,
     principal,
-    { css: AUDIT_CSS },
+    { css: AUDIT_CSS + SIGN_OFF_CSS },
   );
 }

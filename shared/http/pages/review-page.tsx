@@ -5,6 +5,7 @@ import { KIND_VERBS } from '../../workflow/review-chain.js';
 import type { ReviewView } from '../../workflow/review-view.js';
 import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
+import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
 import { TextChangeView } from './text-changes.js';
 
 /**
@@ -251,6 +252,7 @@ export function renderReviewPage(props: Props): string {
       <Decision view={view} />
       <Closed view={view} />
       <p class="review-summary no-print">
+        <a href="#sign-off">签发单</a>
         <a href="#warnings">系统提示 {view.warnings.length} 项</a>
         {changed === undefined ? null : <a href="#changes">自上次审阅以来修改 {changed} 处</a>}
         <a href="#report">报告全文</a>
@@ -261,6 +263,7 @@ export function renderReviewPage(props: Props): string {
         ) : null}
       </p>
       {!review.decision && view.open && !principal ? <SignIn view={view} sig={props.sig} /> : null}
+      <SignOffSheetView sheet={view.sheet} />
       <Changes view={view} />
       <Warnings view={view} />
       <h2 id="report-title">报告全文（将按此发布）</h2>
@@ -270,6 +273,6 @@ export function renderReviewPage(props: Props): string {
       <DecisionForm {...props} />
     </Main>,
     principal,
-    { css: REVIEW_CSS },
+    { css: REVIEW_CSS + SIGN_OFF_CSS },
   );
 }

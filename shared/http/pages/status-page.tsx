@@ -6,6 +6,7 @@ import type { ReportView } from '../../workflow/report-queries.js';
 import { KIND_VERBS, stepLabel, type Step as ChainStep } from '../../workflow/review-chain.js';
 import { auditPagePath, editPagePath, draftPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
+import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
 import { beijingTime, stageName, STATUS_NAMES } from './names.js';
 
 /**
@@ -229,6 +230,7 @@ export function renderStatusPage(principal: Principal, report: ReportView, optio
       ) : null}
       <Timeline report={report} />
       <Actions principal={principal} report={report} />
+      <SignOffSheetView sheet={report.sheet} />
       <Returns report={report} />
       <h2>版本</h2>
       <ul>
@@ -252,7 +254,7 @@ export function renderStatusPage(principal: Principal, report: ReportView, optio
       </p>
     </Main>,
     principal,
-    { css: TIMELINE_CSS, ...(inTransit(report) ? { refreshSeconds: 3 } : {}) },
+    { css: TIMELINE_CSS + SIGN_OFF_CSS, ...(inTransit(report) ? { refreshSeconds: 3 } : {}) },
   );
 }
 
