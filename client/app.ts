@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { apiError, callApi, element } from './http.js';
+import { tasks } from './tasks.js';
 
 /**
  * The small script every page loads. Each part finds its elements or does nothing: sign out, the review page's sign-in
@@ -139,3 +140,4 @@ signOut();
 inlineSignIn();
 decisionRules();
 withdraw();
+tasks();
