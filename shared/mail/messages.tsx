@@ -85,11 +85,12 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
   const stage = `${input.step.label}${input.step.confidentiality === true ? '（含保密审查）' : ''}`;
   const subject = oneLine(`${input.reminder ? '【提醒】' : ''}请${KIND_VERBS[input.step.kind]}：${report}`);
   const due = input.dueAt === undefined ? undefined : `请于${beijingTime(input.dueAt)}（北京时间）前处理。`;
-  const reminder = input.reminder ? '这是一封提醒邮件：该报告仍在等待您处理，此前邮件中的审核链接继续有效。' : undefined;
+  const verb = KIND_VERBS[input.step.kind];
+  const reminder = input.reminder ? `这是一封提醒邮件：该报告仍在等待您处理，此前邮件中的${verb}链接继续有效。` : undefined;
   const ask = `${report}已提交，需要您进行${stage}。${input.replaces === undefined ? '' : `（原由${input.replaces}处理，因人员调整转由您处理。）`}`;
   const warnings =
     input.warningsCount > 0
-      ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在审核页面逐条查看。`
+      ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在${verb}页面逐条查看。`
       : '系统未对本稿给出提示。';
   const safety = '打开链接只用于查看报告，不会改变报告的状态；同意或退回需要先登录系统再作决定。';
 
@@ -101,7 +102,7 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
     ...(due === undefined ? [] : [due]),
     warnings,
     '',
-    '审核页面：',
+    `${verb}页面：`,
     reviewUrl,
     '',
     safety,
@@ -118,7 +119,7 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
       </p>
       {due === undefined ? null : <p>{due}</p>}
       <p>{warnings}</p>
-      <LinkBlock label="审核页面：" href={reviewUrl} />
+      <LinkBlock label={`${verb}页面：`} href={reviewUrl} />
       <p>{safety}</p>
     </>,
   );
@@ -137,6 +138,8 @@ export interface RevisionRequestMessageInput {
   /** the approver's comment, shown verbatim */
   readonly comment: string;
   readonly reportUrl: string;
+  /** the labels of the round's chain, in order: the steps a resubmission goes through again */
+  readonly stepLabels?: readonly string[] | undefined;
 }
 
 export function revisionRequestMessage(input: RevisionRequestMessageInput): MailMessage {
@@ -145,7 +148,8 @@ export function revisionRequestMessage(input: RevisionRequestMessageInput): Mail
   const subject = oneLine(`退回修改：${report}`);
   const returned = `您提交的${report}已被${input.returnedByName}退回修改。退回意见如下：`;
   const noComment = input.comment.trim() === '';
-  const next = '请登录系统修改后重新提交。重新提交的报告将再次依次经过办公室主任审核和主管领导签发。';
+  const labels = input.stepLabels ?? ['办公室主任审核', '主管领导签发'];
+  const next = `请登录系统修改后重新提交。重新提交的报告将再次依次经过${labels.join('、')}。`;
 
   const text = lines(
     `${input.officerName}，您好：`,

@@ -99,7 +99,7 @@ interface Who {
   readonly roles?: readonly string[];
 }
 
-export const ROLE_NAMES: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '监督' };
+export const ROLE_NAMES: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '审计人员' };
 
 export const roleNames = (roles: readonly string[] | undefined): string => (roles ?? []).map((role) => ROLE_NAMES[role] ?? role).join('、');
 

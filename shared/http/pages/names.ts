@@ -36,7 +36,7 @@ export const EVENT_NAMES: Readonly<Record<ReportEvent['type'], string>> = {
 };
 
 /** Roles that are not steps; a step role is named by its step's label. */
-export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', auditor: '监督', admin: '管理员', system: '系统' };
+export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', auditor: '审计人员', admin: '管理员', system: '系统' };
 
 /** Who acted, as the audit page and its CSV name them: a reserved role's name, else the step the decision was at. */
 export function actorLabel(event: ReportEvent): string {

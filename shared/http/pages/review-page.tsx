@@ -20,7 +20,7 @@ const OUTCOME_NAMES = { approve: '同意', return: '退回修改' } as const;
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   COMMENT_REQUIRED: '退回时请填写修改意见。',
   COMMENT_TOO_LONG: '意见太长，请精简到 2000 字以内。',
-  CONFIDENTIALITY_REVIEW_REQUIRED: '审核通过前，请确认已完成保密审查。',
+  CONFIDENTIALITY_REVIEW_REQUIRED: '同意前，请确认已完成保密审查。',
   CSRF: '页面已过期，请刷新后重新提交。',
   BAD_REQUEST: '请选择“同意”或“退回修改”。',
 };
@@ -73,13 +73,17 @@ function Decision({ view }: { view: ReviewView }) {
   );
 }
 
+/** The verb of the step this review is for: 审核, 会签 or 签发. */
+const verbOf = (view: ReviewView): string => KIND_VERBS[view.step.kind];
+
 function SignIn({ view, sig }: { view: ReviewView; sig: string }) {
   const next = reviewPath(view.review.reviewId, sig);
+  const verb = verbOf(view);
   return (
     <section class="notice" id="sign-in" aria-labelledby="sign-in-title" data-next={next}>
-      <h2 id="sign-in-title">登录后审核</h2>
+      <h2 id="sign-in-title">登录后{verb}</h2>
       <p>
-        审核前请先用收到审核邮件的邮箱登录（审核人：{view.review.approverName}）。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
+        {verb}前请先用收到邮件的邮箱登录（{verb}人：{view.review.approverName}）。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
       </p>
       <div id="signin-email-step">
         <EmailStep next={next} email={view.review.approverEmail} idPrefix="signin-" autofocus={false} />
@@ -97,7 +101,7 @@ function Closed({ view }: { view: ReviewView }) {
   return (
     <section class="notice warning" id="closed" role="status">
       <p>
-        <strong>这个审核链接已不再需要处理</strong>：报告已撤回，或信息员已提交了新的版本（新版本会另发审核邮件）。
+        <strong>这个{verbOf(view)}链接已不再需要处理</strong>：报告已撤回，或信息员已提交了新的版本（新版本会另发审核邮件）。
       </p>
     </section>
   );
@@ -110,7 +114,7 @@ function DecisionForm({ view, sig, principal, error }: Props) {
   const confidentiality = view.step.confidentiality === true;
   return (
     <section aria-labelledby="decide-title" class="decision-anchor" id="decision">
-      <h2 id="decide-title">审核意见</h2>
+      <h2 id="decide-title">{verbOf(view)}意见</h2>
       <form method="post" action={`/reviews/${encodeURIComponent(review.reviewId)}/decision`} id="decision-form" data-stage={review.stage}>
         {message === undefined ? null : (
           <p class="notice error" role="alert" id="decision-error">
@@ -165,7 +169,7 @@ function DecisionForm({ view, sig, principal, error }: Props) {
         </fieldset>
         <p class="actions">
           <button type="submit" class="primary" id="decision-submit">
-            提交审核意见
+            提交{verbOf(view)}意见
           </button>
         </p>
       </form>
@@ -181,11 +185,11 @@ function Warnings({ view }: { view: ReviewView }) {
         <p>系统没有对本稿给出提示。</p>
       ) : (
         <>
-          <p class="muted">提示不阻止提交，请审核时留意：</p>
+          <p class="muted">提示不阻止提交，请{verbOf(view)}时留意：</p>
           <ul>
             {view.warnings.map((warning, index) => (
               <li key={index} data-code={warning.code} data-path={warning.path}>
-                <code>{warning.code}</code> {warning.message}
+                {warning.message}
               </li>
             ))}
           </ul>
@@ -241,14 +245,16 @@ export function renderReviewPage(props: Props): string {
   const { review } = view;
   const changed = view.changes ? view.changes.diff.cells.length + view.changes.diff.texts.length : undefined;
   return renderPage(
-    `审核：${view.report.agency.name}${view.report.year}年年度报告（第${review.version}版）`,
+    `${verbOf(view)}：${view.report.agency.name}${view.report.year}年年度报告（第${review.version}版）`,
     <Main>
       <h1>
         {view.step.label}
         {view.step.confidentiality === true ? '（含保密审查）' : ''}：{view.report.agency.name}
         {view.report.year}年政府信息公开工作年度报告（第{review.version}版）
       </h1>
-      <p>审核人：{review.approverName}。打开本页不会改变任何状态；提交审核意见需登录。</p>
+      <p id="review-who">
+        {verbOf(view)}人：{review.approverName}。打开本页不会改变任何状态{principal || review.decision || !view.open ? '。' : `；提交${verbOf(view)}意见需先登录。`}
+      </p>
       <Decision view={view} />
       <Closed view={view} />
       <p class="review-summary no-print">
@@ -258,7 +264,7 @@ export function renderReviewPage(props: Props): string {
         <a href="#report">报告全文</a>
         {!review.decision && view.open && principal ? (
           <a href="#decision" class="button primary">
-            填写审核意见
+            填写{verbOf(view)}意见
           </a>
         ) : null}
       </p>

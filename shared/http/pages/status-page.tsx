@@ -165,7 +165,9 @@ function Actions({ principal, report }: { principal: Principal; report: ReportVi
           <p id="withdraw-question">
             <strong>确定撤回这份报告吗？</strong>
           </p>
-          <p>撤回后审核流程终止，审核人收到的链接不再能审核；之后您可以修改并重新提交，审核将从办公室主任重新开始。</p>
+          <p>
+            撤回后审核流程终止，审批人员收到的链接不再能使用；之后您可以修改并重新提交，将从“{report.chain.steps[0]?.label ?? '第一步'}”重新开始。
+          </p>
           <p class="actions">
             <button type="button" class="danger primary" id="withdraw-yes">
               确认撤回
