@@ -175,8 +175,8 @@ function configuredMemory(): Map<FunctionName, { memoryMb: number; architecture:
 }
 
 const TASK_STATES: Readonly<Record<string, FunctionName>> = {
-  DirectorReview: 'request-review',
-  LeaderReview: 'request-review',
+  Review: 'request-review',
+  CoSignReview: 'request-review',
   OfficerRevision: 'request-revision',
   Publish: 'publish-report',
   RecordPublishFailure: 'record-publish-failure',
@@ -192,7 +192,22 @@ interface Counted {
   readonly history: HistoryEvent[];
   /** per function: billed durations (ms, rounded up) of each invocation */
   readonly invocations: Map<FunctionName, number[]>;
+  /** the states a report of the four-step chain (two co-signers) entered */
+  readonly fourStep: string[];
 }
+
+/** Transitions per report the workflow must stay within: today's 6 for the default chain, 15 for four steps with a two-person 会签. */
+export const TRANSITION_LIMITS = { defaultChain: 6, fourStep: 15 } as const;
+
+/** A district agency's chain: 科室负责人 → 办公室主任 (保密审查) → 法制会签 by two → 主管领导签发. */
+const FOUR_STEP_CHAIN = {
+  steps: [
+    { id: 'section', label: '科室负责人审核', kind: 'review', role: 'section-head' },
+    { id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true },
+    { id: 'legal', label: '法制会签', kind: 'cosign', role: 'legal' },
+    { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
+  ],
+} as const;
 
 /** A client whose API requests are written down (the HTTP API bills each). */
 class CountingClient extends Client {
@@ -220,14 +235,14 @@ async function signInCounted(stack: BenchStack, email: string, requests: string[
   return client;
 }
 
-async function approve(stack: BenchStack, to: string, from: number, requests: string[], director: boolean): Promise<void> {
+async function approve(stack: BenchStack, to: string, from: number, requests: string[], director: boolean, signIn = signInCounted): Promise<void> {
   const mail = await stack.mail.next((m) => m.to === to && /请(审核|会签|签发)：/.test(m.subject), `the review email to ${to}`, 30_000, from);
   const link = new URL(mail.value.links.find((candidate) => candidate.includes('/reviews/')) ?? '');
   const approver = new CountingClient(stack.url, to, requests);
   // the approver opens the link (the review page), signs in, decides
   const page = await approver.json('GET', `${link.pathname}${link.search}`);
   if (page.status !== 200) throw new Error(`the review page for ${to} answered ${page.status}`);
-  const signedIn = await signInCounted(stack, to, requests);
+  const signedIn = await signIn(stack, to, requests);
   const reviewId = decodeURIComponent(link.pathname.split('/')[2] ?? '');
   const decided = await signedIn.json('POST', `/api/reviews/${encodeURIComponent(reviewId)}/decision`, {
     sig: link.searchParams.get('sig') ?? '',
@@ -309,7 +324,32 @@ async function countOneReport(stack: BenchStack): Promise<Counted> {
     add(fn, Math.max(1, Math.ceil((line?.epochMs ?? started) - started)));
   }
   const emails = stack.mail.items.slice(mailFrom).map((entry) => entry.value.subject.replace(/：.*/, ''));
-  return { apiRequests: requests, dynamo, s3, emails, history, invocations };
+  return { apiRequests: requests, dynamo, s3, emails, history, invocations, fourStep: await fourStepTransitions(stack) };
+}
+
+/** The same report through the four-step chain (not priced): the states its execution entered. */
+async function fourStepTransitions(stack: BenchStack): Promise<string[]> {
+  const [agency] = benchAgencies('bench-cost-four', 1);
+  if (!agency) throw new Error('no agency');
+  const store = stack.deps.store;
+  const person = (role: string) => `${role}@${agency.id}.example.cn`;
+  await store.putAgency({ id: agency.id, name: agency.name, chain: { steps: FOUR_STEP_CHAIN.steps.map((step) => ({ ...step })) } });
+  const people: Array<[string, string]> = [['officer', 'officer'], ['section', 'section-head'], ['director', 'director'], ['legal-a', 'legal'], ['legal-b', 'legal'], ['leader', 'leader']];
+  for (const [local, role] of people) await store.putRosterEntry({ email: person(local), name: `${agency.name}${local}`, agencyId: agency.id, roles: [role] });
+  const officer = await signIn(stack, person('officer'));
+  const from = stack.mail.items.length;
+  if ((await officer.json('POST', '/api/reports', { report: reportOf(agency) })).status !== 201) throw new Error('the four-step submission failed');
+  const uncounted = (s: BenchStack, email: string) => signIn(s, email);
+  await approve(stack, person('section'), from, [], false, uncounted);
+  await approve(stack, person('director'), from, [], true, uncounted);
+  await approve(stack, person('legal-a'), from, [], false, uncounted);
+  await approve(stack, person('legal-b'), from, [], false, uncounted);
+  await approve(stack, person('leader'), from, [], false, uncounted);
+  const execution = `${reportIdOf(agency)}-r1`;
+  await waitSucceeded(stack, execution);
+  const sfn = new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`, maxResults: 1000 }));
+  return (page.events ?? []).flatMap((event) => (event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : []));
 }
 
 async function waitSucceeded(stack: BenchStack, execution: string): Promise<void> {
@@ -329,7 +369,9 @@ export const costPerReport: Benchmark = {
   method: [
     'A fresh local stack; one report first (not counted, so nothing is done for the first time), then one report counted: the officer signs ' +
       'in (code by email) and submits; the director opens the review link (GET /reviews/{id}), signs in and approves; the leader the same; ' +
-      'Publish. Counting stops when the execution has SUCCEEDED. Pages a browser would also load (/, /login, /assets/*) are not in the script.',
+      'Publish. Counting stops when the execution has SUCCEEDED. Pages a browser would also load (/, /login, /assets/*) are not in the script. ' +
+      'Then, not priced: one report of an agency whose chain has four steps (科室负责人审核 → 办公室主任审核 → 法制会签 by two people → 主管领导签发), ' +
+      'approved by each in turn, and the states its execution entered counted the same way.',
     'Step Functions: StateEntered events of the execution\'s GetExecutionHistory (AWS bills each state transition). Lambda: one invocation per ' +
       'HTTP handler log line (its route and measured duration) and per task the engine invoked (from TaskStarted in the history to the task\'s ' +
       'log line); each duration rounded up to 1 ms × the memory the CDK app configures for that function (read from the synthesized stack), ' +
@@ -353,7 +395,7 @@ export const costPerReport: Benchmark = {
     } finally {
       await stack.dispose();
     }
-    const { apiRequests, dynamo, s3, emails, history, invocations } = counted;
+    const { apiRequests, dynamo, s3, emails, history, invocations, fourStep } = counted;
     log(`${apiRequests.length} API requests, ${sum([...dynamo.values()].map((t) => t.calls))} DynamoDB commands, ${emails.length} emails`);
 
     const rows: string[][] = [];
@@ -415,6 +457,20 @@ export const costPerReport: Benchmark = {
       columns: ['Service', 'What was counted', 'Quantity', 'Per report', 'Per 100,000 reports'],
       rows,
       targets: [
+        {
+          name: 'state transitions per report, default chain (办公室主任审核 → 主管领导签发)',
+          target: `≤ ${TRANSITION_LIMITS.defaultChain}`,
+          measured: String(entered.length),
+          pass: entered.length <= TRANSITION_LIMITS.defaultChain,
+          margin: `${TRANSITION_LIMITS.defaultChain - entered.length}`,
+        },
+        {
+          name: 'state transitions per report, four steps with a two-person 会签',
+          target: `≤ ${TRANSITION_LIMITS.fourStep}`,
+          measured: `${fourStep.length} (${fourStep.join(' → ')})`,
+          pass: fourStep.length <= TRANSITION_LIMITS.fourStep,
+          margin: `${TRANSITION_LIMITS.fourStep - fourStep.length}`,
+        },
         {
           name: `cost per published report on AWS (${PRICES.region} list prices)`,
           target: 'no target',

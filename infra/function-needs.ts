@@ -21,6 +21,7 @@ export type StateMachineAction =
   | 'states:StartExecution'
   | 'states:StopExecution'
   | 'states:SendTaskSuccess'
+  | 'states:SendTaskFailure'
   | 'states:DescribeExecution'
   | 'states:GetExecutionHistory';
 
@@ -63,12 +64,14 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'report-history': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'] },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
   'review-page': { kind: 'http', table: TABLE_READ, stateMachine: [], keys: true },
-  // the decision path: records the decision first, then SendTaskSuccess
-  'decide-review': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, baseUrl: true },
+  // the decision path: logs the decision first, then SendTaskSuccess (SendTaskFailure: a co-signer's return ends the 会签)
+  'decide-review': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure'], keys: true, baseUrl: true },
+  // the reviews waiting for a person, each with a signed link; resending one emails it (and records when, for the limit)
+  'my-tasks': { kind: 'http', table: TABLE_WRITE, stateMachine: [], keys: true, mail: true, baseUrl: true },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
   'web-pages': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'], siteBaseUrl: true, clientAssets: true },
   // keeps the token, emails the link; delivers a decision recorded while an older token was live
-  'request-review': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], keys: true, mail: true, baseUrl: true },
+  'request-review': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure'], keys: true, mail: true, baseUrl: true },
   // keeps the token, emails the officers; delivers a resubmission made while an older token was live
   'request-revision': { kind: 'task', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], mail: true, baseUrl: true },
   'publish-report': { kind: 'task', table: TABLE_WRITE, siteWrite: true, mail: true, siteBaseUrl: true },

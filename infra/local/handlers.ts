@@ -1,5 +1,6 @@
 import { createCreateSessionHandler } from '../../functions/create-session.js';
 import { createDecideReviewHandler } from '../../functions/decide-review.js';
+import { createMyTasksHandler } from '../../functions/my-tasks.js';
 import { createEndSessionHandler } from '../../functions/end-session.js';
 import { createGetDraftHandler } from '../../functions/get-draft.js';
 import { createGetMeHandler } from '../../functions/get-me.js';
@@ -41,6 +42,7 @@ export function httpHandlers(deps: AppDeps): Record<HttpFunctionName, HttpHandle
     'report-history': createReportHistoryHandler(deps),
     'review-page': createReviewPageHandler(deps),
     'decide-review': createDecideReviewHandler(deps),
+    'my-tasks': createMyTasksHandler(deps),
     'web-pages': createWebPagesHandler(deps),
   };
 }

@@ -8,6 +8,7 @@ import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
 import { AgencySchema, RosterEntrySchema, type Agency, type RosterEntry } from '../../shared/workflow/model.js';
 import type { Store } from '../../shared/workflow/ports.js';
+import { chainProblems, DEFAULT_CHAIN, RESERVED_ROLES, unheldRoles } from '../../shared/workflow/review-chain.js';
 
 /**
  * Loads agencies and the people who may sign in (the roster) into a deployed table:
@@ -16,6 +17,9 @@ import type { Store } from '../../shared/workflow/ports.js';
  *
  * roster.json: `{ "agencies": [{ "id": "daxing-kw", "name": "北京市大兴区科学技术委员会" }],
  *                 "roster": [{ "email": "officer@kw.example.cn", "name": "李信息员", "agencyId": "daxing-kw", "roles": ["officer"] }] }`
+ * An agency may carry its review chain (`"chain": {"steps": [...]}`, checked as the workflow checks it; the default
+ * chain when absent), and people any step role of it besides officer/auditor/admin. A chain role nobody in the file
+ * holds is a warning here and refuses the agency's submissions until someone does.
  * Every record is checked with the schemas of shared/workflow/model.ts before anything is written, and written
  * through the store adapter (the same items the handlers read). Putting the same file twice changes nothing; a
  * changed entry replaces the old one (roles, name, audit scope). Credentials and region come from the usual AWS
@@ -45,6 +49,7 @@ export async function checkRosterFile(raw: unknown, existing: (agencyId: string)
   for (const agency of file.agencies) {
     if (agencyIds.has(agency.id)) problems.push(`agency ${agency.id} is listed twice`);
     agencyIds.add(agency.id);
+    if (agency.chain) for (const problem of chainProblems(agency.chain)) problems.push(`agency ${agency.id}: ${problem.code} ${problem.message}`);
   }
   const emails = new Set<string>();
   for (const entry of file.roster) {
@@ -58,6 +63,27 @@ export async function checkRosterFile(raw: unknown, existing: (agencyId: string)
   }
   if (problems.length > 0) throw new RosterFileError(`the roster file has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return file;
+}
+
+/** Roles of each agency's chain in the file that nobody in the file holds there: worth a warning, not a refusal. */
+export function rosterWarnings(file: RosterFile): string[] {
+  return file.agencies.flatMap((agency) => {
+    const people = file.roster.filter((entry) => entry.agencyId === agency.id);
+    if (people.length === 0) return [];
+    return unheldRoles(agency.chain ?? DEFAULT_CHAIN, people).map((step) => `agency ${agency.id}: nobody holds ${step.role} for the step ${step.label}`);
+  });
+}
+
+/** Roles a person holds that no step of their agency's chain asks for (a typo, usually). */
+function strayRoles(file: RosterFile): string[] {
+  const chains = new Map(file.agencies.map((agency) => [agency.id, agency.chain ?? DEFAULT_CHAIN]));
+  return file.roster.flatMap((entry) => {
+    const chain = chains.get(entry.agencyId);
+    if (!chain) return [];
+    return entry.roles
+      .filter((role) => !(RESERVED_ROLES as readonly string[]).includes(role) && !chain.steps.some((step) => step.role === role))
+      .map((role) => `${entry.email}: role ${role} is not a step of ${entry.agencyId}'s chain`);
+  });
 }
 
 /** Agencies first, so that a roster entry never names an agency the table does not know. */
@@ -89,6 +115,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const file = await checkRosterFile(raw, (agencyId) => store.getAgency(agencyId));
+    for (const warning of [...rosterWarnings(file), ...strayRoles(file)]) process.stderr.write(`warning: ${warning}\n`);
     if (values['dry-run'] === true) {
       process.stdout.write(`${path}: ${file.agencies.length} agencies and ${file.roster.length} roster entries are valid (dry run: nothing written)\n`);
       return 0;

@@ -25,6 +25,7 @@ export const HTTP_FUNCTIONS = [
   'report-history',
   'review-page',
   'decide-review',
+  'my-tasks',
   'web-pages',
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
@@ -51,6 +52,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reviews/{reviewId}', function: 'review-page' },
   { method: 'POST', path: '/reviews/{reviewId}/decision', function: 'decide-review' },
   { method: 'POST', path: '/api/reviews/{reviewId}/decision', function: 'decide-review' },
+  { method: 'GET', path: '/api/me/tasks', function: 'my-tasks' },
+  { method: 'POST', path: '/api/me/tasks/{reviewId}/resend', function: 'my-tasks' },
   { method: 'GET', path: '/', function: 'web-pages' },
   { method: 'GET', path: '/login', function: 'web-pages' },
   { method: 'GET', path: '/reports/{id}', function: 'web-pages' },

@@ -351,6 +351,30 @@ export class DynamoStore implements Store {
     );
   }
 
+  async markReviewReplaced(reviewId: string, replacedBy: { reviewId: string; approverEmail: string; approverName: string }): Promise<void> {
+    const item = await this.updateIf(
+      keys.review(reviewId),
+      'SET #replaced = :by',
+      'attribute_exists(#pk) AND attribute_not_exists(#decision) AND attribute_not_exists(#replaced)',
+      { '#pk': 'pk', '#replaced': 'replacedBy', '#decision': 'decision' },
+      { ':by': { ...replacedBy } },
+    );
+    if (item === undefined) throw new ConflictError('该审核已有结果或已转交。', 'CONFLICT', { reviewId });
+  }
+
+  async setReviewResends(reviewId: string, resentAt: readonly string[], expected: readonly string[] | undefined): Promise<void> {
+    // compared by the newest time (a list is not comparable in a condition on every DynamoDB this runs on)
+    const last = expected?.at(-1);
+    const item = await this.updateIf(
+      keys.review(reviewId),
+      'SET #resent = :next, #last = :last',
+      last === undefined ? 'attribute_exists(#pk) AND attribute_not_exists(#last)' : 'attribute_exists(#pk) AND #last = :expected',
+      { '#pk': 'pk', '#resent': 'resentAt', '#last': 'lastResentAt' },
+      { ':next': [...resentAt], ':last': resentAt.at(-1) ?? '', ...(last === undefined ? {} : { ':expected': last }) },
+    );
+    if (item === undefined) throw new ConflictError('该审核的提醒记录已被其他操作更新，请重试。', 'CONFLICT', { reviewId });
+  }
+
   async recordDecision(reviewId: string, decision: Decision): Promise<Review> {
     const key = keys.review(reviewId);
     const parsed = DecisionSchema.safeParse(decision);

@@ -176,6 +176,10 @@ export const ReviewSchema = z.object({
   deliveredTokenSeq: z.int().optional(),
   /** set once the decided event is in the log */
   decisionEventSeq: z.int().optional(),
+  /** the review this one took over (its approver had lost the step's role) */
+  takesOverFrom: z.object({ reviewId: z.string(), approverEmail: EmailSchema, approverName: z.string() }).optional(),
+  /** when the approver asked for the link again (POST /api/me/tasks/{reviewId}/resend), newest last, the last hour's */
+  resentAt: z.array(IsoTimeSchema).optional(),
   /** the review that took this one over when the approver lost the step's role (the old link then answers 409) */
   replacedBy: z.object({ reviewId: z.string(), approverEmail: EmailSchema, approverName: z.string() }).optional(),
 });

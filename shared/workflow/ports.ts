@@ -54,6 +54,10 @@ export interface Store {
   /** first writer wins: ConflictError when a decision is already there */
   recordDecision(reviewId: string, decision: Decision): Promise<Review>;
   markDecisionDelivered(reviewId: string, tokenSeq: number): Promise<void>;
+  /** marks a review handed on to another person (no decision on it); ConflictError when decided or already handed on */
+  markReviewReplaced(reviewId: string, replacedBy: { reviewId: string; approverEmail: string; approverName: string }): Promise<void>;
+  /** replaces the review's resend times when they are still `expected`; ConflictError otherwise */
+  setReviewResends(reviewId: string, resentAt: readonly string[], expected: readonly string[] | undefined): Promise<void>;
   markDecisionLogged(reviewId: string, seq: number): Promise<void>;
 
   // The officer's turn after a return.

@@ -79,8 +79,15 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
       const { data } = event;
       const since = event.type === 'reminder_sent' && state.head.pendingReviewId === data.reviewId ? state.head.pendingSince : event.at;
       const label = stepById(state.chain, data.stage)?.label ?? data.stepLabel;
+      // a 会签 seat handed to the role's new holder: they are asked instead of the one who left
+      const replaced = data.replaces?.approverEmail;
+      const cursor =
+        replaced !== undefined && state.cursor.kind === 'cosign' && state.cursor.stepId === data.stage
+          ? { ...state.cursor, cosigners: state.cursor.cosigners.map((email) => (email === replaced ? data.approverEmail : email)) }
+          : state.cursor;
       return {
         ...state,
+        cursor,
         head: { ...head, stage: data.stage, ...(label === undefined ? {} : { stageLabel: label }), pendingReviewId: data.reviewId, pendingSince: since ?? event.at },
       };
     }

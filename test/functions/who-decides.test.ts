@@ -170,3 +170,31 @@ describe('a decision racing a withdrawal', () => {
     expect(errorCode(jsonOf(withdrawal))).toBe('NOT_WITHDRAWABLE');
   });
 });
+
+describe('open reviews follow the roster', () => {
+  it('hands a moved leader’s review to the new leader at the next reminder: new link, an email, the old link answers 409 naming them', async () => {
+    const link = await leaderLink();
+    // the leader moves to another agency; a new leader takes the post
+    await app.deps.store.putAgency({ id: 'daxing-fgw', name: '北京市大兴区发展和改革委员会' });
+    await app.deps.store.putRosterEntry({ email: LEADER, name: '张副主任', agencyId: 'daxing-fgw', roles: ['leader'] });
+    await app.deps.store.putRosterEntry({ email: 'newleader@kw.example.cn', name: '钱副主任', agencyId: 'daxing-kw', roles: ['leader'] });
+    app.clock.advance(3 * 86_400_000);
+    expect(await requestReview(app, { taskToken: 'token-leader-2', version: 1, stage: 'leader' })).toBe('emailed');
+
+    const handed = await emailedReviewLink(app, 'newleader@kw.example.cn');
+    expect(handed.reviewId).not.toBe(link.reviewId);
+    const mail = (await app.outbox.list()).find((entry) => entry.to === 'newleader@kw.example.cn' && entry.subject.startsWith('请签发'));
+    expect(mail?.text).toContain('原由张副主任处理');
+    const old = await decideJson(app, link, await cookieOf(app, LEADER), { outcome: 'approve' });
+    expect(old.statusCode).toBe(409);
+    expect(jsonOf(old)).toMatchObject({ error: { code: 'REVIEW_REASSIGNED', holder: { email: 'newleader@kw.example.cn', name: '钱副主任' } } });
+    const history = (await app.deps.store.listEvents(REPORT_ID)).at(-1);
+    expect(history).toMatchObject({ type: 'review_requested', data: { approverEmail: 'newleader@kw.example.cn', replaces: { approverEmail: LEADER } } });
+
+    const signed = await decideJson(app, handed, await cookieOf(app, 'newleader@kw.example.cn'), { outcome: 'approve', comment: '同意' });
+    expect(signed.statusCode).toBe(200);
+    expect(await deciders()).toEqual([DIRECTOR, 'newleader@kw.example.cn']);
+    // the workflow is told through the token the reminder issued, now held by the new review
+    expect(app.sfn.commandCalls((await import('@aws-sdk/client-sfn')).SendTaskSuccessCommand).at(-1)?.args[0].input.taskToken).toBe('token-leader-2');
+  });
+});

@@ -50,6 +50,7 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'report-history': [T, SM],
   'review-page': [T, SM, KEYS],
   'decide-review': [T, SM, KEYS, BASE],
+  'my-tasks': [T, SM, KEYS, ...MAIL, BASE],
   'web-pages': [T, SM, ENV.siteBaseUrl],
   'request-review': [T, SM, KEYS, ...MAIL, BASE],
   'request-revision': [T, SM, ...MAIL, BASE],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRosterFile, loadRoster, RosterFileError } from '#infra/scripts/load-roster.js';
+import { checkRosterFile, loadRoster, RosterFileError, rosterWarnings } from '#infra/scripts/load-roster.js';
 import { DEMO_AGENCY, DEMO_ROSTER } from '#shared/runtime/demo-roster.js';
 import { createDocumentClient } from '#shared/store/document-client.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
@@ -23,6 +23,31 @@ describe('load-roster: checking the file', () => {
     const entry = { email: 'officer@x.example.cn', name: '某人', agencyId: 'haidian-x', roles: ['officer'] };
     await expect(checkRosterFile({ roster: [entry] }, noAgencyInTable)).rejects.toThrow(/haidian-x is neither in the file nor in the table/);
     await expect(checkRosterFile({ roster: [entry] }, async (id) => ({ id, name: '海淀区某局' }))).resolves.toMatchObject({ roster: [entry] });
+  });
+
+  it('accepts an agency with its own chain and people holding its step roles; warns of a step role nobody holds', async () => {
+    const chain = {
+      steps: [
+        { id: 'section', label: '科室负责人审核', kind: 'review', role: 'section-head' },
+        { id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true },
+        { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
+      ],
+    };
+    const roster = [
+      { email: 'officer@jw.example.cn', name: '孙信息员', agencyId: 'daxing-jw', roles: ['officer'] },
+      { email: 'section@jw.example.cn', name: '周科长', agencyId: 'daxing-jw', roles: ['section-head'] },
+      { email: 'director@jw.example.cn', name: '吴主任', agencyId: 'daxing-jw', roles: ['director'] },
+    ];
+    const file = await checkRosterFile({ agencies: [{ id: 'daxing-jw', name: '北京市大兴区教育委员会', district: 'daxing', chain }], roster }, noAgencyInTable);
+    expect(file.agencies[0]?.chain?.steps.map((step) => step.id)).toEqual(['section', 'director', 'leader']);
+    expect(rosterWarnings(file)).toEqual(['agency daxing-jw: nobody holds leader for the step 主管领导签发']);
+  });
+
+  it('refuses an agency whose chain breaks the chain rules, with the rule\'s code', async () => {
+    const noSign = { steps: [{ id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true }] };
+    await expect(checkRosterFile({ agencies: [{ id: 'daxing-jw', name: '某委', chain: noSign }] }, noAgencyInTable)).rejects.toThrow(/CHAIN_NO_SIGN/);
+    const reserved = { steps: [{ id: 'leader', label: '签发', kind: 'sign', role: 'officer', confidentiality: true }] };
+    await expect(checkRosterFile({ agencies: [{ id: 'daxing-jw', name: '某委', chain: reserved }] }, noAgencyInTable)).rejects.toThrow(/CHAIN_ROLE_RESERVED/);
   });
 
   it('refuses duplicates and an auditor without a scope', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN } from '#infra/local/definition.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from '#infra/local/sfn-engine.js';
+import { cursorAt, DEFAULT_CHAIN, returnCursor, stepIndex } from '#shared/workflow/review-chain.js';
 
 /**
  * The local engine with fake task handlers: every invocation is recorded, and a test decides what each function
@@ -40,9 +41,13 @@ export class FakeLambdas {
     return this.calls.filter((call) => call.functionName === functionName);
   }
 
-  /** Review task invocations of one stage (the requestReview function serves every stage). */
+  /**
+   * Review task invocations of one step (the requestReview function serves every step): by the default chain's step
+   * id for the synthesized definition (its tasks send the step's index), or by the `stage` a hand-written one sends.
+   */
   reviews(stage: string): Call[] {
-    return this.to(FN.requestReview).filter((call) => call.payload['stage'] === stage);
+    const index = stepIndex(DEFAULT_CHAIN, stage);
+    return this.to(FN.requestReview).filter((call) => call.payload['stage'] === stage || (index >= 0 && call.payload['step'] === index));
   }
 
   /** The `count`-th call matching (1-based), once it has happened. */
@@ -64,17 +69,37 @@ export async function until(predicate: () => boolean, timeoutMs = 5_000, message
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The review task whose token a test read last: `decision()` answers for its step (tests read a token, then answer it). */
+let answering: Call | undefined;
+
 export const tokenOf = (call: Call): string => {
+  answering = call;
   const token = call.payload['taskToken'];
   if (typeof token !== 'string') throw new Error(`${call.functionName} was invoked without a task token`);
   return token;
 };
 
-export function decision(outcome: string, version = 1, comment = ''): string {
-  return JSON.stringify({ outcome, comment, approver: 'someone@kw.example.cn', version, decidedAt: '2026-01-10T08:00:00.000Z' });
+/**
+ * What a review task answers, as shared/workflow/task-answer.ts makes it: the cursor after the step of the review whose
+ * token was read last, or of the task payload given (approve: the next step of the default chain, or publish; return: back to the officer), with a
+ * decision's fields beside it. Any other outcome is one the workflow does not know.
+ */
+export function decision(outcome: string, version = 1, comment = '', answered: Record<string, unknown> | undefined = answering?.payload): string {
+  const step = typeof answered?.['step'] === 'number' ? answered['step'] : 0;
+  const cursor =
+    outcome === 'approve'
+      ? cursorAt(DEFAULT_CHAIN, step + 1, 'approve', () => [])
+      : outcome === 'return'
+        ? returnCursor(step, DEFAULT_CHAIN.steps[step]?.id ?? 'director')
+        : { outcome, index: step, kind: outcome, stepId: 'unknown', cosigners: [] };
+  return JSON.stringify({ ...cursor, comment, approver: 'someone@kw.example.cn', version, decidedAt: '2026-01-10T08:00:00.000Z' });
 }
 
-export const INPUT = { reportId: 'daxing-kw-2020', version: 1 };
+/** A round of the default chain, as submit-report starts it. */
+export const INPUT = { reportId: 'daxing-kw-2020', version: 1, chain: DEFAULT_CHAIN, at: cursorAt(DEFAULT_CHAIN, 0, 'start', () => []) };
+
+/** What the revision task answers once version `version` is in: back to the chain's first step. */
+export const resubmitted = (version: number): string => JSON.stringify({ outcome: 'resubmitted', version, at: cursorAt(DEFAULT_CHAIN, 0, 'resubmitted', () => []) });
 
 /** Temporary data directories and engines, cleaned up by `dispose()` (afterEach, or `fixtureFor` a test). */
 export class EngineFixture {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeReviewDefinition } from '#infra/local/definition.js';
 import type { LocalStepFunctions } from '#infra/local/sfn-engine.js';
 import { SfnError } from '#infra/local/sfn-errors.js';
-import { decision, FakeLambdas, fixtureFor, FN, INPUT, sleep, tokenOf } from './engine-harness.js';
+import { decision, FakeLambdas, fixtureFor, FN, INPUT, resubmitted, sleep, tokenOf } from './engine-harness.js';
 import { selfAnsweringInvoke } from './sfn-self-answering.js';
 
 /**
@@ -61,7 +61,7 @@ describe.concurrent.each([
     expect(tokenOf(leader)).not.toBe(tokenOf(waiting));
     await sleep(20);
     expect(lambdas.reviews('director')).toHaveLength(2);
-    expect(await enteredStates(second, executionArn)).toEqual(['DirectorReview', 'DirectorDecision', 'LeaderReview']);
+    expect(await enteredStates(second, executionArn)).toEqual(['Route', 'Review', 'Route', 'Review']);
   });
 
   it('tasks that completed before it are not invoked again; the execution finishes once', async ({ onTestFinished }) => {
@@ -71,7 +71,7 @@ describe.concurrent.each([
     const first = fixture.engine({ definition, dataDir, invoke: lambdas.invoke });
     const { executionArn } = await first.startExecution('resume-later', INPUT);
     await first.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.reviews('director'), 1)), decision('return'));
-    await first.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.to(FN.requestRevision), 1)), JSON.stringify({ outcome: 'resubmitted', version: 2 }));
+    await first.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.to(FN.requestRevision), 1)), resubmitted(2));
     await first.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.reviews('director'), 2)), decision('approve', 2));
     const leader = await lambdas.nth(() => lambdas.reviews('leader'), 1);
     if (crash) await sleep(20);
@@ -89,8 +89,8 @@ describe.concurrent.each([
     expect(lambdas.to(FN.requestRevision)).toHaveLength(1);
     expect(lambdas.to(FN.publishReport).map((call) => call.payload)).toEqual([{ reportId: INPUT.reportId, version: 2 }]);
     expect(await enteredStates(second, executionArn)).toEqual([
-      'DirectorReview', 'DirectorDecision', 'OfficerRevision', 'RevisionOutcome', 'NewVersion',
-      'DirectorReview', 'DirectorDecision', 'LeaderReview', 'LeaderDecision', 'Publish', 'Published',
+      'Route', 'Review', 'Route', 'OfficerRevision', 'RevisionOutcome', 'NewVersion',
+      'Route', 'Review', 'Route', 'Review', 'Route', 'Publish',
     ]);
   });
 });
@@ -159,7 +159,7 @@ describe.concurrent('replay', () => {
     await expectSfnError(second.sendTaskSuccess(tokenOf(original), decision('approve')), 'TaskTimedOut');
     await second.sendTaskSuccess(tokenOf(reminder), decision('approve'));
     await lambdas.nth(() => lambdas.reviews('leader'), 1);
-    expect(await enteredStates(second, executionArn)).toEqual(['DirectorReview', 'DirectorReminder', 'DirectorReview', 'DirectorDecision', 'LeaderReview']);
+    expect(await enteredStates(second, executionArn)).toEqual(['Route', 'Review', 'ReviewReminder', 'Review', 'Route', 'Review']);
   });
 
   it('a wait keeps its deadline across a restart: passed while down → the reminder at once, with a new token', async ({ onTestFinished }) => {
@@ -268,7 +268,7 @@ describe.concurrent('files', () => {
       const done = await engine.settled(execution.executionArn);
       expect(done.status, execution.name).toBe('SUCCEEDED');
       expect(await enteredStates(engine, execution.executionArn), execution.name).toEqual([
-        'DirectorReview', 'DirectorDecision', 'LeaderReview', 'LeaderDecision', 'Publish', 'Published',
+        'Route', 'Review', 'Route', 'Review', 'Route', 'Publish',
       ]);
       const { events } = await engine.getExecutionHistory(execution.executionArn, { maxResults: 1000 });
       expect(events.at(-1)?.type).toBe('ExecutionSucceeded');

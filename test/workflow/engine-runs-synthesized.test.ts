@@ -24,7 +24,7 @@ import { startSfnEndpoint, type SfnEndpoint } from '#infra/local/sfn-endpoint.js
 import { SfnError } from '#infra/local/sfn-errors.js';
 import { SfnWorkflow } from '#shared/sfn/sfn-workflow.js';
 import { TaskGoneError } from '#shared/workflow/errors.js';
-import { decision, EngineFixture, FakeLambdas, FN, INPUT, sleep, tokenOf, until } from './engine-harness.js';
+import { decision, EngineFixture, FakeLambdas, FN, INPUT, resubmitted, sleep, tokenOf, until } from './engine-harness.js';
 
 /**
  * The review state machine exactly as CDK synthesizes it, run by the local engine with fake task handlers; then
@@ -62,8 +62,8 @@ describe('the engine runs the synthesized definition', () => {
     // nothing to cap in the default timeouts (3 and 14 days): what the library runs is the definition itself
     expect(engine.runnableDefinition).toEqual(definition);
     const states = statesOf(engine.definition);
-    expect(states['DirectorReview']?.['Resource']).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(states['DirectorReview']?.['TimeoutSeconds']).toBe(3 * 24 * 3600);
+    expect(states['Review']?.['Resource']).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(states['Review']?.['TimeoutSeconds']).toBe(3 * 24 * 3600);
     expect(states['Publish']?.['Resource']).toBe('arn:aws:states:::lambda:invoke');
 
     lambdas.on(FN.requestReview, () => undefined);
@@ -76,7 +76,7 @@ describe('the engine runs the synthesized definition', () => {
     // tasks name (FunctionName is the placeholder ARN of the local function)
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
     const entered = events.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
-    expect(entered).toEqual(['DirectorReview', 'DirectorDecision', 'LeaderReview', 'LeaderDecision', 'Publish', 'Published']);
+    expect(entered).toEqual(['Route', 'Review', 'Route', 'Review', 'Route', 'Publish']);
     for (const name of entered) expect(states).toHaveProperty(name);
     const functionNames = Object.values(states).flatMap((state) => {
       const parameters = state['Parameters'] as { FunctionName?: string } | undefined;
@@ -93,14 +93,14 @@ describe('the engine runs the synthesized definition', () => {
 
   it('caps TimeoutSeconds Node cannot hold (and only those), so a year-long wait does not fire at once', async () => {
     const yearLong = structuredClone(definition);
-    const review = statesOf(yearLong)['DirectorReview'];
-    if (!review) throw new Error('no DirectorReview');
+    const review = statesOf(yearLong)['Review'];
+    if (!review) throw new Error('no Review');
     review['TimeoutSeconds'] = 365 * 24 * 3600;
     const lambdas = new FakeLambdas();
     const engine = fixture.engine({ definition: yearLong, invoke: lambdas.invoke });
 
-    expect(statesOf(engine.definition)['DirectorReview']?.['TimeoutSeconds']).toBe(365 * 24 * 3600);
-    expect(statesOf(engine.runnableDefinition)['DirectorReview']?.['TimeoutSeconds']).toBe(MAX_TIMER_SECONDS);
+    expect(statesOf(engine.definition)['Review']?.['TimeoutSeconds']).toBe(365 * 24 * 3600);
+    expect(statesOf(engine.runnableDefinition)['Review']?.['TimeoutSeconds']).toBe(MAX_TIMER_SECONDS);
     expect(statesOf(engine.runnableDefinition)['OfficerRevision']?.['TimeoutSeconds']).toBe(14 * 24 * 3600);
 
     await engine.startExecution('year-long', INPUT);
@@ -117,12 +117,12 @@ describe('paths through the review', () => {
     const { executionArn } = await engine.startExecution('approve-approve', INPUT);
 
     const director = await lambdas.nth(() => lambdas.reviews('director'), 1);
-    expect(director.payload).toEqual({ taskToken: tokenOf(director), reportId: INPUT.reportId, version: 1, stage: 'director' });
+    expect(director.payload).toEqual({ taskToken: tokenOf(director), reportId: INPUT.reportId, version: 1, step: 0 });
     // $$.Task.Token resolved, and the placeholder it resolved to was replaced by a real token of the engine
     expect(tokenOf(director)).toMatch(/^nbt1\.[A-Za-z0-9_-]{43}$/);
     await engine.sendTaskSuccess(tokenOf(director), decision('approve'));
     const leader = await lambdas.nth(() => lambdas.reviews('leader'), 1);
-    expect(leader.payload).toMatchObject({ reportId: INPUT.reportId, version: 1, stage: 'leader' });
+    expect(leader.payload).toMatchObject({ reportId: INPUT.reportId, version: 1, step: 1 });
     await engine.sendTaskSuccess(tokenOf(leader), decision('approve'));
 
     const done = await engine.settled(executionArn);
@@ -146,19 +146,18 @@ describe('paths through the review', () => {
       taskToken: tokenOf(revision),
       reportId: INPUT.reportId,
       version: 1,
-      decision: JSON.parse(decision('return', 1, '数字对不上')) as unknown,
     });
-    await engine.sendTaskSuccess(tokenOf(revision), JSON.stringify({ outcome: 'resubmitted', version: 2 }));
+    await engine.sendTaskSuccess(tokenOf(revision), resubmitted(2));
 
     const again = await lambdas.nth(() => lambdas.reviews('director'), 2);
-    expect(again.payload).toMatchObject({ reportId: INPUT.reportId, version: 2, stage: 'director' });
+    expect(again.payload).toMatchObject({ reportId: INPUT.reportId, version: 2, step: 0 });
     expect(tokenOf(again)).not.toBe(tokenOf(lambdas.reviews('director')[0] ?? again));
     expect((await engine.describeExecution(executionArn)).status).toBe('RUNNING');
 
     // the leader may return too, and the resubmitted version walks the whole chain again
     await engine.sendTaskSuccess(tokenOf(again), decision('approve', 2));
     await engine.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.reviews('leader'), 1)), decision('return', 2));
-    await engine.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.to(FN.requestRevision), 2)), JSON.stringify({ outcome: 'resubmitted', version: 3 }));
+    await engine.sendTaskSuccess(tokenOf(await lambdas.nth(() => lambdas.to(FN.requestRevision), 2)), resubmitted(3));
     expect((await lambdas.nth(() => lambdas.reviews('director'), 3)).payload['version']).toBe(3);
   });
 
@@ -171,7 +170,7 @@ describe('paths through the review', () => {
     const done = await engine.settled(executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'UnknownOutcome' });
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
-    expect(events.at(-2)).toMatchObject({ type: 'FailStateEntered', stateEnteredEventDetails: { name: 'UnknownDirectorOutcome' } });
+    expect(events.at(-2)).toMatchObject({ type: 'FailStateEntered', stateEnteredEventDetails: { name: 'UnknownOutcome' } });
     expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'UnknownOutcome' } });
   });
 
@@ -239,7 +238,7 @@ describe('timeouts', () => {
     const first = await lambdas.nth(() => lambdas.reviews('director'), 1);
     const reminder = await lambdas.nth(() => lambdas.reviews('director'), 2, 3_000);
     expect(reminder.at - first.at).toBeGreaterThanOrEqual(990);
-    expect(reminder.payload).toMatchObject({ reportId: INPUT.reportId, version: 1, stage: 'director' });
+    expect(reminder.payload).toMatchObject({ reportId: INPUT.reportId, version: 1, step: 0 });
     expect(tokenOf(reminder)).not.toBe(tokenOf(first));
 
     await expectSfnError(engine.sendTaskSuccess(tokenOf(first), decision('approve')), 'TaskTimedOut');
@@ -250,7 +249,7 @@ describe('timeouts', () => {
     const types = events.map((event) => event.stateEnteredEventDetails?.name ?? event.type);
     expect(types).toContain('TaskTimedOut');
     expect(types.slice(types.indexOf('TaskTimedOut'))).toEqual(
-      expect.arrayContaining(['TaskStateExited', 'DirectorReminder', 'DirectorReview', 'TaskSucceeded', 'DirectorDecision', 'LeaderReview']),
+      expect.arrayContaining(['TaskStateExited', 'ReviewReminder', 'Review', 'TaskSucceeded', 'Route', 'Review']),
     );
     // the timeout went to the reminder (Catch States.Timeout), not to Retry States.TaskFailed, and not to failure
     expect(events.filter((event) => event.type === 'TaskFailed')).toHaveLength(0);
@@ -295,7 +294,7 @@ describe('task tokens', () => {
     const lambdas = new FakeLambdas();
     const engine = fixture.engine({ definition, invoke: lambdas.invoke });
     lambdas.on(FN.requestReview, async (payload) => {
-      await engine.sendTaskSuccess(String(payload['taskToken']), decision('approve'));
+      await engine.sendTaskSuccess(String(payload['taskToken']), decision('approve', 1, '', payload));
       return { delivered: true };
     });
     const { executionArn } = await engine.startExecution('self-answer', INPUT);
@@ -401,7 +400,7 @@ describe('the Step Functions endpoint', () => {
     const done = await client.send(new DescribeExecutionCommand({ executionArn }));
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stopDate).toBeInstanceOf(Date);
-    expect(JSON.parse(done.output ?? 'null')).toMatchObject({ reportId: INPUT.reportId, decision: { outcome: 'approve' } });
+    expect(JSON.parse(done.output ?? 'null')).toMatchObject({ reportId: INPUT.reportId, at: { outcome: 'approve', kind: 'publish' } });
 
     // paged 5 at a time, the same events the engine holds, with dates and details deserialized
     const events = await allEvents(client, executionArn, 5);
@@ -409,12 +408,12 @@ describe('the Step Functions endpoint', () => {
     expect(events.map((event) => [event.id, event.type])).toEqual(engineEvents.map((event) => [event.id, event.type]));
     expect(events[0]?.timestamp).toBeInstanceOf(Date);
     expect(events[0]?.executionStartedEventDetails?.input).toBe(JSON.stringify(INPUT));
-    expect(events.find((event) => event.type === 'TaskStateEntered')?.stateEnteredEventDetails?.name).toBe('DirectorReview');
+    expect(events.find((event) => event.type === 'TaskStateEntered')?.stateEnteredEventDetails?.name).toBe('Review');
     expect(events.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails?.parameters).toContain('<task token>');
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
     const reversed = await client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, includeExecutionData: false, maxResults: 2 }));
-    expect(reversed.events?.map((event) => event.type)).toEqual(['ExecutionSucceeded', 'SucceedStateExited']);
-    expect(reversed.events?.[1]?.stateExitedEventDetails).toEqual({ name: 'Published' });
+    expect(reversed.events?.map((event) => event.type)).toEqual(['ExecutionSucceeded', 'TaskStateExited']);
+    expect(reversed.events?.[1]?.stateExitedEventDetails).toMatchObject({ name: 'Publish' });
 
     const second = await client.send(new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-stop', input: JSON.stringify(INPUT) }));
     const stopped = await client.send(new StopExecutionCommand({ executionArn: second.executionArn, error: 'Withdrawn', cause: '信息员撤回' }));
@@ -488,7 +487,7 @@ describe('the Step Functions endpoint', () => {
 
     const history = await workflow.history('daxing-kw-2020-r1');
     expect(history.map((event) => event.stateName).filter((name) => name !== undefined)).toEqual([
-      'DirectorReview', 'DirectorReview', 'DirectorDecision', 'DirectorDecision', 'LeaderReview',
+      'Route', 'Route', 'Review', 'Review', 'Route', 'Route', 'Review',
     ]);
     expect(history[0]).toMatchObject({ id: 1, type: 'ExecutionStarted' });
     expect(JSON.stringify(history)).not.toContain(director);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { LOCAL_STATE_MACHINE_ARN } from '../../infra/local/definition.js';
 import { LocalStepFunctions } from '../../infra/local/sfn-engine.js';
+import { cursorAt, DEFAULT_CHAIN } from '../../shared/workflow/review-chain.js';
 import { selfAnsweringInvoke } from './sfn-self-answering.js';
 
 const [dataDir, definitionFile] = process.argv.slice(2);
@@ -25,7 +26,7 @@ holder.engine = engine;
 let started = 0;
 setInterval(() => {
   for (let i = 0; i < 2; i += 1) {
-    engine.startExecution(`kill-${started}`, { reportId: `r-${started}`, version: 1 }).catch((error: unknown) => console.error(error));
+    engine.startExecution(`kill-${started}`, { reportId: `r-${started}`, version: 1, chain: DEFAULT_CHAIN, at: cursorAt(DEFAULT_CHAIN, 0, 'start', () => []) }).catch((error: unknown) => console.error(error));
     started += 1;
   }
   if (started === 10) process.stdout.write('ready\n');

@@ -1,9 +1,10 @@
 import { LOCAL_FUNCTIONS } from '../../infra/local/definition.js';
 import type { LocalStepFunctions } from '../../infra/local/sfn-engine.js';
+import { cursorAt, DEFAULT_CHAIN } from '../../shared/workflow/review-chain.js';
 
 /**
- * Task functions that answer their own token a moment (`delayMs`) after they are invoked: reviews approve, revisions
- * resubmit.
+ * Task functions that answer their own token a moment (`delayMs`) after they are invoked: reviews approve (the cursor
+ * to the default chain's next step), revisions resubmit.
  * A token already answered (a repeated invocation after a restart) is simply answered again and refused.
  */
 export function selfAnsweringInvoke(engine: () => LocalStepFunctions | undefined, delayMs: () => number = () => 0) {
@@ -12,8 +13,8 @@ export function selfAnsweringInvoke(engine: () => LocalStepFunctions | undefined
     if (typeof token === 'string') {
       const output =
         functionName === LOCAL_FUNCTIONS.requestRevision
-          ? { outcome: 'resubmitted', version: 2 }
-          : { outcome: 'approve', comment: '', approver: 'someone@kw.example.cn', version: 1, decidedAt: '2026-01-10T08:00:00.000Z' };
+          ? { outcome: 'resubmitted', version: 2, at: cursorAt(DEFAULT_CHAIN, 0, 'resubmitted', () => []) }
+          : cursorAt(DEFAULT_CHAIN, Number((payload as { step?: unknown }).step ?? 0) + 1, 'approve', () => []);
       setTimeout(() => {
         engine()
           ?.sendTaskSuccess(token, JSON.stringify(output))

@@ -1,0 +1,87 @@
+import type { Principal } from '../auth/principal.js';
+import { ForbiddenError, NotFoundError, TooManyRequestsError } from './errors.js';
+import { REVIEW_ID_PATTERN, type Review } from './model.js';
+import { reviewLinkPath, REVIEW_LINK_DAYS, signReviewLink } from './links.js';
+import { foldReport, versionOf } from './report-state.js';
+import { isOpenFor } from './decide-review.js';
+import { emailReview, type RequestReviewDeps } from './request-review.js';
+import { stepById } from './review-chain.js';
+
+/** One review waiting for the signed-in person, as GET /api/me/tasks lists it. */
+export interface Task {
+  readonly reviewId: string;
+  readonly reportId: string;
+  readonly agencyName: string;
+  readonly year: number;
+  readonly version: number;
+  readonly stepId: string;
+  readonly stepLabel: string;
+  readonly requestedAt: string;
+  /** the review page, signed for this person as the emailed link is */
+  readonly url: string;
+}
+
+export const MAX_RESENDS_PER_HOUR = 3;
+
+const HOUR_MS = 3_600_000;
+
+/** The person's open reviews: the reports of their agency in review whose current step waits on a review of theirs. */
+async function openReviews(principal: Principal, deps: RequestReviewDeps): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string }>> {
+  const heads = (await deps.store.listHeads(principal.agencyId)).filter((head) => head.status === 'in_review');
+  const found = await Promise.all(
+    heads.map(async (head) => {
+      const pointers = (await deps.store.listReviewPointers(head.reportId)).filter((pointer) => pointer.version === head.version && pointer.approverEmail === principal.email);
+      if (pointers.length === 0) return [];
+      const state = foldReport(await deps.store.listEvents(head.reportId));
+      const reviews = await Promise.all(pointers.map((pointer) => deps.store.getReview(pointer.reviewId)));
+      return reviews.flatMap((review) =>
+        review && !review.replacedBy && isOpenFor(state, review) && state
+          ? [{ review, head: state.head, stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage }]
+          : [],
+      );
+    }),
+  );
+  return found.flat().sort((a, b) => a.review.createdAt.localeCompare(b.review.createdAt));
+}
+
+/** GET /api/me/tasks: every review waiting for the signed-in person, oldest first. */
+export async function listMyTasks(principal: Principal, deps: RequestReviewDeps): Promise<Task[]> {
+  const expires = new Date(deps.clock.now().getTime() + REVIEW_LINK_DAYS * 86_400_000);
+  return (await openReviews(principal, deps)).map(({ review, head, stepLabel }) => ({
+    reviewId: review.reviewId,
+    reportId: review.reportId,
+    agencyName: head.agencyName,
+    year: head.year,
+    version: review.version,
+    stepId: review.stage,
+    stepLabel,
+    requestedAt: review.createdAt,
+    url: new URL(reviewLinkPath(review.reviewId, signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, expires)), deps.baseUrl).toString(),
+  }));
+}
+
+/**
+ * POST /api/me/tasks/{reviewId}/resend: emails the link again, at most three times an hour. Only the person the
+ * review waits on may ask, and only while it is open; the resend times are written before the email, conditionally,
+ * so two requests at once cannot both pass the limit.
+ */
+export async function resendTask(reviewId: string, principal: Principal, deps: RequestReviewDeps): Promise<{ sent: true }> {
+  const review = REVIEW_ID_PATTERN.test(reviewId) ? await deps.store.getReview(reviewId) : undefined;
+  if (!review || review.approverEmail !== principal.email) throw new NotFoundError('找不到该待办审核。');
+  const events = await deps.store.listEvents(review.reportId);
+  const state = foldReport(events);
+  const step = state && stepById(state.chain, review.stage);
+  const content = versionOf(events, review.version);
+  if (!state || !step || !content || review.replacedBy || !isOpenFor(state, review)) {
+    throw new ForbiddenError('该审核已不在等待您处理，不能重新发送。', 'TASK_CLOSED');
+  }
+  if (state.head.agencyId !== principal.agencyId || !principal.roles.includes(step.role)) {
+    throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务。`, 'ROLE_NOT_HELD');
+  }
+  const now = deps.clock.now();
+  const recent = (review.resentAt ?? []).filter((at) => Date.parse(at) > now.getTime() - HOUR_MS);
+  if (recent.length >= MAX_RESENDS_PER_HOUR) throw new TooManyRequestsError(`一小时内最多重新发送 ${MAX_RESENDS_PER_HOUR} 次，请稍后再试。`);
+  await deps.store.setReviewResends(review.reviewId, [...recent, now.toISOString()], review.resentAt);
+  await emailReview(review, step, state, content.report, true, deps);
+  return { sent: true };
+}
