@@ -80,11 +80,13 @@ function decisionRules(): void {
   const comment = element('comment', HTMLTextAreaElement);
   const confidentiality = element('confidentiality', HTMLInputElement);
   const button = element('decision-submit', HTMLButtonElement);
+  // the page words it for its step (提交审核意见, 提交签发意见…); the choice is added to those words
+  const label = button?.textContent?.trim() ?? '提交';
   const update = () => {
     const outcome = new FormData(form).get('outcome');
     if (comment) comment.required = outcome === 'return';
     if (confidentiality) confidentiality.required = outcome === 'approve';
-    if (button) button.textContent = outcome === 'approve' ? '提交：同意' : outcome === 'return' ? '提交：退回修改' : '提交审核意见';
+    if (button) button.textContent = outcome === 'approve' ? '提交：同意' : outcome === 'return' ? '提交：退回修改' : label;
   };
   form.addEventListener('change', update);
   update();

@@ -51,7 +51,7 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
       </p>
       <SignOffSheetView sheet={history.sheet} />
       <h2>事件记录</h2>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0}>
         <table class="list audit" id="events">
           <thead>
             <tr>

@@ -102,7 +102,7 @@ function CellInput({ template, table, path, kind, report, prefilled }: { templat
 function FormTable({ template, table, report, prefilled }: { template: Template; table: GridTable; report: unknown; prefilled: ReadonlySet<string> }) {
   const layout = gridLayout(table);
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabIndex={0}>
       <table id={`table-${table.id}`} class="grid form-grid">
         <GridHead table={table} layout={layout} />
         <tbody>

@@ -133,7 +133,7 @@ export function renderHomePage(principal: Principal, view: HomeView): string {
       {rows.length === 0 ? (
         <p>暂无年度报告。</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0}>
           <table class="list" id="reports">
             <thead>
               <tr>

@@ -208,7 +208,7 @@ function Changes({ view }: { view: ReviewView }) {
       <h2 id="changes-title">自您审阅的第{sinceVersion}版以来的修改</h2>
       {nothing ? <p>内容没有变化。</p> : null}
       {diff.cells.length === 0 ? null : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0}>
           <table class="changes list">
             <thead>
               <tr>

@@ -50,7 +50,7 @@ export function SignOffSheetView({ sheet, headingLevel = 2 }: { sheet: SignOffSh
       {sheet.rounds.length === 0 ? (
         <p>报告尚未提交。</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0}>
           <table>
             <caption class="visually-hidden">每一轮每一版的审核、会签、签发意见</caption>
             <thead>
