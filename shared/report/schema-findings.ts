@@ -34,7 +34,7 @@ function cellFinding(cell: Cell, code: Finding['code'], message: string, actual?
 }
 
 function where(cell: Cell): string {
-  return cell.rowLabel === '' ? `「${cell.columnLabel}」` : `「${cell.rowLabel}」行「${cell.columnLabel}」列`;
+  return cell.rowLabel === '' ? `“${cell.columnLabel}”` : `“${cell.rowLabel}”行“${cell.columnLabel}”列`;
 }
 
 function blankCell(cell: Cell): Finding {

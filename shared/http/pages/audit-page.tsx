@@ -3,7 +3,8 @@ import type { ReportHistory } from '../../workflow/report-queries.js';
 import { reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
 import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
-import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, eventSummary, actorLabel } from './names.js';
+import { SubmittedDataSchema } from '../../workflow/event-data.js';
+import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, EXECUTION_STATUS_NAMES, eventSummary, actorLabel } from './names.js';
 
 /**
  * GET /audit/reports/{id}: every event (who, when, what, version, hashes), whether the hash chain holds, the Step
@@ -20,16 +21,24 @@ const AUDIT_CSS = `
 .executions ol { font-size: .85rem; margin: .3rem 0 .6rem; }
 `;
 
+/** 北京市大兴区科学技术委员会2020年年度报告, from the first submission; the id only when the log has none. */
+function reportTitle(reportId: string, history: ReportHistory): string {
+  const first = history.events.find((event) => event.type === 'submitted');
+  const data = first === undefined ? undefined : SubmittedDataSchema.safeParse(first.data).data;
+  return data === undefined ? reportId : `${data.agencyName}${data.year}年年度报告`;
+}
+
 export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory): string {
   const { chain } = history;
   const encoded = encodeURIComponent(reportId);
+  const title = reportTitle(reportId, history);
   return renderPage(
-    `审计记录：${reportId}`,
+    `审计记录：${title}`,
     <Main wide>
       <p class="crumbs">
         <a href="/">首页</a> › <a href={reportPagePath(reportId)}>报告进度</a> › 审计记录
       </p>
-      <h1>审计记录：{reportId}</h1>
+      <h1>审计记录：{title}</h1>
       <div class={`notice ${chain.valid ? 'success chain-ok' : 'error chain-bad'}`} id="chain" role="status">
         {chain.valid ? (
           <p>
@@ -100,14 +109,15 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
           </tbody>
         </table>
       </div>
-      <h2>流程执行（Step Functions）</h2>
+      <details id="engine">
+        <summary>技术记录：流程引擎的执行详情（供技术人员排查问题）</summary>
       {history.executions.length === 0 ? (
         <p>没有流程执行记录。</p>
       ) : (
         <ul class="executions" id="executions">
           {history.executions.map((execution) => (
             <li key={execution.name}>
-              <strong class="mono">{execution.name}</strong>：{execution.status}，{beijingTime(execution.startDate)} 开始
+              <strong class="mono">{execution.name}</strong>：{EXECUTION_STATUS_NAMES[execution.status] ?? execution.status}，{beijingTime(execution.startDate)} 开始
               {execution.stopDate === undefined ? '' : `，${beijingTime(execution.stopDate)} 结束`}
               <details>
                 <summary>流程记录（{execution.history.length} 条）</summary>
@@ -124,6 +134,7 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
           ))}
         </ul>
       )}
+      </details>
     </Main>,
     principal,
     { css: AUDIT_CSS + SIGN_OFF_CSS },

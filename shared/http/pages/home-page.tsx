@@ -90,6 +90,13 @@ function Tasks({ view }: { view: HomeView }) {
   );
 }
 
+const TASKS_CSS = `
+.tasks { list-style: none; padding: 0; }
+.tasks li { padding: .6rem .8rem; margin: .4rem 0; border: 1px solid #d0d7de; border-left: 5px solid #f5b400; border-radius: 5px; background: #fffbeb; }
+.tasks li a { font-weight: 600; }
+.tasks .resend { margin-top: .3rem; }
+`;
+
 function StartForm({ view }: { view: HomeView }) {
   if (view.startYears.length === 0) return null;
   return (
@@ -175,5 +182,6 @@ export function renderHomePage(principal: Principal, view: HomeView): string {
       )}
     </Main>,
     principal,
+    { css: TASKS_CSS },
   );
 }

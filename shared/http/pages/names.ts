@@ -1,4 +1,5 @@
 import { formatBeijingTime } from '../../report/sign-off.js';
+import { findTemplate } from '../../report/templates/index.js';
 import { DecidedDataSchema, PublishedDataSchema, PublishFailedDataSchema, ResubmittedDataSchema, ReviewRequestedDataSchema, RevisionRequestedDataSchema, SubmittedDataSchema } from '../../workflow/event-data.js';
 import type { ReportEvent, ReportHead } from '../../workflow/model.js';
 import { KIND_VERBS, stepKind, stepLabel } from '../../workflow/review-chain.js';
@@ -72,7 +73,7 @@ export function eventSummary(event: ReportEvent): string {
   switch (event.type) {
     case 'submitted': {
       const data = SubmittedDataSchema.safeParse(event.data);
-      return data.success ? `第 ${data.data.round} 轮审核，格式 ${data.data.template}，流程 ${data.data.executionName}` : '';
+      return data.success ? `第${data.data.round}轮审核，按“${findTemplate(data.data.template)?.name ?? data.data.template}”填报` : '';
     }
     case 'resubmitted': {
       const data = ResubmittedDataSchema.safeParse(event.data);
@@ -113,3 +114,13 @@ export function eventSummary(event: ReportEvent): string {
     }
   }
 }
+
+/** What the workflow engine says of an execution, in words. */
+export const EXECUTION_STATUS_NAMES: Readonly<Record<string, string>> = {
+  RUNNING: '进行中',
+  SUCCEEDED: '已完成',
+  FAILED: '失败',
+  TIMED_OUT: '超时',
+  ABORTED: '已终止',
+  PENDING_REDRIVE: '等待重试',
+};

@@ -242,7 +242,7 @@ describe('X1: 上年结转 equals last year’s 结转下年度继续办理', ()
     ]);
     const finding = at(warnings, 'applications.carriedOver.naturalPerson');
     expect(finding).toMatchObject({ expected: 4, actual: 0, rowLabel: '二、上年结转政府信息公开申请数量' });
-    expect(finding?.message).toContain('2020 年报告「四、结转下年度继续办理」为 4');
+    expect(finding?.message).toContain('2020 年报告“四、结转下年度继续办理”为 4');
   });
 
   it('says nothing when the previous report is another agency’s or not the year before', () => {
