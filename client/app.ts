@@ -121,10 +121,18 @@ function withdraw(): void {
   confirm.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') open(false);
   });
+  const reason = element('withdraw-reason', HTMLTextAreaElement);
   yes.addEventListener('click', () => {
+    if (reason && reason.value.trim() === '') {
+      show(errorBox, '请填写撤回原因，原因会告知正在审批的人员。');
+      reason.setAttribute('aria-invalid', 'true');
+      reason.setAttribute('aria-describedby', 'withdraw-error');
+      reason.focus();
+      return;
+    }
     yes.disabled = true;
     show(errorBox, '');
-    void callApi('POST', `/api/reports/${encodeURIComponent(reportId)}/withdraw`, {})
+    void callApi('POST', `/api/reports/${encodeURIComponent(reportId)}/withdraw`, { reason: reason?.value ?? '' })
       .then((answer) => {
         if (answer.status === 200) {
           window.location.reload();

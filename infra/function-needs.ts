@@ -60,7 +60,8 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'get-report': { kind: 'http', table: TABLE_READ },
   // the new version, then releases the OfficerRevision task
   'resubmit-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:SendTaskSuccess'], baseUrl: true },
-  'withdraw-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StopExecution'], baseUrl: true },
+  // stops the execution, then tells whoever held an open review why their link died
+  'withdraw-report': { kind: 'http', table: TABLE_WRITE, stateMachine: ['states:StopExecution'], mail: true, baseUrl: true },
   'report-history': { kind: 'http', table: TABLE_READ, stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'] },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
   'review-page': { kind: 'http', table: TABLE_READ, stateMachine: [], keys: true },

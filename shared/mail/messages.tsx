@@ -208,6 +208,38 @@ export function publishedMessage(input: PublishedMessageInput): MailMessage {
   return { to: input.to, subject, text, html };
 }
 
+export interface WithdrawnMessageInput {
+  readonly to: string;
+  readonly approverName: string;
+  /** the step their review was for */
+  readonly stepLabel: string;
+  readonly agencyName: string;
+  readonly year: number;
+  readonly version: number;
+  readonly officerName: string;
+  /** the officer's reason, shown verbatim */
+  readonly reason: string;
+}
+
+/** To whoever held an open review when the officer withdrew: what happened, why, and that their link is dead. */
+export function withdrawnMessage(input: WithdrawnMessageInput): MailMessage {
+  const report = reportTitle(input.agencyName, input.year, input.version);
+  const subject = oneLine(`已撤回：${report}`);
+  const withdrawn = `${input.officerName}已撤回${report}，您无需再进行${input.stepLabel}。撤回原因：`;
+  const next = '此前邮件中的链接已不再需要处理。信息员修改后重新提交时，系统会另发邮件。';
+  const text = lines(`${input.approverName}，您好：`, '', withdrawn, '', input.reason, '', next, ...footerLines());
+  const html = page(
+    subject,
+    <>
+      <p>{input.approverName}，您好：</p>
+      <p>{withdrawn}</p>
+      <blockquote style="white-space: pre-wrap; margin: 12px 0; padding: 8px 12px; border-left: 4px solid #c0c0c0; background: #f7f7f7;">{input.reason}</blockquote>
+      <p>{next}</p>
+    </>,
+  );
+  return { to: input.to, subject, text, html };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 function reportTitle(agencyName: string, year: number, version: number): string {

@@ -46,7 +46,7 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'list-reports': [T],
   'get-report': [T],
   'resubmit-report': [T, SM, BASE],
-  'withdraw-report': [T, SM, BASE],
+  'withdraw-report': [T, SM, ...MAIL, BASE],
   'report-history': [T, SM],
   'review-page': [T, SM, KEYS],
   'decide-review': [T, SM, KEYS, BASE],

@@ -130,12 +130,12 @@ describe('least privilege: the site bucket and the table', () => {
 describe('least privilege: secrets and mail', () => {
   it('lets only the functions that sign links or codes read the master secret', () => {
     const readers = FUNCTION_NAMES.filter((name) => allows(name, 'secretsmanager:GetSecretValue').length > 0).sort();
-    expect(readers).toEqual(['create-session', 'decide-review', 'request-review', 'request-sign-in-code', 'review-page']);
+    expect(readers).toEqual(['create-session', 'decide-review', 'my-tasks', 'request-review', 'request-sign-in-code', 'review-page']);
   });
 
   it('lets only the mailing functions send mail, as the stage identity and configuration set', () => {
     const senders = FUNCTION_NAMES.filter((name) => allows(name, 'ses:SendEmail').length > 0).sort();
-    expect(senders).toEqual(['publish-report', 'request-review', 'request-revision', 'request-sign-in-code']);
+    expect(senders).toEqual(['my-tasks', 'publish-report', 'request-review', 'request-revision', 'request-sign-in-code', 'withdraw-report']);
     for (const name of senders) {
       const resources = allows(name, 'ses:SendEmail').flatMap(resourcesOf).map(flatten);
       expect(resources, name).toHaveLength(2);

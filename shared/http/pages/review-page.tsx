@@ -97,12 +97,29 @@ function SignIn({ view, sig }: { view: ReviewView; sig: string }) {
 }
 
 function Closed({ view }: { view: ReviewView }) {
-  if (view.review.decision || view.open) return null;
+  const cause = view.closedBecause;
+  if (view.review.decision || view.open || !cause) return null;
+  const verb = verbOf(view);
   return (
     <section class="notice warning" id="closed" role="status">
-      <p>
-        <strong>这个{verbOf(view)}链接已不再需要处理</strong>：报告已撤回，或信息员已提交了新的版本（新版本会另发审核邮件）。
-      </p>
+      {cause.kind === 'withdrawn' ? (
+        <>
+          <p>
+            <strong>这个{verb}链接已不再需要处理：报告已撤回。</strong>
+            {cause.by ?? '信息员'}于 {formatBeijingTime(cause.at) ?? cause.at} 撤回了第{view.review.version}版。
+          </p>
+          {cause.reason === undefined ? null : <p class="pre">撤回原因：{cause.reason}</p>}
+        </>
+      ) : cause.kind === 'newer' ? (
+        <p>
+          <strong>这个{verb}链接已不再需要处理：信息员已提交第{cause.version}版。</strong>
+          {cause.url === undefined ? '新版本送到您时，系统会另发邮件。' : <a href={cause.url}>打开第{cause.version}版的{verb}页面</a>}
+        </p>
+      ) : (
+        <p>
+          <strong>这个{verb}链接已不再需要处理</strong>：报告已进入下一环节。
+        </p>
+      )}
     </section>
   );
 }
@@ -272,7 +289,7 @@ export function renderReviewPage(props: Props): string {
       <SignOffSheetView sheet={view.sheet} />
       <Changes view={view} />
       <Warnings view={view} />
-      <h2 id="report-title">报告全文（将按此发布）</h2>
+      <h2 id="report-title">{view.open && !review.decision ? '报告全文（将按此发布）' : `报告全文（第${review.version}版）`}</h2>
       <article class="report-sheet" id="report" aria-labelledby="report-title">
         <ReportContent report={view.report} />
       </article>

@@ -168,6 +168,10 @@ function Actions({ principal, report }: { principal: Principal; report: ReportVi
           <p>
             撤回后审核流程终止，审批人员收到的链接不再能使用；之后您可以修改并重新提交，将从“{report.chain.steps[0]?.label ?? '第一步'}”重新开始。
           </p>
+          <label for="withdraw-reason" class="field-label">
+            撤回原因（必填，将告知正在审批的人员）
+          </label>
+          <textarea id="withdraw-reason" name="reason" rows={3} maxLength={500} required />
           <p class="actions">
             <button type="button" class="danger primary" id="withdraw-yes">
               确认撤回
