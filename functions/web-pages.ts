@@ -10,6 +10,7 @@ import { renderHomePage } from '../shared/http/pages/home-page.js';
 import { messagePage } from '../shared/http/pages/layout.js';
 import { renderLoginPage, safeNext } from '../shared/http/pages/login-page.js';
 import { loadDraftForm, loadHomeView, loadRevisionForm, type FormPageData } from '../shared/http/pages/page-data.js';
+import { beijingYear } from '../shared/http/pages/names.js';
 import { renderStatusPage } from '../shared/http/pages/status-page.js';
 import type { HttpRequest } from '../shared/http/request.js';
 import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/http/response.js';
@@ -47,6 +48,9 @@ function exportFormat(request: HttpRequest, id: string): { id: string; format: '
   return { id, format: format === 'json' || format === 'csv' ? format : 'html' };
 }
 
+/** The latest year a report may be started for: the current one (its report is written the next January), in Beijing time. */
+const latestYear = (now: Date): number => beijingYear(now);
+
 export function createWebPagesHandler(deps: WebPagesDeps) {
   return httpHandler('web-pages', async (request) => {
     const path = request.path;
@@ -67,13 +71,14 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
         const year = YearSchema.safeParse(Number(request.query.get('year')));
         if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));
         if (!year.success) return html(400, messagePage('无法填报', '请选择 2019 年以后的报告年度。', principal));
+        if (year.data > latestYear(deps.clock.now())) return html(400, messagePage('无法填报', `${year.data}年尚未结束，最晚只能填报${latestYear(deps.clock.now())}年度的报告。`, principal));
         const template = request.query.get('template');
         return seeOther(`${draftPagePath(principal.agencyId, year.data)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
       }
       const agencyId = request.pathParameters['agencyId'];
       if (path.startsWith('/drafts/') && agencyId !== undefined) {
         const year = YearSchema.safeParse(Number(request.pathParameters['year']));
-        if (!year.success) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
+        if (!year.success || year.data > latestYear(deps.clock.now())) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
         return formResponse(await loadDraftForm(principal, agencyId, year.data, request.query.get('template') ?? undefined, deps));
       }
       const id = request.pathParameters['id'] ?? '';

@@ -6,7 +6,6 @@ import { countChars } from '../../report/narrative-rules.js';
 import type { CellKind, GridTable, Section, Template, TextSection } from '../../report/template-model.js';
 import {
   cellElementId,
-  editPagePath,
   fieldElementId,
   inputValue,
   messageElementId,
@@ -233,11 +232,12 @@ export function renderFormPage(props: FormPageProps): string {
     `${context.year}年年度报告${isNew ? '填报' : '修改'}`,
     <Main wide>
       <p class="crumbs">
-        <a href="/">首页</a> › {context.year}年年度报告
-        {context.reportId === null ? null : (
+        <a href="/">首页</a> ›{' '}
+        {context.reportId === null ? (
+          `${context.year}年年度报告填报`
+        ) : (
           <>
-            {' '}
-            › <a href={reportPagePath(context.reportId)}>进度</a>
+            <a href={reportPagePath(context.reportId)}>{context.year}年年度报告</a> › {isNew ? '填报' : '修改后重新提交'}
           </>
         )}
       </p>
@@ -279,7 +279,6 @@ export function renderFormPage(props: FormPageProps): string {
       </noscript>
       <p class="muted">
         每一格都要填写：没有数据请填 0（空白或“/”不视为 0），未填写的格子以黄色虚线框标出。填写时系统即时检查勾稽关系，错误以红框标在对应的格子里，并写明应填的数；草稿自动保存。
-        {context.mode === 'resubmit' && context.reportId !== null ? <> 本页地址：{editPagePath(context.reportId)}</> : null}
       </p>
       <form id="report-form" class="report-form" data-context={JSON.stringify(context)} novalidate>
         <div class="text-field">
