@@ -127,6 +127,16 @@ describe('what each person sees', () => {
       await signInThroughPage(world, officer.page, OFFICER, `/reports/${REPORT_ID}`);
       await officer.page.locator('#sign-off tbody[data-version="1"]').waitFor();
       await checkPage(officer.page, 'officer-status');
+      // the form of a new year: the page itself never scrolls sideways, each table scrolls in its own box
+      await officer.page.goto(`${world.stack.url}/drafts/daxing-kw/2021`);
+      await officer.page.locator('#report-form').waitFor();
+      await checkPage(officer.page, 'officer-form');
+      await officer.page.setViewportSize({ width: 390, height: 844 });
+      const widths = await officer.page.evaluate(() => Array.from(document.querySelectorAll('#report-form .table-scroll th[scope="row"]')).map((th) => th.getBoundingClientRect().width));
+      expect(widths.length).toBeGreaterThan(20);
+      const labelWidth = Math.min(...widths);
+      // a row label keeps a readable width (at least eight characters), not two characters a line
+      expect(labelWidth).toBeGreaterThanOrEqual(8 * 14);
       const auditor = await personContext(world);
       await signInThroughPage(world, auditor.page, AUDITOR, `/audit/reports/${REPORT_ID}`);
       await auditor.page.locator('#sign-off tbody[data-version="2"]').waitFor();
