@@ -7,20 +7,20 @@ import { beijingTime } from './names.js';
  */
 
 export const SIGN_OFF_CSS = `
-.sign-off { margin: 1rem 0; }
-.sign-off table { width: 100%; border-collapse: collapse; font-size: .92rem; }
-.sign-off th, .sign-off td { border: 1px solid #8c959f; padding: .35rem .5rem; vertical-align: top; text-align: left; }
-.sign-off thead th { background: #f3f4f6; white-space: nowrap; }
-.sign-off tbody th[scope="rowgroup"] { background: #f8fafc; font-weight: 600; }
-.sign-off .outcome-return { color: #b3261e; font-weight: 600; }
-.sign-off .outcome-approve { color: #1b5e20; font-weight: 600; }
-.sign-off .outcome-pending { color: #7a4b00; }
-.sign-off .comment { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 8rem; }
+.sign-off-sheet { margin: 1rem 0; }
+.sign-off-sheet table { width: 100%; border-collapse: collapse; font-size: .92rem; }
+.sign-off-sheet th, .sign-off-sheet td { border: 1px solid #8c959f; padding: .35rem .5rem; vertical-align: top; text-align: left; }
+.sign-off-sheet thead th { background: #f3f4f6; white-space: nowrap; }
+.sign-off-sheet tbody th[scope="rowgroup"] { background: #f8fafc; font-weight: 600; }
+.sign-off-sheet .outcome-return { color: #b3261e; font-weight: 600; }
+.sign-off-sheet .outcome-approve { color: #1b5e20; font-weight: 600; }
+.sign-off-sheet .outcome-pending { color: #7a4b00; }
+.sign-off-sheet .comment { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 8rem; }
 @media print {
   @page { size: A4; margin: 15mm; }
-  .sign-off { break-inside: avoid; page-break-inside: avoid; }
-  .sign-off table { font-size: 9.5pt; }
-  .sign-off .table-scroll { overflow: visible; }
+  .sign-off-sheet { break-inside: avoid; page-break-inside: avoid; }
+  .sign-off-sheet table { font-size: 9.5pt; }
+  .sign-off-sheet .table-scroll { overflow: visible; }
 }
 `;
 
@@ -45,7 +45,7 @@ function versionHeading(round: number, version: SheetVersion): string {
 export function SignOffSheetView({ sheet, headingLevel = 2 }: { sheet: SignOffSheet; headingLevel?: 2 | 3 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
-    <section class="sign-off" id="sign-off" aria-labelledby="sign-off-title">
+    <section class="sign-off-sheet" id="sign-off" aria-labelledby="sign-off-title">
       <Heading id="sign-off-title">签发单</Heading>
       {sheet.rounds.length === 0 ? (
         <p>报告尚未提交。</p>

@@ -71,6 +71,12 @@ describe('what each person sees', () => {
   it(
     'the director and the leader act from their 待办; the leader signs on the 签发单; the officer and the auditor see the same sheet',
     async () => {
+      // before anything is published the public site is already an index page, as the start banner says
+      const site = await fetch(`${world.stack.url}/site/`);
+      expect(site.status).toBe(200);
+      expect(site.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await site.text()).toContain('暂无已发布的年度报告');
+
       const officerApi = await ApiClient.signIn(world, OFFICER);
       const directorApi = await ApiClient.signIn(world, DIRECTOR);
       const seen = await mailsTo(world, DIRECTOR, '请审核');
