@@ -8,7 +8,8 @@ import { draftPagePath } from '../shared/http/pages/form-model.js';
 import { renderFormPage } from '../shared/http/pages/form-page.js';
 import { renderHomePage } from '../shared/http/pages/home-page.js';
 import { messagePage } from '../shared/http/pages/layout.js';
-import { renderLoginPage, safeNext } from '../shared/http/pages/login-page.js';
+import { renderLoginPage, safeNext, SIGN_IN_RETRY_MESSAGES } from '../shared/http/pages/login-page.js';
+import { EmailSchema } from '../shared/workflow/model.js';
 import { loadDraftForm, loadHomeView, loadRevisionForm, type FormPageData } from '../shared/http/pages/page-data.js';
 import { beijingYear } from '../shared/http/pages/names.js';
 import { renderStatusPage } from '../shared/http/pages/status-page.js';
@@ -59,6 +60,12 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     if (path === '/login') {
       const next = safeNext(request.query.get('next'));
       if (principal) return seeOther(next);
+      const retry = request.query.get('retry');
+      const email = EmailSchema.safeParse(request.query.get('email'));
+      if ((retry === 'invalid' || retry === 'locked') && email.success) {
+        // locked: the code is spent, so the page starts again at the address, not at a box that can only fail
+        return html(200, renderLoginPage({ step: retry === 'locked' ? 'email' : 'code', email: email.data, next, error: SIGN_IN_RETRY_MESSAGES[retry] }));
+      }
       return html(200, renderLoginPage({ step: 'email', next }));
     }
     if (!principal) {
