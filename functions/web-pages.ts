@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { isOfficerOf } from '../shared/auth/principal.js';
 import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
@@ -18,7 +19,7 @@ import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/h
 import { YearSchema } from '../shared/report/schema.js';
 import { DomainError } from '../shared/workflow/errors.js';
 import { reportPageKey } from '../shared/workflow/publish-report.js';
-import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
+import { compareVersions, getReport, reportAt, reportHistory } from '../shared/workflow/report-queries.js';
 import { runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { ENV, optionalEnv } from '../shared/runtime/env.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
@@ -30,6 +31,13 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
  */
 
 export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow'> & { readonly siteBaseUrl?: string | undefined };
+
+/** `?version=2` opens a version; `?from=1&to=2` compares two. Anything else is ignored. */
+const VersionQuerySchema = z.object({
+  version: z.coerce.number().int().min(1).max(10_000).optional(),
+  from: z.coerce.number().int().min(1).max(10_000).optional(),
+  to: z.coerce.number().int().min(1).max(10_000).optional(),
+});
 
 const download = (body: string, contentType: string, fileName: string): HttpResponse => ({
   statusCode: 200,
@@ -94,7 +102,17 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
         const history = await reportHistory(target.id, principal, deps);
         if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
         if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
-        return html(200, renderAuditPage(principal, target.id, history));
+        const query = VersionQuerySchema.safeParse(Object.fromEntries(request.query));
+        const asked = query.success ? query.data : {};
+        const shownReport = asked.version === undefined ? undefined : reportAt(history.events, asked.version);
+        const diff = asked.from === undefined || asked.to === undefined ? undefined : compareVersions(history.events, asked.from, asked.to);
+        return html(
+          200,
+          renderAuditPage(principal, target.id, history, {
+            shown: asked.version === undefined || !shownReport ? undefined : { version: asked.version, report: shownReport },
+            compared: asked.from === undefined || asked.to === undefined || !diff ? undefined : { from: asked.from, to: asked.to, diff },
+          }),
+        );
       }
       if (path.endsWith('/edit')) return formResponse(await loadRevisionForm(principal, id, deps));
       const report = await getReport(id, principal, deps);

@@ -1,4 +1,6 @@
 import { canRead, type Principal } from '../auth/principal.js';
+import { diffReports, type ReportDiff } from '../report/diff.js';
+import { parseReport, type Report } from '../report/schema.js';
 import { verifyChain, type ChainVerification } from './chain.js';
 import { isReportId } from './contracts.js';
 import { NotFoundError } from './errors.js';
@@ -121,4 +123,22 @@ export async function reportHistory(reportId: string, principal: Principal, deps
     sheet: signOffSheet(events),
     executions: await Promise.all(executions.map(async (execution) => ({ ...execution, history: await deps.workflow.history(execution.name) }))),
   };
+}
+
+/** The report as it was in one version, when the log has that version and it still reads as a report. */
+export function reportAt(events: readonly ReportEvent[], version: number): Report | undefined {
+  const content = versionOf(events, version);
+  if (!content) return undefined;
+  try {
+    return parseReport(content.report);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What changed from one version to another (either order), for the audit page. */
+export function compareVersions(events: readonly ReportEvent[], from: number, to: number): ReportDiff | undefined {
+  const before = reportAt(events, from);
+  const after = reportAt(events, to);
+  return before && after ? diffReports(before, after) : undefined;
 }

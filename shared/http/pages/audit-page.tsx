@@ -1,5 +1,9 @@
 import type { Principal } from '../../auth/principal.js';
+import type { ReportDiff } from '../../report/diff.js';
+import { ReportContent } from '../../report/render.js';
+import type { Report } from '../../report/schema.js';
 import type { ReportHistory } from '../../workflow/report-queries.js';
+import { ReportDiffView } from './report-diff.js';
 import { reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
 import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
@@ -28,7 +32,71 @@ function reportTitle(reportId: string, history: ReportHistory): string {
   return data === undefined ? reportId : `${data.agencyName}${data.year}年年度报告`;
 }
 
-export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory): string {
+export interface AuditVersions {
+  /** one version opened in full */
+  readonly shown?: { readonly version: number; readonly report: Report } | undefined;
+  /** two versions compared */
+  readonly compared?: { readonly from: number; readonly to: number; readonly diff: ReportDiff } | undefined;
+}
+
+function Versions({ reportId, history, versions }: { reportId: string; history: ReportHistory; versions: AuditVersions }) {
+  const numbers = [...new Set(history.events.filter((event) => event.type === 'submitted' || event.type === 'resubmitted').map((event) => event.version))];
+  if (numbers.length === 0) return null;
+  const path = `/audit/reports/${encodeURIComponent(reportId)}`;
+  const from = versions.compared?.from ?? numbers.at(-2) ?? numbers[0];
+  const to = versions.compared?.to ?? numbers.at(-1);
+  return (
+    <section id="versions" aria-labelledby="versions-title">
+      <h2 id="versions-title">各版本</h2>
+      <ul>
+        {numbers.map((version) => (
+          <li key={version}>
+            <a href={`${path}?version=${version}#shown`}>查看第{version}版全文</a>
+          </li>
+        ))}
+      </ul>
+      {numbers.length < 2 ? null : (
+        <form method="get" action={path} class="actions" id="compare-form">
+          <label for="compare-from">比较</label>
+          <select id="compare-from" name="from">
+            {numbers.map((version) => (
+              <option key={version} value={String(version)} selected={version === from}>
+                第{version}版
+              </option>
+            ))}
+          </select>
+          <label for="compare-to">与</label>
+          <select id="compare-to" name="to">
+            {numbers.map((version) => (
+              <option key={version} value={String(version)} selected={version === to}>
+                第{version}版
+              </option>
+            ))}
+          </select>
+          <button type="submit">比较</button>
+        </form>
+      )}
+      {versions.compared === undefined ? null : (
+        <section id="compared" aria-labelledby="compared-title" class="notice">
+          <h3 id="compared-title">
+            第{versions.compared.from}版 → 第{versions.compared.to}版的修改
+          </h3>
+          <ReportDiffView diff={versions.compared.diff} />
+        </section>
+      )}
+      {versions.shown === undefined ? null : (
+        <section id="shown" aria-labelledby="shown-title">
+          <h3 id="shown-title">第{versions.shown.version}版全文</h3>
+          <article class="report-sheet">
+            <ReportContent report={versions.shown.report} />
+          </article>
+        </section>
+      )}
+    </section>
+  );
+}
+
+export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory, versions: AuditVersions = {}): string {
   const { chain } = history;
   const encoded = encodeURIComponent(reportId);
   const title = reportTitle(reportId, history);
@@ -59,6 +127,7 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
         </a>
       </p>
       <SignOffSheetView sheet={history.sheet} />
+      <Versions reportId={reportId} history={history} versions={versions} />
       <h2>事件记录</h2>
       <div class="table-scroll" tabIndex={0}>
         <table class="list audit" id="events">

@@ -6,7 +6,7 @@ import type { ReviewView } from '../../workflow/review-view.js';
 import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
 import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
-import { TextChangeView } from './text-changes.js';
+import { ReportDiffView } from './report-diff.js';
 
 /**
  * GET /reviews/{reviewId}?sig=: what the approver decides on. The report exactly as it will be published, the
@@ -219,40 +219,10 @@ function Warnings({ view }: { view: ReviewView }) {
 function Changes({ view }: { view: ReviewView }) {
   if (!view.changes) return null;
   const { sinceVersion, diff } = view.changes;
-  const nothing = diff.cells.length === 0 && diff.texts.length === 0;
   return (
     <section id="changes" aria-labelledby="changes-title" class="notice warning">
       <h2 id="changes-title">自您审阅的第{sinceVersion}版以来的修改</h2>
-      {nothing ? <p>内容没有变化。</p> : null}
-      {diff.cells.length === 0 ? null : (
-        <div class="table-scroll" tabIndex={0}>
-          <table class="changes list">
-            <thead>
-              <tr>
-                <th scope="col">部分</th>
-                <th scope="col">项目</th>
-                <th scope="col">原值</th>
-                <th scope="col">新值</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.cells.map((change) => (
-                <tr key={change.path} data-path={change.path}>
-                  <td>{change.tableHeading}</td>
-                  <td>
-                    {change.rowLabel} {change.columnLabel}
-                  </td>
-                  <td class="removed">{change.before === null ? '（空）' : String(change.before)}</td>
-                  <td class="added">{change.after === null ? '（空）' : String(change.after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {diff.texts.map((change) => (
-        <TextChangeView key={change.field} change={change} />
-      ))}
+      <ReportDiffView diff={diff} />
     </section>
   );
 }
