@@ -147,6 +147,12 @@ describe('what each person sees', () => {
       await signInThroughPage(world, auditor.page, AUDITOR, `/audit/reports/${REPORT_ID}`);
       await auditor.page.locator('#sign-off tbody[data-version="2"]').waitFor();
       await checkPage(auditor.page, 'auditor-audit');
+      // the auditor compares v1 with v2 and opens v1 in the page itself
+      await auditor.page.getByRole('button', { name: '比较' }).click();
+      await auditor.page.locator('#compared').waitFor();
+      await checkPage(auditor.page, 'auditor-compare');
+      await auditor.page.getByRole('link', { name: '查看第1版全文' }).click();
+      await auditor.page.locator('#shown-title', { hasText: '第1版全文' }).waitFor();
 
       for (const person of [director, leader, officer, auditor]) {
         expect(person.problems).toEqual([]);
