@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { apiError, callApi, element } from './http.js';
+import { tasks } from './tasks.js';
 
 /**
  * The small script every page loads. Each part finds its elements or does nothing: sign out, the review page's sign-in
@@ -79,11 +80,13 @@ function decisionRules(): void {
   const comment = element('comment', HTMLTextAreaElement);
   const confidentiality = element('confidentiality', HTMLInputElement);
   const button = element('decision-submit', HTMLButtonElement);
+  // the page words it for its step (提交审核意见, 提交签发意见…); the choice is added to those words
+  const label = button?.textContent?.trim() ?? '提交';
   const update = () => {
     const outcome = new FormData(form).get('outcome');
     if (comment) comment.required = outcome === 'return';
     if (confidentiality) confidentiality.required = outcome === 'approve';
-    if (button) button.textContent = outcome === 'approve' ? '提交：同意' : outcome === 'return' ? '提交：退回修改' : '提交审核意见';
+    if (button) button.textContent = outcome === 'approve' ? '提交：同意' : outcome === 'return' ? '提交：退回修改' : label;
   };
   form.addEventListener('change', update);
   update();
@@ -118,10 +121,18 @@ function withdraw(): void {
   confirm.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') open(false);
   });
+  const reason = element('withdraw-reason', HTMLTextAreaElement);
   yes.addEventListener('click', () => {
+    if (reason && reason.value.trim() === '') {
+      show(errorBox, '请填写撤回原因，原因会告知正在审批的人员。');
+      reason.setAttribute('aria-invalid', 'true');
+      reason.setAttribute('aria-describedby', 'withdraw-error');
+      reason.focus();
+      return;
+    }
     yes.disabled = true;
     show(errorBox, '');
-    void callApi('POST', `/api/reports/${encodeURIComponent(reportId)}/withdraw`, {})
+    void callApi('POST', `/api/reports/${encodeURIComponent(reportId)}/withdraw`, { reason: reason?.value ?? '' })
       .then((answer) => {
         if (answer.status === 200) {
           window.location.reload();
@@ -139,3 +150,4 @@ signOut();
 inlineSignIn();
 decisionRules();
 withdraw();
+tasks();

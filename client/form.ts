@@ -32,6 +32,13 @@ function make<K extends keyof HTMLElementTagNameMap>(tag: K, options: { classNam
   return node;
 }
 
+/** A finding's line: its code kept for programs in data-code, never shown to people. */
+function coded(code: string, ...children: Node[]): HTMLLIElement {
+  const item = make('li', {}, ...children);
+  item.dataset['code'] = code;
+  return item;
+}
+
 function isField(target: EventTarget | null): target is Field {
   return (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) && target.dataset['path'] !== undefined;
 }
@@ -203,7 +210,7 @@ class ReportForm {
       errorList.replaceChildren();
       if (errors.length > 0) {
         const list = make('ul');
-        for (const finding of others) list.append(make('li', {}, make('span', { className: 'code', text: finding.code }), this.link(finding, finding.message)));
+        for (const finding of others) list.append(coded(finding.code, this.link(finding, finding.message)));
         // blank cells, one line per table with a link to its first one
         const byTable = new Map<string, Finding[]>();
         for (const finding of blanks) {
@@ -214,7 +221,7 @@ class ReportForm {
           const first = findings[0];
           if (!first) continue;
           const where = [first.rowLabel, first.columnLabel].filter((label) => label !== undefined && label !== '').join(' ');
-          list.append(make('li', {}, make('span', { className: 'code', text: 'R5' }), this.link(first, `${findings.length} 格未填写（第一格：${where || first.path}）。没有数据请填 0。`)));
+          list.append(coded('R5', this.link(first, `${findings.length} 格未填写（第一格：${where || first.path}）。没有数据请填 0。`)));
         }
         errorList.append(make('h3', { text: `需要改正（${errors.length}）` }), list);
       }
@@ -224,7 +231,7 @@ class ReportForm {
       warningList.replaceChildren();
       if (warnings.length > 0) {
         const list = make('ul');
-        for (const finding of warnings) list.append(make('li', {}, make('span', { className: 'code', text: finding.code }), this.link(finding, finding.message)));
+        for (const finding of warnings) list.append(coded(finding.code, this.link(finding, finding.message)));
         warningList.append(make('h3', { text: `提示（${warnings.length}）：不阻止提交，审核人也会看到` }), list);
       }
     }

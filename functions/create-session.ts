@@ -4,10 +4,10 @@ import { createSession } from '../shared/auth/sign-in.js';
 import { requireJsonRequest, requireSameOrigin } from '../shared/http/csrf.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { formBody, jsonBody } from '../shared/http/request.js';
-import { html, noContent, seeOther } from '../shared/http/response.js';
-import { renderLoginPage, safeNext } from '../shared/http/pages/login-page.js';
+import { noContent, seeOther } from '../shared/http/response.js';
+import { safeNext, signInRetryPath } from '../shared/http/pages/login-page.js';
 import { sessionCookie } from '../shared/http/session-cookie.js';
-import { DomainError } from '../shared/workflow/errors.js';
+import { DomainError, TooManyRequestsError } from '../shared/workflow/errors.js';
 import { runtimeBaseUrl, runtimeKeys, runtimeStore, secureCookies, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
@@ -34,7 +34,8 @@ export function createCreateSessionHandler(deps: Pick<AppDeps, 'store' | 'clock'
         return seeOther(next, { cookies: cookiesFor(sessionId, session.email, browserId) });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        return html(error.status, renderLoginPage({ step: 'code', email, next, error: error.message }));
+        // POST/redirect/GET: refreshing the page that says so must not send the wrong code again as another attempt
+        return seeOther(signInRetryPath(email, next, error instanceof TooManyRequestsError ? 'locked' : 'invalid'));
       }
     }
     requireJsonRequest(request, deps.baseUrl);

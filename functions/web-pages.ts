@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { browserCookieFor } from '../shared/auth/browser.js';
 import { isOfficerOf, type Principal } from '../shared/auth/principal.js';
 import { assetResponse } from '../shared/http/assets.js';
@@ -13,8 +14,10 @@ import { draftPagePath } from '../shared/http/pages/form-model.js';
 import { renderFormPage } from '../shared/http/pages/form-page.js';
 import { renderHomePage } from '../shared/http/pages/home-page.js';
 import { messagePage } from '../shared/http/pages/layout.js';
-import { renderLoginPage, safeNext } from '../shared/http/pages/login-page.js';
+import { renderLoginPage, safeNext, SIGN_IN_RETRY_MESSAGES } from '../shared/http/pages/login-page.js';
+import { EmailSchema } from '../shared/workflow/model.js';
 import { loadDraftForm, loadHomeView, loadRevisionForm, type FormPageData } from '../shared/http/pages/page-data.js';
+import { beijingYear } from '../shared/http/pages/names.js';
 import { renderStatusPage } from '../shared/http/pages/status-page.js';
 import type { HttpRequest } from '../shared/http/request.js';
 import { html, SECURITY_HEADERS, seeOther, type HttpResponse } from '../shared/http/response.js';
@@ -22,7 +25,7 @@ import { matchRoute, ROUTES, type WebPage } from '../shared/http/routes.js';
 import { BAD_YEAR, yearFromText } from '../shared/report/year.js';
 import { DomainError } from '../shared/workflow/errors.js';
 import { reportPageKey } from '../shared/workflow/site-keys.js';
-import { getReport, reportHistory } from '../shared/workflow/report-queries.js';
+import { compareVersions, getReport, reportAt, reportHistory } from '../shared/workflow/report-queries.js';
 import { runtimeHistory, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { ENV, optionalEnv } from '../shared/runtime/env.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
@@ -34,6 +37,13 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
  */
 
 export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'history'> & { readonly siteBaseUrl?: string | undefined };
+
+/** `?version=2` opens a version; `?from=1&to=2` compares two. Anything else is ignored. */
+const VersionQuerySchema = z.object({
+  version: z.coerce.number().int().min(1).max(10_000).optional(),
+  from: z.coerce.number().int().min(1).max(10_000).optional(),
+  to: z.coerce.number().int().min(1).max(10_000).optional(),
+});
 
 const download = (body: string, contentType: string, fileName: string): HttpResponse => ({
   statusCode: 200,
@@ -53,6 +63,9 @@ function exportFormat(request: HttpRequest, id: string): { id: string; format: '
   return { id, format: format === 'json' || format === 'csv' ? format : 'html' };
 }
 
+/** The latest year a report may be started for: the current one (its report is written the next January), in Beijing time. */
+const latestYear = (now: Date): number => beijingYear(now);
+
 /**
  * The year whose report an agency new to nianbao would import: the one before the year it is reporting on. Reports are
  * written from late in the year to 31 January, so until July the year being reported on is the one before.
@@ -67,16 +80,18 @@ type Page = (request: HttpRequest, principal: Principal, deps: WebPagesDeps) => 
 /** The signed-in pages, one per route of shared/http/routes.ts that names a `page`. */
 const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
   home: async (_request, principal, deps) => html(200, renderHomePage(principal, await loadHomeView(principal, deps))),
-  'new-report': async (request, principal) => {
+  'new-report': async (request, principal, deps) => {
     const year = yearFromText(request.query.get('year'));
     if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法填报', '只有信息员可以填报年度报告。', principal));
     if (year === undefined) return html(400, messagePage('无法填报', BAD_YEAR.message, principal));
+    const latest = latestYear(deps.clock.now());
+    if (year > latest) return html(400, messagePage('无法填报', `${year}年尚未结束，最晚只能填报${latest}年度的报告。`, principal));
     const template = request.query.get('template');
     return seeOther(`${draftPagePath(principal.agencyId, year)}${template ? `?template=${encodeURIComponent(template)}` : ''}`);
   },
   draft: async (request, principal, deps) => {
     const year = yearFromText(request.pathParameters['year']);
-    if (year === undefined) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
+    if (year === undefined || year > latestYear(deps.clock.now())) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
     const agencyId = request.pathParameters['agencyId'] ?? '';
     return formResponse(await loadDraftForm(principal, agencyId, year, request.query.get('template') ?? undefined, deps));
   },
@@ -85,7 +100,18 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
     const history = await reportHistory(target.id, principal, deps);
     if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
     if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
-    return html(200, renderAuditPage(principal, target.id, history, { siteBaseUrl: deps.siteBaseUrl }));
+    const query = VersionQuerySchema.safeParse(Object.fromEntries(request.query));
+    const asked = query.success ? query.data : {};
+    const shownReport = asked.version === undefined ? undefined : reportAt(history.events, asked.version);
+    const diff = asked.from === undefined || asked.to === undefined ? undefined : compareVersions(history.events, asked.from, asked.to);
+    return html(
+      200,
+      renderAuditPage(principal, target.id, history, {
+        siteBaseUrl: deps.siteBaseUrl,
+        shown: asked.version === undefined || !shownReport ? undefined : { version: asked.version, report: shownReport },
+        compared: asked.from === undefined || asked.to === undefined || !diff ? undefined : { from: asked.from, to: asked.to, diff },
+      }),
+    );
   },
   import: async (request, principal, deps) => {
     if (!isOfficerOf(principal, principal.agencyId)) return html(403, messagePage('无法导入', '只有信息员可以导入上年报告。', principal));
@@ -126,6 +152,12 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     if (page === 'login') {
       const next = safeNext(request.query.get('next'));
       if (principal) return seeOther(next);
+      const retry = request.query.get('retry');
+      const email = EmailSchema.safeParse(request.query.get('email'));
+      if ((retry === 'invalid' || retry === 'locked') && email.success) {
+        // locked: the code is spent, so the page starts again at the address, not at a box that can only fail
+        return html(200, renderLoginPage({ step: retry === 'locked' ? 'email' : 'code', email: email.data, next, error: SIGN_IN_RETRY_MESSAGES[retry] }), { cookies: browserCookieFor(request) });
+      }
       return html(200, renderLoginPage({ step: 'email', next }), { cookies: browserCookieFor(request) });
     }
     if (!principal) {

@@ -119,11 +119,13 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     baseUrl: true,
     history: 'sign',
   },
+  // stops the execution, then tells whoever held an open review why their link died
   'withdraw-report': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'report'], write: ['report'] },
+    items: { read: [...SIGNED_IN, 'report', 'review'], write: ['report'] },
     stateMachine: ['states:StopExecution'],
+    mail: true,
     baseUrl: true,
     history: 'sign',
   },

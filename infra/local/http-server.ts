@@ -6,6 +6,7 @@ import type { HttpEvent } from '../../shared/http/request.js';
 import { MAX_BODY_BYTES } from '../../shared/http/request.js';
 import { json, SECURITY_HEADERS, type HttpResponse } from '../../shared/http/response.js';
 import { matchRoute, type HttpFunctionName } from '../../shared/http/routes.js';
+import { renderRootIndex } from '../../shared/site/pages.js';
 import { renderOutboxPage } from './outbox-page.js';
 import { isRateLimitedPath, TokenBuckets, type RateLimit } from './rate-limit.js';
 
@@ -122,6 +123,14 @@ async function serveSite(options: LocalHttpOptions, path: string, response: Serv
     response.end(body);
   } catch (error) {
     if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) {
+      // before the first publication the site is an empty index, as the banner promises, not a missing page
+      if (key === 'index.html') {
+        response.statusCode = 200;
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+        response.setHeader('content-type', 'text/html; charset=utf-8');
+        response.end(renderRootIndex([]));
+        return;
+      }
       response.statusCode = 404;
       response.setHeader('content-type', 'text/plain; charset=utf-8');
       response.end('未找到该页面。');

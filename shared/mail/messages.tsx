@@ -86,11 +86,12 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
   const stage = `${input.step.label}${input.step.confidentiality === true ? '（含保密审查）' : ''}`;
   const subject = oneLine(`${input.reminder ? '【提醒】' : ''}请${KIND_VERBS[input.step.kind]}：${report}`);
   const due = input.dueAt === undefined ? undefined : `请于${beijingTime(input.dueAt)}（北京时间）前处理。`;
-  const reminder = input.reminder ? '这是一封提醒邮件：该报告仍在等待您处理，此前邮件中的审核链接继续有效。' : undefined;
+  const verb = KIND_VERBS[input.step.kind];
+  const reminder = input.reminder ? `这是一封提醒邮件：该报告仍在等待您处理，此前邮件中的${verb}链接继续有效。` : undefined;
   const ask = `${report}已提交，需要您进行${stage}。${input.replaces === undefined ? '' : `（原由${input.replaces}处理，因人员调整转由您处理。）`}`;
   const warnings =
     input.warningsCount > 0
-      ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在审核页面逐条查看。`
+      ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在${verb}页面逐条查看。`
       : '系统未对本稿给出提示。';
   const safety = '打开链接只用于查看报告，不会改变报告的状态；同意或退回需要先登录系统再作决定。';
 
@@ -102,7 +103,7 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
     ...(due === undefined ? [] : [due]),
     warnings,
     '',
-    '审核页面：',
+    `${verb}页面：`,
     reviewUrl,
     '',
     safety,
@@ -119,7 +120,7 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
       </p>
       {due === undefined ? null : <p>{due}</p>}
       <p>{warnings}</p>
-      <LinkBlock label="审核页面：" href={reviewUrl} />
+      <LinkBlock label={`${verb}页面：`} href={reviewUrl} />
       <p>{safety}</p>
     </>,
   );
@@ -138,6 +139,8 @@ export interface RevisionRequestMessageInput {
   /** the approver's comment, shown verbatim except that nothing in it becomes a link (defuse-links.ts) */
   readonly comment: string;
   readonly reportUrl: string;
+  /** the labels of the round's chain, in order: the steps a resubmission goes through again */
+  readonly stepLabels?: readonly string[] | undefined;
 }
 
 export function revisionRequestMessage(input: RevisionRequestMessageInput): MailMessage {
@@ -148,7 +151,8 @@ export function revisionRequestMessage(input: RevisionRequestMessageInput): Mail
   const noComment = input.comment.trim() === '';
   // the approver's words, with nothing a mail client would turn into a link
   const comment = noComment ? '（未填写退回意见）' : defuseLinks(input.comment);
-  const next = '请登录系统修改后重新提交。重新提交的报告将再次依次经过办公室主任审核和主管领导签发。';
+  const labels = input.stepLabels ?? ['办公室主任审核', '主管领导签发'];
+  const next = `请登录系统修改后重新提交。重新提交的报告将再次依次经过${labels.join('、')}。`;
 
   const text = lines(
     `${input.officerName}，您好：`,
@@ -202,6 +206,38 @@ export function publishedMessage(input: PublishedMessageInput): MailMessage {
       <p>您好：</p>
       <p>{published}</p>
       <LinkBlock label="公开页面：" href={publicUrl} />
+    </>,
+  );
+  return { to: input.to, subject, text, html };
+}
+
+export interface WithdrawnMessageInput {
+  readonly to: string;
+  readonly approverName: string;
+  /** the step their review was for */
+  readonly stepLabel: string;
+  readonly agencyName: string;
+  readonly year: number;
+  readonly version: number;
+  readonly officerName: string;
+  /** the officer's reason, shown verbatim */
+  readonly reason: string;
+}
+
+/** To whoever held an open review when the officer withdrew: what happened, why, and that their link is dead. */
+export function withdrawnMessage(input: WithdrawnMessageInput): MailMessage {
+  const report = reportTitle(input.agencyName, input.year, input.version);
+  const subject = oneLine(`已撤回：${report}`);
+  const withdrawn = `${input.officerName}已撤回${report}，您无需再进行${input.stepLabel}。撤回原因：`;
+  const next = '此前邮件中的链接已不再需要处理。信息员修改后重新提交时，系统会另发邮件。';
+  const text = lines(`${input.approverName}，您好：`, '', withdrawn, '', input.reason, '', next, ...footerLines());
+  const html = page(
+    subject,
+    <>
+      <p>{input.approverName}，您好：</p>
+      <p>{withdrawn}</p>
+      <blockquote style="white-space: pre-wrap; margin: 12px 0; padding: 8px 12px; border-left: 4px solid #c0c0c0; background: #f7f7f7;">{input.reason}</blockquote>
+      <p>{next}</p>
     </>,
   );
   return { to: input.to, subject, text, html };

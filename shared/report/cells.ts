@@ -76,9 +76,9 @@ export function tableCells(table: GridTable): Cell[] {
   );
 }
 
-/** How a message names a cell: 「row」行「column」列, or just 「column」 in table 四's one unlabelled row. */
+/** How a message names a cell: “row”行“column”列, or just “column” in table 四's one unlabelled row. */
 export function cellName(cell: Pick<Cell, 'rowLabel' | 'columnLabel'>): string {
-  return cell.rowLabel === '' ? `「${cell.columnLabel}」` : `「${cell.rowLabel}」行「${cell.columnLabel}」列`;
+  return cell.rowLabel === '' ? `“${cell.columnLabel}”` : `“${cell.rowLabel}”行“${cell.columnLabel}”列`;
 }
 
 export function gridTables(template: Template): GridTable[] {

@@ -49,7 +49,7 @@ function x1(pair: Pair, previousYear: number): Finding[] {
         ...labels,
         expected,
         actual,
-        message: `表三「二、上年结转」「${labels.columnLabel}」为 ${fmt(actual)}，但 ${previousYear} 年报告「四、结转下年度继续办理」为 ${fmt(expected)}，两者应相等。`,
+        message: `表三“二、上年结转”“${labels.columnLabel}”为 ${fmt(actual)}，但 ${previousYear} 年报告“四、结转下年度继续办理”为 ${fmt(expected)}，两者应相等。`,
       } satisfies Finding,
     ];
   });
@@ -75,7 +75,7 @@ function x2(pair: Pair): Finding[] {
         ...labels,
         expected,
         actual,
-        message: `「${labels.rowLabel}」现行有效件数为 ${fmt(actual)}，按上年现行有效 ${fmt(before)} 加本年制发 ${fmt(issued)} 减本年废止 ${fmt(repealed)} 应为 ${fmt(expected)}。如有文件失效或清理，请在报告中说明。`,
+        message: `“${labels.rowLabel}”现行有效件数为 ${fmt(actual)}，按上年现行有效 ${fmt(before)} 加本年制发 ${fmt(issued)} 减本年废止 ${fmt(repealed)} 应为 ${fmt(expected)}。如有文件失效或清理，请在报告中说明。`,
       } satisfies Finding,
     ];
   });
@@ -100,7 +100,7 @@ function x3(pair: Pair): Finding[] {
           columnLabel: cell.columnLabel,
           expected,
           actual,
-          message: `「${cell.rowLabel}」上一年项目数量为 ${fmt(actual)}，按上年报告（上一年项目数量 ${fmt(before)}，本年增/减 ${fmt(change)}）应为 ${fmt(expected)}。`,
+          message: `“${cell.rowLabel}”上一年项目数量为 ${fmt(actual)}，按上年报告（上一年项目数量 ${fmt(before)}，本年增/减 ${fmt(change)}）应为 ${fmt(expected)}。`,
         } satisfies Finding,
       ];
     });
@@ -125,7 +125,7 @@ function x4(pair: Pair): Finding[] {
           columnLabel: cell.columnLabel,
           expected,
           actual,
-          message: `「${cell.rowLabel}」对外公开总数量为 ${fmt(actual)}，按上年总数 ${fmt(before)} 加本年新公开 ${fmt(published)} 应为 ${fmt(expected)}。`,
+          message: `“${cell.rowLabel}”对外公开总数量为 ${fmt(actual)}，按上年总数 ${fmt(before)} 加本年新公开 ${fmt(published)} 应为 ${fmt(expected)}。`,
         } satisfies Finding,
       ];
     });

@@ -36,30 +36,30 @@ const ROW_TOTAL = '行的总计';
 
 const FACTS: Readonly<Record<ClaimKind, TableFact>> = {
   received: {
-    name: '表三「一、本年新收政府信息公开申请数量」总计',
+    name: '表三“一、本年新收政府信息公开申请数量”总计',
     value: at('applications', 'newlyReceived', 'total'),
     alsoAccepted: (view) =>
       sumOf([countAt(view.raw, ['applications', 'newlyReceived', 'total']), countAt(view.raw, ['applications', 'carriedOver', 'total'])]),
   },
-  carriedOver: { name: '表三「二、上年结转政府信息公开申请数量」总计', value: at('applications', 'carriedOver', 'total') },
-  concluded: { name: '表三「三、本年度办理结果（七）总计」的总计', value: at('applications', 'outcomes', 'total', 'total') },
-  carriedForward: { name: '表三「四、结转下年度继续办理」总计', value: at('applications', 'carriedForward', 'total') },
-  reconsideration: { name: '表四「行政复议」总计', value: at('reviewsAndLitigation', 'reconsideration', 'total') },
+  carriedOver: { name: '表三“二、上年结转政府信息公开申请数量”总计', value: at('applications', 'carriedOver', 'total') },
+  concluded: { name: '表三“三、本年度办理结果（七）总计”的总计', value: at('applications', 'outcomes', 'total', 'total') },
+  carriedForward: { name: '表三“四、结转下年度继续办理”总计', value: at('applications', 'carriedForward', 'total') },
+  reconsideration: { name: '表四“行政复议”总计', value: at('reviewsAndLitigation', 'reconsideration', 'total') },
   litigation: {
-    name: '表四「行政诉讼」两项总计之和',
+    name: '表四“行政诉讼”两项总计之和',
     value: (view) =>
       sumOf([
         countAt(view.raw, ['reviewsAndLitigation', 'litigationDirect', 'total']),
         countAt(view.raw, ['reviewsAndLitigation', 'litigationAfterReconsideration', 'total']),
       ]),
   },
-  disclosed: { name: `表三「（一）予以公开」${ROW_TOTAL}`, value: outcomes('disclosed') },
-  partiallyDisclosed: { name: `表三「（二）部分公开」${ROW_TOTAL}`, value: outcomes('partiallyDisclosed') },
-  disclosedOrPartially: { name: '表三「（一）予以公开」与「（二）部分公开」的总计之和', value: outcomes('disclosed', 'partiallyDisclosed') },
-  withheld: { name: '表三「（三）不予公开」各项的总计之和', value: outcomes('withheld') },
-  unableToProvide: { name: '表三「（四）无法提供」各项的总计之和', value: outcomes('unableToProvide') },
-  notProcessed: { name: '表三「（五）不予处理」各项的总计之和', value: outcomes('notProcessed') },
-  otherHandling: { name: '表三「（六）其他处理」的总计', value: outcomes('other') },
+  disclosed: { name: `表三“（一）予以公开”${ROW_TOTAL}`, value: outcomes('disclosed') },
+  partiallyDisclosed: { name: `表三“（二）部分公开”${ROW_TOTAL}`, value: outcomes('partiallyDisclosed') },
+  disclosedOrPartially: { name: '表三“（一）予以公开”与“（二）部分公开”的总计之和', value: outcomes('disclosed', 'partiallyDisclosed') },
+  withheld: { name: '表三“（三）不予公开”各项的总计之和', value: outcomes('withheld') },
+  unableToProvide: { name: '表三“（四）无法提供”各项的总计之和', value: outcomes('unableToProvide') },
+  notProcessed: { name: '表三“（五）不予处理”各项的总计之和', value: outcomes('notProcessed') },
+  otherHandling: { name: '表三“（六）其他处理”的总计', value: outcomes('other') },
 };
 
 const UPHELD_GROUPS = {
@@ -82,7 +82,7 @@ function n1(view: ReportView): Finding[] {
           path: 'overview',
           expected: 0,
           actual: notUpheld,
-          message: `一、总体情况写「${claim.excerpt}」，但表四${subject.name}中有 ${fmt(notUpheld)} 件结果纠正、其他结果或尚未审结，并非均获维持。`,
+          message: `一、总体情况写“${claim.excerpt}”，但表四${subject.name}中有 ${fmt(notUpheld)} 件结果纠正、其他结果或尚未审结，并非均获维持。`,
         });
       }
       continue;
@@ -95,7 +95,7 @@ function n1(view: ReportView): Finding[] {
       path: 'overview',
       expected: value,
       actual: claim.value,
-      message: `一、总体情况写「${claim.excerpt}」，但${fact.name}为 ${fmt(value)}。请核对文字或表格。`,
+      message: `一、总体情况写“${claim.excerpt}”，但${fact.name}为 ${fmt(value)}。请核对文字或表格。`,
     });
   }
   return findings;
@@ -127,7 +127,7 @@ function n2(view: ReportView): Finding[] {
       code: 'N2',
       path: 'otherMatters',
       actual: overdueFee,
-      message: `表三（六）2「申请人逾期未按收费通知要求缴纳费用」有 ${fmt(overdueFee)} 件，说明发出过收费通知；六、其他需要报告的事项应说明收费通知及收费情况。`,
+      message: `表三（六）2“申请人逾期未按收费通知要求缴纳费用”有 ${fmt(overdueFee)} 件，说明发出过收费通知；六、其他需要报告的事项应说明收费通知及收费情况。`,
     });
   }
   return findings;

@@ -246,11 +246,11 @@ export function sectionTableHtml(section: TablesSection, report: unknown): strin
   return html;
 }
 
-/** The box a table scrolls in on a narrow screen. */
+/** The box a table scrolls in on a narrow screen, around a table rendered as JSX or given as markup; focusable, so a keyboard can scroll it. */
 export function TableScroll({ children, html }: { children?: ComponentChildren; html?: string }) {
   return html === undefined ? (
-    <div class="table-scroll">{children}</div>
+    <div class="table-scroll" tabIndex={0}>{children}</div>
   ) : (
-    <div class="table-scroll" dangerouslySetInnerHTML={{ __html: html }} />
+    <div class="table-scroll" tabIndex={0} dangerouslySetInnerHTML={{ __html: html }} />
   );
 }

@@ -75,7 +75,7 @@ function SignOffView({ signOff }: { signOff: SignOff }) {
         <dt>签发时间</dt>
         <dd>{formatBeijingTime(signOff.approvedAt) ?? pageText(signOff.approvedAt)}</dd>
         <dt>版本</dt>
-        <dd>{Number.isSafeInteger(signOff.version) ? `v${signOff.version}` : ''}</dd>
+        <dd>{Number.isSafeInteger(signOff.version) ? `第${signOff.version}版` : ''}</dd>
         <dt>内容摘要（SHA-256）</dt>
         <dd class="digest">{pageText(signOff.contentSha256)}</dd>
       </dl>

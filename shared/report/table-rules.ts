@@ -144,7 +144,7 @@ export function applicationsRules(template: Template, report: unknown): Finding[
         columnLabel: '总计',
         expected,
         actual,
-        message: `表三「${row.label}」行：自然人与法人或其他组织各列之和为 ${fmt(expected)}，但「总计」填写为 ${fmt(actual)}。请改正总计或核对各列。`,
+        message: `表三“${row.label}”行：自然人与法人或其他组织各列之和为 ${fmt(expected)}，但“总计”填写为 ${fmt(actual)}。请改正总计或核对各列。`,
       });
     }
   });
@@ -175,7 +175,7 @@ export function applicationsRules(template: Template, report: unknown): Finding[
         columnLabel,
         expected: detail,
         actual: total,
-        message: `表三「${columnLabel}」列：三、本年度办理结果（一）至（六）各项之和为 ${fmt(detail)}，但（七）总计填写为 ${fmt(total)}。请核对各项或改正总计。`,
+        message: `表三“${columnLabel}”列：三、本年度办理结果（一）至（六）各项之和为 ${fmt(detail)}，但（七）总计填写为 ${fmt(total)}。请核对各项或改正总计。`,
       });
     }
     // R1: 一 + 二 = 三（七）+ 四, the balance printed in the template's own header.
@@ -247,7 +247,7 @@ function pairFindings(
 ): Finding[] {
   const [a, b] = [plan.columns[first.column], plan.columns[second.column]];
   if (!a || !b) return [];
-  const names = `「${a.label}」「${b.label}」`;
+  const names = `“${a.label}”“${b.label}”`;
   const shift = `${names}两列收支不平衡（一加二减三（七）减四分别为 ${signed(first.difference)} 和 ${signed(second.difference)}），总计列却平衡`;
   // the rows in which exchanging the two cells balances both columns; （七）总计 only if R2 also finds it off there
   const swapped = BALANCE_ROWS.filter(({ row, sign }) => {
@@ -268,7 +268,7 @@ function pairFindings(
         columnLabel: column?.label ?? '',
         expected: rowCells(only.row)(other.column),
         actual: rowCells(only.row)(balance.column),
-        message: `表三「${rowLabel}」行${names}两列的数字可能填反了：${shift}；这两格互换后两列都平衡。请核对该行这两列。`,
+        message: `表三“${rowLabel}”行${names}两列的数字可能填反了：${shift}；这两格互换后两列都平衡。请核对该行这两列。`,
       } satisfies Finding;
     });
   }
@@ -299,7 +299,7 @@ function columnImbalance(plan: ApplicationsPlan, balance: Balance): Finding {
     expected: incoming - total,
     actual: carriedForward,
     message:
-      `表三「${columnLabel}」列不平衡：一（本年新收 ${fmt(received)}）加二（上年结转 ${fmt(carriedOver)}）为 ${fmt(incoming)}，` +
+      `表三“${columnLabel}”列不平衡：一（本年新收 ${fmt(received)}）加二（上年结转 ${fmt(carriedOver)}）为 ${fmt(incoming)}，` +
       `三（七）总计 ${fmt(total)} 加四（结转下年度 ${fmt(carriedForward)}）为 ${fmt(outgoing)}，两者应相等。` +
       (incoming - total >= 0 ? `若总计无误，结转下年度应为 ${fmt(incoming - total)}。` : '请核对新收、结转和办理结果。'),
   };
@@ -362,7 +362,7 @@ export function reviewsRules(template: Template, report: unknown): Finding[] {
         columnLabel: '总计',
         expected,
         actual,
-        message: `表四「${groupLabel}」：结果维持、结果纠正、其他结果、尚未审结之和为 ${fmt(expected)}，但「总计」填写为 ${fmt(actual)}。`,
+        message: `表四“${groupLabel}”：结果维持、结果纠正、其他结果、尚未审结之和为 ${fmt(expected)}，但“总计”填写为 ${fmt(actual)}。`,
       });
     }
   }
@@ -385,7 +385,7 @@ export function activeDisclosureRules(template: Template, report: unknown): Find
         columnLabel: '对外公开总数量',
         expected: published,
         actual: total,
-        message: `「${label(row)}」对外公开总数量 ${fmt(total)} 小于本年新公开数量 ${fmt(published)}，总数应包含本年新公开的文件。`,
+        message: `“${label(row)}”对外公开总数量 ${fmt(total)} 小于本年新公开数量 ${fmt(published)}，总数应包含本年新公开的文件。`,
       } satisfies Finding,
     ];
   });

@@ -54,7 +54,8 @@ export const RevisionRequestedDataSchema = z.object({
   stage: ApproverStageSchema,
 });
 
-export const WithdrawnDataSchema = z.object({ executionName: z.string().optional() });
+/** `reason`: why the officer withdrew (absent in logs written before a reason was asked for) */
+export const WithdrawnDataSchema = z.object({ executionName: z.string().optional(), reason: z.string().optional() });
 
 export const PublishedObjectSchema = z.object({ key: z.string(), sha256: Sha256Schema, versionId: z.string().optional() });
 export const PublishedDataSchema = z.object({ objects: z.array(PublishedObjectSchema), publishedAt: IsoTimeSchema });

@@ -1,4 +1,6 @@
 import { canRead, type Principal } from '../auth/principal.js';
+import { diffReports, type ReportDiff } from '../report/diff.js';
+import { parseReport, type Report } from '../report/schema.js';
 import type { HistoryTrust } from './history-ports.js';
 import { verifyHistory, type HistoryVerification } from './history-verification.js';
 import { isReportId } from './contracts.js';
@@ -8,6 +10,7 @@ import type { ExecutionHistoryEvent, ExecutionSummary, Store, Workflow } from '.
 import { typedEvents, type TypedEvent } from './event-data.js';
 import { foldReport, versionOf } from './report-state.js';
 import { stepLabel, type Chain } from './review-chain.js';
+import { signOffSheet, type SignOffSheet } from './sign-off-sheet.js';
 
 /** The latest request (or reminder) of a review in the log. */
 function requestOf(events: readonly ReportEvent[], reviewId: string): Extract<TypedEvent, { type: 'review_requested' | 'reminder_sent' }> | undefined {
@@ -48,6 +51,7 @@ export interface ReportView {
   readonly returnComment: string | undefined;
   readonly publishedVersion: number | undefined;
   readonly decisions: ReadonlyArray<Record<string, unknown>>;
+  readonly sheet: SignOffSheet;
 }
 
 export async function getReport(reportId: string, principal: Principal, deps: QueryDeps): Promise<ReportView> {
@@ -80,6 +84,7 @@ export async function getReport(reportId: string, principal: Principal, deps: Qu
     returnComment: head.status === 'returned' ? head.returnComment : undefined,
     publishedVersion: head.publishedVersion,
     decisions: state.decisions.map((decision) => ({ ...decision })),
+    sheet: signOffSheet(events),
   };
 }
 
@@ -104,6 +109,7 @@ export interface HistoryDeps extends QueryDeps {
 export interface ReportHistory {
   readonly events: readonly ReportEvent[];
   readonly chain: HistoryVerification;
+  readonly sheet: SignOffSheet;
   readonly executions: ReadonlyArray<ExecutionSummary & { history: readonly ExecutionHistoryEvent[] }>;
 }
 
@@ -116,6 +122,25 @@ export async function reportHistory(reportId: string, principal: Principal, deps
   return {
     events,
     chain: await verifyHistory(reportId, events, deps.history),
+    sheet: signOffSheet(events),
     executions: await Promise.all(executions.map(async (execution) => ({ ...execution, history: await deps.workflow.history(execution.name) }))),
   };
+}
+
+/** The report as it was in one version, when the log has that version and it still reads as a report. */
+export function reportAt(events: readonly ReportEvent[], version: number): Report | undefined {
+  const content = versionOf(events, version);
+  if (!content) return undefined;
+  try {
+    return parseReport(content.report);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What changed from one version to another (either order), for the audit page. */
+export function compareVersions(events: readonly ReportEvent[], from: number, to: number): ReportDiff | undefined {
+  const before = reportAt(events, from);
+  const after = reportAt(events, to);
+  return before && after ? diffReports(before, after) : undefined;
 }

@@ -106,6 +106,7 @@ export async function requestRevision(input: RequestRevisionInput, deps: Request
         returnedByName: decision.approverName,
         comment: decision.comment,
         reportUrl,
+        stepLabels: state.chain.steps.map((step) => step.label),
       }),
     );
   }

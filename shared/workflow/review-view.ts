@@ -8,8 +8,12 @@ import { ForbiddenError, NotFoundError } from './errors.js';
 import { verifyReviewLink } from './links.js';
 import { REVIEW_ID_PATTERN, type Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
-import { foldReport, versionOf } from './report-state.js';
+import { typedEvents } from './event-data.js';
+import { REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
+import type { ReportEvent } from './model.js';
+import { foldReport, versionOf, type ReportState } from './report-state.js';
 import { DEFAULT_CHAIN, stepById, stepIndex, stepLabel, type Step } from './review-chain.js';
+import { signOffSheet, type SignOffSheet } from './sign-off-sheet.js';
 
 export interface ReviewView {
   readonly review: Review;
@@ -28,6 +32,10 @@ export interface ReviewView {
   readonly step: Step;
   /** the step an approval sends the report to, undefined when it is then published */
   readonly nextStep: Step | undefined;
+  /** every step of every round so far: what the approver reads before deciding */
+  readonly sheet: SignOffSheet;
+  /** why an undecided review no longer waits: what the dead link's page says */
+  readonly closedBecause: ClosedBecause | undefined;
   /** the name the agency is registered under, which the published page will carry */
   readonly agencyName: string | undefined;
 }
@@ -49,6 +57,26 @@ async function linkedReview(reviewId: string, sig: string | undefined, deps: Dec
   if (!review) throw new NotFoundError('找不到该审核。');
   verifyReviewLink(deps.linkKey, review.reviewId, review.approverEmail, sig, deps.clock.now());
   return review;
+}
+
+export type ClosedBecause =
+  | { readonly kind: 'withdrawn'; readonly reason: string | undefined; readonly by: string | undefined; readonly at: string }
+  | { readonly kind: 'newer'; readonly version: number; readonly url: string | undefined }
+  | { readonly kind: 'moved_on' };
+
+/** What happened to a review that was not decided and no longer waits: a withdrawal (why), or a newer version (a link to it, when it is theirs too). */
+async function closedBecause(review: Review, state: ReportState | undefined, events: readonly ReportEvent[], deps: DecideDeps): Promise<ClosedBecause | undefined> {
+  if (!state || review.decision || isOpenFor(state, review)) return undefined;
+  if (state.head.version > review.version) {
+    const next = (await deps.store.listReviewPointers(review.reportId)).find((pointer) => pointer.version === state.head.version && pointer.approverEmail === review.approverEmail);
+    const expires = new Date(deps.clock.now().getTime() + REVIEW_LINK_DAYS * 86_400_000);
+    return { kind: 'newer', version: state.head.version, url: next === undefined ? undefined : reviewLinkPath(next.reviewId, signReviewLink(deps.linkKey, next.reviewId, next.approverEmail, expires)) };
+  }
+  if (state.head.status === 'withdrawn') {
+    const withdrawn = typedEvents(events).findLast((event) => event.type === 'withdrawn');
+    if (withdrawn?.type === 'withdrawn') return { kind: 'withdrawn', reason: withdrawn.data.reason, by: withdrawn.actor.name, at: withdrawn.at };
+  }
+  return { kind: 'moved_on' };
 }
 
 /**
@@ -105,6 +133,8 @@ export async function reviewView(reviewId: string, sig: string | undefined, prin
     open: isOpenFor(state, review),
     step,
     nextStep: chain.steps[stepIndex(chain, review.stage) + 1],
+    sheet: signOffSheet(events),
+    closedBecause: await closedBecause(review, state, events, deps),
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
     signedInAsApprover: principal.email === review.approverEmail,

@@ -1,12 +1,43 @@
 import { canRead, isOfficerOf, type Principal } from '../auth/principal.js';
+import { withdrawnMessage } from '../mail/messages.js';
 import { isReportId } from './contracts.js';
-import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { typedEvents } from './event-data.js';
+import type { ReportEvent } from './model.js';
+import type { Mailer } from './ports.js';
 import { commit } from './report-log.js';
-import { versionOf } from './report-state.js';
+import { foldReport, versionOf } from './report-state.js';
+import { stepLabel } from './review-chain.js';
 import type { SubmitDeps, SubmitResult } from './submit-report.js';
 
-/** 撤回: the officer takes a report out of review. The event is written first; then the execution is stopped. */
-export async function withdrawReport(reportId: string, principal: Principal, deps: SubmitDeps): Promise<SubmitResult> {
+export interface WithdrawDeps extends SubmitDeps {
+  readonly mailer: Mailer;
+  readonly baseUrl: string;
+}
+
+export const MAX_WITHDRAW_REASON = 500;
+
+/** The people whose review of the current version was still open: the links the withdrawal makes dead. */
+export function openReviewers(events: readonly ReportEvent[]): Array<{ email: string; name: string; stepLabel: string }> {
+  const state = foldReport(events);
+  if (!state) return [];
+  const open = new Map<string, { email: string; name: string; stepLabel: string }>();
+  for (const event of typedEvents(events)) {
+    if ((event.type !== 'review_requested' && event.type !== 'reminder_sent') || event.version !== state.head.version) continue;
+    if (state.decidedReviews.has(event.data.reviewId)) continue;
+    if (event.data.replaces !== undefined) open.delete(event.data.replaces.reviewId);
+    open.set(event.data.reviewId, { email: event.data.approverEmail, name: event.data.approverName, stepLabel: event.data.stepLabel ?? stepLabel(state.chain, event.data.stage) });
+  }
+  return [...new Map([...open.values()].map((person) => [person.email, person])).values()];
+}
+
+/**
+ * 撤回: the officer takes a report out of review, saying why. The event (with the reason) is written first; then the
+ * execution is stopped, and whoever held an open review is told, with the reason, that their link is dead.
+ */
+export async function withdrawReport(reportId: string, given: string, principal: Principal, deps: WithdrawDeps): Promise<SubmitResult> {
+  const reason = given.trim();
+  if (reason === '' || reason.length > MAX_WITHDRAW_REASON) throw new ValidationError(`请填写撤回原因（${MAX_WITHDRAW_REASON} 字以内），原因会告知正在审批的人员。`, 'REASON_REQUIRED');
   if (!isReportId(reportId)) throw new NotFoundError('找不到该报告。');
   const head = await deps.store.getHead(reportId);
   if (!head || !canRead(principal, head.agencyId)) throw new NotFoundError('找不到该报告。');
@@ -32,7 +63,7 @@ export async function withdrawReport(reportId: string, principal: Principal, dep
         actor: { email: principal.email, name: principal.name, role: 'officer' },
         version: state.head.version,
         contentSha256: content.contentSha256,
-        data: { executionName: state.head.executionName },
+        data: { executionName: state.head.executionName, reason },
       };
     },
     deps,
@@ -40,5 +71,23 @@ export async function withdrawReport(reportId: string, principal: Principal, dep
   const state = committed.state;
   if (!state) throw new NotFoundError('找不到该报告。');
   if (state.head.executionName !== undefined) await deps.workflow.stop(state.head.executionName, 'withdrawn by the officer');
+  // only the call that wrote the withdrawal tells the approvers, so a retried request does not email twice
+  if (committed.event !== undefined) {
+    const before = committed.events.slice(0, -1);
+    for (const person of openReviewers(before)) {
+      await deps.mailer.send(
+        withdrawnMessage({
+          to: person.email,
+          approverName: person.name,
+          stepLabel: person.stepLabel,
+          agencyName: state.head.agencyName,
+          year: state.head.year,
+          version: state.head.version,
+          officerName: principal.name,
+          reason,
+        }),
+      );
+    }
+  }
   return { id: reportId, version: state.head.version, status: state.head.status, stage: state.head.stage };
 }

@@ -140,7 +140,7 @@ describe('the local stack', () => {
     expect((await officer.json('POST', '/api/reports', { report: report2021() })).status).toBe(201);
     const link = await reviewLink(stack.url, DIRECTOR, seen);
 
-    const withdrawn = await officer.json('POST', '/api/reports/daxing-kw-2021/withdraw', {});
+    const withdrawn = await officer.json('POST', '/api/reports/daxing-kw-2021/withdraw', { reason: "信息员发现数据有误，撤回修改。" });
     expect(withdrawn).toMatchObject({ status: 200, body: { status: 'withdrawn' } });
     const history = async () =>
       (await auditor.json('GET', '/api/reports/daxing-kw-2021/history')).body as { events: Array<{ type: string }>; executions: Array<{ name: string; status: string }> };

@@ -96,7 +96,7 @@ describe('the leader’s approval racing the officer’s withdrawal', () => {
     const { reportId, link } = await waitingOnLeader(seeded);
     const decide = () =>
       send(stack.url, seeded.leader, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { json: { sig: link.sig, outcome: 'approve', comment: '同意。', confidentialityReviewed: false } });
-    const withdraw = () => send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, { json: {} });
+    const withdraw = () => send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, { json: { reason: "信息员发现数据有误，撤回修改。" } });
     const decisionLoses = i % 2 === 0;
     const latch = latchNextRead(reportId);
     let decision: Reply;
@@ -124,7 +124,7 @@ describe('the leader’s approval racing the officer’s withdrawal', () => {
     const stagger = (i % 4) * 2;
     const decide = () =>
       send(stack.url, seeded.leader, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { json: { sig: link.sig, outcome: 'approve', comment: '同意。', confidentialityReviewed: false } });
-    const withdraw = () => send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, { json: {} });
+    const withdraw = () => send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, { json: { reason: "信息员发现数据有误，撤回修改。" } });
     const [decision, withdrawal] =
       i % 2 === 0 ? await Promise.all([decide(), sleep(stagger).then(withdraw)]) : (await Promise.all([withdraw(), sleep(stagger).then(decide)])).reverse() as [Reply, Reply];
     const won = await check(reportId, link.reviewId, decision, withdrawal);

@@ -260,7 +260,7 @@ describe('the Publish task', () => {
     await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve' });
     app.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const response = await createWithdrawReportHandler(app.deps)(
-      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: {}, cookie: await cookieOf(app, OFFICER) }),
+      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: await cookieOf(app, OFFICER) }),
     );
     expect(response.statusCode, response.body).toBe(200);
     expect(await publish()).toEqual({ published: false });

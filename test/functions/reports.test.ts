@@ -67,7 +67,7 @@ function resubmit(cookie: string, report: unknown, id = REPORT_ID): Promise<Http
 }
 
 function withdraw(cookie: string, id = REPORT_ID): Promise<HttpResponse> {
-  return createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: `/api/reports/${id}/withdraw`, pathParameters: { id }, body: {}, cookie }));
+  return createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: `/api/reports/${id}/withdraw`, pathParameters: { id }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie }));
 }
 
 function history(cookie: string, id = REPORT_ID): Promise<HttpResponse> {

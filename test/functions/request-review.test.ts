@@ -176,7 +176,7 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
   it('emails nobody for a withdrawn report, neither the first request nor a reminder', async () => {
     await submit(app);
     const withdraw = () =>
-      createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: {}, cookie: officer }));
+      createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: officer }));
     const officer = await cookieOf(app, OFFICER);
     app.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     expect((await withdraw()).statusCode).toBe(200);
@@ -192,7 +192,7 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
     app.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const officer = await cookieOf(app, OFFICER);
     const withdrawn = await createWithdrawReportHandler(app.deps)(
-      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: {}, cookie: officer }),
+      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: officer }),
     );
     expect(withdrawn.statusCode).toBe(200);
     expect(await requestReview(app, { taskToken: TOKEN_2, version: 1, stage: 'director' })).toBe('withdrawn');

@@ -305,7 +305,7 @@ describe('JSON routes', () => {
     [
       'POST /api/reports/{id}/withdraw',
       (headers, cookie) =>
-        createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports/daxing-kw-2020/withdraw', pathParameters: { id: 'daxing-kw-2020' }, body: {}, cookie, headers })),
+        createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports/daxing-kw-2020/withdraw', pathParameters: { id: 'daxing-kw-2020' }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie, headers })),
     ],
   ];
 

@@ -133,7 +133,7 @@ function holdAfterRead(store: Store, reportId: string): { store: Store; held: Pr
 
 describe('a decision racing a withdrawal', () => {
   const withdraw = async (deps: TestApp['deps']) =>
-    createWithdrawReportHandler(deps)(httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: {}, cookie: await cookieOf(app, OFFICER) }));
+    createWithdrawReportHandler(deps)(httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: await cookieOf(app, OFFICER) }));
 
   it('never answers the leader 200 for a decision that is not in the log: the decision read first and the withdrawal wrote first', async () => {
     const link = await leaderLink();

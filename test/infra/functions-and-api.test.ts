@@ -51,7 +51,7 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'list-reports': [T],
   'get-report': [T],
   'resubmit-report': [T, SM, BASE, ...HISTORY],
-  'withdraw-report': [T, SM, BASE, ...HISTORY],
+  'withdraw-report': [T, SM, ...MAIL, BASE, ...HISTORY],
   'report-history': [T, SM, ...HISTORY],
   'review-page': [T, SM, KEYS],
   'decide-review': [T, SM, KEYS, BASE, ...HISTORY],

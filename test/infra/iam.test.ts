@@ -141,7 +141,7 @@ describe('least privilege: secrets and mail', () => {
 
   it('lets only the mailing functions send mail, as the stage identity and configuration set', () => {
     const senders = FUNCTION_NAMES.filter((name) => allows(name, 'ses:SendEmail').length > 0).sort();
-    expect(senders).toEqual(['admin-send-reminders', 'my-tasks', 'publish-report', 'request-review', 'request-revision', 'request-sign-in-code', 'send-due-reminders']);
+    expect(senders).toEqual(['admin-send-reminders', 'my-tasks', 'publish-report', 'request-review', 'request-revision', 'request-sign-in-code', 'send-due-reminders', 'withdraw-report']);
     for (const name of senders) {
       const resources = allows(name, 'ses:SendEmail').flatMap(resourcesOf).map(flatten);
       expect(resources, name).toHaveLength(2);

@@ -1,10 +1,16 @@
 import type { Principal } from '../../auth/principal.js';
 import { DownloadLinks, downloadsOfObjects } from './downloads.js';
-import type { ReportHistory } from '../../workflow/report-queries.js';
 import { PublishedDataSchema } from '../../workflow/event-data.js';
+import type { ReportDiff } from '../../report/diff.js';
+import { ReportContent } from '../../report/render.js';
+import type { Report } from '../../report/schema.js';
+import type { ReportHistory } from '../../workflow/report-queries.js';
+import { ReportDiffView } from './report-diff.js';
 import { reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
-import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, eventSummary, actorLabel } from './names.js';
+import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
+import { SubmittedDataSchema } from '../../workflow/event-data.js';
+import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, EXECUTION_STATUS_NAMES, eventSummary, actorLabel } from './names.js';
 
 /**
  * GET /audit/reports/{id}: every event (who, when, what, version, hashes), whether the hash chain holds, the Step
@@ -64,16 +70,91 @@ function publishedKeys(history: ReportHistory): string[] {
   return parsed?.success === true ? parsed.data.objects.map((object) => object.key) : [];
 }
 
-export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory, options: { siteBaseUrl?: string | undefined } = {}): string {
+/** 北京市大兴区科学技术委员会2020年年度报告, from the first submission; the id only when the log has none. */
+function reportTitle(reportId: string, history: ReportHistory): string {
+  const first = history.events.find((event) => event.type === 'submitted');
+  const data = first === undefined ? undefined : SubmittedDataSchema.safeParse(first.data).data;
+  return data === undefined ? reportId : `${data.agencyName}${data.year}年年度报告`;
+}
+
+export interface AuditVersions {
+  /** where the public site is, for the published files' links */
+  readonly siteBaseUrl?: string | undefined;
+  /** one version opened in full */
+  readonly shown?: { readonly version: number; readonly report: Report } | undefined;
+  /** two versions compared */
+  readonly compared?: { readonly from: number; readonly to: number; readonly diff: ReportDiff } | undefined;
+}
+
+function Versions({ reportId, history, versions }: { reportId: string; history: ReportHistory; versions: AuditVersions }) {
+  const numbers = [...new Set(history.events.filter((event) => event.type === 'submitted' || event.type === 'resubmitted').map((event) => event.version))];
+  if (numbers.length === 0) return null;
+  const path = `/audit/reports/${encodeURIComponent(reportId)}`;
+  const from = versions.compared?.from ?? numbers.at(-2) ?? numbers[0];
+  const to = versions.compared?.to ?? numbers.at(-1);
+  return (
+    <section id="versions" aria-labelledby="versions-title">
+      <h2 id="versions-title">各版本</h2>
+      <ul>
+        {numbers.map((version) => (
+          <li key={version}>
+            <a href={`${path}?version=${version}#shown`}>查看第{version}版全文</a>
+          </li>
+        ))}
+      </ul>
+      {numbers.length < 2 ? null : (
+        <form method="get" action={path} class="actions" id="compare-form">
+          <label for="compare-from">比较</label>
+          <select id="compare-from" name="from">
+            {numbers.map((version) => (
+              <option key={version} value={String(version)} selected={version === from}>
+                第{version}版
+              </option>
+            ))}
+          </select>
+          <label for="compare-to">与</label>
+          <select id="compare-to" name="to">
+            {numbers.map((version) => (
+              <option key={version} value={String(version)} selected={version === to}>
+                第{version}版
+              </option>
+            ))}
+          </select>
+          <button type="submit">比较</button>
+        </form>
+      )}
+      {versions.compared === undefined ? null : (
+        <section id="compared" aria-labelledby="compared-title" class="notice">
+          <h3 id="compared-title">
+            第{versions.compared.from}版 → 第{versions.compared.to}版的修改
+          </h3>
+          <ReportDiffView diff={versions.compared.diff} />
+        </section>
+      )}
+      {versions.shown === undefined ? null : (
+        <section id="shown" aria-labelledby="shown-title">
+          <h3 id="shown-title">第{versions.shown.version}版全文</h3>
+          <article class="report-sheet">
+            <ReportContent report={versions.shown.report} />
+          </article>
+        </section>
+      )}
+    </section>
+  );
+}
+
+export function renderAuditPage(principal: Principal, reportId: string, history: ReportHistory, versions: AuditVersions = {}): string {
+  const options = versions;
   const { chain } = history;
   const encoded = encodeURIComponent(reportId);
+  const title = reportTitle(reportId, history);
   return renderPage(
-    `审计记录：${reportId}`,
+    `审计记录：${title}`,
     <Main wide>
       <p class="crumbs">
         <a href="/">首页</a> › <a href={reportPagePath(reportId)}>报告进度</a> › 审计记录
       </p>
-      <h1>审计记录：{reportId}</h1>
+      <h1>审计记录：{title}</h1>
       <div class={`notice ${chain.valid ? 'success chain-ok' : 'error chain-bad'}`} id="chain" role="status">
         <ChainStatus chain={chain} />
       </div>
@@ -86,8 +167,10 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
         </a>{' '}
         <DownloadLinks downloads={downloadsOfObjects(options.siteBaseUrl, publishedKeys(history))} />
       </p>
+      <SignOffSheetView sheet={history.sheet} />
+      <Versions reportId={reportId} history={history} versions={versions} />
       <h2>事件记录</h2>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0}>
         <table class="list audit" id="events">
           <thead>
             <tr>
@@ -136,14 +219,15 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
           </tbody>
         </table>
       </div>
-      <h2>流程执行（Step Functions）</h2>
+      <details id="engine">
+        <summary>技术记录：流程引擎的执行详情（供技术人员排查问题）</summary>
       {history.executions.length === 0 ? (
         <p>没有流程执行记录。</p>
       ) : (
         <ul class="executions" id="executions">
           {history.executions.map((execution) => (
             <li key={execution.name}>
-              <strong class="mono">{execution.name}</strong>：{execution.status}，{beijingTime(execution.startDate)} 开始
+              <strong class="mono">{execution.name}</strong>：{EXECUTION_STATUS_NAMES[execution.status] ?? execution.status}，{beijingTime(execution.startDate)} 开始
               {execution.stopDate === undefined ? '' : `，${beijingTime(execution.stopDate)} 结束`}
               <details>
                 <summary>流程记录（{execution.history.length} 条）</summary>
@@ -160,8 +244,9 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
           ))}
         </ul>
       )}
+      </details>
     </Main>,
     principal,
-    { css: AUDIT_CSS },
+    { css: AUDIT_CSS + SIGN_OFF_CSS },
   );
 }

@@ -7,7 +7,6 @@ import type { CellKind, GridTable, Section, Template, TextSection } from '../../
 import { titleLines } from '../../report/title.js';
 import {
   cellElementId,
-  editPagePath,
   fieldElementId,
   inputValue,
   messageElementId,
@@ -105,7 +104,7 @@ function CellInput({ template, table, path, kind, report, prefilled }: { templat
 function FormTable({ template, table, report, prefilled }: { template: Template; table: GridTable; report: unknown; prefilled: ReadonlySet<string> }) {
   const layout = gridLayout(table);
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabIndex={0}>
       <table id={`table-${table.id}`} class="grid form-grid">
         <GridHead table={table} layout={layout} />
         <tbody>
@@ -228,11 +227,12 @@ export function renderFormPage(props: FormPageProps): string {
     `${context.year}年年度报告${isNew ? '填报' : '修改'}`,
     <Main wide>
       <p class="crumbs">
-        <a href="/">首页</a> › {context.year}年年度报告
-        {context.reportId === null ? null : (
+        <a href="/">首页</a> ›{' '}
+        {context.reportId === null ? (
+          `${context.year}年年度报告填报`
+        ) : (
           <>
-            {' '}
-            › <a href={reportPagePath(context.reportId)}>进度</a>
+            <a href={reportPagePath(context.reportId)}>{context.year}年年度报告</a> › {isNew ? '填报' : '修改后重新提交'}
           </>
         )}
       </p>
@@ -274,7 +274,6 @@ export function renderFormPage(props: FormPageProps): string {
       </noscript>
       <p class="muted">
         每一格都要填写：没有数据请填 0（空白或“/”不视为 0），未填写的格子以黄色虚线框标出。填写时系统即时检查勾稽关系，错误以红框标在对应的格子里，并写明应填的数；草稿自动保存。
-        {context.mode === 'resubmit' && context.reportId !== null ? <> 本页地址：{editPagePath(context.reportId)}</> : null}
       </p>
       <form id="report-form" class="report-form" data-context={JSON.stringify(context)} novalidate>
         <div class="text-field">

@@ -3,6 +3,7 @@ import type { ReportHead } from '../../workflow/model.js';
 import { auditPagePath, draftPagePath, editPagePath, reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
 import { beijingTime, stageName, STATUS_NAMES } from './names.js';
+import { KIND_VERBS, type StepKind } from '../../workflow/review-chain.js';
 
 /** GET /: the reports this person may see, by year with their stage; an officer also starts or continues a year. */
 
@@ -20,6 +21,8 @@ export interface HomeView {
   readonly startYears: readonly number[];
   readonly suggestedYear: number | undefined;
   readonly agencyName: string | undefined;
+  /** the steps of the agency's chain this person decides: they get the 待办 list */
+  readonly decides: ReadonlyArray<{ readonly id: string; readonly kind: StepKind }>;
 }
 
 interface Row {
@@ -64,6 +67,35 @@ function draftRow(draft: DraftSummary, agencyId: string, agencyName: string): Ro
     links: [{ href: draftPagePath(agencyId, draft.year), text: '继续填写' }],
   };
 }
+
+/**
+ * 待办: the reviews waiting for this person, filled in by the page's script from GET /api/me/tasks (the one list the
+ * API and the page share), each with its review page and a button to have the email sent again.
+ */
+function Tasks({ view }: { view: HomeView }) {
+  if (view.decides.length === 0) return null;
+  const verbs = [...new Set(view.decides.map((step) => KIND_VERBS[step.kind]))];
+  const kinds = Object.fromEntries(view.decides.map((step) => [step.id, step.kind]));
+  return (
+    <section aria-labelledby="tasks-title" id="tasks" data-kinds={JSON.stringify(kinds)}>
+      <h2 id="tasks-title">待我{verbs.join('、')}</h2>
+      <p id="tasks-status" role="status">
+        正在读取待办……
+      </p>
+      <ul id="tasks-list" class="tasks" hidden />
+      <noscript>
+        <p class="notice warning">待办列表需要启用浏览器的 JavaScript；审核邮件中的链接同样可以打开审核页面。</p>
+      </noscript>
+    </section>
+  );
+}
+
+const TASKS_CSS = `
+.tasks { list-style: none; padding: 0; }
+.tasks li { padding: .6rem .8rem; margin: .4rem 0; border: 1px solid #d0d7de; border-left: 5px solid #f5b400; border-radius: 5px; background: #fffbeb; }
+.tasks li a { font-weight: 600; }
+.tasks .resend { margin-top: .3rem; }
+`;
 
 function StartForm({ view }: { view: HomeView }) {
   if (view.startYears.length === 0) return null;
@@ -112,11 +144,12 @@ export function renderHomePage(principal: Principal, view: HomeView): string {
         ) : null}
       </p>
       {officer ? <StartForm view={view} /> : null}
+      <Tasks view={view} />
       <h2>{officer ? '本机关的年度报告' : '可查看的年度报告'}</h2>
       {rows.length === 0 ? (
         <p>暂无年度报告。</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0}>
           <table class="list" id="reports">
             <thead>
               <tr>
@@ -158,5 +191,6 @@ export function renderHomePage(principal: Principal, view: HomeView): string {
       )}
     </Main>,
     principal,
+    { css: TASKS_CSS },
   );
 }

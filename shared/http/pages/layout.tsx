@@ -58,7 +58,8 @@ table.list tbody th { background: transparent; }
 .added { color: #14532d; }
 ins.added { text-decoration: underline; background: #e7f6ec; }
 del.removed { background: #fbeaea; }
-.table-scroll { overflow-x: auto; }
+.table-scroll { overflow-x: auto; position: relative; }
+.report-form .table-scroll th[scope="row"] { min-width: 8em; }
 code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85em; overflow-wrap: anywhere; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .report-sheet { font-family: ${SERIF}; font-size: 16px; line-height: 1.8; border: 1px solid #d0d7de; padding: 1.5rem 2rem; margin: 1rem 0; background: #fff; }
@@ -105,7 +106,7 @@ interface Who {
   readonly roles?: readonly string[];
 }
 
-export const ROLE_NAMES: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '监督' };
+export const ROLE_NAMES: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '审计人员' };
 
 export const roleNames = (roles: readonly string[] | undefined): string => (roles ?? []).map((role) => ROLE_NAMES[role] ?? role).join('、');
 

@@ -56,7 +56,7 @@ export function CodeStep({ next, email, error, idPrefix = '', autofocus = true }
     <div id={`${idPrefix}code-step`}>
       <form method="post" action="/login/session" class="stack" id={`${idPrefix}code-form`} data-sign-in="code">
         <p id={`${idPrefix}code-hint`}>
-          如果 <strong>{email ?? ''}</strong> 已登记，验证码已发送到该邮箱，10 分钟内有效。
+          如果 <strong>{email ?? ''}</strong> 已登记，验证码已发送到该邮箱，10 分钟内有效。几分钟后仍未收到，请核对邮箱地址，或请本机关的管理员确认您已登记。
         </p>
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="email" value={email ?? ''} />
@@ -102,6 +102,17 @@ function destination(next: string): string | undefined {
   if (next === '/') return undefined;
   return '登录后将回到您刚才打开的页面。';
 }
+
+/** What a failed code means, by the kind the redirect names: nothing else can be shown through the address. */
+export const SIGN_IN_RETRY_MESSAGES = {
+  invalid: '验证码不正确或已过期，请核对后重试，或重新获取验证码。',
+  locked: '验证码错误次数过多，这个验证码已作废。请重新获取验证码。',
+} as const;
+export type SignInRetry = keyof typeof SIGN_IN_RETRY_MESSAGES;
+
+/** Where a failed code sends the browser: the code step again, or (locked) the email step with a fresh start. */
+export const signInRetryPath = (email: string, next: string, retry: SignInRetry): string =>
+  `/login?${new URLSearchParams({ retry, email, next }).toString()}`;
 
 export function renderLoginPage(options: { next: string; email?: string | undefined; step: 'email' | 'code'; error?: string | undefined }): string {
   const where = destination(options.next);

@@ -1,4 +1,5 @@
 import { formatBeijingTime } from '../../report/sign-off.js';
+import { findTemplate } from '../../report/templates/index.js';
 import {
   DecidedDataSchema,
   PublishedDataSchema,
@@ -46,7 +47,7 @@ export const EVENT_NAMES: Readonly<Record<ReportEvent['type'], string>> = {
 };
 
 /** Roles that are not steps; a step role is named by its step's label. */
-export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', auditor: '监督', admin: '管理员', system: '系统' };
+export const ROLE_LABELS: Readonly<Record<string, string>> = { officer: '信息员', auditor: '审计人员', admin: '管理员', system: '系统' };
 
 /** Who acted, as the audit page and its CSV name them: a reserved role's name, else the step the decision was at. */
 export function actorLabel(event: ReportEvent): string {
@@ -82,7 +83,7 @@ export function eventSummary(event: ReportEvent): string {
   switch (event.type) {
     case 'submitted': {
       const data = SubmittedDataSchema.safeParse(event.data);
-      return data.success ? `第 ${data.data.round} 轮审核，格式 ${data.data.template}，流程 ${data.data.executionName}` : '';
+      return data.success ? `第${data.data.round}轮审核，按“${findTemplate(data.data.template)?.name ?? data.data.template}”填报` : '';
     }
     case 'resubmitted': {
       const data = ResubmittedDataSchema.safeParse(event.data);
@@ -127,3 +128,13 @@ export function eventSummary(event: ReportEvent): string {
     }
   }
 }
+
+/** What the workflow engine says of an execution, in words. */
+export const EXECUTION_STATUS_NAMES: Readonly<Record<string, string>> = {
+  RUNNING: '进行中',
+  SUCCEEDED: '已完成',
+  FAILED: '失败',
+  TIMED_OUT: '超时',
+  ABORTED: '已终止',
+  PENDING_REDRIVE: '等待重试',
+};

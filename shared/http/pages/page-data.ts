@@ -1,4 +1,5 @@
 import { hasRole, isOfficerOf, type Principal } from '../../auth/principal.js';
+import { DEFAULT_CHAIN } from '../../workflow/review-chain.js';
 import { readPath } from '../../report/cells.js';
 import { prefillReport, templateChoice, type DraftReport } from '../../report/prefill.js';
 import { FIRST_YEAR } from '../../report/schema.js';
@@ -29,7 +30,9 @@ const startable = (head: ReportHead | undefined): boolean => head === undefined 
 
 export async function loadHomeView(principal: Principal, deps: PageDeps): Promise<HomeView> {
   const [reports, agency] = await Promise.all([listReports(principal, {}, deps), deps.store.getAgency(principal.agencyId)]);
-  if (!hasRole(principal, 'officer')) return { reports, drafts: [], startYears: [], suggestedYear: undefined, agencyName: agency?.name };
+  const chain = agency?.chain ?? DEFAULT_CHAIN;
+  const decides = chain.steps.filter((step) => hasRole(principal, step.role)).map((step) => ({ id: step.id, kind: step.kind }));
+  if (!hasRole(principal, 'officer')) return { reports, drafts: [], startYears: [], suggestedYear: undefined, agencyName: agency?.name, decides };
   const current = beijingYear(deps.clock.now());
   const years = Array.from({ length: Math.max(0, current - FIRST_YEAR + 1) }, (_, index) => current - index);
   const heads = new Map(reports.filter((head) => head.agencyId === principal.agencyId).map((head) => [head.year, head]));
@@ -42,6 +45,7 @@ export async function loadHomeView(principal: Principal, deps: PageDeps): Promis
     startYears,
     suggestedYear: startYears.includes(current - 1) ? current - 1 : startYears[0],
     agencyName: agency?.name,
+    decides,
   };
 }
 

@@ -5,7 +5,8 @@ import { KIND_VERBS } from '../../workflow/review-chain.js';
 import type { ReviewTeaser, ReviewView } from '../../workflow/review-view.js';
 import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
-import { TextChangeView } from './text-changes.js';
+import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
+import { ReportDiffView } from './report-diff.js';
 
 /**
  * GET /reviews/{reviewId}?sig=: what the approver decides on. The report exactly as it will be published, the
@@ -20,7 +21,7 @@ const OUTCOME_NAMES = { approve: '同意', return: '退回修改' } as const;
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   COMMENT_REQUIRED: '退回时请填写修改意见。',
   COMMENT_TOO_LONG: '意见太长，请精简到 2000 字以内。',
-  CONFIDENTIALITY_REVIEW_REQUIRED: '审核通过前，请确认已完成保密审查。',
+  CONFIDENTIALITY_REVIEW_REQUIRED: '同意前，请确认已完成保密审查。',
   CSRF: '页面已过期，请刷新后重新提交。',
   BAD_REQUEST: '请选择“同意”或“退回修改”。',
 };
@@ -73,6 +74,9 @@ function Decision({ view }: { view: ReviewView }) {
   );
 }
 
+/** The verb of the step this review is for: 审核, 会签 or 签发. */
+const verbOf = (view: ReviewView): string => KIND_VERBS[view.step.kind];
+
 /** Signing in from the review page. The address is not filled in: the link alone must not say whose it is. */
 function SignIn({ reviewId, sig }: { reviewId: string; sig: string }) {
   const next = reviewPath(reviewId, sig);
@@ -94,12 +98,29 @@ function SignIn({ reviewId, sig }: { reviewId: string; sig: string }) {
 }
 
 function Closed({ view }: { view: ReviewView }) {
-  if (view.review.decision || view.open) return null;
+  const cause = view.closedBecause;
+  if (view.review.decision || view.open || !cause) return null;
+  const verb = verbOf(view);
   return (
     <section class="notice warning" id="closed" role="status">
-      <p>
-        <strong>这个审核链接已不再需要处理</strong>：报告已撤回，或信息员已提交了新的版本（新版本会另发审核邮件）。
-      </p>
+      {cause.kind === 'withdrawn' ? (
+        <>
+          <p>
+            <strong>这个{verb}链接已不再需要处理：报告已撤回。</strong>
+            {cause.by ?? '信息员'}于 {formatBeijingTime(cause.at) ?? cause.at} 撤回了第{view.review.version}版。
+          </p>
+          {cause.reason === undefined ? null : <p class="pre">撤回原因：{cause.reason}</p>}
+        </>
+      ) : cause.kind === 'newer' ? (
+        <p>
+          <strong>这个{verb}链接已不再需要处理：信息员已提交第{cause.version}版。</strong>
+          {cause.url === undefined ? '新版本送到您时，系统会另发邮件。' : <a href={cause.url}>打开第{cause.version}版的{verb}页面</a>}
+        </p>
+      ) : (
+        <p>
+          <strong>这个{verb}链接已不再需要处理</strong>：报告已进入下一环节。
+        </p>
+      )}
     </section>
   );
 }
@@ -111,7 +132,7 @@ function DecisionForm({ view, sig, principal, error }: Props) {
   const confidentiality = view.step.confidentiality === true;
   return (
     <section aria-labelledby="decide-title" class="decision-anchor" id="decision">
-      <h2 id="decide-title">审核意见</h2>
+      <h2 id="decide-title">{verbOf(view)}意见</h2>
       <form method="post" action={`/reviews/${encodeURIComponent(review.reviewId)}/decision`} id="decision-form" data-stage={review.stage}>
         {message === undefined ? null : (
           <p class="notice error" role="alert" id="decision-error">
@@ -166,7 +187,7 @@ function DecisionForm({ view, sig, principal, error }: Props) {
         </fieldset>
         <p class="actions">
           <button type="submit" class="primary" id="decision-submit">
-            提交审核意见
+            提交{verbOf(view)}意见
           </button>
         </p>
       </form>
@@ -182,11 +203,11 @@ function Warnings({ view }: { view: ReviewView }) {
         <p>系统没有对本稿给出提示。</p>
       ) : (
         <>
-          <p class="muted">提示不阻止提交，请审核时留意：</p>
+          <p class="muted">提示不阻止提交，请{verbOf(view)}时留意：</p>
           <ul>
             {view.warnings.map((warning, index) => (
               <li key={index} data-code={warning.code} data-path={warning.path}>
-                <code>{warning.code}</code> {warning.message}
+                {warning.message}
               </li>
             ))}
           </ul>
@@ -199,40 +220,10 @@ function Warnings({ view }: { view: ReviewView }) {
 function Changes({ view }: { view: ReviewView }) {
   if (!view.changes) return null;
   const { sinceVersion, diff } = view.changes;
-  const nothing = diff.cells.length === 0 && diff.texts.length === 0;
   return (
     <section id="changes" aria-labelledby="changes-title" class="notice warning">
       <h2 id="changes-title">自您审阅的第{sinceVersion}版以来的修改</h2>
-      {nothing ? <p>内容没有变化。</p> : null}
-      {diff.cells.length === 0 ? null : (
-        <div class="table-scroll">
-          <table class="changes list">
-            <thead>
-              <tr>
-                <th scope="col">部分</th>
-                <th scope="col">项目</th>
-                <th scope="col">原值</th>
-                <th scope="col">新值</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.cells.map((change) => (
-                <tr key={change.path} data-path={change.path}>
-                  <td>{change.tableHeading}</td>
-                  <td>
-                    {change.rowLabel} {change.columnLabel}
-                  </td>
-                  <td class="removed">{change.before === null ? '（空）' : String(change.before)}</td>
-                  <td class="added">{change.after === null ? '（空）' : String(change.after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {diff.texts.map((change) => (
-        <TextChangeView key={change.field} change={change} />
-      ))}
+      <ReportDiffView diff={diff} />
     </section>
   );
 }
@@ -259,35 +250,39 @@ export function renderReviewPage(props: Props): string {
   const { review } = view;
   const changed = view.changes ? view.changes.diff.cells.length + view.changes.diff.texts.length : undefined;
   return renderPage(
-    `审核：${view.report.agency.name}${view.report.year}年年度报告（第${review.version}版）`,
+    `${verbOf(view)}：${view.report.agency.name}${view.report.year}年年度报告（第${review.version}版）`,
     <Main>
       <h1>
         {view.step.label}
         {view.step.confidentiality === true ? '（含保密审查）' : ''}：{view.report.agency.name}
         {view.report.year}年政府信息公开工作年度报告（第{review.version}版）
       </h1>
-      <p>审核人：{review.approverName}。打开本页不会改变任何状态；提交审核意见需登录。</p>
+      <p id="review-who">
+        {verbOf(view)}人：{review.approverName}。打开本页不会改变任何状态{principal || review.decision || !view.open ? '。' : `；提交${verbOf(view)}意见需先登录。`}
+      </p>
       <Decision view={view} />
       <Closed view={view} />
       <p class="review-summary no-print">
+        <a href="#sign-off">签发单</a>
         <a href="#warnings">系统提示 {view.warnings.length} 项</a>
         {changed === undefined ? null : <a href="#changes">自上次审阅以来修改 {changed} 处</a>}
         <a href="#report">报告全文</a>
         {!review.decision && view.open && view.signedInAsApprover ? (
           <a href="#decision" class="button primary">
-            填写审核意见
+            填写{verbOf(view)}意见
           </a>
         ) : null}
       </p>
+      <SignOffSheetView sheet={view.sheet} />
       <Changes view={view} />
       <Warnings view={view} />
-      <h2 id="report-title">报告全文（将按此发布）</h2>
+      <h2 id="report-title">{view.open && !review.decision ? '报告全文（将按此发布）' : `报告全文（第${review.version}版）`}</h2>
       <article class="report-sheet" id="report" aria-labelledby="report-title">
         <ReportContent report={view.report} agencyName={view.agencyName} />
       </article>
       <DecisionForm {...props} />
     </Main>,
     principal,
-    { css: REVIEW_CSS },
+    { css: REVIEW_CSS + SIGN_OFF_CSS },
   );
 }

@@ -7,6 +7,7 @@ import type { ReportView } from '../../workflow/report-queries.js';
 import { KIND_VERBS, stepLabel, type Step as ChainStep } from '../../workflow/review-chain.js';
 import { auditPagePath, editPagePath, draftPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
+import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
 import { beijingTime, stageName, STATUS_NAMES } from './names.js';
 
 /**
@@ -165,7 +166,13 @@ function Actions({ principal, report }: { principal: Principal; report: ReportVi
           <p id="withdraw-question">
             <strong>确定撤回这份报告吗？</strong>
           </p>
-          <p>撤回后审核流程终止，审核人收到的链接不再能审核；之后您可以修改并重新提交，审核将从办公室主任重新开始。</p>
+          <p>
+            撤回后审核流程终止，审批人员收到的链接不再能使用；之后您可以修改并重新提交，将从“{report.chain.steps[0]?.label ?? '第一步'}”重新开始。
+          </p>
+          <label for="withdraw-reason" class="field-label">
+            撤回原因（必填，将告知正在审批的人员）
+          </label>
+          <textarea id="withdraw-reason" name="reason" rows={3} maxLength={500} required />
           <p class="actions">
             <button type="button" class="danger primary" id="withdraw-yes">
               确认撤回
@@ -234,6 +241,7 @@ export function renderStatusPage(
       ) : null}
       <Timeline report={report} />
       <Actions principal={principal} report={report} />
+      <SignOffSheetView sheet={report.sheet} />
       <Returns report={report} />
       <h2>版本</h2>
       <ul>
@@ -257,7 +265,7 @@ export function renderStatusPage(
       </p>
     </Main>,
     principal,
-    { css: TIMELINE_CSS, ...(inTransit(report) ? { refreshSeconds: 3 } : {}) },
+    { css: TIMELINE_CSS + SIGN_OFF_CSS, ...(inTransit(report) ? { refreshSeconds: 3 } : {}) },
   );
 }
 

@@ -206,7 +206,7 @@ export function importReport(blocks: readonly SourceBlock[], options: ImportOpti
     report['year'] = year;
     if (options.year === undefined) recognised.push({ path: 'year', label: '报告年度', value: year });
     if (!templateFitsYear(template, year)) {
-      uncertain.push({ path: 'template', label: '模板', reason: `读出的表格是「${template.name}」，它不适用于 ${year} 年度的报告` });
+      uncertain.push({ path: 'template', label: '模板', reason: `读出的表格是“${template.name}”，它不适用于 ${year} 年度的报告` });
     }
   }
   if (options.template === undefined) recognised.push({ path: 'template', label: '模板', value: template.id });

@@ -70,20 +70,20 @@ export function looksLikeValue(raw: string): boolean {
 
 export function readCell(raw: string, kind: CellKind): CellReading {
   const text = cellText(raw);
-  if (BLANKS.has(text)) return { ok: false, reason: text === '' ? '空白' : `写作「${raw.trim()}」，不是数字` };
+  if (BLANKS.has(text)) return { ok: false, reason: text === '' ? '空白' : `写作“${raw.trim()}”，不是数字` };
   switch (kind.type) {
     case 'count':
       if (COUNT.test(text) || GROUPED.test(text)) return { ok: true, value: Number(text.replaceAll(',', '')) };
-      return { ok: false, reason: `「${raw.trim()}」不是非负整数` };
+      return { ok: false, reason: `“${raw.trim()}”不是非负整数` };
     case 'signedCount': {
       const match = SIGNED.exec(text);
-      if (!match) return { ok: false, reason: `「${raw.trim()}」不是整数` };
+      if (!match) return { ok: false, reason: `“${raw.trim()}”不是整数` };
       const value = Number((match[2] ?? '').replaceAll(',', ''));
       return { ok: true, value: match[1] === '-' ? -value : value };
     }
     case 'money': {
       const match = MONEY.exec(text);
-      if (!match) return { ok: false, reason: `「${raw.trim()}」不是金额` };
+      if (!match) return { ok: false, reason: `“${raw.trim()}”不是金额` };
       const amount = (match[1] ?? '').replaceAll(',', '');
       return match[2] === undefined ? { ok: true, value: amount } : { ok: true, value: amount, unit: match[2] };
     }

@@ -229,7 +229,7 @@ export function readTables(template: Template, tokens: readonly Token[], section
       const only = units.length === 1 ? units[0] : undefined;
       const unit = reading.unit ?? headerUnit(tokens, column, units) ?? only;
       if (unit === undefined) {
-        uncertain.push({ path, label: cellLabel, reason: `金额「${reading.value}」没有写单位（${units.join('或')}）` });
+        uncertain.push({ path, label: cellLabel, reason: `金额“${reading.value}”没有写单位（${units.join('或')}）` });
       } else if (!units.includes(unit)) {
         uncertain.push({ path, label: cellLabel, reason: `金额的单位是${unit}，这一栏应以${units.join('或')}填写` });
       } else {

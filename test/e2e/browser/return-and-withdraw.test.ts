@@ -112,6 +112,11 @@ describe('returning, resubmitting and withdrawing, in the browser', () => {
     await expect(page.locator('#status').textContent()).resolves.toContain('审核中');
 
     await start.click();
+    // no reason, no withdrawal: the box says why and the report stays in review
+    await page.getByRole('button', { name: '确认撤回' }).click();
+    await page.locator('#withdraw-error', { hasText: '请填写撤回原因' }).waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toContain('审核中');
+    await page.getByRole('textbox', { name: /撤回原因/u }).fill('表三数据需再核对。');
     await page.getByRole('button', { name: '确认撤回' }).click();
     await page.locator('#status', { hasText: '已撤回' }).waitFor();
     await expect(page.getByRole('link', { name: '重新填报' }).count()).resolves.toBe(1);
@@ -122,6 +127,7 @@ describe('returning, resubmitting and withdrawing, in the browser', () => {
     await director.page.goto(await reviewLink(world, DIRECTOR));
     await expect(director.page.locator('#decision-form').count()).resolves.toBe(0);
     await expect(director.page.locator('#closed').textContent()).resolves.toContain('不再需要处理');
+    await expect(director.page.locator('#closed').textContent()).resolves.toContain('撤回原因：表三数据需再核对。');
     await screenshot(director.page, '35-review-after-withdrawal', { fullPage: false });
     expect(officer.problems).toEqual([]);
   }, BROWSER_TEST_MS);

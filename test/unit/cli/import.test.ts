@@ -42,7 +42,7 @@ describe('nianbao import', () => {
       {
         path: 'activeDisclosure.procurement.centralizedProcurement.projects',
         label: '政府集中采购 采购项目数量',
-        reason: '「九」不是非负整数',
+        reason: '“九”不是非负整数',
       },
     ]);
     expect(lists.recognised.map((item) => item.path)).toContain('activeDisclosure.procurement.centralizedProcurement.amount');

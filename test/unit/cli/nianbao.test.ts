@@ -138,7 +138,7 @@ describe('nianbao validate', () => {
     const text = await run('validate', reportFile, '--previous', previousFile);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('提示 X1 applications.carriedOver.naturalPerson');
-    expect(text.stdout).toContain('2020 年报告「四、结转下年度继续办理」为 4');
+    expect(text.stdout).toContain('2020 年报告“四、结转下年度继续办理”为 4');
     expect(text.stdout.split('\n')).toContainEqual(expect.stringMatching(/^通过：没有错误，1 条提示/));
 
     const json = await run('validate', reportFile, '--previous', previousFile, '--json');

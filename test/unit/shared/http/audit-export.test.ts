@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { signOffSheet } from '#shared/workflow/sign-off-sheet.js';
 import { auditCsv, auditFileName, auditJson, csvField, csvRow, CSV_BOM, CSV_COLUMNS } from '#shared/http/pages/audit-export.js';
 import { sealEvent, verifyChain } from '#shared/workflow/chain.js';
 import type { ReportEvent, UnsealedEvent } from '#shared/workflow/model.js';
@@ -33,7 +34,7 @@ function history(comment: string): ReportHistory {
   ];
   const events: ReportEvent[] = [];
   for (const event of unsealed) events.push(sealEvent(event, events.at(-1)));
-  return { events, chain: { ...verifyChain('daxing-kw-2020', events), signed: 0, unsignedPrefix: events.length, anchoredSeq: undefined }, executions: [] };
+  return { events, chain: { ...verifyChain('daxing-kw-2020', events), signed: 0, unsignedPrefix: events.length, anchoredSeq: undefined }, sheet: signOffSheet(events), executions: [] };
 }
 
 /** Splits RFC 4180 text into rows of fields, honouring quotes (a quoted field may hold commas, quotes and line breaks). */

@@ -380,7 +380,7 @@ describe('X1: 上年结转 equals last year’s 结转下年度继续办理', ()
     ]);
     const finding = at(warnings, 'applications.carriedOver.naturalPerson');
     expect(finding).toMatchObject({ expected: 4, actual: 0, rowLabel: '二、上年结转政府信息公开申请数量' });
-    expect(finding?.message).toContain('2020 年报告「四、结转下年度继续办理」为 4');
+    expect(finding?.message).toContain('2020 年报告“四、结转下年度继续办理”为 4');
   });
 
   it('compares nothing with another agency’s report, or one not of the year before, and says so (X0)', () => {
@@ -469,13 +469,13 @@ describe('X5: 同比突变', () => {
     expect(at(warnings, 'activeDisclosure.licensing.administrativeLicensing.decisions')?.message).toContain('增至 5.2 倍');
   });
 
-  it('names a table 四 cell by its column alone, with no empty 「」 for the unlabelled row', () => {
+  it('names a table 四 cell by its column alone, with no empty “” for the unlabelled row', () => {
     const previous = withValue(withValue(report2021(), 'year', 2021), 'reviewsAndLitigation.litigationDirect', { upheld: 60, corrected: 0, other: 0, pending: 0, total: 60 });
     const { warnings } = checkReport(withValue(report2021(), 'year', 2022), { previous });
     const finding = at(warnings, 'reviewsAndLitigation.litigationDirect.total');
     expect(finding).toMatchObject({ code: 'X5', expected: 60, actual: 1 });
-    expect(finding?.message).toMatch(/^「行政诉讼 未经复议直接起诉 总计」由 2021 年的 60 变为 1/);
-    expect(finding?.message).not.toContain('「」');
+    expect(finding?.message).toMatch(/^“行政诉讼 未经复议直接起诉 总计”由 2021 年的 60 变为 1/);
+    expect(finding?.message).not.toContain('“”');
   });
 
   it('warns when it falls below a fifth, and not for a fivefold change exactly or small numbers', () => {

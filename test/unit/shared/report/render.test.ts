@@ -664,7 +664,7 @@ describe('renderReportHtml determinism and sign-off', () => {
     expect(Object.fromEntries(signOffValues(document))).toEqual({
       签发人: '张主任（zhang@example.gov.cn）',
       签发时间: '2021年1月20日 10:30',
-      版本: 'v3',
+      版本: '第3版',
       '内容摘要（SHA-256）': 'a'.repeat(64),
     });
   });

@@ -148,9 +148,9 @@ describe('pages that do not say everything', () => {
 
   it.each([
     ['a blank', '\t', '空白'],
-    ['a slash', '\t/', '写作「/」，不是数字'],
-    ['words', '\t若干', '「若干」不是非负整数'],
-    ['a fraction', '\t1.5', '「1.5」不是非负整数'],
+    ['a slash', '\t/', '写作“/”，不是数字'],
+    ['words', '\t若干', '“若干”不是非负整数'],
+    ['a fraction', '\t1.5', '“1.5”不是非负整数'],
   ])('lists a cell written as %s as uncertain with the reason', (_name, line, reason) => {
     // the first value of 行政处罚 (上一年项目数量)
     const at = lines.findIndex((text) => text === '\t行政处罚');
@@ -181,7 +181,7 @@ describe('pages that do not say everything', () => {
       {
         path: 'activeDisclosure.procurement.centralizedProcurement.amount',
         label: '政府集中采购 采购总金额',
-        reason: '金额「77.0693」没有写单位（元或万元）',
+        reason: '金额“77.0693”没有写单位（元或万元）',
       },
     ]);
     const withUnit = importReport(textSource(national.replace('\t77.0693', '\t75394432.52元')), { agencyId: 'daxing-kw' });
