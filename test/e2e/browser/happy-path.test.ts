@@ -144,7 +144,7 @@ describe('the officer, the director and the leader, in the browser', () => {
     await leader.page.locator('#decision-form').getByRole('radio', { name: /^同意/u }).check();
     await leader.page.getByRole('textbox', { name: '意见（退回时必填）' }).fill('同意发布。');
     await leader.page.getByRole('button', { name: /提交/u }).click();
-    await leader.page.locator('#decision', { hasText: '已审核：同意' }).waitFor();
+    await leader.page.locator('#decision', { hasText: '已签发：同意' }).waitFor();
     await screenshot(leader.page, '10-review-leader-decided-375px', { fullPage: false });
     expect(leader.problems).toEqual([]);
 
@@ -187,7 +187,7 @@ describe('the officer, the director and the leader, in the browser', () => {
     await expect(page.locator('#chain').textContent()).resolves.toContain('哈希链校验通过');
     const types = await page.locator('#events tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-type')));
     expect(types).toEqual(['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'published']);
-    await expect(page.locator('#executions').textContent()).resolves.toContain('SUCCEEDED');
+    await expect(page.locator('#executions').textContent()).resolves.toContain('已完成');
     await screenshot(page, '16-audit');
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /下载 CSV/u }).click()]);
@@ -196,7 +196,7 @@ describe('the officer, the director and the leader, in the browser', () => {
     expect(csv.startsWith('\uFEFF"序号"')).toBe(true);
     const lines = csv.slice(1).trimEnd().split('\r\n');
     expect(lines).toHaveLength(7);
-    expect(lines[3]).toContain('"王主任（办公室主任）：同意；已完成保密审查"');
+    expect(lines[3]).toContain('"王主任（办公室主任审核）：同意；已完成保密审查"');
     for (const line of lines) expect(line).toMatch(/^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/u);
 
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 JSON' }).click()]);
