@@ -154,7 +154,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'my-tasks': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'report', 'review'], write: ['review'], index: ['agency'] },
+    items: { read: [...SIGNED_IN, 'agency', 'report', 'review', 'imported'], write: ['review'], index: ['agency'] },
     stateMachine: [],
     keys: true,
     mail: true,
@@ -164,7 +164,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'web-pages': {
     kind: 'http',
     table: TABLE_READ,
-    items: { read: [...SIGNED_IN, 'agency', 'draft', 'report', 'imported'], index: ['agency', 'agencies'] },
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported'], index: ['agency', 'agencies', 'districts'] },
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
     siteBaseUrl: true,
     clientAssets: true,

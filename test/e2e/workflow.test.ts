@@ -128,7 +128,7 @@ describe('the local stack', () => {
     await waitFor(async () => (await status(officer, 'daxing-kw-2019')).status === 'published', 20_000, 'publication');
     const published = await (await fetch(new URL('/site/reports/daxing-kw/2019/report.json', stack.url))).json();
     expect(published).toMatchObject({ problems: '一是……二是已制定改进措施。' });
-    expect(await (await fetch(new URL('/site/reports/daxing-kw/2019/index.html', stack.url))).text()).toContain('v2');
+    expect(await (await fetch(new URL('/site/reports/daxing-kw/2019/index.html', stack.url))).text()).toContain('第2版');
   });
 
   it('withdraws a report in review, stops its execution, and lets the officer submit again', async () => {

@@ -39,6 +39,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 .pre { white-space: pre-wrap; }
 form.stack label, .field-label { display: block; margin: .75rem 0 .3rem; font-weight: 600; }
 textarea, input[type=email], input[type=text], select { font: inherit; padding: .45rem .55rem; border: 1px solid #8c959f; border-radius: 4px; background: #fff; box-sizing: border-box; }
+select { max-width: 100%; }
 textarea, input[type=email], form.stack input[type=text] { width: 100%; max-width: 40rem; }
 button, .button { font: inherit; padding: .5rem 1.2rem; cursor: pointer; border-radius: 5px; border: 1px solid #1f3a5f; background: #fff; color: #1f3a5f; text-decoration: none; display: inline-block; line-height: 1.4; }
 button.primary, .button.primary { background: #1f3a5f; color: #fff; }
