@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   readonly retryIntervalMs?: number;
   /** the execution's own TimeoutSeconds (default none), to see a round end TIMED_OUT */
   readonly executionTimeoutSeconds?: number;
+  /** false: every handler shares `deps.store` instead of a store held to its function's partitions (default true) */
+  readonly partitionGuard?: boolean;
   /** the per-client limit on the sign-in routes; default NIANBAO_AUTH_RATE_LIMIT, else 60 at once and one a second */
   readonly authRateLimit?: RateLimit | undefined;
   /** milliseconds before a failed site-index rebuild is tried again (doubling, up to 30 s); default 1 s */
@@ -151,7 +153,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const signed = (plain: Store) => withSignedHistory(plain, history, logAnchorFailure);
     const store = signed(new DynamoStore({ client: documentClient, tableName: TABLE_NAME }));
     // each handler reaches only its own partitions, as dynamodb:LeadingKeys holds it in AWS
-    const storeFor = guardedStores(documentClient, TABLE_NAME, signed);
+    // a test that interposes on `deps.store` (holding one request between its read and another's write) turns the
+    // guard off, so every handler uses that one store
+    const storeFor = options.partitionGuard === false ? () => store : guardedStores(documentClient, TABLE_NAME, signed);
     if (!(await store.getAgency(DEMO_AGENCY.id))) await seedDemo(store);
     // dynalite has no TTL: expired sessions, sign-in codes and counters are removed here, every minute
     const sweeper = startTtlSweeper({

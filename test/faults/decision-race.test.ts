@@ -18,7 +18,8 @@ let agencies: SeededAgency[];
 let auditor: SeededPerson;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // the races interpose on deps.store, which every handler must then share
+  stack = await startTestStack({ partitionGuard: false });
   agencies = await Promise.all(Array.from({ length: TRIALS }, (_, i) => seedAgency(stack.deps.store, { id: `race-${i + 1}`, name: `竞争测试第${i + 1}局` })));
   auditor = await seedAuditor(stack.deps.store, 'race-1');
 }, 120_000);

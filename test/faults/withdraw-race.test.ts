@@ -19,7 +19,8 @@ let agencies: SeededAgency[];
 let auditor: SeededPerson;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // the races interpose on deps.store, which every handler must then share
+  stack = await startTestStack({ partitionGuard: false });
   agencies = await Promise.all(Array.from({ length: LATCHED + FREE }, (_, i) => seedAgency(stack.deps.store, { id: `wrace-${i + 1}`, name: `撤回竞争第${i + 1}局` })));
   auditor = await seedAuditor(stack.deps.store, 'wrace-1');
 }, 120_000);
