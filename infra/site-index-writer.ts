@@ -54,8 +54,8 @@ export class SiteIndexWriter extends Construct {
     fn.addEventSource(new SqsEventSource(this.queue, { batchSize: INDEX_WRITER_BATCH }));
   }
 
-  /** A request dead-lettered, or an invocation failed (it will be retried: the alarm says the indexes lag). */
-  alarms(fn: ProjectFunction, action: cwActions.SnsAction): cloudwatch.Alarm[] {
+  /** A request dead-lettered. (A failed invocation is retried by SQS; the per-function errors alarm says so.) */
+  alarms(_fn: ProjectFunction, action: cwActions.SnsAction): cloudwatch.Alarm[] {
     const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM };
     const make = (id: string, metric: cloudwatch.IMetric, description: string) => {
       const alarm = new cloudwatch.Alarm(this, id, {
@@ -75,11 +75,6 @@ export class SiteIndexWriter extends Construct {
         this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinutes),
         `A site-index rebuild failed ${INDEX_WRITER_MAX_RECEIVES} times and its requests are in the dead-letter queue: the public indexes may miss ` +
           'reports whose pages are published. Fix the cause (the writer\'s log), then run `nianbao rebuild-indexes` and purge the dead-letter queue.',
-      ),
-      make(
-        'FailuresAlarm',
-        fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        'The site-index writer failed an invocation; SQS delivers the batch again after the visibility timeout. The indexes lag until a rebuild succeeds.',
       ),
     ];
   }

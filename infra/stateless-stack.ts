@@ -309,7 +309,7 @@ export class StatelessStack extends Stack {
   private acknowledgeFunctionPolicy(fn: ProjectFunction, name: FunctionName): void {
     const needs = FUNCTION_NEEDS[name];
     const role = fn.executionRole;
-    if (needs.stateMachine?.some((action) => action !== 'states:StartExecution' && action !== 'states:SendTaskSuccess')) {
+    if (needs.stateMachine?.some((action) => !['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure'].includes(action))) {
       acknowledgeWildcardResources(role, [this.bindings.executionArnPattern],
         'Execution names are chosen at run time (one per report and round: {agencyId}-{year}-r{round}); the pattern covers this state machine\'s executions only, for the listed read/stop actions.');
     }

@@ -27,7 +27,7 @@ beforeEach(async () => {
   await reviewAndDecide(app, { taskToken: 't-1', version: 1, stage: 'director' }, { outcome: 'approve', comment: '同意' });
   const cookie = await cookieOf(app, OFFICER);
   const withdrawn = await createWithdrawReportHandler(app.deps)(
-    httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: {}, cookie }),
+    httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: '发现数据有误，撤回修改。' }, cookie }),
   );
   expect(withdrawn.statusCode, withdrawn.body).toBe(200);
   expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided', 'withdrawn']);

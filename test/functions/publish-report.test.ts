@@ -182,7 +182,7 @@ describe('the Publish task', () => {
       const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path.join(dir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/gu, '');
       const decisions = (await app.deps.store.listEvents(REPORT_ID)).filter((event) => event.type === 'decided');
       expect(decisions).toHaveLength(2);
-      expect(text).toMatch(/办公室主任审核（含保密审查）\S+办公室主任同意（已完成保密审查）/u);
+      expect(text).toMatch(/办公室主任审核\S+办公室主任同意（已完成保密审查）/u);
       expect(text).toMatch(/主管领导签发\S+主管领导同意同意发布/u);
       expect(text).toContain(`内容摘要（SHA-256）：${decisions[0]?.contentSha256 ?? 'missing'}`);
     } finally {

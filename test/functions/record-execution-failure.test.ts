@@ -66,7 +66,7 @@ describe('record-execution-failure', () => {
     await submit(app);
     expect(await record(statusChange('ABORTED', { name: `${REPORT_ID}-r7` }))).toBe('nothing');
     const response = await createWithdrawReportHandler(app.deps)(
-      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: {}, cookie: await cookieOf(app, OFFICER) }),
+      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: '发现数据有误，撤回修改。' }, cookie: await cookieOf(app, OFFICER) }),
     );
     expect(response.statusCode, response.body).toBe(200);
     const before = await eventTypes(app);

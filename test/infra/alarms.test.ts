@@ -103,7 +103,8 @@ describe('reserved concurrency', () => {
     const functions = resourcesOfType(stateless, 'AWS::Lambda::Function');
     for (const name of FUNCTION_NAMES) {
       const reserved = functions[functionLogicalId(built, name)]?.Properties?.['ReservedConcurrentExecutions'];
-      expect(reserved, name).toBe(STAGES.prod.reservedConcurrency[name]);
+      // the site-index writer is held to one at a time in every stage: that is what makes it the one writer
+      expect(reserved, name).toBe(name === 'rebuild-site-indexes' ? 1 : STAGES.prod.reservedConcurrency[name]);
     }
     for (const name of ['decide-review', 'request-review', 'request-revision', 'publish-report'] as const) expect(STAGES.prod.reservedConcurrency[name],
       name).toBeGreaterThan(0);
