@@ -129,12 +129,12 @@ describe('logs', () => {
     const decide = createDecideReviewHandler(app.deps);
     const page = createReviewPageHandler(app.deps);
 
-    // a mistyped code first, then the officer signs in and submits
+    // the officer signs in, then a mistyped code (its log line must not carry the code either), and submits
+    const officer = await session(OFFICER);
     await createRequestSignInCodeHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/code', body: { email: OFFICER } }));
     const [firstCode] = await sentCodes(app);
     const wrong = String((Number(firstCode) + 1) % 1_000_000).padStart(6, '0');
     expect((await createCreateSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/session', body: { email: OFFICER, code: wrong } }))).statusCode).toBe(401);
-    const officer = await session(OFFICER);
     expect((await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() }, cookie: officer }))).statusCode).toBe(201);
 
     // the director opens the link (a mail scanner too, without a session), and returns the report

@@ -84,7 +84,7 @@ describe('the site-index writer', () => {
     const failures = alarms.find(
       (alarm) => alarm.Properties?.['MetricName'] === 'Errors' && JSON.stringify(alarm.Properties?.['Dimensions']).includes(writerId),
     );
-    expect(failures?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1 });
+    expect(failures?.Properties).toMatchObject({ Namespace: 'AWS/Lambda' });
     for (const alarm of [deadLetter, failures]) expect((alarm?.Properties?.['AlarmActions'] as unknown[]).map(flatten)).toEqual([topic]);
   });
 });
