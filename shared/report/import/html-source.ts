@@ -83,6 +83,7 @@ const cellText = (cell: Element): string => textOf(cell).replace(/[\s\u3000]+/gu
 export function htmlSource(html: string): SourceBlock[] {
   const blocks: SourceBlock[] = [];
   let line = '';
+  let insideRunIn = false;
   const flush = (): void => {
     // a page separates paragraphs by elements, not blank lines: only lines with text are kept
     for (const piece of line.split('\n')) {
@@ -116,9 +117,13 @@ export function htmlSource(html: string): SourceBlock[] {
       blocks.push({ type: 'line', text: '' });
       return;
     }
-    const block = BLOCKS.has(node.tagName) || node.tagName === 'table';
+    // a run-in heading (nianbao's own page sets 1.组织领导。 in its own element on its paragraph's line) is one line
+    const runIn = node.tagName === 'div' && (node.attrs.find((attr) => attr.name === 'class')?.value ?? '').split(/\s+/).includes('run-in');
+    const block = !insideRunIn && (BLOCKS.has(node.tagName) || node.tagName === 'table');
     if (block) flush();
+    if (runIn) insideRunIn = true;
     for (const child of children(node)) visit(child);
+    if (runIn) insideRunIn = false;
     if (block) flush();
   };
   visit(parse(html));
