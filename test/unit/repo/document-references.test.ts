@@ -43,7 +43,7 @@ describe('references to files', () => {
   });
 
   it('are found where a comment names a document or a source file', () => {
-    const sample = '// see DESIGN.md and shared/workflow/sfn-workflow.ts, and import { x } from "../y.js"';
-    expect([...sample.matchAll(REFERENCE)].map((match) => match[1])).toEqual(['DESIGN.md', 'shared/workflow/sfn-workflow.ts']);
+    const sample = '// see NOT-IN-REPO.md and shared/workflow/sfn-workflow.ts, and import { x } from "../y.js"';
+    expect([...sample.matchAll(REFERENCE)].map((match) => match[1])).toEqual(['NOT-IN-REPO.md', 'shared/workflow/sfn-workflow.ts']);
   });
 });
