@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * s3rver in this process, on 127.0.0.1 and a free port, storing into the given directory or a fresh temporary one
@@ -60,6 +62,54 @@ async function loadS3rver(): Promise<S3rverClass> {
   return found;
 }
 
+interface S3rverObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly content: Buffer | Readable;
+  readonly metadata: unknown;
+}
+
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+  putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+}
+
+function isFilesystemStore(value: unknown): value is FilesystemStore {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ['getResourcePath', 'putMetadata', 'putObject'].every((method) => typeof Reflect.get(value, method) === 'function')
+  );
+}
+
+async function bytesOf(content: Buffer | Readable): Promise<Buffer> {
+  if (Buffer.isBuffer(content)) return content;
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * s3rver writes an object into its file in place, so a GET while a PUT is under way reads half a page: the public
+ * site served a root index cut off mid-tag while the index writer replaced it. S3 never shows a partial object, so
+ * here the bytes go to a temporary file (a name s3rver's listing skips) renamed over the object once whole.
+ */
+function makeObjectWritesAtomic(store: unknown): void {
+  if (!isFilesystemStore(store)) throw new Error('s3rver has no filesystem store where expected');
+  store.putObject = async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    const bytes = await bytesOf(object.content);
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    const partial = `${objectPath}.${randomUUID()}.partial`;
+    await mkdir(dirname(objectPath), { recursive: true });
+    await writeFile(partial, bytes);
+    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
+    await rename(partial, objectPath);
+    return { size: bytes.length, md5 };
+  };
+}
+
 export interface StartS3rverOptions {
   readonly bucket?: string;
   /** where objects are kept (kept after stop); a fresh temporary directory, removed on stop, when absent */
@@ -79,6 +129,7 @@ export async function startS3rver(options: StartS3rverOptions = {}): Promise<S3r
     directory,
     configureBuckets: [{ name: bucket }],
   });
+  makeObjectWritesAtomic(Reflect.get(server, 'store'));
   const address = await server.run();
   const port = typeof address === 'object' && address !== null ? Reflect.get(address, 'port') : undefined;
   if (typeof port !== 'number') {
