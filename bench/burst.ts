@@ -121,7 +121,12 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
       log(`${REPORTS} submissions answered within ${seconds(submitWindow)} (${statuses(submissions.map((s) => s.status))})`);
       let timedOut = false;
       let giveUp: NodeJS.Timeout | undefined;
-      await Promise.race([done, new Promise<void>((resolve) => (giveUp = setTimeout(() => ((timedOut = true), resolve()), GIVE_UP_MS)))]);
+      await Promise.race([done, new Promise<void>((resolve) => {
+          giveUp = setTimeout(() => {
+            timedOut = true;
+            resolve();
+          }, GIVE_UP_MS);
+        })]);
       clearTimeout(giveUp);
       const clockMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpuBefore);

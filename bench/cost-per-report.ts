@@ -582,7 +582,10 @@ export const idleCost: Benchmark = {
     const alarms = ofType('AWS::CloudWatch::Alarm');
     const distributions = ofType('AWS::CloudFront::Distribution');
     const webAcls = ofType('AWS::WAFv2::WebACL');
-    const wafRules = sum(webAcls.map((acl) => (Array.isArray(acl.Properties?.['Rules']) ? (acl.Properties?.['Rules'] as unknown[]).length : 0)));
+    const wafRules = sum(webAcls.map((acl) => {
+      const rules: unknown = acl.Properties?.['Rules'];
+      return Array.isArray(rules) ? rules.length : 0;
+    }));
     const logGroups = ofType('AWS::Logs::LogGroup');
     const tables = ofType('AWS::DynamoDB::Table');
     const pitr = tables.some((table) => JSON.stringify(table.Properties?.['PointInTimeRecoverySpecification'] ?? {}).includes('true'));

@@ -35,7 +35,10 @@ async function measure(pairs: number, background: () => Background, floorMs: num
     await ensureTable(raw, tableName);
     const store = new DynamoStore({ client: createDocumentClient(raw), tableName });
     await store.putAgency({ id: 'daxing-kw', name: '北京市大兴区科学技术委员会' });
-    const mailer: Mailer = { send: async () => (await sleep(MAIL_MS), { messageId: 'x' }) };
+    const mailer: Mailer = { send: async () => {
+        await sleep(MAIL_MS);
+        return { messageId: 'x' };
+      } };
     const keys = deriveKeys(randomBytes(32));
     const timings: Timings = { known: [], unknown: [] };
     for (let i = 0; i < pairs; i++) {

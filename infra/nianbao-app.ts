@@ -1,4 +1,4 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EDGE_REGION, EdgeStack, edgePlacement } from './edge.js';
 import { StatefulStack } from './stateful-stack.js';

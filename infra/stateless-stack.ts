@@ -16,7 +16,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { TimeZone } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -378,5 +378,5 @@ export function reviewStateMachineName(stackName: string): string {
 }
 
 function functionId(name: FunctionName): string {
-  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('') + 'Function';
+  return `${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Function`;
 }

@@ -100,7 +100,7 @@ export async function assetResponse(name: string, ifNoneMatch: string | undefine
   const asset = (await clientAssets()).get(name);
   const headers = { ...SECURITY_HEADERS, 'cache-control': 'no-cache' };
   if (!asset) return { statusCode: 404, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, body: '未找到该文件。' };
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === asset.etag)) {
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === asset.etag)) {
     return { statusCode: 304, headers: { ...headers, etag: asset.etag }, body: '' };
   }
   return { statusCode: 200, headers: { ...headers, 'content-type': 'text/javascript; charset=utf-8', etag: asset.etag }, body: asset.body };

@@ -92,7 +92,7 @@ export class OutboxMailer implements Mailer {
     if (this.#queued !== undefined) return this.#queued;
     const run = this.#tail.then(() => {
       this.#queued = undefined;
-      return this.#write(file, JSON.stringify(this.#entries, null, 2) + '\n');
+      return this.#write(file, `${JSON.stringify(this.#entries, null, 2)}\n`);
     });
     this.#queued = run;
     this.#tail = run.catch(() => undefined);

@@ -231,6 +231,7 @@ function skeletonOf(section: TablesSection): SectionSkeleton {
  */
 function escapedCellText(row: unknown, cell: DataCell): string {
   const text = cellText(row, cell);
+  // biome-ignore lint/complexity/noUselessFragments: renderToString takes a node; the fragment makes the text one, escaped
   return cell.column.kind.type === 'money' && text !== '' ? renderToString(<>{text}</>) : text;
 }
 

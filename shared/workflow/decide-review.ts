@@ -54,7 +54,7 @@ export async function loadReviewForApprover(reviewId: string, sig: string | unde
 
 /** Whether the report waits on this review: in review, this version, at this step, and (会签) this co-signer not done. */
 export function isOpenFor(state: ReportState | undefined, review: Review): boolean {
-  if (!state || state.head.status !== 'in_review' || state.head.version !== review.version) return false;
+  if (state?.head.status !== 'in_review' || state.head.version !== review.version) return false;
   if (state.cursor.stepId !== review.stage || state.cursor.kind === 'publish' || state.cursor.kind === 'return') return false;
   if (state.cursor.kind !== 'cosign') return true;
   return state.cursor.cosigners.includes(review.approverEmail) && !state.cosigned.includes(review.approverEmail);

@@ -27,7 +27,7 @@ export async function resubmitReport(reportId: string, input: unknown, principal
     (state, events) => {
       const last = events.at(-1);
       if (state?.head.status === 'in_review' && last?.type === 'resubmitted' && last.contentSha256 === sha) return undefined;
-      if (!state || state.head.status !== 'returned' || state.openRevision === undefined) {
+      if (state?.head.status !== 'returned' || state.openRevision === undefined) {
         throw new ConflictError('只有被退回的报告才能修改后重新提交。', 'NOT_RETURNED', { status: state?.head.status, stage: state?.head.stage });
       }
       return {
@@ -45,7 +45,7 @@ export async function resubmitReport(reportId: string, input: unknown, principal
   const raw = committed.events.findLast((candidate) => candidate.type === 'resubmitted');
   const event = raw && typedEvent(raw);
   const state = committed.state;
-  if (!event || event.type !== 'resubmitted' || !state) throw new Error(`report ${reportId} has no resubmission after committing one`);
+  if (event?.type !== 'resubmitted' || !state) throw new Error(`report ${reportId} has no resubmission after committing one`);
   await deps.store.putVersion({ reportId, version: event.version, content: report, contentSha256: sha, createdAt: event.at, createdBy: event.actor.email ?? principal.email });
   await releaseRevision(reportId, event, deps);
   return { id: reportId, version: state.head.version, status: state.head.status, stage: state.head.stage };

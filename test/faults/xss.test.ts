@@ -25,6 +25,7 @@ const CORPUS = [
   '<a href="javascript:alert(5)">点我</a>',
   '<iframe srcdoc="<script>alert(6)</script>">',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
   '${7*7}',
   '&lt;script&gt;alert(7)&lt;/script&gt;',
   '行分隔\u2028段分隔\u2029结束',
@@ -42,6 +43,7 @@ const AGENCY_NAME = '<svg onload=alert(1)>局"><img src=x onerror=alert(2)>&lt;b
 const NAMES = {
   officer: '"><img src=x onerror=alert(11)>信息员</textarea>',
   director: '<script>alert(12)</script>主任javascript:alert(1)',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
   leader: '</title><svg onload=alert(13)>领导${7*7}',
 };
 

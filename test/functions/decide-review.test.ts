@@ -368,7 +368,7 @@ describe('races and lost tokens', () => {
             await new Promise<void>((resolve) => {
               waiting.push(resolve);
               if (waiting.length === 2) {
-                waiting.forEach((release) => release());
+                for (const release of waiting) release();
                 waiting = [];
               }
             });

@@ -64,7 +64,10 @@ describe('asking for a code', () => {
     const runs: Array<() => Promise<unknown>> = [];
     const background: Background = { run: (_name, task) => void runs.push(task), settle: async () => undefined };
     let sends = 0;
-    const mailer: Mailer = { send: async (message) => (sends++, app.deps.mailer.send(message)) };
+    const mailer: Mailer = { send: async (message) => {
+        sends++;
+        return app.deps.mailer.send(message);
+      } };
     const trace = async (email: string) => {
       const calls: string[] = [];
       const deps = { store: spyStore(app.deps.store, calls), clock: app.clock, codeKey: app.deps.keys.signInCodes, mailer, baseUrl: BASE_URL, background };

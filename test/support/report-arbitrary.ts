@@ -49,7 +49,9 @@ export function consistentReport(template: Template, year: number): fc.Arbitrary
         set([...base, ...row.keys, 'total'], values.reduce((a, b) => a + b, 0));
       });
       const rowOf = (keys: string[], values: readonly number[]) => {
-        parts.forEach((column, c) => set([...base, ...keys, ...column.keys], values[c] ?? 0));
+        parts.forEach((column, c) => {
+          set([...base, ...keys, ...column.keys], values[c] ?? 0);
+        });
         set([...base, ...keys, 'total'], values.reduce((a, b) => a + b, 0));
       };
       rowOf(['outcomes', 'total'], columnTotals);
@@ -60,7 +62,9 @@ export function consistentReport(template: Template, year: number): fc.Arbitrary
       rowOf(['newlyReceived'], columnTotals.map((total, c) => total + (carriedForward[c] ?? 0) - (over[c] ?? 0)));
       ['reconsideration', 'litigationDirect', 'litigationAfterReconsideration'].forEach((group, g) => {
         const values = reviews.slice(g * 4, g * 4 + 4);
-        ['upheld', 'corrected', 'other', 'pending'].forEach((column, i) => set(['reviewsAndLitigation', group, column], values[i] ?? 0));
+        ['upheld', 'corrected', 'other', 'pending'].forEach((column, i) => {
+          set(['reviewsAndLitigation', group, column], values[i] ?? 0);
+        });
         set(['reviewsAndLitigation', group, 'total'], values.reduce((a, b) => a + b, 0));
       });
       freeCells.forEach((cell, i) => {

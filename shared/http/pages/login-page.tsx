@@ -9,7 +9,7 @@ export function safeNext(next: string | null | undefined): string {
   // browsers drop tabs and newlines inside a URL (`/\t/evil.example` is followed as `//evil.example`), so no control
   // character may pass
   // eslint-disable-next-line no-control-regex
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') && !/[\u0000-\u001f\u007f]/u.test(next) ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') && !next.includes('\\') && !/[\u0000-\u001f\u007f]/u.test(next) ? next : '/';
 }
 
 interface SignInProps {

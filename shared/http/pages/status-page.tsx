@@ -162,6 +162,7 @@ function Actions({ principal, report }: { principal: Principal; report: ReportVi
         ) : null}
       </div>
       {canWithdraw ? (
+        // biome-ignore lint/a11y/useSemanticElements: a confirmation box, not a set of form fields: a fieldset would add a legend and border
         <div id="withdraw-confirm" class="notice warning" hidden role="group" aria-labelledby="withdraw-question" data-report-id={report.id}>
           <p id="withdraw-question">
             <strong>确定撤回这份报告吗？</strong>

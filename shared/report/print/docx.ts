@@ -58,8 +58,11 @@ function columnWidths(table: PrintTable, size: number): number[] {
     let column = 0;
     for (const cell of cells) {
       while (taken[row]?.[column] === true) column++;
-      for (let r = row; r < row + cell.rowSpan && r < table.rows.length; r++)
-        for (let c = column; c < column + cell.colSpan; c++) (taken[r] ??= [])[c] = true;
+      for (let r = row; r < row + cell.rowSpan && r < table.rows.length; r++) {
+        const takenRow = taken[r] ?? [];
+        taken[r] = takenRow;
+        for (let c = column; c < column + cell.colSpan; c++) takenRow[c] = true;
+      }
       if (cell.colSpan === 1)
         natural[column] = Math.max(natural[column] ?? least, Math.min((charWidth(cell.text) + 0.8) * charTwips, CONTENT_WIDTH / 2));
       column += cell.colSpan;

@@ -48,7 +48,9 @@ function place(table: PrintTable): Placed[] {
     for (const cell of cells) {
       while (taken[row]?.[column] === true) column++;
       for (let r = row; r < row + cell.rowSpan && r < table.rows.length; r++) {
-        for (let c = column; c < column + cell.colSpan; c++) (taken[r] ??= [])[c] = true;
+        const takenRow = taken[r] ?? [];
+        taken[r] = takenRow;
+        for (let c = column; c < column + cell.colSpan; c++) takenRow[c] = true;
       }
       placed.push({ cell, row, column });
       column += cell.colSpan;

@@ -25,7 +25,7 @@ describe.each([
       const { context, page, problems } = await personContext(world, { width, height });
       await signInThroughPage(world, page, ADMIN, '/admin');
       await expect(page.locator('#progress tbody tr').count()).resolves.toBe(3);
-      await expect(page.locator('#progress').innerText()).resolves.toContain('北京市大兴区财政局');
+      await expect(page.locator('#progress').textContent()).resolves.toContain('北京市大兴区财政局');
       await screenshot(page, `admin-${name}`);
 
       const row = page.locator('#progress tr[data-agency="daxing-jw"]');

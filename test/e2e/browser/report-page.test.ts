@@ -114,7 +114,7 @@ describe('the published page printed', () => {
   it('numbers every page: 第 n 页，共 N 页', () => {
     for (const pages of printouts.values()) {
       expect(pages.length).toBeGreaterThan(1);
-      pages.forEach((lines, index) => expect(lines.join('\n')).toContain(`第 ${index + 1} 页，共 ${pages.length} 页`));
+      for (const [index, lines] of pages.entries()) expect(lines.join('\n')).toContain(`第 ${index + 1} 页，共 ${pages.length} 页`);
     }
   });
 

@@ -23,7 +23,7 @@ const REPORT = 'daxing-kw-2020';
 let dir = '';
 let keyFile = '';
 let anchorDir = '';
-let events: ReportEvent[] = [];
+const events: ReportEvent[] = [];
 
 async function cli(...argv: string[]) {
   let stdout = '';

@@ -32,7 +32,10 @@ describe('TokenBuckets', () => {
 describe('the local server', () => {
   it('answers 429 with Retry-After on /api/auth/* and /login/* once a client used its bucket, before any handler runs, and nowhere else', async () => {
     let handled = 0;
-    const answer: HttpHandler = async () => (handled++, { statusCode: 202, headers: {}, body: '{}' });
+    const answer: HttpHandler = async () => {
+      handled++;
+      return { statusCode: 202, headers: {}, body: '{}' };
+    };
     const handlers = new Proxy({} as Record<HttpFunctionName, HttpHandler>, { get: () => answer });
     const server = createLocalHttpServer({
       handlers: () => handlers,

@@ -16,7 +16,10 @@ const published = (entry: PublishedReport): IndexRequest => ({ kind: 'published'
 
 function fakeSite() {
   const writes: SiteObject[] = [];
-  return { writes, site: { put: async (object: SiteObject) => (writes.push(object), { sha256: 'x' }) } };
+  return { writes, site: { put: async (object: SiteObject) => {
+        writes.push(object);
+        return { sha256: 'x' };
+      } } };
 }
 
 /** A store whose list is given read by read (the last one repeats): a lagging index shows up as older lists first. */

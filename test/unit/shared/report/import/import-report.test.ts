@@ -153,7 +153,7 @@ describe('pages that do not say everything', () => {
     ['a fraction', '\t1.5', '“1.5”不是非负整数'],
   ])('lists a cell written as %s as uncertain with the reason', (_name, line, reason) => {
     // the first value of 行政处罚 (上一年项目数量)
-    const at = lines.findIndex((text) => text === '\t行政处罚');
+    const at = lines.indexOf('\t行政处罚');
     const text = [...lines.slice(0, at + 1), line, ...lines.slice(at + 2)].join('\n');
     const result = importReport(textSource(text), { agencyId: 'daxing-kw' });
     expect(result.uncertain).toEqual([
@@ -164,7 +164,7 @@ describe('pages that do not say everything', () => {
   });
 
   it('reads a negative 本年增/减 and an amount with its unit, and asks for the unit when the national template leaves it open', () => {
-    const at = lines.findIndex((text) => text === '\t行政处罚');
+    const at = lines.indexOf('\t行政处罚');
     const negative = importReport(textSource([...lines.slice(0, at + 2), '\t-3', ...lines.slice(at + 3)].join('\n')), {
       agencyId: 'daxing-kw',
     });
