@@ -1,4 +1,4 @@
-import { cellName, findCell, templateCells } from './cells.js';
+import { type Cell, cellName, findCell, templateCells } from './cells.js';
 import type { Finding } from './findings.js';
 import { countAt, fmt, signedCountAt } from './numbers.js';
 import type { ReportView } from './report-view.js';
@@ -81,54 +81,49 @@ function x2(pair: Pair): Finding[] {
   });
 }
 
-/** X3 (2019 format): 上一年项目数量(Y) = 上一年项目数量(Y−1) + 本年增/减(Y−1). */
-function x3(pair: Pair): Finding[] {
-  return templateCells(pair.template)
-    .filter((cell) => cell.column.keys.at(-1) === 'previousYearItems')
-    .flatMap((cell) => {
-      const row = cell.path.slice(0, -1);
-      const actual = countAt(pair.report, cell.path);
-      const before = countAt(pair.previous, cell.path);
-      const change = signedCountAt(pair.previous, [...row, 'change']);
-      if (actual === undefined || before === undefined || change === undefined || before + change === actual) return [];
-      const expected = before + change;
-      return [
-        {
-          code: 'X3',
-          path: cell.id,
-          rowLabel: cell.rowLabel,
-          columnLabel: cell.columnLabel,
-          expected,
-          actual,
-          message: `“${cell.rowLabel}”上一年项目数量为 ${fmt(actual)}，按上年报告（上一年项目数量 ${fmt(before)}，本年增/减 ${fmt(change)}）应为 ${fmt(expected)}。`,
-        } satisfies Finding,
-      ];
-    });
+/**
+ * The 2019 format's running totals, as data: a column that must equal last year's figure plus a change.
+ * X3: 上一年项目数量(Y) = 上一年项目数量(Y−1) + 本年增/减(Y−1). X4: 对外公开总数量(Y) = 对外公开总数量(Y−1) + 本年新公开数量(Y).
+ */
+interface RunningTotal {
+  readonly code: 'X3' | 'X4';
+  readonly column: string;
+  /** the change, read from the row of the previous report (X3) or of this one (X4) */
+  readonly change: (pair: Pair, row: readonly string[]) => number | undefined;
+  readonly message: (cell: Cell, figures: { actual: number; before: number; change: number; expected: number }) => string;
 }
 
-/** X4 (2019 format): 对外公开总数量(Y) = 对外公开总数量(Y−1) + 本年新公开数量(Y). */
-function x4(pair: Pair): Finding[] {
-  return templateCells(pair.template)
-    .filter((cell) => cell.column.keys.at(-1) === 'totalPublished')
-    .flatMap((cell) => {
-      const row = cell.path.slice(0, -1);
-      const actual = countAt(pair.report, cell.path);
-      const before = countAt(pair.previous, cell.path);
-      const published = countAt(pair.report, [...row, 'newlyPublished']);
-      if (actual === undefined || before === undefined || published === undefined || before + published === actual) return [];
-      const expected = before + published;
-      return [
-        {
-          code: 'X4',
-          path: cell.id,
-          rowLabel: cell.rowLabel,
-          columnLabel: cell.columnLabel,
-          expected,
-          actual,
-          message: `“${cell.rowLabel}”对外公开总数量为 ${fmt(actual)}，按上年总数 ${fmt(before)} 加本年新公开 ${fmt(published)} 应为 ${fmt(expected)}。`,
-        } satisfies Finding,
-      ];
-    });
+const RUNNING_TOTALS: readonly RunningTotal[] = [
+  {
+    code: 'X3',
+    column: 'previousYearItems',
+    change: (pair, row) => signedCountAt(pair.previous, [...row, 'change']),
+    message: (cell, { actual, before, change, expected }) =>
+      `“${cell.rowLabel}”上一年项目数量为 ${fmt(actual)}，按上年报告（上一年项目数量 ${fmt(before)}，本年增/减 ${fmt(change)}）应为 ${fmt(expected)}。`,
+  },
+  {
+    code: 'X4',
+    column: 'totalPublished',
+    change: (pair, row) => countAt(pair.report, [...row, 'newlyPublished']),
+    message: (cell, { actual, before, change, expected }) =>
+      `“${cell.rowLabel}”对外公开总数量为 ${fmt(actual)}，按上年总数 ${fmt(before)} 加本年新公开 ${fmt(change)} 应为 ${fmt(expected)}。`,
+  },
+];
+
+function runningTotals(pair: Pair): Finding[] {
+  return RUNNING_TOTALS.flatMap((rule) =>
+    templateCells(pair.template)
+      .filter((cell) => cell.column.keys.at(-1) === rule.column)
+      .flatMap((cell) => {
+        const actual = countAt(pair.report, cell.path);
+        const before = countAt(pair.previous, cell.path);
+        const change = rule.change(pair, cell.path.slice(0, -1));
+        if (actual === undefined || before === undefined || change === undefined || before + change === actual) return [];
+        const expected = before + change;
+        const message = rule.message(cell, { actual, before, change, expected });
+        return [{ code: rule.code, path: cell.id, rowLabel: cell.rowLabel, columnLabel: cell.columnLabel, expected, actual, message } satisfies Finding];
+      }),
+  );
 }
 
 /** X5: 同比突变 on the headline counts: table 三's 总计 column, table 二's counts, table 四's totals. */
@@ -191,7 +186,7 @@ export function crossYearFindings(report: ReportView, previous: ReportView): Fin
   return [
     ...x1(pair, previous.year),
     ...(sameFormat && format === '2021' ? x2(pair) : []),
-    ...(sameFormat && format === '2019' ? [...x3(pair), ...x4(pair)] : []),
+    ...(sameFormat && format === '2019' ? runningTotals(pair) : []),
     ...x5(pair, previous.year),
   ];
 }

@@ -126,15 +126,7 @@ export function applicationsRules(template: Template, report: unknown): Finding[
 
   // R3: every row's 总计 is the sum of the six applicant columns.
   rows.forEach((row, r) => {
-    let expected: number | undefined = 0;
-    for (const c of plan.partColumns) {
-      const value = cells[r * width + c];
-      if (value === undefined) {
-        expected = undefined;
-        break;
-      }
-      expected += value;
-    }
+    const expected = sumOf(plan.partColumns.map((c) => cells[r * width + c]));
     const actual = countAt(rowObjects[r], TOTAL_KEYS);
     if (expected !== undefined && actual !== undefined && expected !== actual) {
       findings.push({
@@ -157,15 +149,7 @@ export function applicationsRules(template: Template, report: unknown): Finding[
   columns.forEach((column, c) => {
     const columnLabel = column.label;
     // R2: （七）总计 is the sum of every data row under 三 (group labels are not subtotals).
-    let detail: number | undefined = 0;
-    for (const r of plan.outcomeRows) {
-      const value = cells[r * width + c];
-      if (value === undefined) {
-        detail = undefined;
-        break;
-      }
-      detail += value;
-    }
+    const detail = sumOf(plan.outcomeRows.map((r) => cells[r * width + c]));
     const total = totalRow(c);
     if (detail !== undefined && total !== undefined && detail !== total) {
       findings.push({

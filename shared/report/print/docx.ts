@@ -18,6 +18,7 @@ import {
 } from 'docx';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { PrintBlock, PrintCell, PrintDocument, PrintTable } from './print-model.js';
+import { fitColumns, type PlacedCell, placeCells } from './table-grid.js';
 
 /**
  * The signed report as a Word document (Word and WPS open it): 黑体 title and headings, 仿宋 body, A4 with 公文
@@ -51,28 +52,8 @@ function charWidth(text: string): number {
 /** Column widths (twips) from what the unspanned cells need, squeezed to the page with at least two characters each. */
 function columnWidths(table: PrintTable, size: number): number[] {
   const charTwips = size * 10;
-  const least = 2.4 * charTwips;
-  const natural = Array.from({ length: table.width }, () => least);
-  const taken: boolean[][] = table.rows.map(() => []);
-  table.rows.forEach((cells, row) => {
-    let column = 0;
-    for (const cell of cells) {
-      while (taken[row]?.[column] === true) column++;
-      for (let r = row; r < row + cell.rowSpan && r < table.rows.length; r++) {
-        const takenRow = taken[r] ?? [];
-        taken[r] = takenRow;
-        for (let c = column; c < column + cell.colSpan; c++) takenRow[c] = true;
-      }
-      if (cell.colSpan === 1)
-        natural[column] = Math.max(natural[column] ?? least, Math.min((charWidth(cell.text) + 0.8) * charTwips, CONTENT_WIDTH / 2));
-      column += cell.colSpan;
-    }
-  });
-  const total = natural.reduce((sum, width) => sum + width, 0);
-  if (total <= CONTENT_WIDTH) return natural.map((width) => Math.floor((width * CONTENT_WIDTH) / total));
-  const spare = natural.reduce((sum, width) => sum + width - least, 0);
-  const room = CONTENT_WIDTH - least * table.width;
-  return natural.map((width) => Math.floor(least + ((width - least) * room) / spare));
+  const need = ({ cell }: PlacedCell) => Math.min((charWidth(cell.text) + 0.8) * charTwips, CONTENT_WIDTH / 2);
+  return fitColumns(table, placeCells(table), need, 2.4 * charTwips, CONTENT_WIDTH).map(Math.floor);
 }
 
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '333333' };

@@ -1,6 +1,7 @@
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
-import type { PrintBlock, PrintCell, PrintDocument, PrintTable } from './print-model.js';
+import type { PrintBlock, PrintDocument, PrintTable } from './print-model.js';
+import { fitColumns, type PlacedCell as Placed, placeCells } from './table-grid.js';
 
 /**
  * The signed report as an A4 PDF: fonts embedded (pdfkit keeps only the glyphs used), text selectable, page numbers,
@@ -33,51 +34,17 @@ type Doc = InstanceType<typeof PDFDocument>;
 const contentWidth = PAGE.width - MARGIN.left - MARGIN.right;
 const pageBottom = PAGE.height - MARGIN.bottom;
 
-/** Where each cell of a table sits on the grid: the HTML table algorithm, slots taken by row spans skipped. */
-interface Placed {
-  readonly cell: PrintCell;
-  readonly row: number;
-  readonly column: number;
-}
-
-function place(table: PrintTable): Placed[] {
-  const taken: boolean[][] = table.rows.map(() => []);
-  const placed: Placed[] = [];
-  table.rows.forEach((cells, row) => {
-    let column = 0;
-    for (const cell of cells) {
-      while (taken[row]?.[column] === true) column++;
-      for (let r = row; r < row + cell.rowSpan && r < table.rows.length; r++) {
-        const takenRow = taken[r] ?? [];
-        taken[r] = takenRow;
-        for (let c = column; c < column + cell.colSpan; c++) takenRow[c] = true;
-      }
-      placed.push({ cell, row, column });
-      column += cell.colSpan;
-    }
-  });
-  return placed;
-}
-
 function fontOf(table: PrintTable, row: number): 'heading' | 'body' {
   return table.hasCaption && row === 0 ? 'heading' : 'body';
 }
 
 /** Column widths from what the unspanned cells need, squeezed (never below two characters) to the page's width. */
 function columnWidths(doc: Doc, table: PrintTable, placed: readonly Placed[]): number[] {
-  const least = 2 * SIZE.table + 2 * CELL_PAD + 1;
-  const natural = Array.from({ length: table.width }, () => least);
-  for (const { cell, row, column } of placed) {
-    if (cell.colSpan !== 1) continue;
+  const need = ({ cell, row }: Placed) => {
     doc.font(fontOf(table, row)).fontSize(SIZE.table);
-    const width = Math.min(doc.widthOfString(cell.text) + 2 * CELL_PAD + 1, contentWidth * 0.5);
-    natural[column] = Math.max(natural[column] ?? least, width);
-  }
-  const total = natural.reduce((sum, width) => sum + width, 0);
-  if (total <= contentWidth) return natural.map((width) => (width * contentWidth) / total);
-  const spare = natural.reduce((sum, width) => sum + (width - least), 0);
-  const room = contentWidth - least * table.width;
-  return natural.map((width) => least + ((width - least) * room) / spare);
+    return Math.min(doc.widthOfString(cell.text) + 2 * CELL_PAD + 1, contentWidth * 0.5);
+  };
+  return fitColumns(table, placed, need, 2 * SIZE.table + 2 * CELL_PAD + 1, contentWidth);
 }
 
 interface Geometry {
@@ -90,7 +57,7 @@ interface Geometry {
 }
 
 function geometry(doc: Doc, table: PrintTable): Geometry {
-  const placed = place(table);
+  const placed = placeCells(table);
   const widths = columnWidths(doc, table, placed);
   const x: number[] = [];
   widths.reduce((left, width, index) => {
