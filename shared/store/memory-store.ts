@@ -305,7 +305,10 @@ export class MemoryStore implements Store {
     assertCount(tokenSeq, 'tokenSeq');
     this.updateIf(
       keys.review(reviewId),
-      (current) => current !== undefined && (current['deliveredTokenSeq'] === undefined || (isNumber(current['deliveredTokenSeq']) && current['deliveredTokenSeq'] < tokenSeq)),
+      (current) => {
+        const delivered = current?.['deliveredTokenSeq'];
+        return current !== undefined && (delivered === undefined || (isNumber(delivered) && delivered < tokenSeq));
+      },
       (current) => ({ ...current, deliveredTokenSeq: tokenSeq }),
     );
   }

@@ -34,7 +34,10 @@ export interface MyTasksDeps {
 }
 
 /** The person's open reviews: the reports of their agency in review whose current step waits on a review of theirs. */
-async function openReviews(principal: Principal, deps: MyTasksDeps): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string }>> {
+async function openReviews(
+  principal: Principal,
+  deps: MyTasksDeps,
+): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string }>> {
   const heads = (await deps.store.listHeads(principal.agencyId)).filter((head) => head.status === 'in_review');
   const found = await Promise.all(
     heads.map(async (head) => {
