@@ -4,7 +4,7 @@ import type { Background } from '../runtime/background.js';
 import { ConflictError, UnauthenticatedError } from '../workflow/errors.js';
 import type { Session, SignInCode } from '../workflow/model.js';
 import { EmailSchema } from '../workflow/model.js';
-import type { Clock, Mailer, Store } from '../workflow/ports.js';
+import type { Clock, Mailer, RosterStore, SignInStore } from '../workflow/ports.js';
 import { browserHash } from './browser.js';
 import { principalOf, type Principal } from './principal.js';
 
@@ -29,7 +29,7 @@ export const SIGN_IN_LIMITS = {
 } as const;
 
 export interface CodeDeps {
-  readonly store: Store;
+  readonly store: SignInStore & RosterStore;
   readonly clock: Clock;
   readonly codeKey: Buffer;
 }
@@ -150,7 +150,7 @@ export async function createSession(
 }
 
 export interface SessionDeps {
-  readonly store: Store;
+  readonly store: SignInStore & RosterStore;
   readonly clock: Clock;
 }
 

@@ -7,17 +7,14 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { ConflictError, NotFoundError } from '../workflow/errors.js';
 import {
   AdminEventSchema,
   AgencySchema,
   DistrictSchema,
   ReminderRecordSchema,
-  ApproverStageSchema,
   DecisionSchema,
   DraftSchema,
-  EmailSchema,
   ImportedReportSchema,
   IsoTimeSchema,
   PublishedReportSchema,
@@ -64,35 +61,9 @@ import {
   type ItemKey,
 } from './table.js';
 
-/** ports.ts declares ReviewPointer as an interface only; this is its schema for reading it back. */
-export const ReviewPointerSchema = z.object({
-  reviewId: ReviewSchema.shape.reviewId,
-  reportId: z.string().min(1),
-  version: z.int().min(1),
-  stage: ApproverStageSchema,
-  approverEmail: EmailSchema,
-  seat: EmailSchema.optional(),
-}) satisfies z.ZodType<ReviewPointer>;
+import { assertCount, checked, emailKey, fromItem, keyText, MalformedItemError, ReviewPointerSchema, type Item } from './records.js';
 
-/**
- * An item that does not match its record's schema: read back from the table (someone wrote it by hand, or an older
- * release wrote another shape) or about to be written (a bug in the caller). The store never returns such an item and
- * never writes one, so a poisoned event can't make a report's log unreadable.
- */
-export class MalformedItemError extends Error {
-  override readonly name = 'MalformedItemError';
-  readonly record: string;
-  readonly key: string;
-  readonly issues: readonly z.core.$ZodIssue[];
-  constructor(direction: 'read' | 'write', record: string, key: string, error: z.ZodError) {
-    super(`malformed ${record} item ${direction === 'read' ? 'read from' : 'about to be written to'} ${key}: ${z.prettifyError(error)}`, {
-      cause: error,
-    });
-    this.record = record;
-    this.key = key;
-    this.issues = error.issues;
-  }
-}
+export { MalformedItemError, ReviewPointerSchema } from './records.js';
 
 export interface DynamoStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -104,43 +75,8 @@ export interface DynamoStoreOptions {
   readonly queryPageSize?: number;
 }
 
-type Item = Record<string, unknown>;
-
 function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function keyText(item: Item | ItemKey): string {
-  return `${String(item['pk'] ?? '?')} / ${String(item['sk'] ?? '?')}`;
-}
-
-/** Reads one record out of an item: only the schema's own fields are looked at (never pk/sk/gsi1pk/gsi1sk). */
-function fromItem<S extends z.ZodObject>(schema: S, record: string, item: Item): z.output<S> {
-  const own: Item = {};
-  for (const field of Object.keys(schema.shape)) {
-    if (Object.hasOwn(item, field)) own[field] = item[field];
-  }
-  const result = schema.safeParse(own);
-  if (!result.success) throw new MalformedItemError('read', record, keyText(item), result.error);
-  return result.data;
-}
-
-/** Validates a record before it is written, so the table only ever holds what the schemas accept. */
-function checked<S extends z.ZodObject>(schema: S, record: string, key: ItemKey, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new MalformedItemError('write', record, keyText(key), result.error);
-  return result.data;
-}
-
-/** Numbers written by the small updates: a fraction or NaN would make the record unreadable afterwards. */
-function assertCount(n: number, what: string): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
-}
-
-/** Emails are keys (sign-in codes, roster): compare them the way EmailSchema stores them. */
-function emailKey(email: string): string {
-  const parsed = EmailSchema.safeParse(email);
-  return parsed.success ? parsed.data : email.trim().toLowerCase();
 }
 
 /**

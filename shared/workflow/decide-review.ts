@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { verifyReviewLink } from './links.js';
 import { REVIEW_ID_PATTERN, type Decision, type Review, type UnsealedEvent } from './model.js';
-import type { Workflow } from './ports.js';
+import type { ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
 import { commit, type LogDeps } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
 import { cursorAt, returnCursor, stepById, stepIndex, stepLabel, type Step } from './review-chain.js';
@@ -11,6 +11,7 @@ import { cosignersFor } from './step-people.js';
 import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
 export interface DecideDeps extends LogDeps {
+  readonly store: ReportLogStore & ReviewStore & RosterStore;
   readonly workflow: Workflow;
   readonly linkKey: Buffer;
 }

@@ -1,12 +1,12 @@
 import { isOfficerOf, type Principal } from '../auth/principal.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import type { Draft } from './model.js';
-import type { Clock, Store } from './ports.js';
+import type { Clock, DraftStore } from './ports.js';
 
 /** The officer's server-side working copy: saved as they type, invalid content allowed, never silently overwritten. */
 
 export interface DraftDeps {
-  readonly store: Store;
+  readonly store: DraftStore;
   readonly clock: Clock;
 }
 

@@ -4,6 +4,7 @@ import { REVIEW_ID_PATTERN, type Review } from './model.js';
 import { reviewLinkPath, REVIEW_LINK_DAYS, signReviewLink } from './links.js';
 import { foldReport, versionOf } from './report-state.js';
 import { isOpenFor } from './decide-review.js';
+import type { Clock, ReportLogStore, ReviewStore } from './ports.js';
 import { emailReview, type RequestReviewDeps } from './request-review.js';
 import { stepById } from './review-chain.js';
 
@@ -25,8 +26,18 @@ export const MAX_RESENDS_PER_HOUR = 3;
 
 const HOUR_MS = 3_600_000;
 
+export interface MyTasksDeps {
+  readonly store: ReportLogStore & ReviewStore;
+  readonly clock: Clock;
+  readonly linkKey: Buffer;
+  readonly baseUrl: string;
+}
+
 /** The person's open reviews: the reports of their agency in review whose current step waits on a review of theirs. */
-async function openReviews(principal: Principal, deps: RequestReviewDeps): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string }>> {
+async function openReviews(
+  principal: Principal,
+  deps: MyTasksDeps,
+): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string }>> {
   const heads = (await deps.store.listHeads(principal.agencyId)).filter((head) => head.status === 'in_review');
   const found = await Promise.all(
     heads.map(async (head) => {
@@ -45,7 +56,7 @@ async function openReviews(principal: Principal, deps: RequestReviewDeps): Promi
 }
 
 /** GET /api/me/tasks: every review waiting for the signed-in person, oldest first. */
-export async function listMyTasks(principal: Principal, deps: RequestReviewDeps): Promise<Task[]> {
+export async function listMyTasks(principal: Principal, deps: MyTasksDeps): Promise<Task[]> {
   const expires = new Date(deps.clock.now().getTime() + REVIEW_LINK_DAYS * 86_400_000);
   return (await openReviews(principal, deps)).map(({ review, head, stepLabel }) => ({
     reviewId: review.reviewId,

@@ -20,8 +20,8 @@ import type {
 import type { IndexRequest } from './site-indexes.js';
 
 /**
- * The ports the workflow's use cases are given. Adapters implement them (store/dynamo-store.ts, store/s3-site.ts,
- * mail/*, sfn/sfn-workflow.ts); tests pass the same adapters pointed at emulators, or fakes.
+ * The ports the workflow's use cases are given. Adapters implement them (store/dynamo-store.ts, store/memory-store.ts,
+ * store/s3-site.ts, mail/*, sfn/sfn-workflow.ts); tests pass the same adapters pointed at emulators, or fakes.
  * Every method that can lose a race throws ConflictError (errors.ts) rather than overwrite.
  */
 
@@ -35,22 +35,29 @@ export interface ReviewPointer {
   readonly seat?: string | undefined;
 }
 
-export interface Store {
-  // The log: the commit point. Throws ConflictError when that seq is taken.
+/** A report's log, the commit point, and the projections written after each event (head, versions). */
+export interface ReportLogStore {
+  /** throws ConflictError when that seq is taken */
   appendEvent(event: ReportEvent): Promise<void>;
+  /** in seq order */
   listEvents(reportId: string): Promise<ReportEvent[]>;
 
-  // Projections, written after the event. putHead never moves a head backwards (lastSeq only grows).
+  // putHead never moves a head backwards (lastSeq only grows).
   getHead(reportId: string): Promise<ReportHead | undefined>;
   putHead(head: ReportHead): Promise<void>;
+  /** the agency's reports, by year */
   listHeads(agencyId: string): Promise<ReportHead[]>;
   /** idempotent: the same version with the same sha is accepted again; a different sha is a ConflictError */
   putVersion(version: ReportVersion): Promise<void>;
   getVersion(reportId: string, version: number): Promise<ReportVersion | undefined>;
+}
 
-  // Reviews. The slot (report, version, stage) names at most one review, so a retried task finds the same one.
+/** Reviews. The slot (report, version, stage[, seat]) names at most one review, so a retried task finds the same one. */
+export interface ReviewStore {
   claimReviewSlot(pointer: ReviewPointer): Promise<ReviewPointer>;
+  /** by version, then step */
   listReviewPointers(reportId: string): Promise<ReviewPointer[]>;
+  /** ConflictError when a review with that id exists (it is never overwritten: it may hold a decision) */
   createReview(review: Review): Promise<void>;
   getReview(reviewId: string): Promise<Review | undefined>;
   /** sets a new token when tokenSeq is still `expectedTokenSeq`; returns the updated review */
@@ -64,19 +71,25 @@ export interface Store {
   /** replaces the review's resend times when they are still `expected`; ConflictError otherwise */
   setReviewResends(reviewId: string, resentAt: readonly string[], expected: readonly string[] | undefined): Promise<void>;
   markDecisionLogged(reviewId: string, seq: number): Promise<void>;
+}
 
-  // The officer's turn after a return.
+/** The officer's turn after a return. */
+export interface RevisionStore {
   putRevision(revision: Revision): Promise<void>;
   getRevision(reportId: string, returnedVersion: number): Promise<Revision | undefined>;
   markRevisionEmailed(reportId: string, returnedVersion: number, tokenHash: string): Promise<void>;
   /** ConflictError when already resolved */
   resolveRevision(reportId: string, returnedVersion: number, resubmittedVersion: number): Promise<void>;
+}
 
-  // Drafts: ConflictError when `expectedRevision` is given and is not the stored one.
+/** The officer's working copy: ConflictError when `expectedRevision` is given and is not the stored one. */
+export interface DraftStore {
   getDraft(agencyId: string, year: number): Promise<Draft | undefined>;
   saveDraft(draft: Draft, expectedRevision: number | undefined): Promise<void>;
+}
 
-  // Sign-in.
+/** Sign-in: sessions, one-time codes and the limits on asking for them. */
+export interface SignInStore {
   putSession(session: Session): Promise<void>;
   getSession(idHash: string): Promise<Session | undefined>;
   deleteSession(idHash: string): Promise<void>;
@@ -92,38 +105,70 @@ export interface Store {
    * conditional update; false, and nothing counted, when `max` were already counted. The counter expires at `expiresAt`.
    */
   countSignInRequest(email: string, window: string, max: number, expiresAt: string): Promise<boolean>;
+}
 
-  // Who is who.
+/** Who is who: agencies, the people of each (emails compared case-blind) and the districts over them. */
+export interface RosterStore {
   putAgency(agency: Agency): Promise<void>;
   getAgency(agencyId: string): Promise<Agency | undefined>;
   listAgencies(): Promise<Agency[]>;
   putRosterEntry(entry: RosterEntry): Promise<void>;
   getRosterEntry(email: string): Promise<RosterEntry | undefined>;
+  /** by email */
   listRoster(agencyId: string): Promise<RosterEntry[]>;
   /** removes the person; nothing happens when they are not on the roster */
   deleteRosterEntry(email: string): Promise<void>;
   putDistrict(district: District): Promise<void>;
   getDistrict(districtId: string): Promise<District | undefined>;
   listDistricts(): Promise<District[]>;
+}
 
-  // Reminders: claimed before the mail goes out, marked sent after, so each goes out once (at most once more after
-  // a crash between the two). claimReminder answers false when the key is sent, or claimed less than `leaseMs` ago.
+/**
+ * Reminders: claimed before the mail goes out, marked sent after, so each goes out once (at most once more after
+ * a crash between the two). claimReminder answers false when the key is sent, or claimed less than `leaseMs` ago.
+ */
+export interface ReminderStore {
   claimReminder(key: string, now: string, leaseMs: number): Promise<boolean>;
   markReminderSent(key: string, sentAt: string): Promise<void>;
   getReminder(key: string): Promise<ReminderRecord | undefined>;
+}
 
-  // The administration log, append-only like a report's: ConflictError when that seq is taken.
+/** The administration log, append-only like a report's: ConflictError when that seq is taken. */
+export interface AdminLogStore {
   appendAdminEvent(event: AdminEvent): Promise<void>;
+  /** in seq order */
   listAdminEvents(): Promise<AdminEvent[]>;
+}
 
-  // What is on the public site; the indexes are rebuilt from this list.
+/** What is on the public site; the indexes are rebuilt from this list. A later publication of an agency-year replaces it. */
+export interface PublishedStore {
   putPublished(report: PublishedReport): Promise<void>;
+  /** by agency, then year */
   listPublished(): Promise<PublishedReport[]>;
+}
 
-  // A year's report imported from before nianbao: one per agency and year, a new import replaces it.
+/** A year's report imported from before nianbao: one per agency and year, a new import replaces it. */
+export interface ImportedReportStore {
   putImportedReport(imported: ImportedReport): Promise<void>;
   getImportedReport(agencyId: string, year: number): Promise<ImportedReport | undefined>;
 }
+
+/**
+ * Every aggregate on one store, as the adapters implement it (store/dynamo-store.ts on one DynamoDB table,
+ * store/memory-store.ts in memory; test/integration/store/store-contract.ts holds both to the same behaviour).
+ * Use cases name only the aggregates they touch.
+ */
+export interface Store
+  extends ReportLogStore,
+    ReviewStore,
+    RevisionStore,
+    DraftStore,
+    SignInStore,
+    RosterStore,
+    ReminderStore,
+    AdminLogStore,
+    PublishedStore,
+    ImportedReportStore {}
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 

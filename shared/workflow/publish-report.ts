@@ -11,13 +11,23 @@ import type { Chain } from './review-chain.js';
 import { rosterWith } from './notify.js';
 import { approvalSteps } from './approval-steps.js';
 import type { HistoryTrust } from './history-ports.js';
-import { DOCX_CONTENT_TYPE, type IndexQueue, type Mailer, type Site, type SiteObject } from './ports.js';
+import {
+  DOCX_CONTENT_TYPE,
+  type IndexQueue,
+  type Mailer,
+  type PublishedStore,
+  type ReportLogStore,
+  type RosterStore,
+  type Site,
+  type SiteObject,
+} from './ports.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
 import { requestIndexes } from './site-indexes.js';
 import { reportDocxKey, reportJsonKey, reportPageKey, reportPdfKey } from './site-keys.js';
 
 export interface PublishDeps extends LogDeps {
+  readonly store: ReportLogStore & PublishedStore & RosterStore;
   readonly site: Site;
   readonly mailer: Mailer;
   /** the site-index writer's queue: the indexes are its to write, never this task's */

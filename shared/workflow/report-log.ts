@@ -1,11 +1,11 @@
 import { sealEvent } from './chain.js';
 import { ConflictError } from './errors.js';
 import type { ReportEvent, UnsealedEvent } from './model.js';
-import type { Clock, Store } from './ports.js';
+import type { Clock, ReportLogStore } from './ports.js';
 import { foldReport, type ReportState } from './report-state.js';
 
 export interface LogDeps {
-  readonly store: Store;
+  readonly store: ReportLogStore;
   readonly clock: Clock;
 }
 

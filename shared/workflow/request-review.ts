@@ -5,7 +5,7 @@ import { ConflictError } from './errors.js';
 import { typedEvent } from './event-data.js';
 import { newReviewId, REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
 import type { Review, RosterEntry } from './model.js';
-import type { Mailer, Workflow } from './ports.js';
+import type { ImportedReportStore, Mailer, ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
 import { previousYearReport } from './previous-year.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
@@ -14,7 +14,13 @@ import { projectDecision } from './review-projection.js';
 import { approverFor, eligibleFor } from './step-people.js';
 import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
+/** a step's review beside the report's log */
+export interface ReviewLogDeps extends LogDeps {
+  readonly store: ReportLogStore & ReviewStore;
+}
+
 export interface RequestReviewDeps extends LogDeps {
+  readonly store: ReportLogStore & ReviewStore & RosterStore & ImportedReportStore;
   readonly workflow: Workflow;
   readonly mailer: Mailer;
   readonly linkKey: Buffer;
@@ -75,7 +81,7 @@ async function findOrCreateReview(input: RequestReviewInput, step: Step, approve
  * (its link then answers 409 naming them), the hand-over in the report's history when the new person is asked. With
  * nobody to hand it to, it stays, and a decision by its approver is refused (ROLE_NOT_HELD).
  */
-export async function followRoster(review: Review, step: Step, state: ReportState, roster: readonly RosterEntry[], deps: LogDeps): Promise<Review> {
+export async function followRoster(review: Review, step: Step, state: ReportState, roster: readonly RosterEntry[], deps: ReviewLogDeps): Promise<Review> {
   if (review.decision || review.replacedBy) return review;
   const holder = roster.find((entry) => entry.email === review.approverEmail);
   if (holder && holder.agencyId === state.head.agencyId && holder.roles.includes(step.role)) return review;
@@ -111,7 +117,7 @@ export async function followRoster(review: Review, step: Step, state: ReportStat
 }
 
 /** Keeps the task token on the review (never anywhere else); a retried invocation with the same token changes nothing. */
-export async function holdToken(review: Review, taskToken: string, deps: LogDeps): Promise<Review> {
+export async function holdToken(review: Review, taskToken: string, deps: ReviewLogDeps): Promise<Review> {
   let current = review;
   for (let attempt = 0; attempt < 5; attempt++) {
     if (current.taskToken === taskToken) return current;

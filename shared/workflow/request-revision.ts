@@ -3,13 +3,14 @@ import type { RequestRevisionInput } from './contracts.js';
 import { sha256Hex } from './digest.js';
 import { TaskGoneError } from './errors.js';
 import { rosterWith } from './notify.js';
-import type { Mailer, Workflow } from './ports.js';
+import type { Mailer, ReportLogStore, RevisionStore, RosterStore, Workflow } from './ports.js';
 import { typedEvents, type TypedEvent } from './event-data.js';
 import type { Decision, ReportEvent } from './model.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { versionOf } from './report-state.js';
 
 export interface RequestRevisionDeps extends LogDeps {
+  readonly store: ReportLogStore & RevisionStore & RosterStore;
   readonly workflow: Workflow;
   readonly mailer: Mailer;
   readonly baseUrl: string;

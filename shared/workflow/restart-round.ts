@@ -1,12 +1,13 @@
 import { executionNameOf, type RoundInput } from './contracts.js';
 import { ConflictError, NotFoundError } from './errors.js';
-import type { Workflow } from './ports.js';
+import type { ReportLogStore, RosterStore, Workflow } from './ports.js';
 import { commit, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
 import { DEFAULT_CHAIN } from './review-chain.js';
 import { firstCursor } from './submit-report.js';
 
 export interface RestartRoundDeps extends LogDeps {
+  readonly store: ReportLogStore & RosterStore;
   readonly workflow: Workflow;
 }
 

@@ -3,16 +3,21 @@ import { isReportId } from './contracts.js';
 import { contentSha256 } from './digest.js';
 import { ConflictError, NotFoundError, TaskGoneError, ValidationError } from './errors.js';
 import { typedEvent, type TypedEvent } from './event-data.js';
+import type { ImportedReportStore, ReportLogStore, RevisionStore, RosterStore } from './ports.js';
 import { commit } from './report-log.js';
 import { revisionOutput } from './request-revision.js';
 import { checkForSubmission, firstCursor, requireOfficerOf, type SubmitDeps, type SubmitResult } from './submit-report.js';
+
+export interface ResubmitDeps extends SubmitDeps {
+  readonly store: ReportLogStore & RosterStore & ImportedReportStore & RevisionStore;
+}
 
 /**
  * The officer's new version after a return. The `resubmitted` event is the commit point; then the OfficerRevision
  * task is released. If its token is not there yet or no longer live, request-revision finds the resubmission in the
  * log and releases itself.
  */
-export async function resubmitReport(reportId: string, input: unknown, principal: Principal, deps: SubmitDeps): Promise<SubmitResult> {
+export async function resubmitReport(reportId: string, input: unknown, principal: Principal, deps: ResubmitDeps): Promise<SubmitResult> {
   const head = isReportId(reportId) ? await deps.store.getHead(reportId) : undefined;
   const { agencyId, year } = requireOfficerOf(principal, input);
   if (!head || head.agencyId !== principal.agencyId) throw new NotFoundError('找不到该报告。');
@@ -52,7 +57,7 @@ export async function resubmitReport(reportId: string, input: unknown, principal
 }
 
 /** Tells the waiting OfficerRevision task about the new version, once. */
-export async function releaseRevision(reportId: string, event: Extract<TypedEvent, { type: 'resubmitted' }>, deps: SubmitDeps): Promise<void> {
+export async function releaseRevision(reportId: string, event: Extract<TypedEvent, { type: 'resubmitted' }>, deps: ResubmitDeps): Promise<void> {
   const { returnedVersion } = event.data;
   const revision = await deps.store.getRevision(reportId, returnedVersion);
   if (!revision) return;

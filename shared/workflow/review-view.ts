@@ -4,6 +4,7 @@ import { diffReports, type ReportDiff } from '../report/diff.js';
 import type { Finding } from '../report/findings.js';
 import { parseReport, type Report } from '../report/schema.js';
 import { isOpenFor, type DecideDeps } from './decide-review.js';
+import type { ImportedReportStore } from './ports.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { verifyReviewLink } from './links.js';
 import { REVIEW_ID_PATTERN, type Review } from './model.js';
@@ -104,7 +105,12 @@ export async function reviewTeaser(reviewId: string, sig: string | undefined, de
  * never decides). Anyone else signed in is told the link is someone else's. Reading it changes nothing: mail scanners open every link, so a GET only
  * checks the signature and reads.
  */
-export async function reviewView(reviewId: string, sig: string | undefined, principal: Principal, deps: DecideDeps): Promise<ReviewView> {
+export async function reviewView(
+  reviewId: string,
+  sig: string | undefined,
+  principal: Principal,
+  deps: DecideDeps & { readonly store: ImportedReportStore },
+): Promise<ReviewView> {
   const review = await linkedReview(reviewId, sig, deps);
   if (principal.email !== review.approverEmail) {
     const head = await deps.store.getHead(review.reportId);

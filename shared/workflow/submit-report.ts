@@ -5,7 +5,7 @@ import { parseReport } from '../report/schema.js';
 import { executionNameOf, reportIdOf, type RoundInput } from './contracts.js';
 import { contentSha256 } from './digest.js';
 import { ConflictError, ForbiddenError, ReportRejectedError, ValidationError } from './errors.js';
-import type { Workflow } from './ports.js';
+import type { ImportedReportStore, ReportLogStore, RosterStore, Workflow } from './ports.js';
 import { previousYearReport } from './previous-year.js';
 import { commit, type LogDeps } from './report-log.js';
 import { canStartRound } from './report-state.js';
@@ -15,6 +15,7 @@ import type { ReportState } from './report-state.js';
 import { cosignersFor, unstaffedSteps } from './step-people.js';
 
 export interface SubmitDeps extends LogDeps {
+  readonly store: ReportLogStore & RosterStore & ImportedReportStore;
   readonly workflow: Workflow;
 }
 
@@ -38,7 +39,7 @@ export function requireOfficerOf(principal: Principal, input: unknown): { agency
 }
 
 /** Checks a report as the officer will see it: against last year's published report. */
-export async function checkForSubmission(input: unknown, agencyId: string, year: number, deps: LogDeps) {
+export async function checkForSubmission(input: unknown, agencyId: string, year: number, deps: { readonly store: ReportLogStore & ImportedReportStore }) {
   const previous = await previousYearReport(deps.store, agencyId, year);
   const result = checkReport(input, previous === undefined ? {} : { previous });
   if (!result.valid) throw new ReportRejectedError(result.errors, result.warnings);

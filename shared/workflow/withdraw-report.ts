@@ -4,13 +4,15 @@ import { isReportId } from './contracts.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { typedEvents } from './event-data.js';
 import type { ReportEvent } from './model.js';
-import type { Mailer } from './ports.js';
-import { commit } from './report-log.js';
+import type { Mailer, ReportLogStore, Workflow } from './ports.js';
+import { commit, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
 import { stepLabel } from './review-chain.js';
-import type { SubmitDeps, SubmitResult } from './submit-report.js';
+import type { SubmitResult } from './submit-report.js';
 
-export interface WithdrawDeps extends SubmitDeps {
+export interface WithdrawDeps extends LogDeps {
+  readonly store: ReportLogStore;
+  readonly workflow: Workflow;
   readonly mailer: Mailer;
   readonly baseUrl: string;
 }

@@ -18,13 +18,13 @@ import { withSignedHistory } from '#shared/history/signed-history-store.js';
 import type { HistoryKeys } from '#shared/workflow/history-ports.js';
 import { S3Site } from '#shared/store/s3-site.js';
 import { ensureTable } from '#shared/store/table.js';
-import type { Clock } from '#shared/workflow/ports.js';
 import { deriveKeys } from '#shared/workflow/secrets.js';
 import { rebuildSiteIndexes } from '#shared/workflow/site-indexes.js';
 import { CoalescingIndexQueue } from '#infra/local/coalescing-index-queue.js';
 import type { HttpEvent } from '#shared/http/request.js';
 import type { HttpResponse } from '#shared/http/response.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TestClock } from './clock.js';
 import { createTestDynamoClient, startDynalite, uniqueTableName, type Emulator } from './dynalite.js';
 
 /**
@@ -34,15 +34,7 @@ import { createTestDynamoClient, startDynalite, uniqueTableName, type Emulator }
 
 export const BASE_URL = 'https://nianbao.example.gov.cn';
 
-export class TestClock implements Clock {
-  constructor(private current = new Date('2021-01-20T01:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+export { TestClock } from './clock.js';
 
 export interface TestApp {
   readonly deps: AppDeps;

@@ -3,6 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/store/document-client.js';
 import { DynamoStore, MalformedItemError } from '../../../shared/store/dynamo-store.js';
+import { MemoryStore, MemoryTable } from '../../../shared/store/memory-store.js';
 import { ensureTable, keys } from '../../../shared/store/table.js';
 import { ConflictError } from '../../../shared/workflow/errors.js';
 import type {
@@ -23,14 +24,18 @@ import { createTestDynamoClient, uniqueTableName } from '../../support/dynalite.
 
 /**
  * What every Store must do, as the workflow and its users rely on it. Run against each DynamoDB emulator (and
- * against AWS when pointed at it). Each case uses its own ids, so the cases share one table.
+ * against AWS when pointed at it) and against the in-memory store the use cases' unit tests run on, so a unit test
+ * on memory means what it would on DynamoDB. Each case uses its own ids, so the cases share one table.
  */
 
 export interface StoreHarness {
   readonly store: Store;
-  /** the same table through a store that reads Query pages of `pageSize` items, to prove every listing pages */
+  /**
+   * the same table through a store that reads Query pages of `pageSize` items, to prove every listing pages (a store
+   * that reads no pages gives itself)
+   */
   withPageSize(pageSize: number): Store;
-  /** writes an item exactly as given (table.ts layout), bypassing the store: to plant malformed items */
+  /** writes an item exactly as given (table.ts layout, which both adapters keep), bypassing the store: to plant malformed items */
   putRawItem(item: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -51,6 +56,20 @@ export async function dynamoStoreHarness(endpoint: string, stopEmulator: () => P
       client.destroy();
       await stopEmulator();
     },
+  };
+}
+
+/** A harness for MemoryStore: one table in memory, read whole (it has no pages). */
+export async function memoryStoreHarness(): Promise<StoreHarness> {
+  const table = new MemoryTable();
+  const store = new MemoryStore({ table });
+  return {
+    store,
+    withPageSize: () => store,
+    async putRawItem(item) {
+      table.put(item);
+    },
+    async stop() {},
   };
 }
 
@@ -270,6 +289,31 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
         const reportId = `r-${uid()}`;
         await expect(store.appendEvent({ ...event(reportId, 1), hash: 'not a hash' })).rejects.toBeInstanceOf(MalformedItemError);
         expect(await store.listEvents(reportId)).toEqual([]);
+      });
+    });
+
+    describe('records are values', () => {
+      it('a record changed by its writer after the write, or by a reader after the read, stays as written', async () => {
+        const { store } = h();
+        const agency = agencyId();
+        const content = { overview: '本年度', applications: { newlyReceived: { total: 3 } } };
+        const written = draft(agency, 1, content);
+        await store.saveDraft(written, undefined);
+        content.applications.newlyReceived.total = 99;
+        const read = await store.getDraft(agency, 2025);
+        expect(read?.content).toEqual({ overview: '本年度', applications: { newlyReceived: { total: 3 } } });
+        if (read === undefined || typeof read.content !== 'object' || read.content === null) throw new Error('no draft read back');
+        Object.assign(read.content, { overview: '被改动' });
+
+        const reportId = `r-${uid()}`;
+        const first = event(reportId, 1, { data: { note: '原文' } });
+        await store.appendEvent(first);
+        const [listed] = await store.listEvents(reportId);
+        if (listed === undefined) throw new Error('no event listed');
+        listed.data['note'] = '被改动';
+
+        expect((await store.getDraft(agency, 2025))?.content).toEqual({ overview: '本年度', applications: { newlyReceived: { total: 3 } } });
+        expect((await store.listEvents(reportId))[0]?.data).toEqual({ note: '原文' });
       });
     });
 
