@@ -35,7 +35,7 @@ async function withdraw(w: MemoryWorld) {
 const eventTypes = async (w: MemoryWorld): Promise<string[]> => (await w.store.listEvents(REPORT_ID)).map((event) => event.type);
 
 /** lets `n` turns of the microtask queue pass, so the other side gets that far first */
-async function after<T>(n: number, act: () => Promise<T>): Promise<T> {
+async function afterTicks<T>(n: number, act: () => Promise<T>): Promise<T> {
   for (let i = 0; i < n; i++) await Promise.resolve();
   return act();
 }
@@ -67,7 +67,7 @@ describe('withdrawal and decision', () => {
         const w = await memoryDeps();
         await inReview(w);
         const [decided, withdrawn] = await Promise.allSettled(
-          decisionFirst ? [approve(w), after(lead, () => withdraw(w))] : [after(lead, () => approve(w)), withdraw(w)],
+          decisionFirst ? [approve(w), afterTicks(lead, () => withdraw(w))] : [afterTicks(lead, () => approve(w)), withdraw(w)],
         );
         const types = await eventTypes(w);
         expect(withdrawn.status, `withdrawal (lead ${lead})`).toBe('fulfilled');
