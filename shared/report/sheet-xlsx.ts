@@ -49,7 +49,8 @@ const STYLES_XML =
   '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>' +
   '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';
 
-const columnLetters = (col: number): string => (col < 26 ? '' : columnLetters(Math.floor(col / 26) - 1)) + String.fromCharCode(65 + (col % 26));
+const columnLetters = (col: number): string =>
+  (col < 26 ? '' : columnLetters(Math.floor(col / 26) - 1)) + String.fromCharCode(65 + (col % 26));
 const address = (row: number, col: number): string => `${columnLetters(col)}${row + 1}`;
 
 /** Text cells go through the shared-string table, as Excel itself writes them. */
@@ -98,7 +99,9 @@ function worksheetXml(sheet: Sheet, strings: SharedStrings): string {
     .join('');
   const merges = sheet.cells
     .filter((cell) => cell.rowspan > 1 || cell.colspan > 1)
-    .map((cell) => `<mergeCell ref="${address(cell.row, cell.col)}:${address(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)}"/>`);
+    .map(
+      (cell) => `<mergeCell ref="${address(cell.row, cell.col)}:${address(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)}"/>`,
+    );
   return (
     `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
     '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
@@ -121,7 +124,10 @@ export async function sheetsXlsx(sheets: readonly Sheet[], creator: string): Pro
         '<Default Extension="xml" ContentType="application/xml"/>' +
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
         worksheets
-          .map((_, index) => `<Override PartName="/xl/${sheetPath(index)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`)
+          .map(
+            (_, index) =>
+              `<Override PartName="/xl/${sheetPath(index)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+          )
           .join('') +
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
         '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>' +
@@ -146,7 +152,9 @@ export async function sheetsXlsx(sheets: readonly Sheet[], creator: string): Pro
     ),
     'xl/_rels/workbook.xml.rels': strToU8(
       `${XML_HEAD}<Relationships xmlns="${PKG_REL_NS}">` +
-        worksheets.map((_, index) => `<Relationship Id="rId${index + 1}" Type="${TYPE}/worksheet" Target="${sheetPath(index)}"/>`).join('') +
+        worksheets
+          .map((_, index) => `<Relationship Id="rId${index + 1}" Type="${TYPE}/worksheet" Target="${sheetPath(index)}"/>`)
+          .join('') +
         `<Relationship Id="rId${worksheets.length + 1}" Type="${TYPE}/styles" Target="styles.xml"/>` +
         `<Relationship Id="rId${worksheets.length + 2}" Type="${TYPE}/sharedStrings" Target="sharedStrings.xml"/>` +
         '</Relationships>',

@@ -17,14 +17,18 @@ async function load(sheets: readonly Sheet[]): Promise<ExcelJS.Workbook> {
   return workbook;
 }
 
-const columnLetters = (col: number): string => (col < 26 ? '' : columnLetters(Math.floor(col / 26) - 1)) + String.fromCharCode(65 + (col % 26));
+const columnLetters = (col: number): string =>
+  (col < 26 ? '' : columnLetters(Math.floor(col / 26) - 1)) + String.fromCharCode(65 + (col % 26));
 const address = (row: number, col: number) => `${columnLetters(col)}${row + 1}`;
 
 /** What a cell of the sheet model must read back as. */
 function expected(cell: SheetCell) {
   const value = cell.value === undefined ? null : cell.value;
   return {
-    value: typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) && String(Number(value)) === value && value.replace('.', '').length <= 15 ? Number(value) : value,
+    value:
+      typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) && String(Number(value)) === value && value.replace('.', '').length <= 15
+        ? Number(value)
+        : value,
     bold: cell.role === 'title' || cell.role === 'header' || cell.role === 'caption',
     size: cell.role === 'title' ? 14 : undefined,
     horizontal: cell.role === 'label' ? 'left' : 'center',
@@ -48,7 +52,10 @@ function actual(cell: ExcelJS.Cell) {
 }
 
 describe('the .xlsx download', () => {
-  for (const [template, build] of [['national-2021', report2021], ['beijing-2019', referenceReport]] as const) {
+  for (const [template, build] of [
+    ['national-2021', report2021],
+    ['beijing-2019', referenceReport],
+  ] as const) {
     it(`keeps every cell's value, merge, font, alignment and border of the ${template} sheets`, async () => {
       const sheets = reportSheets(TEMPLATES[template], build());
       const workbook = await load(sheets);
@@ -58,7 +65,9 @@ describe('the .xlsx download', () => {
         const worksheet = workbook.getWorksheet(sheet.name);
         if (worksheet === undefined) throw new Error(`no worksheet ${sheet.name}`);
         for (const cell of sheet.cells) {
-          expect(actual(worksheet.getCell(cell.row + 1, cell.col + 1)), `${sheet.name} ${address(cell.row, cell.col)}`).toEqual(expected(cell));
+          expect(actual(worksheet.getCell(cell.row + 1, cell.col + 1)), `${sheet.name} ${address(cell.row, cell.col)}`).toEqual(
+            expected(cell),
+          );
         }
         const merges = [...((worksheet.model as { merges?: string[] }).merges ?? [])].sort();
         const wanted = sheet.cells
@@ -69,7 +78,13 @@ describe('the .xlsx download', () => {
         const labelColumns = Math.max(0, ...sheet.cells.filter((cell) => cell.role === 'label').map((cell) => cell.col + cell.colspan));
         const widths = Array.from({ length: sheet.width }, (_, col) => worksheet.getColumn(col + 1).width);
         expect(widths, sheet.name).toEqual(Array.from({ length: sheet.width }, (_, col) => (col < labelColumns ? 30 : 12)));
-        expect(worksheet.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+        expect(worksheet.pageSetup).toMatchObject({
+          paperSize: 9,
+          orientation: 'landscape',
+          fitToPage: true,
+          fitToWidth: 1,
+          fitToHeight: 0,
+        });
       }
     });
   }
@@ -92,7 +107,13 @@ describe('the .xlsx download', () => {
 
   it('escapes text that looks like markup, and keeps line breaks and Chinese intact', async () => {
     const text = '<b>甲&乙</b> "引号" \'单引号\'\n第二行';
-    const sheet: Sheet = { title: 't', name: '附表<&>', width: 1, height: 1, cells: [{ row: 0, col: 0, rowspan: 1, colspan: 1, value: text, role: 'label' }] };
+    const sheet: Sheet = {
+      title: 't',
+      name: '附表<&>',
+      width: 1,
+      height: 1,
+      cells: [{ row: 0, col: 0, rowspan: 1, colspan: 1, value: text, role: 'label' }],
+    };
     const workbook = await load([sheet]);
     expect(workbook.worksheets[0]?.name).toBe('附表<&>');
     expect(workbook.worksheets[0]?.getCell(1, 1).value).toBe(text);
