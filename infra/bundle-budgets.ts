@@ -3,15 +3,16 @@ import type { FunctionName } from './function-needs.js';
 /**
  * How large each Lambda bundle (the minified index.mjs, source map not counted) may grow, in KiB: what it measured
  * when the budget was set plus a little room. test/infra/bundles.test.ts fails a bundle that grows past its budget, so
- * a new dependency is a decision, not an accident. The goal is 250 KiB for every bundle and 150 KiB for the two a
- * person waits on in a review (decide-review, review-page); BENCHMARKS.md shows how far each is and why.
+ * a new dependency is a decision, not an accident (at most about 3 % room, in steps of 5 KiB). The goal is 250 KiB for every
+ * bundle and 150 KiB for the two a person waits on in a review (decide-review, review-page); BENCHMARKS.md shows how
+ * far each is and why (the bundled AWS SDK, zod, and the document libraries of publish-report and import-report).
  */
 export const BUNDLE_GOAL_KIB = 250;
 export const REVIEW_BUNDLE_GOAL_KIB = 150;
 export const REVIEW_BUNDLES: readonly FunctionName[] = ['decide-review', 'review-page'];
 
 export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
-  'request-sign-in-code': 540,
+  'request-sign-in-code': 530,
   'create-session': 420,
   'end-session': 380,
   'get-me': 380,
@@ -20,29 +21,29 @@ export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
   'save-draft': 385,
   'submit-report': 670,
   'list-reports': 385,
-  'get-report': 415,
+  'get-report': 400,
   'resubmit-report': 675,
-  'withdraw-report': 740,
+  'withdraw-report': 735,
   'report-history': 635,
   'review-page': 530,
-  'my-tasks': 700,
-  'admin-list-agencies': 700,
-  'admin-save-agency': 700,
-  'admin-list-people': 700,
-  'admin-save-person': 700,
-  'admin-remove-person': 700,
-  'admin-import-people': 700,
-  'admin-progress': 700,
-  'admin-send-reminders': 700,
-  'admin-summary': 1505,
-  'admin-log': 700,
-  'send-due-reminders': 700,
+  'my-tasks': 590,
+  'admin-list-agencies': 390,
+  'admin-save-agency': 400,
+  'admin-list-people': 395,
+  'admin-save-person': 405,
+  'admin-remove-person': 400,
+  'admin-import-people': 400,
+  'admin-progress': 395,
+  'admin-send-reminders': 515,
+  'admin-summary': 450,
+  'admin-log': 395,
+  'send-due-reminders': 510,
   'decide-review': 675,
   'import-report': 940,
   'web-pages': 765,
   'request-review': 765,
   'request-revision': 725,
   'publish-report': 1420,
-  'record-execution-failure': 590,
+  'record-execution-failure': 585,
   'rebuild-site-indexes': 560,
 };

@@ -90,14 +90,22 @@ function managedRule(name: string, priority: number, counted: readonly string[] 
   };
 }
 
-/** The web ACL's rules, in the order WAF evaluates them: the rate limits first (cheapest), then AWS's managed groups. */
-export function webAclRules(limits: StageConfig['edgeRateLimits']): wafv2.CfnWebACL.RuleProperty[] {
+/**
+ * The web ACL's rules, in the order WAF evaluates them: the rate limits first (cheapest), then, where the stage asks
+ * for them, AWS's managed groups. The rate limits are the floor every stage keeps; each rule costs $1 a month idle.
+ */
+export function webAclRules(config: Pick<StageConfig, 'edgeRateLimits' | 'edgeManagedRules'>): wafv2.CfnWebACL.RuleProperty[] {
+  const limits = config.edgeRateLimits;
   return [
     rateRule('SignInRatePerIp', 0, limits.signInPerIp, { orStatement: { statements: SIGN_IN_PATH_PREFIXES.map(uriStartsWith) } }),
     rateRule('RatePerIp', 1, limits.perIp),
-    managedRule('AWSManagedRulesAmazonIpReputationList', 2),
-    managedRule('AWSManagedRulesCommonRuleSet', 3, COUNTED_BODY_RULES),
-    managedRule('AWSManagedRulesKnownBadInputsRuleSet', 4),
+    ...(config.edgeManagedRules
+      ? [
+          managedRule('AWSManagedRulesAmazonIpReputationList', 2),
+          managedRule('AWSManagedRulesCommonRuleSet', 3, COUNTED_BODY_RULES),
+          managedRule('AWSManagedRulesKnownBadInputsRuleSet', 4),
+        ]
+      : []),
   ];
 }
 
@@ -129,9 +137,9 @@ export class EdgeStack extends Stack {
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'CLOUDFRONT',
-      description: 'nianbao: per-IP limits on sign-in and on everything, AWS managed rules, in front of the app and API',
+      description: `nianbao: per-IP limits on sign-in and on everything${config.edgeManagedRules ? ', AWS managed rules' : ''}, in front of the app and API`,
       defaultAction: { allow: {} },
-      rules: webAclRules(config.edgeRateLimits),
+      rules: webAclRules(config),
       visibilityConfig: visibility('nianbao-edge'),
     });
 

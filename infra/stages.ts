@@ -67,6 +67,12 @@ export interface StageConfig {
    */
   readonly edgeRateLimits: { readonly signInPerIp: number; readonly perIp: number };
   /**
+   * Whether the web ACL also runs AWS's managed rule groups (IP reputation, the common rule set, known bad inputs)
+   * behind the rate limits. Each is a WAF rule billed $1 a month whether or not anyone calls the stage, so a stage
+   * nobody outside the team reaches keeps the rate limits alone (BENCHMARKS.md, idle cost).
+   */
+  readonly edgeManagedRules: boolean;
+  /**
    * Reserved concurrency for the functions the review workflow waits on (README, Scaling): capacity the draft-saving
    * peak cannot take away. Unset for a function: it shares the account's unreserved pool.
    */
@@ -96,6 +102,7 @@ export const STAGES: Record<Stage, StageConfig> = {
     anchorRetention: Duration.days(1),
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
     edgeRateLimits: { signInPerIp: 100, perIp: 3000 },
+    edgeManagedRules: false,
     // a new account's concurrency quota may be as low as 10: reserving any of it could fail the deployment
     reservedConcurrency: {},
   },
@@ -111,6 +118,7 @@ export const STAGES: Record<Stage, StageConfig> = {
     anchorRetention: Duration.days(3653),
     apiThrottle: { rateLimit: 2500, burstLimit: 5000 },
     edgeRateLimits: { signInPerIp: 300, perIp: 20000 },
+    edgeManagedRules: true,
     // sized in README, Scaling: several times the peak concurrency of each, 110 of the default 1,000 in all
     reservedConcurrency: { 'decide-review': 50, 'request-review': 30, 'request-revision': 10, 'publish-report': 20 },
   },

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -78,6 +79,23 @@ describe('the Lambda bundles', () => {
       // the SSO OIDC client is one of the credential providers the Lambda bundles replace with an environment reader
       expect(code.includes('AWSSSOOIDCService'), name).toBe(false);
     }
+  });
+
+  it('import nothing at run time that Lambda lacks: Node\'s own modules, and only the packages named here', () => {
+    // why each may stay outside a bundle: it is never imported in an SES stage's Lambda
+    const mayStayOutside: Record<string, string> = {
+      nodemailer: 'imported by the SMTP mailer alone; an SMTP stage bundles it into its mail functions',
+      '@aws-sdk/signature-v4-crt': 'the SDK tries it for SigV4a (multi-region access points) inside a try/catch; nothing here signs SigV4a',
+      '@aws-sdk/signature-v4a': 'as @aws-sdk/signature-v4-crt',
+      esbuild: 'builds the browser scripts only where no prebuilt client-assets/ sits beside the handler (the local stack)',
+    };
+    const specifier = /(?:\bfrom|\bimport|\bimport\s*\(|\brequire\s*\()\s*"((?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.-]+)*)"/g;
+    const missing = FUNCTION_NAMES.flatMap((name) => {
+      const code = readFileSync(path.join(assetDir(name), 'index.mjs'), 'utf8');
+      const outside = new Set([...code.matchAll(specifier)].map((match) => match[1] ?? '').filter((spec) => !isBuiltin(spec) && !(spec in mayStayOutside)));
+      return [...outside].map((spec) => `${name} imports ${spec}`);
+    });
+    expect(missing).toEqual([]);
   });
 
   it('load with plain Node away from node_modules, each exporting handler', () => {

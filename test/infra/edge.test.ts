@@ -98,6 +98,22 @@ describe('AWS WAF in front of the app', () => {
   });
 });
 
+describe('the dev stage\'s edge', () => {
+  const dev = synthTemplates({ stage: 'dev' });
+  const devAcl = only(resourcesOfType(edgeOf(dev), 'AWS::WAFv2::WebACL'))[1];
+  const devRules = (devAcl.Properties?.['Rules'] as Rule[]).slice().sort((a, b) => a.Priority - b.Priority);
+
+  it('keeps both per-IP rate limits at the dev limits, and only them: AWS\'s managed groups cost $1 a month each idle', () => {
+    expect(STAGES.dev.edgeManagedRules).toBe(false);
+    expect(devRules.map((rule) => rule.Name)).toEqual(['SignInRatePerIp', 'RatePerIp']);
+    expect(devRules.map((rule) => (rule.Statement['RateBasedStatement'] as Record<string, unknown>)['Limit'])).toEqual([
+      STAGES.dev.edgeRateLimits.signInPerIp,
+      STAGES.dev.edgeRateLimits.perIp,
+    ]);
+    for (const rule of devRules) expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
+  });
+});
+
 describe('CloudFront in front of the HTTP API', () => {
   const config = apiDistribution(prod);
   const behavior = config['DefaultCacheBehavior'] as Record<string, unknown>;
