@@ -297,7 +297,7 @@ export function renderAdminPage(principal: Principal, view: AdminView): string {
       <Agencies view={view} />
       <People view={view} />
       <p>
-        <a href="/api/admin/log">管理操作记录（JSON，含哈希链校验）</a>
+        <a href="/admin/log">管理操作记录（含哈希链、签名和锚定校验）</a>
       </p>
     </Main>,
     principal,
