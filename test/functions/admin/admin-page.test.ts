@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebPagesHandler } from '#functions/web-pages.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../../support/app.js';
 import { cookieOf, OFFICER, REPORT_ID, requestReview, submit } from '../workflow-helpers.js';
+import type { Chain } from '#shared/workflow/review-chain.js';
 import { all, byId, parseHtml, plainText } from '../html.js';
 import { ADMIN } from './admin-support.js';
 
@@ -34,12 +35,12 @@ describe('the administration page', () => {
   });
 
   it('edits each chain step by step: the stored steps in their fields, a problem at its step, the roles held in the agency offered', async () => {
-    const chain = {
+    const chain: Chain = {
       steps: [
         { id: 'leader', label: '局长签发<b>', kind: 'sign', role: 'leader' },
         { id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true },
       ],
-    } as const;
+    };
     await app.deps.store.putAgency({ id: 'daxing-czj', name: '北京市大兴区财政局', district: 'daxing', chain });
     await app.deps.store.putRosterEntry({ email: 'legal@czj.example.cn', name: '郑法制', agencyId: 'daxing-czj', roles: ['legal', 'officer'] });
     const response = await page(ADMIN, { year: '2020' });
