@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { chainOfRows, editorProblems, type StepRow } from '../shared/http/pages/chain-editor-model.js';
+import { chainOfRows, editorProblems, stepProblemsId, type StepRow } from '../shared/http/pages/chain-editor-model.js';
 import type { Chain } from '../shared/workflow/review-chain.js';
 import { StepKindSchema } from '../shared/workflow/review-chain.js';
 
@@ -60,9 +60,13 @@ export function firstProblem(editor: HTMLElement): HTMLElement | undefined {
   return (item && fieldOf(item, 'label')) ?? editor.querySelector<HTMLElement>('[data-chain-add]') ?? undefined;
 }
 
+/** Numbers, and the problem lists' ids the step's fields are described by, follow the steps' order. */
 function renumber(editor: HTMLElement): void {
   rowsOf(editor).forEach((item, i) => {
     for (const number of item.querySelectorAll('[data-step-number]')) number.textContent = `第 ${i + 1} 步`;
+    const id = stepProblemsId(editor.id, i);
+    item.querySelector('[data-step-problems]')?.setAttribute('id', id);
+    for (const field of item.querySelectorAll('[data-field="label"], [data-field="role"]')) field.setAttribute('aria-describedby', id);
   });
 }
 

@@ -24,6 +24,9 @@ export interface EditorProblems {
   readonly count: number;
 }
 
+/** The id of a step's problem list, which its fields are described by: the editor's id and the step's number. */
+export const stepProblemsId = (editorId: string, index: number): string => `${editorId}-problems-${index + 1}`;
+
 export const stepRowOf = (step: Step): StepRow => ({ id: step.id, label: step.label, kind: step.kind, role: step.role, confidentiality: step.confidentiality === true });
 
 const STEP_ID = /^[a-z][a-z0-9-]{0,30}$/;

@@ -1,5 +1,5 @@
 import { KIND_VERBS, RESERVED_ROLES, StepKindSchema, type Chain } from '../../workflow/review-chain.js';
-import { editorProblems, stepRowOf, type StepRow } from './chain-editor-model.js';
+import { editorProblems, stepProblemsId, stepRowOf, type StepRow } from './chain-editor-model.js';
 import { ROLE_NAMES } from './layout.js';
 
 /**
@@ -28,15 +28,25 @@ export const CHAIN_EDITOR_CSS = `
 const KINDS = StepKindSchema.options;
 const BLANK: StepRow = { id: '', label: '', kind: 'review', role: '', confidentiality: false };
 
-function StepItem({ row, index, problems, rolesList }: { row: StepRow; index: number; problems: readonly string[]; rolesList: string }) {
+interface StepItemProps {
+  readonly row: StepRow;
+  readonly index: number;
+  readonly problems: readonly string[];
+  readonly rolesList: string;
+  /** the id of this step's problem list, which its name and role fields are described by */
+  readonly problemsId: string;
+}
+
+function StepItem({ row, index, problems, rolesList, problemsId }: StepItemProps) {
   const number = <span data-step-number>第 {index + 1} 步</span>;
+  const invalid = problems.length > 0 ? 'true' : 'false';
   return (
     <li class="chain-step" data-step-id={row.id}>
       <fieldset>
         <legend>{number}</legend>
         <label>
           名称
-          <input data-field="label" value={row.label} maxLength={40} required autoComplete="off" />
+          <input data-field="label" value={row.label} maxLength={40} required autoComplete="off" aria-describedby={problemsId} aria-invalid={invalid} />
         </label>
         <label>
           类型
@@ -50,7 +60,16 @@ function StepItem({ row, index, problems, rolesList }: { row: StepRow; index: nu
         </label>
         <label>
           岗位
-          <input data-field="role" value={row.role} list={rolesList} required autoComplete="off" spellcheck={false} />
+          <input
+            data-field="role"
+            value={row.role}
+            list={rolesList}
+            required
+            autoComplete="off"
+            spellcheck={false}
+            aria-describedby={problemsId}
+            aria-invalid={invalid}
+          />
         </label>
         <label class="check">
           <input type="checkbox" data-field="confidentiality" checked={row.confidentiality} />
@@ -67,7 +86,7 @@ function StepItem({ row, index, problems, rolesList }: { row: StepRow; index: nu
             删除<span class="visually-hidden">{number}</span>
           </button>
         </span>
-        <ul class="step-problems" data-step-problems>
+        <ul class="step-problems" data-step-problems id={problemsId}>
           {problems.map((message) => (
             <li key={message}>{message}</li>
           ))}
@@ -87,8 +106,9 @@ export function ChainEditor({ agencyId, chain, roles }: { agencyId: string; chai
   const rows = chain.steps.map(stepRowOf);
   const problems = editorProblems(rows);
   const rolesList = `roles-${agencyId}`;
+  const editorId = `chain-${agencyId}`;
   return (
-    <fieldset class="chain-editor" data-chain-editor>
+    <fieldset class="chain-editor" data-chain-editor id={editorId}>
       <legend>审批链</legend>
       <p class="hint">信息员提交后，报告按下列步骤依次审批。会签由担任该岗位的所有人分别签署；签发须是最后一步。</p>
       <datalist id={rolesList}>
@@ -100,7 +120,14 @@ export function ChainEditor({ agencyId, chain, roles }: { agencyId: string; chai
       </datalist>
       <ol class="chain-steps" data-chain-steps>
         {rows.map((row, i) => (
-          <StepItem key={`${row.id}-${i}`} row={row} index={i} problems={problems.byStep[i] ?? []} rolesList={rolesList} />
+          <StepItem
+            key={`${row.id}-${i}`}
+            row={row}
+            index={i}
+            problems={problems.byStep[i] ?? []}
+            rolesList={rolesList}
+            problemsId={stepProblemsId(editorId, i)}
+          />
         ))}
       </ol>
       <ul class="chain-problems" data-chain-general>
@@ -113,7 +140,7 @@ export function ChainEditor({ agencyId, chain, roles }: { agencyId: string; chai
       </button>
       <p class="visually-hidden" aria-live="polite" data-chain-status />
       <template data-chain-template>
-        <StepItem row={BLANK} index={0} problems={[]} rolesList={rolesList} />
+        <StepItem row={BLANK} index={0} problems={[]} rolesList={rolesList} problemsId={`${editorId}-problems-new`} />
       </template>
     </fieldset>
   );

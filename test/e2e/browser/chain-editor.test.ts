@@ -66,10 +66,11 @@ describe.each([
       expect(await seriousAxe(page)).toEqual([]);
       await screenshot(page, `chain-editor-${name}`);
 
+      // a saved change reloads the page: what is shown next comes from the server
+      const reloaded = page.waitForEvent('load');
       await card.getByRole('button', { name: '保存', exact: true }).click();
       await card.locator('output', { hasText: '已保存。' }).waitFor();
-      await page.waitForURL(/\/admin/);
-      await page.waitForFunction((id) => document.querySelectorAll(`#agency-${id} [data-chain-steps] > li`).length === 4, agencyId);
+      await reloaded;
       await expect(labels(card)).resolves.toEqual(['办公室主任审核', '法制会签', '分管副主任审核', '主管领导签发']);
       await expect(step(card, 2).getByLabel('类型').inputValue()).resolves.toBe('cosign');
       await expect(step(card, 2).getByLabel('岗位').inputValue()).resolves.toBe('legal');
@@ -82,6 +83,11 @@ describe.each([
       await expect(step(card, 3).getByRole('button', { name: '上移' }).evaluate((button) => button === document.activeElement)).resolves.toBe(true);
       await expect(step(card, 3).locator('[data-step-problems]').innerText()).resolves.toContain('签发步骤须是审批链的最后一步。');
       await expect(step(card, 4).locator('[data-step-problems] li').count()).resolves.toBe(0);
+      // a screen reader hears the problem with the step's name field, which is marked invalid
+      const described = await step(card, 3)
+        .getByLabel('名称')
+        .evaluate((input) => [input.getAttribute('aria-invalid'), document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent ?? '']);
+      expect(described).toEqual(['true', '签发步骤须是审批链的最后一步。']);
       await card.getByRole('button', { name: '保存', exact: true }).click();
       await card.locator('output.error', { hasText: '审批链有 1 处问题' }).waitFor();
       expect(await seriousAxe(page)).toEqual([]);

@@ -107,6 +107,11 @@ describe('the signed administration log', () => {
     expect(plainText(byId(tampered, 'chain') ?? tampered)).toContain('签名校验未通过（第 2 条记录）');
   });
 
+  it('is linked from the home page of an auditor', async () => {
+    const home = await createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/', cookie: await cookieOf(app, AUDITOR) }));
+    expect(home.body).toContain('<a href="/admin/log">管理操作记录</a>');
+  });
+
   it('keeps the page from people who are neither administrators nor auditors', async () => {
     const response = await createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/admin/log', cookie: await cookieOf(app, OFFICER) }));
     expect(response.statusCode).toBe(403);
