@@ -22,8 +22,10 @@ import { BAD_YEAR, yearFromText } from '#shared/report/year.js';
 import { FolderAnchors } from '#shared/history/folder-anchors.js';
 import { HttpAnchors } from '#shared/history/http-anchors.js';
 import { verifyChain } from '#shared/workflow/chain.js';
-import { verifyHistory } from '#shared/workflow/history-verification.js';
-import { ReportEventSchema } from '#shared/workflow/model.js';
+import { verifySignedLog, type SignableEvent } from '#shared/workflow/history-verification.js';
+import { AdminEventSchema, ReportEventSchema } from '#shared/workflow/model.js';
+import { ADMIN_LOG_ID, verifyAdminLogChain } from '#shared/workflow/admin/admin-log.js';
+import type { ChainVerification } from '#shared/workflow/chain.js';
 import * as z from 'zod';
 import { rebuildIndexes, RebuildUsageError, type RebuildIndexesIo } from './rebuild-indexes.js';
 
@@ -50,6 +52,8 @@ const USAGE = `用法:
   nianbao restart-round <report-id>    运维：为审核流程已结束（失败、超时、被停止）的报告开始新一轮审核
                                        （读取 TABLE_NAME、STATE_MACHINE_ARN 等部署环境变量）
   nianbao verify <history.json> [--public-key <history.pem>] [--anchors <目录或网址>] [--json]
+  nianbao verify --admin-log <admin-log.json> [--public-key <history.pem>] [--anchors <目录或网址>] [--json]
+                                       管理操作记录（GET /api/admin/log 的导出）按同样的方法校验
   nianbao rebuild-indexes [--queue-url <url> | --local <http://127.0.0.1:3000>]
   nianbao import <file.html|file.txt|file.docx> [--template <id>] [--agency <id>] [--name <name>] [--year <year>] [--json]
 
@@ -202,23 +206,47 @@ async function restart(args: string[], io: Io, deps: OperatorDeps): Promise<numb
 
 /** The audit export (GET /audit/reports/{id}.json): only the report id and the events are trusted input here. */
 const HistoryFileSchema = z.object({ reportId: z.string().min(1), events: z.array(ReportEventSchema) });
+/** The administration log as GET /api/admin/log answers it: only the events are read, never the answer's own verdict. */
+const AdminLogFileSchema = z.object({ events: z.array(AdminEventSchema) });
+
+interface LogToVerify {
+  readonly logId: string;
+  readonly events: readonly SignableEvent[];
+  readonly chain: ChainVerification;
+}
+
+async function logToVerify(file: string, adminLog: boolean): Promise<LogToVerify> {
+  const input = await readJson(file);
+  if (adminLog) {
+    const parsed = AdminLogFileSchema.safeParse(input);
+    if (!parsed.success) throw new UsageError(`${file} 不是管理操作记录的导出文件：${z.prettifyError(parsed.error)}`);
+    return { logId: ADMIN_LOG_ID, events: parsed.data.events, chain: verifyAdminLogChain(parsed.data.events) };
+  }
+  const parsed = HistoryFileSchema.safeParse(input);
+  if (!parsed.success) throw new UsageError(`${file} 不是审计记录导出文件：${z.prettifyError(parsed.error)}`);
+  const { reportId, events } = parsed.data;
+  return { logId: reportId, events, chain: verifyChain(reportId, events) };
+}
 
 /**
- * Re-checks an exported history without the service: the hash chain always; the signatures with the published public
- * key; the anchors from a copy of the anchor bucket (a folder) or an address serving it. What was not given is not
- * checked, and the output says so.
+ * Re-checks an exported history (a report's, or with --admin-log the administration log) without the service: the
+ * hash chain always; the signatures with the published public key; the anchors from a copy of the anchor bucket (a
+ * folder) or an address serving it. What was not given is not checked, and the output says so.
  */
 async function verify(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'public-key': { type: 'string' }, anchors: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      'public-key': { type: 'string' },
+      anchors: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'admin-log': { type: 'boolean', default: false },
+    },
   });
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError('verify 需要一个导出的审计记录文件（JSON）。');
-  const parsed = HistoryFileSchema.safeParse(await readJson(file));
-  if (!parsed.success) throw new UsageError(`${file} 不是审计记录导出文件：${z.prettifyError(parsed.error)}`);
-  const { reportId, events } = parsed.data;
+  const { logId, events, chain } = await logToVerify(file, values['admin-log']);
   const keyFile = values['public-key'];
   const publicKeyPem = keyFile === undefined ? undefined : await readFile(keyFile, 'utf8').catch(() => {
     throw new UsageError(`无法读取公钥文件 ${keyFile}。`);
@@ -232,11 +260,12 @@ async function verify(args: string[], io: Io): Promise<number> {
         : new FolderAnchors(anchorSource);
   const result =
     publicKeyPem === undefined
-      ? { ...verifyChain(reportId, events), signed: 0, unsignedPrefix: 0, anchoredSeq: undefined }
-      : await verifyHistory(reportId, events, { publicKeyPem: async () => publicKeyPem, anchors });
+      ? { ...chain, signed: 0, unsignedPrefix: 0, anchoredSeq: undefined }
+      : await verifySignedLog(logId, events, chain, { publicKeyPem: async () => publicKeyPem, anchors });
   if (values.json) {
     const checked = { signaturesChecked: publicKeyPem !== undefined, anchorsChecked: anchorSource !== undefined };
-    io.stdout.write(`${JSON.stringify({ reportId, ...result, ...checked }, null, 2)}\n`);
+    const named = values['admin-log'] ? { log: ADMIN_LOG_ID } : { reportId: logId };
+    io.stdout.write(`${JSON.stringify({ ...named, ...result, ...checked }, null, 2)}\n`);
     return result.valid ? 0 : 1;
   }
   if (!result.valid) {

@@ -1,43 +1,39 @@
 /// <reference lib="dom" />
-import { apiError, field, type ApiAnswer } from './http.js';
+import './zod-jitless.js';
+import { chainOf, checkChain, enhanceChainEditor, firstProblem } from './chain-editor.js';
+import { apiError, callApi, field, sendApi, type ApiAnswer, type ApiMethod } from './http.js';
 
 /**
  * The administration page's forms call the JSON routes: each form names its method and route (data-api-method,
- * data-api-url); its fields become the JSON body (`roles` and `agencyIds` split at commas, `year` a number, a
- * data-json field parsed), a file field is sent as text/csv, and the button named `preview` asks for a preview. The
- * answer is shown in the form's <output>; a saved change reloads the page.
+ * data-api-url); its named fields become the JSON body (`roles` and `agencyIds` split at commas, `year` a number), an
+ * agency's chain comes from its step editor (checked first: a chain with problems is not sent), a file field is sent as
+ * text/csv, and the button named `preview` asks for a preview. The answer is shown in the form's <output>; a saved
+ * change reloads the page.
  */
-
-async function send(method: string, url: string, body: BodyInit | undefined, type: string | undefined): Promise<ApiAnswer> {
-  const headers = { accept: 'application/json', ...(type === undefined ? {} : { 'content-type': type }) };
-  const response = await fetch(url, { method, credentials: 'same-origin', headers, body });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, body: parsed };
-}
 
 const list = (value: string): string[] => value.split(/[,，、\s]+/u).map((part) => part.trim()).filter((part) => part !== '');
 
+const METHODS: readonly ApiMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
+const methodOf = (form: HTMLFormElement): ApiMethod => METHODS.find((method) => method === form.dataset['apiMethod']) ?? 'POST';
+
 function jsonBody(form: HTMLFormElement): Record<string, unknown> | string {
   const body: Record<string, unknown> = {};
+  const editor = form.querySelector<HTMLElement>('[data-chain-editor]');
+  if (editor) {
+    const count = checkChain(editor);
+    if (count > 0) {
+      firstProblem(editor)?.focus();
+      return `审批链有 ${count} 处问题，请按各步骤下的提示修改；尚未保存。`;
+    }
+    body['chain'] = chainOf(editor);
+  }
   for (const element of Array.from(form.elements)) {
     if (!(element instanceof HTMLInputElement || element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement)) continue;
     if (element.name === '' || element.name === 'email' || element.type === 'file') continue;
     const value = element.value;
     if (element.name === 'roles' || element.name === 'agencyIds') body[element.name] = list(value);
     else if (element.name === 'year') body[element.name] = Number(value);
-    else if (element.dataset['json'] === 'true') {
-      try {
-        body[element.name] = JSON.parse(value);
-      } catch {
-        return '审批链不是有效的 JSON，请检查括号和引号。';
-      }
-    } else if (value !== '') body[element.name] = value;
+    else if (value !== '') body[element.name] = value;
   }
   return body;
 }
@@ -64,12 +60,14 @@ function failure(answer: ApiAnswer): string {
   const problems = field(error.details, 'problems');
   const lines = field(answer.body, 'errors');
   const extra = Array.isArray(problems)
-    ? problems.map((p) => `${field(p, 'stepId') === undefined ? '' : `[${String(field(p, 'stepId'))}] `}${String(field(p, 'message'))}`)
+    ? problems.map((p) => String(field(p, 'message')))
     : Array.isArray(lines)
       ? lines.map((line) => String(field(line, 'message')))
       : [];
   return [error.message, ...extra].join('\n');
 }
+
+for (const editor of Array.from(document.querySelectorAll<HTMLElement>('[data-chain-editor]'))) enhanceChainEditor(editor);
 
 for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form[data-api-url]'))) {
   form.addEventListener('submit', (event) => {
@@ -78,7 +76,7 @@ for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form[d
     const preview = submitter?.name === 'preview';
     const output = form.querySelector('output');
     const kind = form.dataset['apiKind'] ?? '';
-    const method = form.dataset['apiMethod'] ?? 'POST';
+    const method = methodOf(form);
     let url = form.dataset['apiUrl'] ?? '';
     const email = form.querySelector<HTMLInputElement>('input[name="email"]');
     if (email) url += encodeURIComponent(email.value.trim());
@@ -92,11 +90,11 @@ for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form[d
     const file = form.querySelector<HTMLInputElement>('input[type="file"]')?.files?.[0];
     if (kind === 'import') {
       if (!file) return show('请选择 CSV 文件。', true);
-      request = file.arrayBuffer().then((bytes) => send(method, url, bytes, 'text/csv'));
+      request = file.arrayBuffer().then((bytes) => sendApi(method, url, bytes, 'text/csv'));
     } else {
       const body = method === 'DELETE' ? undefined : jsonBody(form);
       if (typeof body === 'string') return show(body, true);
-      request = send(method, url, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
+      request = callApi(method, url, body);
     }
     show('正在提交…', false);
     void request.then(

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 
-/** JSON calls to the API from the pages: same origin, `Content-Type: application/json` (the API refuses anything else). */
+/** Calls to the API from the pages: same origin, JSON (`Content-Type: application/json`) unless a route takes a file. */
 
 export interface ApiAnswer {
   readonly status: number;
@@ -8,12 +8,19 @@ export interface ApiAnswer {
   readonly body: unknown;
 }
 
-export async function callApi(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<ApiAnswer> {
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export async function callApi(method: ApiMethod, url: string, body?: unknown): Promise<ApiAnswer> {
+  return body === undefined ? sendApi(method, url) : sendApi(method, url, JSON.stringify(body), 'application/json');
+}
+
+/** The same call with a body that is not JSON (a CSV file's bytes) and its content type. */
+export async function sendApi(method: ApiMethod, url: string, body?: BodyInit, contentType?: string): Promise<ApiAnswer> {
   const response = await fetch(url, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: contentType === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': contentType },
+    ...(body === undefined ? {} : { body }),
   });
   const text = await response.text();
   let parsed: unknown;

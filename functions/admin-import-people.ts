@@ -4,7 +4,7 @@ import { httpHandler } from '../shared/http/handler.js';
 import { json } from '../shared/http/response.js';
 import { importPeople } from '../shared/workflow/admin/people.js';
 import { ValidationError } from '../shared/workflow/errors.js';
-import { runtimeBaseUrl, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 /**
@@ -24,4 +24,4 @@ export function createAdminImportPeopleHandler(deps: Pick<AppDeps, 'store' | 'cl
   });
 }
 
-export const handler = lazyHandler(async () => createAdminImportPeopleHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () => createAdminImportPeopleHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));

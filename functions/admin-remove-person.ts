@@ -4,7 +4,7 @@ import { httpHandler } from '../shared/http/handler.js';
 import { pathParameter } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { removePerson } from '../shared/workflow/admin/people.js';
-import { runtimeBaseUrl, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 /** DELETE /api/admin/people/{email}[?preview=1]: a cross-site form cannot send DELETE, so the origin check suffices. */
@@ -17,4 +17,4 @@ export function createAdminRemovePersonHandler(deps: Pick<AppDeps, 'store' | 'cl
   });
 }
 
-export const handler = lazyHandler(async () => createAdminRemovePersonHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () => createAdminRemovePersonHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));

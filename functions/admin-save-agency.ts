@@ -4,7 +4,7 @@ import { httpHandler } from '../shared/http/handler.js';
 import { jsonBody, pathParameter } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { AgencyChangeSchema, saveAgency } from '../shared/workflow/admin/agencies.js';
-import { runtimeBaseUrl, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 /** PUT /api/admin/agencies/{agencyId} {name, district, template?, chain?} */
@@ -17,4 +17,4 @@ export function createAdminSaveAgencyHandler(deps: Pick<AppDeps, 'store' | 'cloc
   });
 }
 
-export const handler = lazyHandler(async () => createAdminSaveAgencyHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () => createAdminSaveAgencyHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));

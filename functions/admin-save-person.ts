@@ -4,7 +4,7 @@ import { httpHandler } from '../shared/http/handler.js';
 import { jsonBody, pathParameter } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { PersonChangeSchema, savePerson } from '../shared/workflow/admin/people.js';
-import { runtimeBaseUrl, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 /** PUT /api/admin/people/{email}[?preview=1] {name, agencyId, roles}: with preview, what happens to their open reviews. */
@@ -17,4 +17,4 @@ export function createAdminSavePersonHandler(deps: Pick<AppDeps, 'store' | 'cloc
   });
 }
 
-export const handler = lazyHandler(async () => createAdminSavePersonHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () => createAdminSavePersonHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));

@@ -6,7 +6,7 @@ import { jsonBody } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { sendReminders } from '../shared/workflow/admin/reminders.js';
 import { AgencyIdSchema } from '../shared/workflow/model.js';
-import { runtimeBaseUrl, runtimeMailer, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeMailer, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 
 const BodySchema = z.object({ year: z.int().min(2000).max(2100), agencyIds: z.array(AgencyIdSchema).max(1000).optional() });
@@ -22,5 +22,5 @@ export function createAdminSendRemindersHandler(deps: Pick<AppDeps, 'store' | 'c
 }
 
 export const handler = lazyHandler(async () =>
-  createAdminSendRemindersHandler({ store: runtimeStore(), clock: systemClock, mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
+  createAdminSendRemindersHandler({ store: runtimeSigningStore(), clock: systemClock, mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
 );

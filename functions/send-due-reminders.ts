@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { sendDueReminders } from '../shared/workflow/admin/reminders.js';
-import { runtimeBaseUrl, runtimeMailer, runtimeStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import { runtimeBaseUrl, runtimeMailer, runtimeSigningStore, systemClock, type AppDeps } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 
@@ -10,5 +10,5 @@ export function createSendDueRemindersHandler(deps: Pick<AppDeps, 'store' | 'clo
 }
 
 export const handler = lazyHandler(async () =>
-  createSendDueRemindersHandler({ store: runtimeStore(), clock: systemClock, mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
+  createSendDueRemindersHandler({ store: runtimeSigningStore(), clock: systemClock, mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
 );

@@ -6,7 +6,9 @@ import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
 import { currentReportYear, loadAdminView } from '../shared/http/pages/admin-data.js';
+import { renderAdminLogPage } from '../shared/http/pages/admin-log-page.js';
 import { renderAdminPage } from '../shared/http/pages/admin-page.js';
+import { readAdminLog } from '../shared/workflow/admin/admin-log.js';
 import { renderAuditPage } from '../shared/http/pages/audit-page.js';
 import { publishedDownloads } from '../shared/http/pages/downloads.js';
 import { renderImportPage } from '../shared/http/pages/import-page.js';
@@ -33,7 +35,7 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
 /**
  * The web app's GET pages: / (home), /login, /reports/new?year= (→ the year's draft), /drafts/{agencyId}/{year} (the
  * form), /reports/{id} (status), /reports/{id}/edit (revise a returned report), /audit/reports/{id} with its .json and
- * .csv exports, /admin (the district administrator's console), and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
+ * .csv exports, /admin (the district administrator's console), /admin/log (the administration log), and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
  */
 
 export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'history'> & { readonly siteBaseUrl?: string | undefined };
@@ -126,6 +128,7 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
     const year = (asked === null ? undefined : yearFromText(asked)) ?? currentReportYear(deps.clock.now());
     return html(200, renderAdminPage(principal, await loadAdminView(principal, year, deps)));
   },
+  'admin-log': async (_request, principal, deps) => html(200, renderAdminLogPage(principal, await readAdminLog(principal, deps))),
   revision: async (request, principal, deps) => formResponse(await loadRevisionForm(principal, request.pathParameters['id'] ?? '', deps)),
   status: async (request, principal, deps) => {
     const report = await getReport(request.pathParameters['id'] ?? '', principal, deps);

@@ -208,13 +208,15 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // lists the published reports (gsi1) and writes the index pages: nothing else
   'rebuild-site-indexes': { kind: 'queue', table: ['dynamodb:Query'], items: { read: ['published'], index: ['published'] }, siteWrite: true },
   // administration (the district's 政务公开办): every admin function reads the caller's session and roster entry, the
-  // agencies and districts in scope; each writes only what it changes, and the administration log
+  // agencies and districts in scope; each writes only what it changes, and the administration log (signed and anchored
+  // like a report's history, hence `history: 'sign'`)
   'admin-list-agencies': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agencies', 'districts'] } },
   'admin-save-agency': {
     kind: 'http',
     table: TABLE_WRITE,
     items: { read: [...SIGNED_IN, 'agency', 'district', 'adminLog'], write: ['agency', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
     baseUrl: true,
+    history: 'sign',
   },
   'admin-list-people': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agency', 'agencies', 'districts'] } },
   // a person's new post: what happens to their open reviews is read from the reports and reviews
@@ -223,18 +225,21 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     table: TABLE_WRITE,
     items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
     baseUrl: true,
+    history: 'sign',
   },
   'admin-remove-person': {
     kind: 'http',
     table: TABLE_WRITE_DELETE,
     items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
     baseUrl: true,
+    history: 'sign',
   },
   'admin-import-people': {
     kind: 'http',
     table: TABLE_WRITE,
     items: { read: [...SIGNED_IN, 'agency', 'district', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
     baseUrl: true,
+    history: 'sign',
   },
   'admin-progress': {
     kind: 'http',
@@ -248,13 +253,14 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'draft', 'review', 'adminLog'], write: ['adminLog'], index: ['agency', 'agencies', 'districts'] },
     mail: true,
     baseUrl: true,
+    history: 'sign',
   },
   'admin-summary': {
     kind: 'http',
     table: TABLE_READ,
     items: { read: [...SIGNED_IN, 'agency', 'district', 'report'], index: ['agencies', 'districts', 'published'] },
   },
-  'admin-log': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'adminLog'] } },
+  'admin-log': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'adminLog'] }, history: 'verify' },
   // EventBridge Scheduler's daily run: claims each due reminder, mails, marks it sent, logs it
   'send-due-reminders': {
     kind: 'task',
@@ -262,5 +268,6 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     items: { read: ['agency', 'district', 'report', 'draft', 'review', 'roster', 'reminder', 'adminLog'], write: ['reminder', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
     mail: true,
     baseUrl: true,
+    history: 'sign',
   },
 };

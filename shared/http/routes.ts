@@ -12,7 +12,7 @@ export interface RouteSpec {
 }
 
 /** The pages the web-pages function renders, one per route of its own. */
-export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'asset';
+export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'admin-log' | 'asset';
 
 export const HTTP_FUNCTIONS = [
   'request-sign-in-code',
@@ -86,6 +86,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/assets/{name}', function: 'web-pages', page: 'asset' },
   // the administrator's console, a page over the routes below
   { method: 'GET', path: '/admin', function: 'web-pages', page: 'admin' },
+  // the administration log with its verification, for administrators and auditors
+  { method: 'GET', path: '/admin/log', function: 'web-pages', page: 'admin-log' },
   // administration (the district's 政务公开办): every route answers 403 to anybody without the role `admin`
   { method: 'GET', path: '/api/admin/agencies', function: 'admin-list-agencies' },
   { method: 'PUT', path: '/api/admin/agencies/{agencyId}', function: 'admin-save-agency' },

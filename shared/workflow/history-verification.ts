@@ -2,7 +2,7 @@ import { verify } from 'node:crypto';
 import { verifyChain, type ChainProblemKind, type ChainVerification } from './chain.js';
 import { canonicalJson } from './digest.js';
 import type { HistoryTrust, Signer } from './history-ports.js';
-import type { ReportEvent } from './model.js';
+import type { EventSignature, ReportEvent } from './model.js';
 
 /**
  * A history that holds without trusting the table. On top of the hash chain (chain.ts):
@@ -33,18 +33,25 @@ export interface HistoryVerification extends ChainVerification {
   readonly anchoredSeq: number | undefined;
 }
 
+/** What a signed log's entries share: a report's events and the administration log's alike. */
+export interface SignableEvent {
+  readonly seq: number;
+  readonly hash: string;
+  readonly signature?: EventSignature | undefined;
+}
+
 /** The exact bytes an event's signature covers: its canonical JSON without the signature itself. */
-export function signedBytes(event: ReportEvent): Buffer {
+export function signedBytes(event: SignableEvent): Buffer {
   const { signature: _signature, ...fields } = event;
   return Buffer.from(canonicalJson(fields), 'utf8');
 }
 
-export async function signEvent(event: ReportEvent, signer: Signer): Promise<ReportEvent> {
+export async function signEvent<E extends SignableEvent>(event: E, signer: Signer): Promise<E> {
   const der = await signer.sign(signedBytes(event));
   return { ...event, signature: { keyId: signer.keyId, algorithm: SIGNATURE_ALGORITHM, value: der.toString('base64') } };
 }
 
-export function signatureHolds(event: ReportEvent, publicKeyPem: string): boolean {
+export function signatureHolds(event: SignableEvent, publicKeyPem: string): boolean {
   if (event.signature === undefined) return false;
   try {
     return verify('sha256', signedBytes(event), publicKeyPem, Buffer.from(event.signature.value, 'base64'));
@@ -54,7 +61,20 @@ export function signatureHolds(event: ReportEvent, publicKeyPem: string): boolea
 }
 
 export async function verifyHistory(reportId: string, events: readonly ReportEvent[], trust: HistoryTrust): Promise<HistoryVerification> {
-  const chain = verifyChain(reportId, events);
+  return verifySignedLog(reportId, events, verifyChain(reportId, events), trust);
+}
+
+/**
+ * The signatures and anchors of any signed log, once its hash chain (`chain`) has been checked by the log's own rule:
+ * `logId` names the log in the anchors (a report id, or the administration log's id).
+ */
+export async function verifySignedLog(
+  logId: string,
+  events: readonly SignableEvent[],
+  chain: ChainVerification,
+  trust: HistoryTrust,
+): Promise<HistoryVerification> {
+  const reportId = logId;
   const base = { signed: 0, unsignedPrefix: 0, anchoredSeq: undefined };
   if (!chain.valid) return { ...chain, ...base };
   const fail = (seq: number, kind: ChainProblemKind, message: string, counts: Partial<HistoryVerification> = {}): HistoryVerification => ({

@@ -305,7 +305,8 @@ export type AdminEventType = z.infer<typeof AdminEventTypeSchema>;
 
 /**
  * One entry of the administration log: every change to agencies, chains, people, delegations and every reminder,
- * hash-chained like a report's log (`hash` over every other field, `prevHash` the entry before).
+ * hash-chained like a report's log (`hash` over every other field but the signature, `prevHash` the entry before) and
+ * signed and anchored with the same key and anchors as the reports' histories.
  */
 export const AdminEventSchema = z.object({
   seq: z.int().min(1),
@@ -317,6 +318,8 @@ export const AdminEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
   prevHash: Sha256Schema,
   hash: Sha256Schema,
+  /** absent only on entries written before the administration log was signed */
+  signature: EventSignatureSchema.optional(),
 });
 export type AdminEvent = z.infer<typeof AdminEventSchema>;
 

@@ -63,16 +63,16 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'record-execution-failure': [T, ...HISTORY],
   'rebuild-site-indexes': [T, ENV.siteBucket],
   'admin-list-agencies': [T],
-  'admin-save-agency': [T, BASE],
+  'admin-save-agency': [T, BASE, ...HISTORY],
   'admin-list-people': [T],
-  'admin-save-person': [T, BASE],
-  'admin-remove-person': [T, BASE],
-  'admin-import-people': [T, BASE],
+  'admin-save-person': [T, BASE, ...HISTORY],
+  'admin-remove-person': [T, BASE, ...HISTORY],
+  'admin-import-people': [T, BASE, ...HISTORY],
   'admin-progress': [T],
-  'admin-send-reminders': [T, ...MAIL, BASE],
+  'admin-send-reminders': [T, ...MAIL, BASE, ...HISTORY],
   'admin-summary': [T],
-  'admin-log': [T],
-  'send-due-reminders': [T, ...MAIL, BASE],
+  'admin-log': [T, ...HISTORY],
+  'send-due-reminders': [T, ...MAIL, BASE, ...HISTORY],
 };
 
 describe('the Lambda functions', () => {

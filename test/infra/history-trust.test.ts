@@ -38,6 +38,13 @@ const WRITERS: readonly FunctionName[] = [
   'request-revision',
   'publish-report',
   'record-execution-failure',
+  // the administration log is signed and anchored the same way
+  'admin-save-agency',
+  'admin-save-person',
+  'admin-remove-person',
+  'admin-import-people',
+  'admin-send-reminders',
+  'send-due-reminders',
 ];
 
 interface KeyPolicyStatement {

@@ -3,13 +3,14 @@ import { TEMPLATES } from '../../report/templates/index.js';
 import type { AgencyProgress, ProgressState } from '../../workflow/admin/progress.js';
 import type { Person } from '../../workflow/admin/people.js';
 import type { Agency, District } from '../../workflow/model.js';
-import { chainProblems, DEFAULT_CHAIN, KIND_VERBS, type Chain } from '../../workflow/review-chain.js';
+import { DEFAULT_CHAIN } from '../../workflow/review-chain.js';
+import { CHAIN_EDITOR_CSS, ChainEditor, chainRoles } from './chain-editor.js';
 import { Main, renderPage, roleNames } from './layout.js';
 import { beijingTime } from './names.js';
 
 /**
  * GET /admin?year=: the district administrator's console on one page — the deadline dashboard with reminders, the 汇总
- * downloads, each agency with its review chain (and what is wrong with it, at its step), the people, and the CSV
+ * downloads, each agency with its review chain in a step editor (what is wrong with it shown at its step), the people, and the CSV
  * import. The page reads through the same use cases as the JSON routes; its forms call those routes (client/admin.ts).
  */
 
@@ -34,9 +35,8 @@ const STATE_NAMES: Readonly<Record<ProgressState, string>> = {
 const CSS = `
 tr.overdue td { color: #b42318; } tr.overdue td.days { font-weight: bold; }
 .admin-section { margin-top: 2rem; }
-.chain-step { margin: .25rem 0; } .chain-step .problem, .form-result.error { color: #b42318; }
+.form-result.error { color: #b42318; }
 .form-result { margin: .4rem 0; white-space: pre-wrap; }
-textarea.chain { width: 100%; min-height: 9rem; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; }
 .agency-card { border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem 1rem; margin: .75rem 0; }
 .table-scroll { overflow-x: auto; }
 @media (max-width: 640px) { .agency-card { padding: .5rem; } }
@@ -124,34 +124,7 @@ function Summaries({ view }: { view: AdminView }) {
   );
 }
 
-function ChainSteps({ chain }: { chain: Chain }) {
-  const problems = chainProblems(chain);
-  return (
-    <ol class="chain-steps">
-      {chain.steps.map((step) => (
-        <li key={step.id} class="chain-step" data-step={step.id}>
-          {step.label}（{KIND_VERBS[step.kind]}，角色 {step.role}
-          {step.confidentiality === true ? '，含保密审查' : ''}）
-          {problems
-            .filter((problem) => problem.stepId === step.id)
-            .map((problem) => (
-              <span key={problem.code} class="problem">
-                {' '}
-                {problem.message}
-              </span>
-            ))}
-        </li>
-      ))}
-      {problems
-        .filter((problem) => problem.stepId === undefined)
-        .map((problem) => (
-          <li key={problem.code} class="problem">
-            {problem.message}
-          </li>
-        ))}
-    </ol>
-  );
-}
+const heldRoles = (view: AdminView, agencyId: string): string[][] => view.people.filter((person) => person.agencyId === agencyId).map((person) => [...person.roles]);
 
 function Agencies({ view }: { view: AdminView }) {
   return (
@@ -162,7 +135,6 @@ function Agencies({ view }: { view: AdminView }) {
         return (
           <div class="agency-card" key={agency.id} id={`agency-${agency.id}`}>
             <h3>{agency.name}</h3>
-            <ChainSteps chain={chain} />
             <form data-api-method="PUT" data-api-url={`/api/admin/agencies/${encodeURIComponent(agency.id)}`} data-api-kind="agency">
               <label>
                 名称 <input name="name" value={agency.name} required maxLength={100} />
@@ -181,12 +153,7 @@ function Agencies({ view }: { view: AdminView }) {
                   ))}
                 </select>
               </label>
-              <label>
-                审批链（JSON）
-                <textarea class="chain" name="chain" data-json="true">
-                  {JSON.stringify(chain, null, 2)}
-                </textarea>
-              </label>
+              <ChainEditor agencyId={agency.id} chain={chain} roles={chainRoles(chain, heldRoles(view, agency.id))} />
               <button type="submit">保存</button>
               <output class="form-result" />
             </form>
@@ -240,7 +207,9 @@ function People({ view }: { view: AdminView }) {
       <h3>批量导入（CSV）</h3>
       <p class="hint">四列依次为：邮箱,姓名,单位,角色。可直接用 Excel 或 WPS 另存的 CSV（UTF-8 或 GBK）。任何一行有误时，整个文件都不会导入。</p>
       <form data-api-method="POST" data-api-url="/api/admin/people/import" data-api-kind="import" id="import-form">
-        <input type="file" name="file" accept=".csv,text/csv" required />
+        <label>
+          CSV 文件 <input type="file" name="file" accept=".csv,text/csv" required />
+        </label>{' '}
         <button type="submit">导入</button>
         <output class="form-result" />
       </form>
@@ -297,10 +266,10 @@ export function renderAdminPage(principal: Principal, view: AdminView): string {
       <Agencies view={view} />
       <People view={view} />
       <p>
-        <a href="/api/admin/log">管理操作记录（JSON，含哈希链校验）</a>
+        <a href="/admin/log">管理操作记录（含哈希链、签名和锚定校验）</a>
       </p>
     </Main>,
     principal,
-    { scripts: ['admin.js'], css: CSS },
+    { scripts: ['admin.js'], css: CSS + CHAIN_EDITOR_CSS },
   );
 }

@@ -4,6 +4,7 @@ import { PublishedDataSchema } from '../../workflow/event-data.js';
 import type { ReportDiff } from '../../report/diff.js';
 import { ReportContent } from '../../report/render.js';
 import type { Report } from '../../report/schema.js';
+import type { HistoryVerification } from '../../workflow/history-verification.js';
 import type { ReportHistory } from '../../workflow/report-queries.js';
 import { ReportDiffView } from './report-diff.js';
 import { reportPagePath } from './form-model.js';
@@ -17,7 +18,7 @@ import { beijingTime, beijingTimeWithSeconds, EVENT_NAMES, EXECUTION_STATUS_NAME
  * Functions executions with their history, and the same as JSON and CSV files.
  */
 
-const AUDIT_CSS = `
+export const AUDIT_CSS = `
 .audit td, .audit th { vertical-align: top; }
 .audit .hash { font-size: .78rem; white-space: nowrap; }
 .audit .nowrap { white-space: nowrap; }
@@ -38,7 +39,8 @@ const CHECK_NAMES = {
   anchor: '锚定校验未通过',
 } as const;
 
-function ChainStatus({ chain }: { chain: ReportHistory['chain'] }) {
+/** Whether a signed log holds, and if not which check failed at which record: a report's history or the administration log. */
+export function ChainStatus({ chain }: { chain: HistoryVerification }) {
   if (!chain.valid) {
     const kind = chain.problem?.kind ?? 'hash';
     return (

@@ -135,7 +135,12 @@ export function renderHomePage(principal: Principal, view: HomeView): string {
       <h1>年度报告</h1>
       <p class="muted">
         {view.agencyName ?? ''}
-        {hasRole(principal, 'auditor') ? ' · 您可以查看所辖机关的全部报告及审计记录。' : ''}
+        {hasRole(principal, 'auditor') ? (
+          <>
+            {' · 您可以查看所辖机关的全部报告及审计记录，以及'}
+            <a href="/admin/log">管理操作记录</a>。
+          </>
+        ) : null}
         {hasRole(principal, 'admin') ? (
           <>
             {' · '}

@@ -1,22 +1,33 @@
 import type { Principal } from '../../auth/principal.js';
-import { GENESIS_HASH } from '../chain.js';
+import { GENESIS_HASH, type ChainProblemKind, type ChainVerification } from '../chain.js';
 import { canonicalJson, sha256Hex } from '../digest.js';
 import { ConflictError, ForbiddenError } from '../errors.js';
+import type { HistoryTrust } from '../history-ports.js';
+import { verifySignedLog, type HistoryVerification } from '../history-verification.js';
 import type { Actor, AdminEvent, AdminEventType } from '../model.js';
 import type { Clock, Store } from '../ports.js';
 
 /**
  * The administration log: every change to agencies, chains, people, delegations and every reminder, appended in order
  * and hash-chained the way a report's log is (each entry's hash covers its fields and the hash before it), so an
- * auditor can re-derive it and see any edit, removal or reordering.
+ * auditor can re-derive it and see any edit, removal or reordering. The store signs each entry on its way in and
+ * anchors its head under ADMIN_LOG_ID, exactly as it does a report's events (shared/history/signed-history-store.ts),
+ * so an edit with recomputed hashes, or the last entries removed, is found too.
  */
+
+/** The administration log's name in the anchors; report ids end in a year, so it can never be one of them. */
+export const ADMIN_LOG_ID = 'admin-log';
 
 export interface AdminLogDeps {
   readonly store: Store;
   readonly clock: Clock;
 }
 
-export const adminEventHash = (body: Omit<AdminEvent, 'hash'>): string => sha256Hex(canonicalJson(body));
+export function adminEventHash(event: Omit<AdminEvent, 'hash'>): string {
+  // the signature is made over the hash, so it cannot be part of what is hashed
+  const { signature: _signature, ...body } = event;
+  return sha256Hex(canonicalJson(body));
+}
 
 export function actorOf(principal: Principal): Actor {
   return { email: principal.email, name: principal.name, role: 'admin' };
@@ -50,34 +61,40 @@ export async function logAdminEvent(
   throw new ConflictError('管理记录正忙，请稍后重试。', 'ADMIN_LOG_BUSY');
 }
 
-export interface AdminLogVerification {
-  readonly valid: boolean;
-  readonly length: number;
-  readonly head: string | undefined;
-  readonly problem?: { readonly seq: number; readonly message: string };
-}
-
-export function verifyAdminLog(events: readonly AdminEvent[]): AdminLogVerification {
+/** The hash chain alone: sequence, links and each entry's hash. */
+export function verifyAdminLogChain(events: readonly AdminEvent[]): ChainVerification {
   let previousHash = GENESIS_HASH;
   for (const [index, event] of events.entries()) {
-    const fail = (message: string): AdminLogVerification => ({ valid: false, length: events.length, head: undefined, problem: { seq: event.seq, message } });
-    if (event.seq !== index + 1) return fail(`第 ${index + 1} 条记录的序号是 ${event.seq}，应为 ${index + 1}：有记录被删除或调换了顺序。`);
-    if (event.prevHash !== previousHash) return fail(`第 ${event.seq} 条记录没有接上前一条记录的哈希：前面的记录被删除、调换或改动过。`);
+    const fail = (kind: ChainProblemKind, message: string): ChainVerification => ({
+      valid: false,
+      length: events.length,
+      head: undefined,
+      problem: { seq: event.seq, kind, message },
+    });
+    if (event.seq !== index + 1) return fail('sequence', `第 ${index + 1} 条记录的序号是 ${event.seq}，应为 ${index + 1}：有记录被删除或调换了顺序。`);
+    if (event.prevHash !== previousHash) return fail('link', `第 ${event.seq} 条记录没有接上前一条记录的哈希：前面的记录被删除、调换或改动过。`);
     const { hash, ...body } = event;
-    if (adminEventHash(body) !== hash) return fail(`第 ${event.seq} 条记录的内容与其哈希不符：这条记录被改动过。`);
+    if (adminEventHash(body) !== hash) return fail('hash', `第 ${event.seq} 条记录的内容与其哈希不符：这条记录被改动过。`);
     previousHash = hash;
   }
   return { valid: true, length: events.length, head: events.length === 0 ? undefined : previousHash };
 }
 
-/** The log as auditors and administrators read it: every entry and whether the chain holds. */
+export type AdminLogVerification = HistoryVerification;
+
+/** The chain, every signature against the history key and the anchors: the same checks as a report's history. */
+export async function verifyAdminLog(events: readonly AdminEvent[], trust: HistoryTrust): Promise<AdminLogVerification> {
+  return verifySignedLog(ADMIN_LOG_ID, events, verifyAdminLogChain(events), trust);
+}
+
+/** The log as auditors and administrators read it: every entry and whether it holds. */
 export async function readAdminLog(
   principal: Principal,
-  deps: Pick<AdminLogDeps, 'store'>,
+  deps: Pick<AdminLogDeps, 'store'> & { readonly history: HistoryTrust },
 ): Promise<{ events: AdminEvent[]; verification: AdminLogVerification }> {
   if (!principal.roles.includes('admin') && !principal.roles.includes('auditor')) {
     throw new ForbiddenError('只有管理员和审计人员可以查看管理记录。', 'NOT_ADMIN');
   }
   const events = await deps.store.listAdminEvents();
-  return { events, verification: verifyAdminLog(events) };
+  return { events, verification: await verifyAdminLog(events, deps.history) };
 }

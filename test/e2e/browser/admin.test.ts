@@ -46,9 +46,10 @@ describe.each([
       await page.locator('#people', { hasText: email }).waitFor();
 
       const card = page.locator('#agency-daxing-kw');
-      await card.locator('textarea[name="chain"]').fill(JSON.stringify({ steps: [{ id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' }] }));
-      await card.getByRole('button', { name: '保存' }).click();
-      await card.locator('output.error', { hasText: '审批链中须有一个步骤负责保密审查。' }).waitFor();
+      await card.getByRole('group', { name: '第 1 步', exact: true }).getByLabel('保密审查').uncheck();
+      await card.locator('[data-chain-general]', { hasText: '审批链中须有一个步骤负责保密审查。' }).waitFor();
+      await card.getByRole('button', { name: '保存', exact: true }).click();
+      await card.locator('output.error', { hasText: '审批链有 1 处问题' }).waitFor();
 
       const importForm = page.locator('#import-form');
       await importForm.locator('input[type="file"]').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('邮箱,姓名,单位,角色\nnot-an-address,某人,daxing-kw,信息员\n') });
