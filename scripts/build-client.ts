@@ -10,5 +10,5 @@ if (outDir === undefined) {
   process.stderr.write('usage: node --import tsx scripts/build-client.ts <folder>\n');
   process.exit(2);
 }
-const manifest = await buildClientAssets(path.resolve(outDir));
-process.stdout.write(`${Object.values(manifest).join('\n')}\n`);
+// silent on success: synth runs it, and its output is CDK's
+await buildClientAssets(path.resolve(outDir));
