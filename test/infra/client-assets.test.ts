@@ -51,7 +51,7 @@ describe('the app distribution\'s /assets/*', () => {
   it('adds HSTS and nosniff to the scripts', () => {
     const policyId = flatten(behavior?.['ResponseHeadersPolicyId']).replace(/[<>]/g, '');
     const policy = prod.stateless.toJSON()['Resources'][policyId] as Resource;
-    const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>>)['SecurityHeadersConfig'];
+    const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>> | undefined)?.['SecurityHeadersConfig'];
     expect(security?.['ContentTypeOptions']).toEqual({ Override: true });
     expect(security?.['StrictTransportSecurity']).toMatchObject({ Override: true });
   });
@@ -60,7 +60,7 @@ describe('the app distribution\'s /assets/*', () => {
     const [, policy] = only(
       Object.fromEntries(Object.entries(resourcesOfType(prod.stateful, 'AWS::S3::BucketPolicy')).filter(([, candidate]) => flatten(candidate.Properties?.['Bucket']).includes(siteBucketId))),
     );
-    const statements = (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement;
+    const statements = (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] } | undefined)?.Statement ?? [];
     const read = statements.find((statement) => statement.Sid === 'AppDistributionReadsClientAssets');
     expect(read?.Action).toBe('s3:GetObject');
     expect(flatten(read?.Resource)).toMatch(/\/assets\/\*$/);

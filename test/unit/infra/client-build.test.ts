@@ -3,19 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildClientAssets } from '#infra/client-build.js';
-import { CLIENT_ENTRIES, CLIENT_MANIFEST_FILE, HASHED_FILE } from '#shared/http/assets.js';
+import { CLIENT_ASSET_NAMES, CLIENT_ENTRIES, CLIENT_MANIFEST_FILE, HASHED_FILE, type ClientAssetName } from '#shared/http/assets.js';
 
 const work = await mkdtemp(join(tmpdir(), 'nianbao-client-build-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
 
 /** A project of four plain entries, so one can be edited without touching the real client/. */
-async function tinyProject(sources: Partial<Record<keyof typeof CLIENT_ENTRIES, string>> = {}): Promise<string> {
+async function tinyProject(sources: Partial<Record<ClientAssetName, string>> = {}): Promise<string> {
   const root = await mkdtemp(join(work, 'project-'));
   await mkdir(join(root, 'client'));
-  for (const [name, entry] of Object.entries(CLIENT_ENTRIES)) {
-    const source = sources[name as keyof typeof CLIENT_ENTRIES] ?? `document.title = ${JSON.stringify(name)};\n`;
-    await writeFile(join(root, entry), source);
-  }
+  for (const name of CLIENT_ASSET_NAMES) await writeFile(join(root, CLIENT_ENTRIES[name]), sources[name] ?? `document.title = ${JSON.stringify(name)};\n`);
   return root;
 }
 
@@ -45,8 +42,8 @@ describe('the build of the browser scripts', () => {
   it('bundles each entry for the browser: ES modules, no Node built-ins, without zod’s locales', async () => {
     const out = join(work, 'bundled');
     const manifest = await buildClientAssets(out);
-    const body = (name: keyof typeof CLIENT_ENTRIES) => readFile(join(out, manifest[name]), 'utf8');
-    for (const name of Object.keys(CLIENT_ENTRIES) as (keyof typeof CLIENT_ENTRIES)[]) {
+    const body = (name: ClientAssetName) => readFile(join(out, manifest[name]), 'utf8');
+    for (const name of CLIENT_ASSET_NAMES) {
       expect(await body(name)).not.toMatch(/\bfrom\s*["']node:/u);
       expect(await body(name)).not.toMatch(/\brequire\(/u);
     }
