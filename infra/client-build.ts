@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -72,6 +72,8 @@ let synthBuild: { readonly dir: string; readonly manifest: ClientManifest } | un
 export function clientBuildForSynth(): { readonly dir: string; readonly manifest: ClientManifest } {
   if (synthBuild !== undefined) return synthBuild;
   const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-client-'));
+  // synthesis stages the folder into the cloud assembly; the temporary copy goes with the process
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-client.ts'), dir], { cwd: PROJECT_ROOT, stdio: 'inherit' });
   synthBuild = { dir, manifest: ClientManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, CLIENT_MANIFEST_FILE), 'utf8'))) };
   return synthBuild;
