@@ -13,6 +13,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // the browser scripts, built once per run as `npm start` builds them: pages name their hashed files
+    globalSetup: ['test/support/client-build-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -102,7 +102,10 @@ function move(editor: HTMLElement, item: HTMLLIElement, direction: 'up' | 'down'
   const list = item.parentElement;
   const sibling = direction === 'up' ? item.previousElementSibling : item.nextElementSibling;
   const index = rowsOf(editor).indexOf(item);
-  if (!list || !(sibling instanceof HTMLLIElement)) return announce(editor, `“${labelOf(item, index)}”已是${direction === 'up' ? '第一' : '最后一'}步。`);
+  if (!list || !(sibling instanceof HTMLLIElement)) {
+    announce(editor, `“${labelOf(item, index)}”已是${direction === 'up' ? '第一' : '最后一'}步。`);
+    return;
+  }
   if (direction === 'up') list.insertBefore(item, sibling);
   else list.insertBefore(sibling, item);
   changed(editor, `已将“${labelOf(item, index)}”移到第 ${rowsOf(editor).indexOf(item) + 1} 步。`);

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { browserCookieFor } from '../shared/auth/browser.js';
 import { isOfficerOf, type Principal } from '../shared/auth/principal.js';
-import { assetResponse } from '../shared/http/assets.js';
 import { currentPrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { auditCsv, auditFileName, auditJson } from '../shared/http/pages/audit-export.js';
@@ -35,7 +34,9 @@ import { lazyHandler } from '../shared/runtime/lambda.js';
 /**
  * The web app's GET pages: / (home), /login, /reports/new?year= (→ the year's draft), /drafts/{agencyId}/{year} (the
  * form), /reports/{id} (status), /reports/{id}/edit (revise a returned report), /audit/reports/{id} with its .json and
- * .csv exports, /admin (the district administrator's console), /admin/log (the administration log), and /assets/{name} (the browser's scripts). Anyone not signed in is sent to sign in and back.
+ * .csv exports, /admin (the district administrator's console) and /admin/log (the administration log). Anyone not
+ * signed in is sent to sign in and back. The browser's scripts are files built beforehand and served beside the pages,
+ * not by this function (shared/http/assets.ts).
  */
 
 export type WebPagesDeps = Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'history'> & { readonly siteBaseUrl?: string | undefined };
@@ -80,7 +81,7 @@ function previousReportYear(now: Date): number {
 type Page = (request: HttpRequest, principal: Principal, deps: WebPagesDeps) => Promise<HttpResponse>;
 
 /** The signed-in pages, one per route of shared/http/routes.ts that names a `page`. */
-const PAGES: Readonly<Record<Exclude<WebPage, 'login' | 'asset'>, Page>> = {
+const PAGES: Readonly<Record<Exclude<WebPage, 'login'>, Page>> = {
   home: async (_request, principal, deps) => html(200, renderHomePage(principal, await loadHomeView(principal, deps))),
   'new-report': async (request, principal, deps) => {
     const year = yearFromText(request.query.get('year'));
@@ -150,7 +151,6 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
     if (!match || page === undefined) return html(404, messagePage('无法打开该页面', '没有这个页面。', undefined));
     const params = { ...match.pathParameters, ...request.pathParameters };
     const routed: HttpRequest = { ...request, pathParameters: params };
-    if (page === 'asset') return assetResponse(params['name'] ?? '', request.headers['if-none-match']);
     const principal = await currentPrincipal(routed, deps);
     if (page === 'login') {
       const next = safeNext(request.query.get('next'));

@@ -10,6 +10,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ASSETS_PATH } from '../shared/http/assets.js';
+import { assetsBehavior } from './client-assets.js';
 import { HSTS_MAX_AGE, ORIGIN_VERIFY_HEADER } from './edge.js';
 import { acknowledgeRule } from './nag.js';
 import { newestNodeRuntime } from './project-function.js';
@@ -41,13 +43,15 @@ export interface ApiEdgeProps {
   readonly domain?: string | undefined;
   readonly certificate?: acm.ICertificate | undefined;
   readonly logBucket: s3.IBucket;
+  /** the site bucket, whose `assets/` prefix holds the browser's scripts (infra/client-assets.ts) */
+  readonly siteBucket: s3.IBucket;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
- * CloudFront with AWS WAF in front of the HTTP API (an HTTP API cannot take a web ACL itself): nothing cached,
- * everything but the Host header forwarded, HSTS added to every response. The API refuses requests that did not come
+ * CloudFront with AWS WAF in front of the HTTP API (an HTTP API cannot take a web ACL itself): nothing cached but
+ * the browser's scripts (`/assets/*`, from the site bucket), everything but the Host header forwarded, HSTS added to every response. The API refuses requests that did not come
  * through it (the origin-verify authorizer), so WAF's per-IP limits cannot be walked around through the
  * execute-api address.
  */
@@ -123,6 +127,8 @@ export class ApiEdge extends Construct {
         responseHeadersPolicy: headers,
         compress: true,
       },
+      // the scripts the pages name (`/assets/<entry>.<hash>.js`), from the site bucket: the only cached path
+      additionalBehaviors: { [`${ASSETS_PATH}*`]: assetsBehavior(this, props.siteBucket) },
       webAclId: props.webAclArn,
       ...(custom === undefined
         ? {}

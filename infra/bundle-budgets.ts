@@ -40,7 +40,7 @@ export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
   'send-due-reminders': 695,
   'decide-review': 675,
   'import-report': 940,
-  'web-pages': 765,
+  'web-pages': 750,
   'request-review': 765,
   'request-revision': 725,
   'publish-report': 1420,

@@ -80,8 +80,6 @@ export interface FunctionNeeds {
    * them (the public key, anchors read)
    */
   readonly history?: 'sign' | 'verify';
-  /** the browser's scripts (client/), prebuilt into the package */
-  readonly clientAssets?: true;
   /** the CJK fonts the PDF embeds, copied beside the bundle (only the function that writes PDFs carries them) */
   readonly pdfFonts?: true;
   /** HTTP functions answer within API Gateway's 30 s; tasks may take longer; `queue`: the site-index writer */
@@ -167,7 +165,6 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     items: { read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported'], index: ['agency', 'agencies', 'districts'] },
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
     siteBaseUrl: true,
-    clientAssets: true,
     history: 'verify',
   },
   // keeps the token, emails the link; delivers a decision recorded while an older token was live

@@ -8,6 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CLIENT_MANIFEST_FILE, PACKAGED_MANIFEST_FILE } from '../shared/http/assets.js';
+import { clientBuildForSynth } from './client-build.js';
 import type { FunctionName } from './function-needs.js';
 
 /** The checkout's root: functions/<name>.ts, package-lock.json and tsconfig.json live here. */
@@ -75,15 +77,6 @@ export function bundleSourceFingerprint(): string {
   return sourceFingerprintCache;
 }
 
-/** After esbuild: write client/*.ts, bundled for the browser, into the package's client-assets/ folder. */
-const clientAssetsHook: ICommandHooks = {
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (_inputDir, outputDir) => [
-    `node --import tsx ${JSON.stringify(path.join(PROJECT_ROOT, 'infra', 'scripts', 'build-client-assets.ts'))} ${JSON.stringify(outputDir)}`,
-  ],
-};
-
 /**
  * Modules replaced in every bundle: brotli's decoder is imported by fontkit for WOFF2 fonts only, which nothing here
  * reads (bench/lambda-bundles.ts builds with the same aliases).
@@ -98,13 +91,17 @@ const pdfFontsCommands = (outputDir: string): string[] => [
     .join(' '),
 ];
 
-function commandHooks(props: ProjectFunctionProps): ICommandHooks | undefined {
-  if (props.clientAssets !== true && props.pdfFonts !== true) return undefined;
+/**
+ * After esbuild: the client build's manifest beside the handler, so a page names the scripts CloudFront serves from
+ * the same build (any function may render a page; the file is a few hundred bytes), and the PDF fonts where needed.
+ */
+function commandHooks(props: ProjectFunctionProps): ICommandHooks {
+  const manifest = path.join(clientBuildForSynth().dir, CLIENT_MANIFEST_FILE);
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (inputDir, outputDir) => [
-      ...(props.clientAssets === true ? clientAssetsHook.afterBundling(inputDir, outputDir) : []),
+    afterBundling: (_inputDir, outputDir) => [
+      ['cp', manifest, path.join(outputDir, PACKAGED_MANIFEST_FILE)].map((word) => JSON.stringify(word)).join(' '),
       ...(props.pdfFonts === true ? pdfFontsCommands(outputDir) : []),
     ],
   };
@@ -121,8 +118,6 @@ export interface ProjectFunctionProps {
   readonly description?: string;
   /** bundle nodemailer (a mail-sending function in a stage that mails through SMTP); otherwise it is left out */
   readonly bundleNodemailer?: boolean;
-  /** package the browser's scripts (client/) prebuilt into `client-assets/` beside the handler (web-pages serves them) */
-  readonly clientAssets?: boolean;
   /** capacity kept for this function alone (and its ceiling); unset: the account's unreserved pool */
   readonly reservedConcurrentExecutions?: number;
   /** package the PDF fonts into `fonts/` beside the handler (publish-report writes the PDF) */
@@ -185,7 +180,7 @@ export class ProjectFunction extends NodejsFunction {
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: LogLevel.WARNING,
         assetHash: bundleSourceFingerprint(),
-        ...(commandHooks(props) === undefined ? {} : { commandHooks: commandHooks(props) }),
+        commandHooks: commandHooks(props),
       },
     });
     // the one external is nodemailer, which an SES stage never loads and an SMTP stage bundles: nothing is expected of the runtime

@@ -11,6 +11,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { BILLING_MODE, GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../shared/store/table.js';
 import { addMailEventDestination } from './alarms.js';
+import { allowAppDistributionToReadAssets } from './client-assets.js';
 import { siteResponseHeaders } from './edge.js';
 import { acknowledgeRule } from './nag.js';
 import { isChinaRegion, isThrowaway, type StageConfig } from './stages.js';
@@ -126,6 +127,8 @@ export class StatefulStack extends Stack {
       removalPolicy,
       autoDeleteObjects: throwaway,
     });
+
+    allowAppDistributionToReadAssets(this.siteBucket);
 
     this.distribution = new cloudfront.Distribution(this, 'Site', {
       comment: 'nianbao public site: published 政府信息公开工作年度报告',

@@ -24,6 +24,7 @@ import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { ROUTES } from '../shared/http/routes.js';
 import { Alarms } from './alarms.js';
 import { ApiEdge } from './api-edge.js';
+import { assetsThroughApi, ClientAssets } from './client-assets.js';
 import { ENV } from '../shared/runtime/env.js';
 import { FAILED_EXECUTION_STATUSES } from '../shared/workflow/contracts.js';
 import { FunctionBindings, type MailBinding } from './bindings.js';
@@ -99,6 +100,8 @@ export class StatelessStack extends Stack {
   readonly bindings: FunctionBindings;
   /** the review machine's FAILED / TIMED_OUT / ABORTED status changes → record-execution-failure */
   readonly executionFailureRule: events.Rule;
+  /** the browser's scripts deployed to the site bucket's assets/ */
+  readonly clientAssets: ClientAssets;
   /** the one writer of the public site's indexes: its queue, dead-letter queue and alarms */
   readonly siteIndexWriter: SiteIndexWriter;
 
@@ -120,10 +123,14 @@ export class StatelessStack extends Stack {
             domain: config.apiDomain,
             certificate: props.apiCertificate,
             logBucket: props.accessLogBucket,
+            siteBucket: props.siteBucket,
             logRetention: config.logRetention,
             removalPolicy: config.removalPolicy,
           });
     this.baseUrl = config.baseUrl ?? this.apiEdge?.url ?? this.httpApi.apiEndpoint;
+    // the browser's scripts, built at synth, into the site bucket; served beside the pages (infra/client-assets.ts)
+    this.clientAssets = new ClientAssets(this, 'ClientAssets', { siteBucket: props.siteBucket, logRetention: config.logRetention, removalPolicy: config.removalPolicy });
+    if (this.apiEdge === undefined) assetsThroughApi(this.httpApi, props.siteBaseUrl);
 
     // The machine's name is derived from the stack's (unique in the account and region, as CloudFormation's own
     // generated names are) so its ARN can be built without referring to the machine: the task functions need that ARN
@@ -264,7 +271,6 @@ export class StatelessStack extends Stack {
         : name === 'publish-report' ? Duration.minutes(2)
         : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
-      ...(needs.clientAssets === true ? { clientAssets: true } : {}),
       ...(config.reservedConcurrency[name] === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency[name] }),
       ...(needs.mail === true && config.mail.transport === 'smtp' ? { bundleNodemailer: true } : {}),
       ...(needs.pdfFonts === true ? { pdfFonts: true } : {}),

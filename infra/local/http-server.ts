@@ -7,12 +7,14 @@ import { MAX_BODY_BYTES } from '../../shared/http/request.js';
 import { json, SECURITY_HEADERS, type HttpResponse } from '../../shared/http/response.js';
 import { matchRoute, type HttpFunctionName } from '../../shared/http/routes.js';
 import { renderRootIndex } from '../../shared/site/pages.js';
+import { clientFileResponse, isClientFilePath, type ClientFiles } from './client-files.js';
 import { renderOutboxPage } from './outbox-page.js';
 import { isRateLimitedPath, TokenBuckets, type RateLimit } from './rate-limit.js';
 
 /**
  * The local stand-in for API Gateway and CloudFront: turns each request into the payload 2.0 event the Lambdas get,
- * routes it by the same table as the HTTP API, and serves the published bucket under /site/ and the outbox.
+ * routes it by the same table as the HTTP API, and serves the browser's scripts under /assets/, the published bucket
+ * under /site/ and the outbox.
  */
 
 export interface LocalHttpOptions {
@@ -23,6 +25,8 @@ export interface LocalHttpOptions {
   readonly bucket: string;
   /** per-client limit on the sign-in routes; undefined = none */
   readonly authRateLimit?: RateLimit | undefined;
+  /** the browser's scripts, built at start, served under /assets/ as CloudFront serves them */
+  readonly clientFiles: ClientFiles;
   /** queues a full rebuild of the site indexes (`nianbao rebuild-indexes --local`) */
   readonly rebuildIndexes?: () => Promise<void>;
 }
@@ -148,6 +152,7 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
       const method = (request.method ?? 'GET').toUpperCase();
       const handlers = options.handlers();
       if (url.pathname === '/healthz') return write(response, handlers ? json(200, { ok: true }) : json(503, { ok: false }));
+      if ((method === 'GET' || method === 'HEAD') && isClientFilePath(url.pathname)) return write(response, clientFileResponse(options.clientFiles, url.pathname));
       if (!handlers) return write(response, json(503, { error: { code: 'STARTING', message: '系统正在启动，请稍候。' } }));
       if (method === 'GET' && url.pathname === '/_local/outbox.json') return write(response, json(200, options.outbox.list()));
       if (method === 'POST' && url.pathname === '/_local/rebuild-indexes' && options.rebuildIndexes !== undefined) {

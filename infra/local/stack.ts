@@ -31,6 +31,9 @@ import { createTestDynamoClient, EMULATOR_SIGNER, startDynalite } from './dynali
 import type { httpHandlers, taskHandlers } from './handlers.js';
 import { guardedHttpHandlers, guardedStores, guardedTaskHandlers } from './partition-guard.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
+import { useClientManifest } from '../../shared/http/assets.js';
+import { buildClientAssets } from '../client-build.js';
+import { loadClientFiles } from './client-files.js';
 import { createLocalHttpServer } from './http-server.js';
 import { startTtlSweeper } from './ttl-sweeper.js';
 import { rateLimitFrom, type RateLimit } from './rate-limit.js';
@@ -95,6 +98,8 @@ export const TABLE_NAME = 'nianbao';
 export const SITE_BUCKET = 'nianbao-site';
 export const HISTORY_KEY_FILE = 'history-key.pem';
 export const ANCHORS_FOLDER = 'anchors';
+/** DATA_DIR's folder of the browser's scripts, rebuilt at every start */
+export const CLIENT_BUILD_FOLDER = 'client-assets';
 
 /** The master secret is generated on first start and kept (owner-only) with the data, so links survive restarts. */
 async function masterSecret(dataDir: string): Promise<Buffer> {
@@ -136,6 +141,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
+    // the browser's scripts, built while the emulators start: the same build CDK deploys, served as CloudFront does
+    const clientDir = join(dataDir, CLIENT_BUILD_FOLDER);
+    const clientBuild = buildClientAssets(clientDir).then(async (manifest) => ({ manifest, files: await loadClientFiles(clientDir, manifest) }));
+    clientBuild.catch(() => undefined);
     progress('DynamoDB（dynalite）');
     const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
     stops.push(() => dynalite.stop());
@@ -176,7 +185,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await indexes.request({ kind: 'all' });
     };
     const authRateLimit = 'authRateLimit' in options ? options.authRateLimit : rateLimitFrom(process.env['NIANBAO_AUTH_RATE_LIMIT']);
-    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, authRateLimit, rebuildIndexes });
+    progress('浏览器脚本（esbuild）');
+    const { manifest, files: clientFiles } = await clientBuild;
+    useClientManifest(manifest);
+    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, authRateLimit, rebuildIndexes, clientFiles });
     const port = await listen(server, options.port ?? 3000);
     stops.push(
       () =>

@@ -1,107 +1,63 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type * as Esbuild from 'esbuild';
-import { SECURITY_HEADERS, type HttpResponse } from './response.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod';
 
 /**
- * The browser's scripts (client/*.ts), served at /assets/{name}. They are bundled once per process: from prebuilt
- * files when there are any (a Lambda package carries them in `client-assets/` beside its handler, or wherever
- * NIANBAO_CLIENT_ASSETS_DIR points), otherwise by esbuild from the sources at the first request (`npm start`, tests).
- * Either way the same bytes: `buildClientAssets` is what a packaging step calls to write the prebuilt files.
+ * The browser's scripts (client/*.ts). They are bundled once, before anything runs (infra/client-build.ts: at CDK
+ * synth, at `npm start`, in a test run's setup), to files named for their content, `app.<hash>.js`, and a manifest
+ * that maps each entry's name to its file. Pages name a script by its entry and get the hashed URL from `assetUrl`.
+ * Such a URL never changes content, so it is served with a year's cache lifetime: in AWS by CloudFront from the site
+ * bucket's `assets/` prefix, locally by the HTTP server from the build folder. No function serves or carries them.
  */
 
 export const CLIENT_ENTRIES = { 'app.js': 'client/app.ts', 'form.js': 'client/form.ts', 'import.js': 'client/import.ts', 'admin.js': 'client/admin.ts' } as const;
 export type ClientAssetName = keyof typeof CLIENT_ENTRIES;
+export const CLIENT_ASSET_NAMES = Object.keys(CLIENT_ENTRIES) as ClientAssetName[];
 
+/** the URL path under which the hashed files are served, and the site bucket's key prefix that holds them */
+export const ASSETS_PATH = '/assets/';
+/** a hashed file's content never changes: caches keep it a year and never revalidate */
+export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+export const ASSET_CONTENT_TYPE = 'text/javascript; charset=utf-8';
+
+export const CLIENT_MANIFEST_FILE = 'manifest.json';
+/** the folder of the build pages are rendered with (`npm start` and the tests set it); a Lambda reads its package's copy */
 export const CLIENT_ASSETS_DIR_ENV = 'NIANBAO_CLIENT_ASSETS_DIR';
 
-export interface Asset {
-  readonly body: string;
-  readonly etag: string;
-}
+/** `<entry>.<hash>.js`: the hash is esbuild's content hash, upper-case letters and digits */
+export const HASHED_FILE = /^[a-z]+\.[A-Z0-9]{8,}\.js$/u;
 
-const isAssetName = (name: string): name is ClientAssetName => Object.hasOwn(CLIENT_ENTRIES, name);
+export const ClientManifestSchema = z.strictObject(
+  Object.fromEntries(CLIENT_ASSET_NAMES.map((name) => [name, z.string().regex(HASHED_FILE)])) as Record<ClientAssetName, z.ZodString>,
+);
+export type ClientManifest = z.infer<typeof ClientManifestSchema>;
 
-const projectRoot = (): string => fileURLToPath(new URL('../../', import.meta.url));
+/** what a Lambda package holds beside its handler (infra/project-function.ts copies the build's manifest there) */
+export const PACKAGED_MANIFEST_FILE = 'client-manifest.json';
 
-/**
- * zod's namespace re-exports every locale (≈ 250 KB minified) and nothing here uses them: the checks write their own
- * Chinese messages. The namespace is replaced by an empty module; zod still configures its English default.
- */
-const withoutZodLocales: Esbuild.Plugin = {
-  name: 'without-zod-locales',
-  setup(build) {
-    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => (/node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
-  },
-};
+let manifest: ClientManifest | undefined;
 
-/** Bundles every entry with esbuild: ES modules for the browser, minified, no source maps. */
-export async function buildClientAssets(): Promise<Map<ClientAssetName, string>> {
-  // a computed specifier keeps a Lambda bundler from pulling esbuild (a native binary) into the package
-  const specifier = 'esbuild';
-  const esbuild = (await import(specifier)) as typeof Esbuild;
-  const names = Object.keys(CLIENT_ENTRIES) as ClientAssetName[];
-  const result = await esbuild.build({
-    absWorkingDir: projectRoot(),
-    entryPoints: Object.fromEntries(names.map((name) => [name.replace(/\.js$/, ''), CLIENT_ENTRIES[name]])),
-    outdir: 'client-assets',
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2020'],
-    minify: true,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'silent',
-    plugins: [withoutZodLocales],
-  });
-  const built = new Map<ClientAssetName, string>();
-  for (const file of result.outputFiles) {
-    const name = file.path.split(/[\\/]/).at(-1) ?? '';
-    if (isAssetName(name)) built.set(name, file.text);
-  }
-  for (const name of names) if (!built.has(name)) throw new Error(`esbuild produced no ${name}`);
-  return built;
-}
-
-async function prebuilt(): Promise<Map<ClientAssetName, string> | undefined> {
-  const dir = process.env[CLIENT_ASSETS_DIR_ENV] ?? fileURLToPath(new URL('./client-assets/', import.meta.url));
-  let files: string[];
+/** The manifest this process renders pages with: the build folder's when one is named, else the one in the package. */
+export function clientManifest(): ClientManifest {
+  if (manifest !== undefined) return manifest;
+  const dir = process.env[CLIENT_ASSETS_DIR_ENV];
+  const file = dir === undefined ? new URL(`./${PACKAGED_MANIFEST_FILE}`, import.meta.url) : join(dir, CLIENT_MANIFEST_FILE);
+  let text: string;
   try {
-    files = await readdir(dir);
-  } catch {
-    return undefined;
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`no client build: ${CLIENT_ASSETS_DIR_ENV} names no folder and no ${PACKAGED_MANIFEST_FILE} is beside the code (infra/client-build.ts)`, {
+      cause: error,
+    });
   }
-  const names = (Object.keys(CLIENT_ENTRIES) as ClientAssetName[]).filter((name) => files.includes(name));
-  if (names.length !== Object.keys(CLIENT_ENTRIES).length) return undefined;
-  return new Map(await Promise.all(names.map(async (name) => [name, await readFile(`${dir}/${name}`, 'utf8')] as const)));
+  manifest = ClientManifestSchema.parse(JSON.parse(text));
+  return manifest;
 }
 
-let loading: Promise<ReadonlyMap<string, Asset>> | undefined;
-
-export function clientAssets(): Promise<ReadonlyMap<string, Asset>> {
-  loading ??= (async () => {
-    const sources = (await prebuilt()) ?? (await buildClientAssets());
-    return new Map(
-      [...sources].map(([name, body]) => [name, { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }] as const),
-    );
-  })().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
+/** Renders pages with this build's manifest from now on (`npm start` builds at start and names its own). */
+export function useClientManifest(built: ClientManifest): void {
+  manifest = ClientManifestSchema.parse(built);
 }
 
-/** The asset's response: revalidated on each load (ETag), so a new deployment is picked up at once. */
-export async function assetResponse(name: string, ifNoneMatch: string | undefined): Promise<HttpResponse> {
-  const asset = (await clientAssets()).get(name);
-  const headers = { ...SECURITY_HEADERS, 'cache-control': 'no-cache' };
-  if (!asset) return { statusCode: 404, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, body: '未找到该文件。' };
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === asset.etag)) {
-    return { statusCode: 304, headers: { ...headers, etag: asset.etag }, body: '' };
-  }
-  return { statusCode: 200, headers: { ...headers, 'content-type': 'text/javascript; charset=utf-8', etag: asset.etag }, body: asset.body };
-}
+/** The URL of an entry's current file, e.g. `/assets/app.3KQ7ZC4M.js`: what every page's script tag points to. */
+export const assetUrl = (name: ClientAssetName): string => `${ASSETS_PATH}${clientManifest()[name]}`;

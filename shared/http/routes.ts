@@ -12,7 +12,7 @@ export interface RouteSpec {
 }
 
 /** The pages the web-pages function renders, one per route of its own. */
-export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'admin-log' | 'asset';
+export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'admin-log';
 
 export const HTTP_FUNCTIONS = [
   'request-sign-in-code',
@@ -83,7 +83,6 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/{id}/edit', function: 'web-pages', page: 'revision' },
   { method: 'GET', path: '/previous/import', function: 'web-pages', page: 'import' },
   // the browser's scripts (bundled from client/); /audit/reports/{id}.json and .csv are the route above
-  { method: 'GET', path: '/assets/{name}', function: 'web-pages', page: 'asset' },
   // the administrator's console, a page over the routes below
   { method: 'GET', path: '/admin', function: 'web-pages', page: 'admin' },
   // the administration log with its verification, for administrators and auditors

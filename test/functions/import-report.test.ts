@@ -7,6 +7,7 @@ import { createWebPagesHandler } from '#functions/web-pages.js';
 import { matchRoute } from '#shared/http/routes.js';
 import type { HttpResponse } from '#shared/http/response.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
+import { assetUrl } from '#shared/http/assets.js';
 import { all, byId, parseHtml, plainText } from './html.js';
 import { AUDITOR, DIRECTOR, OFFICER, addAgency, cookieOf, signedReport } from './workflow-helpers.js';
 
@@ -150,7 +151,7 @@ describe('GET /previous/import', () => {
     const page = parseHtml(response.body);
     expect(byId(page, 'import-form')?.attrs['data-agency']).toBe('daxing-kw');
     expect(plainText(byId(page, 'import-existing') ?? page)).toContain('有 1 项未能确定');
-    expect(all(page, (element) => element.tag === 'script').map((script) => script.attrs['src'])).toContain('/assets/import.js');
+    expect(all(page, (element) => element.tag === 'script').map((script) => script.attrs['src'])).toContain(assetUrl('import.js'));
   });
 
   it('is not for an auditor', async () => {

@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET_KIB } from '#infra/bundle-budgets.js';
 import { FUNCTION_NAMES, type FunctionName } from '#infra/function-needs.js';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '#infra/project-function.js';
+import { clientBuildForSynth } from '#infra/client-build.js';
+import { PACKAGED_MANIFEST_FILE } from '#shared/http/assets.js';
 import { buildApp, functionLogicalId, resourcesOfType } from './support.js';
 
 /**
@@ -126,15 +128,22 @@ describe('the Lambda bundles', () => {
     expect(response.body.errors.length).toBeGreaterThan(0);
   });
 
-  it('carry the browser\'s scripts in web-pages, served from the package', () => {
+  it('carry no browser script, only the build\'s manifest, and render pages that name the deployed hashed files', () => {
+    const { manifest } = clientBuildForSynth();
+    for (const name of FUNCTION_NAMES) {
+      const dir = assetDir(name);
+      expect(readdirSync(dir).filter((file) => file.endsWith('.js')), name).toEqual([]);
+      expect(existsSync(path.join(dir, 'client-assets')), name).toBe(false);
+      expect(JSON.parse(readFileSync(path.join(dir, PACKAGED_MANIFEST_FILE), 'utf8')), name).toEqual(manifest);
+    }
     const dir = isolated('web-pages');
-    expect(existsSync(path.join(dir, 'client-assets', 'app.js'))).toBe(true);
     const out = node(
       `
       const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'index.mjs')).href)});
-      const response = await handler({ rawPath: '/assets/app.js', rawQueryString: '', headers: {}, pathParameters: { name: 'app.js' },
-        requestContext: { requestId: 'bundle-test', http: { method: 'GET' } } });
-      console.log(JSON.stringify({ status: response.statusCode, type: response.headers['content-type'], length: response.body.length }));
+      const get = (rawPath) => handler({ rawPath, rawQueryString: '', headers: {}, requestContext: { requestId: 'bundle-test', http: { method: 'GET' } } });
+      const login = await get('/login');
+      const old = await get('/assets/app.js');
+      console.log(JSON.stringify({ status: login.statusCode, scripts: [...login.body.matchAll(/<script[^>]* src="([^"]+)"/g)].map((m) => m[1]), old: old.statusCode }));
     `,
       {
         NIANBAO_TABLE_NAME: 'nianbao-table',
@@ -144,9 +153,7 @@ describe('the Lambda bundles', () => {
         NIANBAO_ANCHOR_BUCKET: 'nianbao-anchors',
       },
     );
-    const response = JSON.parse(out) as { status: number; type: string; length: number };
-    expect(response).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
-    expect(response.length).toBeGreaterThan(100);
+    expect(JSON.parse(out)).toEqual({ status: 200, scripts: [`/assets/${manifest['app.js']}`], old: 404 });
   });
 
   it('carry the PDF fonts beside publish-report alone, as files the renderer reads from the package', async () => {

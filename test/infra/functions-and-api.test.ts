@@ -16,7 +16,10 @@ const smtp = synthTemplates({ stage: 'prod', mailTransport: 'smtp', smtpSecretNa
 const { stateless, built } = prod;
 /** the handler functions: every Lambda but the edge's origin-verify authorizer (api-edge.test.ts) */
 const authorizerId = built.stateless.apiEdge === undefined ? undefined : logicalIdOf(built.stateless, built.stateless.apiEdge.authorizerFunction);
-const functions = Object.fromEntries(Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(([id]) => id !== authorizerId));
+// besides the handlers: the origin-verify authorizer, and aws-s3-deployment's copier of the browser scripts (run at deployments)
+const functions = Object.fromEntries(
+  Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(([id]) => id !== authorizerId && !id.startsWith('CustomCDKBucketDeployment')),
+);
 const logGroups = resourcesOfType(stateless, 'AWS::Logs::LogGroup');
 const fnOf = (name: FunctionName): Resource => {
   const fn = functions[functionLogicalId(built, name)];

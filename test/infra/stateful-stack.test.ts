@@ -142,11 +142,18 @@ describe('the stateful stack: public site', () => {
         ]),
       },
     });
+    type Statement = { Sid?: string; Principal?: { Service?: string }; Resource?: unknown; Condition?: { StringEquals?: Record<string, unknown> } };
     const statements = Object.values(resourcesOfType(prod.stateful, 'AWS::S3::BucketPolicy'))
-      .flatMap((policy) => (policy.Properties?.['PolicyDocument'] as { Statement: { Principal?: { Service?: string }; Condition?: { StringEquals?: Record<string, unknown> } }[] }).Statement)
+      .flatMap((policy) => (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement)
       .filter((statement) => statement.Principal?.Service === 'cloudfront.amazonaws.com');
-    expect(statements).toHaveLength(1);
-    expect(flatten(statements[0]?.Condition?.StringEquals?.['AWS:SourceArn'])).toMatch(new RegExp(`:distribution/<${distributionId}>$`));
+    // the site's distribution reads the whole bucket; the app's reads the browser scripts under assets/ (client-assets.test.ts)
+    const [whole, ...others] = statements.filter((statement) => !flatten(statement.Resource).endsWith('/assets/*') && !statement.Sid?.includes('ClientAssets'));
+    expect(others).toHaveLength(0);
+    expect(flatten(whole?.Condition?.StringEquals?.['AWS:SourceArn'])).toMatch(new RegExp(`:distribution/<${distributionId}>$`));
+    expect(statements.filter((statement) => statement.Sid?.includes('ClientAssets')).map((statement) => statement.Sid).sort()).toEqual([
+      'AppDistributionReadsClientAssets',
+      'AppDistributionTellsMissingClientAssets',
+    ]);
   });
 
   it('empties and deletes both buckets with the stack only in the throwaway stage (the anchor bucket is locked, and kept)', () => {

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { REPORT_CSS } from '../../report/render-style.js';
+import { assetUrl, type ClientAssetName } from '../assets.js';
 
 /**
  * The shell of every app page: Chinese, readable on a phone, the report stylesheet (so a report shown inside a page
@@ -85,8 +86,8 @@ body.app .report-sheet h1 { text-align: center; font-size: 1.5rem; }
 `;
 
 export interface PageOptions {
-  /** script files under /assets/ (module scripts) besides app.js, which every page has */
-  readonly scripts?: readonly string[];
+  /** the page's module scripts, by entry name, besides app.js, which every page has */
+  readonly scripts?: readonly ClientAssetName[];
   /** the page's own rules, after the shared ones (a constant: never anything from a request or a report) */
   readonly css?: string;
   /** reload after this many seconds: a page showing a state the workflow is about to leave */
@@ -112,7 +113,7 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = { officer: '信息�
 export const roleNames = (roles: readonly string[] | undefined): string => (roles ?? []).map((role) => ROLE_NAMES[role] ?? role).join('、');
 
 export function renderPage(title: string, body: ComponentChildren, who?: Who | undefined, options: PageOptions = {}): string {
-  const scripts = ['app.js', ...(options.scripts ?? [])];
+  const scripts: ClientAssetName[] = ['app.js', ...(options.scripts ?? [])];
   return `<!doctype html>${renderToString(
     <html lang="zh-CN">
       <head>
@@ -123,7 +124,7 @@ export function renderPage(title: string, body: ComponentChildren, who?: Who | u
         <title>{`${title} · 政府信息公开工作年度报告`}</title>
         <style dangerouslySetInnerHTML={{ __html: REPORT_CSS + APP_CSS + (options.css ?? '') }} />
         {scripts.map((name) => (
-          <script key={name} type="module" src={`/assets/${name}`} />
+          <script key={name} type="module" src={assetUrl(name)} />
         ))}
       </head>
       <body class="app">

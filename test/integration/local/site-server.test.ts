@@ -35,7 +35,7 @@ beforeAll(async () => {
   await writeFile(join(emulator.directory, 'outside', 'secret._S3rver_metadata.json'), '{"content-type":"text/plain"}');
   if (!isComplete(partial)) throw new Error('a function without a handler');
   const handlers = partial;
-  server = createLocalHttpServer({ handlers: () => handlers, outbox: new OutboxMailer({ file: join(emulator.directory, 'outbox.json'), clock: { now: () => new Date() } }), s3, bucket: emulator.bucket });
+  server = createLocalHttpServer({ handlers: () => handlers, outbox: new OutboxMailer({ file: join(emulator.directory, 'outbox.json'), clock: { now: () => new Date() } }), s3, bucket: emulator.bucket, clientFiles: new Map() });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -42,6 +42,7 @@ describe('the local server', () => {
       outbox: new OutboxMailer({ clock: { now: () => new Date() } }),
       s3: new S3Client({ region: 'us-east-1' }),
       bucket: 'x',
+      clientFiles: new Map(),
       authRateLimit: { capacity: 2, refillPerSecond: 0.01 },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
