@@ -76,13 +76,12 @@ async function ensureSuccessorRecord(old: Review, holder: Holder, deps: HandOver
 }
 
 /** Marks the old review handed on; a mark already there (a retry) is fine. */
-async function markReplaced(old: Review, holder: Holder, deps: HandOverDeps): Promise<Review> {
+async function markReplaced(old: Review, holder: Holder, deps: HandOverDeps): Promise<void> {
   try {
     await deps.store.markReviewReplaced(old.reviewId, holder);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
   }
-  return (await deps.store.getReview(old.reviewId)) ?? old;
 }
 
 /**
@@ -136,24 +135,32 @@ export async function handOverReview(review: Review, deps: HandOverDeps): Promis
   return { review: await completeHandOver(review, holder, step, deps), outcome: 'handed' };
 }
 
-/** After the log: the new record, the old one marked, the live token moved, the new holder emailed (once). */
+/**
+ * After the log: the new record, the live token moved onto it, the new holder emailed (once), then the old review
+ * marked (its link answers 409 from then on; a decision on it is refused by the log already). The mark comes last, so
+ * a review handed over in the log and not yet marked is a hand-over a retry still has to finish.
+ */
 async function completeHandOver(review: Review, holder: Holder, step: Step, deps: HandOverDeps): Promise<Review> {
   let next = await ensureSuccessorRecord(review, holder, deps);
-  const old = await markReplaced(review, holder, deps);
-  // a reminder may have given the old review a newer token before it was marked: the waiting task holds that one
+  // a reminder may have given the old review a newer token meanwhile: the waiting task holds that one
+  const old = (await deps.store.getReview(review.reviewId)) ?? review;
   if (old.taskToken !== undefined && old.taskToken !== next.taskToken && old.tokenSeq > next.tokenSeq) next = await holdToken(next, old.taskToken, deps);
-  if (next.emailedTokenSeq >= next.tokenSeq) return next;
-  const events = await deps.store.listEvents(review.reportId);
-  const state = foldReport(events);
-  const content = versionOf(events, review.version);
-  if (!state || !content || state.decidedReviews.has(next.reviewId) || !isOpenFor(state, next)) return next;
-  await emailReview(next, step, state, content.report, false, deps, review.approverName);
-  await deps.store.markReviewEmailed(next.reviewId, next.tokenSeq);
-  return (await deps.store.getReview(next.reviewId)) ?? next;
+  if (next.emailedTokenSeq < next.tokenSeq) {
+    const events = await deps.store.listEvents(review.reportId);
+    const state = foldReport(events);
+    const content = versionOf(events, review.version);
+    if (state && content && !state.decidedReviews.has(next.reviewId) && isOpenFor(state, next)) {
+      await emailReview(next, step, state, content.report, false, deps, review.approverName);
+      await deps.store.markReviewEmailed(next.reviewId, next.tokenSeq);
+      next = (await deps.store.getReview(next.reviewId)) ?? next;
+    }
+  }
+  await markReplaced(review, holder, deps);
+  return next;
 }
 
-/** The reviews `email` is asked for in the agency's reports under review: what the log shows open and not handed on. */
-export async function waitingReviewsOf(email: string, agencyId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
+/** Every review of the current version of the agency's reports under review that was asked of `email`. */
+async function reviewsAskedOf(email: string, agencyId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
   const heads = (await deps.store.listHeads(agencyId)).filter((head) => head.status === 'in_review');
   const found = await Promise.all(
     heads.map(async (head) => {
@@ -162,16 +169,23 @@ export async function waitingReviewsOf(email: string, agencyId: string, deps: Pi
       const ids = new Set<string>();
       if (state.head.pendingReviewId !== undefined) ids.add(state.head.pendingReviewId);
       for (const pointer of await deps.store.listReviewPointers(head.reportId)) if (pointer.version === state.head.version) ids.add(pointer.reviewId);
+      // reviews made by a hand-over have no slot of their own
       for (const holder of state.handedOver.values()) ids.add(holder.reviewId);
       const reviews = await Promise.all([...ids].map((id) => deps.store.getReview(id)));
-      return reviews.flatMap((review) =>
-        review !== undefined && review.approverEmail === email && !state.handedOver.has(review.reviewId) && !state.decidedReviews.has(review.reviewId) && isOpenFor(state, review)
-          ? [{ review, state }]
-          : [],
-      );
+      return reviews.flatMap((review) => (review !== undefined && review.approverEmail === email && review.version === state.head.version ? [{ review, state }] : []));
     }),
   );
   return found.flat();
+}
+
+const waiting = ({ review, state }: { review: Review; state: ReportState }): boolean =>
+  !state.handedOver.has(review.reviewId) && !state.decidedReviews.has(review.reviewId) && isOpenFor(state, review);
+
+const unfinished = ({ review, state }: { review: Review; state: ReportState }): boolean => state.handedOver.has(review.reviewId) && review.replacedBy === undefined;
+
+/** The reviews `email` is asked for in the agency's reports under review: open, and not handed on in the log. */
+export async function waitingReviewsOf(email: string, agencyId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
+  return (await reviewsAskedOf(email, agencyId, deps)).filter(waiting);
 }
 
 /**
@@ -180,7 +194,7 @@ export async function waitingReviewsOf(email: string, agencyId: string, deps: Pi
  * is told; they stay where they are.
  */
 export async function handOverReviewsOf(before: Pick<RosterEntry, 'email' | 'agencyId'>, deps: HandOverDeps): Promise<HandOver[]> {
-  const open = await waitingReviewsOf(before.email, before.agencyId, deps);
+  const open = (await reviewsAskedOf(before.email, before.agencyId, deps)).filter((found) => waiting(found) || unfinished(found));
   const results: HandOver[] = [];
   for (const { review, state } of open) {
     const step = stepById(state.chain, review.stage);
