@@ -31,7 +31,8 @@ export interface HandOver {
   readonly to?: { readonly email: string; readonly name: string };
 }
 
-type Outcome = { kind: 'kept' } | { kind: 'stranded' } | { kind: 'handed'; review: Review };
+/** kept: the approver may still decide it, or it is decided or closed; stranded: nobody else may take it. */
+type Outcome = 'kept' | 'stranded' | 'handed';
 
 /** Whether the approver still holds the step's role in the report's agency. */
 const stillHolds = (review: Review, step: Step, state: ReportState, roster: readonly RosterEntry[]): boolean => {
@@ -88,7 +89,7 @@ async function markReplaced(old: Review, holder: Holder, deps: HandOverDeps): Pr
  * Hands one review on when its approver lost the step's role and someone else may take it. Answers the review the
  * report now waits on (the new one, or the same one when it is kept, decided or closed).
  */
-export async function handOverReview(review: Review, deps: HandOverDeps): Promise<{ review: Review; outcome: Outcome['kind'] }> {
+export async function handOverReview(review: Review, deps: HandOverDeps): Promise<{ review: Review; outcome: Outcome }> {
   const before = foldReport(await deps.store.listEvents(review.reportId));
   const step = before === undefined ? undefined : stepById(before.chain, review.stage);
   if (!before || !step) return { review, outcome: 'kept' };

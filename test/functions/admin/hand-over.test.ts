@@ -1,12 +1,13 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMyTasksHandler } from '#functions/my-tasks.js';
 import { createRequestReviewHandler } from '#functions/request-review.js';
 import { loadRoster } from '#infra/scripts/load-roster.js';
 import { eventSummary } from '#shared/http/pages/names.js';
 import { handOverReviewsOf, type HandOverDeps } from '#shared/workflow/hand-over.js';
 import type { RosterEntry } from '#shared/workflow/model.js';
-import { createTestApp, jsonOf, startEmulator, stopEmulator, type TestApp } from '../../support/app.js';
+import { createTestApp, httpEvent, jsonOf, startEmulator, stopEmulator, type TestApp } from '../../support/app.js';
 import { cookieOf, decideJson, DIRECTOR, emailedReviewLink, LEADER, openReviewPage, REPORT_ID, requestReview, reviewAndDecide, submit, type ReviewLink } from '../workflow-helpers.js';
 import { ADMIN, adminRoutes } from './admin-support.js';
 
@@ -70,8 +71,15 @@ async function expectHandedToNewDirector(old: ReviewLink, oldCookie?: string): P
   return handed;
 }
 
+/** The review ids `GET /api/me/tasks` lists for a person. */
+async function tasksOf(email: string): Promise<string[]> {
+  const response = await createMyTasksHandler(app.deps)(httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: await cookieOf(app, email) }));
+  return (jsonOf(response) as { tasks: { reviewId: string }[] }).tasks.map((task) => task.reviewId);
+}
+
 /** The new director approves from the new link: the waiting task is completed with the token the old review held. */
 async function expectNewDirectorCompletesTheStep(handed: ReviewLink): Promise<void> {
+  expect(await tasksOf(NEW_DIRECTOR.email)).toEqual([handed.reviewId]);
   const approved = await decideJson(app, handed, await cookieOf(app, NEW_DIRECTOR.email), { outcome: 'approve', confidentialityReviewed: true });
   expect(approved.statusCode, approved.body).toBe(200);
   const sent = app.sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken);
