@@ -160,29 +160,35 @@ async function completeHandOver(review: Review, holder: Holder, step: Step, deps
   return next;
 }
 
+/** Every review asked for the current version of a report under review, with the report's state. */
+async function reviewsAskedIn(reportId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
+  const state = foldReport(await deps.store.listEvents(reportId));
+  if (!state || state.head.status !== 'in_review') return [];
+  const ids = new Set<string>();
+  if (state.head.pendingReviewId !== undefined) ids.add(state.head.pendingReviewId);
+  for (const pointer of await deps.store.listReviewPointers(reportId)) if (pointer.version === state.head.version) ids.add(pointer.reviewId);
+  // reviews made by a hand-over have no slot of their own
+  for (const holder of state.handedOver.values()) ids.add(holder.reviewId);
+  const reviews = await Promise.all([...ids].map((id) => deps.store.getReview(id)));
+  return reviews.flatMap((review) => (review !== undefined && review.version === state.head.version ? [{ review, state }] : []));
+}
+
 /** Every review of the current version of the agency's reports under review that was asked of `email`. */
 async function reviewsAskedOf(email: string, agencyId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
   const heads = (await deps.store.listHeads(agencyId)).filter((head) => head.status === 'in_review');
-  const found = await Promise.all(
-    heads.map(async (head) => {
-      const state = foldReport(await deps.store.listEvents(head.reportId));
-      if (!state) return [];
-      const ids = new Set<string>();
-      if (state.head.pendingReviewId !== undefined) ids.add(state.head.pendingReviewId);
-      for (const pointer of await deps.store.listReviewPointers(head.reportId)) if (pointer.version === state.head.version) ids.add(pointer.reviewId);
-      // reviews made by a hand-over have no slot of their own
-      for (const holder of state.handedOver.values()) ids.add(holder.reviewId);
-      const reviews = await Promise.all([...ids].map((id) => deps.store.getReview(id)));
-      return reviews.flatMap((review) => (review !== undefined && review.approverEmail === email && review.version === state.head.version ? [{ review, state }] : []));
-    }),
-  );
-  return found.flat();
+  const found = await Promise.all(heads.map((head) => reviewsAskedIn(head.reportId, deps)));
+  return found.flat().filter(({ review }) => review.approverEmail === email);
 }
 
 const waiting = ({ review, state }: { review: Review; state: ReportState }): boolean =>
   !state.handedOver.has(review.reviewId) && !state.decidedReviews.has(review.reviewId) && isOpenFor(state, review);
 
 const unfinished = ({ review, state }: { review: Review; state: ReportState }): boolean => state.handedOver.has(review.reviewId) && review.replacedBy === undefined;
+
+/** The reviews a report waits on now: open, undecided, and not handed on in the log. */
+export async function waitingReviewsIn(reportId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Review[]> {
+  return (await reviewsAskedIn(reportId, deps)).filter(waiting).map(({ review }) => review);
+}
 
 /** The reviews `email` is asked for in the agency's reports under review: open, and not handed on in the log. */
 export async function waitingReviewsOf(email: string, agencyId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {

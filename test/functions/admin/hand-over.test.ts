@@ -99,6 +99,14 @@ describe('each place the roster changes hands the open reviews on at once', () =
     expect(logged).toMatchObject({ type: 'person_saved', subject: DIRECTOR, data: { handedOver: 1 } });
   });
 
+  it('sends the administrator’s deadline reminder to the new director, not the one who left', async () => {
+    await waitingOnDirector();
+    await r.removePerson(admin, DIRECTOR);
+    const reminded = await r.remind(admin, { year: 2020, agencyIds: ['daxing-kw'] });
+    expect(reminded.statusCode, reminded.body).toBe(200);
+    expect((jsonOf(reminded) as { sent: { to: string }[] }).sent.map((sent) => sent.to)).toEqual([NEW_DIRECTOR.email]);
+  });
+
   it('PUT moving the director to another agency', async () => {
     const old = await waitingOnDirector();
     const wang = await cookieOf(app, DIRECTOR);
