@@ -134,7 +134,13 @@ export async function loadRoster(
  */
 async function deployedHandOver(store: Store): Promise<HandOverAfterChange | undefined> {
   if (process.env[ENV.baseUrl] === undefined) return undefined;
-  const deps = { store: signingStoreOver(store), clock: systemClock, mailer: await runtimeMailer(), linkKey: (await runtimeKeys()).links, baseUrl: runtimeBaseUrl() };
+  const deps = {
+    store: signingStoreOver(store),
+    clock: systemClock,
+    mailer: await runtimeMailer(),
+    linkKey: (await runtimeKeys()).links,
+    baseUrl: runtimeBaseUrl(),
+  };
   return (before) => handOverReviewsOf(before, deps);
 }
 
@@ -166,7 +172,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const handOver = await deployedHandOver(store);
-    if (handOver === undefined) process.stderr.write(`warning: ${ENV.baseUrl} is not set: open reviews of changed people are handed on at their next reminder\n`);
+    if (handOver === undefined) {
+      process.stderr.write(`warning: ${ENV.baseUrl} is not set: open reviews of changed people are handed on at their next reminder\n`);
+    }
     const written = await loadRoster(file, store, handOver);
     for (const stranded of written.stranded) process.stderr.write(`warning: ${strandedWarning(stranded)}\n`);
     process.stdout.write(`${tableName}: put ${written.agencies} agencies and ${written.roster} roster entries; ${written.handedOver} open reviews handed on\n`);

@@ -44,7 +44,9 @@ const stillHolds = (review: Review, step: Step, state: ReportState, roster: read
 function successorFor(review: Review, step: Step, state: ReportState, roster: readonly RosterEntry[]): RosterEntry | undefined {
   if (step.kind !== 'cosign') return approverFor(step, state.chain, roster, state.head.agencyId, state);
   const asked = state.cursor.kind === 'cosign' ? state.cursor.cosigners : [];
-  return eligibleFor(step, roster, state.head.agencyId, state).find((entry) => entry.email !== review.approverEmail && !asked.includes(entry.email));
+  return eligibleFor(step, roster, state.head.agencyId, state).find(
+    (entry) => entry.email !== review.approverEmail && !asked.includes(entry.email),
+  );
 }
 
 /** The new review's record, made from the hand-over the log holds: the same slot, the old review's task token. */
@@ -107,7 +109,8 @@ export async function handOverReview(review: Review, deps: HandOverDeps): Promis
       review.reportId,
       (state, events) => {
         // a decision, a withdrawal, a new version or another hand-over got there first: theirs stands
-        if (!state || state.handedOver.has(review.reviewId) || state.decidedReviews.has(review.reviewId) || !isOpenFor(state, review)) return undefined;
+        if (!state || state.handedOver.has(review.reviewId) || state.decidedReviews.has(review.reviewId) || !isOpenFor(state, review))
+          return undefined;
         const content = versionOf(events, review.version);
         if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
         return systemEvent(
@@ -145,7 +148,8 @@ async function completeHandOver(review: Review, holder: Holder, step: Step, deps
   let next = await ensureSuccessorRecord(review, holder, deps);
   // a reminder may have given the old review a newer token meanwhile: the waiting task holds that one
   const old = (await deps.store.getReview(review.reviewId)) ?? review;
-  if (old.taskToken !== undefined && old.taskToken !== next.taskToken && old.tokenSeq > next.tokenSeq) next = await holdToken(next, old.taskToken, deps);
+  if (old.taskToken !== undefined && old.taskToken !== next.taskToken && old.tokenSeq > next.tokenSeq)
+    next = await holdToken(next, old.taskToken, deps);
   if (next.emailedTokenSeq < next.tokenSeq) {
     const events = await deps.store.listEvents(review.reportId);
     const state = foldReport(events);
@@ -163,10 +167,11 @@ async function completeHandOver(review: Review, holder: Holder, step: Step, deps
 /** Every review asked for the current version of a report under review, with the report's state. */
 async function reviewsAskedIn(reportId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
   const state = foldReport(await deps.store.listEvents(reportId));
-  if (!state || state.head.status !== 'in_review') return [];
+  if (state?.head.status !== 'in_review') return [];
   const ids = new Set<string>();
   if (state.head.pendingReviewId !== undefined) ids.add(state.head.pendingReviewId);
-  for (const pointer of await deps.store.listReviewPointers(reportId)) if (pointer.version === state.head.version) ids.add(pointer.reviewId);
+  for (const pointer of await deps.store.listReviewPointers(reportId))
+    if (pointer.version === state.head.version) ids.add(pointer.reviewId);
   // reviews made by a hand-over have no slot of their own
   for (const holder of state.handedOver.values()) ids.add(holder.reviewId);
   const reviews = await Promise.all([...ids].map((id) => deps.store.getReview(id)));
@@ -174,7 +179,11 @@ async function reviewsAskedIn(reportId: string, deps: Pick<HandOverDeps, 'store'
 }
 
 /** Every review of the current version of the agency's reports under review that was asked of `email`. */
-async function reviewsAskedOf(email: string, agencyId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
+async function reviewsAskedOf(
+  email: string,
+  agencyId: string,
+  deps: Pick<HandOverDeps, 'store'>,
+): Promise<Array<{ review: Review; state: ReportState }>> {
   const heads = (await deps.store.listHeads(agencyId)).filter((head) => head.status === 'in_review');
   const found = await Promise.all(heads.map((head) => reviewsAskedIn(head.reportId, deps)));
   return found.flat().filter(({ review }) => review.approverEmail === email);
@@ -183,7 +192,8 @@ async function reviewsAskedOf(email: string, agencyId: string, deps: Pick<HandOv
 const waiting = ({ review, state }: { review: Review; state: ReportState }): boolean =>
   !state.handedOver.has(review.reviewId) && !state.decidedReviews.has(review.reviewId) && isOpenFor(state, review);
 
-const unfinished = ({ review, state }: { review: Review; state: ReportState }): boolean => state.handedOver.has(review.reviewId) && review.replacedBy === undefined;
+const unfinished = ({ review, state }: { review: Review; state: ReportState }): boolean =>
+  state.handedOver.has(review.reviewId) && review.replacedBy === undefined;
 
 /** The reviews a report waits on now: open, undecided, and not handed on in the log. */
 export async function waitingReviewsIn(reportId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Review[]> {
@@ -191,7 +201,11 @@ export async function waitingReviewsIn(reportId: string, deps: Pick<HandOverDeps
 }
 
 /** The reviews `email` is asked for in the agency's reports under review: open, and not handed on in the log. */
-export async function waitingReviewsOf(email: string, agencyId: string, deps: Pick<HandOverDeps, 'store'>): Promise<Array<{ review: Review; state: ReportState }>> {
+export async function waitingReviewsOf(
+  email: string,
+  agencyId: string,
+  deps: Pick<HandOverDeps, 'store'>,
+): Promise<Array<{ review: Review; state: ReportState }>> {
   return (await reviewsAskedOf(email, agencyId, deps)).filter(waiting);
 }
 
@@ -208,7 +222,13 @@ export async function handOverReviewsOf(before: Pick<RosterEntry, 'email' | 'age
     if (!step) continue;
     const { review: now, outcome } = await handOverReview(review, deps);
     if (outcome === 'kept') continue;
-    const common = { reportId: review.reportId, agencyName: state.head.agencyName, year: state.head.year, stepLabel: step.label, from: { email: review.approverEmail, name: review.approverName } };
+    const common = {
+      reportId: review.reportId,
+      agencyName: state.head.agencyName,
+      year: state.head.year,
+      stepLabel: step.label,
+      from: { email: review.approverEmail, name: review.approverName },
+    };
     results.push(outcome === 'handed' ? { ...common, to: { email: now.approverEmail, name: now.approverName } } : common);
   }
   return results;

@@ -95,10 +95,8 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
         replaced !== undefined && state.cursor.kind === 'cosign' && state.cursor.stepId === data.stage
           ? { ...state.cursor, cosigners: state.cursor.cosigners.map((email) => (email === replaced ? data.approverEmail : email)) }
           : state.cursor;
-      const handedOver =
-        data.replaces === undefined
-          ? state.handedOver
-          : new Map(state.handedOver).set(data.replaces.reviewId, { reviewId: data.reviewId, approverEmail: data.approverEmail, approverName: data.approverName });
+      const holder = { reviewId: data.reviewId, approverEmail: data.approverEmail, approverName: data.approverName };
+      const handedOver = data.replaces === undefined ? state.handedOver : new Map(state.handedOver).set(data.replaces.reviewId, holder);
       return {
         ...state,
         cursor,

@@ -35,12 +35,19 @@ async function as(email: string): Promise<Person> {
 
 type Link = Awaited<ReturnType<typeof reviewLink>>;
 const decide = async (email: string, link: Link, confidentialityReviewed = false) =>
-  (await as(email)).json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed });
+  (await as(email)).json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+    sig: link.sig,
+    outcome: 'approve',
+    comment: '',
+    confidentialityReviewed,
+  });
 
 describe('a director removed mid-review, on the local stack', () => {
   it('hands the review to the new director at once, who approves; the leader signs; published', async () => {
     const admin = await as(ADMIN);
-    expect((await admin.json('PUT', `/api/admin/people/${NEW_DIRECTOR}`, { name: '李主任', agencyId: KW.id, roles: ['director'] })).status).toBe(200);
+    expect(
+      (await admin.json('PUT', `/api/admin/people/${NEW_DIRECTOR}`, { name: '李主任', agencyId: KW.id, roles: ['director'] })).status,
+    ).toBe(200);
     const reportId = `${KW.id}-2020`;
     const seen = await seenIds(stack.url);
     expect((await (await as(OFFICER)).json('POST', '/api/reports', { report: referenceReport() })).status).toBe(201);
@@ -59,16 +66,24 @@ describe('a director removed mid-review, on the local stack', () => {
     expect((await decide(NEW_DIRECTOR, handed, true)).status).toBe(200);
     const sign = await reviewLink(stack.url, LEADER, beforeApproval);
     expect((await decide(LEADER, sign)).status).toBe(200);
-    await waitFor(async () => ((await (await as(OFFICER)).json('GET', `/api/reports/${reportId}`)).body as { status: string }).status === 'published', 20_000, 'publication');
+    await waitFor(
+      async () => ((await (await as(OFFICER)).json('GET', `/api/reports/${reportId}`)).body as { status: string }).status === 'published',
+      20_000,
+      'publication',
+    );
 
-    const report = (await (await as(OFFICER)).json('GET', `/api/reports/${reportId}`)).body as { decisions: Array<{ stage: string; approver: string }> };
+    const report = (await (await as(OFFICER)).json('GET', `/api/reports/${reportId}`)).body as {
+      decisions: Array<{ stage: string; approver: string }>;
+    };
     expect(report.decisions.map((decision) => [decision.stage, decision.approver])).toEqual([
       ['director', NEW_DIRECTOR],
       ['leader', LEADER],
     ]);
     const audit = await (await (await as(AUDITOR)).request('GET', `/audit/reports/${reportId}`)).text();
     expect(audit).toContain('办公室主任审核转交：王主任 → 李主任（人员变动）');
-    const log = (await (await as(AUDITOR)).json('GET', '/api/admin/log')).body as { events: { type: string; subject: string; data: { handedOver?: number } }[] };
+    const log = (await (await as(AUDITOR)).json('GET', '/api/admin/log')).body as {
+      events: { type: string; subject: string; data: { handedOver?: number } }[];
+    };
     expect(log.events.find((event) => event.type === 'person_removed' && event.subject === DIRECTOR)?.data.handedOver).toBe(1);
   });
 });

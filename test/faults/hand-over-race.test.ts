@@ -7,7 +7,16 @@ import { handOverReviewsOf, type HandOver } from '#shared/workflow/hand-over.js'
 import type { ReportEvent, RosterEntry } from '#shared/workflow/model.js';
 import type { Store } from '#shared/workflow/ports.js';
 import { createTestApp, httpEvent, jsonOf, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
-import { cookieOf, decideJson, DIRECTOR, emailedReviewLink, REPORT_ID, requestReview, submit, type ReviewLink } from '../functions/workflow-helpers.js';
+import {
+  cookieOf,
+  decideJson,
+  DIRECTOR,
+  emailedReviewLink,
+  REPORT_ID,
+  requestReview,
+  submit,
+  type ReviewLink,
+} from '../functions/workflow-helpers.js';
 
 /**
  * The director's decision and the hand-over of their review (they lost the post a moment before) at the same time,
@@ -79,7 +88,8 @@ function signedInBeforeTheChange(store: Store): Store {
   });
 }
 
-const handOver = (app: TestApp, store: Store = app.deps.store) => handOverReviewsOf(WANG, { ...app.deps, store, linkKey: app.deps.keys.links });
+const handOver = (app: TestApp, store: Store = app.deps.store) =>
+  handOverReviewsOf(WANG, { ...app.deps, store, linkKey: app.deps.keys.links });
 
 const decide = (t: Trial, store: Store = t.app.deps.store) =>
   createDecideReviewHandler({ ...t.app.deps, store: signedInBeforeTheChange(store) })(

@@ -138,15 +138,16 @@ describe('least privilege: secrets and mail', () => {
     const readers = FUNCTION_NAMES.filter((name) => allows(name, 'secretsmanager:GetSecretValue').length > 0).sort();
     // the people routes sign the link of a review they hand on
     expect(readers).toEqual([
-      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'create-session', 'decide-review', 'my-tasks', 'request-review', 'request-sign-in-code', 'review-page',
+      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'create-session', 'decide-review', 'my-tasks', 'request-review',
+      'request-sign-in-code', 'review-page',
     ]);
   });
 
   it('lets only the mailing functions send mail, as the stage identity and configuration set', () => {
     const senders = FUNCTION_NAMES.filter((name) => allows(name, 'ses:SendEmail').length > 0).sort();
     expect(senders).toEqual([
-      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'admin-send-reminders', 'my-tasks', 'publish-report', 'request-review', 'request-revision',
-      'request-sign-in-code', 'send-due-reminders', 'withdraw-report',
+      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'admin-send-reminders', 'my-tasks', 'publish-report', 'request-review',
+      'request-revision', 'request-sign-in-code', 'send-due-reminders', 'withdraw-report',
     ]);
     for (const name of senders) {
       const resources = allows(name, 'ses:SendEmail').flatMap(resourcesOf).map(flatten);

@@ -137,7 +137,8 @@ export async function removePerson(
   if (preview) return { openReviews, preview, ...NOTHING_HANDED };
   await deps.store.deleteRosterEntry(existing.email);
   const summary = summaryOf(await handOverAfter([existing], deps));
-  await logAdminEvent(deps, actorOf(principal), 'person_removed', existing.email, { before: existing, reassigned: openReviews.map((r) => r.reviewId), ...summary });
+  const reassigned = openReviews.map((review) => review.reviewId);
+  await logAdminEvent(deps, actorOf(principal), 'person_removed', existing.email, { before: existing, reassigned, ...summary });
   return { openReviews, preview, ...summary };
 }
 

@@ -8,7 +8,19 @@ import { eventSummary } from '#shared/http/pages/names.js';
 import { handOverReviewsOf, type HandOverDeps } from '#shared/workflow/hand-over.js';
 import type { RosterEntry } from '#shared/workflow/model.js';
 import { createTestApp, httpEvent, jsonOf, startEmulator, stopEmulator, type TestApp } from '../../support/app.js';
-import { cookieOf, decideJson, DIRECTOR, emailedReviewLink, LEADER, openReviewPage, REPORT_ID, requestReview, reviewAndDecide, submit, type ReviewLink } from '../workflow-helpers.js';
+import {
+  cookieOf,
+  decideJson,
+  DIRECTOR,
+  emailedReviewLink,
+  LEADER,
+  openReviewPage,
+  REPORT_ID,
+  requestReview,
+  reviewAndDecide,
+  submit,
+  type ReviewLink,
+} from '../workflow-helpers.js';
 import { ADMIN, adminRoutes } from './admin-support.js';
 
 /**
@@ -36,7 +48,8 @@ beforeEach(async () => {
 
 const handOverDeps = (): HandOverDeps => ({ ...app.deps, linkKey: app.deps.keys.links });
 const errorOf = (body: unknown) => (body as { error: { code: string; message: string; holder?: { email: string; name: string } } }).error;
-const reviewMails = async (to: string) => (await app.outbox.list()).filter((entry) => entry.to === to && /请(审核|会签|签发)：/.test(entry.subject));
+const reviewMails = async (to: string) =>
+  (await app.outbox.list()).filter((entry) => entry.to === to && /请(审核|会签|签发)：/.test(entry.subject));
 
 /** Submitted; the director was asked (task token `token-director-1`) and a second director joined the agency. */
 async function waitingOnDirector(): Promise<ReviewLink> {
@@ -73,14 +86,19 @@ async function expectHandedToNewDirector(old: ReviewLink, oldCookie?: string): P
 
 /** The review ids `GET /api/me/tasks` lists for a person. */
 async function tasksOf(email: string): Promise<string[]> {
-  const response = await createMyTasksHandler(app.deps)(httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: await cookieOf(app, email) }));
+  const response = await createMyTasksHandler(app.deps)(
+    httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: await cookieOf(app, email) }),
+  );
   return (jsonOf(response) as { tasks: { reviewId: string }[] }).tasks.map((task) => task.reviewId);
 }
 
 /** The new director approves from the new link: the waiting task is completed with the token the old review held. */
 async function expectNewDirectorCompletesTheStep(handed: ReviewLink): Promise<void> {
   expect(await tasksOf(NEW_DIRECTOR.email)).toEqual([handed.reviewId]);
-  const approved = await decideJson(app, handed, await cookieOf(app, NEW_DIRECTOR.email), { outcome: 'approve', confidentialityReviewed: true });
+  const approved = await decideJson(app, handed, await cookieOf(app, NEW_DIRECTOR.email), {
+    outcome: 'approve',
+    confidentialityReviewed: true,
+  });
   expect(approved.statusCode, approved.body).toBe(200);
   const sent = app.sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken);
   expect(sent).toEqual(['token-director-1']);
@@ -155,11 +173,16 @@ describe('each place the roster changes hands the open reviews on at once', () =
 
   it('the roster script without the functions’ settings leaves the review to be handed on at the next reminder', async () => {
     const old = await waitingOnDirector();
-    expect(await loadRoster({ districts: [], agencies: [], roster: [{ ...WANG, roles: ['leader'] }] }, app.deps.store)).toMatchObject({ handedOver: 0 });
+    expect(await loadRoster({ districts: [], agencies: [], roster: [{ ...WANG, roles: ['leader'] }] }, app.deps.store)).toMatchObject({
+      handedOver: 0,
+    });
     expect(await reviewMails(NEW_DIRECTOR.email)).toEqual([]);
     await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
     const handed = await expectHandedToNewDirector(old);
-    const approved = await decideJson(app, handed, await cookieOf(app, NEW_DIRECTOR.email), { outcome: 'approve', confidentialityReviewed: true });
+    const approved = await decideJson(app, handed, await cookieOf(app, NEW_DIRECTOR.email), {
+      outcome: 'approve',
+      confidentialityReviewed: true,
+    });
     expect(approved.statusCode).toBe(200);
     expect(app.sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken)).toEqual(['token-director-2']);
   });
@@ -211,7 +234,9 @@ describe('nobody to hand it to', () => {
     expect(response.statusCode).toBe(200);
     const body = jsonOf(response) as { handedOver: number; warnings: string[] };
     expect(body.handedOver).toBe(0);
-    expect(body.warnings).toEqual(['北京市大兴区科学技术委员会2020年度报告的“主管领导签发”无人可转交：张副主任的待办审核仍保留在原处，请先为该单位指定接替人员。']);
+    expect(body.warnings).toEqual([
+      '北京市大兴区科学技术委员会2020年度报告的“主管领导签发”无人可转交：张副主任的待办审核仍保留在原处，请先为该单位指定接替人员。',
+    ]);
     expect(await app.deps.store.listEvents(REPORT_ID)).toEqual(before);
     expect((await app.deps.store.getRosterEntry(LEADER))?.agencyId).toBe('daxing-jw');
   });
@@ -237,9 +262,20 @@ describe('a 会签 seat', () => {
     await app.deps.store.putAgency({ ...agency, chain: { steps: [...COSIGN_CHAIN.steps] } });
     for (const person of LEGAL) await app.deps.store.putRosterEntry(person);
     await submit(app);
-    await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve', confidentialityReviewed: true });
+    await reviewAndDecide(
+      app,
+      { taskToken: 'token-director-1', version: 1, stage: 'director' },
+      { outcome: 'approve', confidentialityReviewed: true },
+    );
     for (const [index, person] of LEGAL.entries()) {
-      await createRequestReviewHandler(app.deps)({ reportId: REPORT_ID, taskToken: `token-legal${index + 1}`, version: 1, step: 1, stage: 'legal', approver: person.email });
+      await createRequestReviewHandler(app.deps)({
+        reportId: REPORT_ID,
+        taskToken: `token-legal${index + 1}`,
+        version: 1,
+        step: 1,
+        stage: 'legal',
+        approver: person.email,
+      });
     }
   }
 
