@@ -38,12 +38,21 @@ function jsonBody(form: HTMLFormElement): Record<string, unknown> | string {
   return body;
 }
 
+/** After a people change: how many open reviews were handed on, and each that nobody could take. */
+function handOverNote(answer: ApiAnswer): string {
+  const handed = field(answer.body, 'handedOver');
+  const warnings = field(answer.body, 'warnings');
+  const parts = typeof handed === 'number' && handed > 0 ? [`已转交 ${handed} 项待办审核并通知接替人员。`] : [];
+  if (Array.isArray(warnings)) parts.push(...warnings.map((warning) => `注意：${String(warning)}`));
+  return parts.join('');
+}
+
 function describe(kind: string, answer: ApiAnswer, preview: boolean): string {
   if (kind === 'reminder') {
     const sent = field(answer.body, 'sent');
     return Array.isArray(sent) ? `已提醒 ${sent.length} 人。` : '已发送。';
   }
-  if (kind === 'import') return `已导入 ${String(field(answer.body, 'imported'))} 人，${String(field(answer.body, 'unchanged'))} 人无变化。`;
+  if (kind === 'import') return `已导入 ${String(field(answer.body, 'imported'))} 人，${String(field(answer.body, 'unchanged'))} 人无变化。${handOverNote(answer)}`;
   if (kind === 'agency') {
     const warnings = field(answer.body, 'warnings');
     return Array.isArray(warnings) && warnings.length > 0 ? `已保存。提示：${warnings.map((w) => String(field(w, 'message'))).join('；')}` : '已保存。';
@@ -52,7 +61,7 @@ function describe(kind: string, answer: ApiAnswer, preview: boolean): string {
   const moved = Array.isArray(open) ? open.filter((review) => field(review, 'reassigned') === true) : [];
   const named = moved.map((r) => `${String(field(r, 'agencyName'))}${String(field(r, 'year'))}年（${String(field(r, 'stepLabel'))}）`);
   const effect = moved.length === 0 ? '没有待办审核受影响。' : `以下待办审核将转交给现任人员：${named.join('；')}`;
-  return preview ? `预览（尚未保存）：${effect}` : `已保存。${effect}`;
+  return preview ? `预览（尚未保存）：${effect}` : `已保存。${handOverNote(answer) || effect}`;
 }
 
 function failure(answer: ApiAnswer): string {
@@ -101,7 +110,10 @@ for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form[d
       (answer) => {
         if (answer.status >= 200 && answer.status < 300) {
           show(describe(kind, answer, preview), false);
-          if (!preview && kind !== 'reminder') setTimeout(() => window.location.reload(), 1200);
+          // a warning stays on screen until the administrator reloads
+          const warnings = field(answer.body, 'warnings');
+          const warned = kind !== 'agency' && Array.isArray(warnings) && warnings.length > 0;
+          if (!preview && kind !== 'reminder' && !warned) setTimeout(() => window.location.reload(), 1200);
         } else show(failure(answer), true);
       },
       () => show('网络错误，请稍后重试。', true),

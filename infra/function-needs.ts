@@ -220,21 +220,42 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'admin-save-person': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    items: {
+      read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'imported', 'adminLog'],
+      write: ['roster', 'adminLog', 'report', 'review'],
+      index: ['agency', 'agencies', 'districts'],
+    },
+    // hands the open reviews of a changed person on: the report's log, the new review, its email
+    keys: true,
+    mail: true,
     baseUrl: true,
     history: 'sign',
   },
   'admin-remove-person': {
     kind: 'http',
     table: TABLE_WRITE_DELETE,
-    items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    items: {
+      read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'imported', 'adminLog'],
+      write: ['roster', 'adminLog', 'report', 'review'],
+      index: ['agency', 'agencies', 'districts'],
+    },
+    // hands the open reviews of a changed person on: the report's log, the new review, its email
+    keys: true,
+    mail: true,
     baseUrl: true,
     history: 'sign',
   },
   'admin-import-people': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'district', 'adminLog'], write: ['roster', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    items: {
+      read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'imported', 'adminLog'],
+      write: ['roster', 'adminLog', 'report', 'review'],
+      index: ['agency', 'agencies', 'districts'],
+    },
+    // hands the open reviews of a changed person on: the report's log, the new review, its email
+    keys: true,
+    mail: true,
     baseUrl: true,
     history: 'sign',
   },

@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { dynamodbClient } from '../../shared/runtime/aws-clients.js';
+import { runtimeBaseUrl, runtimeKeys, runtimeMailer, signingStoreOver, systemClock } from '../../shared/runtime/deps.js';
 import { ENV } from '../../shared/runtime/env.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
 import { AgencySchema, DistrictSchema, RosterEntrySchema, type Agency, type District, type RosterEntry } from '../../shared/workflow/model.js';
+import { handOverReviewsOf, strandedWarning, type HandOver } from '../../shared/workflow/hand-over.js';
 import type { Store } from '../../shared/workflow/ports.js';
 import { chainProblems, DEFAULT_CHAIN, RESERVED_ROLES, unheldRoles } from '../../shared/workflow/review-chain.js';
 
@@ -94,12 +96,52 @@ function strayRoles(file: RosterFile): string[] {
   });
 }
 
-/** Districts and agencies first, so that a roster entry never names an agency the table does not know. */
-export async function loadRoster(file: RosterFile, store: Store): Promise<{ agencies: number; roster: number }> {
+/** Hands on the open reviews a changed person can no longer decide (shared/workflow/hand-over.ts), given who they were. */
+export type HandOverAfterChange = (before: RosterEntry) => Promise<readonly HandOver[]>;
+
+/**
+ * Districts and agencies first, so that a roster entry never names an agency the table does not know. Then, once
+ * every entry is written (a successor may come later in the file), the open reviews of each changed person are
+ * handed on; without `handOver` they are handed on when the workflow next asks for them (a reminder).
+ */
+export async function loadRoster(
+  file: RosterFile,
+  store: Store,
+  handOver?: HandOverAfterChange,
+): Promise<{ agencies: number; roster: number; handedOver: number; stranded: readonly HandOver[] }> {
   for (const district of file.districts) await store.putDistrict(district satisfies District);
   for (const agency of file.agencies) await store.putAgency(agency);
-  for (const entry of file.roster) await store.putRosterEntry(entry satisfies RosterEntry);
-  return { agencies: file.agencies.length, roster: file.roster.length };
+  const changed: RosterEntry[] = [];
+  for (const entry of file.roster) {
+    const before = await store.getRosterEntry(entry.email);
+    await store.putRosterEntry(entry satisfies RosterEntry);
+    if (before !== undefined && (before.agencyId !== entry.agencyId || before.roles.some((role) => !entry.roles.includes(role)))) changed.push(before);
+  }
+  const results: HandOver[] = [];
+  if (handOver !== undefined) for (const before of changed) results.push(...(await handOver(before)));
+  return {
+    agencies: file.agencies.length,
+    roster: file.roster.length,
+    handedOver: results.filter((result) => result.to !== undefined).length,
+    stranded: results.filter((result) => result.to === undefined),
+  };
+}
+
+/**
+ * The hand-over as the deployed functions do it: events signed with the history key, the review email through the
+ * stage's mail transport. Needs the functions' variables (base URL, mail, master secret, history key); without them
+ * the script leaves the hand-over to the next reminder and says so.
+ */
+async function deployedHandOver(store: Store): Promise<HandOverAfterChange | undefined> {
+  if (process.env[ENV.baseUrl] === undefined) return undefined;
+  const deps = {
+    store: signingStoreOver(store),
+    clock: systemClock,
+    mailer: await runtimeMailer(),
+    linkKey: (await runtimeKeys()).links,
+    baseUrl: runtimeBaseUrl(),
+  };
+  return (before) => handOverReviewsOf(before, deps);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -129,8 +171,13 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${path}: ${file.agencies.length} agencies and ${file.roster.length} roster entries are valid (dry run: nothing written)\n`);
       return 0;
     }
-    const written = await loadRoster(file, store);
-    process.stdout.write(`${tableName}: put ${written.agencies} agencies and ${written.roster} roster entries\n`);
+    const handOver = await deployedHandOver(store);
+    if (handOver === undefined) {
+      process.stderr.write(`warning: ${ENV.baseUrl} is not set: open reviews of changed people are handed on at their next reminder\n`);
+    }
+    const written = await loadRoster(file, store, handOver);
+    for (const stranded of written.stranded) process.stderr.write(`warning: ${strandedWarning(stranded)}\n`);
+    process.stdout.write(`${tableName}: put ${written.agencies} agencies and ${written.roster} roster entries; ${written.handedOver} open reviews handed on\n`);
     return 0;
   } catch (error) {
     if (error instanceof RosterFileError) {

@@ -63,9 +63,12 @@ let signingStore: Store | undefined;
 
 /** The table for a function that appends events: each one signed with the history key and its head anchored. */
 export function runtimeSigningStore(): Store {
-  signingStore ??= withSignedHistory(runtimeStore(), runtimeHistoryKeys(), logAnchorFailure);
+  signingStore ??= signingStoreOver(runtimeStore());
   return signingStore;
 }
+
+/** A given table (a script's) with events signed and anchored as the functions do it. */
+export const signingStoreOver = (table: Store): Store => withSignedHistory(table, runtimeHistoryKeys(), logAnchorFailure);
 
 export function runtimeSite(): Site {
   site ??= new S3Site({ client: s3Client(), bucket: requireEnv(ENV.siteBucket) });

@@ -32,7 +32,27 @@ export interface ChainVerification {
   readonly problem?: { readonly seq: number; readonly kind: ChainProblemKind; readonly message: string };
 }
 
-export function verifyChain(reportId: string, events: readonly ReportEvent[]): ChainVerification {
+/** A field of a record under verification, as text: a tampered record may hold anything, even an object that has no text. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+}
+
+/** What a hash-chained log's records share: a sequence number, the previous record's hash and their own. */
+export interface ChainedRecord {
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/**
+ * Walks any hash-chained log (a report's events, the administration log): each record in sequence, linked to the one
+ * before, its hash re-derived from its fields by `hashOf`; `foreign` names a record that belongs to another log.
+ */
+export function verifyHashChain<T extends ChainedRecord>(
+  events: readonly T[],
+  hashOf: (body: Omit<T, 'hash'>) => string,
+  foreign: (event: T) => string | undefined = () => undefined,
+): ChainVerification {
   let previousHash = GENESIS_HASH;
   for (const [index, event] of events.entries()) {
     const fail = (kind: ChainProblemKind, message: string): ChainVerification => ({
@@ -41,16 +61,21 @@ export function verifyChain(reportId: string, events: readonly ReportEvent[]): C
       length: events.length,
       problem: { seq: event.seq, kind, message },
     });
-    if (event.reportId !== reportId) return fail('wrong_report', `第 ${index + 1} 条记录属于另一份报告（${event.reportId}）。`);
+    const owner = foreign(event);
+    if (owner !== undefined) return fail('wrong_report', `第 ${index + 1} 条记录属于另一份报告（${owner}）。`);
     if (event.seq !== index + 1) {
-      return fail('sequence', `第 ${index + 1} 条记录的序号是 ${event.seq}，应为 ${index + 1}：有记录被删除或调换了顺序。`);
+      return fail('sequence', `第 ${index + 1} 条记录的序号是 ${shown(event.seq)}，应为 ${index + 1}：有记录被删除或调换了顺序。`);
     }
     if (event.prevHash !== previousHash) {
-      return fail('link', `第 ${event.seq} 条记录没有接上前一条记录的哈希：前面的记录被删除、调换或改动过。`);
+      return fail('link', `第 ${shown(event.seq)} 条记录没有接上前一条记录的哈希：前面的记录被删除、调换或改动过。`);
     }
     const { hash, ...body } = event;
-    if (eventHash(body) !== hash) return fail('hash', `第 ${event.seq} 条记录的内容与其哈希不符：这条记录被改动过。`);
+    if (hashOf(body) !== hash) return fail('hash', `第 ${shown(event.seq)} 条记录的内容与其哈希不符：这条记录被改动过。`);
     previousHash = hash;
   }
   return { valid: true, head: events.length === 0 ? undefined : previousHash, length: events.length };
+}
+
+export function verifyChain(reportId: string, events: readonly ReportEvent[]): ChainVerification {
+  return verifyHashChain(events, eventHash, (event) => (event.reportId === reportId ? undefined : shown(event.reportId)));
 }

@@ -118,6 +118,9 @@ export async function decideReview(request: DecisionRequest, principal: Principa
       if (!state) throw new NotFoundError('找不到该报告。');
       const already = state.decidedReviews.get(review.reviewId);
       if (already) throw new AlreadyDecidedError(already);
+      // the log says who holds the review, whatever the review's own record shows yet
+      const holder = state.handedOver.get(review.reviewId);
+      if (holder) throw new ReviewReassignedError(holder);
       requireOpenReview(state, review);
       const step = stepById(state.chain, review.stage);
       if (!step) throw new Error(`report ${review.reportId} has no step ${review.stage} in its chain`);

@@ -6,6 +6,7 @@ import { foldReport, versionOf } from './report-state.js';
 import { isOpenFor } from './decide-review.js';
 import type { Clock, ReportLogStore, ReviewStore } from './ports.js';
 import { emailReview, type RequestReviewDeps } from './request-review.js';
+import { waitingReviewsOf } from './hand-over.js';
 import { stepById } from './review-chain.js';
 
 /** One review waiting for the signed-in person, as GET /api/me/tasks lists it. */
@@ -34,25 +35,12 @@ export interface MyTasksDeps {
 }
 
 /** The person's open reviews: the reports of their agency in review whose current step waits on a review of theirs. */
-async function openReviews(
-  principal: Principal,
-  deps: MyTasksDeps,
-): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string }>> {
-  const heads = (await deps.store.listHeads(principal.agencyId)).filter((head) => head.status === 'in_review');
-  const found = await Promise.all(
-    heads.map(async (head) => {
-      const pointers = (await deps.store.listReviewPointers(head.reportId)).filter((pointer) => pointer.version === head.version && pointer.approverEmail === principal.email);
-      if (pointers.length === 0) return [];
-      const state = foldReport(await deps.store.listEvents(head.reportId));
-      const reviews = await Promise.all(pointers.map((pointer) => deps.store.getReview(pointer.reviewId)));
-      return reviews.flatMap((review) =>
-        review && !review.replacedBy && isOpenFor(state, review) && state
-          ? [{ review, head: state.head, stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage }]
-          : [],
-      );
-    }),
-  );
-  return found.flat().sort((a, b) => a.review.createdAt.localeCompare(b.review.createdAt));
+async function openReviews(principal: Principal, deps: MyTasksDeps): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string }>> {
+  // a review handed to them when someone left the post has no slot of its own: the log names it
+  const found = await waitingReviewsOf(principal.email, principal.agencyId, deps);
+  return found
+    .map(({ review, state }) => ({ review, head: state.head, stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage }))
+    .sort((a, b) => a.review.createdAt.localeCompare(b.review.createdAt));
 }
 
 /** GET /api/me/tasks: every review waiting for the signed-in person, oldest first. */

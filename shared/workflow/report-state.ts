@@ -19,6 +19,8 @@ export interface ReportState {
   readonly decisions: readonly Decision[];
   /** every review decided in the log, by review id */
   readonly decidedReviews: ReadonlyMap<string, Decision>;
+  /** every review handed to another person in the log (its approver lost the step's role), by review id: who holds it now */
+  readonly handedOver: ReadonlyMap<string, Holder>;
   /** who approved the current 会签 step on the current version */
   readonly cosigned: readonly string[];
   /** the step each person decided in this round, for separation of duties */
@@ -38,6 +40,13 @@ function stageOf(chain: Chain, cursor: Cursor): { stage: string; stageLabel?: st
 }
 
 const none = (): readonly string[] => [];
+
+/** The person a review was handed to, and their review. */
+export interface Holder {
+  readonly reviewId: string;
+  readonly approverEmail: string;
+  readonly approverName: string;
+}
 
 function step(state: ReportState | undefined, event: TypedEvent): ReportState {
   const common = { lastSeq: event.seq, lastHash: event.hash, updatedAt: event.at, version: event.version };
@@ -64,6 +73,7 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
       cursor,
       decisions: state?.decisions ?? [],
       decidedReviews: state?.decidedReviews ?? new Map(),
+      handedOver: state?.handedOver ?? new Map(),
       cosigned: [],
       roundDeciders: new Map(),
       roundSubmitters: event.actor.email === undefined ? [] : [event.actor.email],
@@ -85,9 +95,12 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
         replaced !== undefined && state.cursor.kind === 'cosign' && state.cursor.stepId === data.stage
           ? { ...state.cursor, cosigners: state.cursor.cosigners.map((email) => (email === replaced ? data.approverEmail : email)) }
           : state.cursor;
+      const holder = { reviewId: data.reviewId, approverEmail: data.approverEmail, approverName: data.approverName };
+      const handedOver = data.replaces === undefined ? state.handedOver : new Map(state.handedOver).set(data.replaces.reviewId, holder);
       return {
         ...state,
         cursor,
+        handedOver,
         head: { ...head, stage: data.stage, ...(label === undefined ? {} : { stageLabel: label }), pendingReviewId: data.reviewId, pendingSince: since ?? event.at },
       };
     }

@@ -11,7 +11,8 @@ import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
 import { stepAt, stepIndex, type Step } from './review-chain.js';
 import { projectDecision } from './review-projection.js';
-import { approverFor, eligibleFor } from './step-people.js';
+import { handOverReview } from './hand-over.js';
+import { approverFor } from './step-people.js';
 import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
 /** a step's review beside the report's log */
@@ -75,47 +76,6 @@ async function findOrCreateReview(input: RequestReviewInput, step: Step, approve
   }
 }
 
-/**
- * A review whose approver no longer holds the step's role in the agency (moved, or the post taken away) is handed to
- * whoever may decide it now: a new review (new id, new link) with the same slot, the old one marked with who holds it
- * (its link then answers 409 naming them), the hand-over in the report's history when the new person is asked. With
- * nobody to hand it to, it stays, and a decision by its approver is refused (ROLE_NOT_HELD).
- */
-export async function followRoster(review: Review, step: Step, state: ReportState, roster: readonly RosterEntry[], deps: ReviewLogDeps): Promise<Review> {
-  if (review.decision || review.replacedBy) return review;
-  const holder = roster.find((entry) => entry.email === review.approverEmail);
-  if (holder && holder.agencyId === state.head.agencyId && holder.roles.includes(step.role)) return review;
-  const taken = step.kind === 'cosign' ? state.cursor.cosigners : [];
-  const successor = eligibleFor(step, roster, state.head.agencyId, state).find((entry) => !taken.includes(entry.email));
-  if (!successor) return review;
-  const now = deps.clock.now();
-  const next: Review = {
-    reviewId: newReviewId(),
-    reportId: review.reportId,
-    version: review.version,
-    stage: review.stage,
-    approverEmail: successor.email,
-    approverName: successor.name,
-    createdAt: now.toISOString(),
-    linkExpiresAt: new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000).toISOString(),
-    tokenSeq: 0,
-    emailedTokenSeq: 0,
-    takesOverFrom: { reviewId: review.reviewId, approverEmail: review.approverEmail, approverName: review.approverName },
-  };
-  await deps.store.createReview(next);
-  try {
-    await deps.store.markReviewReplaced(review.reviewId, { reviewId: next.reviewId, approverEmail: next.approverEmail, approverName: next.approverName });
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    // decided or handed on meanwhile: follow what is there
-    const current = await deps.store.getReview(review.reviewId);
-    if (!current) throw error;
-    if (current.replacedBy) return (await deps.store.getReview(current.replacedBy.reviewId)) ?? current;
-    return current;
-  }
-  return next;
-}
-
 /** Keeps the task token on the review (never anywhere else); a retried invocation with the same token changes nothing. */
 export async function holdToken(review: Review, taskToken: string, deps: ReviewLogDeps): Promise<Review> {
   let current = review;
@@ -148,7 +108,11 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   const roster = await deps.store.listRoster(before.head.agencyId);
   const approver = step.kind === 'cosign' ? roster.find((entry) => entry.email === input.approver) : approverFor(step, before.chain, roster, before.head.agencyId, before);
   const found = await findOrCreateReview(input, step, approver, deps);
-  const review = await holdToken(await followRoster(found, step, before, roster, deps), input.taskToken, deps);
+  // the token first, so that a review handed on (its approver left the post) passes the live token to the new one
+  const held = await holdToken(found, input.taskToken, deps);
+  const { review } = await handOverReview(held, deps);
+  // handed on just now: the new holder was emailed by the hand-over
+  const emailedHere = review.reviewId !== held.reviewId;
 
   const events = await deps.store.listEvents(input.reportId);
   const state = foldReport(events);
@@ -161,6 +125,8 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
     return 'delivered-recorded-decision';
   }
   if (state.head.status === 'withdrawn') return 'withdrawn';
+  // emailed for this token means logged for it too (the line is written before the email, here and at a hand-over)
+  if (review.emailedTokenSeq >= review.tokenSeq) return emailedHere ? 'emailed' : 'already-emailed';
 
   // a review handed over is asked for the first time, whatever token it carries
   const type = review.tokenSeq === 1 || (review.takesOverFrom !== undefined && review.emailedTokenSeq === 0) ? 'review_requested' : 'reminder_sent';
@@ -195,7 +161,6 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
     deps,
   );
 
-  if (review.emailedTokenSeq >= review.tokenSeq) return 'already-emailed';
   await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName);
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
@@ -208,7 +173,7 @@ export async function emailReview(
   state: ReportState,
   report: Record<string, unknown>,
   reminder: boolean,
-  deps: RequestReviewDeps,
+  deps: Omit<RequestReviewDeps, 'workflow'>,
   replaces?: string,
 ): Promise<void> {
   const now = deps.clock.now();

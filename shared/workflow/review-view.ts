@@ -3,7 +3,7 @@ import { checkReport } from '../report/checks.js';
 import { diffReports, type ReportDiff } from '../report/diff.js';
 import type { Finding } from '../report/findings.js';
 import { parseReport, type Report } from '../report/schema.js';
-import { isOpenFor, type DecideDeps } from './decide-review.js';
+import { isOpenFor, ReviewReassignedError, type DecideDeps } from './decide-review.js';
 import type { ImportedReportStore } from './ports.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { verifyReviewLink } from './links.js';
@@ -112,6 +112,8 @@ export async function reviewView(
   deps: DecideDeps & { readonly store: ImportedReportStore },
 ): Promise<ReviewView> {
   const review = await linkedReview(reviewId, sig, deps);
+  // the approver's own link after their review passed to the step's new holder: who holds it now
+  if (principal.email === review.approverEmail && review.replacedBy && !review.decision) throw new ReviewReassignedError(review.replacedBy);
   if (principal.email !== review.approverEmail) {
     const head = await deps.store.getHead(review.reportId);
     if (!head || !hasRole(principal, 'auditor') || !canRead(principal, head.agencyId)) {

@@ -110,7 +110,7 @@ describe('administration for a district, on the local stack', () => {
     const csv = ['邮箱,姓名,单位,角色', ...Array.from({ length: 10 }, (_, i) => `staff${i}@jw.example.cn,职员${i},北京市大兴区教育委员会,${i < 2 ? '信息员' : 'legal'}`)].join('\r\n');
     const imported = await admin.request('POST', '/api/admin/people/import', { file: { bytes: iconv.encode(csv, 'gbk'), type: 'text/csv' } });
     expect(imported.status).toBe(200);
-    expect(await imported.json()).toEqual({ imported: 10, unchanged: 0, errors: [] });
+    expect(await imported.json()).toEqual({ imported: 10, unchanged: 0, errors: [], handedOver: 0, warnings: [] });
     const jw = (await admin.json('GET', '/api/admin/people?agencyId=daxing-jw')).body as { people: { email: string; name: string }[] };
     expect(jw.people.filter((p) => p.email.startsWith('staff')).map((p) => p.name)).toEqual(Array.from({ length: 10 }, (_, i) => `职员${i}`));
 

@@ -30,6 +30,10 @@ const allowed = (name: FunctionName, action: string): boolean =>
   statementsOf(name).some((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action));
 
 const WRITERS: readonly FunctionName[] = [
+  // the people routes append the hand-over of a changed person's open reviews
+  'admin-save-person',
+  'admin-remove-person',
+  'admin-import-people',
   'submit-report',
   'resubmit-report',
   'withdraw-report',

@@ -136,12 +136,19 @@ describe('least privilege: the site bucket and the table', () => {
 describe('least privilege: secrets and mail', () => {
   it('lets only the functions that sign links or codes read the master secret', () => {
     const readers = FUNCTION_NAMES.filter((name) => allows(name, 'secretsmanager:GetSecretValue').length > 0).sort();
-    expect(readers).toEqual(['create-session', 'decide-review', 'my-tasks', 'request-review', 'request-sign-in-code', 'review-page']);
+    // the people routes sign the link of a review they hand on
+    expect(readers).toEqual([
+      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'create-session', 'decide-review', 'my-tasks', 'request-review',
+      'request-sign-in-code', 'review-page',
+    ]);
   });
 
   it('lets only the mailing functions send mail, as the stage identity and configuration set', () => {
     const senders = FUNCTION_NAMES.filter((name) => allows(name, 'ses:SendEmail').length > 0).sort();
-    expect(senders).toEqual(['admin-send-reminders', 'my-tasks', 'publish-report', 'request-review', 'request-revision', 'request-sign-in-code', 'send-due-reminders', 'withdraw-report']);
+    expect(senders).toEqual([
+      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'admin-send-reminders', 'my-tasks', 'publish-report', 'request-review',
+      'request-revision', 'request-sign-in-code', 'send-due-reminders', 'withdraw-report',
+    ]);
     for (const name of senders) {
       const resources = allows(name, 'ses:SendEmail').flatMap(resourcesOf).map(flatten);
       expect(resources, name).toHaveLength(2);
@@ -286,13 +293,14 @@ describe('least privilege: dynamodb:LeadingKeys', () => {
     expect(writers('draft')).toEqual(['save-draft']);
   });
 
-  it('lets only the workflow write reports, reviews and the published list', () => {
+  it('lets only the workflow (and the people routes, handing open reviews on) write reports, reviews and the published list', () => {
+    const people = ['admin-import-people', 'admin-remove-person', 'admin-save-person'];
     expect(writers('report')).toEqual(
-      ['decide-review', 'publish-report', 'record-execution-failure', 'request-review', 'request-revision', 'resubmit-report', 'submit-report',
+      [...people, 'decide-review', 'publish-report', 'record-execution-failure', 'request-review', 'request-revision', 'resubmit-report', 'submit-report',
         'withdraw-report'].sort(),
     );
     // my-tasks writes only when a resend was sent (the count the limit reads)
-    expect(writers('review')).toEqual(['decide-review', 'my-tasks', 'request-review']);
+    expect(writers('review')).toEqual([...people, 'decide-review', 'my-tasks', 'request-review']);
     expect(writers('published')).toEqual(['publish-report']);
   });
 

@@ -83,7 +83,7 @@ describe('load-roster: writing through the store', () => {
 
   it('puts the agencies and roster entries the handlers then read, and a second load changes nothing', async () => {
     const file = await checkRosterFile({ districts: [DEMO_DISTRICT], agencies: DEMO_AGENCIES, roster: DEMO_ROSTER }, (id) => store.getAgency(id));
-    expect(await loadRoster(file, store)).toEqual({ agencies: DEMO_AGENCIES.length, roster: DEMO_ROSTER.length });
+    expect(await loadRoster(file, store)).toEqual({ agencies: DEMO_AGENCIES.length, roster: DEMO_ROSTER.length, handedOver: 0, stranded: [] });
     await loadRoster(file, store);
     expect(await store.listDistricts()).toEqual([DEMO_DISTRICT]);
     expect(await store.listAgencies()).toEqual(expect.arrayContaining([...DEMO_AGENCIES]));

@@ -95,8 +95,11 @@ export function eventSummary(event: ReportEvent): string {
       if (!data.success) return '';
       const stage = data.data.stage === undefined ? '' : `（${data.data.stepLabel ?? stepLabel(undefined, data.data.stage)}）`;
       const verb = KIND_VERBS[(data.data.stage === undefined ? undefined : stepKind(undefined, data.data.stage)) ?? 'review'];
-      const handover = data.data.replaces === undefined ? '' : `（原由${data.data.replaces.approverName}处理，因人员调整转交）`;
-      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}${verb}，已发送链接${handover}`;
+      if (data.data.replaces !== undefined) {
+        const label = data.data.stepLabel ?? (data.data.stage === undefined ? '审核' : stepLabel(undefined, data.data.stage));
+        return `${label}转交：${data.data.replaces.approverName} → ${data.data.approverName ?? ''}（人员变动），已发送链接`;
+      }
+      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}${verb}，已发送链接`;
     }
     case 'decided': {
       const data = DecidedDataSchema.safeParse(event.data);

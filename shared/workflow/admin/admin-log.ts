@@ -1,5 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
-import { GENESIS_HASH, type ChainProblemKind, type ChainVerification } from '../chain.js';
+import { GENESIS_HASH, type ChainVerification, verifyHashChain } from '../chain.js';
 import { canonicalJson, sha256Hex } from '../digest.js';
 import { ConflictError, ForbiddenError } from '../errors.js';
 import type { HistoryTrust } from '../history-ports.js';
@@ -63,21 +63,7 @@ export async function logAdminEvent(
 
 /** The hash chain alone: sequence, links and each entry's hash. */
 export function verifyAdminLogChain(events: readonly AdminEvent[]): ChainVerification {
-  let previousHash = GENESIS_HASH;
-  for (const [index, event] of events.entries()) {
-    const fail = (kind: ChainProblemKind, message: string): ChainVerification => ({
-      valid: false,
-      length: events.length,
-      head: undefined,
-      problem: { seq: event.seq, kind, message },
-    });
-    if (event.seq !== index + 1) return fail('sequence', `第 ${index + 1} 条记录的序号是 ${event.seq}，应为 ${index + 1}：有记录被删除或调换了顺序。`);
-    if (event.prevHash !== previousHash) return fail('link', `第 ${event.seq} 条记录没有接上前一条记录的哈希：前面的记录被删除、调换或改动过。`);
-    const { hash, ...body } = event;
-    if (adminEventHash(body) !== hash) return fail('hash', `第 ${event.seq} 条记录的内容与其哈希不符：这条记录被改动过。`);
-    previousHash = hash;
-  }
-  return { valid: true, length: events.length, head: events.length === 0 ? undefined : previousHash };
+  return verifyHashChain(events, adminEventHash);
 }
 
 export type AdminLogVerification = HistoryVerification;

@@ -1,6 +1,6 @@
 import type { RosterEntry } from '../model.js';
 import type { Store } from '../ports.js';
-import { foldReport } from '../report-state.js';
+import { waitingReviewsOf } from '../hand-over.js';
 import { stepById } from '../review-chain.js';
 
 /** A review waiting for a person, and whether a roster change takes it from them. */
@@ -27,23 +27,11 @@ export async function openReviewsOf(
   agencyId: string,
   after: Pick<RosterEntry, 'agencyId' | 'roles'> | undefined,
 ): Promise<OpenReview[]> {
-  const heads = (await store.listHeads(agencyId)).filter((head) => head.status === 'in_review');
-  const found = await Promise.all(
-    heads.map(async (head) => {
-      const [pointers, events] = await Promise.all([store.listReviewPointers(head.reportId), store.listEvents(head.reportId)]);
-      const state = foldReport(events);
-      const mine = pointers.filter((pointer) => pointer.version === head.version && pointer.approverEmail === email);
-      const reviews = await Promise.all(mine.map((pointer) => store.getReview(pointer.reviewId)));
-      return reviews.flatMap((review): OpenReview[] => {
-        if (review === undefined || review.decision !== undefined || review.replacedBy !== undefined) return [];
-        const step = state === undefined ? undefined : stepById(state.chain, review.stage);
-        if (step === undefined) return [];
-        const keeps = after !== undefined && after.agencyId === head.agencyId && after.roles.includes(step.role);
-        const { reviewId } = review;
-        const { reportId, agencyName, year } = head;
-        return [{ reviewId, reportId, agencyName, year, stepLabel: step.label, role: step.role, reassigned: !keeps }];
-      });
-    }),
-  );
-  return found.flat();
+  return (await waitingReviewsOf(email, agencyId, { store })).flatMap(({ review, state }): OpenReview[] => {
+    const step = stepById(state.chain, review.stage);
+    if (step === undefined) return [];
+    const keeps = after !== undefined && after.agencyId === state.head.agencyId && after.roles.includes(step.role);
+    const { reportId, agencyName, year } = state.head;
+    return [{ reviewId: review.reviewId, reportId, agencyName, year, stepLabel: step.label, role: step.role, reassigned: !keeps }];
+  });
 }

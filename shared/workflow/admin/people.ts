@@ -4,6 +4,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { AgencyIdSchema, EmailSchema, RosterEntrySchema, RoleSchema, type Agency, type RosterEntry } from '../model.js';
 import type { Store } from '../ports.js';
 import { parsePeopleCsv, type CsvLineError } from '../people-csv.js';
+import { handOverReviewsOf, strandedWarning, type HandOver, type HandOverDeps } from '../hand-over.js';
 import { actorOf, logAdminEvent, type AdminLogDeps } from './admin-log.js';
 import { openReviewsOf, type OpenReview } from './open-reviews.js';
 import { agencyInScope, requireAdmin, requireAgencyInScope } from './scope.js';
@@ -66,7 +67,30 @@ async function currentInScope(principal: Principal, store: Store, email: string)
   return existing;
 }
 
-export interface PersonChangeResult {
+/** A change to people writes the roster, then hands on the open reviews it took from them (emails, the report's log). */
+export type PeopleDeps = AdminLogDeps & HandOverDeps;
+
+/** What a saved change did to open reviews: how many passed on, and a warning for each that nobody could take. */
+export interface HandOverSummary {
+  readonly handedOver: number;
+  readonly warnings: readonly string[];
+}
+
+const summaryOf = (handOvers: readonly HandOver[]): HandOverSummary => ({
+  handedOver: handOvers.filter((handOver) => handOver.to !== undefined).length,
+  warnings: handOvers.filter((handOver) => handOver.to === undefined).map(strandedWarning),
+});
+
+const NOTHING_HANDED: HandOverSummary = { handedOver: 0, warnings: [] };
+
+/** The reviews of everyone changed, handed on after the roster write; the admin log entry says how many. */
+async function handOverAfter(people: ReadonlyArray<RosterEntry | undefined>, deps: PeopleDeps): Promise<HandOver[]> {
+  const results: HandOver[] = [];
+  for (const before of people) if (before !== undefined) results.push(...(await handOverReviewsOf(before, deps)));
+  return results;
+}
+
+export interface PersonChangeResult extends HandOverSummary {
   readonly person: Person;
   /** the person's open reviews and whether the change passes each to the step's current holder */
   readonly openReviews: readonly OpenReview[];
@@ -80,7 +104,7 @@ export async function savePerson(
   rawEmail: string,
   change: PersonChange,
   preview: boolean,
-  deps: AdminLogDeps,
+  deps: PeopleDeps,
 ): Promise<PersonChangeResult> {
   requireAdmin(principal);
   const email = EmailSchema.safeParse(rawEmail);
@@ -90,34 +114,35 @@ export async function savePerson(
   await agencyFor(principal, deps.store, change.agencyId);
   const entry: RosterEntry = { email: email.data, name: change.name, agencyId: change.agencyId, roles: [...new Set(change.roles)] };
   const openReviews = existing === undefined ? [] : await openReviewsOf(deps.store, existing.email, existing.agencyId, entry);
-  if (!preview) {
-    await deps.store.putRosterEntry(entry);
-    const reassigned = openReviews.filter((review) => review.reassigned).map((review) => review.reviewId);
-    await logAdminEvent(deps, actorOf(principal), 'person_saved', entry.email, { before: existing ?? null, after: entry, reassigned });
-  }
-  return { person: personOf(entry), openReviews, preview };
+  if (preview) return { person: personOf(entry), openReviews, preview, ...NOTHING_HANDED };
+  await deps.store.putRosterEntry(entry);
+  const summary = summaryOf(await handOverAfter([existing], deps));
+  const reassigned = openReviews.filter((review) => review.reassigned).map((review) => review.reviewId);
+  await logAdminEvent(deps, actorOf(principal), 'person_saved', entry.email, { before: existing ?? null, after: entry, reassigned, ...summary });
+  return { person: personOf(entry), openReviews, preview, ...summary };
 }
 
 export async function removePerson(
   principal: Principal,
   rawEmail: string,
   preview: boolean,
-  deps: AdminLogDeps,
-): Promise<{ openReviews: readonly OpenReview[]; preview: boolean }> {
+  deps: PeopleDeps,
+): Promise<HandOverSummary & { openReviews: readonly OpenReview[]; preview: boolean }> {
   requireAdmin(principal);
   const email = EmailSchema.safeParse(rawEmail);
   if (!email.success) throw new ValidationError('邮箱地址格式不正确。', 'BAD_EMAIL');
   const existing = await currentInScope(principal, deps.store, email.data);
   if (existing === undefined) throw new NotFoundError('名册中没有此人。');
   const openReviews = await openReviewsOf(deps.store, existing.email, existing.agencyId, undefined);
-  if (!preview) {
-    await deps.store.deleteRosterEntry(existing.email);
-    await logAdminEvent(deps, actorOf(principal), 'person_removed', existing.email, { before: existing, reassigned: openReviews.map((r) => r.reviewId) });
-  }
-  return { openReviews, preview };
+  if (preview) return { openReviews, preview, ...NOTHING_HANDED };
+  await deps.store.deleteRosterEntry(existing.email);
+  const summary = summaryOf(await handOverAfter([existing], deps));
+  const reassigned = openReviews.map((review) => review.reviewId);
+  await logAdminEvent(deps, actorOf(principal), 'person_removed', existing.email, { before: existing, reassigned, ...summary });
+  return { openReviews, preview, ...summary };
 }
 
-export interface ImportResult {
+export interface ImportResult extends HandOverSummary {
   readonly imported: number;
   readonly unchanged: number;
   readonly errors: readonly CsvLineError[];
@@ -130,7 +155,7 @@ const sameEntry = (a: RosterEntry, b: RosterEntry): boolean =>
  * The people CSV: every line is checked (address, name, agency in scope by id or name, roles, the same address twice,
  * a person outside the administrator's reach) before anything is written; one bad line and nothing is.
  */
-export async function importPeople(principal: Principal, bytes: Uint8Array, deps: AdminLogDeps): Promise<ImportResult> {
+export async function importPeople(principal: Principal, bytes: Uint8Array, deps: PeopleDeps): Promise<ImportResult> {
   requireAdmin(principal);
   const parsed = parsePeopleCsv(bytes);
   const errors: CsvLineError[] = [...parsed.errors];
@@ -170,12 +195,14 @@ export async function importPeople(principal: Principal, bytes: Uint8Array, deps
     if (agency === undefined || !name.success || badRoles.length > 0 || row.roles.length === 0) continue;
     entries.push({ entry: { email: email.data, name: name.data, agencyId: agency.id, roles: [...new Set(row.roles)] }, existing });
   }
-  if (errors.length > 0) return { imported: 0, unchanged: 0, errors: errors.sort((a, b) => a.line - b.line) };
+  if (errors.length > 0) return { imported: 0, unchanged: 0, errors: errors.sort((a, b) => a.line - b.line), ...NOTHING_HANDED };
   const changed = entries.filter(({ entry, existing }) => existing === undefined || !sameEntry(entry, existing));
   for (const { entry } of changed) await deps.store.putRosterEntry(entry);
+  // only after every line is written: a review passes to a holder this same file appointed
+  const summary = summaryOf(await handOverAfter(changed.map(({ existing }) => existing), deps));
   if (changed.length > 0) {
     const people = changed.map(({ entry, existing }) => ({ before: existing ?? null, after: entry }));
-    await logAdminEvent(deps, actorOf(principal), 'people_imported', `${changed.length} 人`, { people });
+    await logAdminEvent(deps, actorOf(principal), 'people_imported', `${changed.length} 人`, { people, ...summary });
   }
-  return { imported: changed.length, unchanged: entries.length - changed.length, errors: [] };
+  return { imported: changed.length, unchanged: entries.length - changed.length, errors: [], ...summary };
 }

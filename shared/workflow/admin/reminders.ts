@@ -4,6 +4,7 @@ import { beijingDate, dueSlot } from '../deadline.js';
 import { ForbiddenError } from '../errors.js';
 import type { Agency } from '../model.js';
 import type { Clock, Mailer, Store } from '../ports.js';
+import { waitingReviewsIn } from '../hand-over.js';
 import { rosterWith } from '../notify.js';
 import { SYSTEM_ACTOR, actorOf, logAdminEvent } from './admin-log.js';
 import { agencyProgress, deadlineOf, progressFor, type AgencyProgress } from './progress.js';
@@ -34,10 +35,8 @@ export interface SentReminder {
 async function recipientsOf(row: AgencyProgress, store: Store): Promise<string[]> {
   const head = row.head;
   if (row.state === 'in_review' && head !== undefined) {
-    const pointers = (await store.listReviewPointers(head.reportId)).filter((pointer) => pointer.version === head.version && pointer.stage === head.stage);
-    const reviews = await Promise.all(pointers.map((pointer) => store.getReview(pointer.reviewId)));
-    const waiting = reviews.filter((review) => review !== undefined && review.decision === undefined && review.replacedBy === undefined);
-    const emails = waiting.flatMap((review) => (review === undefined ? [] : [review.approverEmail]));
+    // from the log: a review handed to a new holder has no slot of its own
+    const emails = (await waitingReviewsIn(head.reportId, { store })).map((review) => review.approverEmail);
     if (emails.length > 0) return [...new Set(emails)].sort();
   }
   return (await rosterWith(store, row.agencyId, 'officer')).map((entry) => entry.email);

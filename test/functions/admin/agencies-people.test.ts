@@ -136,10 +136,10 @@ describe('the people CSV', () => {
   it('imports ten people from a GBK file as Excel saves it; the same file again changes nothing', async () => {
     const first = await r.importPeople(admin, gbk(tenPeople));
     expect(first.statusCode, first.body).toBe(200);
-    expect(jsonOf(first)).toEqual({ imported: 10, unchanged: 0, errors: [] });
+    expect(jsonOf(first)).toEqual({ imported: 10, unchanged: 0, errors: [], handedOver: 0, warnings: [] });
     expect(await app.deps.store.getRosterEntry('p0@czj.example.cn')).toEqual({ email: 'p0@czj.example.cn', name: '人员0', agencyId: 'daxing-czj', roles: ['officer', 'legal'] });
     expect((await app.deps.store.listRoster('daxing-czj')).length).toBe(13);
-    expect(jsonOf(await r.importPeople(admin, gbk(tenPeople)))).toEqual({ imported: 0, unchanged: 10, errors: [] });
+    expect(jsonOf(await r.importPeople(admin, gbk(tenPeople)))).toEqual({ imported: 0, unchanged: 10, errors: [], handedOver: 0, warnings: [] });
     expect((await app.deps.store.listAdminEvents()).map((e) => e.type)).toEqual(['people_imported']);
   });
 
