@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import { performance as hooks } from 'node:perf_hooks';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
@@ -26,6 +28,28 @@ const statuses = (values: readonly number[]) =>
     .sort(([a], [b]) => a - b)
     .map(([status, count]) => `${status} × ${count}`)
     .join(', ');
+
+/**
+ * NIANBAO_BURST_CPU_PROFILE=<file>: a V8 CPU profile of the clock's window only (setup and checks left out), written
+ * as a .cpuprofile (Chrome DevTools, or bench/support/profile-summary.ts for self time by package and function).
+ */
+async function startProfile(file: string | undefined): Promise<{ stop(): Promise<void> }> {
+  if (file === undefined || file === '') return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const result = await post('Profiler.stop');
+      await writeFile(file, JSON.stringify(Reflect.get(Object(result), 'profile')));
+      session.disconnect();
+    },
+  };
+}
 
 export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): Benchmark {
   /** give up waiting for the burst after this long */
@@ -104,6 +128,7 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
       indexPuts = 0;
       const rebuildsBefore = stack.indexes.stats.rebuilds;
       // ---- the clock
+      const profile = await startProfile(process.env['NIANBAO_BURST_CPU_PROFILE']);
       const cpuBefore = process.cpuUsage();
       const loopBefore = hooks.eventLoopUtilization();
       const t0 = performance.now();
@@ -126,6 +151,7 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
       const clockMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpuBefore);
       const loop = hooks.eventLoopUtilization(loopBefore);
+      await profile.stop();
       const publishedTimes = [...published.values()].map((at) => at - t0).sort((a, b) => a - b);
       const allMs = timedOut ? Number.NaN : Math.max(...publishedTimes);
       log(timedOut ? `gave up after ${GIVE_UP_MS / 1000} s: ${published.size} of ${REPORTS} published` : `all ${REPORTS} published after ${seconds(allMs)}`);

@@ -14,6 +14,7 @@ import { logAnchorFailure, systemClock, type AppDeps } from '../../shared/runtim
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
+import type { ReportEvent } from '../../shared/workflow/model.js';
 import type { Store } from '../../shared/workflow/ports.js';
 import { FolderAnchors } from '../../shared/history/folder-anchors.js';
 import { loadOrCreateLocalSigner } from '../../shared/history/local-signer.js';
@@ -68,6 +69,8 @@ export interface LocalStackOptions {
   readonly reminderIntervalMs?: number;
   /** false: no reminder timer (a test setting the scene before a start that runs it) */
   readonly reminders?: boolean;
+  /** told of every event committed to a report's log, by any handler's store (the benchmarks watch the burst with it) */
+  readonly onEventCommitted?: (event: ReportEvent) => void;
 }
 
 export interface LocalStack {
@@ -150,7 +153,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // the history key sits beside the data, never in the table; anchors go to a folder the program only ever adds to
     const signer = await loadOrCreateLocalSigner(join(dataDir, HISTORY_KEY_FILE));
     const history = { signer, publicKeyPem: () => signer.publicKeyPem(), anchors: new FolderAnchors(join(dataDir, ANCHORS_FOLDER)) };
-    const signed = (plain: Store) => withSignedHistory(plain, history, logAnchorFailure);
+    const watch = options.onEventCommitted;
+    const signed = (plain: Store) => {
+      const signing = withSignedHistory(plain, history, logAnchorFailure);
+      if (watch === undefined) return signing;
+      // every other method is the signing store's own, as withSignedHistory does it
+      const watched: Store = Object.create(signing);
+      watched.appendEvent = async (event) => {
+        await signing.appendEvent(event);
+        watch(event);
+      };
+      return watched;
+    };
     const store = signed(new DynamoStore({ client: documentClient, tableName: TABLE_NAME }));
     // each handler reaches only its own partitions, as dynamodb:LeadingKeys holds it in AWS
     // a test that interposes on `deps.store` (holding one request between its read and another's write) turns the
