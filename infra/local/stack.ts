@@ -29,7 +29,7 @@ import { CoalescingIndexQueue } from './coalescing-index-queue.js';
 import { loadReviewDefinition } from './cached-definition.js';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN } from './local-names.js';
 import { createTestDynamoClient, EMULATOR_SIGNER, startDynalite } from './dynalite.js';
-import type { httpHandlers, taskHandlers } from './handlers.js';
+import { preloadHandlers, type httpHandlers, type taskHandlers } from './handlers.js';
 import { guardedHttpHandlers, guardedStores, guardedTaskHandlers } from './partition-guard.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { createLocalHttpServer } from './http-server.js';
@@ -82,6 +82,8 @@ export interface LocalStack {
   readonly indexes: CoalescingIndexQueue;
   /** the local Step Functions endpoint (an SFNClient's `endpoint`; RedriveExecution is how a failed publish is retried) */
   readonly sfnEndpoint: string;
+  /** settles when every handler module is loaded (in the background after the start; each also loads on first use) */
+  readonly handlersLoaded: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -283,7 +285,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const runReminders = () => tasks['send-due-reminders']({});
     const reminders = options.reminders === false ? undefined : startReminderTimer(runReminders, options.reminderIntervalMs ?? 60_000, logFailure);
     if (reminders !== undefined) stops.push(() => reminders.stop());
-    return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, stop: stopAll };
+    // up and answering; the handler modules load now rather than on the first request for each
+    const handlersLoaded = preloadHandlers().catch((error: unknown) =>
+      logger.error('a handler module failed to load', { errorName: error instanceof Error ? error.name : typeof error }),
+    );
+    return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, handlersLoaded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
