@@ -62,7 +62,8 @@ const CPU_FINDINGS = [
   'Cut on 2026-12-03: the PDF fonts are parsed once per process instead of twice per PDF (fontkit keeps each face\'s decoded glyphs): ' +
     '175 → 64 ms of CPU per PDF of the reference report; the Word tables take their cells\' font and size from a paragraph style and ' +
     'their margins from the table: 66 → 42 ms per document. At 60 agencies, CPU per report 403 ms before → 323 ms after (load average ~18). ' +
-    'The 156 ms per report measured earlier predates the PDF and Word files at Publish, which still cost about 106 ms of the 100 ms target.',  'Under a load average of 19–22 (2026-12-03 11:28–11:43 UTC, other suites running) the same code did not finish the 300: submissions took ' +
+    'The 156 ms per report measured earlier predates the PDF and Word files at Publish, which still cost about 106 ms of the 100 ms target.',
+  'Under a load average of 19–22 (2026-12-03 11:28–11:43 UTC, other suites running) the same code did not finish the 300: submissions took ' +
     '94 s and 95 of 300 were published when the run gave up at 600 s; the table is the re-run at load average ~7.',
 ];
 
