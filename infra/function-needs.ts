@@ -50,10 +50,19 @@ export const indexKeyPatterns = (partitions: readonly IndexPartition[]): string[
     return 'prefix' in shape ? `${shape.prefix}*` : shape.exact;
   });
 
+/** Each pattern compiled once: they are the few this file declares. */
+const COMPILED_PATTERNS = new Map<string, RegExp>();
+
 /** IAM's StringLike: `*` any run of characters, `?` any one, everything else itself. */
 export function matchesKeyPattern(pattern: string, key: string): boolean {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, 's').test(key);
+  // the local stack asks this for every DynamoDB request of every handler: each pattern is compiled once
+  let compiled = COMPILED_PATTERNS.get(pattern);
+  if (compiled === undefined) {
+    const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+    compiled = new RegExp(`^${source}$`, 's');
+    COMPILED_PATTERNS.set(pattern, compiled);
+  }
+  return compiled.test(key);
 }
 
 /** What resolving the session cookie reads (shared/auth/sign-in.ts, resolveSession): the session, then the roster entry. */

@@ -14,6 +14,7 @@ import { logAnchorFailure, systemClock, type AppDeps } from '../../shared/runtim
 import { SfnWorkflow } from '../../shared/sfn/sfn-workflow.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
+import type { ReportEvent } from '../../shared/workflow/model.js';
 import type { Store } from '../../shared/workflow/ports.js';
 import { FolderAnchors } from '../../shared/history/folder-anchors.js';
 import { loadOrCreateLocalSigner } from '../../shared/history/local-signer.js';
@@ -28,7 +29,7 @@ import { CoalescingIndexQueue } from './coalescing-index-queue.js';
 import { loadReviewDefinition } from './cached-definition.js';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN } from './local-names.js';
 import { createTestDynamoClient, EMULATOR_SIGNER, startDynalite } from './dynalite.js';
-import type { httpHandlers, taskHandlers } from './handlers.js';
+import { preloadHandlers, type httpHandlers, type taskHandlers } from './handlers.js';
 import { guardedHttpHandlers, guardedStores, guardedTaskHandlers } from './partition-guard.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
 import { useClientManifest } from '../../shared/http/assets.js';
@@ -71,6 +72,8 @@ export interface LocalStackOptions {
   readonly reminderIntervalMs?: number;
   /** false: no reminder timer (a test setting the scene before a start that runs it) */
   readonly reminders?: boolean;
+  /** told of every event committed to a report's log, by any handler's store (the benchmarks watch the burst with it) */
+  readonly onEventCommitted?: (event: ReportEvent) => void;
 }
 
 export interface LocalStack {
@@ -82,6 +85,8 @@ export interface LocalStack {
   readonly indexes: CoalescingIndexQueue;
   /** the local Step Functions endpoint (an SFNClient's `endpoint`; RedriveExecution is how a failed publish is retried) */
   readonly sfnEndpoint: string;
+  /** settles when every handler module is loaded (in the background after the start; each also loads on first use) */
+  readonly handlersLoaded: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -159,7 +164,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // the history key sits beside the data, never in the table; anchors go to a folder the program only ever adds to
     const signer = await loadOrCreateLocalSigner(join(dataDir, HISTORY_KEY_FILE));
     const history = { signer, publicKeyPem: () => signer.publicKeyPem(), anchors: new FolderAnchors(join(dataDir, ANCHORS_FOLDER)) };
-    const signed = (plain: Store) => withSignedHistory(plain, history, logAnchorFailure);
+    const watch = options.onEventCommitted;
+    const signed = (plain: Store) => {
+      const signing = withSignedHistory(plain, history, logAnchorFailure);
+      if (watch === undefined) return signing;
+      // every other method is the signing store's own, as withSignedHistory does it
+      const watched: Store = Object.create(signing);
+      watched.appendEvent = async (event) => {
+        await signing.appendEvent(event);
+        watch(event);
+      };
+      return watched;
+    };
     const store = signed(new DynamoStore({ client: documentClient, tableName: TABLE_NAME }));
     // each handler reaches only its own partitions, as dynamodb:LeadingKeys holds it in AWS
     // a test that interposes on `deps.store` (holding one request between its read and another's write) turns the
@@ -281,7 +297,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const runReminders = () => tasks['send-due-reminders']({});
     const reminders = options.reminders === false ? undefined : startReminderTimer(runReminders, options.reminderIntervalMs ?? 60_000, logFailure);
     if (reminders !== undefined) stops.push(() => reminders.stop());
-    return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, stop: stopAll };
+    // up and answering; the handler modules load now rather than on the first request for each
+    const handlersLoaded = preloadHandlers().catch((error: unknown) =>
+      logger.error('a handler module failed to load', { errorName: error instanceof Error ? error.name : typeof error }),
+    );
+    return { url, dataDir, deps, outbox, indexes, sfnEndpoint: endpoint.endpoint, handlersLoaded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -56,6 +56,12 @@ function columnWidths(table: PrintTable, size: number): number[] {
   return fitColumns(table, placeCells(table), need, 2.4 * charTwips, CONTENT_WIDTH).map(Math.floor);
 }
 
+/**
+ * The cells' 仿宋 and size come from a paragraph style, and their margins from the table, not from every cell: a report
+ * has hundreds of cells, and the same properties repeated on each were most of the time spent writing the document.
+ */
+const TABLE_STYLE = { normal: 'TableText', dense: 'TableTextDense' } as const;
+
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '333333' };
 
 function tableOf(table: PrintTable): Table {
@@ -66,6 +72,7 @@ function tableOf(table: PrintTable): Table {
     width: { size: CONTENT_WIDTH, type: WidthType.DXA },
     columnWidths: widths,
     layout: TableLayoutType.FIXED,
+    margins: { top: 40, bottom: 40, left: 80, right: 80 },
     borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER, insideHorizontal: BORDER, insideVertical: BORDER },
     rows: table.rows.map(
       (cells, index) =>
@@ -79,11 +86,11 @@ function tableOf(table: PrintTable): Table {
               rowSpan: cell.rowSpan,
               columnSpan: cell.colSpan,
               verticalAlign: VerticalAlignTable.CENTER,
-              margins: { top: 40, bottom: 40, left: 80, right: 80 },
               children: [
                 new Paragraph({
+                  style: size === SIZE.denseTable ? TABLE_STYLE.dense : TABLE_STYLE.normal,
                   alignment: cell.align === 'center' ? AlignmentType.CENTER : AlignmentType.LEFT,
-                  children: [run(cell.text, bold ? HEITI : FANGSONG, size, bold)],
+                  children: [bold ? run(cell.text, HEITI, size, true) : new TextRun(cell.text)],
                 }),
               ],
             });
@@ -149,7 +156,13 @@ export async function renderReportDocx(document: PrintDocument, signedAt: Date):
     creator: 'nianbao',
     description: `内容摘要（SHA-256）：${document.contentSha256}`,
     lastModifiedBy: 'nianbao',
-    styles: { default: { document: { run: { font: FANGSONG, size: SIZE.body } } } },
+    styles: {
+      default: { document: { run: { font: FANGSONG, size: SIZE.body } } },
+      paragraphStyles: [
+        { id: TABLE_STYLE.normal, name: 'Table Text', basedOn: 'Normal', run: { font: FANGSONG, size: SIZE.table } },
+        { id: TABLE_STYLE.dense, name: 'Table Text Dense', basedOn: 'Normal', run: { font: FANGSONG, size: SIZE.denseTable } },
+      ],
+    },
     sections: [
       {
         properties: { page: { size: PAGE, margin: MARGIN } },

@@ -230,8 +230,32 @@ function blockText(block: PrintBlock): string {
   }
 }
 
+type Face = ReturnType<typeof fontkit.create>;
+
+/**
+ * Each font's bytes parsed once per process, not once per PDF: fontkit keeps what it decoded of a glyph (its outline,
+ * its metrics) on the face, and a CJK report uses about a thousand glyphs, so a face shared by every render saves most
+ * of the PDF's cost after the first (the subset each document embeds is still its own). The fonts object is loaded
+ * once per process (shared/runtime/pdf-fonts.ts), so its byte arrays are the keys.
+ */
+const faces = new WeakMap<Uint8Array, Face>();
+
+function faceOf(bytes: Uint8Array): Face {
+  let face = faces.get(bytes);
+  if (face === undefined) {
+    face = fontkit.create(Buffer.from(bytes));
+    faces.set(bytes, face);
+  }
+  return face;
+}
+
+/** pdfkit ≥ 0.17 takes a parsed fontkit face where its type declarations still say bytes or a path. */
+function registerFace(doc: Doc, name: string, face: Face): void {
+  Reflect.apply(doc.registerFont, doc, [name, face]);
+}
+
 function missingCharacters(document: PrintDocument, fonts: PdfFonts): string[] {
-  const faces = [fonts.body, fonts.heading].map((bytes) => fontkit.create(Buffer.from(bytes)));
+  const faces = [fonts.body, fonts.heading].map(faceOf);
   const missing = new Set<string>();
   for (const block of document.blocks) {
     for (const char of blockText(block)) {
@@ -259,8 +283,8 @@ export function renderReportPdf(document: PrintDocument, fonts: PdfFonts, create
       CreationDate: createdAt,
     },
   });
-  doc.registerFont('body', Buffer.from(fonts.body));
-  doc.registerFont('heading', Buffer.from(fonts.heading));
+  registerFace(doc, 'body', faceOf(fonts.body));
+  registerFace(doc, 'heading', faceOf(fonts.heading));
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

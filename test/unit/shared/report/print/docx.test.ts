@@ -77,6 +77,19 @@ describe('the Word document of a signed report', () => {
     expect(strFromU8(footer ?? new Uint8Array())).toMatch(/PAGE[\s\S]*NUMPAGES/);
   });
 
+  it('sets the table cells in 仿宋 at 五号 (小五 in the widest tables) through their paragraph style, the captions in 黑体', async () => {
+    const files = unzipSync(await docxOf(REFERENCE));
+    const document = strFromU8(files['word/document.xml'] ?? new Uint8Array());
+    const styles = strFromU8(files['word/styles.xml'] ?? new Uint8Array());
+    const style = (id: string) => new RegExp(`<w:style [^>]*w:styleId="${id}">(?:(?!</w:style>).)*</w:style>`, 'su').exec(styles)?.[0] ?? '';
+    expect(style('TableText')).toMatch(/w:eastAsia="仿宋"(?:(?!<\/w:style>).)*<w:sz w:val="21"\/>/su);
+    expect(style('TableTextDense')).toMatch(/w:eastAsia="仿宋"(?:(?!<\/w:style>).)*<w:sz w:val="18"\/>/su);
+    // a data cell: its paragraph takes the style and its run adds nothing of its own
+    expect(document).toMatch(/<w:pStyle w:val="TableText(?:Dense)?"\/>(?:(?!<\/w:p>).)*<w:r><w:t[^>]*>王科长<\/w:t>/su);
+    expect(document).toMatch(/<w:r><w:rPr><w:rFonts[^>]*w:eastAsia="黑体"[^>]*\/><w:b\/>/u);
+    expect(document).toContain('<w:tblCellMar><w:top w:type="dxa" w:w="40"/><w:left w:type="dxa" w:w="80"/>');
+  });
+
   it('ends with the 签发单: every step with its person, post, opinion and Beijing time', async () => {
     const tables = await tablesOf(await docxOf(REFERENCE));
     const rows = tables.flatMap((table) => byTag(table, 'tr').map(rowText));

@@ -90,6 +90,14 @@ describe('the PDF of a signed report', () => {
     expect(second.bytes.equals(first.bytes)).toBe(true);
   });
 
+  it('is the same file whatever was printed before it in the same process (each PDF embeds only its own glyphs)', async () => {
+    const alone = await pdfOf(REFERENCE, 'alone');
+    const other: Report = { ...REFERENCE, overview: `${REFERENCE.overview}\n另附：鑫淼焱垚犇骉、甲乙丙丁戊己庚辛壬癸。` };
+    await pdfOf(other, 'between');
+    const after = await pdfOf(REFERENCE, 'after');
+    expect(after.bytes.equals(alone.bytes)).toBe(true);
+  });
+
   it('names the characters its fonts cannot show instead of printing them blank without a word', async () => {
     const report: Report = { ...REFERENCE, overview: `${REFERENCE.overview}\n本机关名称含生僻字“䶮”。` };
     const { missing } = await pdfOf(report, 'rare');
