@@ -1,6 +1,7 @@
 import { createCreateSessionHandler } from '../../functions/create-session.js';
 import { createDecideReviewHandler } from '../../functions/decide-review.js';
 import { createMyTasksHandler } from '../../functions/my-tasks.js';
+import { createMyDelegationHandler } from '../../functions/my-delegation.js';
 import { createEndSessionHandler } from '../../functions/end-session.js';
 import { createGetDraftHandler } from '../../functions/get-draft.js';
 import { createGetMeHandler } from '../../functions/get-me.js';
@@ -55,6 +56,7 @@ export function httpHandlers(deps: AppDeps): Record<HttpFunctionName, HttpHandle
     'review-page': createReviewPageHandler(deps),
     'decide-review': createDecideReviewHandler(deps),
     'my-tasks': createMyTasksHandler(deps),
+    'my-delegation': createMyDelegationHandler(deps),
     'web-pages': createWebPagesHandler(deps),
     'import-report': createImportReportHandler(deps),
     'admin-list-agencies': createAdminListAgenciesHandler(deps),

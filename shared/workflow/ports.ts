@@ -1,5 +1,6 @@
 import type {
   AdminEvent,
+  Delegation,
   Agency,
   District,
   ApproverStage,
@@ -115,6 +116,12 @@ export interface Store {
   // The administration log, append-only like a report's: ConflictError when that seq is taken.
   appendAdminEvent(event: AdminEvent): Promise<void>;
   listAdminEvents(): Promise<AdminEvent[]>;
+
+  // Delegation (代理): one record per delegator; a put replaces it (ending one is a put with `endedAt`).
+  putDelegation(delegation: Delegation): Promise<void>;
+  getDelegation(delegator: string): Promise<Delegation | undefined>;
+  /** the agency's delegations, ended ones included */
+  listDelegations(agencyId: string): Promise<Delegation[]>;
 
   // What is on the public site; the indexes are rebuilt from this list.
   putPublished(report: PublishedReport): Promise<void>;

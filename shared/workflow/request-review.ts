@@ -1,6 +1,7 @@
 import { checkReport } from '../report/checks.js';
 import { reviewRequestMessage } from '../mail/messages.js';
 import type { RequestReviewInput } from './contracts.js';
+import { activeDeputyOf } from './delegation.js';
 import { ConflictError } from './errors.js';
 import { typedEvent } from './event-data.js';
 import { newReviewId, REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
@@ -190,7 +191,9 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   );
 
   if (review.emailedTokenSeq >= review.tokenSeq) return 'already-emailed';
-  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName);
+  // while the approver's delegation runs, the email goes to the deputy; the review stays the approver's
+  const deputy = await activeDeputyOf(review.approverEmail, state.head.agencyId, roster, deps);
+  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputy);
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
 }
@@ -204,6 +207,7 @@ export async function emailReview(
   reminder: boolean,
   deps: RequestReviewDeps,
   replaces?: string,
+  deputy?: RosterEntry,
 ): Promise<void> {
   const now = deps.clock.now();
   const sig = signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000));
@@ -211,8 +215,9 @@ export async function emailReview(
   const warnings = checkReport(report, previous === undefined ? {} : { previous }).warnings;
   await deps.mailer.send(
     reviewRequestMessage({
-      to: review.approverEmail,
-      approverName: review.approverName,
+      to: deputy?.email ?? review.approverEmail,
+      approverName: deputy?.name ?? review.approverName,
+      onBehalfOf: deputy === undefined ? undefined : review.approverName,
       agencyName: state.head.agencyName,
       year: state.head.year,
       version: review.version,

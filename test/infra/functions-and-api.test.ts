@@ -56,6 +56,7 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
   'review-page': [T, SM, KEYS],
   'decide-review': [T, SM, KEYS, BASE, ...HISTORY],
   'my-tasks': [T, SM, KEYS, ...MAIL, BASE],
+  'my-delegation': [T, BASE],
   'web-pages': [T, SM, ENV.siteBaseUrl, ...HISTORY],
   'request-review': [T, SM, KEYS, ...MAIL, BASE, ...HISTORY],
   'request-revision': [T, SM, ...MAIL, BASE, ...HISTORY],

@@ -12,6 +12,7 @@ import {
 } from '../../workflow/event-data.js';
 import type { ReportEvent, ReportHead } from '../../workflow/model.js';
 import { KIND_VERBS, stepKind, stepLabel } from '../../workflow/review-chain.js';
+import { deciderWording } from '../../workflow/deputy-wording.js';
 
 /** The Chinese words the pages and the exports use for the workflow's states and events. */
 
@@ -102,7 +103,7 @@ export function eventSummary(event: ReportEvent): string {
       const data = DecidedDataSchema.safeParse(event.data);
       if (!data.success) return '';
       const { decision } = data.data;
-      const who = decision.onBehalfOf === undefined ? decision.approverName : `${decision.onBehalfOf.name}（${decision.approverName}代）`;
+      const who = deciderWording(decision);
       const parts = [`${who}（${decision.stepLabel ?? stepLabel(undefined, decision.stage)}）：${OUTCOME_NAMES[decision.outcome]}`];
       if (decision.confidentialityReviewed) parts.push('已完成保密审查');
       if (decision.comment !== '') parts.push(`意见：${decision.comment}`);
