@@ -26,7 +26,7 @@ export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
   'report-history': 635,
   'review-page': 530,
   'my-tasks': 700,
-  'my-delegation': 400,
+  'my-delegation': 420,
   'admin-list-agencies': 700,
   'admin-save-agency': 700,
   'admin-list-people': 700,
