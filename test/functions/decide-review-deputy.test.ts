@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMyDelegationHandler } from '#functions/my-delegation.js';
 import { createMyTasksHandler } from '#functions/my-tasks.js';
+import { createDecideReviewHandler } from '#functions/decide-review.js';
+import { createReviewPageHandler } from '#functions/review-page.js';
+import { createWebPagesHandler } from '#functions/web-pages.js';
+import { guardedStores } from '#infra/local/partition-guard.js';
+import { withSignedHistory } from '#shared/history/signed-history-store.js';
 import { createSubmitReportHandler } from '#functions/submit-report.js';
 import type { HttpResponse } from '#shared/http/response.js';
 import { eventSummary } from '#shared/http/pages/names.js';
@@ -240,5 +245,43 @@ describe('separation of duties holds for the deputy', () => {
     await app.deps.store.putRosterEntry({ email: LEADER, name: '张副主任', agencyId: 'daxing-kw', roles: ['officer'] });
     await expect(requestReview(app, { taskToken: 'token-leader-1', version: 1, stage: 'leader' })).rejects.toThrow(/nobody may decide/u);
     expect(await reviewEmails(app, DIRECTOR)).toEqual([]);
+  });
+});
+
+describe('the partitions each function of the deputy’s path reaches', () => {
+  it('stays within what infra/function-needs.ts declares (the local stack’s guard, as IAM in AWS)', async () => {
+    const table = app.table;
+    if (!table) throw new Error('the test app has no table');
+    const storeFor = guardedStores(table.client, table.name, (store) =>
+      withSignedHistory(store, app.history, (error) => {
+        throw error;
+      }),
+    );
+    const as = (name: Parameters<typeof storeFor>[0]) => ({ ...app.deps, store: storeFor(name) });
+    const ok = (response: HttpResponse, status = 200) => expect(response.statusCode, response.body).toBe(status);
+    const vice = await cookieOf(app, VICE);
+    const director = await cookieOf(app, DIRECTOR);
+
+    const delegation = createMyDelegationHandler(as('my-delegation'));
+    ok(await delegation(httpEvent({ method: 'PUT', path: '/api/me/delegation', cookie: director, body: { to: VICE, from: TODAY, until: TODAY } })));
+    ok(await delegation(httpEvent({ method: 'GET', path: '/api/me/delegation', cookie: director })));
+    await submit(app);
+    await requestReview(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, as('request-review'));
+    const link = await emailedReviewLink(app, VICE);
+
+    const tasks = createMyTasksHandler(as('my-tasks'));
+    ok(await tasks(httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: vice })));
+    ok(await tasks(httpEvent({ method: 'POST', path: `/api/me/tasks/${link.reviewId}/resend`, pathParameters: { reviewId: link.reviewId }, body: {}, cookie: vice })));
+    expect(await reviewEmails(app, VICE)).toHaveLength(2);
+    ok(await createReviewPageHandler(as('review-page'))(httpEvent({ method: 'GET', path: `/reviews/${link.reviewId}`, pathParameters: { reviewId: link.reviewId }, query: { sig: link.sig }, cookie: vice })));
+    ok(await createWebPagesHandler(as('web-pages'))(httpEvent({ method: 'GET', path: '/', cookie: vice })));
+    ok(await createWebPagesHandler(as('web-pages'))(httpEvent({ method: 'GET', path: '/', cookie: director })));
+    ok(
+      await createDecideReviewHandler(as('decide-review'))(
+        httpEvent({ method: 'POST', path: `/api/reviews/${link.reviewId}/decision`, pathParameters: { reviewId: link.reviewId }, cookie: vice,
+          body: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true } }),
+      ),
+    );
+    ok(await delegation(httpEvent({ method: 'DELETE', path: '/api/me/delegation', cookie: director })));
   });
 });
