@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMyDelegationHandler } from '#functions/my-delegation.js';
 import { createMyTasksHandler } from '#functions/my-tasks.js';
+import { createRequestReviewHandler } from '#functions/request-review.js';
 import { createDecideReviewHandler } from '#functions/decide-review.js';
 import { createReviewPageHandler } from '#functions/review-page.js';
 import { createWebPagesHandler } from '#functions/web-pages.js';
@@ -283,5 +284,45 @@ describe('the partitions each function of the deputy’s path reaches', () => {
       ),
     );
     ok(await delegation(httpEvent({ method: 'DELETE', path: '/api/me/delegation', cookie: director })));
+  });
+});
+
+describe('a deputy in a 会签', () => {
+  it('co-signs the delegator’s seat: the step then waits only on the other co-signer, and moves on when they sign', async () => {
+    const LEGAL = 'legal@kw.example.cn';
+    const SECRECY = 'secrecy@kw.example.cn';
+    await app.deps.store.putAgency({
+      id: 'daxing-kw',
+      name: '北京市大兴区科学技术委员会',
+      chain: {
+        steps: [
+          { id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true },
+          { id: 'cosign', label: '法制保密会签', kind: 'cosign', role: 'counsel' },
+          { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
+        ],
+      },
+    });
+    await app.deps.store.putRosterEntry({ email: LEGAL, name: '孙法制', agencyId: 'daxing-kw', roles: ['counsel'] });
+    await app.deps.store.putRosterEntry({ email: SECRECY, name: '周保密', agencyId: 'daxing-kw', roles: ['counsel'] });
+    await delegate(LEGAL, VICE, { from: TODAY, until: TODAY });
+    await submit(app);
+    await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve' });
+    expect(tokensSent(app).at(-1)?.output).toMatchObject({ kind: 'cosign', stepId: 'cosign', cosigners: [LEGAL, SECRECY] });
+
+    const ask = (approver: string) => createRequestReviewHandler(app.deps)({ reportId: REPORT_ID, taskToken: `token-${approver}`, version: 1, step: 1, approver });
+    await ask(LEGAL);
+    await ask(SECRECY);
+    expect(await reviewEmails(app, LEGAL)).toEqual([]);
+    const forLegal = await emailedReviewLink(app, VICE);
+    expect((await reviewOf(app, forLegal.reviewId)).approverEmail).toBe(LEGAL);
+    expect((await approve(forLegal, VICE)).statusCode).toBe(200);
+    // the seat is the co-signer's: it is done, and the step waits on the other one alone
+    const progress = await app.deps.store.getHead(REPORT_ID);
+    expect(progress?.stage).toBe('cosign');
+    expect(codeOf(await approve(forLegal, LEGAL))).toBe('ALREADY_DECIDED');
+
+    expect((await approve(await emailedReviewLink(app, SECRECY), SECRECY)).statusCode).toBe(200);
+    expect(tokensSent(app).at(-1)?.output).toMatchObject({ kind: 'sign', stepId: 'leader' });
+    expect((await app.deps.store.getHead(REPORT_ID))?.stage).toBe('leader');
   });
 });
