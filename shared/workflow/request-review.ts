@@ -191,9 +191,11 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   );
 
   if (review.emailedTokenSeq >= review.tokenSeq) return 'already-emailed';
-  // while the approver's delegation runs, the email goes to the deputy; the review stays the approver's
+  // while the approver's delegation runs, the email goes to the deputy (the review stays the approver's), unless
+  // separation of duties rules the deputy out of this step: then the approver is asked as usual
   const deputy = await activeDeputyOf(review.approverEmail, state.head.agencyId, roster, deps);
-  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputy);
+  const deputyMayDecide = deputy !== undefined && eligibleFor(step, [{ ...deputy, roles: [step.role] }], state.head.agencyId, state).length === 1;
+  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputyMayDecide ? deputy : undefined);
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
 }
