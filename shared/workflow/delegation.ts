@@ -4,6 +4,7 @@ import { beijingDate } from './deadline.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { Actor, Delegation, RosterEntry } from './model.js';
 import type { Clock, Store } from './ports.js';
+import type { ReportState } from './report-state.js';
 
 /**
  * Delegation (代理): a person who decides a step of the chain names a colleague of the same agency to act for them
@@ -135,3 +136,10 @@ export async function actingFor(approverEmail: string, principal: Principal, dep
   }
   throw new ForbiddenError('该审核链接发给了另一位审核人，请用收到邮件的账号登录。', 'NOT_YOUR_REVIEW');
 }
+
+/**
+ * Whether separation of duties leaves the deputy free to decide this step of the round: they submitted none of it and
+ * decided no other step. A deputy it rules out is neither emailed the review nor shown it as a task.
+ */
+export const deputyMayDecide = (deputy: string, stepId: string, state: ReportState): boolean =>
+  !state.roundSubmitters.includes(deputy) && (state.roundDeciders.get(deputy) ?? stepId) === stepId;

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError, TooManyRequestsError } from './errors.js';
-import { deputisedBy, isActive } from './delegation.js';
+import { deputisedBy, deputyMayDecide, isActive } from './delegation.js';
 import { REVIEW_ID_PATTERN, type Delegation, type Review } from './model.js';
 import { reviewLinkPath, REVIEW_LINK_DAYS, signReviewLink } from './links.js';
 import { foldReport, versionOf } from './report-state.js';
@@ -43,7 +43,8 @@ async function openReviews(principal: Principal, deps: RequestReviewDeps): Promi
       const state = foldReport(await deps.store.listEvents(head.reportId));
       const reviews = await Promise.all(pointers.map((pointer) => deps.store.getReview(pointer.reviewId)));
       return reviews.flatMap((review) =>
-        review && !review.replacedBy && isOpenFor(state, review) && state && forWhom.has(review.approverEmail)
+        review && !review.replacedBy && isOpenFor(state, review) && state && forWhom.has(review.approverEmail) &&
+        (review.approverEmail === principal.email || deputyMayDecide(principal.email, review.stage, state))
           ? [{ review, head: state.head, stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage, onBehalfOf: forWhom.get(review.approverEmail) }]
           : [],
       );

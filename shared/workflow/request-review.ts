@@ -1,7 +1,7 @@
 import { checkReport } from '../report/checks.js';
 import { reviewRequestMessage } from '../mail/messages.js';
 import type { RequestReviewInput } from './contracts.js';
-import { activeDeputyOf } from './delegation.js';
+import { activeDeputyOf, deputyMayDecide } from './delegation.js';
 import { ConflictError } from './errors.js';
 import { typedEvent } from './event-data.js';
 import { newReviewId, REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
@@ -194,8 +194,8 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   // while the approver's delegation runs, the email goes to the deputy (the review stays the approver's), unless
   // separation of duties rules the deputy out of this step: then the approver is asked as usual
   const deputy = await activeDeputyOf(review.approverEmail, state.head.agencyId, roster, deps);
-  const deputyMayDecide = deputy !== undefined && eligibleFor(step, [{ ...deputy, roles: [step.role] }], state.head.agencyId, state).length === 1;
-  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputyMayDecide ? deputy : undefined);
+  const deputyFree = deputy !== undefined && deputyMayDecide(deputy.email, step.id, state);
+  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputyFree ? deputy : undefined);
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
 }

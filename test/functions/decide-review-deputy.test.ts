@@ -219,6 +219,7 @@ describe('separation of duties holds for the deputy', () => {
     expect(submitted.statusCode, submitted.body).toBe(201);
     await requestReview(app, { taskToken: 'token-director-1', version: 1, stage: 'director' });
     expect(await reviewEmails(app, VICE)).toHaveLength(0);
+    expect(await tasksOf(VICE)).toEqual([]);
     const refused = await approve(await emailedReviewLink(app, DIRECTOR), VICE);
     expect(refused.statusCode).toBe(403);
     expect(codeOf(refused)).toBe('OWN_SUBMISSION');
@@ -231,6 +232,7 @@ describe('separation of duties holds for the deputy', () => {
     await requestReview(app, { taskToken: 'token-leader-1', version: 1, stage: 'leader' });
     // a deputy who may not decide the step is not sent it: the leader is asked himself
     expect((await reviewEmails(app, DIRECTOR)).map((email) => email.subject.slice(0, 4))).toEqual(['请审核：']);
+    expect(await tasksOf(DIRECTOR)).toEqual([]);
     const link = await emailedReviewLink(app, LEADER);
     expect((await reviewOf(app, link.reviewId)).approverEmail).toBe(LEADER);
     const refused = await approve(link, DIRECTOR);

@@ -144,6 +144,8 @@ function DelegationSection({ view, principal }: { view: HomeView; principal: Pri
           <p>
             <label for="delegation-from">开始日期</label>
             <input id="delegation-from" name="from" type="date" required value={mine?.from ?? today} />
+          </p>
+          <p>
             <label for="delegation-until">结束日期</label>
             <input id="delegation-until" name="until" type="date" required min={today} value={mine?.until ?? ''} />
           </p>
