@@ -157,6 +157,11 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   }
   if (state.head.status === 'withdrawn') return 'withdrawn';
 
+  // while the approver's delegation runs, the email goes to the deputy (the review stays the approver's), unless
+  // separation of duties rules the deputy out of this step: then the approver is asked as usual
+  const candidate = await activeDeputyOf(review.approverEmail, state.head.agencyId, roster, deps);
+  const deputy = candidate !== undefined && deputyMayDecide(candidate.email, step.id, state) ? candidate : undefined;
+
   // a review handed over is asked for the first time, whatever token it carries
   const type = review.tokenSeq === 1 || (review.takesOverFrom !== undefined && review.emailedTokenSeq === 0) ? 'review_requested' : 'reminder_sent';
   await commit(
@@ -182,6 +187,7 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
           approverName: review.approverName,
           tokenSeq: review.tokenSeq,
           ...(review.takesOverFrom === undefined ? {} : { replaces: review.takesOverFrom }),
+          ...(deputy === undefined ? {} : { deputy: { email: deputy.email, name: deputy.name } }),
         },
         deps.clock,
         input.version,
@@ -191,11 +197,7 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   );
 
   if (review.emailedTokenSeq >= review.tokenSeq) return 'already-emailed';
-  // while the approver's delegation runs, the email goes to the deputy (the review stays the approver's), unless
-  // separation of duties rules the deputy out of this step: then the approver is asked as usual
-  const deputy = await activeDeputyOf(review.approverEmail, state.head.agencyId, roster, deps);
-  const deputyFree = deputy !== undefined && deputyMayDecide(deputy.email, step.id, state);
-  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputyFree ? deputy : undefined);
+  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputy);
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
 }

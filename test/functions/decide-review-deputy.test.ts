@@ -92,6 +92,9 @@ describe('while the delegation runs', () => {
     expect(email?.text).toContain('您正在代理王主任');
     const review = await reviewOf(app, link.reviewId);
     expect([review.approverEmail, review.approverName]).toEqual([DIRECTOR, '王主任']);
+    const requested = (await app.deps.store.listEvents(REPORT_ID)).find((event) => event.type === 'review_requested');
+    if (!requested) throw new Error('no review request in the log');
+    expect(eventSummary(requested)).toBe('请 王主任（办公室主任审核）审核，已发送链接（代理期间，链接发给代理人陈副主任）');
   });
 
   it('lists the review in the deputy’s 待办 (saying for whom) and in the director’s own', async () => {

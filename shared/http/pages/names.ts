@@ -97,7 +97,8 @@ export function eventSummary(event: ReportEvent): string {
       const stage = data.data.stage === undefined ? '' : `（${data.data.stepLabel ?? stepLabel(undefined, data.data.stage)}）`;
       const verb = KIND_VERBS[(data.data.stage === undefined ? undefined : stepKind(undefined, data.data.stage)) ?? 'review'];
       const handover = data.data.replaces === undefined ? '' : `（原由${data.data.replaces.approverName}处理，因人员调整转交）`;
-      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}${verb}，已发送链接${handover}`;
+      const deputy = data.data.deputy === undefined ? '' : `（代理期间，链接发给代理人${data.data.deputy.name}）`;
+      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}${verb}，已发送链接${handover}${deputy}`;
     }
     case 'decided': {
       const data = DecidedDataSchema.safeParse(event.data);
