@@ -17,6 +17,8 @@ export interface TaskItem {
   readonly stepLabel: string;
   readonly requestedAt: string;
   readonly url: string;
+  /** whose review it is, when the signed-in person acts as their deputy (代理) */
+  readonly onBehalfOf?: string;
 }
 
 /** The tasks of the API's answer that have every field this list shows; anything else is left out. */
@@ -38,7 +40,9 @@ export function tasksOf(body: unknown): TaskItem[] {
       return [];
     }
     if (href.origin !== window.location.origin || !href.pathname.startsWith('/reviews/')) return [];
-    return [{ reviewId, agencyName, year, version, stepId, stepLabel, requestedAt, url: `${href.pathname}${href.search}` }];
+    const onBehalfOf = field(field(task, 'onBehalfOf'), 'name');
+    const deputy = typeof onBehalfOf === 'string' ? { onBehalfOf } : {};
+    return [{ reviewId, agencyName, year, version, stepId, stepLabel, requestedAt, url: `${href.pathname}${href.search}`, ...deputy }];
   });
 }
 
@@ -62,7 +66,8 @@ function item(task: TaskItem, kinds: Record<string, unknown>): HTMLLIElement {
   link.textContent = `${task.agencyName}${task.year}年年度报告（第${task.version}版）`;
   const what = document.createElement('span');
   what.className = 'muted';
-  what.textContent = ` ${task.stepLabel} · 待${verb} · 自 ${beijingMinute(task.requestedAt)} 起 `;
+  const deputy = task.onBehalfOf === undefined ? '' : ` · 代${task.onBehalfOf}处理`;
+  what.textContent = ` ${task.stepLabel} · 待${verb}${deputy} · 自 ${beijingMinute(task.requestedAt)} 起 `;
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'resend';

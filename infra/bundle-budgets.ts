@@ -27,6 +27,7 @@ export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
   'report-history': 635,
   'review-page': 530,
   'my-tasks': 590,
+  'my-delegation': 420,
   'admin-list-agencies': 390,
   'admin-save-agency': 600,
   'admin-list-people': 395,

@@ -144,12 +144,12 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     history: 'verify',
   },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
-  'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report', 'imported'] }, stateMachine: [], keys: true },
+  'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report', 'imported', 'delegation'] }, stateMachine: [], keys: true },
   // the decision path: logs the decision first, then SendTaskSuccess (SendTaskFailure: a co-signer's return ends the 会签)
   'decide-review': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'review', 'report'], write: ['review', 'report'], index: ['agency'] },
+    items: { read: [...SIGNED_IN, 'review', 'report', 'delegation'], write: ['review', 'report'], index: ['agency'] },
     stateMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
     keys: true,
     baseUrl: true,
@@ -161,17 +161,26 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'my-tasks': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'report', 'review', 'imported'], write: ['review'], index: ['agency'] },
+    items: { read: [...SIGNED_IN, 'agency', 'report', 'review', 'imported', 'delegation'], write: ['review'], index: ['agency'] },
     stateMachine: [],
     keys: true,
     mail: true,
     baseUrl: true,
   },
+  // the person's delegation (代理): checks the deputy on the roster, writes the delegation and the administration log
+  'my-delegation': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'delegation', 'adminLog'], write: ['delegation', 'adminLog'] },
+    baseUrl: true,
+    // a delegation set or ended is an entry of the administration log, signed like every other
+    history: 'sign',
+  },
   // the pages, the form (reads drafts), the audit timeline and exports, the browser's scripts; links to published reports
   'web-pages': {
     kind: 'http',
     table: TABLE_READ,
-    items: { read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported'], index: ['agency', 'agencies', 'districts'] },
+    items: { read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported', 'delegation'], index: ['agency', 'agencies', 'districts'] },
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
     siteBaseUrl: true,
     history: 'verify',
@@ -180,7 +189,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'request-review': {
     kind: 'task',
     table: TABLE_WRITE,
-    items: { read: ['report', 'review', 'imported'], write: ['report', 'review'], index: ['agency'] },
+    items: { read: ['report', 'review', 'imported', 'delegation'], write: ['report', 'review'], index: ['agency'] },
     stateMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
     keys: true,
     mail: true,

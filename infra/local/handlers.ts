@@ -39,6 +39,7 @@ export function httpHandlers(deps: AppDeps): Record<HttpFunctionName, HttpHandle
     'review-page': lazily(async () => (await import('../../functions/review-page.js')).createReviewPageHandler(deps)),
     'decide-review': lazily(async () => (await import('../../functions/decide-review.js')).createDecideReviewHandler(deps)),
     'my-tasks': lazily(async () => (await import('../../functions/my-tasks.js')).createMyTasksHandler(deps)),
+    'my-delegation': lazily(async () => (await import('../../functions/my-delegation.js')).createMyDelegationHandler(deps)),
     'web-pages': lazily(async () => (await import('../../functions/web-pages.js')).createWebPagesHandler(deps)),
     'import-report': lazily(async () => (await import('../../functions/import-report.js')).createImportReportHandler(deps)),
     'admin-list-agencies': lazily(async () => (await import('../../functions/admin-list-agencies.js')).createAdminListAgenciesHandler(deps)),

@@ -31,6 +31,7 @@ export const HTTP_FUNCTIONS = [
   'review-page',
   'decide-review',
   'my-tasks',
+  'my-delegation',
   'web-pages',
   'import-report',
   'admin-list-agencies',
@@ -70,6 +71,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/reviews/{reviewId}/decision', function: 'decide-review' },
   { method: 'GET', path: '/api/me/tasks', function: 'my-tasks' },
   { method: 'POST', path: '/api/me/tasks/{reviewId}/resend', function: 'my-tasks' },
+  { method: 'GET', path: '/api/me/delegation', function: 'my-delegation' },
+  { method: 'PUT', path: '/api/me/delegation', function: 'my-delegation' },
+  { method: 'DELETE', path: '/api/me/delegation', function: 'my-delegation' },
+  { method: 'POST', path: '/me/delegation', function: 'my-delegation' },
   // last year's report from before nianbao: a preview of what the file says, then saved as the agency's imported report
   { method: 'POST', path: '/api/reports/import', function: 'import-report' },
   { method: 'PUT', path: '/api/agencies/{agencyId}/previous/{year}', function: 'import-report' },

@@ -70,6 +70,8 @@ export interface ReviewRequestMessageInput {
   readonly step: { readonly label: string; readonly kind: StepKind; readonly confidentiality?: boolean | undefined };
   /** the review took over from this person, who no longer holds the step's post */
   readonly replaces?: string | undefined;
+  /** the delegator, when the email goes to their deputy (代理) */
+  readonly onBehalfOf?: string | undefined;
   /** the signed review link (review id + signature, never a task token), ready-made */
   readonly reviewUrl: string;
   readonly warningsCount: number;
@@ -88,7 +90,8 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
   const due = input.dueAt === undefined ? undefined : `请于${beijingTime(input.dueAt)}（北京时间）前处理。`;
   const verb = KIND_VERBS[input.step.kind];
   const reminder = input.reminder ? `这是一封提醒邮件：该报告仍在等待您处理，此前邮件中的${verb}链接继续有效。` : undefined;
-  const ask = `${report}已提交，需要您进行${stage}。${input.replaces === undefined ? '' : `（原由${input.replaces}处理，因人员调整转由您处理。）`}`;
+  const deputy = input.onBehalfOf === undefined ? undefined : `（您正在代理${input.onBehalfOf}，本项原由${input.onBehalfOf}处理。）`;
+  const ask = `${report}已提交，需要您进行${stage}。${input.replaces === undefined ? '' : `（原由${input.replaces}处理，因人员调整转由您处理。）`}${deputy ?? ''}`;
   const warnings =
     input.warningsCount > 0
       ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在${verb}页面逐条查看。`
@@ -117,6 +120,7 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
       <p>
         {report}已提交，需要您进行<strong>{stage}</strong>。
         {input.replaces === undefined ? null : `（原由${input.replaces}处理，因人员调整转由您处理。）`}
+        {deputy ?? null}
       </p>
       {due === undefined ? null : <p>{due}</p>}
       <p>{warnings}</p>

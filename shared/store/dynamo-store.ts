@@ -14,6 +14,7 @@ import {
   DistrictSchema,
   ReminderRecordSchema,
   DecisionSchema,
+  DelegationSchema,
   DraftSchema,
   ImportedReportSchema,
   IsoTimeSchema,
@@ -40,6 +41,7 @@ import {
   type Review,
   type Revision,
   type RosterEntry,
+  type Delegation,
   type Session,
   type SignInCode,
 } from '../workflow/model.js';
@@ -700,6 +702,29 @@ export class DynamoStore implements Store {
       ConsistentRead: true,
     });
     return items.map((item) => fromItem(AdminEventSchema, 'admin event', item));
+  }
+
+  // ---- delegation (代理): one record per delegator, listed per agency on gsi1 -------------------------------------
+
+  async putDelegation(delegation: Delegation): Promise<void> {
+    const key = keys.delegation(emailKey(delegation.delegator));
+    const record = checked(DelegationSchema, 'delegation', key, delegation);
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, ...keys.delegationIndex(record.agencyId, record.delegator) } }));
+  }
+
+  async getDelegation(delegator: string): Promise<Delegation | undefined> {
+    const item = await this.get(keys.delegation(emailKey(delegator)));
+    return item === undefined ? undefined : fromItem(DelegationSchema, 'delegation', item);
+  }
+
+  async listDelegations(agencyId: string): Promise<Delegation[]> {
+    const items = await this.queryAll({
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: '#gpk = :gpk AND begins_with(#gsk, :prefix)',
+      ExpressionAttributeNames: { '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
+      ExpressionAttributeValues: { ':gpk': agencyIndexPk(agencyId), ':prefix': GSI1_PREFIX.delegation },
+    });
+    return items.map((item) => fromItem(DelegationSchema, 'delegation', item));
   }
 
   // ---- the public site -------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import {
   AdminEventSchema,
   AgencySchema,
   DecisionSchema,
+  DelegationSchema,
   DistrictSchema,
   DraftSchema,
   ImportedReportSchema,
@@ -20,6 +21,7 @@ import {
   type AdminEvent,
   type Agency,
   type Decision,
+  type Delegation,
   type District,
   type Draft,
   type ImportedReport,
@@ -551,6 +553,22 @@ export class MemoryStore implements Store {
 
   async listAdminEvents(): Promise<AdminEvent[]> {
     return this.table.query(ADMIN_LOG_PARTITION, { prefix: SK_PREFIX.event }).map((item) => fromItem(AdminEventSchema, 'admin event', item));
+  }
+
+  // ---- delegation (代理): one record per delegator, listed per agency on gsi1 -------------------------------------
+
+  async putDelegation(delegation: Delegation): Promise<void> {
+    const key = keys.delegation(emailKey(delegation.delegator));
+    const record = checked(DelegationSchema, 'delegation', key, delegation);
+    this.table.put({ ...record, ...key, ...keys.delegationIndex(record.agencyId, record.delegator) });
+  }
+
+  async getDelegation(delegator: string): Promise<Delegation | undefined> {
+    return this.read(DelegationSchema, 'delegation', keys.delegation(emailKey(delegator)));
+  }
+
+  async listDelegations(agencyId: string): Promise<Delegation[]> {
+    return this.table.queryIndex(agencyIndexPk(agencyId), GSI1_PREFIX.delegation).map((item) => fromItem(DelegationSchema, 'delegation', item));
   }
 
   // ---- the public site -------------------------------------------------------------------------------------------

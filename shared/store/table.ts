@@ -29,6 +29,7 @@ import {
  * | district        | DISTRICT#{districtId}         | DISTRICT                             | DISTRICTS            | {districtId}                |
  * | reminder        | REMINDER#{key}                | REMINDER                             |                      |                             |
  * | admin event     | ADMINLOG                      | EVENT#{seq:8}                        |                      |                             |
+ * | delegation      | DELEGATION#{delegatorEmail}   | DELEGATION                           | AGENCY#{agencyId}    | DELEGATION#{delegatorEmail} |
  *
  * `{n:8}` is the number zero-padded to 8 digits, so string order is numeric order (up to 99 999 999).
  * `{issuedAt:sortable}` is the ISO time rewritten with exactly nine fraction digits (`2026-01-05T08:00:00.120000000Z`),
@@ -192,6 +193,7 @@ export const SK_PREFIX = {
 export const GSI1_PREFIX = {
   report: 'REPORT#',
   roster: 'ROSTER#',
+  delegation: 'DELEGATION#',
 } as const;
 
 /**
@@ -212,6 +214,7 @@ export const PARTITIONS = {
   district: 'DISTRICT#',
   reminder: 'REMINDER#',
   adminLog: 'ADMINLOG',
+  delegation: 'DELEGATION#',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -272,5 +275,7 @@ export const keys = {
   districtIndex: (districtId: string): IndexKey => ({ gsi1pk: DISTRICTS_PARTITION, gsi1sk: districtId }),
   reminder: (key: string): ItemKey => ({ pk: `REMINDER#${key}`, sk: 'REMINDER' }),
   adminEvent: (seq: number): ItemKey => ({ pk: ADMIN_LOG_PARTITION, sk: `${SK_PREFIX.event}${pad8(seq)}` }),
+  delegation: (delegator: string): ItemKey => ({ pk: `DELEGATION#${delegator}`, sk: 'DELEGATION' }),
+  delegationIndex: (agencyId: string, delegator: string): IndexKey => ({ gsi1pk: agencyIndexPk(agencyId), gsi1sk: `${GSI1_PREFIX.delegation}${delegator}` }),
 } as const;
 

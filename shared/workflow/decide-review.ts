@@ -1,8 +1,9 @@
 import type { Principal } from '../auth/principal.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { verifyReviewLink } from './links.js';
-import { REVIEW_ID_PATTERN, type Decision, type Review, type UnsealedEvent } from './model.js';
-import type { ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
+import { actingFor } from './delegation.js';
+import { REVIEW_ID_PATTERN, type Decision, type Review, type RosterEntry, type UnsealedEvent } from './model.js';
+import type { DelegationStore, ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
 import { commit, type LogDeps } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
 import { cursorAt, returnCursor, stepById, stepIndex, stepLabel, type Step } from './review-chain.js';
@@ -11,7 +12,7 @@ import { cosignersFor } from './step-people.js';
 import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
 export interface DecideDeps extends LogDeps {
-  readonly store: ReportLogStore & ReviewStore & RosterStore;
+  readonly store: ReportLogStore & ReviewStore & RosterStore & DelegationStore;
   readonly workflow: Workflow;
   readonly linkKey: Buffer;
 }
@@ -42,15 +43,17 @@ export class ReviewReassignedError extends ConflictError {
   }
 }
 
+/**
+ * The review a link names, for the person signed in: its approver, or their deputy while a delegation runs
+ * (`delegation` is then set). The link's signature names the approver, so the emailed link works for either.
+ */
 export async function loadReviewForApprover(reviewId: string, sig: string | undefined, principal: Principal | undefined, deps: DecideDeps) {
   const review = REVIEW_ID_PATTERN.test(reviewId) ? await deps.store.getReview(reviewId) : undefined;
   if (!review) throw new NotFoundError('找不到该审核。');
   verifyReviewLink(deps.linkKey, review.reviewId, review.approverEmail, sig, deps.clock.now());
   if (review.replacedBy && !review.decision) throw new ReviewReassignedError(review.replacedBy);
-  if (principal && principal.email !== review.approverEmail) {
-    throw new ForbiddenError('该审核链接发给了另一位审核人，请用收到邮件的账号登录。', 'NOT_YOUR_REVIEW');
-  }
-  return review;
+  const delegation = principal ? await actingFor(review.approverEmail, principal, deps) : undefined;
+  return { review, delegation };
 }
 
 /** Whether the report waits on this review: in review, this version, at this step, and (会签) this co-signer not done. */
@@ -73,22 +76,40 @@ export function requireOpenReview(state: ReportState | undefined, review: Review
 /**
  * Who may decide a step, checked against the roster as it is now (the principal is read from it on every request):
  * the person holds the step's role in the report's agency, did not submit this round, and decided no other step of it.
+ * A deputy acts on the delegator's role: the delegator (their current roster entry) must still hold it, and
+ * separation of duties holds for both of them.
  */
-export function requireEntitled(principal: Principal, state: ReportState, step: Step): void {
-  if (principal.agencyId !== state.head.agencyId || !principal.roles.includes(step.role)) {
+export function requireEntitled(principal: Principal, state: ReportState, step: Step, delegator?: { readonly email: string; readonly entry: RosterEntry | undefined }): void {
+  if (principal.agencyId !== state.head.agencyId) {
     throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务，不能处理这项审核。`, 'ROLE_NOT_HELD');
   }
-  if (state.roundSubmitters.includes(principal.email)) {
-    throw new ForbiddenError('不能审核或签发自己提交的报告，请由其他人员处理。', 'OWN_SUBMISSION');
+  if (delegator === undefined) {
+    if (!principal.roles.includes(step.role)) throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务，不能处理这项审核。`, 'ROLE_NOT_HELD');
+  } else if (delegator.entry?.agencyId !== state.head.agencyId || !delegator.entry.roles.includes(step.role)) {
+    throw new ForbiddenError(`您代理的人员目前已不担任“${step.label}”所需的职务，不能代为处理这项审核。`, 'ROLE_NOT_HELD');
   }
-  const other = state.roundDeciders.get(principal.email);
-  if (other !== undefined && other !== step.id) {
-    throw new ForbiddenError(`您在本轮已处理“${stepLabel(state.chain, other)}”，同一轮中不能再处理“${step.label}”。`, 'SECOND_STEP');
+  const people = delegator === undefined ? [principal.email] : [principal.email, delegator.email];
+  if (people.some((email) => state.roundSubmitters.includes(email))) {
+    throw new ForbiddenError(
+      delegator === undefined ? '不能审核或签发自己提交的报告，请由其他人员处理。' : '代理人或被代理人提交了本轮报告，不能代为审核或签发。',
+      'OWN_SUBMISSION',
+    );
+  }
+  for (const email of people) {
+    const other = state.roundDeciders.get(email);
+    if (other !== undefined && other !== step.id) {
+      const who = email === principal.email ? '您' : '您代理的人员';
+      throw new ForbiddenError(`${who}在本轮已处理“${stepLabel(state.chain, other)}”，同一轮中不能再处理“${step.label}”。`, 'SECOND_STEP');
+    }
   }
 }
 
 /** The round as it will be once this person's decision is in: they are then ruled out of the steps after. */
-const withDecider = (state: ReportState, email: string, stepId: string): ReportState => ({ ...state, roundDeciders: new Map(state.roundDeciders).set(email, stepId) });
+const withDecider = (state: ReportState, emails: readonly string[], stepId: string): ReportState => {
+  const roundDeciders = new Map(state.roundDeciders);
+  for (const email of emails) roundDeciders.set(email, stepId);
+  return { ...state, roundDeciders };
+};
 
 function validateComment(request: DecisionRequest): string {
   const comment = request.comment.trim();
@@ -106,7 +127,7 @@ function validateComment(request: DecisionRequest): string {
  * in the log and delivers it.
  */
 export async function decideReview(request: DecisionRequest, principal: Principal, deps: DecideDeps): Promise<Decision> {
-  const review = await loadReviewForApprover(request.reviewId, request.sig, principal, deps);
+  const { review, delegation } = await loadReviewForApprover(request.reviewId, request.sig, principal, deps);
   const comment = validateComment(request);
   const head = await deps.store.getHead(review.reportId);
   const roster = head === undefined ? [] : await deps.store.listRoster(head.agencyId);
@@ -124,7 +145,8 @@ export async function decideReview(request: DecisionRequest, principal: Principa
       requireOpenReview(state, review);
       const step = stepById(state.chain, review.stage);
       if (!step) throw new Error(`report ${review.reportId} has no step ${review.stage} in its chain`);
-      requireEntitled(principal, state, step);
+      const delegator = delegation && { email: review.approverEmail, entry: roster.find((entry) => entry.email === review.approverEmail) };
+      requireEntitled(principal, state, step, delegator);
       if (step.confidentiality === true && request.outcome === 'approve' && !request.confidentialityReviewed) {
         throw new ValidationError(`${step.label}通过前，须确认已完成保密审查。`, 'CONFIDENTIALITY_REVIEW_REQUIRED');
       }
@@ -138,15 +160,16 @@ export async function decideReview(request: DecisionRequest, principal: Principa
         version: review.version,
         decidedAt,
         stepLabel: step.label,
+        ...(delegator === undefined ? {} : { onBehalfOf: { email: delegator.email, name: delegator.entry?.name ?? review.approverName } }),
       };
       const index = stepIndex(state.chain, step.id);
-      const waitingOn = step.kind === 'cosign' ? state.cursor.cosigners.filter((email) => email !== principal.email && !state.cosigned.includes(email)) : [];
+      const waitingOn = step.kind === 'cosign' ? state.cursor.cosigners.filter((email) => email !== review.approverEmail && !state.cosigned.includes(email)) : [];
       const next =
         request.outcome === 'return'
           ? returnCursor(index, step.id)
           : waitingOn.length > 0
             ? undefined
-            : cursorAt(state.chain, index + 1, 'approve', cosignersFor(roster, state.head.agencyId, withDecider(state, principal.email, step.id)));
+            : cursorAt(state.chain, index + 1, 'approve', cosignersFor(roster, state.head.agencyId, withDecider(state, delegator === undefined ? [principal.email] : [principal.email, delegator.email], step.id)));
       const content = versionOf(events, review.version);
       if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
       return {

@@ -38,6 +38,8 @@ export const ReviewRequestedDataSchema = z.object({
   stepLabel: z.string().optional(),
   /** the review this one took over (the approver before lost the step's role) */
   replaces: z.object({ reviewId: z.string(), approverEmail: EmailSchema, approverName: z.string() }).optional(),
+  /** the approver's deputy (代理), when the link went to them while the approver's delegation ran */
+  deputy: z.object({ email: EmailSchema, name: z.string() }).optional(),
 });
 
 export const DecidedDataSchema = z.object({

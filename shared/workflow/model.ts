@@ -324,6 +324,24 @@ export const AdminEventSchema = z.object({
 export type AdminEvent = z.infer<typeof AdminEventSchema>;
 
 /**
+ * A delegation (代理): while today (Beijing date) is within [from, until], both inclusive, the deputy may decide the
+ * delegator's open reviews and receives their new review emails. One per delegator; a new one replaces it, and ending
+ * it keeps the record with `endedAt` (the administration log holds the history).
+ */
+export const DelegationSchema = z.object({
+  delegator: EmailSchema,
+  delegatorName: z.string(),
+  deputy: EmailSchema,
+  deputyName: z.string(),
+  agencyId: AgencyIdSchema,
+  from: IsoDateSchema,
+  until: IsoDateSchema,
+  setAt: IsoTimeSchema,
+  endedAt: IsoTimeSchema.optional(),
+});
+export type Delegation = z.infer<typeof DelegationSchema>;
+
+/**
  * A reminder slot claimed before its mail goes out and marked sent after: a claim without `sentAt` older than the
  * lease was interrupted (a crash between send and mark) and may be claimed once more.
  */

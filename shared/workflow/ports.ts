@@ -1,5 +1,6 @@
 import type {
   AdminEvent,
+  Delegation,
   Agency,
   District,
   ApproverStage,
@@ -140,6 +141,14 @@ export interface AdminLogStore {
   listAdminEvents(): Promise<AdminEvent[]>;
 }
 
+/** Delegation (代理): one record per delegator; a put replaces it (ending one is a put with `endedAt`). */
+export interface DelegationStore {
+  putDelegation(delegation: Delegation): Promise<void>;
+  getDelegation(delegator: string): Promise<Delegation | undefined>;
+  /** the agency's delegations, ended ones included */
+  listDelegations(agencyId: string): Promise<Delegation[]>;
+}
+
 /** What is on the public site; the indexes are rebuilt from this list. A later publication of an agency-year replaces it. */
 export interface PublishedStore {
   putPublished(report: PublishedReport): Promise<void>;
@@ -167,6 +176,7 @@ export interface Store
     RosterStore,
     ReminderStore,
     AdminLogStore,
+    DelegationStore,
     PublishedStore,
     ImportedReportStore {}
 

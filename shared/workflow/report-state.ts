@@ -108,7 +108,11 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
       const { decision, reviewId } = event.data;
       const decisions = [...state.decisions, decision];
       const decidedReviews = new Map(state.decidedReviews).set(reviewId, decision);
+      // a deputy's decision rules out both the deputy and the person they acted for from the round's other steps
       const roundDeciders = new Map(state.roundDeciders).set(decision.approver, decision.stage);
+      if (decision.onBehalfOf !== undefined) roundDeciders.set(decision.onBehalfOf.email, decision.stage);
+      // a 会签 seat is the co-signer's, whoever decided it for them
+      const seat = decision.onBehalfOf?.email ?? decision.approver;
       if (decision.outcome === 'return') {
         return {
           ...state,
@@ -124,7 +128,7 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
       const next = event.data.next ?? (decision.stage === state.cursor.stepId && state.cursor.kind !== 'cosign' ? cursorAt(state.chain, stepIndex(state.chain, decision.stage) + 1, 'approve', none) : undefined);
       if (!next) {
         // one co-signer of several: the step waits for the others
-        return { ...state, head: { ...state.head, ...common }, decisions, decidedReviews, roundDeciders, cosigned: [...state.cosigned, decision.approver] };
+        return { ...state, head: { ...state.head, ...common }, decisions, decidedReviews, roundDeciders, cosigned: [...state.cosigned, seat] };
       }
       return { ...state, head: { ...head, status: 'in_review', ...stageOf(state.chain, next) }, cursor: next, decisions, decidedReviews, roundDeciders, cosigned: [] };
     }

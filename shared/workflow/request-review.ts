@@ -1,11 +1,12 @@
 import { checkReport } from '../report/checks.js';
 import { reviewRequestMessage } from '../mail/messages.js';
 import type { RequestReviewInput } from './contracts.js';
+import { activeDeputyOf, deputyMayDecide } from './delegation.js';
 import { ConflictError } from './errors.js';
 import { typedEvent } from './event-data.js';
 import { newReviewId, REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
 import type { Review, RosterEntry } from './model.js';
-import type { ImportedReportStore, Mailer, ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
+import type { DelegationStore, ImportedReportStore, Mailer, ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
 import { previousYearReport } from './previous-year.js';
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
@@ -21,7 +22,7 @@ export interface ReviewLogDeps extends LogDeps {
 }
 
 export interface RequestReviewDeps extends LogDeps {
-  readonly store: ReportLogStore & ReviewStore & RosterStore & ImportedReportStore;
+  readonly store: ReportLogStore & ReviewStore & RosterStore & ImportedReportStore & DelegationStore;
   readonly workflow: Workflow;
   readonly mailer: Mailer;
   readonly linkKey: Buffer;
@@ -128,6 +129,11 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   // emailed for this token means logged for it too (the line is written before the email, here and at a hand-over)
   if (review.emailedTokenSeq >= review.tokenSeq) return emailedHere ? 'emailed' : 'already-emailed';
 
+  // while the approver's delegation runs, the email goes to the deputy (the review stays the approver's), unless
+  // separation of duties rules the deputy out of this step: then the approver is asked as usual
+  const candidate = await activeDeputyOf(review.approverEmail, state.head.agencyId, roster, deps);
+  const deputy = candidate !== undefined && deputyMayDecide(candidate.email, step.id, state) ? candidate : undefined;
+
   // a review handed over is asked for the first time, whatever token it carries
   const type = review.tokenSeq === 1 || (review.takesOverFrom !== undefined && review.emailedTokenSeq === 0) ? 'review_requested' : 'reminder_sent';
   await commit(
@@ -153,6 +159,7 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
           approverName: review.approverName,
           tokenSeq: review.tokenSeq,
           ...(review.takesOverFrom === undefined ? {} : { replaces: review.takesOverFrom }),
+          ...(deputy === undefined ? {} : { deputy: { email: deputy.email, name: deputy.name } }),
         },
         deps.clock,
         input.version,
@@ -161,7 +168,7 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
     deps,
   );
 
-  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName);
+  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputy);
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
 }
@@ -175,6 +182,7 @@ export async function emailReview(
   reminder: boolean,
   deps: Omit<RequestReviewDeps, 'workflow'>,
   replaces?: string,
+  deputy?: RosterEntry,
 ): Promise<void> {
   const now = deps.clock.now();
   const sig = signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000));
@@ -182,8 +190,9 @@ export async function emailReview(
   const warnings = checkReport(report, previous === undefined ? {} : { previous }).warnings;
   await deps.mailer.send(
     reviewRequestMessage({
-      to: review.approverEmail,
-      approverName: review.approverName,
+      to: deputy?.email ?? review.approverEmail,
+      approverName: deputy?.name ?? review.approverName,
+      onBehalfOf: deputy === undefined ? undefined : review.approverName,
       agencyName: state.head.agencyName,
       year: state.head.year,
       version: review.version,

@@ -4,10 +4,11 @@ import { diffReports, type ReportDiff } from '../report/diff.js';
 import type { Finding } from '../report/findings.js';
 import { parseReport, type Report } from '../report/schema.js';
 import { isOpenFor, ReviewReassignedError, type DecideDeps } from './decide-review.js';
+import { actingFor } from './delegation.js';
 import type { ImportedReportStore } from './ports.js';
-import { ForbiddenError, NotFoundError } from './errors.js';
+import { NotFoundError } from './errors.js';
 import { verifyReviewLink } from './links.js';
-import { REVIEW_ID_PATTERN, type Review } from './model.js';
+import { REVIEW_ID_PATTERN, type Delegation, type Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
 import { typedEvents } from './event-data.js';
 import { REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
@@ -22,8 +23,10 @@ export interface ReviewView {
   readonly warnings: readonly Finding[];
   /** the version this approver last reviewed of the same report, and what changed since */
   readonly changes: { readonly sinceVersion: number; readonly diff: ReportDiff } | undefined;
-  /** whoever is signed in is the approver the review names (and may decide) */
+  /** whoever is signed in is the approver the review names, or their deputy today (and may decide) */
   readonly signedInAsApprover: boolean;
+  /** the approver's name, when the person signed in acts as their deputy (代理) */
+  readonly deputyFor: string | undefined;
   /**
    * the report still waits on this review (in review, this version, this stage): the same test requireOpenReview
    * applies to a decision, so the page offers no form that would be refused
@@ -114,10 +117,15 @@ export async function reviewView(
   const review = await linkedReview(reviewId, sig, deps);
   // the approver's own link after their review passed to the step's new holder: who holds it now
   if (principal.email === review.approverEmail && review.replacedBy && !review.decision) throw new ReviewReassignedError(review.replacedBy);
+  let deputyFor: Delegation | undefined;
   if (principal.email !== review.approverEmail) {
     const head = await deps.store.getHead(review.reportId);
-    if (!head || !hasRole(principal, 'auditor') || !canRead(principal, head.agencyId)) {
-      throw new ForbiddenError('该审核链接发给了另一位审核人，请用收到邮件的账号登录。', 'NOT_YOUR_REVIEW');
+    const auditor = head !== undefined && hasRole(principal, 'auditor') && canRead(principal, head.agencyId);
+    try {
+      deputyFor = await actingFor(review.approverEmail, principal, deps);
+    } catch (error) {
+      // an auditor of the agency reads every review; anyone else is told why the link is not theirs
+      if (!auditor) throw error;
     }
   }
   const events = await deps.store.listEvents(review.reportId);
@@ -145,6 +153,7 @@ export async function reviewView(
     closedBecause: await closedBecause(review, state, events, deps),
     warnings,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
-    signedInAsApprover: principal.email === review.approverEmail,
+    signedInAsApprover: principal.email === review.approverEmail || deputyFor !== undefined,
+    deputyFor: deputyFor?.delegatorName,
   };
 }

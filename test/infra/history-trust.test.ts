@@ -30,10 +30,6 @@ const allowed = (name: FunctionName, action: string): boolean =>
   statementsOf(name).some((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action));
 
 const WRITERS: readonly FunctionName[] = [
-  // the people routes append the hand-over of a changed person's open reviews
-  'admin-save-person',
-  'admin-remove-person',
-  'admin-import-people',
   'submit-report',
   'resubmit-report',
   'withdraw-report',
@@ -42,8 +38,10 @@ const WRITERS: readonly FunctionName[] = [
   'request-revision',
   'publish-report',
   'record-execution-failure',
-  // the administration log is signed and anchored the same way
+  // the administration log is signed and anchored the same way (the people routes also append the hand-over of a
+  // changed person's open reviews to the reports)
   'admin-save-agency',
+  'my-delegation',
   'admin-save-person',
   'admin-remove-person',
   'admin-import-people',

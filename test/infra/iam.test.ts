@@ -229,6 +229,7 @@ const SAMPLE_KEYS: Record<Partition, string> = {
   district: keys.district('daxing').pk,
   reminder: keys.reminder('daxing-2026-d14-daxing-kw').pk,
   adminLog: keys.adminEvent(1).pk,
+  delegation: keys.delegation('director@kw.example.cn').pk,
 };
 const SAMPLE_INDEX_KEYS: Record<IndexPartition, string> = {
   agency: keys.rosterIndex('daxing-kw', 'officer@kw.example.cn').gsi1pk,

@@ -1,9 +1,10 @@
 import { hasRole, type Principal } from '../../auth/principal.js';
-import type { ReportHead } from '../../workflow/model.js';
+import type { Delegation, ReportHead } from '../../workflow/model.js';
 import { auditPagePath, draftPagePath, editPagePath, reportPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
 import { beijingTime, stageName, STATUS_NAMES } from './names.js';
 import { KIND_VERBS, type StepKind } from '../../workflow/review-chain.js';
+import { MAX_DELEGATION_DAYS } from '../../workflow/delegation.js';
 
 /** GET /: the reports this person may see, by year with their stage; an officer also starts or continues a year. */
 
@@ -23,6 +24,10 @@ export interface HomeView {
   readonly agencyName: string | undefined;
   /** the steps of the agency's chain this person decides: they get the 待办 list */
   readonly decides: ReadonlyArray<{ readonly id: string; readonly kind: StepKind }>;
+  /** 我的代理: whether this person decides a step (and so may name a deputy), their running or planned delegation */
+  readonly delegation: { readonly allowed: boolean; readonly mine: Delegation | null; readonly today: string };
+  /** the delegations naming this person as deputy that run today */
+  readonly deputising: readonly Delegation[];
 }
 
 interface Row {
@@ -97,6 +102,63 @@ const TASKS_CSS = `
 .tasks .resend { margin-top: .3rem; }
 `;
 
+const shortDate = (date: string): string => {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${year}年${month}月${day}日`;
+};
+
+/** 我的代理: the person's delegation with a form to set, replace or end it, and whom they act for today. */
+function DelegationSection({ view, principal }: { view: HomeView; principal: Principal }) {
+  const { allowed, mine, today } = view.delegation;
+  if (!allowed && view.deputising.length === 0) return null;
+  const running = mine !== null && mine.from <= today;
+  return (
+    <section aria-labelledby="delegation-title" id="delegation" class="notice">
+      <h2 id="delegation-title">我的代理</h2>
+      {view.deputising.map((delegation) => (
+        <p key={delegation.delegator} class="deputising">
+          您正在代理{delegation.delegatorName}处理审核（至{shortDate(delegation.until)}），其待办已列入上方的待办中。
+        </p>
+      ))}
+      {!allowed ? null : mine === null ? (
+        <p id="delegation-current">您目前没有设置代理。外出或休假时，可指定本单位的一位同事在指定日期内代您处理审核。</p>
+      ) : (
+        <form method="post" action="/me/delegation" class="actions" id="delegation-end">
+          <p id="delegation-current">
+            {running ? '正在生效：' : '已设置，尚未开始：'}
+            {mine.deputyName}（{mine.deputy}）自{shortDate(mine.from)}至{shortDate(mine.until)}代您处理审核，新的审核邮件将发给代理人。
+          </p>
+          <input type="hidden" name="csrf" value={principal.csrfToken} />
+          <input type="hidden" name="action" value="end" />
+          <button type="submit">结束代理</button>
+        </form>
+      )}
+      {!allowed ? null : (
+        <form method="post" action="/me/delegation" id="delegation-form">
+          <input type="hidden" name="csrf" value={principal.csrfToken} />
+          <input type="hidden" name="action" value="set" />
+          <p>
+            <label for="delegation-to">代理人邮箱</label>
+            <input id="delegation-to" name="to" type="email" required autocomplete="off" value={mine?.deputy ?? ''} />
+          </p>
+          <p>
+            <label for="delegation-from">开始日期</label>
+            <input id="delegation-from" name="from" type="date" required value={mine?.from ?? today} />
+          </p>
+          <p>
+            <label for="delegation-until">结束日期</label>
+            <input id="delegation-until" name="until" type="date" required min={today} value={mine?.until ?? ''} />
+          </p>
+          <p class="muted">日期按北京时间计算，起止两天都包括在内，最长 {MAX_DELEGATION_DAYS} 天；代理人须是本单位人员，不能是报告的提交人，也不能是本轮其他环节的处理人。重新保存会替换原有代理。</p>
+          <button type="submit" class="primary">
+            {mine === null ? '设置代理' : '更改代理'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
 function StartForm({ view }: { view: HomeView }) {
   if (view.startYears.length === 0) return null;
   return (
@@ -150,6 +212,7 @@ export function renderHomePage(principal: Principal, view: HomeView): string {
       </p>
       {officer ? <StartForm view={view} /> : null}
       <Tasks view={view} />
+      <DelegationSection view={view} principal={principal} />
       <h2>{officer ? '本机关的年度报告' : '可查看的年度报告'}</h2>
       {rows.length === 0 ? (
         <p>暂无年度报告。</p>

@@ -12,6 +12,7 @@ import {
 } from '../../workflow/event-data.js';
 import type { ReportEvent, ReportHead } from '../../workflow/model.js';
 import { KIND_VERBS, stepKind, stepLabel } from '../../workflow/review-chain.js';
+import { deciderWording } from '../../workflow/deputy-wording.js';
 
 /** The Chinese words the pages and the exports use for the workflow's states and events. */
 
@@ -99,13 +100,14 @@ export function eventSummary(event: ReportEvent): string {
         const label = data.data.stepLabel ?? (data.data.stage === undefined ? '审核' : stepLabel(undefined, data.data.stage));
         return `${label}转交：${data.data.replaces.approverName} → ${data.data.approverName ?? ''}（人员变动），已发送链接`;
       }
-      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}${verb}，已发送链接`;
+      const deputy = data.data.deputy === undefined ? '' : `（代理期间，链接发给代理人${data.data.deputy.name}）`;
+      return `${event.type === 'reminder_sent' ? '提醒' : '请'} ${data.data.approverName ?? ''}${stage}${verb}，已发送链接${deputy}`;
     }
     case 'decided': {
       const data = DecidedDataSchema.safeParse(event.data);
       if (!data.success) return '';
       const { decision } = data.data;
-      const who = decision.onBehalfOf === undefined ? decision.approverName : `${decision.onBehalfOf.name}（${decision.approverName}代）`;
+      const who = deciderWording(decision);
       const parts = [`${who}（${decision.stepLabel ?? stepLabel(undefined, decision.stage)}）：${OUTCOME_NAMES[decision.outcome]}`];
       if (decision.confidentialityReviewed) parts.push('已完成保密审查');
       if (decision.comment !== '') parts.push(`意见：${decision.comment}`);

@@ -15,6 +15,8 @@ import type { FormPageProps } from './form-page.js';
 import { editPagePath, reportPagePath } from './form-model.js';
 import type { HomeView } from './home-page.js';
 import { beijingTime, beijingYear } from './names.js';
+import { beijingDate } from '../../workflow/deadline.js';
+import { deputisedBy, mayDelegate, myDelegation } from '../../workflow/delegation.js';
 
 /** What the signed-in pages read from the store, gathered for the page functions (which only render). */
 
@@ -29,10 +31,19 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 const startable = (head: ReportHead | undefined): boolean => head === undefined || head.status === 'withdrawn';
 
 export async function loadHomeView(principal: Principal, deps: PageDeps): Promise<HomeView> {
-  const [reports, agency] = await Promise.all([listReports(principal, {}, deps), deps.store.getAgency(principal.agencyId)]);
+  const [reports, agency, mine, deputising] = await Promise.all([
+    listReports(principal, {}, deps),
+    deps.store.getAgency(principal.agencyId),
+    myDelegation(principal, deps),
+    deputisedBy(principal.email, principal.agencyId, deps),
+  ]);
   const chain = agency?.chain ?? DEFAULT_CHAIN;
-  const decides = chain.steps.filter((step) => hasRole(principal, step.role)).map((step) => ({ id: step.id, kind: step.kind }));
-  if (!hasRole(principal, 'officer')) return { reports, drafts: [], startYears: [], suggestedYear: undefined, agencyName: agency?.name, decides };
+  // a deputy's 待办 holds the steps of the people they act for too
+  const delegators = (await Promise.all(deputising.map((delegation) => deps.store.getRosterEntry(delegation.delegator)))).flatMap((entry) => (entry ? [entry] : []));
+  const roles = new Set([...principal.roles, ...delegators.filter((entry) => entry.agencyId === principal.agencyId).flatMap((entry) => entry.roles)]);
+  const decides = chain.steps.filter((step) => roles.has(step.role)).map((step) => ({ id: step.id, kind: step.kind }));
+  const delegation = { allowed: mayDelegate(principal), mine, today: beijingDate(deps.clock.now()) };
+  if (!hasRole(principal, 'officer')) return { reports, drafts: [], startYears: [], suggestedYear: undefined, agencyName: agency?.name, decides, delegation, deputising };
   const current = beijingYear(deps.clock.now());
   const years = Array.from({ length: Math.max(0, current - FIRST_YEAR + 1) }, (_, index) => current - index);
   const heads = new Map(reports.filter((head) => head.agencyId === principal.agencyId).map((head) => [head.year, head]));
@@ -46,6 +57,8 @@ export async function loadHomeView(principal: Principal, deps: PageDeps): Promis
     suggestedYear: startYears.includes(current - 1) ? current - 1 : startYears[0],
     agencyName: agency?.name,
     decides,
+    delegation,
+    deputising,
   };
 }
 

@@ -7,6 +7,7 @@ import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
 import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
 import { ReportDiffView } from './report-diff.js';
+import { deciderWording, deputyWording } from '../../workflow/deputy-wording.js';
 
 /**
  * GET /reviews/{reviewId}?sig=: what the approver decides on. The report exactly as it will be published, the
@@ -65,7 +66,7 @@ function Decision({ view }: { view: ReviewView }) {
       <p>
         <strong>
           已{KIND_VERBS[view.step.kind]}：{OUTCOME_NAMES[decision.outcome]}
-        </strong>（{decision.approverName}，{formatBeijingTime(decision.decidedAt) ?? decision.decidedAt}）
+        </strong>（{deciderWording(decision)}，{formatBeijingTime(decision.decidedAt) ?? decision.decidedAt}）
       </p>
       {decision.comment === '' ? null : <p class="pre">意见：{decision.comment}</p>}
       {decision.confidentialityReviewed && decision.outcome === 'approve' ? <p>已确认完成保密审查。</p> : null}
@@ -259,6 +260,7 @@ export function renderReviewPage(props: Props): string {
       </h1>
       <p id="review-who">
         {verbOf(view)}人：{review.approverName}。打开本页不会改变任何状态{principal || review.decision || !view.open ? '。' : `；提交${verbOf(view)}意见需先登录。`}
+        {view.deputyFor === undefined ? null : `您正在代理${view.deputyFor}处理，意见将记为“${deputyWording(principal?.name ?? '', view.deputyFor)}”。`}
       </p>
       <Decision view={view} />
       <Closed view={view} />

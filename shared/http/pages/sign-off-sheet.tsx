@@ -1,5 +1,6 @@
 import { outcomeWords, type SheetLine, type SheetVersion, type SignOffSheet } from '../../workflow/sign-off-sheet.js';
 import { beijingTime } from './names.js';
+import { deputyWording } from '../../workflow/deputy-wording.js';
 
 /**
  * The 签发单 as a table: one group of rows per version of every round, earlier rounds first, so a screen reader
@@ -32,7 +33,7 @@ function confidentialityWords(line: SheetLine): string {
 
 function person(line: SheetLine): string {
   if (line.person === undefined) return '';
-  return line.onBehalfOf === undefined ? line.person : `${line.person}（代${line.onBehalfOf}）`;
+  return line.onBehalfOf === undefined ? line.person : deputyWording(line.person, line.onBehalfOf);
 }
 
 function versionHeading(round: number, version: SheetVersion): string {

@@ -9,6 +9,7 @@ import { auditPagePath, editPagePath, draftPagePath } from './form-model.js';
 import { Main, renderPage } from './layout.js';
 import { SIGN_OFF_CSS, SignOffSheetView } from './sign-off-sheet.js';
 import { beijingTime, stageName, STATUS_NAMES } from './names.js';
+import { deciderWording } from '../../workflow/deputy-wording.js';
 
 /**
  * GET /reports/{id}: where a report is. 信息员, each step of the round's chain, 已发布, with who is pending
@@ -57,11 +58,11 @@ function approverStep(report: ReportView, decisions: readonly Decision[], chainS
     return { key: stage, title, state: 'current', detail };
   }
   if (decision?.outcome === 'return') {
-    return { key: stage, title, state: 'returned', detail: `${decision.approverName}于 ${beijingTime(decision.decidedAt)} 退回修改` };
+    return { key: stage, title, state: 'returned', detail: `${deciderWording(decision)}于 ${beijingTime(decision.decidedAt)} 退回修改` };
   }
   if (decision?.outcome === 'approve') {
     const check = chainStep.confidentiality === true && decision.confidentialityReviewed ? '，已完成保密审查' : '';
-    const who = mine.filter((candidate) => candidate.outcome === 'approve').map((candidate) => candidate.approverName).join('、');
+    const who = mine.filter((candidate) => candidate.outcome === 'approve').map((candidate) => deciderWording(candidate)).join('、');
     return { key: stage, title, state: 'done', detail: `${who}于 ${beijingTime(decision.decidedAt)} 同意${check}` };
   }
   return { key: stage, title, state: 'todo', detail: '' };
@@ -127,7 +128,7 @@ function Returns({ report }: { report: ReportView }) {
         {returns.map((decision) => (
           <li key={`${decision.version}-${decision.stage}`} class="return-comment">
             <p class="muted">
-              第{decision.version}版 · {decision.approverName}（{stepLabel(report.chain, decision.stage)}）· {beijingTime(decision.decidedAt)}
+              第{decision.version}版 · {deciderWording(decision)}（{stepLabel(report.chain, decision.stage)}）· {beijingTime(decision.decidedAt)}
             </p>
             <p class="pre">{decision.comment}</p>
           </li>

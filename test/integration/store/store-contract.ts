@@ -708,6 +708,43 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
       });
     });
 
+    describe('delegation', () => {
+      const delegation = (delegator: string, deputy: string, agency: string, until = '2027-01-20') => ({
+        delegator,
+        delegatorName: '王主任',
+        deputy,
+        deputyName: '张副主任',
+        agencyId: agency,
+        from: '2027-01-10',
+        until,
+        setAt: at(0),
+      });
+
+      it('keeps one delegation per delegator (a new one replaces it, ending one keeps it with endedAt) and lists an agency’s across pages', async () => {
+        const { store, withPageSize } = h();
+        const agency = agencyId();
+        const other = agencyId();
+        const first = delegation(`director-${agency}@kw.example.cn`, `deputy-${agency}@kw.example.cn`, agency);
+        expect(await store.getDelegation(first.delegator)).toBeUndefined();
+        await store.putDelegation(first);
+        expect(await store.getDelegation(first.delegator.toUpperCase())).toEqual(first);
+        const replaced = { ...first, deputy: `other-${agency}@kw.example.cn`, until: '2027-01-25' };
+        await store.putDelegation(replaced);
+        expect(await store.getDelegation(first.delegator)).toEqual(replaced);
+        const ended = { ...replaced, endedAt: at(1) };
+        await store.putDelegation(ended);
+        expect(await store.getDelegation(first.delegator)).toEqual(ended);
+
+        const more = [1, 2, 3, 4].map((i) => delegation(`leader${i}-${agency}@kw.example.cn`, first.deputy, agency));
+        await Promise.all([...more.map((d) => store.putDelegation(d)), store.putDelegation(delegation(`x-${other}@kw.example.cn`, first.deputy, other))]);
+        const listed = await withPageSize(2).listDelegations(agency);
+        expect(listed.map((d) => d.delegator).sort()).toEqual([ended, ...more].map((d) => d.delegator).sort());
+        // the agency's report heads and roster share the index partition; neither listing picks up a delegation
+        expect(await store.listHeads(agency)).toEqual([]);
+        expect(await store.listRoster(agency)).toEqual([]);
+      });
+    });
+
     describe('the published list', () => {
       it('lists every published report across many pages, a later version replacing the earlier', async () => {
         const { withPageSize } = h();
