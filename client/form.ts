@@ -5,6 +5,7 @@ import { cellNote, draftApiPath, findingTargetId, messageElementId, parseInput, 
 import { checkReport } from '../shared/report/checks.js';
 import type { CheckResult, Finding } from '../shared/report/findings.js';
 import { countChars } from '../shared/report/narrative-rules.js';
+import { findingKey, NOTE_MAX, type AcknowledgementsInput } from '../shared/workflow/acknowledgements.js';
 import { apiError, callApi, element, field } from './http.js';
 
 /**
@@ -59,6 +60,10 @@ class ReportForm {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private submitting = false;
   private leaving = false;
+  /** the officer's answer to each warning, by finding key: kept while the warning stays, whatever else is typed */
+  private readonly answers = new Map<string, { checked: boolean; note: string }>();
+  /** the warnings the list last showed, so typing elsewhere does not rebuild it under the officer's cursor */
+  private shownWarnings = '';
 
   constructor(private readonly form: HTMLFormElement) {
     this.context = JSON.parse(form.dataset['context'] ?? '{}') as FormContext;
@@ -226,15 +231,67 @@ class ReportForm {
         errorList.append(make('h3', { text: `需要改正（${errors.length}）` }), list);
       }
     }
-    const warningList = document.getElementById('warning-list');
-    if (warningList) {
-      warningList.replaceChildren();
-      if (warnings.length > 0) {
-        const list = make('ul');
-        for (const finding of warnings) list.append(coded(finding.code, this.link(finding, finding.message)));
-        warningList.append(make('h3', { text: `提示（${warnings.length}）：不阻止提交，审核人也会看到` }), list);
-      }
+    this.renderWarnings(warnings);
+  }
+
+  private answerOf(key: string): { checked: boolean; note: string } {
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = { checked: false, note: '' };
+      this.answers.set(key, answer);
     }
+    return answer;
+  }
+
+  /** Each warning with a box to tick as checked and a note to explain it: one of the two before submitting. */
+  private renderWarnings(warnings: readonly Finding[]): void {
+    const warningList = document.getElementById('warning-list');
+    const signature = warnings.map((finding) => `${findingKey(finding)}:${finding.message}`).join('|');
+    if (!warningList || signature === this.shownWarnings) return;
+    this.shownWarnings = signature;
+    warningList.replaceChildren();
+    if (warnings.length === 0) return;
+    const list = make('ul', { className: 'acknowledgements' });
+    warnings.forEach((finding, index) => {
+      const answer = this.answerOf(findingKey(finding));
+      const box = make('input');
+      box.type = 'checkbox';
+      box.id = `ack-${index}`;
+      box.className = 'ack-check';
+      box.checked = answer.checked;
+      box.addEventListener('change', () => {
+        answer.checked = box.checked;
+      });
+      const note = make('input');
+      note.type = 'text';
+      note.id = `ack-note-${index}`;
+      note.className = 'ack-note';
+      note.maxLength = NOTE_MAX;
+      note.value = answer.note;
+      note.addEventListener('input', () => {
+        answer.note = note.value;
+      });
+      const boxLabel = make('label', { text: '已核对' });
+      boxLabel.htmlFor = box.id;
+      const noteLabel = make('label', { text: '说明（可选，审核人和签发人会看到）' });
+      noteLabel.htmlFor = note.id;
+      const item = coded(finding.code, this.link(finding, finding.message), make('span', { className: 'ack' }, box, boxLabel), make('span', { className: 'ack' }, noteLabel, note));
+      item.dataset['key'] = findingKey(finding);
+      list.append(item);
+    });
+    warningList.append(make('h3', { text: `提示（${warnings.length}）：不阻止提交，但须逐条勾选“已核对”或写明说明，审核人也会看到` }), list);
+  }
+
+  /** The answers to the warnings now shown, as the submission sends them; undefined while one is unanswered. */
+  private acknowledgements(): AcknowledgementsInput | undefined {
+    const answers: AcknowledgementsInput = {};
+    for (const finding of this.result.warnings) {
+      const key = findingKey(finding);
+      const answer = this.answerOf(key);
+      if (!answer.checked && answer.note.trim() === '') return undefined;
+      answers[key] = { checked: answer.checked, ...(answer.note.trim() === '' ? {} : { note: answer.note.trim() }) };
+    }
+    return answers;
   }
 
   /** A link to a cell moves the focus there, not just the view. */
@@ -366,6 +423,16 @@ class ReportForm {
       this.showFindings();
       return;
     }
+    const acknowledgements = this.acknowledgements();
+    if (acknowledgements === undefined) {
+      this.submitError('请逐条确认系统提示：勾选“已核对”或写明说明后再提交。');
+      const open = this.result.warnings.find((finding) => {
+        const answer = this.answerOf(findingKey(finding));
+        return !answer.checked && answer.note.trim() === '';
+      });
+      if (open) this.form.querySelector<HTMLInputElement>(`#warning-list li[data-key="${CSS.escape(findingKey(open))}"] .ack-check`)?.focus();
+      return;
+    }
     const button = element('submit-report', HTMLButtonElement);
     const label = button?.textContent ?? '';
     this.submitting = true;
@@ -377,9 +444,10 @@ class ReportForm {
     if (box) box.hidden = true;
     try {
       const resubmit = this.context.mode === 'resubmit' && this.context.reportId !== null;
+      const body = { report: this.report, acknowledgements };
       const answer = resubmit
-        ? await callApi('PUT', `/api/reports/${encodeURIComponent(this.context.reportId ?? '')}`, { report: this.report })
-        : await callApi('POST', '/api/reports', { report: this.report });
+        ? await callApi('PUT', `/api/reports/${encodeURIComponent(this.context.reportId ?? '')}`, body)
+        : await callApi('POST', '/api/reports', body);
       if (answer.status === 200 || answer.status === 201) {
         const id = field(answer.body, 'id');
         this.leaving = true;

@@ -10,6 +10,7 @@ import { renderAdminPage } from '../shared/http/pages/admin-page.js';
 import { readAdminLog } from '../shared/workflow/admin/admin-log.js';
 import { renderAuditPage } from '../shared/http/pages/audit-page.js';
 import { publishedDownloads } from '../shared/http/pages/downloads.js';
+import { renderSignOffDocument, signOffFileName } from '../shared/http/pages/sign-off-document.js';
 import { renderImportPage } from '../shared/http/pages/import-page.js';
 import { draftPagePath } from '../shared/http/pages/form-model.js';
 import { renderFormPage } from '../shared/http/pages/form-page.js';
@@ -131,6 +132,11 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login'>, Page>> = {
   },
   'admin-log': async (_request, principal, deps) => html(200, renderAdminLogPage(principal, await readAdminLog(principal, deps))),
   revision: async (request, principal, deps) => formResponse(await loadRevisionForm(principal, request.pathParameters['id'] ?? '', deps)),
+  'sign-off': async (request, principal, deps) => {
+    const report = await getReport(request.pathParameters['id'] ?? '', principal, deps);
+    if (report.status !== 'published') return html(404, messagePage('暂无签发单', '报告发布后才能下载签发单；此前请在报告页面查看。', principal));
+    return download(renderSignOffDocument(report), 'text/html; charset=utf-8', signOffFileName(report.id));
+  },
   status: async (request, principal, deps) => {
     const report = await getReport(request.pathParameters['id'] ?? '', principal, deps);
     const publicUrl =

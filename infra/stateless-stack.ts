@@ -138,7 +138,7 @@ export class StatelessStack extends Stack {
     const stateMachineName = reviewStateMachineName(this.stackName);
     this.stateMachineName = stateMachineName;
 
-    this.siteIndexWriter = new SiteIndexWriter(this, 'SiteIndexWriter', { removalPolicy: config.removalPolicy });
+    this.siteIndexWriter = new SiteIndexWriter(this, 'SiteIndexWriter', { removalPolicy: config.removalPolicy, logRetention: config.logRetention });
     this.bindings = new FunctionBindings(this, {
       table: props.table,
       siteBucket: props.siteBucket,
@@ -234,6 +234,7 @@ export class StatelessStack extends Stack {
     // ---- the site-index writer: the queue's one consumer and its alarms (infra/site-index-writer.ts) -----------------
     this.siteIndexWriter.consumeWith(functions['rebuild-site-indexes']);
     this.siteIndexWriter.alarms(functions['rebuild-site-indexes'], notify);
+    this.siteIndexWriter.rebuildOnDeploy(functions['rebuild-site-indexes']);
     new CfnOutput(this, 'SiteIndexQueueUrl', { value: this.siteIndexWriter.queue.queueUrl, description: 'nianbao rebuild-indexes --queue-url …' });
 
 

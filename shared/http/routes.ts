@@ -12,7 +12,7 @@ export interface RouteSpec {
 }
 
 /** The pages the web-pages function renders, one per route of its own. */
-export type WebPage = 'home' | 'login' | 'status' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'admin-log';
+export type WebPage = 'home' | 'login' | 'status' | 'sign-off' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'admin-log';
 
 export const HTTP_FUNCTIONS = [
   'request-sign-in-code',
@@ -81,6 +81,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/', function: 'web-pages', page: 'home' },
   { method: 'GET', path: '/login', function: 'web-pages', page: 'login' },
   { method: 'GET', path: '/reports/{id}', function: 'web-pages', page: 'status' },
+  { method: 'GET', path: '/reports/{id}/sign-off', function: 'web-pages', page: 'sign-off' },
   { method: 'GET', path: '/audit/reports/{id}', function: 'web-pages', page: 'audit' },
   // the report form: a new year's draft (/reports/new?year= leads there) and a returned report's revision
   { method: 'GET', path: '/reports/new', function: 'web-pages', page: 'new-report' },

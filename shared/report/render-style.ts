@@ -41,6 +41,8 @@ td { text-align: center; font-variant-numeric: tabular-nums; white-space: nowrap
 .sign-off dt { color: #555; }
 .sign-off dd { margin: 0; overflow-wrap: anywhere; }
 .sign-off .digest { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.8rem; }
+.site-links { display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; margin: 0 0 1.25rem; font-size: 0.9rem; }
+.site-links a { color: #1a4f8b; }
 @media (max-width: 640px) {
   main { margin: 0; padding: 1.25rem 1rem 2rem; box-shadow: none; }
 }
@@ -58,5 +60,15 @@ td { text-align: center; font-variant-numeric: tabular-nums; white-space: nowrap
   td, th:not([rowspan]) { break-inside: avoid; page-break-inside: avoid; }
   h1, h2 { break-after: avoid; page-break-after: avoid; }
   .sign-off { break-inside: avoid; }
+  .site-links { display: none; }
 }
 `;
+
+/**
+ * The site's icon, inline: a page with three lines in the report's red. A data URI, so no page asks the server (or
+ * anyone else) for a favicon.ico.
+ */
+export const FAVICON_HREF = `data:image/svg+xml,${encodeURIComponent(
+  "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect x='5' y='2' width='22' height='28' rx='3' fill='#b3261e'/>" +
+    "<path d='M10 10h12M10 16h12M10 22h8' stroke='#fff' stroke-width='2.5' stroke-linecap='round'/></svg>",
+)}`;

@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import { renderToString } from 'preact-render-to-string';
 import { narrativeBlocks, type NarrativeBlock } from './narrative-blocks.js';
-import { REPORT_CSS } from './render-style.js';
+import { FAVICON_HREF, REPORT_CSS } from './render-style.js';
 import { sectionTableHtml, TableScroll } from './render-table.js';
 import { pageText, paragraphs } from './render-text.js';
 import type { Report } from './schema.js';
@@ -130,21 +130,43 @@ export function ReportContent({ report, signOff, agencyName }: ContentProps) {
   );
 }
 
+/** Where a published page links to on its site: relative addresses, which hold wherever the site is served from. */
+export interface SiteLinks {
+  readonly siteRoot: string;
+  readonly agencyIndex: string;
+  readonly json: string;
+}
+
+function SiteNav({ links }: { links: SiteLinks }) {
+  return (
+    <nav class="site-links" aria-label="网站导航">
+      <a href={links.siteRoot}>全部年度报告</a>
+      <a href={links.agencyIndex}>本机关历年年度报告</a>
+      <a href={links.json} type="application/json">
+        本报告数据（JSON）
+      </a>
+    </nav>
+  );
+}
+
 /**
  * The published page. `agencyName` is the registered name of the agency (see above); the publish step always gives
- * it, so an officer cannot publish under another body's name by editing the report's.
+ * it, so an officer cannot publish under another body's name by editing the report's. `links`: the page's place on
+ * the site (none for a page rendered on its own, as the command line does).
  */
-export function renderReportHtml(report: Report, signOff?: SignOff, agencyName?: string): string {
+export function renderReportHtml(report: Report, signOff?: SignOff, agencyName?: string, links?: SiteLinks): string {
   const page = (
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{reportTitle(report, agencyName)}</title>
+        <link rel="icon" type="image/svg+xml" href={FAVICON_HREF} />
         <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
       </head>
       <body>
         <main class="report">
+          {links === undefined ? null : <SiteNav links={links} />}
           <ReportContent report={report} signOff={signOff} agencyName={agencyName} />
         </main>
       </body>

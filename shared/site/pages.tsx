@@ -2,6 +2,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import * as z from 'zod';
 import { pageText } from '../report/render-text.js';
+import { FAVICON_HREF } from '../report/render-style.js';
 import { formatBeijingTime } from '../report/sign-off.js';
 import { AgencyIdSchema, PublishedReportSchema, type PublishedReport } from '../workflow/model.js';
 import { SITE_CSS } from './site-style.js';
@@ -94,6 +95,7 @@ function SitePage({ title, children }: { title: string; children: ComponentChild
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        <link rel="icon" type="image/svg+xml" href={FAVICON_HREF} />
         <style dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
       </head>
       <body>

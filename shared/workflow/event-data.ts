@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AcknowledgedWarningSchema } from './acknowledgements.js';
 import { ChainSchema, CursorSchema } from './review-chain.js';
 import { ApproverStageSchema, DecisionSchema, EmailSchema, IsoTimeSchema, Sha256Schema, type ReportEvent } from './model.js';
 
@@ -19,6 +20,8 @@ export const SubmittedDataSchema = z.object({
   chain: ChainSchema.optional(),
   /** the first step, as the execution input gives it to the state machine */
   next: CursorSchema.optional(),
+  /** the checks' warnings on this version with the officer's answers (absent in logs from before answers were asked) */
+  acknowledgements: z.array(AcknowledgedWarningSchema).optional(),
 });
 
 export const ResubmittedDataSchema = z.object({
@@ -27,6 +30,7 @@ export const ResubmittedDataSchema = z.object({
   /** the round's chain again, so a version can be read without the round's start */
   chain: ChainSchema.optional(),
   next: CursorSchema.optional(),
+  acknowledgements: z.array(AcknowledgedWarningSchema).optional(),
 });
 
 export const ReviewRequestedDataSchema = z.object({

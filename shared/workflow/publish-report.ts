@@ -24,7 +24,7 @@ import {
 import { commit, systemEvent, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
 import { requestIndexes } from './site-indexes.js';
-import { reportDocxKey, reportJsonKey, reportPageKey, reportPdfKey } from './site-keys.js';
+import { reportDocxKey, reportJsonKey, reportPageKey, reportPageLinks, reportPdfKey } from './site-keys.js';
 
 export interface PublishDeps extends LogDeps {
   readonly store: ReportLogStore & PublishedStore & RosterStore;
@@ -92,7 +92,7 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
 
   const pdf = await deps.site.put({ key: reportPdfKey(agencyId, year), body: pdfBytes, contentType: 'application/pdf', cacheControl: REPORT_CACHE });
   const docx = await deps.site.put({ key: reportDocxKey(agencyId, year), body: docxBytes, contentType: DOCX_CONTENT_TYPE, cacheControl: REPORT_CACHE });
-  const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff, agencyName), REPORT_CACHE));
+  const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff, agencyName, reportPageLinks(agencyId, year)), REPORT_CACHE));
   // report.json stays the canonical content whose sha256 the page prints; the chain head the leader signed at travels
   // with it as object metadata, which a reader checks against the audit history (AUDIT.md)
   const json = await deps.site.put({

@@ -1,3 +1,4 @@
+import type { AcknowledgedWarning } from './acknowledgements.js';
 import { CorruptLogError, typedEvent, type TypedEvent } from './event-data.js';
 import type { Decision, ReportEvent, ReportHead } from './model.js';
 import { cursorAt, DEFAULT_CHAIN, stepById, stepIndex, type Chain, type Cursor } from './review-chain.js';
@@ -168,13 +169,16 @@ export function foldReport(events: readonly ReportEvent[]): ReportState | undefi
 export const canStartRound = (state: ReportState | undefined): boolean => state === undefined || state.head.status === 'withdrawn';
 
 /** The report content of a version and its sha256, from the submission that made it. */
-export function versionOf(events: readonly ReportEvent[], version: number): { report: Record<string, unknown>; contentSha256: string } | undefined {
+export function versionOf(
+  events: readonly ReportEvent[],
+  version: number,
+): { report: Record<string, unknown>; contentSha256: string; acknowledgements: readonly AcknowledgedWarning[] | undefined } | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
     const raw = events[i];
     if (!raw || raw.version !== version || (raw.type !== 'submitted' && raw.type !== 'resubmitted')) continue;
     const event = typedEvent(raw);
     if (event.type !== 'submitted' && event.type !== 'resubmitted') continue;
-    return { report: event.data.report, contentSha256: event.contentSha256 };
+    return { report: event.data.report, contentSha256: event.contentSha256, acknowledgements: event.data.acknowledgements };
   }
   return undefined;
 }

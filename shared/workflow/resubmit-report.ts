@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { AcknowledgementsInput } from './acknowledgements.js';
 import { isReportId } from './contracts.js';
 import { contentSha256 } from './digest.js';
 import { ConflictError, NotFoundError, TaskGoneError, ValidationError } from './errors.js';
@@ -17,14 +18,20 @@ export interface ResubmitDeps extends SubmitDeps {
  * task is released. If its token is not there yet or no longer live, request-revision finds the resubmission in the
  * log and releases itself.
  */
-export async function resubmitReport(reportId: string, input: unknown, principal: Principal, deps: ResubmitDeps): Promise<SubmitResult> {
+export async function resubmitReport(
+  reportId: string,
+  input: unknown,
+  principal: Principal,
+  deps: ResubmitDeps,
+  answers: AcknowledgementsInput = {},
+): Promise<SubmitResult> {
   const head = isReportId(reportId) ? await deps.store.getHead(reportId) : undefined;
   const { agencyId, year } = requireOfficerOf(principal, input);
   if (!head || head.agencyId !== principal.agencyId) throw new NotFoundError('找不到该报告。');
   if (agencyId !== head.agencyId || year !== head.year) {
     throw new ValidationError('新版本的机关和年度须与原报告一致。', 'REPORT_MISMATCH');
   }
-  const { report } = await checkForSubmission(input, agencyId, year, deps);
+  const { report, acknowledgements } = await checkForSubmission(input, agencyId, year, deps, answers);
   const sha = contentSha256(report);
   const roster = await deps.store.listRoster(agencyId);
   const committed = await commit(
@@ -42,7 +49,13 @@ export async function resubmitReport(reportId: string, input: unknown, principal
         actor: { email: principal.email, name: principal.name, role: 'officer' },
         version: state.head.version + 1,
         contentSha256: sha,
-        data: { report, returnedVersion: state.openRevision, chain: state.chain, next: firstCursor(state.chain, roster, agencyId, state, 'resubmitted') },
+        data: {
+          report,
+          returnedVersion: state.openRevision,
+          chain: state.chain,
+          next: firstCursor(state.chain, roster, agencyId, state, 'resubmitted'),
+          acknowledgements,
+        },
       };
     },
     deps,

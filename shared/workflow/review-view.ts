@@ -1,8 +1,8 @@
 import { canRead, hasRole, type Principal } from '../auth/principal.js';
 import { checkReport } from '../report/checks.js';
 import { diffReports, type ReportDiff } from '../report/diff.js';
-import type { Finding } from '../report/findings.js';
 import { parseReport, type Report } from '../report/schema.js';
+import { findingKey, type AcknowledgedWarning } from './acknowledgements.js';
 import { isOpenFor, ReviewReassignedError, type DecideDeps } from './decide-review.js';
 import { actingFor } from './delegation.js';
 import type { ImportedReportStore } from './ports.js';
@@ -14,13 +14,19 @@ import { typedEvents } from './event-data.js';
 import { REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
 import type { ReportEvent } from './model.js';
 import { foldReport, versionOf, type ReportState } from './report-state.js';
-import { DEFAULT_CHAIN, stepById, stepIndex, stepLabel, type Step } from './review-chain.js';
+import { DEFAULT_CHAIN, stepById, stepIndex, stepKind, stepLabel, type Step, type StepKind } from './review-chain.js';
 import { signOffSheet, type SignOffSheet } from './sign-off-sheet.js';
 
 export interface ReviewView {
   readonly review: Review;
   readonly report: Report;
-  readonly warnings: readonly Finding[];
+  /**
+   * the checks' warnings on this version with the officer's answers as submitted; checked again when the version
+   * was submitted before answers were asked, and then with none
+   */
+  readonly warnings: readonly AcknowledgedWarning[];
+  /** the officer answered each warning when submitting (versions from before answers were asked were not) */
+  readonly warningsAnswered: boolean;
   /** the version this approver last reviewed of the same report, and what changed since */
   readonly changes: { readonly sinceVersion: number; readonly diff: ReportDiff } | undefined;
   /** whoever is signed in is the approver the review names, or their deputy today (and may decide) */
@@ -51,6 +57,8 @@ export interface ReviewTeaser {
   readonly version: number;
   /** the step's label in the round's chain (办公室主任审核, 主管领导签发, …) */
   readonly stepLabel: string;
+  /** what the step does (审核, 会签, 签发), which titles the page */
+  readonly stepKind: StepKind;
   readonly agencyName: string;
   readonly year: number;
   readonly decided: boolean;
@@ -97,6 +105,7 @@ export async function reviewTeaser(reviewId: string, sig: string | undefined, de
     stage: review.stage,
     version: review.version,
     stepLabel: stepLabel(state.chain, review.stage),
+    stepKind: stepKind(state.chain, review.stage) ?? 'review',
     agencyName: head.agencyName,
     year: head.year,
     decided: review.decision !== undefined,
@@ -133,7 +142,14 @@ export async function reviewView(
   if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
   const report = parseReport(content.report);
   const previous = await previousYearReport(deps.store, report.agency.id, report.year);
-  const { warnings } = checkReport(report, previous === undefined ? {} : { previous });
+  const warnings =
+    content.acknowledgements ??
+    checkReport(report, previous === undefined ? {} : { previous }).warnings.map((warning) => ({
+      key: findingKey(warning),
+      code: warning.code,
+      path: warning.path,
+      message: warning.message,
+    }));
   const seen = (await deps.store.listReviewPointers(review.reportId))
     .filter((pointer) => pointer.approverEmail === review.approverEmail && pointer.version < review.version)
     .map((pointer) => pointer.version);
@@ -152,6 +168,7 @@ export async function reviewView(
     sheet: signOffSheet(events),
     closedBecause: await closedBecause(review, state, events, deps),
     warnings,
+    warningsAnswered: content.acknowledgements !== undefined,
     changes: sinceVersion === undefined || !before ? undefined : { sinceVersion, diff: diffReports(parseReport(before.report), report) },
     signedInAsApprover: principal.email === review.approverEmail || deputyFor !== undefined,
     deputyFor: deputyFor?.delegatorName,

@@ -2,6 +2,7 @@ import { hasRole, isOfficerOf, type Principal } from '../auth/principal.js';
 import { readPath } from '../report/cells.js';
 import { checkReport } from '../report/checks.js';
 import { parseReport } from '../report/schema.js';
+import { acknowledgeWarnings, type AcknowledgementsInput } from './acknowledgements.js';
 import { executionNameOf, reportIdOf, type RoundInput } from './contracts.js';
 import { contentSha256 } from './digest.js';
 import { ConflictError, ForbiddenError, ReportRejectedError, ValidationError } from './errors.js';
@@ -38,12 +39,21 @@ export function requireOfficerOf(principal: Principal, input: unknown): { agency
   return { agencyId, year };
 }
 
-/** Checks a report as the officer will see it: against last year's published report. */
-export async function checkForSubmission(input: unknown, agencyId: string, year: number, deps: { readonly store: ReportLogStore & ImportedReportStore }) {
+/**
+ * Checks a report as the officer will see it: against last year's published report. Errors refuse it; each warning
+ * must have been ticked or explained, and comes back with the officer's answer, to be stored with the version.
+ */
+export async function checkForSubmission(
+  input: unknown,
+  agencyId: string,
+  year: number,
+  deps: { readonly store: ReportLogStore & ImportedReportStore },
+  answers: AcknowledgementsInput = {},
+) {
   const previous = await previousYearReport(deps.store, agencyId, year);
   const result = checkReport(input, previous === undefined ? {} : { previous });
   if (!result.valid) throw new ReportRejectedError(result.errors, result.warnings);
-  return { report: parseReport(input), warnings: result.warnings };
+  return { report: parseReport(input), acknowledgements: acknowledgeWarnings(result.warnings, answers) };
 }
 
 /**
@@ -74,9 +84,9 @@ export const firstCursor = (chain: Chain, roster: readonly RosterEntry[], agency
  * Submits a report into review: the `submitted` event is the commit point, then the version projection, then the
  * execution (started under a name derived from the report and round, so a retry cannot start a second one).
  */
-export async function submitReport(input: unknown, principal: Principal, deps: SubmitDeps): Promise<SubmitResult> {
+export async function submitReport(input: unknown, principal: Principal, deps: SubmitDeps, answers: AcknowledgementsInput = {}): Promise<SubmitResult> {
   const { agencyId, year } = requireOfficerOf(principal, input);
-  const { report } = await checkForSubmission(input, agencyId, year, deps);
+  const { report, acknowledgements } = await checkForSubmission(input, agencyId, year, deps, answers);
   const reportId = reportIdOf(agencyId, year);
   const sha = contentSha256(report);
   const agency = await deps.store.getAgency(agencyId);
@@ -105,7 +115,7 @@ export async function submitReport(input: unknown, principal: Principal, deps: S
         actor: { email: principal.email, name: principal.name, role: 'officer' },
         version: (state?.head.version ?? 0) + 1,
         contentSha256: sha,
-        data: { report, agencyId, agencyName, year, template: report.template, round, executionName: executionNameOf(reportId, round), chain, next },
+        data: { report, agencyId, agencyName, year, template: report.template, round, executionName: executionNameOf(reportId, round), chain, next, acknowledgements },
       };
     },
     deps,

@@ -14,6 +14,7 @@ import type { IndexRequest } from '#shared/workflow/site-indexes.js';
 import { NotSignedError } from '#shared/workflow/publish-report.js';
 import { referenceReport, withValue } from '../support/report-builders.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
+import { byTag, parseHtml, plainText } from './html.js';
 import { OFFICER, REPORT_ID, cookieOf, eventTypes, requestRevision, resubmit, reviewAndDecide, signedReport, submit } from './workflow-helpers.js';
 
 beforeAll(startEmulator);
@@ -128,6 +129,34 @@ describe('the Publish task', () => {
     expect(keysWhenAsked).toEqual([KEYS.slice(0, 5)]);
     expect(requests).toEqual([{ kind: 'published', report: expect.objectContaining({ reportId: REPORT_ID, agencyId: 'daxing-kw', year: 2020, version: 1 }) }]);
     expect(await app.deps.store.listPublished()).toEqual([expect.objectContaining({ reportId: REPORT_ID, version: 1 })]);
+  });
+
+  it('links the public page to the site, its agency\'s index and its JSON, with an inline icon, and hides the links in print', async () => {
+    await signedReport(app);
+    await publish();
+    const written = puts();
+    const page = written.find((put) => put.key === 'reports/daxing-kw/2020/index.html');
+    if (!page) throw new Error('no page written');
+    const nav = byTag(parseHtml(page.body), 'nav').find((element) => element.attrs['class'] === 'site-links');
+    if (!nav) throw new Error('no site links on the page');
+    // resolved against the page's own address, wherever the site is served from, each link reaches an object written
+    const site = 'https://example.gov.cn/site/';
+    const targets = byTag(nav, 'a').map((anchor) => [plainText(anchor), new URL(anchor.attrs['href'] ?? '', `${site}${page.key}`).href.slice(site.length)]);
+    expect(targets).toEqual([
+      ['全部年度报告', 'index.html'],
+      ['本机关历年年度报告', 'reports/daxing-kw/index.html'],
+      ['本报告数据（JSON）', 'reports/daxing-kw/2020/report.json'],
+    ]);
+    for (const [, key] of targets) expect(written.map((put) => put.key)).toContain(key);
+    const icons = byTag(parseHtml(page.body), 'link').filter((link) => link.attrs['rel'] === 'icon');
+    expect(icons.map((link) => link.attrs['href'])).toEqual([expect.stringMatching(/^data:image\/svg\+xml,/u)]);
+    // the index pages carry the same icon
+    for (const key of ['index.html', 'reports/daxing-kw/index.html']) {
+      const index = written.find((put) => put.key === key);
+      expect(byTag(parseHtml(index?.body ?? ''), 'link').find((link) => link.attrs['rel'] === 'icon')?.attrs['href']).toBe(icons[0]?.attrs['href']);
+    }
+    const printRules = page.body.slice(page.body.indexOf('@media print'));
+    expect(printRules).toMatch(/\.site-links\s*\{\s*display:\s*none;?\s*\}/u);
   });
 
   it('publishes the same bytes again on a retry, with one published event and one email to the officer', async () => {

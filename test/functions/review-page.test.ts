@@ -155,6 +155,18 @@ describe('GET /reviews/{id}?sig=', () => {
     expect(response.cookies?.some((line) => line.startsWith('nianbao_browser='))).toBe(true);
   });
 
+  it('titles the signed-out page by the step: 审核 for the director, 签发 for the leader', async () => {
+    const directorLink = await submittedForDirector();
+    const directorPage = parseHtml((await openReviewPage(app, directorLink)).body);
+    expect(plainText(byTag(directorPage, 'title')[0] ?? directorPage)).toMatch(/^审核：/u);
+    await reviewAndDecide(app, { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' }, { outcome: 'approve' });
+    await requestReview(app, { taskToken: 'token-leader-1', version: 1, stage: 'leader' });
+    const leaderPage = parseHtml((await openReviewPage(app, await emailedReviewLink(app, LEADER))).body);
+    expect(plainText(byTag(leaderPage, 'title')[0] ?? leaderPage)).toMatch(/^签发：/u);
+    expect(plainText(byId(leaderPage, 'sign-in-title') ?? leaderPage)).toBe('登录后查看和签发');
+    expect(plainText(leaderPage)).not.toContain('审核');
+  });
+
   it('shows an auditor of the agency the report to read, without the decision form', async () => {
     const link = await submittedForDirector();
     const response = await openReviewPage(app, link, { cookie: await cookieOf(app, 'auditor@audit.example.cn') });

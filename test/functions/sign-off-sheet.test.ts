@@ -1,6 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPublishReportHandler } from '#functions/publish-report.js';
 import { createWebPagesHandler } from '#functions/web-pages.js';
+import type { HttpResponse } from '#shared/http/response.js';
 import { matchRoute } from '#shared/http/routes.js';
 import { referenceReport, withValue } from '../support/report-builders.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
@@ -10,7 +12,9 @@ import {
   LEADER,
   OFFICER,
   REPORT_ID,
+  addAgency,
   cookieOf,
+  personOf,
   emailedReviewLink,
   openReviewPage,
   requestReview,
@@ -112,5 +116,52 @@ describe('the 签发单', () => {
     await returnedThenApproved();
     expectFullSheet(await getPage(`/reports/${REPORT_ID}`, OFFICER));
     expectFullSheet(await getPage(`/audit/reports/${REPORT_ID}`, AUDITOR));
+  });
+
+  it('is downloadable as a file beside the signed version once published, by those who may read the report', async () => {
+    await returnedThenApproved();
+    const fetchSheet = async (email: string): Promise<HttpResponse> => {
+      const path = `/reports/${REPORT_ID}/sign-off`;
+      const match = matchRoute('GET', path);
+      return createWebPagesHandler({ ...app.deps, siteBaseUrl: 'https://nianbao.example.gov.cn/site/' })(
+        httpEvent({ method: 'GET', path, pathParameters: match?.pathParameters ?? {}, cookie: await cookieOf(app, email) }),
+      );
+    };
+    // before the leader signs there is no signed version to file it with
+    expect((await fetchSheet(OFFICER)).statusCode).toBe(404);
+
+    await reviewAndDecide(app, { taskToken: 'leader-2', version: 2, stage: 'leader' }, { outcome: 'approve', comment: '同意发布。' });
+    await createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version: 2 });
+    await app.indexes.idle();
+    for (const [path, email] of [[`/reports/${REPORT_ID}`, OFFICER], [`/audit/reports/${REPORT_ID}`, AUDITOR]] as const) {
+      const links = byTag(await getPage(path, email), 'a').filter((anchor) => plainText(anchor) === '下载签发单');
+      expect(links.map((anchor) => anchor.attrs['href']), path).toEqual([`/reports/${REPORT_ID}/sign-off`]);
+    }
+
+    for (const email of [OFFICER, AUDITOR]) {
+      const response = await fetchSheet(email);
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+      expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(response.headers['content-disposition']).toBe(`attachment; filename="${REPORT_ID}-sign-off.html"`);
+      const document = parseHtml(response.body);
+      expect(plainText(byTag(document, 'h1')[0] ?? document)).toBe('签发单：北京市大兴区科学技术委员会2020年政府信息公开工作年度报告');
+      expect(plainText(document)).toContain('发布版本：第2版');
+      // self-contained: nothing it would fetch or run when opened from a folder
+      expect(byTag(document, 'script')).toEqual([]);
+      expect(byTag(document, 'link')).toEqual([]);
+      const [v1, v2] = sheetOf(document);
+      expect(v1?.rows[0]?.cells.slice(0, 4)).toEqual(['办公室主任审核', '王主任', '退回修改', RETURN_REASON]);
+      expect(v2?.heading).toMatch(/已发布$/u);
+      expect(v2?.rows.map((row) => row.cells.slice(0, 4))).toEqual([
+        ['办公室主任审核', '王主任', '同意', DIRECTOR_OPINION],
+        ['主管领导签发', '张副主任', '同意（已签发）', '同意发布。'],
+      ]);
+    }
+
+    // another agency's officer reads nothing of it
+    await addAgency(app, 'chaoyang-fgw', '北京市朝阳区发展和改革委员会');
+    const stranger = await fetchSheet(personOf('chaoyang-fgw', 'officer'));
+    expect([403, 404]).toContain(stranger.statusCode);
+    expect(stranger.body).not.toContain(RETURN_REASON);
   });
 });

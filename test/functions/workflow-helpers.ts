@@ -87,9 +87,11 @@ export async function csrfOf(app: TestApp, cookie: string): Promise<string> {
   return String((jsonOf(me) as { csrfToken: string }).csrfToken);
 }
 
-export async function submit(app: TestApp, report: Record<string, unknown> = referenceReport()): Promise<HttpResponse> {
+/** The officer submits; `acknowledgements` answers the checks' warnings (a report with a warning is refused without). */
+export async function submit(app: TestApp, report: Record<string, unknown> = referenceReport(), acknowledgements?: Record<string, unknown>): Promise<HttpResponse> {
   const officer = await cookieOf(app, officerOf(report));
-  const response = await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report }, cookie: officer }));
+  const body = acknowledgements === undefined ? { report } : { report, acknowledgements };
+  const response = await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body, cookie: officer }));
   expect(response.statusCode, response.body).toBe(201);
   return response;
 }

@@ -14,11 +14,18 @@ const prod = synthTemplates({ stage: 'prod' });
 const dev = synthTemplates({ stage: 'dev' });
 const smtp = synthTemplates({ stage: 'prod', mailTransport: 'smtp', smtpSecretName: 'nianbao/smtp' });
 const { stateless, built } = prod;
-/** the handler functions: every Lambda but the edge's origin-verify authorizer (api-edge.test.ts) */
+/**
+ * the handler functions: every Lambda but the edge's origin-verify authorizer (api-edge.test.ts) and CDK's provider
+ * of the request sent to the site-index writer at deployment (site-index-writer.test.ts)
+ */
 const authorizerId = built.stateless.apiEdge === undefined ? undefined : logicalIdOf(built.stateless, built.stateless.apiEdge.authorizerFunction);
-// besides the handlers: the origin-verify authorizer, and aws-s3-deployment's copier of the browser scripts (run at deployments)
+// besides the handlers: the origin-verify authorizer, aws-s3-deployment's copier of the browser scripts and the
+// custom resource's provider (both run at deployments)
+const providerIds = new Set(Object.values(resourcesOfType(stateless, 'Custom::AWS')).map((resource) => flatten(resource.Properties?.['ServiceToken']).replace(/^<(.+)\.Arn>$/u, '$1')));
 const functions = Object.fromEntries(
-  Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(([id]) => id !== authorizerId && !id.startsWith('CustomCDKBucketDeployment')),
+  Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(
+    ([id]) => id !== authorizerId && !id.startsWith('CustomCDKBucketDeployment') && !providerIds.has(id),
+  ),
 );
 const logGroups = resourcesOfType(stateless, 'AWS::Logs::LogGroup');
 const fnOf = (name: FunctionName): Resource => {

@@ -88,3 +88,23 @@ describe('the site-index writer', () => {
     for (const alarm of [deadLetter, failures]) expect((alarm?.Properties?.['AlarmActions'] as unknown[]).map(flatten)).toEqual([topic]);
   });
 });
+
+describe('the site before anything is published', () => {
+  it('asks the writer for a full rebuild when the stack is deployed, so /site/ is an index page from the first deployment', () => {
+    const requests = Object.entries(resourcesOfType(stateless, 'Custom::AWS'));
+    expect(requests).toHaveLength(1);
+    const [id, resource] = requests[0] ?? [];
+    for (const phase of ['Create', 'Update']) {
+      const call = JSON.parse(flatten(resource?.Properties?.[phase])) as { service: string; action: string; parameters: Record<string, string> };
+      expect(call).toMatchObject({ service: 'SQS', action: 'sendMessage', parameters: { QueueUrl: `<${requestQueueId}>`, MessageGroupId: 'site-indexes' } });
+      // the message the writer reads as "rebuild every index": the root page is written even with no report
+      expect(JSON.parse(call.parameters['MessageBody'] ?? '')).toEqual({ kind: 'all' });
+    }
+    // sent once the writer consumes the queue, and allowed to send to that queue only
+    expect(resource?.DependsOn).toEqual(expect.arrayContaining([writerId]));
+    const policies = Object.entries(resourcesOfType(stateless, 'AWS::IAM::Policy')).filter(([policyId]) => (resource?.DependsOn ?? []).includes(policyId));
+    expect(policies, id).toHaveLength(1);
+    const document = policies[0]?.[1].Properties?.['PolicyDocument'] as { Statement: Array<{ Action: unknown; Resource: unknown }> };
+    expect(document.Statement.map((statement) => [statement.Action, flatten(statement.Resource)])).toEqual([['sqs:SendMessage', `<${requestQueueId}.Arn>`]]);
+  });
+});

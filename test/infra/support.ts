@@ -60,7 +60,7 @@ export function synthTemplates(context: Readonly<Record<string, unknown>> = {}):
   return { built, stateful: Template.fromStack(built.stateful), stateless: Template.fromStack(built.stateless) };
 }
 
-export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string[] };
 
 export function resourcesOfType(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;

@@ -1,5 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
-import { DownloadLinks, downloadsOfObjects } from './downloads.js';
+import { DownloadLinks, downloadsOfObjects, signOffPath } from './downloads.js';
 import { PublishedDataSchema } from '../../workflow/event-data.js';
 import type { ReportDiff } from '../../report/diff.js';
 import { ReportContent } from '../../report/render.js';
@@ -167,7 +167,7 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
         <a class="button" href={`/audit/reports/${encoded}.csv`} download>
           下载 CSV（Excel）
         </a>{' '}
-        <DownloadLinks downloads={downloadsOfObjects(options.siteBaseUrl, publishedKeys(history))} />
+        <DownloadLinks downloads={downloadsOfObjects(options.siteBaseUrl, publishedKeys(history))} signOff={publishedKeys(history).length > 0 ? signOffPath(reportId) : undefined} />
       </p>
       <SignOffSheetView sheet={history.sheet} />
       <Versions reportId={reportId} history={history} versions={versions} />

@@ -23,16 +23,28 @@ export function downloadsOfObjects(siteBaseUrl: string | undefined, keys: readon
   return { pdf: siteUrl(siteBaseUrl, pdf), docx: siteUrl(siteBaseUrl, docx) };
 }
 
-export function DownloadLinks({ downloads }: { downloads: Downloads | undefined }) {
-  if (downloads === undefined) return null;
+/** The published report's 签发单 as a file, for those who may read the report (it holds the internal opinions, so never on the public site). */
+export const signOffPath = (reportId: string): string => `/reports/${encodeURIComponent(reportId)}/sign-off`;
+
+export function DownloadLinks({ downloads, signOff }: { downloads: Downloads | undefined; signOff?: string | undefined }) {
+  if (downloads === undefined && signOff === undefined) return null;
   return (
     <span class="downloads">
-      <a class="button" href={downloads.pdf} download>
-        下载 PDF（签发版）
-      </a>{' '}
-      <a class="button" href={downloads.docx} download>
-        下载 Word（签发版）
-      </a>
+      {downloads === undefined ? null : (
+        <>
+          <a class="button" href={downloads.pdf} download>
+            下载 PDF（签发版）
+          </a>{' '}
+          <a class="button" href={downloads.docx} download>
+            下载 Word（签发版）
+          </a>{' '}
+        </>
+      )}
+      {signOff === undefined ? null : (
+        <a class="button" href={signOff} download>
+          下载签发单
+        </a>
+      )}
     </span>
   );
 }

@@ -207,6 +207,9 @@ const FORM_CSS = `
 .cell-msg.error { color: #b3261e; font-weight: 600; }
 .cell-msg.warn { color: #8a5a00; }
 [id^="cell-"], textarea { scroll-margin: 6rem 0 8rem; }
+.acknowledgements li { margin-bottom: .6rem; }
+.acknowledgements .ack { display: flex; flex-wrap: wrap; gap: .3rem .5rem; align-items: center; margin-top: .25rem; font-size: .92rem; }
+.acknowledgements .ack-note { flex: 1 1 12rem; min-width: 0; max-width: 100%; }
 .submit-bar { position: sticky; bottom: 0; z-index: 5; display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between; margin: 1.5rem -2rem -2rem; padding: .75rem 2rem; background: #f8fafc; border-top: 1px solid #cfd6dd; box-shadow: 0 -2px 6px rgba(0,0,0,.06); }
 .submit-bar .state { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; font-size: .92rem; }
 .save-status.saving { color: #5f6368; } .save-status.saved { color: #2e7d32; } .save-status.conflict, .save-status.failed { color: #b3261e; font-weight: 600; }

@@ -2,6 +2,7 @@ import type { Principal } from '../../auth/principal.js';
 import { ReportContent } from '../../report/render.js';
 import { formatBeijingTime } from '../../report/sign-off.js';
 import { KIND_VERBS } from '../../workflow/review-chain.js';
+import { unexplained, type AcknowledgedWarning } from '../../workflow/acknowledgements.js';
 import type { ReviewTeaser, ReviewView } from '../../workflow/review-view.js';
 import { Main, renderPage } from './layout.js';
 import { CodeStep, EmailStep } from './login-page.js';
@@ -45,6 +46,7 @@ const REVIEW_CSS = `
 #decision-form textarea { margin-top: .2rem; }
 #decision-form [aria-invalid="true"] { outline: 2px solid #b3261e; }
 .decision-anchor { scroll-margin-top: 1rem; }
+.warning-note { margin: .2rem 0 .5rem; }
 @media (max-width: 640px) { #decision-form fieldset { padding: .6rem .6rem .8rem; } .review-summary { font-size: .92rem; } }
 `;
 
@@ -79,13 +81,13 @@ function Decision({ view }: { view: ReviewView }) {
 const verbOf = (view: ReviewView): string => KIND_VERBS[view.step.kind];
 
 /** Signing in from the review page. The address is not filled in: the link alone must not say whose it is. */
-function SignIn({ reviewId, sig }: { reviewId: string; sig: string }) {
+function SignIn({ reviewId, sig, verb }: { reviewId: string; sig: string; verb: string }) {
   const next = reviewPath(reviewId, sig);
   return (
     <section class="notice" id="sign-in" aria-labelledby="sign-in-title" data-next={next}>
-      <h2 id="sign-in-title">登录后查看和审核</h2>
+      <h2 id="sign-in-title">登录后查看和{verb}</h2>
       <p>
-        报告内容只向收到审核邮件的审核人显示。请用收到审核邮件的邮箱登录。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
+        报告内容只向收到{verb}邮件的人显示。请用收到邮件的邮箱登录。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
       </p>
       <div id="signin-email-step">
         <EmailStep next={next} idPrefix="signin-" autofocus={false} />
@@ -196,7 +198,14 @@ function DecisionForm({ view, sig, principal, error }: Props) {
   );
 }
 
+/** What the officer answered to one warning when submitting. */
+function Answer({ warning, answered }: { warning: AcknowledgedWarning; answered: boolean }) {
+  if (warning.note !== undefined) return <p class="pre warning-note">信息员说明：{warning.note}</p>;
+  return <p class="muted warning-note">{answered ? '信息员已勾选“已核对”，未写说明。' : '提交时尚未要求逐条确认，信息员未作说明。'}</p>;
+}
+
 function Warnings({ view }: { view: ReviewView }) {
+  const open = unexplained(view.warnings);
   return (
     <section id="warnings" aria-labelledby="warnings-title">
       <h2 id="warnings-title">系统提示（{view.warnings.length}）</h2>
@@ -204,11 +213,24 @@ function Warnings({ view }: { view: ReviewView }) {
         <p>系统没有对本稿给出提示。</p>
       ) : (
         <>
-          <p class="muted">提示不阻止提交，请{verbOf(view)}时留意：</p>
+          {view.step.kind === 'sign' && open.length > 0 ? (
+            <div class="notice warning" id="unexplained" role="note">
+              <p>
+                <strong>以下 {open.length} 条提示信息员未说明原因，签发前请核实：</strong>
+              </p>
+              <ul>
+                {open.map((warning) => (
+                  <li key={warning.key}>{warning.message}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <p class="muted">提示不阻止提交，信息员提交时已逐条确认。请{verbOf(view)}时留意：</p>
           <ul>
-            {view.warnings.map((warning, index) => (
-              <li key={index} data-code={warning.code} data-path={warning.path}>
+            {view.warnings.map((warning) => (
+              <li key={warning.key} data-code={warning.code} data-path={warning.path}>
                 {warning.message}
+                <Answer warning={warning} answered={view.warningsAnswered} />
               </li>
             ))}
           </ul>
@@ -232,14 +254,14 @@ function Changes({ view }: { view: ReviewView }) {
 /** The page for someone not signed in: which report and step the link is for, and the sign-in. Nothing of the content. */
 export function renderReviewSignInPage(teaser: ReviewTeaser, sig: string): string {
   return renderPage(
-    `审核：${teaser.agencyName}${teaser.year}年年度报告（第${teaser.version}版）`,
+    `${KIND_VERBS[teaser.stepKind]}：${teaser.agencyName}${teaser.year}年年度报告（第${teaser.version}版）`,
     <Main>
       <h1>
         {teaser.stepLabel}：{teaser.agencyName}
         {teaser.year}年政府信息公开工作年度报告（第{teaser.version}版）
       </h1>
-      {teaser.decided ? <p class="muted">这一审核已有结果。</p> : null}
-      <SignIn reviewId={teaser.reviewId} sig={sig} />
+      {teaser.decided ? <p class="muted">这一{KIND_VERBS[teaser.stepKind]}已有结果。</p> : null}
+      <SignIn reviewId={teaser.reviewId} sig={sig} verb={KIND_VERBS[teaser.stepKind]} />
     </Main>,
     undefined,
     { css: REVIEW_CSS },

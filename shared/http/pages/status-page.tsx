@@ -1,5 +1,5 @@
 import { isOfficerOf, type Principal } from '../../auth/principal.js';
-import { DownloadLinks, type Downloads } from './downloads.js';
+import { DownloadLinks, signOffPath, type Downloads } from './downloads.js';
 import { ReportContent } from '../../report/render.js';
 import { parseReport, type Report } from '../../report/schema.js';
 import { DecisionSchema, type Decision } from '../../workflow/model.js';
@@ -238,7 +238,7 @@ export function renderStatusPage(
       )}
       {report.status === 'published' && options.publicUrl !== undefined ? (
         <p class="notice success">
-          已发布：<a href={options.publicUrl}>在公开网站上查看</a> <DownloadLinks downloads={options.downloads} />
+          已发布：<a href={options.publicUrl}>在公开网站上查看</a> <DownloadLinks downloads={options.downloads} signOff={signOffPath(report.id)} />
         </p>
       ) : null}
       <Timeline report={report} />

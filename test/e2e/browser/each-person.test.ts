@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceReport } from '../../support/report-builders.js';
+import { referenceReport, withValue } from '../../support/report-builders.js';
 import {
   ApiClient,
   AUDITOR,
@@ -156,6 +156,76 @@ describe('what each person sees', () => {
 
       for (const person of [director, leader, officer, auditor]) {
         expect(person.problems).toEqual([]);
+        await person.context.close();
+      }
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'the sign-in page, a dead review link and the published page pass axe too; the officer answers each warning before submitting',
+    async () => {
+      const visitor = await personContext(world);
+      await visitor.page.goto(`${world.stack.url}/login`);
+      await visitor.page.locator('form').first().waitFor();
+      await checkPage(visitor.page, 'login');
+
+      // the officer withdraws v2 while it waits for the leader: the leader's link is dead, and says why
+      const officerApi = await ApiClient.signIn(world, OFFICER);
+      const leaderLink = await reviewLink(world, LEADER);
+      expect((await officerApi.call('POST', `/api/reports/${REPORT_ID}/withdraw`, { reason: '数据需要重新核对。' })).status).toBe(200);
+      await waitForStatus(officerApi, REPORT_ID, 'withdrawn');
+      const leader = await personContext(world);
+      await signInThroughPage(world, leader.page, LEADER, new URL(leaderLink).pathname + new URL(leaderLink).search);
+      await leader.page.locator('#closed', { hasText: '报告已撤回' }).waitFor();
+      await checkPage(leader.page, 'closed-review');
+
+      // a new round from the form, whose text now counts 9999 applications that table 三 does not: one warning
+      const warned = withValue(referenceReport(), 'overview', `${String(referenceReport()['overview'])}\n\n本年度共收到政府信息公开申请9999件。`);
+      let saved = await officerApi.call('PUT', '/api/drafts/daxing-kw/2020', { content: warned });
+      if (saved.status === 409) {
+        const current = (await officerApi.call('GET', '/api/drafts/daxing-kw/2020')).body as { revision?: number };
+        saved = await officerApi.call('PUT', '/api/drafts/daxing-kw/2020', { content: warned, revision: current.revision });
+      }
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      const officer = await personContext(world);
+      await signInThroughPage(world, officer.page, OFFICER, '/drafts/daxing-kw/2020');
+      const warning = officer.page.locator('#warning-list li[data-code="N1"]');
+      await warning.waitFor();
+      await checkPage(officer.page, 'officer-form-warning');
+      await officer.page.locator('#submit-report').click();
+      await officer.page.locator('#submit-error', { hasText: '请逐条确认系统提示' }).waitFor();
+      // nothing was sent: the report still stands withdrawn
+      expect(((await officerApi.call('GET', `/api/reports/${REPORT_ID}`)).body as { status?: string }).status).toBe('withdrawn');
+      await warning.getByRole('checkbox', { name: '已核对' }).check();
+      await warning.getByRole('textbox', { name: /说明/u }).fill('文字中的申请数为笔误，以表三为准。');
+      const seen = await mailsTo(world, DIRECTOR, '请审核');
+      await officer.page.locator('#submit-report').click();
+      await officer.page.waitForURL(`${world.stack.url}/reports/${REPORT_ID}`);
+
+      // the director reads the officer's note with the warning, then both approve and the report is published
+      const directorApi = await ApiClient.signIn(world, DIRECTOR);
+      const directorLink = await reviewLink(world, DIRECTOR, seen);
+      const director = await personContext(world);
+      await signInThroughPage(world, director.page, DIRECTOR, new URL(directorLink).pathname + new URL(directorLink).search);
+      await director.page.locator('#warnings', { hasText: '信息员说明：文字中的申请数为笔误，以表三为准。' }).waitFor();
+      const leaderSeen = await mailsTo(world, LEADER, '请签发');
+      await decideByApi(directorApi, directorLink, { outcome: 'approve', confidentialityReviewed: true });
+      const leaderApi = await ApiClient.signIn(world, LEADER);
+      await decideByApi(leaderApi, await reviewLink(world, LEADER, leaderSeen), { outcome: 'approve', comment: '同意发布。' });
+      await waitForStatus(officerApi, REPORT_ID, 'published', undefined, 60_000);
+
+      const reader = await personContext(world);
+      await reader.page.goto(`${world.stack.url}/site/reports/daxing-kw/2020/index.html`);
+      await reader.page.locator('nav.site-links').waitFor();
+      await checkPage(reader.page, 'public-report');
+      // its links lead back to the indexes and on to its data
+      const hrefs = await reader.page.locator('nav.site-links a').evaluateAll((anchors) => anchors.map((anchor) => (anchor instanceof HTMLAnchorElement ? anchor.href : '')));
+      expect(hrefs).toEqual([`${world.stack.url}/site/index.html`, `${world.stack.url}/site/reports/daxing-kw/index.html`, `${world.stack.url}/site/reports/daxing-kw/2020/report.json`]);
+      for (const href of hrefs) expect((await fetch(href)).status, href).toBe(200);
+
+      for (const [name, person] of Object.entries({ visitor, leader, officer, director, reader })) {
+        expect(person.problems, name).toEqual([]);
         await person.context.close();
       }
     },

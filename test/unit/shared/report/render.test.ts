@@ -6,7 +6,7 @@ import { parse, type DefaultTreeAdapterMap, type ParserError } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { leafColumns, leafRows, readPath, tableCells, type Cell } from '#shared/report/cells.js';
 import { renderReportHtml, renderReportJson, SignOffSchema, type SignOff } from '#shared/report/render.js';
-import { REPORT_CSS } from '#shared/report/render-style.js';
+import { FAVICON_HREF, REPORT_CSS } from '#shared/report/render-style.js';
 import { parseReport, type Report } from '#shared/report/schema.js';
 import type { ColumnNode, GridTable, RowNode, Template } from '#shared/report/template-model.js';
 import { TEMPLATES } from '#shared/report/templates/index.js';
@@ -92,7 +92,7 @@ const compact = (text: string): string => text.replace(/\s+/g, '');
 
 const AGENCY = { id: 'test-agency', name: '测试市测试局' };
 const ELEMENTS_THE_RENDERER_EMITS = new Set([
-  'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'p', 'span', 'section', 'div', 'footer',
+  'html', 'head', 'meta', 'title', 'link', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'p', 'span', 'section', 'div', 'footer',
   'table', 'thead', 'tbody', 'tr', 'th', 'td', 'dl', 'dt', 'dd',
 ]);
 
@@ -583,9 +583,11 @@ describe('renderReportHtml with hostile text', () => {
     expect(elements(document, 'script')).toEqual([]);
     expect(elements(document, 'img')).toEqual([]);
     for (const element of elements(document)) {
-      for (const { name } of element.attrs) {
+      for (const { name, value } of element.attrs) {
         expect(name.startsWith('on')).toBe(false);
-        expect(['href', 'src']).not.toContain(name);
+        // the one address on the page is the site's icon, a constant
+        if (element.tagName === 'link' && name === 'href') expect(value).toBe(FAVICON_HREF);
+        else expect(['href', 'src']).not.toContain(name);
       }
     }
     expect(textOf(only(elements(document, 'style')))).toBe(REPORT_CSS);

@@ -2,7 +2,7 @@ import { propertyRuns } from '../../../support/property-runs.js';
 import fc from 'fast-check';
 import { parse, type DefaultTreeAdapterMap, type ParserError } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { REPORT_CSS } from '#shared/report/render-style.js';
+import { FAVICON_HREF, REPORT_CSS } from '#shared/report/render-style.js';
 import { pageText } from '#shared/report/render-text.js';
 import { EMPTY_SITE_TEXT, InvalidAgencyIdError, renderAgencyIndex, renderRootIndex, SITE_HEADING } from '#shared/site/pages.js';
 import type { PublishedReport } from '#shared/workflow/model.js';
@@ -333,14 +333,15 @@ describe('agency names that look like markup', () => {
 
   /** Only what the pages are made of: a hostile name must not add an element, an event handler or a script URL. */
   function expectInert(document: Node): void {
-    const allowed = new Set(['html', 'head', 'body', 'meta', 'title', 'style', 'main', 'nav', 'h1', 'p', 'ul', 'li', 'a', 'span', 'time', 'small']);
+    const allowed = new Set(['html', 'head', 'body', 'meta', 'title', 'link', 'style', 'main', 'nav', 'h1', 'p', 'ul', 'li', 'a', 'span', 'time', 'small']);
     for (const element of elements(document)) {
       expect(allowed.has(element.tagName), element.tagName).toBe(true);
       for (const { name, value } of element.attrs) {
         expect(name.startsWith('on'), name).toBe(false);
         expect(['src', 'srcdoc', 'action', 'formaction'].includes(name), name).toBe(false);
         // a name may appear in a text attribute (aria-label), never in a link
-        if (name === 'href') expect(value).toMatch(/^(\.\.\/\.\.\/index\.html|reports\/[a-z0-9-]+\/(\d+\/)?index\.html|\d+\/(index\.html|report\.json))$/);
+        if (name === 'href' && element.tagName === 'link') expect(value).toBe(FAVICON_HREF);
+        else if (name === 'href') expect(value).toMatch(/^(\.\.\/\.\.\/index\.html|reports\/[a-z0-9-]+\/(\d+\/)?index\.html|\d+\/(index\.html|report\.json))$/);
       }
     }
     expect(elements(document, 'script')).toEqual([]);
