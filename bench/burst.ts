@@ -129,8 +129,10 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
       const site = stack.deps.site;
       const put = site.put.bind(site);
       site.put = (object) => {
-        if (object.key.endsWith('/report.json') || /\/\d{4}\/index\.html$/.test(object.key)) reportPuts += 1;
-        else indexPuts += 1;
+        // the index pages are the root and one page per agency; everything else (the report's page, JSON, PDF and Word
+        // files) is the report's own
+        if (object.key === 'index.html' || /^reports\/[^/]+\/index\.html$/.test(object.key)) indexPuts += 1;
+        else reportPuts += 1;
         return put(object);
       };
       const store = stack.deps.store;
@@ -292,7 +294,7 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
         [
           'site indexes (one writer): rebuilds, published-list reads, index PUTs',
           `${integer(rebuildsInBurst)} rebuilds, ${integer(listings)} list reads, ${integer(indexPutsInBurst)} index PUTs ` +
-            `(${(indexPutsInBurst / REPORTS).toFixed(2)} per report); ${integer(reportPuts)} report page/JSON PUTs; ` +
+            `(${(indexPutsInBurst / REPORTS).toFixed(2)} per report); ${integer(reportPuts)} report file PUTs (page, JSON, PDF, Word); ` +
             `the writer finished ${seconds(indexLagMs)} after the last publication`,
         ],
       ];
