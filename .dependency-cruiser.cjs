@@ -16,7 +16,16 @@ module.exports = {
         'The mail wording (shared/mail/messages) is plain templating and may be used; the mailers may not.',
       severity: 'error',
       from: { path: '^shared/(report|workflow)/' },
-      to: { path: ['node_modules/@aws-sdk/', 'node_modules/aws-cdk-lib/', '^shared/(http|store|runtime|sfn)/', '^shared/mail/(?!messages)', '^infra/', '^functions/'] },
+      to: {
+        path: [
+          'node_modules/@aws-sdk/',
+          'node_modules/aws-cdk-lib/',
+          '^shared/(http|store|runtime|sfn)/',
+          '^shared/mail/(?!messages)',
+          '^infra/',
+          '^functions/',
+        ],
+      },
     },
     {
       name: 'report-model-stands-alone',
@@ -49,6 +58,10 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.js', '.json'],
+    },
   },
 };

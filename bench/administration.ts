@@ -28,7 +28,7 @@ export const administration: Benchmark = {
   title: `Administration: the 汇总 and the dashboard of a district of ${AGENCIES} agencies (local stack)`,
   method: [
     `A fresh local stack. Before the clock: ${AGENCIES} agencies in district \`${DISTRICT}\`, each with its three people; ${AGENCIES} published 2020 reports ` +
-      '(the reference report as each agency\'s own) written as the Publish task leaves them (the version, the published record, the head); an ' +
+      "(the reference report as each agency's own) written as the Publish task leaves them (the version, the published record, the head); an " +
       'administrator of the district signed in over the API.',
     `The 汇总: GET /api/admin/summary?year=2020&district=${DISTRICT} (JSON) and the same with format=xlsx, ${SUMMARY_RUNS} times each, one after another, ` +
       `timed from the request to the last byte. Target: ≤ ${SUMMARY_TARGET_MS / 1000} s (median).`,
@@ -49,13 +49,32 @@ export const administration: Benchmark = {
         const report = reportOf(agency);
         const sha = contentSha256(report);
         await store.putVersion({ reportId, version: 1, content: report, contentSha256: sha, createdAt: at, createdBy: agency.officer });
-        await store.putPublished({ reportId, agencyId: agency.id, agencyName: agency.name, year: 2020, version: 1, contentSha256: sha, publishedAt: at });
+        await store.putPublished({
+          reportId,
+          agencyId: agency.id,
+          agencyName: agency.name,
+          year: 2020,
+          version: 1,
+          contentSha256: sha,
+          publishedAt: at,
+        });
         if (index % 3 === 2) return;
         const published = index % 3 === 0;
         await store.putHead({
-          reportId, agencyId: agency.id, agencyName: agency.name, year: 2020, template: 'beijing-2019', status: published ? 'published' : 'in_review',
-          stage: published ? 'published' : 'director', stageLabel: published ? undefined : '办公室主任审核', version: 1, lastSeq: 3, lastHash: 'a'.repeat(64),
-          createdAt: at, updatedAt: at, pendingSince: published ? undefined : at,
+          reportId,
+          agencyId: agency.id,
+          agencyName: agency.name,
+          year: 2020,
+          template: 'beijing-2019',
+          status: published ? 'published' : 'in_review',
+          stage: published ? 'published' : 'director',
+          stageLabel: published ? undefined : '办公室主任审核',
+          version: 1,
+          lastSeq: 3,
+          lastHash: 'a'.repeat(64),
+          createdAt: at,
+          updatedAt: at,
+          pendingSince: published ? undefined : at,
         });
       });
       const adminEntry = { email: 'admin@bench.example.cn', name: '基准测试管理员', agencyId: agencies[0]?.id ?? 'adm-001' };
@@ -79,7 +98,13 @@ export const administration: Benchmark = {
       const progress: number[] = [];
       for (let i = 0; i < PROGRESS_RUNS; i++) progress.push(await timed(`/api/admin/progress?year=2020&district=${DISTRICT}`));
       const median = (values: number[]) => quantile(values, 0.5);
-      const row = (name: string, values: number[]) => [name, String(values.length), ms(median(values)), ms(quantile(values, 0.95)), ms(Math.max(...values))];
+      const row = (name: string, values: number[]) => [
+        name,
+        String(values.length),
+        ms(median(values)),
+        ms(quantile(values, 0.95)),
+        ms(Math.max(...values)),
+      ];
       return {
         columns: ['Request', 'Runs', 'Median', 'p95', 'Max'],
         rows: [row('汇总, JSON', summaryJson), row('汇总, XLSX', summaryXlsx), row('Dashboard', progress)],

@@ -17,7 +17,9 @@ import type { Benchmark, BenchmarkResult, Target } from './run.js';
 import { benchAgencies, Client, reportIdOf, reportOf, seedAgencies, signIn, startBenchStack, type BenchStack } from './support/stack.js';
 import { integer, marginUnder, sleep, sum } from './support/stats.js';
 
-const REFERENCE_REPORT_FOR_COST: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'daxing-kw-2020.beijing-2019.json'), 'utf8'));
+const REFERENCE_REPORT_FOR_COST: unknown = JSON.parse(
+  readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'daxing-kw-2020.beijing-2019.json'), 'utf8'),
+);
 
 /**
  * What one published report costs on AWS, from a real local run of one report: every billable request counted as
@@ -55,7 +57,8 @@ export const PRICES = {
 } as const;
 
 /** dollars with two decimals, or three significant digits below a cent (never in exponent notation) */
-const usd = (value: number) => (value === 0 ? '$0' : value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toFixed(2 - Math.floor(Math.log10(value)))}`);
+const usd = (value: number) =>
+  value === 0 ? '$0' : value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toFixed(2 - Math.floor(Math.log10(value)))}`;
 
 // ------------------------------------------------------------------------------------------------------ DynamoDB
 
@@ -71,7 +74,14 @@ function valueSize(value: unknown): number {
   if (value instanceof Set) return sum([...value].map(valueSize));
   if (Array.isArray(value)) return 3 + sum(value.map((item) => 1 + valueSize(item)));
   if (typeof value === 'object') {
-    return 3 + sum(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => 1 + Buffer.byteLength(key, 'utf8') + valueSize(item)));
+    return (
+      3 +
+      sum(
+        Object.entries(value)
+          .filter(([, item]) => item !== undefined)
+          .map(([key, item]) => 1 + Buffer.byteLength(key, 'utf8') + valueSize(item)),
+      )
+    );
   }
   return 0;
 }
@@ -79,12 +89,17 @@ function valueSize(value: unknown): number {
 /** An item's size as DynamoDB bills it: attribute names plus values. */
 export function itemSize(item: Record<string, unknown> | undefined): number {
   if (item === undefined) return 0;
-  return sum(Object.entries(item).filter(([, value]) => value !== undefined).map(([name, value]) => Buffer.byteLength(name, 'utf8') + valueSize(value)));
+  return sum(
+    Object.entries(item)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => Buffer.byteLength(name, 'utf8') + valueSize(value)),
+  );
 }
 
 const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
-const inGsi = (item: Record<string, unknown> | undefined) => item !== undefined && typeof item[GSI1.partitionKey] === 'string' && typeof item[GSI1.sortKey] === 'string';
+const inGsi = (item: Record<string, unknown> | undefined) =>
+  item !== undefined && typeof item[GSI1.partitionKey] === 'string' && typeof item[GSI1.sortKey] === 'string';
 
 interface DynamoTally {
   calls: number;
@@ -97,7 +112,12 @@ interface DynamoTally {
 }
 
 type Input = Record<string, unknown> & { Item?: Record<string, unknown>; ConsistentRead?: boolean; IndexName?: string };
-type Output = { Item?: Record<string, unknown>; Items?: Record<string, unknown>[]; Attributes?: Record<string, unknown>; ConsumedCapacity?: { CapacityUnits?: number } };
+type Output = {
+  Item?: Record<string, unknown>;
+  Items?: Record<string, unknown>[];
+  Attributes?: Record<string, unknown>;
+  ConsumedCapacity?: { CapacityUnits?: number };
+};
 
 /**
  * Counts every command the store sends, with its request units: 1 WRU per started KB written (the item as written,
@@ -238,8 +258,20 @@ async function signInCounted(stack: BenchStack, email: string, requests: string[
   return client;
 }
 
-async function approve(stack: BenchStack, to: string, from: number, requests: string[], director: boolean, signIn = signInCounted): Promise<void> {
-  const mail = await stack.mail.next((m) => m.to === to && /请(审核|会签|签发)：/.test(m.subject), `the review email to ${to}`, 30_000, from);
+async function approve(
+  stack: BenchStack,
+  to: string,
+  from: number,
+  requests: string[],
+  director: boolean,
+  signIn = signInCounted,
+): Promise<void> {
+  const mail = await stack.mail.next(
+    (m) => m.to === to && /请(审核|会签|签发)：/.test(m.subject),
+    `the review email to ${to}`,
+    30_000,
+    from,
+  );
   const link = new URL(mail.value.links.find((candidate) => candidate.includes('/reviews/')) ?? '');
   const approver = new CountingClient(stack.url, to, requests);
   // the approver opens the link (the review page), signs in, decides
@@ -270,7 +302,11 @@ async function countOneReport(stack: BenchStack): Promise<Counted> {
     await officer.json('POST', '/api/reports', { report: reportOf(warmAgency) });
     await approve(stack, warmAgency.director, from, [], true);
     await approve(stack, warmAgency.leader, from, [], false);
-    await stack.commits.next((event) => event.reportId === reportIdOf(warmAgency) && event.type === 'published', 'the warm-up publication', 30_000);
+    await stack.commits.next(
+      (event) => event.reportId === reportIdOf(warmAgency) && event.type === 'published',
+      'the warm-up publication',
+      30_000,
+    );
     await waitSucceeded(stack, `${reportIdOf(warmAgency)}-r1`);
   }
 
@@ -298,11 +334,21 @@ async function countOneReport(stack: BenchStack): Promise<Counted> {
   await stack.indexes.idle();
   counting = false;
 
-  const sfn = new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sfn = new SFNClient({
+    endpoint: stack.sfnEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const history: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`, maxResults: 1000, nextToken }));
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`,
+        maxResults: 1000,
+        nextToken,
+      }),
+    );
     history.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken !== undefined);
@@ -339,11 +385,20 @@ async function fourStepTransitions(stack: BenchStack): Promise<string[]> {
   const store = stack.deps.store;
   const person = (role: string) => `${role}@${agency.id}.example.cn`;
   await store.putAgency({ id: agency.id, name: agency.name, chain: { steps: FOUR_STEP_CHAIN.steps.map((step) => ({ ...step })) } });
-  const people: Array<[string, string]> = [['officer', 'officer'], ['section', 'section-head'], ['director', 'director'], ['legal-a', 'legal'], ['legal-b', 'legal'], ['leader', 'leader']];
-  for (const [local, role] of people) await store.putRosterEntry({ email: person(local), name: `${agency.name}${local}`, agencyId: agency.id, roles: [role] });
+  const people: Array<[string, string]> = [
+    ['officer', 'officer'],
+    ['section', 'section-head'],
+    ['director', 'director'],
+    ['legal-a', 'legal'],
+    ['legal-b', 'legal'],
+    ['leader', 'leader'],
+  ];
+  for (const [local, role] of people)
+    await store.putRosterEntry({ email: person(local), name: `${agency.name}${local}`, agencyId: agency.id, roles: [role] });
   const officer = await signIn(stack, person('officer'));
   const from = stack.mail.items.length;
-  if ((await officer.json('POST', '/api/reports', { report: reportOf(agency) })).status !== 201) throw new Error('the four-step submission failed');
+  if ((await officer.json('POST', '/api/reports', { report: reportOf(agency) })).status !== 201)
+    throw new Error('the four-step submission failed');
   const uncounted = (s: BenchStack, email: string) => signIn(s, email);
   await approve(stack, person('section'), from, [], false, uncounted);
   await approve(stack, person('director'), from, [], true, uncounted);
@@ -352,9 +407,20 @@ async function fourStepTransitions(stack: BenchStack): Promise<string[]> {
   await approve(stack, person('leader'), from, [], false, uncounted);
   const execution = `${reportIdOf(agency)}-r1`;
   await waitSucceeded(stack, execution);
-  const sfn = new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`, maxResults: 1000 }));
-  return (page.events ?? []).flatMap((event) => (event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : []));
+  const sfn = new SFNClient({
+    endpoint: stack.sfnEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const page = await sfn.send(
+    new GetExecutionHistoryCommand({
+      executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`,
+      maxResults: 1000,
+    }),
+  );
+  return (page.events ?? []).flatMap((event) =>
+    event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : [],
+  );
 }
 
 async function waitSucceeded(stack: BenchStack, execution: string): Promise<void> {
@@ -377,14 +443,14 @@ export const costPerReport: Benchmark = {
       'Publish. Counting stops when the execution has SUCCEEDED. Pages a browser would also load (/, /login, /assets/*) are not in the script. ' +
       'Then, not priced: one report of an agency whose chain has four steps (科室负责人审核 → 办公室主任审核 → 法制会签 by two people → 主管领导签发), ' +
       'approved by each in turn, and the states its execution entered counted the same way.',
-    'Step Functions: StateEntered events of the execution\'s GetExecutionHistory (AWS bills each state transition). Lambda: one invocation per ' +
-      'HTTP handler log line (its route and measured duration) and per task the engine invoked (from TaskStarted in the history to the task\'s ' +
+    "Step Functions: StateEntered events of the execution's GetExecutionHistory (AWS bills each state transition). Lambda: one invocation per " +
+      "HTTP handler log line (its route and measured duration) and per task the engine invoked (from TaskStarted in the history to the task's " +
       'log line); each duration rounded up to 1 ms × the memory the CDK app configures for that function (read from the synthesized stack), ' +
-      'arm64. Durations are this machine\'s, against dynalite and s3rver on localhost, warm (no INIT).',
-    'DynamoDB: an SDK middleware on the store\'s client counts every command and its request units from item sizes (attribute names + values): ' +
+      "arm64. Durations are this machine's, against dynalite and s3rver on localhost, warm (no INIT).",
+    "DynamoDB: an SDK middleware on the store's client counts every command and its request units from item sizes (attribute names + values): " +
       '1 WRU per started KB written (plus the same for gsi1, ALL projection, when the item has its keys; a failed condition still costs the ' +
       'attempt), 1 RRU per started 4 KB read strongly consistently, half for eventually consistent gsi1 queries, a Query page by the size it ' +
-      'returned. dynalite\'s own ConsumedCapacity (table only) is shown beside it as a check.',
+      "returned. dynalite's own ConsumedCapacity (table only) is shown beside it as a check.",
     'S3: commands on the site client (PUT). SES: messages the outbox received. HTTP API: the requests of the script (each reaches one Lambda).',
     `Prices: ${PRICES.region}, ${PRICES.asOf}, in bench/cost-per-report.ts: Step Functions Standard $0.025 per 1,000 transitions; Lambda arm64 ` +
       '$0.0000133334 per GB-s and $0.20 per million requests; DynamoDB on-demand $0.625 per million WRU and $0.125 per million RRU (the ' +
@@ -413,7 +479,12 @@ export const costPerReport: Benchmark = {
     };
 
     const entered = history.filter((event) => event.type?.endsWith('StateEntered'));
-    line('Step Functions (Standard)', `state transitions: ${entered.map((event) => event.stateEnteredEventDetails?.name).join(' → ')}`, String(entered.length), entered.length * PRICES.stateTransition);
+    line(
+      'Step Functions (Standard)',
+      `state transitions: ${entered.map((event) => event.stateEnteredEventDetails?.name).join(' → ')}`,
+      String(entered.length),
+      entered.length * PRICES.stateTransition,
+    );
 
     let gbSeconds = 0;
     let lambdaRequests = 0;
@@ -422,7 +493,7 @@ export const costPerReport: Benchmark = {
       if (durations === undefined) continue;
       const config = memory.get(name);
       if (!config) throw new Error(`no memory configured for ${name}`);
-      const gbs = sum(durations) / 1000 * (config.memoryMb / 1024);
+      const gbs = (sum(durations) / 1000) * (config.memoryMb / 1024);
       gbSeconds += gbs;
       lambdaRequests += durations.length;
       line(
@@ -448,11 +519,28 @@ export const costPerReport: Benchmark = {
     const puts = s3.get('PutObject') ?? 0;
     const gets = s3.get('GetObject') ?? 0;
     const otherS3 = [...s3].filter(([command]) => command !== 'PutObject' && command !== 'GetObject');
-    line('S3', `PutObject × ${puts}, GetObject × ${gets}${otherS3.length > 0 ? `, ${otherS3.map(([c, n]) => `${c} × ${n}`).join(', ')}` : ''}`, `${puts + gets + sum(otherS3.map(([, n]) => n))} requests`, puts * PRICES.s3Put + (gets + sum(otherS3.map(([, n]) => n))) * PRICES.s3Get);
+    line(
+      'S3',
+      `PutObject × ${puts}, GetObject × ${gets}${otherS3.length > 0 ? `, ${otherS3.map(([c, n]) => `${c} × ${n}`).join(', ')}` : ''}`,
+      `${puts + gets + sum(otherS3.map(([, n]) => n))} requests`,
+      puts * PRICES.s3Put + (gets + sum(otherS3.map(([, n]) => n))) * PRICES.s3Get,
+    );
     const kinds = [...emails.reduce((counts, subject) => counts.set(subject, (counts.get(subject) ?? 0) + 1), new Map<string, number>())];
-    line('SES', kinds.map(([subject, n]) => `${subject} × ${n}`).join(', '), `${emails.length} messages`, emails.length * PRICES.sesMessage);
-    const routes = [...apiRequests.reduce((counts, request) => counts.set(request, (counts.get(request) ?? 0) + 1), new Map<string, number>())];
-    line('API Gateway (HTTP API)', routes.map(([route, n]) => `${route} × ${n}`).join(', '), `${apiRequests.length} requests`, apiRequests.length * PRICES.httpApiRequest);
+    line(
+      'SES',
+      kinds.map(([subject, n]) => `${subject} × ${n}`).join(', '),
+      `${emails.length} messages`,
+      emails.length * PRICES.sesMessage,
+    );
+    const routes = [
+      ...apiRequests.reduce((counts, request) => counts.set(request, (counts.get(request) ?? 0) + 1), new Map<string, number>()),
+    ];
+    line(
+      'API Gateway (HTTP API)',
+      routes.map(([route, n]) => `${route} × ${n}`).join(', '),
+      `${apiRequests.length} requests`,
+      apiRequests.length * PRICES.httpApiRequest,
+    );
     rows.push(['**Total**', '', '', `**${usd(total)}**`, `**${usd(total * 100_000)}**`]);
 
     const totalWru = sum(tallies.map(([, t]) => t.wru + t.gsiWru));
@@ -491,10 +579,10 @@ export const costPerReport: Benchmark = {
           .join(', ')}.`,
         `Counted: ${entered.length} state transitions; ${lambdaRequests} Lambda invocations (${httpInvocations} behind the ${apiRequests.length} API requests), ` +
           `${gbSeconds.toFixed(3)} GB-s; ${integer(sum(tallies.map(([, t]) => t.calls)))} DynamoDB commands, ${totalWru} WRU and ${totalRru} RRU; ${puts} S3 PUTs; ${emails.length} emails.`,
-        'Not included: the site-index writer\'s invocation and its SQS FIFO messages (one rebuild per batch of up to ten ' +
+        "Not included: the site-index writer's invocation and its SQS FIFO messages (one rebuild per batch of up to ten " +
           'publications: well under $0.000001 a report; its index PUTs are counted under S3), CloudWatch Logs ingestion ($0.50/GB; a few lines per invocation), the INIT duration of cold starts (billed ' +
           'since 1 Aug 2025 for managed runtimes; see the bundle benchmark for what loading a handler costs), Secrets Manager calls at cold ' +
-          'start, CloudFront and data transfer for readers, storage, the browser\'s page and asset loads.',
+          "start, CloudFront and data transfer for readers, storage, the browser's page and asset loads.",
       ],
     };
   },
@@ -543,13 +631,18 @@ function prodTemplates(): TemplateResources {
   const outdir = mkdtempSync(path.join(tmpdir(), 'nianbao-bench-idle-'));
   try {
     const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-    const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], stage: 'prod', alarmEmail: 'alarms@example.gov.cn' } });
+    const app = new App({
+      outdir,
+      context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], stage: 'prod', alarmEmail: 'alarms@example.gov.cn' },
+    });
     const stacks = addNianbaoStacks(app);
     const assembly = app.synth();
     const resources: TemplateResources = {};
     // the edge stack too: the web ACL (and its rules) is the largest fixed charge of a stage
     for (const stack of [stacks.stateful, stacks.stateless, ...(stacks.edge === undefined ? [] : [stacks.edge])]) {
-      const template = JSON.parse(readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')) as { Resources?: TemplateResources };
+      const template = JSON.parse(readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')) as {
+        Resources?: TemplateResources;
+      };
       for (const [id, resource] of Object.entries(template.Resources ?? {})) resources[`${stack.stackName}/${id}`] = resource;
     }
     return resources;
@@ -565,7 +658,7 @@ export const idleCost: Benchmark = {
     'The prod stacks synthesized (no bundling: stateful, stateless and the us-east-1 edge stack with the web ACL); every resource with a monthly charge that does not depend on use is counted from the templates: ' +
       'customer managed KMS keys, Secrets Manager secrets, CloudWatch alarms, CloudFront distributions, WAF web ACLs and their rules.',
     `Storage for a district of ${DISTRICT_AGENCIES} agencies with ${DISTRICT_YEARS} years of reports each (${DISTRICT_AGENCIES * DISTRICT_YEARS} reports): ` +
-      'the reference report\'s canonical JSON twice in DynamoDB (the version and the draft) plus an allowance of 16 KiB of other items per report, ' +
+      "the reference report's canonical JSON twice in DynamoDB (the version and the draft) plus an allowance of 16 KiB of other items per report, " +
       'kept with PITR; in S3 its page and ' +
       'report.json as Publish renders them (the bucket is versioned: one version each); CloudWatch Logs: 40 KiB per report for the retention of the stage ' +
       '(prod: a year, so one year of reports), whatever the retention of each group.',
@@ -583,14 +676,18 @@ export const idleCost: Benchmark = {
     const alarms = ofType('AWS::CloudWatch::Alarm');
     const distributions = ofType('AWS::CloudFront::Distribution');
     const webAcls = ofType('AWS::WAFv2::WebACL');
-    const wafRules = sum(webAcls.map((acl) => {
-      const rules: unknown = acl.Properties?.['Rules'];
-      return Array.isArray(rules) ? rules.length : 0;
-    }));
+    const wafRules = sum(
+      webAcls.map((acl) => {
+        const rules: unknown = acl.Properties?.['Rules'];
+        return Array.isArray(rules) ? rules.length : 0;
+      }),
+    );
     const logGroups = ofType('AWS::Logs::LogGroup');
     const tables = ofType('AWS::DynamoDB::Table');
     const pitr = tables.some((table) => JSON.stringify(table.Properties?.['PointInTimeRecoverySpecification'] ?? {}).includes('true'));
-    log(`${resources.length} resources: ${keys.length} KMS keys, ${secrets.length} secrets, ${alarms.length} alarms, ${webAcls.length} web ACLs`);
+    log(
+      `${resources.length} resources: ${keys.length} KMS keys, ${secrets.length} secrets, ${alarms.length} alarms, ${webAcls.length} web ACLs`,
+    );
 
     const reports = DISTRICT_AGENCIES * DISTRICT_YEARS;
     const report = parseReport(REFERENCE_REPORT_FOR_COST);
@@ -613,18 +710,35 @@ export const idleCost: Benchmark = {
     line('Secrets Manager secrets', String(secrets.length), secrets.length * IDLE_PRICES.secret);
     line('CloudWatch alarms', String(alarms.length), alarms.length * IDLE_PRICES.alarm);
     line('CloudFront distributions (no fixed charge)', String(distributions.length), distributions.length * IDLE_PRICES.cloudFront);
-    line('WAF web ACLs and rules', `${webAcls.length} ACLs, ${wafRules} rules`, webAcls.length * IDLE_PRICES.wafWebAcl + wafRules * IDLE_PRICES.wafRule);
-    line(`DynamoDB table storage, ${reports} reports`, `${(tableBytes / 1024 ** 2).toFixed(1)} MiB`, gb(tableBytes) * IDLE_PRICES.dynamoStorageGb);
-    line('DynamoDB point-in-time recovery', pitr ? `on, ${(tableBytes / 1024 ** 2).toFixed(1)} MiB` : 'off', pitr ? gb(tableBytes) * IDLE_PRICES.pitrGb : 0);
-    line(`S3 site storage, ${reports} pages and report.json`, `${(s3Bytes / 1024 ** 2).toFixed(1)} MiB`, gb(s3Bytes) * IDLE_PRICES.s3StorageGb);
+    line(
+      'WAF web ACLs and rules',
+      `${webAcls.length} ACLs, ${wafRules} rules`,
+      webAcls.length * IDLE_PRICES.wafWebAcl + wafRules * IDLE_PRICES.wafRule,
+    );
+    line(
+      `DynamoDB table storage, ${reports} reports`,
+      `${(tableBytes / 1024 ** 2).toFixed(1)} MiB`,
+      gb(tableBytes) * IDLE_PRICES.dynamoStorageGb,
+    );
+    line(
+      'DynamoDB point-in-time recovery',
+      pitr ? `on, ${(tableBytes / 1024 ** 2).toFixed(1)} MiB` : 'off',
+      pitr ? gb(tableBytes) * IDLE_PRICES.pitrGb : 0,
+    );
+    line(
+      `S3 site storage, ${reports} pages and report.json`,
+      `${(s3Bytes / 1024 ** 2).toFixed(1)} MiB`,
+      gb(s3Bytes) * IDLE_PRICES.s3StorageGb,
+    );
     const logItem = `CloudWatch Logs storage (${logGroups.length} groups), a year of reports`;
     line(logItem, `${(logBytes / 1024 ** 2).toFixed(1)} MiB`, gb(logBytes) * IDLE_PRICES.logStorageGb);
-    if (signingKeys.length === 0) line('KMS signing key (asymmetric, ECC_NIST_P256; being added on another branch)', '1', IDLE_PRICES.kmsKey, false);
+    if (signingKeys.length === 0)
+      line('KMS signing key (asymmetric, ECC_NIST_P256; being added on another branch)', '1', IDLE_PRICES.kmsKey, false);
     rows.push(['**Total, this branch**', '', `**$${total.toFixed(2)}**`, '']);
-    rows.push(['**Total with the other branches\' lines**', '', `**$${(total + pending).toFixed(2)}**`, '']);
+    rows.push(["**Total with the other branches' lines**", '', `**$${(total + pending).toFixed(2)}**`, '']);
     const targets: Target[] = [
       {
-        name: 'idle cost of the prod stage, this branch\'s templates',
+        name: "idle cost of the prod stage, this branch's templates",
         target: `≤ $${IDLE_TARGET_USD}/month`,
         measured: `$${total.toFixed(2)}/month`,
         pass: total <= IDLE_TARGET_USD,
@@ -649,7 +763,7 @@ export const idleCost: Benchmark = {
         'fewer, aggregated alarms are the other lever). The cheapest web ACL that keeps the per-IP rate limits (sign-in and ' +
         `everything, the dev stage's edge) is $${rateOnly.toFixed(2)} a month (ACL $${IDLE_PRICES.wafWebAcl.toFixed(2)} + 2 rules), so no stage with ` +
         `a WAF rate limit can cost ≤ $${IDLE_TARGET_USD}: prod with rate limits only would be $${(withoutWaf + rateOnly).toFixed(2)}. ` +
-        'prod keeps AWS\'s managed rule groups as well (edgeManagedRules); API Gateway\'s stage throttle is the floor behind WAF, free, but per stage, not per IP.',
+        "prod keeps AWS's managed rule groups as well (edgeManagedRules); API Gateway's stage throttle is the floor behind WAF, free, but per stage, not per IP.",
     ];
     return { columns: ['Item', 'Count', 'Per month', 'Source'], rows, targets, notes };
   },

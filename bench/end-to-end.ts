@@ -1,5 +1,16 @@
 import type { Benchmark, BenchmarkResult } from './run.js';
-import { autoDecide, benchAgencies, reportIdOf, reportOf, seedAgencies, signIn, startBenchStack, type BenchAgency, type BenchStack, type Client } from './support/stack.js';
+import {
+  autoDecide,
+  benchAgencies,
+  reportIdOf,
+  reportOf,
+  seedAgencies,
+  signIn,
+  startBenchStack,
+  type BenchAgency,
+  type BenchStack,
+  type Client,
+} from './support/stack.js';
 import { marginUnder, median, ms, sleep } from './support/stats.js';
 
 /**
@@ -51,7 +62,12 @@ async function oneReport(stack: BenchStack, agency: BenchAgency, officer: Client
   const leader = await stack.mail.next(isReview(agency.leader), `the review email to ${agency.leader}`, 30_000, mailFrom);
   // the page cannot exist before the leader has decided: poll from the leader's email on
   const page = await pagePresent(stack, agency, performance.now() + 30_000);
-  const published = await stack.commits.next((event) => event.reportId === reportId && event.type === 'published', `the published event of ${reportId}`, 30_000, commitFrom);
+  const published = await stack.commits.next(
+    (event) => event.reportId === reportId && event.type === 'published',
+    `the published event of ${reportId}`,
+    30_000,
+    commitFrom,
+  );
   const used = process.cpuUsage(cpu);
   return {
     cpuMs: (used.user + used.system) / 1000,
@@ -77,7 +93,7 @@ export const endToEnd: Benchmark = {
       'is answered at once by its approver with POST /api/reviews/{id}/decision (approve; the director confirms the 保密审查); from the ' +
       `leader's review email on, GET /site/reports/{agency}/2020/index.html is polled every ${PAGE_POLL_MS} ms until it answers 200.`,
     'Measured from just before the submit POST to the first 200 of the published page; also when each step happened and when the ' +
-      '`published` event was committed (the store\'s appendEvent wrapped).',
+      "`published` event was committed (the store's appendEvent wrapped).",
     `One warm-up report (the first agency, not counted), then ${MEASURED} reports of ${MEASURED} other agencies, one after the other; the median is taken.`,
     `Target: ≤ ${TARGET_MS.toLocaleString('en-US')} ms from submit to the published page.`,
   ],
@@ -106,7 +122,8 @@ export const endToEnd: Benchmark = {
         await decider.settled();
         const decisions = decider.decisions.slice(decidedFrom);
         const bad = decisions.filter((decision) => decision.status !== 200);
-        if (bad.length > 0) throw new Error(`decisions on ${timeline.report} answered ${bad.map((decision) => decision.status).join(', ')}`);
+        if (bad.length > 0)
+          throw new Error(`decisions on ${timeline.report} answered ${bad.map((decision) => decision.status).join(', ')}`);
         const director = decisions.find((decision) => decision.approver === agency.director);
         const leader = decisions.find((decision) => decision.approver === agency.leader);
         const complete: Timeline = {
@@ -114,7 +131,9 @@ export const endToEnd: Benchmark = {
           directorDecided: director === undefined ? Number.NaN : timeline.directorEmailed + (director.answeredAt - director.emailedAt),
           leaderDecided: leader === undefined ? Number.NaN : timeline.leaderEmailed + (leader.answeredAt - leader.emailedAt),
         };
-        log(`${index === 0 ? 'warm-up ' : ''}${complete.report}: page after ${complete.pagePresent.toFixed(0)} ms (published event ${complete.publishedCommitted.toFixed(0)} ms)`);
+        log(
+          `${index === 0 ? 'warm-up ' : ''}${complete.report}: page after ${complete.pagePresent.toFixed(0)} ms (published event ${complete.publishedCommitted.toFixed(0)} ms)`,
+        );
         if (index > 0) timelines.push(complete);
       }
 
@@ -144,7 +163,10 @@ export const endToEnd: Benchmark = {
       };
       const steps = [
         ['submit POST answered (submitted event, version, StartExecution)', medians.submitAnswered],
-        ['→ director email (engine starts, DirectorReview task: review item, token, event, email)', medians.directorEmailed - medians.submitAnswered],
+        [
+          '→ director email (engine starts, DirectorReview task: review item, token, event, email)',
+          medians.directorEmailed - medians.submitAnswered,
+        ],
         ['→ director decision answered (decision recorded, SendTaskSuccess)', medians.directorDecided - medians.directorEmailed],
         ['→ leader email (Choice, LeaderReview task)', medians.leaderEmailed - medians.directorDecided],
         ['→ leader decision answered', medians.leaderDecided - medians.leaderEmailed],
@@ -152,7 +174,17 @@ export const endToEnd: Benchmark = {
       ] as const;
       const errors = stack.logs.filter((line) => line.level === 'error' || line.level === 'warn');
       return {
-        columns: ['Report', 'Submit answered', 'Director emailed', 'Director decided', 'Leader emailed', 'Leader decided', 'Page present', '`published` committed', 'CPU (whole process)'],
+        columns: [
+          'Report',
+          'Submit answered',
+          'Director emailed',
+          'Director decided',
+          'Leader emailed',
+          'Leader decided',
+          'Page present',
+          '`published` committed',
+          'CPU (whole process)',
+        ],
         rows: [...timelines.map(row), row(medians)],
         targets: [
           {

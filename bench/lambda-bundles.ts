@@ -150,7 +150,12 @@ async function coldImport(url: string, options: { tsx: boolean; cwd: string }): 
   const { stdout } = await run(process.execPath, args, {
     cwd: options.cwd,
     // no NODE_OPTIONS from `npm run`/tsx: both variants start from the same plain environment
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? tmpdir(), AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? tmpdir(),
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
     timeout: 60_000,
   });
   const value = Number(stdout.trim().split('\n').at(-1));
@@ -162,20 +167,20 @@ export const lambdaBundles: Benchmark = {
   id: 'lambda-bundles',
   title: 'Lambda bundles: size and cold import',
   method: [
-    'Every functions/*.ts is bundled with esbuild (the project\'s 0.28) with the options the CDK construct uses (ProjectFunction in ' +
-      'infra/project-function.ts, as aws-cdk-lib\'s NodejsFunction passes them to esbuild: ESM, minified, linked source map without ' +
+    "Every functions/*.ts is bundled with esbuild (the project's 0.28) with the options the CDK construct uses (ProjectFunction in " +
+      "infra/project-function.ts, as aws-cdk-lib's NodejsFunction passes them to esbuild: ESM, minified, linked source map without " +
       'sources content, target = the newest Node runtime, `createRequire` banner, main fields module,main, the AWS SDK bundled, nodemailer external ' +
       '(the SES stages; an SMTP stage bundles it into its mail functions), `@aws-sdk/credential-provider-node` aliased to the environment reader). ' +
       'One esbuild build with all the entry points (no splitting, so each output is byte for byte its own build).',
     `Size: the minified \`index.mjs\` (source map not counted), KB = 1,024 bytes; target ≤ ${SIZE_LIMIT_BYTES / 1024} KB each. ` +
       'The parts come from esbuild\'s metafile (bytes each input contributes to the output). "with `import * as z`" is a second build ' +
-      'where every `import { z } from \'zod\'` is read as a namespace import (an esbuild plugin; the sources are not changed).',
+      "where every `import { z } from 'zod'` is read as a namespace import (an esbuild plugin; the sources are not changed).",
     'Cold import: a fresh `node --input-type=module -e "const t=performance.now(); await import(FILE); print(performance.now()-t)"` per sample. ' +
       'Bundled: the index.mjs copied to a temporary folder outside the checkout (no node_modules in reach, as in Lambda). Unbundled: ' +
       '`node --import tsx` importing functions/<name>.ts from the checkout (dependencies from node_modules, TypeScript through tsx, its ' +
       'transform cache warmed by one discarded spawn first). The handler is imported, never called.',
     'Net import time = median import time − median import time of an empty module loaded the same way (an empty .mjs with plain node for ' +
-      'the bundles, an empty .ts through tsx for the unbundled handlers): this takes out the loader\'s own first-import cost.',
+      "the bundles, an empty .ts through tsx for the unbundled handlers): this takes out the loader's own first-import cost.",
     `Samples are taken in rounds (each round: every bundle, every unbundled handler, both empty modules), ${MIN_ROUNDS}–${MAX_ROUNDS} rounds: ` +
       `another round only while the spawns stay within ~${SPAWN_BUDGET_MS / 1000} s. Unbundled loading is measured for ${ALL ? 'every handler (BENCH_BUNDLES_ALL=1)' : `${REPRESENTATIVES.length} handlers, one per kind of dependency set (${REPRESENTATIVES.join(', ')}); BENCH_BUNDLES_ALL=1 measures all twenty`}.`,
     `The alternative weighed: a third build with ${RUNTIME_SDK_EXTERNALS.join(', ')} external (the Lambda runtime's SDK v3); its bundles get a ` +
@@ -183,8 +188,8 @@ export const lambdaBundles: Benchmark = {
       'cold-imported from it in the same rounds.',
     `Targets: bundled net cold import ≤ 1/3 of the unbundled one; ≤ ${REVIEW_IMPORT_LIMIT_MS} ms net for ${REVIEW_BUNDLES.join(' and ')}, ` +
       `whose bundles should be ≤ ${REVIEW_BUNDLE_GOAL_KIB} KB.`,
-    'Expected INIT on AWS (arm64, 1,024 MB): the runtime\'s own start (~100–150 ms, measured by AWS for Node.js managed runtimes) plus the net ' +
-      'import measured here, scaled by 1.5 for a Graviton vCPU share at 1,024 MB against this machine\'s core (an estimate, not a measurement).',
+    "Expected INIT on AWS (arm64, 1,024 MB): the runtime's own start (~100–150 ms, measured by AWS for Node.js managed runtimes) plus the net " +
+      "import measured here, scaled by 1.5 for a Graviton vCPU share at 1,024 MB against this machine's core (an estimate, not a measurement).",
   ],
   async run(log): Promise<BenchmarkResult> {
     const names = (await readdir(path.join(PROJECT_ROOT, 'functions')))
@@ -211,7 +216,10 @@ export const lambdaBundles: Benchmark = {
       started = performance.now();
       const runtimeSdkDir = path.join(work, 'runtime-sdk');
       const runtimeSdkOptions = cdkEsbuildOptions(entries, runtimeSdkDir);
-      const runtimeSdk = await esbuild.build({ ...runtimeSdkOptions, external: [...(runtimeSdkOptions.external ?? []), ...RUNTIME_SDK_EXTERNALS] });
+      const runtimeSdk = await esbuild.build({
+        ...runtimeSdkOptions,
+        external: [...(runtimeSdkOptions.external ?? []), ...RUNTIME_SDK_EXTERNALS],
+      });
       const runtimeSdkBundles = bundlesOf(runtimeSdk.metafile ?? { inputs: {}, outputs: {} }, runtimeSdkDir);
       // the runtime's SDK stands in as the checkout's node_modules (the same packages' CommonJS builds, as the runtime ships them)
       symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(runtimeSdkDir, 'node_modules'), 'dir');
@@ -226,11 +234,26 @@ export const lambdaBundles: Benchmark = {
       const sourceUrl = (name: string) => pathToFileURL(path.join(PROJECT_ROOT, 'functions', `${name}.ts`)).href;
 
       // warm-up, discarded: tsx transforms (and caches) every project file once; the bundle files get into the page cache
-      await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', unbundled.map((name) => `await import(${JSON.stringify(sourceUrl(name))});`).join(' ')], {
-        cwd: PROJECT_ROOT,
-        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? tmpdir(), AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-        timeout: 120_000,
-      });
+      await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          unbundled.map((name) => `await import(${JSON.stringify(sourceUrl(name))});`).join(' '),
+        ],
+        {
+          cwd: PROJECT_ROOT,
+          env: {
+            PATH: process.env['PATH'] ?? '',
+            HOME: process.env['HOME'] ?? tmpdir(),
+            AWS_REGION: 'us-east-1',
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+          },
+          timeout: 120_000,
+        },
+      );
       await coldImport(bundleUrl(names[0] ?? ''), { tsx: false, cwd: work });
 
       const runtimeSdkSamples = new Map<string, number[]>(RUNTIME_SDK_SAMPLES.map((name) => [name, []]));
@@ -247,7 +270,8 @@ export const lambdaBundles: Benchmark = {
         emptyTsx.push(await coldImport(pathToFileURL(emptyTs).href, { tsx: true, cwd: PROJECT_ROOT }));
         for (const name of names) bundledSamples.get(name)?.push(await coldImport(bundleUrl(name), { tsx: false, cwd: work }));
         for (const name of unbundled) unbundledSamples.get(name)?.push(await coldImport(sourceUrl(name), { tsx: true, cwd: PROJECT_ROOT }));
-        for (const name of RUNTIME_SDK_SAMPLES) runtimeSdkSamples.get(name)?.push(await coldImport(runtimeSdkUrl(name), { tsx: false, cwd: work }));
+        for (const name of RUNTIME_SDK_SAMPLES)
+          runtimeSdkSamples.get(name)?.push(await coldImport(runtimeSdkUrl(name), { tsx: false, cwd: work }));
         rounds += 1;
         const roundMs = performance.now() - roundStart;
         const elapsed = performance.now() - spawnStart;
@@ -350,11 +374,18 @@ export const lambdaBundles: Benchmark = {
           `its JSON-schema code comes along with the schemas ` +
           `(${kib(Math.min(...whatIfZod))}–${kib(Math.max(...whatIfZod))} in the "with \`import * as z\`" build).`,
         `The AWS SDK v3 is ${kib(Math.min(...awsBytes))}–${kib(Math.max(...awsBytes))} of each of the ${awsBytes.length} bundles that use it: ` +
-          '@smithy/core (the schema-based serde, protocols, retry, endpoints) and each client\'s schemas and errors; @aws-sdk/client-s3 alone is ~100 KB ' +
+          "@smithy/core (the schema-based serde, protocols, retry, endpoints) and each client's schemas and errors; @aws-sdk/client-s3 alone is ~100 KB " +
           `(all of S3's schemas, for the anchors' PutObject/GetObject). nodemailer: ${kib(Math.max(...mailBytes))} at most (external to these SES-stage bundles).`,
         `Largest bundles by package: ${sorted
           .slice(0, 4)
-          .map((bundle) => `${bundle.name} (${kib(bundle.bytes)}): ${[...bundle.packages.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([pkg, bytes]) => `${pkg} ${kib(bytes)}`).join(', ')}`)
+          .map(
+            (bundle) =>
+              `${bundle.name} (${kib(bundle.bytes)}): ${[...bundle.packages.entries()]
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, 6)
+                .map(([pkg, bytes]) => `${pkg} ${kib(bytes)}`)
+                .join(', ')}`,
+          )
           .join('; ')}.`,
         `Weighed: the SDK left to the runtime (${RUNTIME_SDK_EXTERNALS.join(', ')} external) makes the bundles ` +
           `${kib(Math.min(...[...runtimeSdkBundles.values()].map((bundle) => bundle.bytes)))}–${kib(Math.max(...[...runtimeSdkBundles.values()].map((bundle) => bundle.bytes)))} ` +
@@ -363,7 +394,7 @@ export const lambdaBundles: Benchmark = {
             const bundled = median(bundledSamples.get(name) ?? []) - plainBase;
             return `${name} ${kib(runtimeSdkBundles.get(name)?.bytes ?? Number.NaN)}, ${ms(runtime)} net (bundled: ${ms(bundled)})`;
           }).join('; ')}. ` +
-          'The SDK stays bundled (AWS\'s own advice for cold starts, and the version the tests ran against is the one that runs).',
+          "The SDK stays bundled (AWS's own advice for cold starts, and the version the tests ran against is the one that runs).",
         `Without the SDK the bundles would still be ${kib(Math.min(...withoutZodAndSdk))}–${kib(Math.max(...withoutZodAndSdk))}: ` +
           `zod (~97 KB in every bundle) plus the logger and the project's own code keep the review handlers over 150 KB either way; ` +
           'what is left is a hand-written signed-fetch client for the few DynamoDB, Step Functions, KMS, S3 and Secrets Manager calls the review path makes.',

@@ -48,7 +48,8 @@ async function startOnce(dataDir: string, env: Record<string, string>): Promise<
     pending += chunk.toString('utf8');
     const parts = pending.split('\n');
     pending = parts.pop() ?? '';
-    for (const text of parts) if (text.trim() !== '' && !text.startsWith('{')) lines.push({ at: performance.now() - t0, text: text.trim() });
+    for (const text of parts)
+      if (text.trim() !== '' && !text.startsWith('{')) lines.push({ at: performance.now() - t0, text: text.trim() });
   });
   child.stderr.resume();
   try {
@@ -126,7 +127,7 @@ export const localStart: Benchmark = {
           '8–12 s on this busy machine). The definition is now read from a file keyed by a hash of its sources and the aws-cdk-lib ' +
           'version (infra/local/cached-definition.ts), and synthesized only when stale.',
         'Then the handler modules (with the Word, PDF, Excel and import libraries they bring) were over half of what a start loaded ' +
-          '(2.2–2.8 s of 4.5 s before dynalite, under load ~15; restart 7.3 s): infra/local/handlers.ts now imports each on its handler\'s ' +
+          "(2.2–2.8 s of 4.5 s before dynalite, under load ~15; restart 7.3 s): infra/local/handlers.ts now imports each on its handler's " +
           'first call and the stack loads them all in the background once /healthz answers.',
         `Load average at the end: ${os
           .loadavg()

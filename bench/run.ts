@@ -164,7 +164,10 @@ function updatedDocument(previous: string, outcomes: readonly Outcome[], command
     parts[summaryIndex] = kept.join('\n');
   }
   if (environmentIndex !== -1) {
-    const load = os.loadavg().map((value) => value.toFixed(2)).join(' / ');
+    const load = os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' / ');
     const ids = outcomes.map((outcome) => outcome.benchmark.id).join(', ');
     const row = `| Updated | ${new Date().toISOString()}: \`${cell(command)}\` (${ids}; load average ${load} at the end) |`;
     const lines = (parts[environmentIndex] ?? '').split('\n');
@@ -181,11 +184,13 @@ async function main(): Promise<void> {
   // `--agencies N`: the burst at N agencies instead of 300
   const agenciesAt = args.indexOf('--agencies');
   const agencies = agenciesAt === -1 ? undefined : Number(args[agenciesAt + 1]);
-  if (agencies !== undefined && !(Number.isInteger(agencies) && agencies > 0)) throw new Error(`--agencies needs a whole number, not ${args[agenciesAt + 1]}`);
+  if (agencies !== undefined && !(Number.isInteger(agencies) && agencies > 0))
+    throw new Error(`--agencies needs a whole number, not ${args[agenciesAt + 1]}`);
   const only = agenciesAt === -1 ? args : args.filter((_, index) => index !== agenciesAt && index !== agenciesAt + 1);
   const unknown = only.filter((id) => !BENCHMARKS.some((benchmark) => benchmark.id === id));
   if (unknown.length > 0) throw new Error(`no benchmark ${unknown.join(', ')}; there are ${BENCHMARKS.map((b) => b.id).join(', ')}`);
-  const available = agencies === undefined ? BENCHMARKS : BENCHMARKS.map((benchmark) => (benchmark.id === 'burst' ? burstOf(agencies) : benchmark));
+  const available =
+    agencies === undefined ? BENCHMARKS : BENCHMARKS.map((benchmark) => (benchmark.id === 'burst' ? burstOf(agencies) : benchmark));
   const selected = only.length === 0 ? available : available.filter((benchmark) => only.includes(benchmark.id));
   const outcomes: Outcome[] = [];
   for (const benchmark of selected) {

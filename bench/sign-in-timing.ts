@@ -35,10 +35,12 @@ async function measure(pairs: number, background: () => Background, floorMs: num
     await ensureTable(raw, tableName);
     const store = new DynamoStore({ client: createDocumentClient(raw), tableName });
     await store.putAgency({ id: 'daxing-kw', name: '北京市大兴区科学技术委员会' });
-    const mailer: Mailer = { send: async () => {
+    const mailer: Mailer = {
+      send: async () => {
         await sleep(MAIL_MS);
         return { messageId: 'x' };
-      } };
+      },
+    };
     const keys = deriveKeys(randomBytes(32));
     const timings: Timings = { known: [], unknown: [] };
     for (let i = 0; i < pairs; i++) {
@@ -49,7 +51,16 @@ async function measure(pairs: number, background: () => Background, floorMs: num
       const handler = createRequestSignInCodeHandler(deps, { answerFloorMs: floorMs });
       // alternate which goes first, so neither always meets a warmer emulator
       const stranger = `stranger${i}@kw.example.cn`;
-      const order: Array<[keyof Timings, string]> = i % 2 === 0 ? [['known', known], ['unknown', stranger]] : [['unknown', stranger], ['known', known]];
+      const order: Array<[keyof Timings, string]> =
+        i % 2 === 0
+          ? [
+              ['known', known],
+              ['unknown', stranger],
+            ]
+          : [
+              ['unknown', stranger],
+              ['known', known],
+            ];
       for (const [kind, email] of order) {
         const started = performance.now();
         const response = await handler({
@@ -72,7 +83,15 @@ function row(name: string, timings: Timings): string[] {
   const knownMedian = median(timings.known);
   const unknownMedian = median(timings.unknown);
   const p90 = (values: number[]) => ms(quantile(values, 0.9), 1);
-  return [name, String(timings.known.length), ms(knownMedian, 1), ms(unknownMedian, 1), ms(knownMedian - unknownMedian, 1), p90(timings.known), p90(timings.unknown)];
+  return [
+    name,
+    String(timings.known.length),
+    ms(knownMedian, 1),
+    ms(unknownMedian, 1),
+    ms(knownMedian - unknownMedian, 1),
+    p90(timings.known),
+    p90(timings.unknown),
+  ];
 }
 
 export const signInTiming: Benchmark = {
@@ -102,7 +121,10 @@ export const signInTiming: Benchmark = {
     const targets: Target[] = [target('local server', local), target('Lambda (floor)', lambda)];
     return {
       columns: ['mode', 'pairs', 'median, roster', 'median, unknown', 'Δ median', 'p90, roster', 'p90, unknown'],
-      rows: [row('local server (mail after the answer)', local), [...row(`Lambda (mail awaited, ${LAMBDA_ANSWER_FLOOR_MS} ms floor)`, lambda)]],
+      rows: [
+        row('local server (mail after the answer)', local),
+        [...row(`Lambda (mail awaited, ${LAMBDA_ANSWER_FLOOR_MS} ms floor)`, lambda)],
+      ],
       targets,
     };
   },

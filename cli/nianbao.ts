@@ -192,7 +192,8 @@ const runtimeOperatorDeps: OperatorDeps = () => ({ store: runtimeSigningStore(),
 async function restart(args: string[], io: Io, deps: OperatorDeps): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   const [reportId, ...extra] = positionals;
-  if (reportId === undefined || extra.length > 0 || !isReportId(reportId)) throw new UsageError('restart-round 需要一个报告编号，如 daxing-kw-2020。');
+  if (reportId === undefined || extra.length > 0 || !isReportId(reportId))
+    throw new UsageError('restart-round 需要一个报告编号，如 daxing-kw-2020。');
   try {
     const restarted = await restartRound(reportId, deps());
     io.stdout.write(`已开始第 ${restarted.round} 轮审核：${restarted.executionName}（第 ${restarted.version} 版）\n`);
@@ -248,9 +249,12 @@ async function verify(args: string[], io: Io): Promise<number> {
   if (file === undefined || extra.length > 0) throw new UsageError('verify 需要一个导出的审计记录文件（JSON）。');
   const { logId, events, chain } = await logToVerify(file, values['admin-log']);
   const keyFile = values['public-key'];
-  const publicKeyPem = keyFile === undefined ? undefined : await readFile(keyFile, 'utf8').catch(() => {
-    throw new UsageError(`无法读取公钥文件 ${keyFile}。`);
-  });
+  const publicKeyPem =
+    keyFile === undefined
+      ? undefined
+      : await readFile(keyFile, 'utf8').catch(() => {
+          throw new UsageError(`无法读取公钥文件 ${keyFile}。`);
+        });
   const anchorSource = values.anchors;
   const anchors =
     anchorSource === undefined
@@ -269,7 +273,9 @@ async function verify(args: string[], io: Io): Promise<number> {
     return result.valid ? 0 : 1;
   }
   if (!result.valid) {
-    io.stdout.write(`未通过：${result.problem?.message ?? ''}（第 ${result.problem?.seq ?? '?'} 条，检查项 ${result.problem?.kind ?? '?'}）\n`);
+    io.stdout.write(
+      `未通过：${result.problem?.message ?? ''}（第 ${result.problem?.seq ?? '?'} 条，检查项 ${result.problem?.kind ?? '?'}）\n`,
+    );
     return 1;
   }
   io.stdout.write(`哈希链：${events.length} 条记录，序号连续，每条哈希与内容相符并接续前一条。\n`);
@@ -286,11 +292,14 @@ async function verify(args: string[], io: Io): Promise<number> {
 }
 
 function formatImport(result: ImportResult): string {
-  const lines = [`模板 ${result.template}，${result.year === undefined ? '年度未知' : `${result.year} 年度`}：读出 ${result.recognised.length} 项。`];
+  const lines = [
+    `模板 ${result.template}，${result.year === undefined ? '年度未知' : `${result.year} 年度`}：读出 ${result.recognised.length} 项。`,
+  ];
   if (result.uncertain.length === 0) lines.push('每一项都已确定读出。');
   else {
     lines.push(`以下 ${result.uncertain.length} 项无法确定，没有写入报告，请对照原文补上：`);
-    for (const item of result.uncertain) lines.push(`  ${item.path === '' ? '（未归入任何一行）' : item.path} ${item.label}：${item.reason}`);
+    for (const item of result.uncertain)
+      lines.push(`  ${item.path === '' ? '（未归入任何一行）' : item.path} ${item.label}：${item.reason}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -27,7 +27,11 @@ export class RebuildUsageError extends Error {
 const sqsQueue = (queueUrl: string): IndexQueue => new SqsIndexQueue({ client: new SQSClient({}), queueUrl });
 
 export async function rebuildIndexes(args: string[], io: RebuildIndexesIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'queue-url': { type: 'string' }, local: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'queue-url': { type: 'string' }, local: { type: 'string' } },
+  });
   if (positionals.length > 0) throw new RebuildUsageError('rebuild-indexes 不接受文件参数。');
   const queueUrl = values['queue-url'] ?? (io.env ?? process.env)[ENV.indexQueueUrl];
   if (values.local !== undefined && values['queue-url'] !== undefined) throw new RebuildUsageError('--local 与 --queue-url 只能选一个。');
@@ -50,7 +54,9 @@ export async function rebuildIndexes(args: string[], io: RebuildIndexesIo): Prom
     return 0;
   }
   if (queueUrl === undefined || queueUrl.trim() === '')
-    throw new RebuildUsageError(`rebuild-indexes 需要 --queue-url（部署输出 SiteIndexQueueUrl）、环境变量 ${ENV.indexQueueUrl} 或 --local。`);
+    throw new RebuildUsageError(
+      `rebuild-indexes 需要 --queue-url（部署输出 SiteIndexQueueUrl）、环境变量 ${ENV.indexQueueUrl} 或 --local。`,
+    );
   try {
     await (io.queueFor ?? sqsQueue)(queueUrl).request({ kind: 'all' });
   } catch (error) {

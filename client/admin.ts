@@ -11,7 +11,11 @@ import { apiError, callApi, field, sendApi, type ApiAnswer, type ApiMethod } fro
  * change reloads the page.
  */
 
-const list = (value: string): string[] => value.split(/[,，、\s]+/u).map((part) => part.trim()).filter((part) => part !== '');
+const list = (value: string): string[] =>
+  value
+    .split(/[,，、\s]+/u)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 
 const METHODS: readonly ApiMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
 const methodOf = (form: HTMLFormElement): ApiMethod => METHODS.find((method) => method === form.dataset['apiMethod']) ?? 'POST';
@@ -52,10 +56,13 @@ function describe(kind: string, answer: ApiAnswer, preview: boolean): string {
     const sent = field(answer.body, 'sent');
     return Array.isArray(sent) ? `已提醒 ${sent.length} 人。` : '已发送。';
   }
-  if (kind === 'import') return `已导入 ${String(field(answer.body, 'imported'))} 人，${String(field(answer.body, 'unchanged'))} 人无变化。${handOverNote(answer)}`;
+  if (kind === 'import')
+    return `已导入 ${String(field(answer.body, 'imported'))} 人，${String(field(answer.body, 'unchanged'))} 人无变化。${handOverNote(answer)}`;
   if (kind === 'agency') {
     const warnings = field(answer.body, 'warnings');
-    return Array.isArray(warnings) && warnings.length > 0 ? `已保存。提示：${warnings.map((w) => String(field(w, 'message'))).join('；')}` : '已保存。';
+    return Array.isArray(warnings) && warnings.length > 0
+      ? `已保存。提示：${warnings.map((w) => String(field(w, 'message'))).join('；')}`
+      : '已保存。';
   }
   const open = field(answer.body, 'openReviews');
   const moved = Array.isArray(open) ? open.filter((review) => field(review, 'reassigned') === true) : [];

@@ -38,32 +38,38 @@ function inlineSignIn(): void {
     event.preventDefault();
     email = emailInput?.value.trim() ?? '';
     show(errorBox, '');
-    void callApi('POST', '/api/auth/code', { email }).then((answer) => {
-      if (answer.status !== 202) {
-        show(errorBox, apiError(answer).message);
-        return;
-      }
-      for (const hidden of codeWrap.querySelectorAll<HTMLInputElement>('input[name="email"]')) hidden.value = email;
-      const shownEmail = codeWrap.querySelector('strong');
-      if (shownEmail) shownEmail.textContent = email;
-      codeWrap.hidden = false;
-      codeInput?.focus();
-    }, () => show(errorBox, '网络不通，请稍后重试。'));
+    void callApi('POST', '/api/auth/code', { email }).then(
+      (answer) => {
+        if (answer.status !== 202) {
+          show(errorBox, apiError(answer).message);
+          return;
+        }
+        for (const hidden of codeWrap.querySelectorAll<HTMLInputElement>('input[name="email"]')) hidden.value = email;
+        const shownEmail = codeWrap.querySelector('strong');
+        if (shownEmail) shownEmail.textContent = email;
+        codeWrap.hidden = false;
+        codeInput?.focus();
+      },
+      () => show(errorBox, '网络不通，请稍后重试。'),
+    );
   });
 
   codeForm.addEventListener('submit', (event) => {
     event.preventDefault();
     show(errorBox, '');
-    void callApi('POST', '/api/auth/session', { email, code: codeInput?.value.trim() ?? '' }).then((answer) => {
-      if (answer.status === 204) {
-        window.location.reload();
-        return;
-      }
-      show(errorBox, apiError(answer).message);
-      codeInput?.setAttribute('aria-invalid', 'true');
-      codeInput?.setAttribute('aria-describedby', 'signin-error');
-      codeInput?.focus();
-    }, () => show(errorBox, '网络不通，请稍后重试。'));
+    void callApi('POST', '/api/auth/session', { email, code: codeInput?.value.trim() ?? '' }).then(
+      (answer) => {
+        if (answer.status === 204) {
+          window.location.reload();
+          return;
+        }
+        show(errorBox, apiError(answer).message);
+        codeInput?.setAttribute('aria-invalid', 'true');
+        codeInput?.setAttribute('aria-describedby', 'signin-error');
+        codeInput?.focus();
+      },
+      () => show(errorBox, '网络不通，请稍后重试。'),
+    );
   });
 
   // the resend form re-posts the address; on this page it is the first step again
@@ -92,7 +98,9 @@ function decisionRules(): void {
   update();
   comment?.addEventListener('invalid', () => comment.setCustomValidity(comment.validity.valueMissing ? '退回时请填写修改意见。' : ''));
   comment?.addEventListener('input', () => comment.setCustomValidity(''));
-  confidentiality?.addEventListener('invalid', () => confidentiality.setCustomValidity(confidentiality.validity.valueMissing ? '同意前请确认已完成保密审查。' : ''));
+  confidentiality?.addEventListener('invalid', () =>
+    confidentiality.setCustomValidity(confidentiality.validity.valueMissing ? '同意前请确认已完成保密审查。' : ''),
+  );
   confidentiality?.addEventListener('change', () => confidentiality.setCustomValidity(''));
   for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="outcome"]')) {
     radio.addEventListener('invalid', () => radio.setCustomValidity(radio.validity.valueMissing ? '请选择“同意”或“退回修改”。' : ''));
@@ -133,13 +141,16 @@ function withdraw(): void {
     yes.disabled = true;
     show(errorBox, '');
     void callApi('POST', `/api/reports/${encodeURIComponent(reportId)}/withdraw`, { reason: reason?.value ?? '' })
-      .then((answer) => {
-        if (answer.status === 200) {
-          window.location.reload();
-          return;
-        }
-        show(errorBox, apiError(answer).message);
-      }, () => show(errorBox, '网络不通，请稍后重试。'))
+      .then(
+        (answer) => {
+          if (answer.status === 200) {
+            window.location.reload();
+            return;
+          }
+          show(errorBox, apiError(answer).message);
+        },
+        () => show(errorBox, '网络不通，请稍后重试。'),
+      )
       .finally(() => {
         yes.disabled = false;
       });

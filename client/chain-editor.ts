@@ -46,7 +46,8 @@ export function checkChain(editor: HTMLElement): number {
   items.forEach((item, i) => {
     const messages = problems.byStep[i] ?? [];
     fillList(item.querySelector('[data-step-problems]'), messages);
-    for (const field of item.querySelectorAll('[data-field="label"], [data-field="role"]')) field.setAttribute('aria-invalid', String(messages.length > 0));
+    for (const field of item.querySelectorAll('[data-field="label"], [data-field="role"]'))
+      field.setAttribute('aria-invalid', String(messages.length > 0));
   });
   fillList(editor.querySelector('[data-chain-general]'), problems.general);
   return problems.count;

@@ -1,7 +1,17 @@
 /// <reference lib="dom" />
 // first: before any schema is defined
 import './zod-jitless.js';
-import { cellNote, draftApiPath, findingTargetId, messageElementId, parseInput, reportPagePath, setAt, type FormContext, type InputKind } from '../shared/http/pages/form-model.js';
+import {
+  cellNote,
+  draftApiPath,
+  findingTargetId,
+  messageElementId,
+  parseInput,
+  reportPagePath,
+  setAt,
+  type FormContext,
+  type InputKind,
+} from '../shared/http/pages/form-model.js';
 import { checkReport } from '../shared/report/checks.js';
 import type { CheckResult, Finding } from '../shared/report/findings.js';
 import { countChars } from '../shared/report/narrative-rules.js';
@@ -25,7 +35,11 @@ const clock = (): string => {
   return `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
 };
 
-function make<K extends keyof HTMLElementTagNameMap>(tag: K, options: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+function make<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: { className?: string; text?: string } = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (options.className !== undefined) node.className = options.className;
   if (options.text !== undefined) node.textContent = options.text;
@@ -41,7 +55,10 @@ function coded(code: string, ...children: Node[]): HTMLLIElement {
 }
 
 function isField(target: EventTarget | null): target is Field {
-  return (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) && target.dataset['path'] !== undefined;
+  return (
+    (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) &&
+    target.dataset['path'] !== undefined
+  );
 }
 
 class ReportForm {
@@ -128,7 +145,10 @@ class ReportForm {
   // ---- checking ----------------------------------------------------------------------------------------------------
 
   private check(): void {
-    this.result = checkReport(this.report, this.context.previous === null || this.context.previous === undefined ? {} : { previous: this.context.previous });
+    this.result = checkReport(
+      this.report,
+      this.context.previous === null || this.context.previous === undefined ? {} : { previous: this.context.previous },
+    );
     this.render();
   }
 
@@ -182,7 +202,12 @@ class ReportForm {
     message.className = `cell-msg ${errors.length === 0 ? 'warn' : onlyBlank ? 'blank' : 'error'}`;
     // a blank cell is marked by its style (a fresh form would otherwise say 未填写 in every cell); its message is read out
     if (!onlyBlank) message.append(make('span', { text: [...new Set(findings.map(cellNote))].join('；') }));
-    message.append(make('span', { className: 'visually-hidden', text: `${onlyBlank ? '' : '：'}${findings.map((finding) => finding.message).join(' ')}` }));
+    message.append(
+      make('span', {
+        className: 'visually-hidden',
+        text: `${onlyBlank ? '' : '：'}${findings.map((finding) => finding.message).join(' ')}`,
+      }),
+    );
   }
 
   private link(finding: Finding, text: string): HTMLElement {
@@ -208,7 +233,13 @@ class ReportForm {
           : `还有 ${errors.length} 处错误${blanks.length > 0 ? `（其中 ${blanks.length} 格未填写）` : ''}，改正后才能提交${warnings.length > 0 ? `；另有 ${warnings.length} 条提示` : ''}。`;
     }
     const count = document.getElementById('error-count');
-    if (count) count.textContent = errors.length === 0 ? (warnings.length === 0 ? '检查通过' : `${warnings.length} 条提示`) : `${errors.length} 处错误${warnings.length > 0 ? ` · ${warnings.length} 条提示` : ''}`;
+    if (count)
+      count.textContent =
+        errors.length === 0
+          ? warnings.length === 0
+            ? '检查通过'
+            : `${warnings.length} 条提示`
+          : `${errors.length} 处错误${warnings.length > 0 ? ` · ${warnings.length} 条提示` : ''}`;
 
     const errorList = document.getElementById('error-list');
     if (errorList) {
@@ -275,11 +306,19 @@ class ReportForm {
       boxLabel.htmlFor = box.id;
       const noteLabel = make('label', { text: '说明（可选，审核人和签发人会看到）' });
       noteLabel.htmlFor = note.id;
-      const item = coded(finding.code, this.link(finding, finding.message), make('span', { className: 'ack' }, box, boxLabel), make('span', { className: 'ack' }, noteLabel, note));
+      const item = coded(
+        finding.code,
+        this.link(finding, finding.message),
+        make('span', { className: 'ack' }, box, boxLabel),
+        make('span', { className: 'ack' }, noteLabel, note),
+      );
       item.dataset['key'] = findingKey(finding);
       list.append(item);
     });
-    warningList.append(make('h3', { text: `提示（${warnings.length}）：不阻止提交，但须逐条勾选“已核对”或写明说明，审核人也会看到` }), list);
+    warningList.append(
+      make('h3', { text: `提示（${warnings.length}）：不阻止提交，但须逐条勾选“已核对”或写明说明，审核人也会看到` }),
+      list,
+    );
   }
 
   /** The answers to the warnings now shown, as the submission sends them; undefined while one is unanswered. */
@@ -430,7 +469,8 @@ class ReportForm {
         const answer = this.answerOf(findingKey(finding));
         return !answer.checked && answer.note.trim() === '';
       });
-      if (open) this.form.querySelector<HTMLInputElement>(`#warning-list li[data-key="${CSS.escape(findingKey(open))}"] .ack-check`)?.focus();
+      if (open)
+        this.form.querySelector<HTMLInputElement>(`#warning-list li[data-key="${CSS.escape(findingKey(open))}"] .ack-check`)?.focus();
       return;
     }
     const button = element('submit-report', HTMLButtonElement);
@@ -457,7 +497,11 @@ class ReportForm {
       const error = apiError(answer);
       if (answer.status === 400 && Array.isArray(field(answer.body, 'errors'))) {
         // the server's verdict (it read last year's report as it is now): shown like the form's own
-        this.result = { valid: false, errors: field(answer.body, 'errors') as Finding[], warnings: (field(answer.body, 'warnings') as Finding[] | undefined) ?? [] };
+        this.result = {
+          valid: false,
+          errors: field(answer.body, 'errors') as Finding[],
+          warnings: (field(answer.body, 'warnings') as Finding[] | undefined) ?? [],
+        };
         this.shown.clear();
         this.render();
         this.submitError(`服务器检查未通过：${error.message}`);

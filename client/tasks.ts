@@ -27,10 +27,18 @@ export function tasksOf(body: unknown): TaskItem[] {
   if (!Array.isArray(tasks)) return [];
   return tasks.flatMap((task: unknown) => {
     const text = (key: string) => field(task, key);
-    const [reviewId, agencyName, stepId, stepLabel, requestedAt, url] = ['reviewId', 'agencyName', 'stepId', 'stepLabel', 'requestedAt', 'url'].map(text);
+    const [reviewId, agencyName, stepId, stepLabel, requestedAt, url] = [
+      'reviewId',
+      'agencyName',
+      'stepId',
+      'stepLabel',
+      'requestedAt',
+      'url',
+    ].map(text);
     const year = text('year');
     const version = text('version');
-    if (typeof reviewId !== 'string' || typeof agencyName !== 'string' || typeof stepId !== 'string' || typeof stepLabel !== 'string') return [];
+    if (typeof reviewId !== 'string' || typeof agencyName !== 'string' || typeof stepId !== 'string' || typeof stepLabel !== 'string')
+      return [];
     if (typeof requestedAt !== 'string' || typeof url !== 'string' || typeof year !== 'number' || typeof version !== 'number') return [];
     // only a link into this site: the list never sends anyone elsewhere
     let href: URL;

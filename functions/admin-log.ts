@@ -13,4 +13,6 @@ export function createAdminLogHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'h
   });
 }
 
-export const handler = lazyHandler(async () => createAdminLogHandler({ store: runtimeStore(), clock: systemClock, history: runtimeHistory() }));
+export const handler = lazyHandler(async () =>
+  createAdminLogHandler({ store: runtimeStore(), clock: systemClock, history: runtimeHistory() }),
+);

@@ -17,4 +17,6 @@ export function createAdminSaveAgencyHandler(deps: Pick<AppDeps, 'store' | 'cloc
   });
 }
 
-export const handler = lazyHandler(async () => createAdminSaveAgencyHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () =>
+  createAdminSaveAgencyHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }),
+);

@@ -14,7 +14,10 @@ export function createAdminSavePersonHandler(deps: Pick<AppDeps, 'store' | 'cloc
     const principal = await requirePrincipal(request, deps);
     requireJsonRequest(request, deps.baseUrl);
     const preview = request.query.get('preview') === '1';
-    return json(200, await savePerson(principal, pathParameter(request, 'email'), jsonBody(request, PersonChangeSchema), preview, peopleDeps));
+    return json(
+      200,
+      await savePerson(principal, pathParameter(request, 'email'), jsonBody(request, PersonChangeSchema), preview, peopleDeps),
+    );
   });
 }
 

@@ -22,5 +22,10 @@ export function createAdminSendRemindersHandler(deps: Pick<AppDeps, 'store' | 'c
 }
 
 export const handler = lazyHandler(async () =>
-  createAdminSendRemindersHandler({ store: runtimeSigningStore(), clock: systemClock, mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
+  createAdminSendRemindersHandler({
+    store: runtimeSigningStore(),
+    clock: systemClock,
+    mailer: await runtimeMailer(),
+    baseUrl: runtimeBaseUrl(),
+  }),
 );

@@ -64,7 +64,8 @@ export function createDecideReviewHandler(deps: Pick<AppDeps, 'store' | 'clock' 
       return seeOther(reviewPath(reviewId, sig));
     } catch (error) {
       if (error instanceof AlreadyDecidedError) return seeOther(reviewPath(reviewId, sig));
-      if (error instanceof ValidationError || (error instanceof DomainError && error.code === 'CSRF')) return seeOther(reviewPath(reviewId, sig, error.code));
+      if (error instanceof ValidationError || (error instanceof DomainError && error.code === 'CSRF'))
+        return seeOther(reviewPath(reviewId, sig, error.code));
       if (error instanceof DomainError) return html(error.status, messagePage('审核未能提交', error.message));
       throw error;
     }
@@ -72,5 +73,11 @@ export function createDecideReviewHandler(deps: Pick<AppDeps, 'store' | 'clock' 
 }
 
 export const handler = lazyHandler(async () =>
-  createDecideReviewHandler({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow(), keys: await runtimeKeys(), baseUrl: runtimeBaseUrl() }),
+  createDecideReviewHandler({
+    store: runtimeSigningStore(),
+    clock: systemClock,
+    workflow: runtimeWorkflow(),
+    keys: await runtimeKeys(),
+    baseUrl: runtimeBaseUrl(),
+  }),
 );

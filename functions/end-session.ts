@@ -15,4 +15,6 @@ export function createEndSessionHandler(deps: Pick<AppDeps, 'store' | 'clock' | 
   });
 }
 
-export const handler = lazyHandler(async () => createEndSessionHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () =>
+  createEndSessionHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }),
+);

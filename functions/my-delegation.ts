@@ -42,7 +42,11 @@ export function createMyDelegationHandler(deps: Pick<AppDeps, 'store' | 'clock' 
       if (form.get('action') === 'end') {
         await endDelegation(principal, deps);
       } else {
-        const parsed = DelegationBodySchema.safeParse({ to: form.get('to') ?? '', from: form.get('from') ?? '', until: form.get('until') ?? '' });
+        const parsed = DelegationBodySchema.safeParse({
+          to: form.get('to') ?? '',
+          from: form.get('from') ?? '',
+          until: form.get('until') ?? '',
+        });
         if (!parsed.success) throw new ValidationError('请填写代理人的邮箱和代理的起止日期（年-月-日）。', 'INVALID_BODY');
         await setDelegation(parsed.data, principal, deps);
       }
@@ -54,4 +58,6 @@ export function createMyDelegationHandler(deps: Pick<AppDeps, 'store' | 'clock' 
   });
 }
 
-export const handler = lazyHandler(async () => createMyDelegationHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () =>
+  createMyDelegationHandler({ store: runtimeSigningStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }),
+);

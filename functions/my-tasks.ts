@@ -3,7 +3,15 @@ import { requirePrincipal } from '../shared/http/authenticate.js';
 import { httpHandler } from '../shared/http/handler.js';
 import { pathParameter } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
-import { runtimeBaseUrl, runtimeKeys, runtimeMailer, runtimeStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import {
+  runtimeBaseUrl,
+  runtimeKeys,
+  runtimeMailer,
+  runtimeStore,
+  runtimeWorkflow,
+  systemClock,
+  type AppDeps,
+} from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { listMyTasks, resendTask } from '../shared/workflow/my-tasks.js';
 import type { RequestReviewDeps } from '../shared/workflow/request-review.js';

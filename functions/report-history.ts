@@ -14,4 +14,6 @@ export function createReportHistoryHandler(deps: Pick<AppDeps, 'store' | 'clock'
   });
 }
 
-export const handler = lazyHandler(async () => createReportHistoryHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), history: runtimeHistory() }));
+export const handler = lazyHandler(async () =>
+  createReportHistoryHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), history: runtimeHistory() }),
+);

@@ -1,6 +1,14 @@
 import { RequestReviewInputSchema } from '../shared/workflow/contracts.js';
 import { requestReview, type RequestReviewDeps } from '../shared/workflow/request-review.js';
-import { runtimeBaseUrl, runtimeKeys, runtimeMailer, runtimeSigningStore, runtimeWorkflow, systemClock, type AppDeps } from '../shared/runtime/deps.js';
+import {
+  runtimeBaseUrl,
+  runtimeKeys,
+  runtimeMailer,
+  runtimeSigningStore,
+  runtimeWorkflow,
+  systemClock,
+  type AppDeps,
+} from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { taskHandler } from '../shared/runtime/task-handler.js';
 

@@ -10,5 +10,11 @@ export function createRequestRevisionHandler(deps: Pick<AppDeps, 'store' | 'cloc
 }
 
 export const handler = lazyHandler(async () =>
-  createRequestRevisionHandler({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow(), mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
+  createRequestRevisionHandler({
+    store: runtimeSigningStore(),
+    clock: systemClock,
+    workflow: runtimeWorkflow(),
+    mailer: await runtimeMailer(),
+    baseUrl: runtimeBaseUrl(),
+  }),
 );

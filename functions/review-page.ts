@@ -22,7 +22,9 @@ export function createReviewPageHandler(deps: Pick<AppDeps, 'store' | 'clock' | 
     try {
       const reviewId = pathParameter(request, 'reviewId');
       if (!principal) {
-        return html(200, renderReviewSignInPage(await reviewTeaser(reviewId, sig, decideDeps), sig ?? ''), { cookies: browserCookieFor(request) });
+        return html(200, renderReviewSignInPage(await reviewTeaser(reviewId, sig, decideDeps), sig ?? ''), {
+          cookies: browserCookieFor(request),
+        });
       }
       const view = await reviewView(reviewId, sig, principal, decideDeps);
       const error = request.query.get('error') ?? undefined;

@@ -22,4 +22,6 @@ export function createSaveDraftHandler(deps: Pick<AppDeps, 'store' | 'clock' | '
   });
 }
 
-export const handler = lazyHandler(async () => createSaveDraftHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }));
+export const handler = lazyHandler(async () =>
+  createSaveDraftHandler({ store: runtimeStore(), clock: systemClock, baseUrl: runtimeBaseUrl() }),
+);

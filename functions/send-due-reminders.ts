@@ -10,5 +10,10 @@ export function createSendDueRemindersHandler(deps: Pick<AppDeps, 'store' | 'clo
 }
 
 export const handler = lazyHandler(async () =>
-  createSendDueRemindersHandler({ store: runtimeSigningStore(), clock: systemClock, mailer: await runtimeMailer(), baseUrl: runtimeBaseUrl() }),
+  createSendDueRemindersHandler({
+    store: runtimeSigningStore(),
+    clock: systemClock,
+    mailer: await runtimeMailer(),
+    baseUrl: runtimeBaseUrl(),
+  }),
 );

@@ -51,7 +51,12 @@ const VersionQuerySchema = z.object({
 
 const download = (body: string, contentType: string, fileName: string): HttpResponse => ({
   statusCode: 200,
-  headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': contentType, 'content-disposition': `attachment; filename="${fileName}"` },
+  headers: {
+    ...SECURITY_HEADERS,
+    'cache-control': 'no-store',
+    'content-type': contentType,
+    'content-disposition': `attachment; filename="${fileName}"`,
+  },
   body,
 });
 
@@ -95,14 +100,16 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login'>, Page>> = {
   },
   draft: async (request, principal, deps) => {
     const year = yearFromText(request.pathParameters['year']);
-    if (year === undefined || year > latestYear(deps.clock.now())) return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
+    if (year === undefined || year > latestYear(deps.clock.now()))
+      return html(404, messagePage('无法打开该页面', '没有这个报告年度。', principal));
     const agencyId = request.pathParameters['agencyId'] ?? '';
     return formResponse(await loadDraftForm(principal, agencyId, year, request.query.get('template') ?? undefined, deps));
   },
   audit: async (request, principal, deps) => {
     const target = exportFormat(request, request.pathParameters['id'] ?? '');
     const history = await reportHistory(target.id, principal, deps);
-    if (target.format === 'json') return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
+    if (target.format === 'json')
+      return download(auditJson(target.id, history, deps.clock.now()), 'application/json; charset=utf-8', auditFileName(target.id, 'json'));
     if (target.format === 'csv') return download(auditCsv(history), 'text/csv; charset=utf-8', auditFileName(target.id, 'csv'));
     const query = VersionQuerySchema.safeParse(Object.fromEntries(request.query));
     const asked = query.success ? query.data : {};
@@ -122,7 +129,10 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login'>, Page>> = {
     const asked = request.query.get('year');
     const year = asked === null ? previousReportYear(deps.clock.now()) : yearFromText(asked);
     if (year === undefined) return html(400, messagePage('无法导入', BAD_YEAR.message, principal));
-    const [agency, existing] = await Promise.all([deps.store.getAgency(principal.agencyId), deps.store.getImportedReport(principal.agencyId, year)]);
+    const [agency, existing] = await Promise.all([
+      deps.store.getAgency(principal.agencyId),
+      deps.store.getImportedReport(principal.agencyId, year),
+    ]);
     return html(200, renderImportPage(principal, { agencyId: principal.agencyId, agencyName: agency?.name ?? '', year, existing }));
   },
   admin: async (request, principal, deps) => {
@@ -134,14 +144,18 @@ const PAGES: Readonly<Record<Exclude<WebPage, 'login'>, Page>> = {
   revision: async (request, principal, deps) => formResponse(await loadRevisionForm(principal, request.pathParameters['id'] ?? '', deps)),
   'sign-off': async (request, principal, deps) => {
     const report = await getReport(request.pathParameters['id'] ?? '', principal, deps);
-    if (report.status !== 'published') return html(404, messagePage('暂无签发单', '报告发布后才能下载签发单；此前请在报告页面查看。', principal));
+    if (report.status !== 'published')
+      return html(404, messagePage('暂无签发单', '报告发布后才能下载签发单；此前请在报告页面查看。', principal));
     return download(renderSignOffDocument(report), 'text/html; charset=utf-8', signOffFileName(report.id));
   },
   status: async (request, principal, deps) => {
     const report = await getReport(request.pathParameters['id'] ?? '', principal, deps);
     const publicUrl =
       report.status === 'published' && deps.siteBaseUrl !== undefined
-        ? new URL(reportPageKey(report.agencyId, report.year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString()
+        ? new URL(
+            reportPageKey(report.agencyId, report.year),
+            deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`,
+          ).toString()
         : undefined;
     const downloads = report.status === 'published' ? publishedDownloads(deps.siteBaseUrl, report.agencyId, report.year) : undefined;
     return html(200, renderStatusPage(principal, report, { publicUrl, downloads }));
@@ -165,7 +179,11 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
       const email = EmailSchema.safeParse(request.query.get('email'));
       if ((retry === 'invalid' || retry === 'locked') && email.success) {
         // locked: the code is spent, so the page starts again at the address, not at a box that can only fail
-        return html(200, renderLoginPage({ step: retry === 'locked' ? 'email' : 'code', email: email.data, next, error: SIGN_IN_RETRY_MESSAGES[retry] }), { cookies: browserCookieFor(request) });
+        return html(
+          200,
+          renderLoginPage({ step: retry === 'locked' ? 'email' : 'code', email: email.data, next, error: SIGN_IN_RETRY_MESSAGES[retry] }),
+          { cookies: browserCookieFor(request) },
+        );
       }
       return html(200, renderLoginPage({ step: 'email', next }), { cookies: browserCookieFor(request) });
     }
@@ -183,5 +201,11 @@ export function createWebPagesHandler(deps: WebPagesDeps) {
 }
 
 export const handler = lazyHandler(async () =>
-  createWebPagesHandler({ store: runtimeStore(), clock: systemClock, workflow: runtimeWorkflow(), history: runtimeHistory(), siteBaseUrl: optionalEnv(ENV.siteBaseUrl) }),
+  createWebPagesHandler({
+    store: runtimeStore(),
+    clock: systemClock,
+    workflow: runtimeWorkflow(),
+    history: runtimeHistory(),
+    siteBaseUrl: optionalEnv(ENV.siteBaseUrl),
+  }),
 );

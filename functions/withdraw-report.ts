@@ -21,5 +21,11 @@ export function createWithdrawReportHandler(deps: Pick<AppDeps, 'store' | 'clock
 }
 
 export const handler = lazyHandler(async () =>
-  createWithdrawReportHandler({ store: runtimeSigningStore(), clock: systemClock, workflow: runtimeWorkflow(), baseUrl: runtimeBaseUrl(), mailer: await runtimeMailer() }),
+  createWithdrawReportHandler({
+    store: runtimeSigningStore(),
+    clock: systemClock,
+    workflow: runtimeWorkflow(),
+    baseUrl: runtimeBaseUrl(),
+    mailer: await runtimeMailer(),
+  }),
 );

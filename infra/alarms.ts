@@ -99,9 +99,13 @@ export class Alarms extends Construct {
     const fiveMinutes = sum(Duration.minutes(5));
 
     // ---- the review workflow ------------------------------------------------------------------------------------
-    alarm('ExecutionsTimedOut', props.stateMachine.metricTimedOut(fiveMinutes), 1,
-      'A review workflow execution timed out (a report left waiting past the execution\'s limit, or a task past its timeout). Read the execution history; ' +
-        'redrive it or start a new round.');
+    alarm(
+      'ExecutionsTimedOut',
+      props.stateMachine.metricTimedOut(fiveMinutes),
+      1,
+      "A review workflow execution timed out (a report left waiting past the execution's limit, or a task past its timeout). Read the execution history; " +
+        'redrive it or start a new round.',
+    );
     // a withdrawal stops its execution (ABORTED) on purpose: only aborts beyond the withdrawals answered 200 alarm
     const withdrawals = new logs.MetricFilter(this, 'WithdrawalsFilter', {
       logGroup: props.functions['withdraw-report'].functionLogGroup,
@@ -114,51 +118,85 @@ export class Alarms extends Construct {
       metricValue: '1',
     });
     const fifteenMinutes = sum(Duration.minutes(15));
-    alarm('ExecutionsAbortedUnexpectedly', new cloudwatch.MathExpression({
-      expression: 'FILL(aborted, 0) - FILL(withdrawals, 0)',
-      usingMetrics: { aborted: props.stateMachine.metricAborted(fifteenMinutes), withdrawals: withdrawals.metric(fifteenMinutes) },
-      period: Duration.minutes(15),
-      label: 'executions aborted other than by a withdrawal',
-    }), 1, 'A review workflow execution was aborted (StopExecution) more often than reports were withdrawn: someone stopped an execution by hand, or a ' +
-      'withdrawal failed half-way. Read the report\'s log and the execution history.');
+    alarm(
+      'ExecutionsAbortedUnexpectedly',
+      new cloudwatch.MathExpression({
+        expression: 'FILL(aborted, 0) - FILL(withdrawals, 0)',
+        usingMetrics: { aborted: props.stateMachine.metricAborted(fifteenMinutes), withdrawals: withdrawals.metric(fifteenMinutes) },
+        period: Duration.minutes(15),
+        label: 'executions aborted other than by a withdrawal',
+      }),
+      1,
+      'A review workflow execution was aborted (StopExecution) more often than reports were withdrawn: someone stopped an execution by hand, or a ' +
+        "withdrawal failed half-way. Read the report's log and the execution history.",
+    );
 
     // ---- every function -----------------------------------------------------------------------------------------
     for (const [name, fn] of Object.entries(props.functions) as [FunctionName, AlarmsProps['functions'][FunctionName]][]) {
       const task = FUNCTION_NEEDS[name].kind === 'task';
-      const id = name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
-      alarm(`${id}Errors`, fn.metricErrors(fiveMinutes), task ? ALARM_THRESHOLDS.taskFunctionErrors : ALARM_THRESHOLDS.httpFunctionErrors,
+      const id = name
+        .split('-')
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join('');
+      alarm(
+        `${id}Errors`,
+        fn.metricErrors(fiveMinutes),
+        task ? ALARM_THRESHOLDS.taskFunctionErrors : ALARM_THRESHOLDS.httpFunctionErrors,
         `${name} failed with an unhandled error or a timeout${task ? ' (the state machine retries it)' : ' (the caller saw a 5xx)'}: its log group has the ` +
-          `error with its request id.`);
-      alarm(`${id}Throttles`, fn.metricThrottles(fiveMinutes), task ? ALARM_THRESHOLDS.taskFunctionThrottles : ALARM_THRESHOLDS.httpFunctionThrottles,
-        `Lambda throttled ${name}: the account's concurrency${task ? ' or the function\'s reserved concurrency' : ''} ran out (README, Scaling).`);
+          `error with its request id.`,
+      );
+      alarm(
+        `${id}Throttles`,
+        fn.metricThrottles(fiveMinutes),
+        task ? ALARM_THRESHOLDS.taskFunctionThrottles : ALARM_THRESHOLDS.httpFunctionThrottles,
+        `Lambda throttled ${name}: the account's concurrency${task ? " or the function's reserved concurrency" : ''} ran out (README, Scaling).`,
+      );
     }
 
     if (props.authorizer !== undefined) {
-      alarm('OriginVerifyAuthorizerErrors', props.authorizer.metricErrors(fiveMinutes), 1,
-        'The API\'s origin-verify authorizer failed (it could not read its secret?): API Gateway answers 500 to every request whose answer is not cached.');
-      alarm('OriginVerifyAuthorizerThrottles', props.authorizer.metricThrottles(fiveMinutes), 1,
-        'Lambda throttled the API\'s origin-verify authorizer: requests with an uncached header value fail (someone may be sending the execute-api address ' +
-          'random header values).');
+      alarm(
+        'OriginVerifyAuthorizerErrors',
+        props.authorizer.metricErrors(fiveMinutes),
+        1,
+        "The API's origin-verify authorizer failed (it could not read its secret?): API Gateway answers 500 to every request whose answer is not cached.",
+      );
+      alarm(
+        'OriginVerifyAuthorizerThrottles',
+        props.authorizer.metricThrottles(fiveMinutes),
+        1,
+        "Lambda throttled the API's origin-verify authorizer: requests with an uncached header value fail (someone may be sending the execute-api address " +
+          'random header values).',
+      );
     }
 
     // ---- DynamoDB -----------------------------------------------------------------------------------------------
-    alarm('TableThrottledRequests', props.table.metricThrottledRequestsForOperations({
-      operations: [
-        dynamodb.Operation.GET_ITEM,
-        dynamodb.Operation.QUERY,
-        dynamodb.Operation.PUT_ITEM,
-        dynamodb.Operation.UPDATE_ITEM,
-        dynamodb.Operation.DELETE_ITEM,
-      ],
-      ...fiveMinutes,
-    }), 1, 'DynamoDB throttled requests to the table (over the warm throughput or a partition\'s limit): see README, Scaling, on tableWarmThroughput.');
-    alarm('IndexWriteThrottleEvents', new cloudwatch.Metric({
-      namespace: 'AWS/DynamoDB',
-      metricName: 'WriteThrottleEvents',
-      dimensionsMap: { TableName: props.table.tableName, GlobalSecondaryIndexName: GSI1.indexName },
-      ...fiveMinutes,
-    }), 1, `DynamoDB throttled writes to the ${GSI1.indexName} index, which throttles the table writes behind them (the PUBLISHED and AGENCY# partitions; ` +
-      `README, Scaling).`);
+    alarm(
+      'TableThrottledRequests',
+      props.table.metricThrottledRequestsForOperations({
+        operations: [
+          dynamodb.Operation.GET_ITEM,
+          dynamodb.Operation.QUERY,
+          dynamodb.Operation.PUT_ITEM,
+          dynamodb.Operation.UPDATE_ITEM,
+          dynamodb.Operation.DELETE_ITEM,
+        ],
+        ...fiveMinutes,
+      }),
+      1,
+      "DynamoDB throttled requests to the table (over the warm throughput or a partition's limit): see README, Scaling, on tableWarmThroughput.",
+    );
+    alarm(
+      'IndexWriteThrottleEvents',
+      new cloudwatch.Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName: 'WriteThrottleEvents',
+        dimensionsMap: { TableName: props.table.tableName, GlobalSecondaryIndexName: GSI1.indexName },
+        ...fiveMinutes,
+      }),
+      1,
+      `DynamoDB throttled writes to the ${GSI1.indexName} index, which throttles the table writes behind them (the PUBLISHED and AGENCY# partitions; ` +
+        `README, Scaling).`,
+    );
 
     // ---- mail ---------------------------------------------------------------------------------------------------
     if (props.sesMail) {
@@ -176,28 +214,48 @@ export class Alarms extends Construct {
           period: Duration.hours(1),
           label,
         });
-      alarm('MailBounceRate', rate('Bounce', 'bounces per message sent'), ALARM_THRESHOLDS.bounceRate,
-        'Over 4 % of this app\'s mail bounced in the last hour: a roster with wrong addresses? SES reviews an account at 5 % and may pause its sending at ' +
-          '10 %.');
-      alarm('MailComplaintRate', rate('Complaint', 'complaints per message sent'), ALARM_THRESHOLDS.complaintRate,
-        'Recipients marked this app\'s mail as spam (over 0.1 % in the last hour): SES reviews an account at 0.1 % and may pause it at 0.5 %.');
+      alarm(
+        'MailBounceRate',
+        rate('Bounce', 'bounces per message sent'),
+        ALARM_THRESHOLDS.bounceRate,
+        "Over 4 % of this app's mail bounced in the last hour: a roster with wrong addresses? SES reviews an account at 5 % and may pause its sending at " +
+          '10 %.',
+      );
+      alarm(
+        'MailComplaintRate',
+        rate('Complaint', 'complaints per message sent'),
+        ALARM_THRESHOLDS.complaintRate,
+        "Recipients marked this app's mail as spam (over 0.1 % in the last hour): SES reviews an account at 0.1 % and may pause it at 0.5 %.",
+      );
       const reputation = (metricName: string) =>
         new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM });
-      alarm('AccountBounceRate', reputation('Reputation.BounceRate'), ALARM_THRESHOLDS.bounceRate,
-        'The account\'s bounce rate, which SES enforces (all mail of the account and region), is over 4 %.');
-      alarm('AccountComplaintRate', reputation('Reputation.ComplaintRate'), ALARM_THRESHOLDS.complaintRate,
-        'The account\'s complaint rate, which SES enforces, is over 0.1 %.');
+      alarm(
+        'AccountBounceRate',
+        reputation('Reputation.BounceRate'),
+        ALARM_THRESHOLDS.bounceRate,
+        "The account's bounce rate, which SES enforces (all mail of the account and region), is over 4 %.",
+      );
+      alarm(
+        'AccountComplaintRate',
+        reputation('Reputation.ComplaintRate'),
+        ALARM_THRESHOLDS.complaintRate,
+        "The account's complaint rate, which SES enforces, is over 0.1 %.",
+      );
     }
 
     // ---- the API ------------------------------------------------------------------------------------------------
     const quarterHour = Duration.minutes(15);
-    alarm('Api4xxRate', new cloudwatch.MathExpression({
-      expression: 'IF(FILL(total, 0) >= 100, 100 * FILL(errors, 0) / total, 0)',
-      usingMetrics: { errors: props.httpApi.metricClientError(sum(quarterHour)), total: props.httpApi.metricCount(sum(quarterHour)) },
-      period: quarterHour,
-      label: 'per cent of API responses that were 4xx',
-    }), ALARM_THRESHOLDS.api4xxPercent,
-    'Over a quarter of the API\'s answers in 15 minutes were 4xx: a client or page sending bad requests, sessions failing, or someone probing.');
+    alarm(
+      'Api4xxRate',
+      new cloudwatch.MathExpression({
+        expression: 'IF(FILL(total, 0) >= 100, 100 * FILL(errors, 0) / total, 0)',
+        usingMetrics: { errors: props.httpApi.metricClientError(sum(quarterHour)), total: props.httpApi.metricCount(sum(quarterHour)) },
+        period: quarterHour,
+        label: 'per cent of API responses that were 4xx',
+      }),
+      ALARM_THRESHOLDS.api4xxPercent,
+      "Over a quarter of the API's answers in 15 minutes were 4xx: a client or page sending bad requests, sessions failing, or someone probing.",
+    );
     const throttled = new logs.MetricFilter(this, 'Api429Filter', {
       logGroup: props.apiAccessLogs,
       filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
@@ -205,14 +263,18 @@ export class Alarms extends Construct {
       metricName: 'Api429',
       metricValue: '1',
     });
-    alarm('Api429Rate', new cloudwatch.MathExpression({
-      expression: 'IF(FILL(total, 0) >= 100, 100 * FILL(throttled, 0) / total, 0)',
-      usingMetrics: { throttled: throttled.metric(sum(Duration.minutes(5))), total: props.httpApi.metricCount(sum(Duration.minutes(5))) },
-      period: Duration.minutes(5),
-      label: 'per cent of API responses that were 429',
-    }), ALARM_THRESHOLDS.api429Percent,
-    'Over 1 % of the API\'s answers in 5 minutes were 429: the stage throttle (apiThrottle) or the sign-in attempt limits. AWS WAF\'s own 429s are counted ' +
-      'at CloudFront (us-east-1 metrics).');
+    alarm(
+      'Api429Rate',
+      new cloudwatch.MathExpression({
+        expression: 'IF(FILL(total, 0) >= 100, 100 * FILL(throttled, 0) / total, 0)',
+        usingMetrics: { throttled: throttled.metric(sum(Duration.minutes(5))), total: props.httpApi.metricCount(sum(Duration.minutes(5))) },
+        period: Duration.minutes(5),
+        label: 'per cent of API responses that were 429',
+      }),
+      ALARM_THRESHOLDS.api429Percent,
+      "Over 1 % of the API's answers in 5 minutes were 429: the stage throttle (apiThrottle) or the sign-in attempt limits. AWS WAF's own 429s are counted " +
+        'at CloudFront (us-east-1 metrics).',
+    );
 
     // ---- sign-in ------------------------------------------------------------------------------------------------
     const failedSignIns = new logs.MetricFilter(this, 'FailedSignInsFilter', {
@@ -222,9 +284,13 @@ export class Alarms extends Construct {
       metricName: 'FailedSignIns',
       metricValue: '1',
     });
-    alarm('FailedSignIns', failedSignIns.metric(fiveMinutes), ALARM_THRESHOLDS.failedSignIns,
-      'Over 200 sign-in codes were refused in 5 minutes: someone may be guessing codes. AWS WAF\'s SignInRatePerIp rule and the attempt limits hold; look ' +
-        'at the sampled requests of the web ACL.');
+    alarm(
+      'FailedSignIns',
+      failedSignIns.metric(fiveMinutes),
+      ALARM_THRESHOLDS.failedSignIns,
+      "Over 200 sign-in codes were refused in 5 minutes: someone may be guessing codes. AWS WAF's SignInRatePerIp rule and the attempt limits hold; look " +
+        'at the sampled requests of the web ACL.',
+    );
 
     this.alarms = alarms;
   }

@@ -72,17 +72,24 @@ export class ApiEdge extends Construct {
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: props.removalPolicy,
     });
-    acknowledgeRule(this.originVerifySecret, 'SMG4',
+    acknowledgeRule(
+      this.originVerifySecret,
+      'SMG4',
       'The value is written into the CloudFront origin and read by the authorizer only at deployment and cold start; rotating it means a deployment (cdk ' +
-        'deploy after put-secret-value), which README, Deploy describes. It proves a request came through CloudFront; it guards no data.');
+        'deploy after put-secret-value), which README, Deploy describes. It proves a request came through CloudFront; it guards no data.',
+    );
 
     const logGroup = new logs.LogGroup(this, 'AuthorizerLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
     const role = new iam.Role(this, 'AuthorizerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'nianbao origin-verify authorizer: its log group and the origin-verify secret',
     });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.originVerifySecret.secretArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.originVerifySecret.secretArn] }),
+    );
     this.authorizerFunction = new lambda.Function(this, 'Authorizer', {
       description: 'nianbao: refuses API requests that did not come through CloudFront (and its AWS WAF)',
       runtime: newestNodeRuntime(),
@@ -109,7 +116,8 @@ export class ApiEdge extends Construct {
       },
     });
 
-    const custom = props.domain !== undefined && props.certificate !== undefined ? { domain: props.domain, certificate: props.certificate } : undefined;
+    const custom =
+      props.domain !== undefined && props.certificate !== undefined ? { domain: props.domain, certificate: props.certificate } : undefined;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'nianbao app and API: AWS WAF in front of the HTTP API',
       defaultBehavior: {
@@ -132,19 +140,29 @@ export class ApiEdge extends Construct {
       webAclId: props.webAclArn,
       ...(custom === undefined
         ? {}
-        : { domainNames: [custom.domain], certificate: custom.certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }),
+        : {
+            domainNames: [custom.domain],
+            certificate: custom.certificate,
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront-api/',
     });
-    acknowledgeRule(this.distribution, 'CFR1',
+    acknowledgeRule(
+      this.distribution,
+      'CFR1',
       'Civil servants sign in from every province and from offices abroad (embassies, representative offices): no geo restriction; AWS WAF limits each ' +
-        'client IP instead.');
+        'client IP instead.',
+    );
     if (custom === undefined) {
-      acknowledgeRule(this.distribution, 'CFR4',
+      acknowledgeRule(
+        this.distribution,
+        'CFR4',
         'Without apiDomain the distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes; with -c apiDomain ' +
-          '(prod) it serves an ACM certificate with TLSv1.2_2021.');
+          '(prod) it serves an ACM certificate with TLSv1.2_2021.',
+      );
     }
     this.url = props.domain !== undefined ? `https://${props.domain}` : `https://${this.distribution.distributionDomainName}`;
   }

@@ -8,7 +8,14 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ENV } from '../shared/runtime/env.js';
 import { GSI1, type Partition } from '../shared/store/table.js';
-import { indexKeyPatterns, leadingKeyPatterns, TABLE_READ, type ItemNeeds, type StateMachineAction, type TableAction } from './function-needs.js';
+import {
+  indexKeyPatterns,
+  leadingKeyPatterns,
+  TABLE_READ,
+  type ItemNeeds,
+  type StateMachineAction,
+  type TableAction,
+} from './function-needs.js';
 import type { ProjectFunction } from './project-function.js';
 
 /** How the functions send mail in this stage: the variables to set and the grant to give. */
@@ -35,7 +42,11 @@ export interface BindingTargets {
   readonly siteBaseUrl: string;
 }
 
-const EXECUTION_ACTIONS: ReadonlySet<StateMachineAction> = new Set(['states:StopExecution', 'states:DescribeExecution', 'states:GetExecutionHistory']);
+const EXECUTION_ACTIONS: ReadonlySet<StateMachineAction> = new Set([
+  'states:StopExecution',
+  'states:DescribeExecution',
+  'states:GetExecutionHistory',
+]);
 
 /**
  * The bind helpers: each sets a function's environment variable(s) and grants exactly the access that goes with
@@ -47,7 +58,10 @@ export class FunctionBindings {
   readonly siteObjectsArn: string;
   readonly anchorObjectsArn: string;
 
-  constructor(scope: Stack, private readonly targets: BindingTargets) {
+  constructor(
+    scope: Stack,
+    private readonly targets: BindingTargets,
+  ) {
     this.stateMachineArn = scope.formatArn({
       service: 'states',
       resource: 'stateMachine',
@@ -78,24 +92,30 @@ export class FunctionBindings {
     const grant = (granted: readonly TableAction[], partitions: readonly Partition[] | undefined, what: string) => {
       if (granted.length === 0) return;
       if (partitions === undefined || partitions.length === 0) {
-        throw new Error(`${fn.functionModule}: ${granted.join(', ')} needs the partitions it may ${what} (items.${what} in infra/function-needs.ts)`);
+        throw new Error(
+          `${fn.functionModule}: ${granted.join(', ')} needs the partitions it may ${what} (items.${what} in infra/function-needs.ts)`,
+        );
       }
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: [...granted],
-        resources: [this.targets.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(partitions) } },
-      }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [...granted],
+          resources: [this.targets.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(partitions) } },
+        }),
+      );
     };
     grant(reads, items.read, 'read');
     grant(writes, items.write, 'write');
     // the index is only ever queried (agency heads and roster, agencies, published reports)
     if (items.index !== undefined && items.index.length > 0) {
       if (!actions.includes('dynamodb:Query')) throw new Error(`${fn.functionModule}: items.index needs dynamodb:Query`);
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${this.targets.table.tableArn}/index/${GSI1.indexName}`],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': indexKeyPatterns(items.index) } },
-      }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${this.targets.table.tableArn}/index/${GSI1.indexName}`],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': indexKeyPatterns(items.index) } },
+        }),
+      );
     }
   }
 
@@ -120,13 +140,16 @@ export class FunctionBindings {
     const onMachine = actions.filter((action) => !EXECUTION_ACTIONS.has(action));
     const onExecutions = actions.filter((action) => EXECUTION_ACTIONS.has(action));
     if (onMachine.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions: onMachine, resources: [this.stateMachineArn] }));
-    if (onExecutions.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions: onExecutions, resources: [this.executionArnPattern] }));
+    if (onExecutions.length > 0)
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: onExecutions, resources: [this.executionArnPattern] }));
   }
 
   /** The master secret (link signing and sign-in code keys): GetSecretValue on that one secret. */
   bindMasterSecret(fn: ProjectFunction): void {
     fn.addEnvironment(ENV.masterSecretArn, this.targets.masterSecret.secretArn);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.targets.masterSecret.secretArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.targets.masterSecret.secretArn] }),
+    );
   }
 
   /**
@@ -139,7 +162,9 @@ export class FunctionBindings {
     fn.addEnvironment(ENV.anchorBucket, this.targets.anchorBucket.bucketName);
     const anchors = this.anchorObjectsArn;
     if (mode === 'sign') {
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [this.targets.historyKey.keyArn] }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [this.targets.historyKey.keyArn] }),
+      );
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [anchors] }));
       Tags.of(fn.executionRole).add(this.targets.historyWriterTag.key, this.targets.historyWriterTag.value);
     } else {

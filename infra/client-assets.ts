@@ -44,17 +44,25 @@ export class ClientAssets extends Construct {
     // assets/): aws-s3-deployment's grants (read-write of the whole bucket, wildcard actions) find the role immutable
     this.role = new iam.Role(this, 'DeploymentRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'nianbao: copies the built browser scripts into the site bucket\'s assets/ at a deployment',
+      description: "nianbao: copies the built browser scripts into the site bucket's assets/ at a deployment",
     });
     const asset = new s3assets.Asset(this, 'Build', { path: build.dir, exclude: [CLIENT_MANIFEST_FILE] });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [props.siteBucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${ASSETS_KEY_PREFIX}*`] } },
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.siteBucket.arnForObjects(`${ASSETS_KEY_PREFIX}*`)] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.siteBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${ASSETS_KEY_PREFIX}*`] } },
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.siteBucket.arnForObjects(`${ASSETS_KEY_PREFIX}*`)] }),
+    );
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       sources: [s3deploy.Source.bucket(asset.bucket, asset.s3ObjectKey)],
       destinationBucket: props.siteBucket,
@@ -71,8 +79,11 @@ export class ClientAssets extends Construct {
     // its function is a singleton of the stack, beside this construct, whose runtime aws-s3-deployment chooses
     const copier = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (copier !== undefined) {
-      acknowledgeRule(copier, 'L1',
-        'aws-s3-deployment sets its copying function\'s runtime itself (the AWS CLI layer it needs); it runs only during a deployment, on our own files.');
+      acknowledgeRule(
+        copier,
+        'L1',
+        "aws-s3-deployment sets its copying function's runtime itself (the AWS CLI layer it needs); it runs only during a deployment, on our own files.",
+      );
     }
   }
 }
@@ -98,8 +109,9 @@ function acknowledgeWildcards(role: iam.Role): void {
       for (const wildcard of wildcards) {
         Validations.of(role).acknowledge({
           id: `${nagRule('IAM5')}[${wildcard}]`,
-          reason: 'The copy lists and writes the files of the build under the site ' +
-            'bucket\'s assets/ prefix, whose names are the build\'s hashes; all of it is built browser scripts, public on the site.',
+          reason:
+            'The copy lists and writes the files of the build under the site ' +
+            "bucket's assets/ prefix, whose names are the build's hashes; all of it is built browser scripts, public on the site.",
         });
       }
       return [];
@@ -121,30 +133,39 @@ export function allowAppDistributionToReadAssets(siteBucket: s3.Bucket): void {
     ArnLike: { 'AWS:SourceArn': `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*` },
   };
   const cloudFront = new iam.ServicePrincipal('cloudfront.amazonaws.com');
-  siteBucket.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AppDistributionReadsClientAssets',
-    principals: [cloudFront],
-    actions: ['s3:GetObject'],
-    resources: [siteBucket.arnForObjects(`${ASSETS_KEY_PREFIX}*`)],
-    conditions: fromThisAccountsDistributions,
-  }));
-  siteBucket.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AppDistributionTellsMissingClientAssets',
-    principals: [cloudFront],
-    actions: ['s3:ListBucket'],
-    resources: [siteBucket.bucketArn],
-    conditions: fromThisAccountsDistributions,
-  }));
+  siteBucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AppDistributionReadsClientAssets',
+      principals: [cloudFront],
+      actions: ['s3:GetObject'],
+      resources: [siteBucket.arnForObjects(`${ASSETS_KEY_PREFIX}*`)],
+      conditions: fromThisAccountsDistributions,
+    }),
+  );
+  siteBucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AppDistributionTellsMissingClientAssets',
+      principals: [cloudFront],
+      actions: ['s3:ListBucket'],
+      resources: [siteBucket.bucketArn],
+      conditions: fromThisAccountsDistributions,
+    }),
+  );
 }
 
 /** The app distribution's `/assets/*` behaviour: the site bucket through origin access control, cached for good. */
 export function assetsBehavior(scope: Construct, siteBucket: s3.IBucket): cloudfront.BehaviorOptions {
   // a reference by name, so the origin adds no policy to the bucket in its own stack (the bucket grants it itself)
-  const bucket = s3.Bucket.fromBucketAttributes(scope, 'AssetsBucket', { bucketName: siteBucket.bucketName, region: Stack.of(scope).region });
-  Annotations.of(scope).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
-    'The site bucket grants this distribution read access to assets/* in its own stack (infra/client-assets.ts).');
+  const bucket = s3.Bucket.fromBucketAttributes(scope, 'AssetsBucket', {
+    bucketName: siteBucket.bucketName,
+    region: Stack.of(scope).region,
+  });
+  Annotations.of(scope).acknowledgeWarning(
+    '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+    'The site bucket grants this distribution read access to assets/* in its own stack (infra/client-assets.ts).',
+  );
   const headers = new cloudfront.ResponseHeadersPolicy(scope, 'AssetHeaders', {
-    comment: 'nianbao scripts: HSTS and nosniff (the cache lifetime is the objects\' own Cache-Control)',
+    comment: "nianbao scripts: HSTS and nosniff (the cache lifetime is the objects' own Cache-Control)",
     securityHeadersBehavior: {
       strictTransportSecurity: { accessControlMaxAge: HSTS_MAX_AGE, includeSubdomains: false, preload: false, override: true },
       contentTypeOptions: { override: true },

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { CLIENT_ASSET_NAMES, CLIENT_ENTRIES, CLIENT_MANIFEST_FILE, ClientManifestSchema, type ClientManifest } from '../shared/http/assets.js';
+import {
+  CLIENT_ASSET_NAMES,
+  CLIENT_ENTRIES,
+  CLIENT_MANIFEST_FILE,
+  ClientManifestSchema,
+  type ClientManifest,
+} from '../shared/http/assets.js';
 
 /**
  * The one build of the browser's scripts: client/*.ts bundled by esbuild to `<entry>.<contenthash>.js` and a
@@ -22,7 +28,9 @@ const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const withoutZodLocales: esbuild.Plugin = {
   name: 'without-zod-locales',
   setup(build) {
-    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => (/node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined));
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      /node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
 };
@@ -74,7 +82,10 @@ export function clientBuildForSynth(): { readonly dir: string; readonly manifest
   const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-client-'));
   // synthesis stages the folder into the cloud assembly; the temporary copy goes with the process
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-client.ts'), dir], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-client.ts'), dir], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  });
   synthBuild = { dir, manifest: ClientManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, CLIENT_MANIFEST_FILE), 'utf8'))) };
   return synthBuild;
 }

@@ -42,7 +42,13 @@ export const SIGN_IN_PATH_PREFIXES = ['/api/auth/', '/login/'] as const;
  * of ~20 KB): counted, not blocking, so their metrics still show what they would have done. Preact escapes every
  * user string on output, and the handlers parse every body with zod.
  */
-export const COUNTED_BODY_RULES = ['SizeRestrictions_BODY', 'GenericRFI_BODY', 'GenericLFI_BODY', 'CrossSiteScripting_BODY', 'EC2MetaDataSSRF_BODY'] as const;
+export const COUNTED_BODY_RULES = [
+  'SizeRestrictions_BODY',
+  'GenericRFI_BODY',
+  'GenericLFI_BODY',
+  'CrossSiteScripting_BODY',
+  'EC2MetaDataSSRF_BODY',
+] as const;
 
 const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
   cloudWatchMetricsEnabled: true,
@@ -62,13 +68,23 @@ const uriStartsWith = (prefix: string): wafv2.CfnWebACL.StatementProperty => ({
 /** Over the limit: 429, as the API's own throttle answers, so the page tells people to wait rather than "forbidden". */
 const TOO_MANY: wafv2.CfnWebACL.RuleActionProperty = { block: { customResponse: { responseCode: 429 } } };
 
-function rateRule(name: string, priority: number, limit: number, scopeDown?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty {
+function rateRule(
+  name: string,
+  priority: number,
+  limit: number,
+  scopeDown?: wafv2.CfnWebACL.StatementProperty,
+): wafv2.CfnWebACL.RuleProperty {
   return {
     name,
     priority,
     action: TOO_MANY,
     statement: {
-      rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300, ...(scopeDown === undefined ? {} : { scopeDownStatement: scopeDown }) },
+      rateBasedStatement: {
+        limit,
+        aggregateKeyType: 'IP',
+        evaluationWindowSec: 300,
+        ...(scopeDown === undefined ? {} : { scopeDownStatement: scopeDown }),
+      },
     },
     visibilityConfig: visibility(name),
   };
@@ -128,7 +144,8 @@ export class EdgeStack extends Stack {
         assertions: [
           {
             assert: Fn.conditionEquals(Aws.REGION, EDGE_REGION),
-            assertDescription: `CloudFront reads web ACLs and certificates from ${EDGE_REGION} only: deploy with -c region=<the app's region> (the edge ` +
+            assertDescription:
+              `CloudFront reads web ACLs and certificates from ${EDGE_REGION} only: deploy with -c region=<the app's region> (the edge ` +
               `stack then goes to ${EDGE_REGION} by itself), or deploy to ${EDGE_REGION}.`,
           },
         ],
@@ -165,8 +182,8 @@ export const HSTS_MAX_AGE = Duration.days(730);
  * The public site's Content-Security-Policy: published pages are static HTML with an inline stylesheet and links,
  * no scripts, no forms, no frames.
  */
-export const SITE_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; " +
-  "frame-ancestors 'none'";
+export const SITE_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; " + "frame-ancestors 'none'";
 
 /** The public site's headers: HSTS and the CSP above, no sniffing, no framing, no referrer beyond the origin. */
 export function siteResponseHeaders(scope: Construct): cloudfront.ResponseHeadersPolicy {

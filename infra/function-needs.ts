@@ -41,7 +41,8 @@ export interface ItemNeeds {
 }
 
 /** `REPORT#*`: every key of those partitions, as IAM's StringLike reads it (no partition prefix is a prefix of another's). */
-export const leadingKeyPatterns = (partitions: readonly Partition[]): string[] => [...new Set(partitions)].map((partition) => `${PARTITIONS[partition]}*`);
+export const leadingKeyPatterns = (partitions: readonly Partition[]): string[] =>
+  [...new Set(partitions)].map((partition) => `${PARTITIONS[partition]}*`);
 
 /** gsi1's partitions: `AGENCY#*`, or the one partition `AGENCIES` / `PUBLISHED`. */
 export const indexKeyPatterns = (partitions: readonly IndexPartition[]): string[] =>
@@ -58,7 +59,10 @@ export function matchesKeyPattern(pattern: string, key: string): boolean {
   // the local stack asks this for every DynamoDB request of every handler: each pattern is compiled once
   let compiled = COMPILED_PATTERNS.get(pattern);
   if (compiled === undefined) {
-    const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+    const source = pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
     compiled = new RegExp(`^${source}$`, 's');
     COMPILED_PATTERNS.set(pattern, compiled);
   }
@@ -97,9 +101,22 @@ export interface FunctionNeeds {
 
 export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // sign-in: looks the address up on the roster, stores a code fingerprint, emails the code
-  'request-sign-in-code': { kind: 'http', table: TABLE_WRITE, items: { read: ['roster', 'signIn'], write: ['signIn'] }, keys: true, mail: true, baseUrl: true },
+  'request-sign-in-code': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: ['roster', 'signIn'], write: ['signIn'] },
+    keys: true,
+    mail: true,
+    baseUrl: true,
+  },
   // counts attempts, marks the code used, writes the session
-  'create-session': { kind: 'http', table: TABLE_WRITE, items: { read: ['signIn', 'roster'], write: ['signIn', 'session'] }, keys: true, baseUrl: true },
+  'create-session': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: ['signIn', 'roster'], write: ['signIn', 'session'] },
+    keys: true,
+    baseUrl: true,
+  },
   // deletes the session item and nothing else
   'end-session': { kind: 'http', table: ['dynamodb:DeleteItem'], items: { write: ['session'] }, baseUrl: true },
   'get-me': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency'] } },
@@ -144,7 +161,13 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     history: 'verify',
   },
   // a GET only reads; it builds a workflow port it never calls, so it gets the variable and no Step Functions action
-  'review-page': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'review', 'report', 'imported', 'delegation'] }, stateMachine: [], keys: true },
+  'review-page': {
+    kind: 'http',
+    table: TABLE_READ,
+    items: { read: [...SIGNED_IN, 'review', 'report', 'imported', 'delegation'] },
+    stateMachine: [],
+    keys: true,
+  },
   // the decision path: logs the decision first, then SendTaskSuccess (SendTaskFailure: a co-signer's return ends the 会签)
   'decide-review': {
     kind: 'http',
@@ -156,7 +179,12 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     history: 'sign',
   },
   // reads an uploaded report (no store write for the preview); saves the agency's imported report for a year
-  'import-report': { kind: 'http', table: TABLE_WRITE, items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['imported'] }, baseUrl: true },
+  'import-report': {
+    kind: 'http',
+    table: TABLE_WRITE,
+    items: { read: [...SIGNED_IN, 'agency', 'report', 'imported'], write: ['imported'] },
+    baseUrl: true,
+  },
   // the reviews waiting for a person, each with a signed link; resending one emails it (and records when, for the limit)
   'my-tasks': {
     kind: 'http',
@@ -180,7 +208,10 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'web-pages': {
     kind: 'http',
     table: TABLE_READ,
-    items: { read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported', 'delegation'], index: ['agency', 'agencies', 'districts'] },
+    items: {
+      read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported', 'delegation'],
+      index: ['agency', 'agencies', 'districts'],
+    },
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],
     siteBaseUrl: true,
     history: 'verify',
@@ -221,19 +252,36 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // the target of the execution status change rule: publish_failed or workflow_failed into the report's log
   'record-execution-failure': { kind: 'task', table: TABLE_WRITE, items: { read: ['report'], write: ['report'] }, history: 'sign' },
   // lists the published reports (gsi1) and writes the index pages: nothing else
-  'rebuild-site-indexes': { kind: 'queue', table: ['dynamodb:Query'], items: { read: ['published'], index: ['published'] }, siteWrite: true },
+  'rebuild-site-indexes': {
+    kind: 'queue',
+    table: ['dynamodb:Query'],
+    items: { read: ['published'], index: ['published'] },
+    siteWrite: true,
+  },
   // administration (the district's 政务公开办): every admin function reads the caller's session and roster entry, the
   // agencies and districts in scope; each writes only what it changes, and the administration log (signed and anchored
   // like a report's history, hence `history: 'sign'`)
-  'admin-list-agencies': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agencies', 'districts'] } },
+  'admin-list-agencies': {
+    kind: 'http',
+    table: TABLE_READ,
+    items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agencies', 'districts'] },
+  },
   'admin-save-agency': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'district', 'adminLog'], write: ['agency', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    items: {
+      read: [...SIGNED_IN, 'agency', 'district', 'adminLog'],
+      write: ['agency', 'adminLog'],
+      index: ['agency', 'agencies', 'districts'],
+    },
     baseUrl: true,
     history: 'sign',
   },
-  'admin-list-people': { kind: 'http', table: TABLE_READ, items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agency', 'agencies', 'districts'] } },
+  'admin-list-people': {
+    kind: 'http',
+    table: TABLE_READ,
+    items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agency', 'agencies', 'districts'] },
+  },
   // a person's new post: what happens to their open reviews is read from the reports and reviews
   'admin-save-person': {
     kind: 'http',
@@ -286,7 +334,11 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'admin-send-reminders': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: { read: [...SIGNED_IN, 'agency', 'district', 'report', 'draft', 'review', 'adminLog'], write: ['adminLog'], index: ['agency', 'agencies', 'districts'] },
+    items: {
+      read: [...SIGNED_IN, 'agency', 'district', 'report', 'draft', 'review', 'adminLog'],
+      write: ['adminLog'],
+      index: ['agency', 'agencies', 'districts'],
+    },
     mail: true,
     baseUrl: true,
     history: 'sign',
@@ -301,7 +353,11 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   'send-due-reminders': {
     kind: 'task',
     table: TABLE_WRITE,
-    items: { read: ['agency', 'district', 'report', 'draft', 'review', 'roster', 'reminder', 'adminLog'], write: ['reminder', 'adminLog'], index: ['agency', 'agencies', 'districts'] },
+    items: {
+      read: ['agency', 'district', 'report', 'draft', 'review', 'roster', 'reminder', 'adminLog'],
+      write: ['reminder', 'adminLog'],
+      index: ['agency', 'agencies', 'districts'],
+    },
     mail: true,
     baseUrl: true,
     history: 'sign',

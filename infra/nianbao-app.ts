@@ -25,7 +25,15 @@ export function stageContext(app: App): Record<string, unknown> {
  */
 export function addNianbaoStacks(app: App, override?: { stage: Stage; config: StageConfig }): NianbaoStacks {
   const { stage, config } = override ?? resolveStageConfig(stageContext(app));
-  const env = config.env === undefined ? {} : { env: { ...(config.env.account === undefined ? {} : { account: config.env.account }), ...(config.env.region === undefined ? {} : { region: config.env.region }) } };
+  const env =
+    config.env === undefined
+      ? {}
+      : {
+          env: {
+            ...(config.env.account === undefined ? {} : { account: config.env.account }),
+            ...(config.env.region === undefined ? {} : { region: config.env.region }),
+          },
+        };
   const placement = edgePlacement(config);
   // CloudFront reads web ACLs and certificates from us-east-1: from another region they cross over SSM (edge.ts)
   const crossRegionReferences = placement.kind === 'us-east-1';

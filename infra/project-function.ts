@@ -23,9 +23,11 @@ export function newestNodeRuntime(): lambda.Runtime {
   let best: { runtime: lambda.Runtime; major: number } | undefined;
   for (const runtime of lambda.Runtime.ALL) {
     const major = Number(/^nodejs(\d+)\.x$/.exec(runtime.name)?.[1]);
-    if (runtime.family === lambda.RuntimeFamily.NODEJS && Number.isInteger(major) && (best === undefined || major > best.major)) best = { runtime, major };
+    if (runtime.family === lambda.RuntimeFamily.NODEJS && Number.isInteger(major) && (best === undefined || major > best.major))
+      best = { runtime, major };
   }
-  if (best === undefined || best.major < 22) throw new Error(`aws-cdk-lib offers no Node.js runtime ≥ 22 (newest: ${best?.runtime.name ?? 'none'})`);
+  if (best === undefined || best.major < 22)
+    throw new Error(`aws-cdk-lib offers no Node.js runtime ≥ 22 (newest: ${best?.runtime.name ?? 'none'})`);
   return best.runtime;
 }
 
@@ -65,11 +67,17 @@ export function bundleSourceFingerprint(): string {
   if (sourceFingerprintCache !== undefined) return sourceFingerprintCache;
   const hash = createHash('sha256');
   const visit = (relative: string): void => {
-    for (const entry of readdirSync(path.join(PROJECT_ROOT, relative), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const entry of readdirSync(path.join(PROJECT_ROOT, relative), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
       const child = relative === '' ? entry.name : path.join(relative, entry.name);
       if (relative === '' && (NOT_BUNDLE_INPUTS.has(entry.name) || entry.name.endsWith('.md'))) continue;
       if (entry.isDirectory()) visit(child);
-      else if (entry.isFile()) hash.update(`${child}\0`).update(readFileSync(path.join(PROJECT_ROOT, child))).update('\0');
+      else if (entry.isFile())
+        hash
+          .update(`${child}\0`)
+          .update(readFileSync(path.join(PROJECT_ROOT, child)))
+          .update('\0');
     }
   };
   visit('');
@@ -86,7 +94,11 @@ export function bundleSourceFingerprint(): string {
 const PDF_FONT_SOURCE = path.join(PROJECT_ROOT, 'assets', 'fonts');
 const pdfFontsCommands = (outputDir: string): string[] => [
   `mkdir -p ${JSON.stringify(path.join(outputDir, 'fonts'))}`,
-  ['cp', ...['NotoSerifSC-Report.otf', 'NotoSansSC-Bold-Report.otf', 'OFL.txt'].map((file) => path.join(PDF_FONT_SOURCE, file)), path.join(outputDir, 'fonts')]
+  [
+    'cp',
+    ...['NotoSerifSC-Report.otf', 'NotoSansSC-Bold-Report.otf', 'OFL.txt'].map((file) => path.join(PDF_FONT_SOURCE, file)),
+    path.join(outputDir, 'fonts'),
+  ]
     .map((word) => JSON.stringify(word))
     .join(' '),
 ];

@@ -106,14 +106,23 @@ export class ReviewStateMachine extends Construct {
         .addRetry(LAMBDA_RETRY)
         .addRetry(TASK_RETRY);
     const reminder = (name: string, next: sfn.IChainable) =>
-      new sfn.Pass(this, name, { comment: 'timed out waiting: ask again (same review, new token)', resultPath: sfn.JsonPath.DISCARD }).next(next);
+      new sfn.Pass(this, name, { comment: 'timed out waiting: ask again (same review, new token)', resultPath: sfn.JsonPath.DISCARD }).next(
+        next,
+      );
 
-    const unknownOutcome = new sfn.Fail(this, 'UnknownOutcome', { error: 'UnknownOutcome', cause: 'a task answered with an outcome this workflow does not know' });
+    const unknownOutcome = new sfn.Fail(this, 'UnknownOutcome', {
+      error: 'UnknownOutcome',
+      cause: 'a task answered with an outcome this workflow does not know',
+    });
 
     // one approver: a 审核 or 签发 step
     const review = waitForDecision(
       'Review',
-      { reportId: sfn.JsonPath.stringAt('$.reportId'), version: sfn.JsonPath.numberAt('$.version'), step: sfn.JsonPath.numberAt('$.at.index') },
+      {
+        reportId: sfn.JsonPath.stringAt('$.reportId'),
+        version: sfn.JsonPath.numberAt('$.version'),
+        step: sfn.JsonPath.numberAt('$.at.index'),
+      },
       '$.at',
     );
     review.addCatch(reminder('ReviewReminder', review), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
@@ -163,7 +172,10 @@ export class ReviewStateMachine extends Construct {
     })
       .addRetry(LAMBDA_RETRY)
       .addRetry(TASK_RETRY);
-    officerRevision.addCatch(reminder('RevisionReminder', officerRevision), { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+    officerRevision.addCatch(reminder('RevisionReminder', officerRevision), {
+      errors: [sfn.Errors.TIMEOUT],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
     coSign.addCatch(officerRevision, { errors: [RETURNED_ERROR], resultPath: '$.returned' });
 
     const publish = new tasks.LambdaInvoke(this, 'Publish', {
@@ -188,9 +200,12 @@ export class ReviewStateMachine extends Construct {
       parameters: { 'reportId.$': '$.reportId', 'version.$': '$.revision.version', 'chain.$': '$.chain', 'at.$': '$.revision.at' },
     }).next(route);
     officerRevision.next(
-      new sfn.Choice(this, 'RevisionOutcome')
-        .when(sfn.Condition.stringEquals('$.revision.outcome', 'resubmitted'), newVersion)
-        .otherwise(new sfn.Fail(this, 'UnknownRevisionOutcome', { error: 'UnknownOutcome', cause: 'the revision task answered with an outcome this workflow does not know' })),
+      new sfn.Choice(this, 'RevisionOutcome').when(sfn.Condition.stringEquals('$.revision.outcome', 'resubmitted'), newVersion).otherwise(
+        new sfn.Fail(this, 'UnknownRevisionOutcome', {
+          error: 'UnknownOutcome',
+          cause: 'the revision task answered with an outcome this workflow does not know',
+        }),
+      ),
     );
 
     this.definitionBody = sfn.DefinitionBody.fromChainable(route);
@@ -200,7 +215,9 @@ export class ReviewStateMachine extends Construct {
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       tracingEnabled: true,
       ...(props.executionTimeout === undefined ? {} : { timeout: props.executionTimeout }),
-      ...(props.logGroup === undefined ? {} : { logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false } }),
+      ...(props.logGroup === undefined
+        ? {}
+        : { logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false } }),
     });
   }
 }

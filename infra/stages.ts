@@ -93,7 +93,12 @@ export interface StageConfig {
 
 export const STAGES: Record<Stage, StageConfig> = {
   dev: {
-    mail: { transport: 'ses', from: '年报系统（开发） <noreply@nianbao-dev.example.cn>', identity: 'nianbao-dev.example.cn', createIdentity: true },
+    mail: {
+      transport: 'ses',
+      from: '年报系统（开发） <noreply@nianbao-dev.example.cn>',
+      identity: 'nianbao-dev.example.cn',
+      createIdentity: true,
+    },
     reviewTimeout: Duration.days(3),
     revisionTimeout: Duration.days(14),
     removalPolicy: RemovalPolicy.DESTROY,
@@ -107,7 +112,12 @@ export const STAGES: Record<Stage, StageConfig> = {
     reservedConcurrency: {},
   },
   prod: {
-    mail: { transport: 'ses', from: '政府信息公开年报系统 <noreply@nianbao.example.gov.cn>', identity: 'nianbao.example.gov.cn', createIdentity: false },
+    mail: {
+      transport: 'ses',
+      from: '政府信息公开年报系统 <noreply@nianbao.example.gov.cn>',
+      identity: 'nianbao.example.gov.cn',
+      createIdentity: false,
+    },
     reviewTimeout: Duration.days(3),
     revisionTimeout: Duration.days(14),
     removalPolicy: RemovalPolicy.RETAIN,
@@ -134,7 +144,9 @@ const DomainSchema = z
   .string()
   .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case domain name such as nianbao.example.gov.cn');
 /** CloudFront reads certificates from ACM in us-east-1 only (the global partition) */
-const CertificateArnSchema = z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1');
+const CertificateArnSchema = z
+  .string()
+  .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1');
 
 /**
  * The context values a deployment may pass instead of editing this file:
@@ -156,8 +168,14 @@ export const StageContextSchema = z.object({
   siteCertificateArn: CertificateArnSchema.optional(),
   apiDomain: DomainSchema.optional(),
   apiCertificateArn: CertificateArnSchema.optional(),
-  account: z.string().regex(/^\d{12}$/).optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+    .optional(),
 });
 export type StageContext = z.input<typeof StageContextSchema>;
 
@@ -179,17 +197,21 @@ export function resolveStageConfig(context: Readonly<Record<string, unknown>>): 
   let mail: MailSettings;
   if (transport === 'smtp') {
     const secretName = ctx.smtpSecretName ?? (base.mail.transport === 'smtp' ? base.mail.secretName : undefined);
-    if (secretName === undefined) throw new StageConfigError('mailTransport=smtp needs -c smtpSecretName=<an existing Secrets Manager secret>');
+    if (secretName === undefined)
+      throw new StageConfigError('mailTransport=smtp needs -c smtpSecretName=<an existing Secrets Manager secret>');
     mail = { transport: 'smtp', from, secretName };
   } else {
     const identity = ctx.mailIdentity ?? (base.mail.transport === 'ses' ? base.mail.identity : domainOf(from));
-    const createIdentity = ctx.createMailIdentity === undefined ? base.mail.transport === 'ses' && base.mail.createIdentity : ctx.createMailIdentity === 'true';
+    const createIdentity =
+      ctx.createMailIdentity === undefined ? base.mail.transport === 'ses' && base.mail.createIdentity : ctx.createMailIdentity === 'true';
     mail = { transport: 'ses', from, identity, createIdentity };
   }
   const env = { account: ctx.account ?? base.env?.account, region: ctx.region ?? base.env?.region };
   const alarmEmail = ctx.alarmEmail ?? base.alarmEmail;
   if (base.alarmEmailRequired && alarmEmail === undefined) {
-    throw new StageConfigError(`stage ${ctx.stage} needs -c alarmEmail=<the address that answers alarms>: without a subscriber no alarm reaches anyone`);
+    throw new StageConfigError(
+      `stage ${ctx.stage} needs -c alarmEmail=<the address that answers alarms>: without a subscriber no alarm reaches anyone`,
+    );
   }
   const domains = {
     siteDomain: ctx.siteDomain ?? base.siteDomain,
@@ -197,8 +219,12 @@ export function resolveStageConfig(context: Readonly<Record<string, unknown>>): 
     apiDomain: ctx.apiDomain ?? base.apiDomain,
     apiCertificateArn: ctx.apiCertificateArn ?? base.apiCertificateArn,
   };
-  for (const [certificate, domain] of [['siteCertificateArn', 'siteDomain'], ['apiCertificateArn', 'apiDomain']] as const) {
-    if (domains[certificate] !== undefined && domains[domain] === undefined) throw new StageConfigError(`${certificate} needs -c ${domain}=<its domain>`);
+  for (const [certificate, domain] of [
+    ['siteCertificateArn', 'siteDomain'],
+    ['apiCertificateArn', 'apiDomain'],
+  ] as const) {
+    if (domains[certificate] !== undefined && domains[domain] === undefined)
+      throw new StageConfigError(`${certificate} needs -c ${domain}=<its domain>`);
   }
   if (isChinaRegion(env.region) && (domains.siteDomain !== undefined || domains.apiDomain !== undefined)) {
     throw new StageConfigError(
@@ -227,7 +253,8 @@ export const isChinaRegion = (region: string | undefined): boolean => region?.st
 export function domainOf(from: string): string {
   const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
   const domain = address.split('@')[1]?.trim();
-  if (domain === undefined || domain === '') throw new StageConfigError(`cannot find a domain in the sender address ${JSON.stringify(from)}`);
+  if (domain === undefined || domain === '')
+    throw new StageConfigError(`cannot find a domain in the sender address ${JSON.stringify(from)}`);
   return domain;
 }
 

@@ -122,7 +122,11 @@ export class StatefulStack extends Stack {
       serverAccessLogsPrefix: 'site-bucket/',
       // index.html and the indexes are rewritten on every publication: old versions go after 30 days
       lifecycleRules: [
-        { id: 'expire-noncurrent-site-versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          id: 'expire-noncurrent-site-versions',
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
       ],
       removalPolicy,
       autoDeleteObjects: throwaway,
@@ -146,20 +150,33 @@ export class StatefulStack extends Stack {
       defaultRootObject: 'index.html',
       ...(config.siteDomain === undefined || props.siteCertificate === undefined
         ? {}
-        : { domainNames: [config.siteDomain], certificate: props.siteCertificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }),
+        : {
+            domainNames: [config.siteDomain],
+            certificate: props.siteCertificate,
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,
       logBucket: this.accessLogBucket,
       logFilePrefix: 'cloudfront/',
     });
-    acknowledgeRule(this.distribution, 'CFR1',
-      'The published reports are public by law (政府信息公开条例) and must be readable from anywhere: no geo restriction.');
-    acknowledgeRule(this.distribution, 'CFR2',
-      'A read-only static site (GET/HEAD only, cached, S3 origin behind origin access control, no forms or dynamic origin): a WAF web ACL would add cost without protecting anything the distribution exposes.');
+    acknowledgeRule(
+      this.distribution,
+      'CFR1',
+      'The published reports are public by law (政府信息公开条例) and must be readable from anywhere: no geo restriction.',
+    );
+    acknowledgeRule(
+      this.distribution,
+      'CFR2',
+      'A read-only static site (GET/HEAD only, cached, S3 origin behind origin access control, no forms or dynamic origin): a WAF web ACL would add cost without protecting anything the distribution exposes.',
+    );
     if (config.siteDomain === undefined) {
-      acknowledgeRule(this.distribution, 'CFR4',
+      acknowledgeRule(
+        this.distribution,
+        'CFR4',
         'Without siteDomain the distribution serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1) and does not ' +
-          'let a distribution raise; with -c siteDomain (prod) it serves an ACM certificate with TLSv1.2_2021.');
+          'let a distribution raise; with -c siteDomain (prod) it serves an ACM certificate with TLSv1.2_2021.',
+      );
     }
     this.siteBaseUrl = config.siteBaseUrl ?? `https://${config.siteDomain ?? this.distribution.distributionDomainName}`;
 
@@ -176,8 +193,11 @@ export class StatefulStack extends Stack {
       },
       removalPolicy,
     });
-    acknowledgeRule(this.masterSecret, 'SMG4',
-      'Rotating the master secret invalidates every outstanding review link and sign-in code at once (the keys are derived from it; the handlers hold one key, not a key ring): it is rotated by hand between reporting seasons, as the README (Deploy, Rotate the master secret) describes.');
+    acknowledgeRule(
+      this.masterSecret,
+      'SMG4',
+      'Rotating the master secret invalidates every outstanding review link and sign-in code at once (the keys are derived from it; the handlers hold one key, not a key ring): it is rotated by hand between reporting seasons, as the README (Deploy, Rotate the master secret) describes.',
+    );
 
     // ---- the history's trust anchors ---------------------------------------------------------------------------------
     // The key that signs every event. Its policy keeps administration with the account but gives kms:Sign only to
@@ -197,8 +217,21 @@ export class StatefulStack extends Stack {
             sid: 'AccountAdministersButDoesNotSign',
             principals: [account],
             actions: [
-              'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
-              'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:Verify',
+              'kms:Create*',
+              'kms:Describe*',
+              'kms:Enable*',
+              'kms:List*',
+              'kms:Put*',
+              'kms:Update*',
+              'kms:Revoke*',
+              'kms:Disable*',
+              'kms:Get*',
+              'kms:Delete*',
+              'kms:TagResource',
+              'kms:UntagResource',
+              'kms:ScheduleKeyDeletion',
+              'kms:CancelKeyDeletion',
+              'kms:Verify',
             ],
             resources: ['*'],
           }),
@@ -208,7 +241,10 @@ export class StatefulStack extends Stack {
             actions: ['kms:Sign'],
             resources: ['*'],
             conditions: {
-              StringEquals: { 'aws:PrincipalAccount': this.account, [`aws:PrincipalTag/${HISTORY_WRITER_TAG.key}`]: HISTORY_WRITER_TAG.value },
+              StringEquals: {
+                'aws:PrincipalAccount': this.account,
+                [`aws:PrincipalTag/${HISTORY_WRITER_TAG.key}`]: HISTORY_WRITER_TAG.value,
+              },
             },
           }),
         ],
@@ -242,33 +278,54 @@ export class StatefulStack extends Stack {
       let identityArn: string;
       if (config.mail.createIdentity) {
         const identity = new ses.EmailIdentity(this, 'MailIdentity', {
-          identity: config.mail.identity.includes('@') ? ses.Identity.email(config.mail.identity) : ses.Identity.domain(config.mail.identity),
+          identity: config.mail.identity.includes('@')
+            ? ses.Identity.email(config.mail.identity)
+            : ses.Identity.domain(config.mail.identity),
           configurationSet,
         });
         identity.applyRemovalPolicy(removalPolicy);
         identityArn = identity.emailIdentityArn;
         if (!config.mail.identity.includes('@')) {
           identity.dkimRecords.forEach((record, index) => {
-            new CfnOutput(this, `DkimRecord${index + 1}`, { description: 'CNAME to add to DNS so SES can verify and sign for the domain', value: `${record.name} CNAME ${record.value}` });
+            new CfnOutput(this, `DkimRecord${index + 1}`, {
+              description: 'CNAME to add to DNS so SES can verify and sign for the domain',
+              value: `${record.name} CNAME ${record.value}`,
+            });
           });
         }
       } else {
-        identityArn = this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.mail.identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+        identityArn = this.formatArn({
+          service: 'ses',
+          resource: 'identity',
+          resourceName: config.mail.identity,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        });
       }
       this.sesMail = {
         transport: 'ses',
         identityArn,
         configurationSetName: configurationSet.configurationSetName,
-        configurationSetArn: this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+        configurationSetArn: this.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: configurationSet.configurationSetName,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
       };
     } else {
       this.sesMail = undefined;
     }
 
     new CfnOutput(this, 'SiteUrl', { value: this.siteBaseUrl, description: 'the public site (published reports)' });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'load the roster into this table (infra/scripts/load-roster.ts)' });
+    new CfnOutput(this, 'TableName', {
+      value: this.table.tableName,
+      description: 'load the roster into this table (infra/scripts/load-roster.ts)',
+    });
     new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
-    new CfnOutput(this, 'AnchorBucketName', { value: this.anchorBucket.bucketName, description: 'auditors copy anchors/ from here (AUDIT.md)' });
+    new CfnOutput(this, 'AnchorBucketName', {
+      value: this.anchorBucket.bucketName,
+      description: 'auditors copy anchors/ from here (AUDIT.md)',
+    });
     new CfnOutput(this, 'HistoryKeyArn', { value: this.historyKey.keyArn });
   }
 }

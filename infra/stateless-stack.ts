@@ -129,7 +129,11 @@ export class StatelessStack extends Stack {
           });
     this.baseUrl = config.baseUrl ?? this.apiEdge?.url ?? this.httpApi.apiEndpoint;
     // the browser's scripts, built at synth, into the site bucket; served beside the pages (infra/client-assets.ts)
-    this.clientAssets = new ClientAssets(this, 'ClientAssets', { siteBucket: props.siteBucket, logRetention: config.logRetention, removalPolicy: config.removalPolicy });
+    this.clientAssets = new ClientAssets(this, 'ClientAssets', {
+      siteBucket: props.siteBucket,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
     if (this.apiEdge === undefined) assetsThroughApi(this.httpApi, props.siteBaseUrl);
 
     // The machine's name is derived from the stack's (unique in the account and region, as CloudFormation's own
@@ -138,7 +142,10 @@ export class StatelessStack extends Stack {
     const stateMachineName = reviewStateMachineName(this.stackName);
     this.stateMachineName = stateMachineName;
 
-    this.siteIndexWriter = new SiteIndexWriter(this, 'SiteIndexWriter', { removalPolicy: config.removalPolicy, logRetention: config.logRetention });
+    this.siteIndexWriter = new SiteIndexWriter(this, 'SiteIndexWriter', {
+      removalPolicy: config.removalPolicy,
+      logRetention: config.logRetention,
+    });
     this.bindings = new FunctionBindings(this, {
       table: props.table,
       siteBucket: props.siteBucket,
@@ -158,7 +165,10 @@ export class StatelessStack extends Stack {
     this.functions = functions;
 
     // ---- the review workflow ------------------------------------------------------------------------------------
-    const workflowLogs = new logs.LogGroup(this, 'ReviewWorkflowLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    const workflowLogs = new logs.LogGroup(this, 'ReviewWorkflowLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
     this.reviewStateMachine = new ReviewStateMachine(this, 'Review', {
       functions: {
         requestReview: functions['request-review'],
@@ -181,10 +191,17 @@ export class StatelessStack extends Stack {
     this.reminderSchedule = new scheduler.Schedule(this, 'DeadlineReminders', {
       description: 'nianbao: reminders 14, 7, 3 and 1 days before each district deadline',
       schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '9', timeZone: TimeZone.ASIA_SHANGHAI }),
-      target: new schedulerTargets.LambdaInvoke(functions['send-due-reminders'], { role: reminderRole, retryAttempts: 2, maxEventAge: Duration.hours(2) }),
+      target: new schedulerTargets.LambdaInvoke(functions['send-due-reminders'], {
+        role: reminderRole,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(2),
+      }),
     });
-    acknowledgeWildcardResources(reminderRole, [`${functions['send-due-reminders'].functionArn}:*`],
-      'The Scheduler target grants lambda:InvokeFunction on the reminder function and its versions (ARN:*), as aws-scheduler-targets does; nothing else.');
+    acknowledgeWildcardResources(
+      reminderRole,
+      [`${functions['send-due-reminders'].functionArn}:*`],
+      'The Scheduler target grants lambda:InvokeFunction on the reminder function and its versions (ARN:*), as aws-scheduler-targets does; nothing else.',
+    );
 
     // ---- the HTTP API: one route per entry of ROUTES -------------------------------------------------------------
     const apiLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
@@ -204,8 +221,12 @@ export class StatelessStack extends Stack {
       const authorizer = this.apiEdge === undefined ? {} : { authorizer: this.apiEdge.authorizer };
       this.httpApi.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, ...authorizer });
     }
-    if (this.apiEdge === undefined) acknowledgeRule(this.httpApi, 'APIG4',
-      'Authorization is the application\'s own: every route that acts for a person resolves the HttpOnly session cookie (shared/http/authenticate.ts) and checks the agency or the named approver; sign-in, validation, the sign-in page and the signed review-link page are public by design (ARCHITECTURE.md, HTTP API). An API Gateway authorizer cannot express "the approver named on this review".');
+    if (this.apiEdge === undefined)
+      acknowledgeRule(
+        this.httpApi,
+        'APIG4',
+        'Authorization is the application\'s own: every route that acts for a person resolves the HttpOnly session cookie (shared/http/authenticate.ts) and checks the agency or the named approver; sign-in, validation, the sign-in page and the signed review-link page are public by design (ARCHITECTURE.md, HTTP API). An API Gateway authorizer cannot express "the approver named on this review".',
+      );
 
     // ---- alarms ---------------------------------------------------------------------------------------------------
     this.alarmTopic = this.createAlarmTopic(config);
@@ -224,19 +245,30 @@ export class StatelessStack extends Stack {
     };
     const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
     const machine = this.reviewStateMachine.stateMachine;
-    alarm('ExecutionsFailedAlarm', machine.metricFailed(fiveMinutes),
-      'A review workflow execution failed (a task, Publish included, failing after its retries, or an unknown outcome); the report\'s log says publish_failed or workflow_failed. Read the execution history; fix the cause and redrive (it reruns the failed task).');
-    alarm('ExecutionsThrottledAlarm', machine.metricThrottled(fiveMinutes),
-      'Step Functions throttled the review workflow (state transitions or StartExecution over quota): see the README, Scaling.');
-    alarm('HttpApi5xxAlarm', this.httpApi.metricServerError(fiveMinutes),
-      'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.');
+    alarm(
+      'ExecutionsFailedAlarm',
+      machine.metricFailed(fiveMinutes),
+      "A review workflow execution failed (a task, Publish included, failing after its retries, or an unknown outcome); the report's log says publish_failed or workflow_failed. Read the execution history; fix the cause and redrive (it reruns the failed task).",
+    );
+    alarm(
+      'ExecutionsThrottledAlarm',
+      machine.metricThrottled(fiveMinutes),
+      'Step Functions throttled the review workflow (state transitions or StartExecution over quota): see the README, Scaling.',
+    );
+    alarm(
+      'HttpApi5xxAlarm',
+      this.httpApi.metricServerError(fiveMinutes),
+      'The HTTP API answered 5xx: an unhandled error in a handler (logged with its correlation id), a Lambda timeout or throttle.',
+    );
 
     // ---- the site-index writer: the queue's one consumer and its alarms (infra/site-index-writer.ts) -----------------
     this.siteIndexWriter.consumeWith(functions['rebuild-site-indexes']);
     this.siteIndexWriter.alarms(functions['rebuild-site-indexes'], notify);
     this.siteIndexWriter.rebuildOnDeploy(functions['rebuild-site-indexes']);
-    new CfnOutput(this, 'SiteIndexQueueUrl', { value: this.siteIndexWriter.queue.queueUrl, description: 'nianbao rebuild-indexes --queue-url …' });
-
+    new CfnOutput(this, 'SiteIndexQueueUrl', {
+      value: this.siteIndexWriter.queue.queueUrl,
+      description: 'nianbao rebuild-indexes --queue-url …',
+    });
 
     this.alarms = new Alarms(this, 'Alarms', {
       action: notify,
@@ -253,7 +285,10 @@ export class StatelessStack extends Stack {
       new CfnOutput(this, 'AppUrl', { value: this.apiEdge.url, description: 'the app behind CloudFront and AWS WAF' });
       new CfnOutput(this, 'AppDistributionDomain', { value: this.apiEdge.distribution.distributionDomainName });
     }
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'the HTTP API\'s own endpoint (behind CloudFront: only via CloudFront)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.httpApi.apiEndpoint,
+      description: "the HTTP API's own endpoint (behind CloudFront: only via CloudFront)",
+    });
     new CfnOutput(this, 'BaseUrl', { value: this.baseUrl, description: 'where emailed links point' });
     new CfnOutput(this, 'StateMachineArn', { value: machine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'subscribe the people who answer alarms' });
@@ -267,10 +302,13 @@ export class StatelessStack extends Stack {
       removalPolicy: config.removalPolicy,
       // HTTP functions answer inside API Gateway's 30 s; publish renders and rebuilds the site's indexes
       timeout:
-        needs.kind === 'http' ? Duration.seconds(25)
-        : needs.kind === 'queue' ? INDEX_WRITER_TIMEOUT
-        : name === 'publish-report' ? Duration.minutes(2)
-        : Duration.minutes(1),
+        needs.kind === 'http'
+          ? Duration.seconds(25)
+          : needs.kind === 'queue'
+            ? INDEX_WRITER_TIMEOUT
+            : name === 'publish-report'
+              ? Duration.minutes(2)
+              : Duration.minutes(1),
       memorySize: name === 'publish-report' ? 2048 : 1024,
       ...(config.reservedConcurrency[name] === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency[name] }),
       ...(needs.mail === true && config.mail.transport === 'smtp' ? { bundleNodemailer: true } : {}),
@@ -295,10 +333,16 @@ export class StatelessStack extends Stack {
       if (sesMail === undefined) throw new Error('the stage mails through SES but the stateful stack made no SES resources');
       return {
         // SES takes the sender as 7-bit ASCII: a Chinese display name goes as RFC 2047 encoded words (shared/mail/ses-from-address.ts)
-        environment: { [ENV.mailTransport]: 'ses', [ENV.mailFrom]: sesFromAddress(mail.from), [ENV.sesConfigurationSet]: sesMail.configurationSetName },
+        environment: {
+          [ENV.mailTransport]: 'ses',
+          [ENV.mailFrom]: sesFromAddress(mail.from),
+          [ENV.sesConfigurationSet]: sesMail.configurationSetName,
+        },
         grant: (fn) => {
           // SESv2 SendEmail is authorized against the sending identity and the configuration set named in the call
-          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sesMail.identityArn, sesMail.configurationSetArn] }));
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sesMail.identityArn, sesMail.configurationSetArn] }),
+          );
         },
       };
     }
@@ -307,7 +351,9 @@ export class StatelessStack extends Stack {
       environment: { [ENV.mailTransport]: 'smtp', [ENV.mailFrom]: mail.from, [ENV.smtpSecretArn]: secret.secretArn },
       grant: (fn) => {
         // imported by name: Secrets Manager appends six random characters to the ARN, which -?????? matches (that one secret)
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [`${secret.secretArn}-??????`] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [`${secret.secretArn}-??????`] }),
+        );
       },
     };
   }
@@ -316,18 +362,29 @@ export class StatelessStack extends Stack {
   private acknowledgeFunctionPolicy(fn: ProjectFunction, name: FunctionName): void {
     const needs = FUNCTION_NEEDS[name];
     const role = fn.executionRole;
-    if (needs.stateMachine?.some((action) => !['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure'].includes(action))) {
-      acknowledgeWildcardResources(role, [this.bindings.executionArnPattern],
-        'Execution names are chosen at run time (one per report and round: {agencyId}-{year}-r{round}); the pattern covers this state machine\'s executions only, for the listed read/stop actions.');
+    if (
+      needs.stateMachine?.some((action) => !['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure'].includes(action))
+    ) {
+      acknowledgeWildcardResources(
+        role,
+        [this.bindings.executionArnPattern],
+        "Execution names are chosen at run time (one per report and round: {agencyId}-{year}-r{round}); the pattern covers this state machine's executions only, for the listed read/stop actions.",
+      );
     }
     if (needs.history !== undefined) {
-      acknowledgeWildcardResources(role, [this.bindings.anchorObjectsArn],
-        'Anchors are named by report id and event number ({reportId}/{seq}.json), known only at run time: Get (and for writers Put) on the anchor bucket\'s objects only; Object Lock refuses any overwrite or delete.');
+      acknowledgeWildcardResources(
+        role,
+        [this.bindings.anchorObjectsArn],
+        "Anchors are named by report id and event number ({reportId}/{seq}.json), known only at run time: Get (and for writers Put) on the anchor bucket's objects only; Object Lock refuses any overwrite or delete.",
+      );
     }
     if (needs.siteWrite) {
-      acknowledgeWildcardResources(role, [this.bindings.siteObjectsArn],
+      acknowledgeWildcardResources(
+        role,
+        [this.bindings.siteObjectsArn],
         'publish-report writes report pages and report.json, rebuild-site-indexes the index pages, under keys made of agency id and year: ' +
-          's3:PutObject only, on the site bucket\'s objects only.');
+          "s3:PutObject only, on the site bucket's objects only.",
+      );
     }
   }
 
@@ -335,10 +392,16 @@ export class StatelessStack extends Stack {
   private acknowledgeStateMachineRole(): void {
     const role = this.reviewStateMachine.stateMachine.role;
     const tasks = [this.functions['request-review'], this.functions['request-revision'], this.functions['publish-report']];
-    acknowledgeWildcardResources(role, tasks.map((fn) => `${fn.functionArn}:*`),
-      'CDK\'s LambdaInvoke grants lambda:InvokeFunction on each task function and its versions and aliases (ARN:*): only the three task functions.');
-    acknowledgeWildcardResources(role, ['*'],
-      'The X-Ray actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and the CloudWatch Logs delivery actions for execution logging (CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) support no resource-level permissions.');
+    acknowledgeWildcardResources(
+      role,
+      tasks.map((fn) => `${fn.functionArn}:*`),
+      "CDK's LambdaInvoke grants lambda:InvokeFunction on each task function and its versions and aliases (ARN:*): only the three task functions.",
+    );
+    acknowledgeWildcardResources(
+      role,
+      ['*'],
+      'The X-Ray actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and the CloudWatch Logs delivery actions for execution logging (CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) support no resource-level permissions.',
+    );
   }
 
   /**
@@ -347,7 +410,7 @@ export class StatelessStack extends Stack {
    */
   private recordExecutionFailures(recorder: ProjectFunction): events.Rule {
     const rule = new events.Rule(this, 'ExecutionFailureRule', {
-      description: 'A review execution FAILED, TIMED_OUT or was ABORTED: record it in the report\'s log',
+      description: "A review execution FAILED, TIMED_OUT or was ABORTED: record it in the report's log",
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
@@ -385,5 +448,8 @@ export function reviewStateMachineName(stackName: string): string {
 }
 
 function functionId(name: FunctionName): string {
-  return `${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Function`;
+  return `${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}Function`;
 }

@@ -39,7 +39,12 @@ await build({
 cpSync(join(ROOT, 'package.json'), join(OUT, 'package.json'));
 const result = spawnSync(
   process.execPath,
-  [join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), ...FOLDERS, '--config', join(ROOT, '.dependency-cruiser.cjs')],
+  [
+    join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+    ...FOLDERS,
+    '--config',
+    join(ROOT, '.dependency-cruiser.cjs'),
+  ],
   { cwd: OUT, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -37,7 +37,9 @@ for (const node of profile.nodes) for (const child of node.children ?? []) paren
 const selfUs = new Map<number, number>();
 for (const [index, id] of profile.samples.entries()) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
-const idleUs = [...selfUs].filter(([id]) => ['(idle)', '(program)'].includes(byId.get(id)?.callFrame.functionName ?? '')).reduce((a, [, us]) => a + us, 0);
+const idleUs = [...selfUs]
+  .filter(([id]) => ['(idle)', '(program)'].includes(byId.get(id)?.callFrame.functionName ?? ''))
+  .reduce((a, [, us]) => a + us, 0);
 
 const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
 const byPackage = new Map<string, number>();
@@ -63,7 +65,9 @@ const top = (title: string, map: Map<string, number>, count: number) => {
   console.log(`\n${title}`);
   for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, count)) console.log(`${pct(us)}  ${key}`);
 };
-console.log(`sampled ${(totalUs / 1000).toFixed(0)} ms, of which busy ${((totalUs - idleUs) / 1000).toFixed(0)} ms (percentages are of busy time)`);
+console.log(
+  `sampled ${(totalUs / 1000).toFixed(0)} ms, of which busy ${((totalUs - idleUs) / 1000).toFixed(0)} ms (percentages are of busy time)`,
+);
 top('self time by package', byPackage, rows);
 top('self time by function', byFunction, rows);
 top('total time (self + callees) by function', inclusive, rows);

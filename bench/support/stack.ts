@@ -180,7 +180,12 @@ export class Client {
     const headers: Record<string, string> = { origin: this.baseUrl };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookie !== '') headers['cookie'] = this.cookie;
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
     const set = response.headers.getSetCookie().find((line) => line.startsWith('nianbao_session='));
     if (set) this.cookie = set.split(';')[0] ?? '';
     const text = await response.text();
@@ -247,7 +252,13 @@ export function benchAgencies(prefix: string, count: number): BenchAgency[] {
   return Array.from({ length: count }, (_, index) => {
     const n = String(index + 1).padStart(width, '0');
     const id = `${prefix}-${n}`;
-    return { id, name: `基准测试第${n}局（${prefix}）`, officer: `officer@${id}.example.cn`, director: `director@${id}.example.cn`, leader: `leader@${id}.example.cn` };
+    return {
+      id,
+      name: `基准测试第${n}局（${prefix}）`,
+      officer: `officer@${id}.example.cn`,
+      director: `director@${id}.example.cn`,
+      leader: `leader@${id}.example.cn`,
+    };
   });
 }
 
@@ -262,7 +273,9 @@ export async function seedAgencies(stack: BenchStack, agencies: readonly BenchAg
   });
 }
 
-const REFERENCE_REPORT = JSON.parse(readFileSync(fileURLToPath(new URL('../../test/fixtures/daxing-kw-2020.beijing-2019.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+const REFERENCE_REPORT = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../test/fixtures/daxing-kw-2020.beijing-2019.json', import.meta.url)), 'utf8'),
+) as Record<string, unknown>;
 
 /** The reference report (beijing-2019, 2020) as the agency's own. */
 export function reportOf(agency: BenchAgency, year = 2020): Record<string, unknown> {
@@ -287,7 +300,10 @@ export interface DecisionRecord {
  * Approves every review email to someone in `approvers` as soon as it is sent: the approver posts the JSON decision
  * (the 保密审查 confirmed by directors) on the next turn of the event loop.
  */
-export function autoDecide(stack: BenchStack, approvers: ReadonlyMap<string, Client>): { readonly decisions: DecisionRecord[]; readonly pending: () => number; readonly settled: () => Promise<void> } {
+export function autoDecide(
+  stack: BenchStack,
+  approvers: ReadonlyMap<string, Client>,
+): { readonly decisions: DecisionRecord[]; readonly pending: () => number; readonly settled: () => Promise<void> } {
   const decisions: DecisionRecord[] = [];
   const inFlight = new Set<Promise<void>>();
   stack.mail.on(({ value: mail, at }) => {

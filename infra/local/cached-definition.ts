@@ -32,12 +32,20 @@ export async function definitionKey(options: DefinitionOptions = {}): Promise<st
   const hash = createHash('sha256');
   for (const file of SOURCES) hash.update(await readFile(file)).update('\0');
   hash.update(cdkVersion()).update('\0');
-  hash.update(JSON.stringify({ review: options.reviewTimeoutSeconds, revision: options.revisionTimeoutSeconds, execution: options.executionTimeoutSeconds }));
+  hash.update(
+    JSON.stringify({
+      review: options.reviewTimeoutSeconds,
+      revision: options.revisionTimeoutSeconds,
+      execution: options.executionTimeoutSeconds,
+    }),
+  );
   return hash.digest('hex');
 }
 
 const isDefault = (options: DefinitionOptions) =>
-  options.reviewTimeoutSeconds === undefined && options.revisionTimeoutSeconds === undefined && options.executionTimeoutSeconds === undefined;
+  options.reviewTimeoutSeconds === undefined &&
+  options.revisionTimeoutSeconds === undefined &&
+  options.executionTimeoutSeconds === undefined;
 
 async function stored(file: string, key: string): Promise<Record<string, unknown> | undefined> {
   try {

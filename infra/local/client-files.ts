@@ -22,7 +22,15 @@ export function isClientFilePath(pathname: string): boolean {
 export function clientFileResponse(files: ClientFiles, pathname: string): HttpResponse {
   const body = files.get(pathname.slice(ASSETS_PATH.length));
   if (body === undefined) {
-    return { statusCode: 404, headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' }, body: '未找到该文件。' };
+    return {
+      statusCode: 404,
+      headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' },
+      body: '未找到该文件。',
+    };
   }
-  return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'cache-control': ASSET_CACHE_CONTROL, 'content-type': ASSET_CONTENT_TYPE }, body };
+  return {
+    statusCode: 200,
+    headers: { ...SECURITY_HEADERS, 'cache-control': ASSET_CACHE_CONTROL, 'content-type': ASSET_CONTENT_TYPE },
+    body,
+  };
 }

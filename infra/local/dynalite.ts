@@ -81,7 +81,8 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Emul
 export const EMULATOR_SIGNER: NonNullable<DynamoDBClientConfig['signer']> = {
   sign: async (request) => {
     request.headers['x-amz-date'] = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
-    request.headers['authorization'] = 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/local/aws4_request, SignedHeaders=host, Signature=0';
+    request.headers['authorization'] =
+      'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/local/aws4_request, SignedHeaders=host, Signature=0';
     return request;
   },
 };

@@ -77,7 +77,9 @@ export class LocalFaults {
 
   /** Site writes counted (attempts that started), optionally only those of one key. */
   sitePuts(key?: string): number {
-    return this.attempts.filter((attempt) => attempt.op === 'site.put' && attempt.outcome === 'started' && (key === undefined || attempt.key === key)).length;
+    return this.attempts.filter(
+      (attempt) => attempt.op === 'site.put' && attempt.outcome === 'started' && (key === undefined || attempt.key === key),
+    ).length;
   }
 
   wrapSite(site: Site): Site {
@@ -103,7 +105,8 @@ export class LocalFaults {
       start: async (name, input) => {
         const plan = this.current().workflow ?? {};
         this.record({ op: 'workflow.start', key: name, outcome: 'started' });
-        if (plan.startDelayMs !== undefined && plan.startDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.startDelayMs));
+        if (plan.startDelayMs !== undefined && plan.startDelayMs > 0)
+          await new Promise((resolve) => setTimeout(resolve, plan.startDelayMs));
         await workflow.start(name, input);
         this.record({ op: 'workflow.start', key: name, outcome: 'ok' });
       },

@@ -23,7 +23,9 @@ function lazily<E, R>(build: () => Promise<(event: E) => Promise<R>>): (event: E
 
 export function httpHandlers(deps: AppDeps): Record<HttpFunctionName, HttpHandler> {
   return {
-    'request-sign-in-code': lazily(async () => (await import('../../functions/request-sign-in-code.js')).createRequestSignInCodeHandler(deps)),
+    'request-sign-in-code': lazily(async () =>
+      (await import('../../functions/request-sign-in-code.js')).createRequestSignInCodeHandler(deps),
+    ),
     'create-session': lazily(async () => (await import('../../functions/create-session.js')).createCreateSessionHandler(deps)),
     'end-session': lazily(async () => (await import('../../functions/end-session.js')).createEndSessionHandler(deps)),
     'get-me': lazily(async () => (await import('../../functions/get-me.js')).createGetMeHandler(deps)),
@@ -42,14 +44,22 @@ export function httpHandlers(deps: AppDeps): Record<HttpFunctionName, HttpHandle
     'my-delegation': lazily(async () => (await import('../../functions/my-delegation.js')).createMyDelegationHandler(deps)),
     'web-pages': lazily(async () => (await import('../../functions/web-pages.js')).createWebPagesHandler(deps)),
     'import-report': lazily(async () => (await import('../../functions/import-report.js')).createImportReportHandler(deps)),
-    'admin-list-agencies': lazily(async () => (await import('../../functions/admin-list-agencies.js')).createAdminListAgenciesHandler(deps)),
+    'admin-list-agencies': lazily(async () =>
+      (await import('../../functions/admin-list-agencies.js')).createAdminListAgenciesHandler(deps),
+    ),
     'admin-save-agency': lazily(async () => (await import('../../functions/admin-save-agency.js')).createAdminSaveAgencyHandler(deps)),
     'admin-list-people': lazily(async () => (await import('../../functions/admin-list-people.js')).createAdminListPeopleHandler(deps)),
     'admin-save-person': lazily(async () => (await import('../../functions/admin-save-person.js')).createAdminSavePersonHandler(deps)),
-    'admin-remove-person': lazily(async () => (await import('../../functions/admin-remove-person.js')).createAdminRemovePersonHandler(deps)),
-    'admin-import-people': lazily(async () => (await import('../../functions/admin-import-people.js')).createAdminImportPeopleHandler(deps)),
+    'admin-remove-person': lazily(async () =>
+      (await import('../../functions/admin-remove-person.js')).createAdminRemovePersonHandler(deps),
+    ),
+    'admin-import-people': lazily(async () =>
+      (await import('../../functions/admin-import-people.js')).createAdminImportPeopleHandler(deps),
+    ),
     'admin-progress': lazily(async () => (await import('../../functions/admin-progress.js')).createAdminProgressHandler(deps)),
-    'admin-send-reminders': lazily(async () => (await import('../../functions/admin-send-reminders.js')).createAdminSendRemindersHandler(deps)),
+    'admin-send-reminders': lazily(async () =>
+      (await import('../../functions/admin-send-reminders.js')).createAdminSendRemindersHandler(deps),
+    ),
     'admin-summary': lazily(async () => (await import('../../functions/admin-summary.js')).createAdminSummaryHandler(deps)),
     'admin-log': lazily(async () => (await import('../../functions/admin-log.js')).createAdminLogHandler(deps)),
   };
@@ -60,7 +70,9 @@ export function taskHandlers(deps: AppDeps): Record<TaskFunctionName, (event: un
     'request-review': lazily(async () => (await import('../../functions/request-review.js')).createRequestReviewHandler(deps)),
     'request-revision': lazily(async () => (await import('../../functions/request-revision.js')).createRequestRevisionHandler(deps)),
     'publish-report': lazily(async () => (await import('../../functions/publish-report.js')).createPublishReportHandler(deps)),
-    'record-execution-failure': lazily(async () => (await import('../../functions/record-execution-failure.js')).createRecordExecutionFailureHandler(deps)),
+    'record-execution-failure': lazily(async () =>
+      (await import('../../functions/record-execution-failure.js')).createRecordExecutionFailureHandler(deps),
+    ),
     'send-due-reminders': lazily(async () => (await import('../../functions/send-due-reminders.js')).createSendDueRemindersHandler(deps)),
   };
 }

@@ -152,7 +152,8 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
       const method = (request.method ?? 'GET').toUpperCase();
       const handlers = options.handlers();
       if (url.pathname === '/healthz') return write(response, handlers ? json(200, { ok: true }) : json(503, { ok: false }));
-      if ((method === 'GET' || method === 'HEAD') && isClientFilePath(url.pathname)) return write(response, clientFileResponse(options.clientFiles, url.pathname));
+      if ((method === 'GET' || method === 'HEAD') && isClientFilePath(url.pathname))
+        return write(response, clientFileResponse(options.clientFiles, url.pathname));
       if (!handlers) return write(response, json(503, { error: { code: 'STARTING', message: '系统正在启动，请稍候。' } }));
       if (method === 'GET' && url.pathname === '/_local/outbox.json') return write(response, json(200, options.outbox.list()));
       if (method === 'POST' && url.pathname === '/_local/rebuild-indexes' && options.rebuildIndexes !== undefined) {
@@ -160,7 +161,11 @@ export function createLocalHttpServer(options: LocalHttpOptions): Server {
         return write(response, json(202, { queued: true }));
       }
       if (method === 'GET' && url.pathname === '/_local/outbox') {
-        return write(response, { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }, body: renderOutboxPage(options.outbox.list()) });
+        return write(response, {
+          statusCode: 200,
+          headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' },
+          body: renderOutboxPage(options.outbox.list()),
+        });
       }
       if (method === 'GET' && (url.pathname === '/site' || url.pathname.startsWith('/site/'))) {
         if (url.pathname === '/site') return write(response, { statusCode: 301, headers: { location: '/site/' }, body: '' });

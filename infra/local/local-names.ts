@@ -21,4 +21,3 @@ export interface DefinitionOptions {
   /** the execution's own TimeoutSeconds (tests of TIMED_OUT) */
   readonly executionTimeoutSeconds?: number;
 }
-

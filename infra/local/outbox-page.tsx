@@ -7,7 +7,9 @@ export function renderOutboxPage(entries: readonly OutboxEntry[]): string {
     '本地邮件',
     <main class="panel">
       <h1>本地邮件（{entries.length}）</h1>
-      <p>本地运行时不发送真实邮件，所有邮件都在这里。JSON 版本：<a href="/_local/outbox.json">/_local/outbox.json</a></p>
+      <p>
+        本地运行时不发送真实邮件，所有邮件都在这里。JSON 版本：<a href="/_local/outbox.json">/_local/outbox.json</a>
+      </p>
       {entries.map((entry) => (
         <article key={entry.id} class="notice" style="margin: 1rem 0">
           <p>

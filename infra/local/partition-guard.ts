@@ -6,7 +6,14 @@ import { DynamoStore } from '../../shared/store/dynamo-store.js';
 import { GSI1, PARTITION_KEY } from '../../shared/store/table.js';
 import type { Store } from '../../shared/workflow/ports.js';
 import { httpHandlers, taskHandlers } from './handlers.js';
-import { FUNCTION_NEEDS, indexKeyPatterns, leadingKeyPatterns, matchesKeyPattern, type FunctionName, type TableAction } from '../function-needs.js';
+import {
+  FUNCTION_NEEDS,
+  indexKeyPatterns,
+  leadingKeyPatterns,
+  matchesKeyPattern,
+  type FunctionName,
+  type TableAction,
+} from '../function-needs.js';
 
 /**
  * What IAM's `dynamodb:LeadingKeys` conditions do in AWS, done locally: each function's store may reach only the
@@ -38,13 +45,17 @@ function queriedPartition(input: QueryCommand['input']): string | undefined {
 }
 
 function requestOf(command: unknown): Request {
-  if (command instanceof GetCommand) return { action: 'dynamodb:GetItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
+  if (command instanceof GetCommand)
+    return { action: 'dynamodb:GetItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
   if (command instanceof QueryCommand) {
     return { action: 'dynamodb:Query', index: command.input.IndexName !== undefined, partitionKey: queriedPartition(command.input) };
   }
-  if (command instanceof PutCommand) return { action: 'dynamodb:PutItem', index: false, partitionKey: stringValue(command.input.Item?.[PARTITION_KEY]) };
-  if (command instanceof UpdateCommand) return { action: 'dynamodb:UpdateItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
-  if (command instanceof DeleteCommand) return { action: 'dynamodb:DeleteItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
+  if (command instanceof PutCommand)
+    return { action: 'dynamodb:PutItem', index: false, partitionKey: stringValue(command.input.Item?.[PARTITION_KEY]) };
+  if (command instanceof UpdateCommand)
+    return { action: 'dynamodb:UpdateItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
+  if (command instanceof DeleteCommand)
+    return { action: 'dynamodb:DeleteItem', index: false, partitionKey: stringValue(command.input.Key?.[PARTITION_KEY]) };
   // Scan, batches, transactions: no function is granted them
   return { action: 'other', index: false, partitionKey: undefined };
 }
@@ -72,7 +83,9 @@ export function partitionGuard(client: DynamoDBDocumentClient, name: FunctionNam
         const request = requestOf(command);
         if (!allowedFor(name, request)) {
           const where = `${request.index ? `${GSI1.indexName} ` : ''}partition ${JSON.stringify(request.partitionKey ?? '?')}`;
-          return Promise.reject(new AccessDeniedException(`${name} is not authorized to perform ${request.action} on ${where} (infra/function-needs.ts)`));
+          return Promise.reject(
+            new AccessDeniedException(`${name} is not authorized to perform ${request.action} on ${where} (infra/function-needs.ts)`),
+          );
         }
         return Reflect.apply(target.send, target, [command, ...rest]) as Promise<unknown>;
       };
@@ -81,7 +94,11 @@ export function partitionGuard(client: DynamoDBDocumentClient, name: FunctionNam
 }
 
 /** One guarded store per function (built on first use), all on the same table, each wrapped as `wrap` says (signing). */
-export function guardedStores(client: DynamoDBDocumentClient, tableName: string, wrap: (store: Store) => Store = (store) => store): (name: FunctionName) => Store {
+export function guardedStores(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  wrap: (store: Store) => Store = (store) => store,
+): (name: FunctionName) => Store {
   const stores = new Map<FunctionName, Store>();
   return (name) => {
     let store = stores.get(name);

@@ -21,7 +21,8 @@ export function rateLimitFrom(raw: string | undefined): RateLimit | undefined {
   const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(raw);
   const capacity = Number(match?.[1]);
   const refillPerSecond = Number(match?.[2]);
-  if (!match || capacity < 1 || refillPerSecond <= 0) throw new Error(`NIANBAO_AUTH_RATE_LIMIT must be "capacity/perSecond" or "off", not "${raw}"`);
+  if (!match || capacity < 1 || refillPerSecond <= 0)
+    throw new Error(`NIANBAO_AUTH_RATE_LIMIT must be "capacity/perSecond" or "off", not "${raw}"`);
   return { capacity, refillPerSecond };
 }
 

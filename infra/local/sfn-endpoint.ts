@@ -40,7 +40,9 @@ function operations(engine: LocalStepFunctions): Readonly<Record<string, Operati
       return engine.listExecutions(input);
     },
     GetExecutionHistory: async (body) => {
-      const input = z.object({ executionArn: Arn, reverseOrder: z.boolean().optional(), includeExecutionData: z.boolean().optional(), ...Paging }).parse(body);
+      const input = z
+        .object({ executionArn: Arn, reverseOrder: z.boolean().optional(), includeExecutionData: z.boolean().optional(), ...Paging })
+        .parse(body);
       const { executionArn, ...options } = input;
       return engine.getExecutionHistory(executionArn, options);
     },
@@ -70,7 +72,11 @@ function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, toWire(item)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, item]) => item !== undefined)
+        .map(([key, item]) => [key, toWire(item)]),
+    );
   }
   return value;
 }

@@ -22,7 +22,16 @@ import {
   type LibraryEvent,
   type TaskResourceInfo,
 } from './sfn-history.js';
-import { currentScope, installScopes, isAborted, ITERATION_ABORTED, registerContainers, runInScope, type NestedRunInfo, type Scope } from './sfn-scopes.js';
+import {
+  currentScope,
+  installScopes,
+  isAborted,
+  ITERATION_ABORTED,
+  registerContainers,
+  runInScope,
+  type NestedRunInfo,
+  type Scope,
+} from './sfn-scopes.js';
 import { ExecutionFiles, type ExecutionRecord, type ExecutionStatus, type JournalEntry } from './sfn-store.js';
 
 /**
@@ -83,7 +92,12 @@ const StatesTimeoutError: new () => Error = await captureStatesTimeoutError();
 
 async function captureStatesTimeoutError(): Promise<new () => Error> {
   const probe = new StateMachine(
-    { StartAt: 'Probe', States: { Probe: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:probe', TimeoutSeconds: 0.001, End: true } } },
+    {
+      StartAt: 'Probe',
+      States: {
+        Probe: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:probe', TimeoutSeconds: 0.001, End: true },
+      },
+    },
     { validationOptions: { noValidate: true } },
   );
   const run = probe.run(null, { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise<never>(() => undefined) } } });
@@ -157,7 +171,10 @@ export const MAX_OPEN_TIME_MS = 365 * DAY_MS;
 export const MAX_HISTORY_EVENTS = 25_000;
 
 /** Whether RedriveExecution would accept the execution at `now`, and why not (DescribeExecution's reasons, verbatim). */
-function redriveStatus(record: ExecutionRecord, now: number): { redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE'; redriveStatusReason?: string } {
+function redriveStatus(
+  record: ExecutionRecord,
+  now: number,
+): { redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE'; redriveStatusReason?: string } {
   const no = (reason: string) => ({ redriveStatus: 'NOT_REDRIVABLE' as const, redriveStatusReason: reason });
   if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') return no(`Execution is ${record.status} and cannot be redriven`);
   if (now - (record.stopDate ?? now) > REDRIVABLE_PERIOD_MS) return no('Execution redrivable period exceeded');
@@ -225,7 +242,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** `name`, `name:alias`, `123456789012:function:name` or a function ARN → the function's name. */
 export function functionNameOf(functionName: string): string {
-  const afterFunction = functionName.includes(':function:') ? functionName.slice(functionName.indexOf(':function:') + ':function:'.length) : functionName;
+  const afterFunction = functionName.includes(':function:')
+    ? functionName.slice(functionName.indexOf(':function:') + ':function:'.length)
+    : functionName;
   return afterFunction.split(':')[0] ?? afterFunction;
 }
 
@@ -274,12 +293,21 @@ function taskInfo(name: string, state: Record<string, unknown>): TaskInfo {
   const resource = String(state['Resource']);
   const seconds = typeof state['TimeoutSeconds'] === 'number' && state['TimeoutSeconds'] > 0 ? state['TimeoutSeconds'] : undefined;
   const timeoutSeconds = seconds ?? (state['TimeoutSecondsPath'] === undefined ? LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS : undefined);
-  const timing = { ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }) };
+  const timing = {
+    ...(seconds === undefined ? {} : { timeoutSeconds: seconds }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }),
+  };
   const integration = INTEGRATION.exec(resource);
   const fn = FUNCTION_ARN.exec(resource);
   if (integration) {
     const waitForToken = integration[1] !== undefined;
-    return { kind: 'integration', waitForToken, resourceType: 'lambda', resource: waitForToken ? 'invoke.waitForTaskToken' : 'invoke', ...timing };
+    return {
+      kind: 'integration',
+      waitForToken,
+      resourceType: 'lambda',
+      resource: waitForToken ? 'invoke.waitForTaskToken' : 'invoke',
+      ...timing,
+    };
   }
   if (fn) return { kind: 'function', waitForToken: false, functionName: fn[1], resourceType: 'lambda', resource, ...timing };
   throw new Error(`the local engine runs Lambda tasks only; ${name} has Resource ${resource}`);
@@ -480,7 +508,12 @@ function decodePage(token: string | undefined): number {
   return Number(match[1]);
 }
 
-function page<T>(items: readonly T[], maxResults: number | undefined, nextToken: string | undefined, fallback: number): { items: T[]; nextToken?: string } {
+function page<T>(
+  items: readonly T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  fallback: number,
+): { items: T[]; nextToken?: string } {
   const offset = decodePage(nextToken);
   const size = maxResults === undefined || maxResults <= 0 ? fallback : Math.min(maxResults, 1000);
   const slice = items.slice(offset, offset + size);
@@ -527,7 +560,8 @@ export class LocalStepFunctions {
     for (const record of records) {
       if (record.stateMachineArn !== this.stateMachineArn) continue;
       this.records.set(record.name, record);
-      for (const entry of record.journal) if (entry.token !== undefined) this.tokens.set(entry.token, { name: record.name, index: entry.index });
+      for (const entry of record.journal)
+        if (entry.token !== undefined) this.tokens.set(entry.token, { name: record.name, index: entry.index });
       for (const token of record.retiredTokens ?? []) this.tokens.set(token, { name: record.name, index: RETIRED });
     }
     for (const record of this.records.values()) {
@@ -540,7 +574,13 @@ export class LocalStepFunctions {
         }
       } else if (record.history.length > 0) {
         const before = record.history.length;
-        appendTerminalEvent(record.history, { status: record.status, at: record.stopDate ?? Date.now(), output: record.output, error: record.error, cause: record.cause });
+        appendTerminalEvent(record.history, {
+          status: record.status,
+          at: record.stopDate ?? Date.now(),
+          output: record.output,
+          error: record.error,
+          cause: record.cause,
+        });
         if (record.history.length !== before) this.save(record);
       }
     }
@@ -552,9 +592,14 @@ export class LocalStepFunctions {
     return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
-  async startExecution(name: string, input: string | object = '{}', stateMachineArn: string = this.stateMachineArn): Promise<StartExecutionResult> {
+  async startExecution(
+    name: string,
+    input: string | object = '{}',
+    stateMachineArn: string = this.stateMachineArn,
+  ): Promise<StartExecutionResult> {
     this.assertOpen();
-    if (stateMachineArn !== this.stateMachineArn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (stateMachineArn !== this.stateMachineArn)
+      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     if (!EXECUTION_NAME.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
     const text = typeof input === 'string' ? input : JSON.stringify(input);
     let parsed: unknown;
@@ -566,7 +611,8 @@ export class LocalStepFunctions {
     const existing = this.records.get(name);
     if (existing) {
       // as in AWS: the same name and input while it runs is the same execution; anything else is a conflict
-      if (existing.status === 'RUNNING' && sameJson(existing.input, text)) return { executionArn: existing.executionArn, startDate: new Date(existing.startDate) };
+      if (existing.status === 'RUNNING' && sameJson(existing.input, text))
+        return { executionArn: existing.executionArn, startDate: new Date(existing.startDate) };
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
     }
     const record: ExecutionRecord = {
@@ -665,7 +711,8 @@ export class LocalStepFunctions {
     this.assertOpen();
     const record = this.recordOf(executionArn);
     const status = redriveStatus(record, this.now());
-    if (status.redriveStatus === 'NOT_REDRIVABLE') throw new SfnError('ExecutionNotRedrivable', `Execution Not Redrivable: ${status.redriveStatusReason}`);
+    if (status.redriveStatus === 'NOT_REDRIVABLE')
+      throw new SfnError('ExecutionNotRedrivable', `Execution Not Redrivable: ${status.redriveStatusReason}`);
     const now = Date.now();
     this.rewind(record, redrivePlan(record.historyState));
     record.status = 'RUNNING';
@@ -676,7 +723,13 @@ export class LocalStepFunctions {
     record.redriveCount = (record.redriveCount ?? 0) + 1;
     record.redriveDate = now;
     const previous = record.history.length;
-    record.history.push({ id: previous + 1, previousEventId: previous, type: 'ExecutionRedriven', timestamp: now, executionRedrivenEventDetails: { redriveCount: record.redriveCount } });
+    record.history.push({
+      id: previous + 1,
+      previousEventId: previous,
+      type: 'ExecutionRedriven',
+      timestamp: now,
+      executionRedrivenEventDetails: { redriveCount: record.redriveCount },
+    });
     this.save(record);
     this.launch(record);
     return { redriveDate: new Date(now) };
@@ -791,7 +844,8 @@ export class LocalStepFunctions {
   }
 
   private recordOf(executionArn: string): ExecutionRecord {
-    if (typeof executionArn !== 'string' || !executionArn.startsWith('arn:')) throw new SfnError('InvalidArn', `Invalid Arn: '${String(executionArn)}'`);
+    if (typeof executionArn !== 'string' || !executionArn.startsWith('arn:'))
+      throw new SfnError('InvalidArn', `Invalid Arn: '${String(executionArn)}'`);
     const prefix = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
     const record = executionArn.startsWith(prefix) ? this.records.get(executionArn.slice(prefix.length)) : undefined;
     if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
@@ -800,7 +854,8 @@ export class LocalStepFunctions {
 
   private waitingTask(taskToken: string): { run: Run; entry: JournalEntry } {
     this.assertOpen();
-    if (typeof taskToken !== 'string' || !isTaskTokenFormat(taskToken)) throw new SfnError('InvalidToken', 'Invalid Token: not a task token of this engine');
+    if (typeof taskToken !== 'string' || !isTaskTokenFormat(taskToken))
+      throw new SfnError('InvalidToken', 'Invalid Token: not a task token of this engine');
     const ref = this.tokens.get(taskToken);
     if (!ref) throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist');
     const record = this.records.get(ref.name);
@@ -834,7 +889,13 @@ export class LocalStepFunctions {
   }
 
   /** Records how an invocation ended (once: the first ending wins) and writes it to disk. */
-  private endEntry(record: ExecutionRecord, entry: JournalEntry, status: 'succeeded' | 'failed' | 'superseded', outcome: Pick<JournalEntry, 'output' | 'error'>, at = Date.now()): void {
+  private endEntry(
+    record: ExecutionRecord,
+    entry: JournalEntry,
+    status: 'succeeded' | 'failed' | 'superseded',
+    outcome: Pick<JournalEntry, 'output' | 'error'>,
+    at = Date.now(),
+  ): void {
     if (entry.status !== 'waiting' || this.closed) return;
     entry.status = status;
     entry.endedAt = at;
@@ -880,7 +941,8 @@ export class LocalStepFunctions {
     for (const [stateName, task] of tasks) handlers[stateName] = (input) => this.runTask(run, stateName, task, input);
     // read at each retry: no wait while replaying (the journal already knows the outcome), then the configured one
     const replaying = (stateName: string): boolean => {
-      if (states.get(stateName)?.['Type'] !== 'Task') return [...run.journals.values()].some((journal) => journal.cursor < journal.replayLength);
+      if (states.get(stateName)?.['Type'] !== 'Task')
+        return [...run.journals.values()].some((journal) => journal.cursor < journal.replayLength);
       const journal = run.journals.get(currentScope()?.key ?? '');
       return journal !== undefined && journal.cursor < journal.replayLength;
     };
@@ -1061,7 +1123,13 @@ export class LocalStepFunctions {
       record.cause = cause instanceof Error ? cause.message : String(cause);
     }
     closeOpenWaits(record, now, { name: 'ExecutionEnded', cause: record.status });
-    appendTerminalEvent(record.history, { status: record.status, at: now, output: record.output, error: record.error, cause: record.cause });
+    appendTerminalEvent(record.history, {
+      status: record.status,
+      at: now,
+      output: record.output,
+      error: record.error,
+      cause: record.cause,
+    });
     this.save(record);
     this.emitStatusChange(record);
   }
@@ -1097,7 +1165,9 @@ export class LocalStepFunctions {
     setImmediate(() => {
       Promise.resolve()
         .then(() => deliver(event))
-        .catch((error: unknown) => this.log(`the status change of ${record.executionArn} (${record.status}) was not handled: ${messageOf(error)}`));
+        .catch((error: unknown) =>
+          this.log(`the status change of ${record.executionArn} (${record.status}) was not handled: ${messageOf(error)}`),
+        );
     });
   }
 
@@ -1146,10 +1216,19 @@ export class LocalStepFunctions {
   }
 
   /** An invocation the journal already has (`isLast`: the last of its scope). */
-  private async replay(run: Run, task: TaskInfo, recorded: JournalEntry, stateName: string, payload: unknown, isLast: boolean): Promise<unknown> {
+  private async replay(
+    run: Run,
+    task: TaskInfo,
+    recorded: JournalEntry,
+    stateName: string,
+    payload: unknown,
+    isLast: boolean,
+  ): Promise<unknown> {
     const { record } = run;
     if (recorded.stateName !== stateName) {
-      this.log(`${record.executionArn}: the replay ran ${stateName} where the journal has ${recorded.stateName} (entry ${recorded.index}); the execution fails`);
+      this.log(
+        `${record.executionArn}: the replay ran ${stateName} where the journal has ${recorded.stateName} (entry ${recorded.index}); the execution fails`,
+      );
       throw new EngineHalt(`the replay diverged from the journal at entry ${recorded.index} (${recorded.stateName} ≠ ${stateName})`);
     }
     switch (recorded.status) {
@@ -1210,10 +1289,13 @@ export class LocalStepFunctions {
     const timer =
       remainingMs === undefined
         ? undefined
-        : setTimeout(() => {
-            this.endEntry(record, entry, 'superseded', { error: { ...TIMED_OUT } });
-            this.notify(run, entry);
-          }, Math.max(0, remainingMs));
+        : setTimeout(
+            () => {
+              this.endEntry(record, entry, 'superseded', { error: { ...TIMED_OUT } });
+              this.notify(run, entry);
+            },
+            Math.max(0, remainingMs),
+          );
     new Promise((resolve) => resolve(this.invoke(entry.functionName, payload))).catch((error: unknown) => {
       // a function error fails the task, unless it was answered meanwhile (the first ending wins)
       if (entry.status !== 'waiting') return;

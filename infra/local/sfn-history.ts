@@ -127,7 +127,12 @@ export type LibraryEvent =
   | { type: 'ExecutionAborted' | 'ExecutionTimeout'; timestamp: number }
   | { type: 'StateEntered' | 'StateExited' | 'StateCaught' | 'StateRetried'; timestamp: number; state: StateRef }
   | { type: 'StateFailed'; timestamp: number; state: StateRef; Error: string; Cause: unknown }
-  | { type: 'MapIterationStarted' | 'MapIterationSucceeded' | 'MapIterationFailed'; timestamp: number; index: number; parentState: StateRef }
+  | {
+      type: 'MapIterationStarted' | 'MapIterationSucceeded' | 'MapIterationFailed';
+      timestamp: number;
+      index: number;
+      parentState: StateRef;
+    }
   | { type: string; timestamp: number };
 
 /** What a replay compares: the event's kind and the state it is about. */
@@ -213,16 +218,25 @@ export function appendHistory(context: HistoryContext, event: LibraryEvent, key:
       executionStartedEventDetails: { input: redactedJson(event.input), inputDetails: NOT_TRUNCATED, roleArn: context.roleArn },
     });
   } else if (event.type === 'ExecutionSucceeded' && 'output' in event) {
-    push(context, 'ExecutionSucceeded', at, { executionSucceededEventDetails: { output: redactedJson(event.output), outputDetails: NOT_TRUNCATED } });
+    push(context, 'ExecutionSucceeded', at, {
+      executionSucceededEventDetails: { output: redactedJson(event.output), outputDetails: NOT_TRUNCATED },
+    });
   } else if (event.type === 'ExecutionFailed' && 'Error' in event) {
-    push(context, 'ExecutionFailed', at, { executionFailedEventDetails: { error: event.Error, cause: redactTokens(causeText(event.Cause)) } });
+    push(context, 'ExecutionFailed', at, {
+      executionFailedEventDetails: { error: event.Error, cause: redactTokens(causeText(event.Cause)) },
+    });
   } else if (event.type === 'ExecutionAborted') {
     const { error, cause } = context.stop ?? {};
     push(context, 'ExecutionAborted', at, {
-      executionAbortedEventDetails: { ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause: redactTokens(cause) }) },
+      executionAbortedEventDetails: {
+        ...(error === undefined ? {} : { error }),
+        ...(cause === undefined ? {} : { cause: redactTokens(cause) }),
+      },
     });
   } else if (event.type === 'ExecutionTimeout') {
-    push(context, 'ExecutionTimedOut', at, { executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'the execution ran longer than its TimeoutSeconds' } });
+    push(context, 'ExecutionTimedOut', at, {
+      executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'the execution ran longer than its TimeoutSeconds' },
+    });
   } else if ('state' in event) {
     appendStateEvent(context, key, scope, event);
   }
@@ -235,7 +249,9 @@ function appendStateEvent(context: HistoryContext, key: string, scope: ScopeHist
   const container = type === 'Map' || type === 'Parallel';
   switch (event.type) {
     case 'StateEntered':
-      push(context, `${type}StateEntered`, at, { stateEnteredEventDetails: { name, input: redactedJson(event.state.input), inputDetails: NOT_TRUNCATED } });
+      push(context, `${type}StateEntered`, at, {
+        stateEnteredEventDetails: { name, input: redactedJson(event.state.input), inputDetails: NOT_TRUNCATED },
+      });
       if (type === 'Task') scheduleTask(context, key, scope, name, at);
       if (container) startContainer(context, scope, type, name, event.state.input, at);
       break;
@@ -247,7 +263,12 @@ function appendStateEvent(context: HistoryContext, key: string, scope: ScopeHist
       // a Fail state, or a Choice with no match, shows as ExecutionFailed alone
       if (task && 'Error' in event) {
         scope.attemptFailed = true;
-        const details = { resourceType: task.resourceType, resource: task.resource, error: event.Error, cause: redactTokens(causeText(event.Cause)) };
+        const details = {
+          resourceType: task.resourceType,
+          resource: task.resource,
+          error: event.Error,
+          cause: redactTokens(causeText(event.Cause)),
+        };
         if (event.Error === 'States.Timeout') push(context, 'TaskTimedOut', at, { taskTimedOutEventDetails: details });
         else push(context, 'TaskFailed', at, { taskFailedEventDetails: details });
       } else if (container) {
@@ -259,13 +280,20 @@ function appendStateEvent(context: HistoryContext, key: string, scope: ScopeHist
       if (task && !scope.attemptFailed) {
         const entry = currentTaskEntry(context, key);
         push(context, 'TaskSucceeded', at, {
-          taskSucceededEventDetails: { resourceType: task.resourceType, resource: task.resource, output: redactedJson(entry?.output), outputDetails: NOT_TRUNCATED },
+          taskSucceededEventDetails: {
+            resourceType: task.resourceType,
+            resource: task.resource,
+            output: redactedJson(entry?.output),
+            outputDetails: NOT_TRUNCATED,
+          },
         });
       } else if (container && !scope.attemptFailed) {
         push(context, `${type}StateSucceeded`, at);
       }
       scope.attemptFailed = false;
-      push(context, `${type}StateExited`, at, { stateExitedEventDetails: { name, output: redactedJson(event.state.output), outputDetails: NOT_TRUNCATED } });
+      push(context, `${type}StateExited`, at, {
+        stateExitedEventDetails: { name, output: redactedJson(event.state.output), outputDetails: NOT_TRUNCATED },
+      });
       break;
     }
     default:
@@ -298,13 +326,24 @@ export function appendTerminalEvent(
   if (isTerminalEvent(history[history.length - 1])) return;
   const previous = history.length;
   const base = { id: previous + 1, previousEventId: previous, timestamp: outcome.at };
-  const fault = { ...(outcome.error === undefined ? {} : { error: outcome.error }), ...(outcome.cause === undefined ? {} : { cause: redactTokens(outcome.cause) }) };
+  const fault = {
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    ...(outcome.cause === undefined ? {} : { cause: redactTokens(outcome.cause) }),
+  };
   switch (outcome.status) {
     case 'SUCCEEDED':
-      history.push({ ...base, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: redactTokens(outcome.output ?? 'null'), outputDetails: NOT_TRUNCATED } });
+      history.push({
+        ...base,
+        type: 'ExecutionSucceeded',
+        executionSucceededEventDetails: { output: redactTokens(outcome.output ?? 'null'), outputDetails: NOT_TRUNCATED },
+      });
       break;
     case 'FAILED':
-      history.push({ ...base, type: 'ExecutionFailed', executionFailedEventDetails: { error: outcome.error ?? '', cause: redactTokens(outcome.cause ?? '') } });
+      history.push({
+        ...base,
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: outcome.error ?? '', cause: redactTokens(outcome.cause ?? '') },
+      });
       break;
     case 'ABORTED':
       history.push({ ...base, type: 'ExecutionAborted', executionAbortedEventDetails: fault });

@@ -118,7 +118,15 @@ export function installScopes(): void {
     }
     const index = known.type === 'Map' ? attempt.started++ : known.branch;
     if (attempt.failed || isAborted(parent)) return inertRun();
-    const scope: Scope = { key, parent, owner: parent.owner, onNestedRun: parent.onNestedRun, onAbort: parent.onAbort, children: 0, aborted: false };
+    const scope: Scope = {
+      key,
+      parent,
+      owner: parent.owner,
+      onNestedRun: parent.onNestedRun,
+      onAbort: parent.onAbort,
+      children: 0,
+      aborted: false,
+    };
     const run = storage.run(scope, () => originalRun.apply(this, args));
     const failedAttempt = attempt;
     run.result.then(undefined, () => {

@@ -106,11 +106,11 @@ const HistoryStateSchema = z.object({ scopes: z.record(z.string(), ScopeHistoryS
  * Files written before Map and Parallel ran counted the library events already in the history; each counted event
  * becomes a signature that matches any event.
  */
-const LegacyHistoryStateSchema = z
-  .object({ eventsSeen: z.int().min(0), taskCursor: z.int().min(0), attemptFailed: z.boolean() })
-  .transform(({ eventsSeen, taskCursor, attemptFailed }): HistoryState => ({
+const LegacyHistoryStateSchema = z.object({ eventsSeen: z.int().min(0), taskCursor: z.int().min(0), attemptFailed: z.boolean() }).transform(
+  ({ eventsSeen, taskCursor, attemptFailed }): HistoryState => ({
     scopes: { '': { signatures: Array.from({ length: eventsSeen }, () => ANY_SIGNATURE), taskCursor, attemptFailed } },
-  }));
+  }),
+);
 
 const ExecutionRecordSchema = z.object({
   format: z.literal(1),

@@ -148,7 +148,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // the browser's scripts, built while the emulators start: the same build CDK deploys, served as CloudFront does
     const clientDir = join(dataDir, CLIENT_BUILD_FOLDER);
-    const clientBuild = buildClientAssets(clientDir).then(async (manifest) => ({ manifest, files: await loadClientFiles(clientDir, manifest) }));
+    const clientBuild = buildClientAssets(clientDir).then(async (manifest) => ({
+      manifest,
+      files: await loadClientFiles(clientDir, manifest),
+    }));
     clientBuild.catch(() => undefined);
     progress('DynamoDB（dynalite）');
     const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
@@ -204,7 +207,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     progress('浏览器脚本（esbuild）');
     const { manifest, files: clientFiles } = await clientBuild;
     useClientManifest(manifest);
-    const server = createLocalHttpServer({ handlers: () => handlers, outbox, s3, bucket: SITE_BUCKET, authRateLimit, rebuildIndexes, clientFiles });
+    const server = createLocalHttpServer({
+      handlers: () => handlers,
+      outbox,
+      s3,
+      bucket: SITE_BUCKET,
+      authRateLimit,
+      rebuildIndexes,
+      clientFiles,
+    });
     const port = await listen(server, options.port ?? 3000);
     stops.push(
       () =>
@@ -261,12 +272,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // sign-in emails go out after the answer; a stop waits for the ones under way
     const background = new DetachedBackground();
     stops.push(() => background.drain());
-    const site = faults === undefined ? new S3Site({ client: s3, bucket: SITE_BUCKET }) : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET }));
+    const site =
+      faults === undefined
+        ? new S3Site({ client: s3, bucket: SITE_BUCKET })
+        : faults.wrapSite(new S3Site({ client: s3, bucket: SITE_BUCKET }));
     indexes = new CoalescingIndexQueue({
       rebuild: (requests) => rebuildSiteIndexes(requests, { store: storeFor('rebuild-site-indexes'), site }),
       ...(options.indexRetryMs === undefined ? {} : { retryMs: options.indexRetryMs }),
       onFailure: (error, inARow) =>
-        logger.error('site index rebuild failed; retrying', { failuresInARow: inARow, error: error instanceof Error ? error.name : 'unknown' }),
+        logger.error('site index rebuild failed; retrying', {
+          failuresInARow: inARow,
+          error: error instanceof Error ? error.name : 'unknown',
+        }),
     });
     const indexWriter = indexes;
     stops.push(() => indexWriter.stop());
@@ -295,7 +312,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         message: error instanceof Error ? error.message : String(error),
       });
     const runReminders = () => tasks['send-due-reminders']({});
-    const reminders = options.reminders === false ? undefined : startReminderTimer(runReminders, options.reminderIntervalMs ?? 60_000, logFailure);
+    const reminders =
+      options.reminders === false ? undefined : startReminderTimer(runReminders, options.reminderIntervalMs ?? 60_000, logFailure);
     if (reminders !== undefined) stops.push(() => reminders.stop());
     // up and answering; the handler modules load now rather than on the first request for each
     const handlersLoaded = preloadHandlers().catch((error: unknown) =>
@@ -307,4 +325,3 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 }
-

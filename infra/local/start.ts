@@ -33,8 +33,12 @@ const stack = await startLocalStack({
   port: numberFrom('PORT') ?? 3000,
   dataDir,
   onProgress: (step) => process.stdout.write(`  ${elapsed().padStart(6)}  ${step}\n`),
-  ...(numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') === undefined ? {} : { reviewTimeoutSeconds: numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') }),
-  ...(numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') === undefined ? {} : { revisionTimeoutSeconds: numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') }),
+  ...(numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') === undefined
+    ? {}
+    : { reviewTimeoutSeconds: numberFrom('NIANBAO_REVIEW_TIMEOUT_SECONDS') }),
+  ...(numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') === undefined
+    ? {}
+    : { revisionTimeoutSeconds: numberFrom('NIANBAO_REVISION_TIMEOUT_SECONDS') }),
 });
 
 const people = DEMO_ROSTER.map((entry) => `    ${entry.email.padEnd(28)} ${entry.name}（${entry.roles.join('、')}）`).join('\n');

@@ -7,7 +7,14 @@ import { runtimeBaseUrl, runtimeKeys, runtimeMailer, signingStoreOver, systemClo
 import { ENV } from '../../shared/runtime/env.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
-import { AgencySchema, DistrictSchema, RosterEntrySchema, type Agency, type District, type RosterEntry } from '../../shared/workflow/model.js';
+import {
+  AgencySchema,
+  DistrictSchema,
+  RosterEntrySchema,
+  type Agency,
+  type District,
+  type RosterEntry,
+} from '../../shared/workflow/model.js';
 import { handOverReviewsOf, strandedWarning, type HandOver } from '../../shared/workflow/hand-over.js';
 import type { Store } from '../../shared/workflow/ports.js';
 import { chainProblems, DEFAULT_CHAIN, RESERVED_ROLES, unheldRoles } from '../../shared/workflow/review-chain.js';
@@ -56,22 +63,28 @@ export async function checkRosterFile(raw: unknown, existing: (agencyId: string)
   for (const agency of file.agencies) {
     if (agencyIds.has(agency.id)) problems.push(`agency ${agency.id} is listed twice`);
     agencyIds.add(agency.id);
-    if (agency.chain) for (const problem of chainProblems(agency.chain)) problems.push(`agency ${agency.id}: ${problem.code} ${problem.message}`);
+    if (agency.chain)
+      for (const problem of chainProblems(agency.chain)) problems.push(`agency ${agency.id}: ${problem.code} ${problem.message}`);
   }
   const emails = new Set<string>();
   for (const entry of file.roster) {
     if (emails.has(entry.email)) problems.push(`${entry.email} is listed twice`);
     emails.add(entry.email);
-    if (entry.roles.includes('auditor') && entry.auditScope === undefined) problems.push(`${entry.email} is an auditor without an auditScope ('*' or a list of agency ids)`);
+    if (entry.roles.includes('auditor') && entry.auditScope === undefined)
+      problems.push(`${entry.email} is an auditor without an auditScope ('*' or a list of agency ids)`);
     if (entry.roles.includes('admin') && entry.adminScope === undefined) {
       problems.push(`${entry.email} is an admin without an adminScope ('*' or a list of district ids)`);
     }
   }
-  const referenced = new Set<string>(file.roster.flatMap((entry) => [entry.agencyId, ...(Array.isArray(entry.auditScope) ? entry.auditScope : [])]));
+  const referenced = new Set<string>(
+    file.roster.flatMap((entry) => [entry.agencyId, ...(Array.isArray(entry.auditScope) ? entry.auditScope : [])]),
+  );
   for (const agencyId of referenced) {
-    if (!agencyIds.has(agencyId) && (await existing(agencyId)) === undefined) problems.push(`agency ${agencyId} is neither in the file nor in the table`);
+    if (!agencyIds.has(agencyId) && (await existing(agencyId)) === undefined)
+      problems.push(`agency ${agencyId} is neither in the file nor in the table`);
   }
-  if (problems.length > 0) throw new RosterFileError(`the roster file has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0)
+    throw new RosterFileError(`the roster file has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return file;
 }
 
@@ -80,7 +93,9 @@ export function rosterWarnings(file: RosterFile): string[] {
   return file.agencies.flatMap((agency) => {
     const people = file.roster.filter((entry) => entry.agencyId === agency.id);
     if (people.length === 0) return [];
-    return unheldRoles(agency.chain ?? DEFAULT_CHAIN, people).map((step) => `agency ${agency.id}: nobody holds ${step.role} for the step ${step.label}`);
+    return unheldRoles(agency.chain ?? DEFAULT_CHAIN, people).map(
+      (step) => `agency ${agency.id}: nobody holds ${step.role} for the step ${step.label}`,
+    );
   });
 }
 
@@ -115,7 +130,8 @@ export async function loadRoster(
   for (const entry of file.roster) {
     const before = await store.getRosterEntry(entry.email);
     await store.putRosterEntry(entry satisfies RosterEntry);
-    if (before !== undefined && (before.agencyId !== entry.agencyId || before.roles.some((role) => !entry.roles.includes(role)))) changed.push(before);
+    if (before !== undefined && (before.agencyId !== entry.agencyId || before.roles.some((role) => !entry.roles.includes(role))))
+      changed.push(before);
   }
   const results: HandOver[] = [];
   if (handOver !== undefined) for (const before of changed) results.push(...(await handOver(before)));
@@ -168,7 +184,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const file = await checkRosterFile(raw, (agencyId) => store.getAgency(agencyId));
     for (const warning of [...rosterWarnings(file), ...strayRoles(file)]) process.stderr.write(`warning: ${warning}\n`);
     if (values['dry-run'] === true) {
-      process.stdout.write(`${path}: ${file.agencies.length} agencies and ${file.roster.length} roster entries are valid (dry run: nothing written)\n`);
+      process.stdout.write(
+        `${path}: ${file.agencies.length} agencies and ${file.roster.length} roster entries are valid (dry run: nothing written)\n`,
+      );
       return 0;
     }
     const handOver = await deployedHandOver(store);
@@ -177,7 +195,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const written = await loadRoster(file, store, handOver);
     for (const stranded of written.stranded) process.stderr.write(`warning: ${strandedWarning(stranded)}\n`);
-    process.stdout.write(`${tableName}: put ${written.agencies} agencies and ${written.roster} roster entries; ${written.handedOver} open reviews handed on\n`);
+    process.stdout.write(
+      `${tableName}: put ${written.agencies} agencies and ${written.roster} roster entries; ${written.handedOver} open reviews handed on\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof RosterFileError) {

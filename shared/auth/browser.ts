@@ -23,7 +23,10 @@ export const browserIdFrom = (request: HttpRequest): string | undefined => {
 };
 
 /** What the table keeps of a browser id: its sha256 (of the empty string for "no browser"). */
-export const browserHash = (browserId: string | undefined): string => createHash('sha256').update(`browser v1\n${browserId ?? ''}`, 'utf8').digest('hex');
+export const browserHash = (browserId: string | undefined): string =>
+  createHash('sha256')
+    .update(`browser v1\n${browserId ?? ''}`, 'utf8')
+    .digest('hex');
 
 export const newBrowserId = (): string => randomBytes(32).toString('base64url');
 

@@ -116,7 +116,8 @@ export async function createSession(
   const browser = browserHash(asker.browserId);
   const since = new Date(now.getTime() - minutes(SIGN_IN_LIMITS.codeMinutes)).toISOString();
   const candidate = (await deps.store.listSignInCodes(email, since)).find(
-    (code) => code.usedAt === undefined && Date.parse(code.expiresAt) > now.getTime() && (code.browserHash ?? browserHash(undefined)) === browser,
+    (code) =>
+      code.usedAt === undefined && Date.parse(code.expiresAt) > now.getTime() && (code.browserHash ?? browserHash(undefined)) === browser,
   );
   if (!candidate) throw new UnauthenticatedError(INVALID_CODE);
   let counted: SignInCode;

@@ -29,7 +29,9 @@ export class KmsSigner implements Signer {
   publicKeyPem(): Promise<string> {
     this.publicPem ??= this.client.send(new GetPublicKeyCommand({ KeyId: this.keyId })).then((out) => {
       if (out.PublicKey === undefined) throw new Error(`KMS returned no public key for ${this.keyId}`);
-      return createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
+      return createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' })
+        .export({ format: 'pem', type: 'spki' })
+        .toString();
     });
     return this.publicPem;
   }

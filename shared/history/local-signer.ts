@@ -15,7 +15,10 @@ export class LocalSigner implements Signer {
     this.privateKey = createPrivateKey(privateKeyPem);
     const publicKey = createPublicKey(this.privateKey);
     this.publicPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    const fingerprint = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('hex').slice(0, 16);
+    const fingerprint = createHash('sha256')
+      .update(publicKey.export({ format: 'der', type: 'spki' }))
+      .digest('hex')
+      .slice(0, 16);
     this.keyId = `local:${fingerprint}`;
   }
 

@@ -10,7 +10,12 @@ import * as z from 'zod';
  * bucket's `assets/` prefix, locally by the HTTP server from the build folder. No function serves or carries them.
  */
 
-export const CLIENT_ENTRIES = { 'app.js': 'client/app.ts', 'form.js': 'client/form.ts', 'import.js': 'client/import.ts', 'admin.js': 'client/admin.ts' } as const;
+export const CLIENT_ENTRIES = {
+  'app.js': 'client/app.ts',
+  'form.js': 'client/form.ts',
+  'import.js': 'client/import.ts',
+  'admin.js': 'client/admin.ts',
+} as const;
 export type ClientAssetName = keyof typeof CLIENT_ENTRIES;
 export const CLIENT_ASSET_NAMES = Object.keys(CLIENT_ENTRIES) as ClientAssetName[];
 
@@ -46,9 +51,12 @@ export function clientManifest(): ClientManifest {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`no client build: ${CLIENT_ASSETS_DIR_ENV} names no folder and no ${PACKAGED_MANIFEST_FILE} is beside the code (infra/client-build.ts)`, {
-      cause: error,
-    });
+    throw new Error(
+      `no client build: ${CLIENT_ASSETS_DIR_ENV} names no folder and no ${PACKAGED_MANIFEST_FILE} is beside the code (infra/client-build.ts)`,
+      {
+        cause: error,
+      },
+    );
   }
   manifest = ClientManifestSchema.parse(JSON.parse(text));
   return manifest;

@@ -10,7 +10,8 @@ import type { HttpRequest } from './request.js';
 
 export function requireJsonRequest(request: HttpRequest, baseUrl: string): void {
   const type = request.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new ValidationError('请求须为 JSON（Content-Type: application/json）。', 'UNSUPPORTED_MEDIA_TYPE');
+  if (!/^application\/json\b/i.test(type))
+    throw new ValidationError('请求须为 JSON（Content-Type: application/json）。', 'UNSUPPORTED_MEDIA_TYPE');
   requireSameOrigin(request, baseUrl);
 }
 

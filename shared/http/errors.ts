@@ -24,6 +24,12 @@ export function toResponse(error: unknown, log: ErrorLog): HttpResponse {
     return json(400, { error: { code: 'BAD_REQUEST', message: '请求的格式不正确。' } });
   }
   const correlationId = randomUUID();
-  log.error('unhandled error', { correlationId, errorName: error instanceof Error ? error.name : typeof error, stack: error instanceof Error ? error.stack : undefined });
-  return json(500, { error: { code: 'INTERNAL', message: `系统出错了，请稍后重试。如持续出现，请把编号 ${correlationId} 告诉管理员。`, correlationId } });
+  log.error('unhandled error', {
+    correlationId,
+    errorName: error instanceof Error ? error.name : typeof error,
+    stack: error instanceof Error ? error.stack : undefined,
+  });
+  return json(500, {
+    error: { code: 'INTERNAL', message: `系统出错了，请稍后重试。如持续出现，请把编号 ${correlationId} 告诉管理员。`, correlationId },
+  });
 }

@@ -77,7 +77,8 @@ function bodyText(parsed: z.infer<typeof HttpEventSchema>, raw: Buffer): string 
 }
 
 /** Uploads whose encoding their handler decides (a CSV as Excel saves it may be GBK): read from `rawBody` only. */
-const isEncodedUpload = (headers: Readonly<Record<string, string>>): boolean => (headers['content-type'] ?? '').toLowerCase().startsWith('text/csv');
+const isEncodedUpload = (headers: Readonly<Record<string, string>>): boolean =>
+  (headers['content-type'] ?? '').toLowerCase().startsWith('text/csv');
 
 export function toRequest(event: unknown): HttpRequest {
   const parsed = HttpEventSchema.parse(event);
@@ -106,7 +107,11 @@ export function jsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): T {
     throw new ValidationError('请求内容不是有效的 JSON。', 'MALFORMED_JSON');
   }
   const inexact = firstInexactNumber(request.body);
-  if (inexact) throw new ValidationError(inexactNumberMessage(inexact), 'INEXACT_NUMBER', { number: inexact.text.slice(0, 24), reason: inexact.reason });
+  if (inexact)
+    throw new ValidationError(inexactNumberMessage(inexact), 'INEXACT_NUMBER', {
+      number: inexact.text.slice(0, 24),
+      reason: inexact.reason,
+    });
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));

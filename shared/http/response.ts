@@ -17,7 +17,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 interface Extra {
@@ -28,7 +29,12 @@ interface Extra {
 function respond(statusCode: number, contentType: string | undefined, body: string, extra: Extra = {}): HttpResponse {
   return {
     statusCode,
-    headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store', ...(contentType === undefined ? {} : { 'content-type': contentType }), ...extra.headers },
+    headers: {
+      ...SECURITY_HEADERS,
+      'cache-control': 'no-store',
+      ...(contentType === undefined ? {} : { 'content-type': contentType }),
+      ...extra.headers,
+    },
     ...(extra.cookies === undefined ? {} : { cookies: extra.cookies }),
     body,
   };
@@ -37,7 +43,8 @@ function respond(statusCode: number, contentType: string | undefined, body: stri
 export const json = (statusCode: number, value: unknown, extra?: Extra): HttpResponse =>
   respond(statusCode, 'application/json; charset=utf-8', JSON.stringify(value), extra);
 
-export const html = (statusCode: number, page: string, extra?: Extra): HttpResponse => respond(statusCode, 'text/html; charset=utf-8', page, extra);
+export const html = (statusCode: number, page: string, extra?: Extra): HttpResponse =>
+  respond(statusCode, 'text/html; charset=utf-8', page, extra);
 
 export const noContent = (extra?: Extra): HttpResponse => respond(204, undefined, '', extra);
 

@@ -12,7 +12,18 @@ export interface RouteSpec {
 }
 
 /** The pages the web-pages function renders, one per route of its own. */
-export type WebPage = 'home' | 'login' | 'status' | 'sign-off' | 'audit' | 'new-report' | 'draft' | 'revision' | 'import' | 'admin' | 'admin-log';
+export type WebPage =
+  | 'home'
+  | 'login'
+  | 'status'
+  | 'sign-off'
+  | 'audit'
+  | 'new-report'
+  | 'draft'
+  | 'revision'
+  | 'import'
+  | 'admin'
+  | 'admin-log';
 
 export const HTTP_FUNCTIONS = [
   'request-sign-in-code',
@@ -47,7 +58,13 @@ export const HTTP_FUNCTIONS = [
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 
-export const TASK_FUNCTIONS = ['request-review', 'request-revision', 'publish-report', 'record-execution-failure', 'send-due-reminders'] as const;
+export const TASK_FUNCTIONS = [
+  'request-review',
+  'request-revision',
+  'publish-report',
+  'record-execution-failure',
+  'send-due-reminders',
+] as const;
 export type TaskFunctionName = (typeof TASK_FUNCTIONS)[number];
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -113,7 +130,11 @@ export const ROUTES: readonly RouteSpec[] = [
  * Matches a concrete path against the table: the route and its path parameters, or undefined. As in API Gateway, the
  * most specific route wins: `/reports/new` over `/reports/{id}` (more literal segments first, then table order).
  */
-export function matchRoute(method: string, path: string, routes: readonly RouteSpec[] = ROUTES): { route: RouteSpec; pathParameters: Record<string, string> } | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+  routes: readonly RouteSpec[] = ROUTES,
+): { route: RouteSpec; pathParameters: Record<string, string> } | undefined {
   const segments = path.split('/');
   let best: { route: RouteSpec; pathParameters: Record<string, string>; literals: number } | undefined;
   for (const route of routes) {

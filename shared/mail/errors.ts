@@ -31,9 +31,7 @@ export class MailDeliveryError extends Error {
 
   constructor(details: MailDeliveryErrorDetails) {
     const status = details.statusCode === undefined ? '' : ` ${details.statusCode}`;
-    super(
-      `邮件发送失败（${details.provider}: ${details.errorName}${status}）${details.retryable ? '，可稍后重试' : ''}。`,
-    );
+    super(`邮件发送失败（${details.provider}: ${details.errorName}${status}）${details.retryable ? '，可稍后重试' : ''}。`);
     this.provider = details.provider;
     this.errorName = details.errorName;
     this.retryable = details.retryable;

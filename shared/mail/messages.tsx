@@ -49,9 +49,7 @@ export function signInCodeMessage(input: SignInCodeMessageInput): MailMessage {
       <p>您好：</p>
       <p>您正在登录{SYSTEM_NAME}，本次的登录验证码是：</p>
       <p style="font-size: 28px; font-weight: bold; letter-spacing: 6px; font-family: monospace;">{input.code}</p>
-      <p>
-        验证码在 {input.minutesValid} 分钟内有效，只能使用一次。请不要把验证码告诉任何人，工作人员不会向您索要验证码。
-      </p>
+      <p>验证码在 {input.minutesValid} 分钟内有效，只能使用一次。请不要把验证码告诉任何人，工作人员不会向您索要验证码。</p>
       <p>如果您没有申请登录，请忽略本邮件，您的账号不会有任何变化。</p>
       <LinkBlock label="登录页面：" href={loginUrl} />
     </>,
@@ -81,7 +79,6 @@ export interface ReviewRequestMessageInput {
   readonly dueAt?: string | undefined;
 }
 
-
 export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMessage {
   const reviewUrl = absoluteLink(input.reviewUrl, input.baseUrl, 'reviewUrl');
   const report = reportTitle(input.agencyName, input.year, input.version);
@@ -93,9 +90,7 @@ export function reviewRequestMessage(input: ReviewRequestMessageInput): MailMess
   const deputy = input.onBehalfOf === undefined ? undefined : `（您正在代理${input.onBehalfOf}，本项原由${input.onBehalfOf}处理。）`;
   const ask = `${report}已提交，需要您进行${stage}。${input.replaces === undefined ? '' : `（原由${input.replaces}处理，因人员调整转由您处理。）`}${deputy ?? ''}`;
   const warnings =
-    input.warningsCount > 0
-      ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在${verb}页面逐条查看。`
-      : '系统未对本稿给出提示。';
+    input.warningsCount > 0 ? `系统对本稿给出了 ${input.warningsCount} 条提示，请在${verb}页面逐条查看。` : '系统未对本稿给出提示。';
   const safety = '打开链接只用于查看报告，不会改变报告的状态；同意或退回需要先登录系统再作决定。';
 
   const text = lines(
@@ -158,19 +153,7 @@ export function revisionRequestMessage(input: RevisionRequestMessageInput): Mail
   const labels = input.stepLabels ?? ['办公室主任审核', '主管领导签发'];
   const next = `请登录系统修改后重新提交。重新提交的报告将再次依次经过${labels.join('、')}。`;
 
-  const text = lines(
-    `${input.officerName}，您好：`,
-    '',
-    returned,
-    '',
-    comment,
-    '',
-    next,
-    '',
-    '报告页面：',
-    reportUrl,
-    ...footerLines(),
-  );
+  const text = lines(`${input.officerName}，您好：`, '', returned, '', comment, '', next, '', '报告页面：', reportUrl, ...footerLines());
   const html = page(
     subject,
     <>
@@ -240,7 +223,9 @@ export function withdrawnMessage(input: WithdrawnMessageInput): MailMessage {
     <>
       <p>{input.approverName}，您好：</p>
       <p>{withdrawn}</p>
-      <blockquote style="white-space: pre-wrap; margin: 12px 0; padding: 8px 12px; border-left: 4px solid #c0c0c0; background: #f7f7f7;">{input.reason}</blockquote>
+      <blockquote style="white-space: pre-wrap; margin: 12px 0; padding: 8px 12px; border-left: 4px solid #c0c0c0; background: #f7f7f7;">
+        {input.reason}
+      </blockquote>
       <p>{next}</p>
     </>,
   );

@@ -39,11 +39,7 @@ export function leafRows(rows: readonly RowNode[], keys: readonly string[] = [],
   });
 }
 
-export function leafColumns(
-  columns: readonly ColumnNode[],
-  keys: readonly string[] = [],
-  labels: readonly string[] = [],
-): LeafColumn[] {
+export function leafColumns(columns: readonly ColumnNode[], keys: readonly string[] = [], labels: readonly string[] = []): LeafColumn[] {
   return columns.flatMap((column) => {
     const columnKeys = column.key === undefined ? keys : [...keys, column.key];
     const columnLabels = [...labels, column.label];

@@ -121,7 +121,17 @@ function runningTotals(pair: Pair): Finding[] {
         if (actual === undefined || before === undefined || change === undefined || before + change === actual) return [];
         const expected = before + change;
         const message = rule.message(cell, { actual, before, change, expected });
-        return [{ code: rule.code, path: cell.id, rowLabel: cell.rowLabel, columnLabel: cell.columnLabel, expected, actual, message } satisfies Finding];
+        return [
+          {
+            code: rule.code,
+            path: cell.id,
+            rowLabel: cell.rowLabel,
+            columnLabel: cell.columnLabel,
+            expected,
+            actual,
+            message,
+          } satisfies Finding,
+        ];
       }),
   );
 }
@@ -163,7 +173,11 @@ const shortId = (id: string | undefined): string => (id === undefined ? '未注�
  * itself lacks is a schema error already, and says nothing here.
  */
 export function previousMismatch(report: ReportView, previous: ReportView | undefined): Finding | undefined {
-  const finding = (reason: string): Finding => ({ code: 'X0', path: '', message: `${reason}，未做与上一年度的核对（上年结转、同比变化、年年雷同等）。` });
+  const finding = (reason: string): Finding => ({
+    code: 'X0',
+    path: '',
+    message: `${reason}，未做与上一年度的核对（上年结转、同比变化、年年雷同等）。`,
+  });
   if (!previous) return finding('作为上一年度报告提供的文件不是可识别的年度报告');
   if (previous.agencyId !== report.agencyId) {
     return finding(`作为上一年度报告提供的是另一机关（${shortId(previous.agencyId)}）的报告，而本报告属于 ${shortId(report.agencyId)}`);

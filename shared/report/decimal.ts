@@ -41,7 +41,9 @@ export function convertUnit(value: Decimal, from: string, to: string): Decimal |
   const toPower = UNIT_POWERS[to];
   if (fromPower === undefined || toPower === undefined) return undefined;
   const shift = toPower - fromPower;
-  return shift >= 0 ? { units: value.units, scale: value.scale + shift } : { units: value.units * 10n ** BigInt(-shift), scale: value.scale };
+  return shift >= 0
+    ? { units: value.units, scale: value.scale + shift }
+    : { units: value.units * 10n ** BigInt(-shift), scale: value.scale };
 }
 
 /** Plain decimal text without trailing zeros past the point ("77.0693", "12", "0.5"). */

@@ -172,7 +172,10 @@ export function align<T>(a: readonly T[], b: readonly T[]): AlignOp<T>[] {
       j++;
     }
   }
-  middle.push(...midA.slice(i).map((item) => ({ op: 'removed' as const, item })), ...midB.slice(j).map((item) => ({ op: 'added' as const, item })));
+  middle.push(
+    ...midA.slice(i).map((item) => ({ op: 'removed' as const, item })),
+    ...midB.slice(j).map((item) => ({ op: 'added' as const, item })),
+  );
   return [...same(a.slice(0, start)), ...middle, ...same(a.slice(endA))];
 }
 

@@ -28,7 +28,13 @@ const outcomes =
   (view: ReportView): number | undefined =>
     sumOf(
       templateCells(view.template)
-        .filter((cell) => cell.path[0] === 'applications' && cell.path[1] === 'outcomes' && groups.includes(cell.path[2] ?? '') && cell.path.at(-1) === 'total')
+        .filter(
+          (cell) =>
+            cell.path[0] === 'applications' &&
+            cell.path[1] === 'outcomes' &&
+            groups.includes(cell.path[2] ?? '') &&
+            cell.path.at(-1) === 'total',
+        )
         .map((cell) => countAt(view.raw, cell.path)),
     );
 
@@ -74,7 +80,9 @@ function n1(view: ReportView): Finding[] {
     if (claim.kind === 'allUpheld') {
       const subject = UPHELD_GROUPS[claim.subject];
       const notUpheld = sumOf(
-        subject.groups.flatMap((group) => ['corrected', 'other', 'pending'].map((column) => countAt(report, ['reviewsAndLitigation', group, column]))),
+        subject.groups.flatMap((group) =>
+          ['corrected', 'other', 'pending'].map((column) => countAt(report, ['reviewsAndLitigation', group, column])),
+        ),
       );
       if (notUpheld !== undefined && notUpheld > 0) {
         findings.push({

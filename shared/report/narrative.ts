@@ -4,17 +4,17 @@
  * correct report costs the officer more than a missed one.
  */
 
-export type ClaimKind =
-  | 'received'
-  | 'carriedOver'
-  | 'concluded'
-  | 'carriedForward'
-  | 'reconsideration'
-  | 'litigation'
-  | OutcomeKind;
+export type ClaimKind = 'received' | 'carriedOver' | 'concluded' | 'carriedForward' | 'reconsideration' | 'litigation' | OutcomeKind;
 
 /** The outcome rows of table 三 a sentence may quote (“予以公开10件，部分公开4件”). */
-export type OutcomeKind = 'disclosed' | 'partiallyDisclosed' | 'disclosedOrPartially' | 'withheld' | 'unableToProvide' | 'notProcessed' | 'otherHandling';
+export type OutcomeKind =
+  | 'disclosed'
+  | 'partiallyDisclosed'
+  | 'disclosedOrPartially'
+  | 'withheld'
+  | 'unableToProvide'
+  | 'notProcessed'
+  | 'otherHandling';
 
 export interface NumberClaim {
   readonly kind: ClaimKind;
@@ -101,7 +101,12 @@ const OUTCOME_PATTERNS: readonly Pattern[] = [
     regex: new RegExp(`(?:(?:予以|全部)公开(?:及|和|与|、|或)部分公开|全部或部分公开)${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'),
     word: '部分公开',
   },
-  { kind: 'disclosed', regex: new RegExp(`(?<!不)予以公开${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), notInGap: /部分|不予/, word: '予以公开' },
+  {
+    kind: 'disclosed',
+    regex: new RegExp(`(?<!不)予以公开${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'),
+    notInGap: /部分|不予/,
+    word: '予以公开',
+  },
   { kind: 'partiallyDisclosed', regex: new RegExp(`部分公开${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), notInGap: /不予/, word: '部分公开' },
   { kind: 'withheld', regex: new RegExp(`不予以?公开${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), word: '不予' },
   { kind: 'unableToProvide', regex: new RegExp(`无法提供${GAP}${NUM}${APPLICATION_MEASURE}`, 'g'), word: '无法提供' },

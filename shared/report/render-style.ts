@@ -6,8 +6,7 @@
 const SERIF = '"Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", STSong, SimSun, serif';
 /** the face reports set their sub-headings in, after the serif body */
 const KAI = `"Kaiti SC", STKaiti, KaiTi, "AR PL UKai CN", ${SERIF}`;
-const SANS =
-  '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", system-ui, sans-serif';
+const SANS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", system-ui, sans-serif';
 
 export const REPORT_CSS = `
 :root { color-scheme: light; }

@@ -89,7 +89,14 @@ function cellText(row: unknown, cell: DataCell): string {
 /** What the page shows in one cell of a report, for the other renderings of the same page (Word, PDF). */
 export function cellTextAt(report: unknown, path: readonly string[], column: LeafColumn): string {
   const row = readPath(report, path.slice(0, path.length - column.keys.length));
-  return cellText(row, { column, columnKeys: column.keys, unitKeys: unitKeysOf(column), id: path.join('.'), key: column.keys.join('.'), colspan: 1 });
+  return cellText(row, {
+    column,
+    columnKeys: column.keys,
+    unitKeys: unitKeysOf(column),
+    id: path.join('.'),
+    key: column.keys.join('.'),
+    colspan: 1,
+  });
 }
 
 /** A span of 1 is the default; leaving it out keeps the page as plain as a hand-written one. */
@@ -211,14 +218,17 @@ function skeletonOf(section: TablesSection): SectionSkeleton {
   let skeleton = skeletons.get(section);
   if (!skeleton) {
     const frame = sharedFrame(section.tables);
-    const blocks = section.tables.map((table) => blockOf(table, section.tables.length === 1 ? gridLayout(table) : gridLayout(table, frame)));
+    const blocks = section.tables.map((table) =>
+      blockOf(table, section.tables.length === 1 ? gridLayout(table) : gridLayout(table, frame)),
+    );
     const rows = blocks.flatMap((block) => block.rows);
     const numbers = new Map(rows.flatMap((row) => row.cells).map((cell, index) => [cell, index]));
     const id = section.tables.length === 1 ? (section.tables[0]?.id ?? section.field) : section.field;
     const html = renderToString(<SectionTableElement id={id} blocks={blocks} text={(cell) => hole(numbers.get(cell) ?? -1)} />);
     const { pieces, order } = splitSkeleton(html, numbers.size, `section ${section.field}`);
     // the cells are filled row by row, column by column, the order they were numbered in
-    if (order.some((slot, index) => slot !== index)) throw new SkeletonError(`section ${section.field}: its data cells are not in row order`);
+    if (order.some((slot, index) => slot !== index))
+      throw new SkeletonError(`section ${section.field}: its data cells are not in row order`);
     skeleton = { pieces, rows };
     skeletons.set(section, skeleton);
   }
@@ -250,7 +260,9 @@ export function sectionTableHtml(section: TablesSection, report: unknown): strin
 /** The box a table scrolls in on a narrow screen, around a table rendered as JSX or given as markup; focusable, so a keyboard can scroll it. */
 export function TableScroll({ children, html }: { children?: ComponentChildren; html?: string }) {
   return html === undefined ? (
-    <div class="table-scroll" tabIndex={0}>{children}</div>
+    <div class="table-scroll" tabIndex={0}>
+      {children}
+    </div>
   ) : (
     <div class="table-scroll" tabIndex={0} dangerouslySetInnerHTML={{ __html: html }} />
   );

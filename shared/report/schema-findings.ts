@@ -57,7 +57,12 @@ function cellIssue(cell: Cell, issue: z.core.$ZodIssue, value: unknown): Finding
     }
     if (issue.code === 'custom' && issue.params?.['issue'] === SCALE_ISSUE) {
       const maxScale = Number(issue.params['maxScale']);
-      return cellFinding(cell, 'SCHEMA_DECIMAL_SCALE', `${where(cell)}金额 ${describe(value)} 的小数位数过多，最多保留 ${maxScale} 位小数。`, value);
+      return cellFinding(
+        cell,
+        'SCHEMA_DECIMAL_SCALE',
+        `${where(cell)}金额 ${describe(value)} 的小数位数过多，最多保留 ${maxScale} 位小数。`,
+        value,
+      );
     }
     if (MONEY_TOO_LONG.test(value)) {
       return cellFinding(
@@ -88,7 +93,9 @@ function otherIssue(template: Template, issue: z.core.$ZodIssue, report: unknown
   }
   if (head === 'title') {
     const formats = Object.keys(TITLE_FORMATS).join('、');
-    return [{ code: 'SCHEMA_TYPE', path: id, message: `标题格式不正确（${describe(value)}）：format 可选 ${formats}，lines 可选 1 或 2。` }];
+    return [
+      { code: 'SCHEMA_TYPE', path: id, message: `标题格式不正确（${describe(value)}）：format 可选 ${formats}，lines 可选 1 或 2。` },
+    ];
   }
   if (head === 'year') {
     if (issue.code === 'custom' && issue.params?.['issue'] === 'template-year') {
@@ -126,10 +133,20 @@ function otherIssue(template: Template, issue: z.core.$ZodIssue, report: unknown
   if (under.length > 0) {
     return [{ code: 'SCHEMA_TYPE', path: id, message: `“${id}”应为表格数据（对象），实际为 ${describe(value)}。` }];
   }
-  const unitCell = cells.find((cell) => cell.column.kind.type === 'money' && id === [...cell.path.slice(0, -1), cell.column.kind.unitField].join('.'));
+  const unitCell = cells.find(
+    (cell) => cell.column.kind.type === 'money' && id === [...cell.path.slice(0, -1), cell.column.kind.unitField].join('.'),
+  );
   if (unitCell && unitCell.column.kind.type === 'money') {
     const units = Object.keys(unitCell.column.kind.units).join('或');
-    return [{ code: 'SCHEMA_UNIT', path: id, rowLabel: unitCell.rowLabel, columnLabel: unitCell.columnLabel, message: `${where(unitCell)}的金额单位应为${units}，实际为 ${describe(value)}。` }];
+    return [
+      {
+        code: 'SCHEMA_UNIT',
+        path: id,
+        rowLabel: unitCell.rowLabel,
+        columnLabel: unitCell.columnLabel,
+        message: `${where(unitCell)}的金额单位应为${units}，实际为 ${describe(value)}。`,
+      },
+    ];
   }
   return [{ code: 'SCHEMA_TYPE', path: id, message: `“${id || '报告'}”格式不正确（${describe(value)}）。` }];
 }

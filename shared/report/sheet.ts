@@ -124,7 +124,9 @@ function csvField(value: string | number | undefined): string {
 export function sheetsCsv(sheets: readonly Sheet[]): string {
   const lines: string[] = [];
   for (const sheet of sheets) {
-    const grid: (string | number | undefined)[][] = Array.from({ length: sheet.height }, () => Array.from({ length: sheet.width }, () => undefined));
+    const grid: (string | number | undefined)[][] = Array.from({ length: sheet.height }, () =>
+      Array.from({ length: sheet.width }, () => undefined),
+    );
     for (const cell of sheet.cells) {
       const line = grid[cell.row];
       if (line) line[cell.col] = cell.value;

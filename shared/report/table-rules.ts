@@ -167,7 +167,14 @@ export function applicationsRules(template: Template, report: unknown): Finding[
     const carriedOver = carriedOverRow(c);
     const carriedForward = carriedForwardRow(c);
     if (received !== undefined && carriedOver !== undefined && total !== undefined && carriedForward !== undefined) {
-      balances.push({ column: c, received, carriedOver, total, carriedForward, difference: received + carriedOver - total - carriedForward });
+      balances.push({
+        column: c,
+        received,
+        carriedOver,
+        total,
+        carriedForward,
+        difference: received + carriedOver - total - carriedForward,
+      });
     }
   });
   findings.push(...r1Findings(template, report, balances, findings));
@@ -203,7 +210,8 @@ export function r1Findings(template: Template, report: unknown, balances: readon
   const applications = table(template, 'applications');
   if (off.length === 0 || !applications) return [];
   const plan = applicationsPlan(applications);
-  const rowCells = (row: BalanceRow) => (column: number) => countAt(report, [...plan.balanceRows[row].path, ...(plan.columns[column]?.keys ?? [])]);
+  const rowCells = (row: BalanceRow) => (column: number) =>
+    countAt(report, [...plan.balanceRows[row].path, ...(plan.columns[column]?.keys ?? [])]);
   const r2Paths = new Set(r2.flatMap((finding) => (finding.code === 'R2' ? [finding.path] : [])));
   const pair = swappedPair(plan, balances, off);
   if (pair) return pairFindings(plan, pair, rowCells, r2Paths);
@@ -214,7 +222,11 @@ export function r1Findings(template: Template, report: unknown, balances: readon
  * Two applicant columns off by opposite amounts while the 总计 column balances: every row still adds up, so a number
  * went into the wrong column of one row (or two were transposed). Blaming 四 of each column would be a wrong fix.
  */
-function swappedPair(plan: ApplicationsPlan, balances: readonly Balance[], off: readonly Balance[]): readonly [Balance, Balance] | undefined {
+function swappedPair(
+  plan: ApplicationsPlan,
+  balances: readonly Balance[],
+  off: readonly Balance[],
+): readonly [Balance, Balance] | undefined {
   const [first, second] = off;
   if (off.length !== 2 || first === undefined || second === undefined || first.difference !== -second.difference) return undefined;
   const parts = new Set(plan.partColumns);

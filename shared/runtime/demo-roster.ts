@@ -26,7 +26,13 @@ export const DEMO_ROSTER: readonly RosterEntry[] = [
   { email: 'officer@jw.example.cn', name: '周信息员', agencyId: 'daxing-jw', roles: ['officer'] },
   { email: 'director@jw.example.cn', name: '吴主任', agencyId: 'daxing-jw', roles: ['director'] },
   { email: 'leader@jw.example.cn', name: '郑主任', agencyId: 'daxing-jw', roles: ['leader'] },
-  { email: 'admin@daxing.example.cn', name: '区政务公开办管理员', agencyId: 'daxing-gkb', roles: ['admin'], adminScope: [DEMO_DISTRICT.id] },
+  {
+    email: 'admin@daxing.example.cn',
+    name: '区政务公开办管理员',
+    agencyId: 'daxing-gkb',
+    roles: ['admin'],
+    adminScope: [DEMO_DISTRICT.id],
+  },
 ];
 
 export async function seedDemo(store: Store): Promise<void> {

@@ -51,7 +51,11 @@ export function runtimeHistory(): HistoryTrust {
 
 /** Anchoring failed after a commit: the event stands, the gap shows in verification, operators are told here. */
 export function logAnchorFailure(error: unknown, head: { reportId: string; seq: number }): void {
-  logger.error('history anchor not written', { reportId: head.reportId, seq: head.seq, error: error instanceof Error ? error.name : 'unknown' });
+  logger.error('history anchor not written', {
+    reportId: head.reportId,
+    seq: head.seq,
+    error: error instanceof Error ? error.name : 'unknown',
+  });
 }
 
 export function runtimeStore(): Store {

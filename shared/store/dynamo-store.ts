@@ -240,7 +240,11 @@ export class DynamoStore implements Store {
   // ---- reviews ---------------------------------------------------------------------------------------------------
 
   async claimReviewSlot(pointer: ReviewPointer): Promise<ReviewPointer> {
-    const key = keys.reviewPointer(pointer.reportId, pointer.version, pointer.seat === undefined ? pointer.stage : `${pointer.stage}#${pointer.seat}`);
+    const key = keys.reviewPointer(
+      pointer.reportId,
+      pointer.version,
+      pointer.seat === undefined ? pointer.stage : `${pointer.stage}#${pointer.seat}`,
+    );
     const record = checked(ReviewPointerSchema, 'review pointer', key, pointer);
     if (await this.putIf({ ...record, ...key }, 'attribute_not_exists(#pk)', { '#pk': 'pk' })) return record;
     const existing = await this.get(key);
@@ -463,7 +467,9 @@ export class DynamoStore implements Store {
   async putSession(session: Session): Promise<void> {
     const key = keys.session(session.idHash);
     const record = checked(SessionSchema, 'session', key, session);
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, [TTL_ATTRIBUTE]: ttlFor(record.expiresAt) } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, [TTL_ATTRIBUTE]: ttlFor(record.expiresAt) } }),
+    );
   }
 
   async getSession(idHash: string): Promise<Session | undefined> {
@@ -481,7 +487,9 @@ export class DynamoStore implements Store {
     if (!parsed.success) throw new MalformedItemError('write', 'sign-in code', `SIGNIN#${code.email}`, parsed.error);
     const record = parsed.data;
     const key = keys.signInCode(record.email, record.issuedAt, record.codeId);
-    if (!(await this.putIf({ ...record, ...key, [TTL_ATTRIBUTE]: ttlFor(record.expiresAt) }, 'attribute_not_exists(#pk)', { '#pk': 'pk' }))) {
+    if (
+      !(await this.putIf({ ...record, ...key, [TTL_ATTRIBUTE]: ttlFor(record.expiresAt) }, 'attribute_not_exists(#pk)', { '#pk': 'pk' }))
+    ) {
       throw new ConflictError('该验证码已存在。', 'CONFLICT', { codeId: code.codeId });
     }
   }
@@ -577,9 +585,7 @@ export class DynamoStore implements Store {
   async putAgency(agency: Agency): Promise<void> {
     const key = keys.agency(agency.id);
     const record = checked(AgencySchema, 'agency', key, agency);
-    await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, ...keys.agencyIndex(record.id) } }),
-    );
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, ...keys.agencyIndex(record.id) } }));
   }
 
   async getAgency(agencyId: string): Promise<Agency | undefined> {
@@ -709,7 +715,12 @@ export class DynamoStore implements Store {
   async putDelegation(delegation: Delegation): Promise<void> {
     const key = keys.delegation(emailKey(delegation.delegator));
     const record = checked(DelegationSchema, 'delegation', key, delegation);
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, ...keys.delegationIndex(record.agencyId, record.delegator) } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...record, ...key, ...keys.delegationIndex(record.agencyId, record.delegator) },
+      }),
+    );
   }
 
   async getDelegation(delegator: string): Promise<Delegation | undefined> {

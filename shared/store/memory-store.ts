@@ -102,7 +102,9 @@ export class MemoryTable {
   /** a partition's items whose sort key starts with `prefix` (and is at least `from`), in sort-key order */
   query(pk: string, options: { prefix?: string; from?: string; newestFirst?: boolean }): Item[] {
     const items = [...(this.partitions.get(pk) ?? new Map<string, Item>()).entries()]
-      .filter(([sk]) => (options.prefix === undefined || sk.startsWith(options.prefix)) && (options.from === undefined || sk >= options.from))
+      .filter(
+        ([sk]) => (options.prefix === undefined || sk.startsWith(options.prefix)) && (options.from === undefined || sk >= options.from),
+      )
       .sort(([a], [b]) => compareKeys(a, b))
       .map(([, item]) => copyOf(item));
     return options.newestFirst === true ? items.reverse() : items;
@@ -223,7 +225,11 @@ export class MemoryStore implements Store {
   // ---- reviews ---------------------------------------------------------------------------------------------------
 
   async claimReviewSlot(pointer: ReviewPointer): Promise<ReviewPointer> {
-    const key = keys.reviewPointer(pointer.reportId, pointer.version, pointer.seat === undefined ? pointer.stage : `${pointer.stage}#${pointer.seat}`);
+    const key = keys.reviewPointer(
+      pointer.reportId,
+      pointer.version,
+      pointer.seat === undefined ? pointer.stage : `${pointer.stage}#${pointer.seat}`,
+    );
     const record = checked(ReviewPointerSchema, 'review pointer', key, pointer);
     const existing = this.table.get(key);
     if (existing !== undefined) return fromItem(ReviewPointerSchema, 'review pointer', existing);
@@ -341,7 +347,9 @@ export class MemoryStore implements Store {
         comment: current['comment'] ?? record.comment,
         returnedBy: current['returnedBy'] ?? record.returnedBy,
         createdAt: current['createdAt'] ?? record.createdAt,
-        ...(record.resubmittedVersion === undefined ? {} : { resubmittedVersion: current['resubmittedVersion'] ?? record.resubmittedVersion }),
+        ...(record.resubmittedVersion === undefined
+          ? {}
+          : { resubmittedVersion: current['resubmittedVersion'] ?? record.resubmittedVersion }),
       }),
     );
   }
@@ -380,7 +388,11 @@ export class MemoryStore implements Store {
     const current = this.table.get(key);
     const allowed = expectedRevision === undefined ? current === undefined : current?.['revision'] === expectedRevision;
     if (!allowed) {
-      throw new ConflictError('草稿已在别处更新，请刷新后重试。', 'CONFLICT', { agencyId: draft.agencyId, year: draft.year, expectedRevision });
+      throw new ConflictError('草稿已在别处更新，请刷新后重试。', 'CONFLICT', {
+        agencyId: draft.agencyId,
+        year: draft.year,
+        expectedRevision,
+      });
     }
     this.table.put({ ...record, ...key });
   }
@@ -428,7 +440,8 @@ export class MemoryStore implements Store {
     if (key === undefined) throw new NotFoundError('找不到该验证码。');
     const item = this.updateIf(
       key,
-      (current) => current !== undefined && isNumber(current['attempts']) && current['attempts'] < maxAttempts && current['usedAt'] === undefined,
+      (current) =>
+        current !== undefined && isNumber(current['attempts']) && current['attempts'] < maxAttempts && current['usedAt'] === undefined,
       (current) => ({ ...current, attempts: Number(current['attempts']) + 1 }),
     );
     if (item === undefined) throw new ConflictError('验证码已失效，请重新获取。', 'CONFLICT', { codeId });
@@ -488,7 +501,9 @@ export class MemoryStore implements Store {
   }
 
   async listRoster(agencyId: string): Promise<RosterEntry[]> {
-    return this.table.queryIndex(agencyIndexPk(agencyId), GSI1_PREFIX.roster).map((item) => fromItem(RosterEntrySchema, 'roster entry', item));
+    return this.table
+      .queryIndex(agencyIndexPk(agencyId), GSI1_PREFIX.roster)
+      .map((item) => fromItem(RosterEntrySchema, 'roster entry', item));
   }
 
   async deleteRosterEntry(email: string): Promise<void> {
@@ -552,7 +567,9 @@ export class MemoryStore implements Store {
   }
 
   async listAdminEvents(): Promise<AdminEvent[]> {
-    return this.table.query(ADMIN_LOG_PARTITION, { prefix: SK_PREFIX.event }).map((item) => fromItem(AdminEventSchema, 'admin event', item));
+    return this.table
+      .query(ADMIN_LOG_PARTITION, { prefix: SK_PREFIX.event })
+      .map((item) => fromItem(AdminEventSchema, 'admin event', item));
   }
 
   // ---- delegation (代理): one record per delegator, listed per agency on gsi1 -------------------------------------
@@ -568,7 +585,9 @@ export class MemoryStore implements Store {
   }
 
   async listDelegations(agencyId: string): Promise<Delegation[]> {
-    return this.table.queryIndex(agencyIndexPk(agencyId), GSI1_PREFIX.delegation).map((item) => fromItem(DelegationSchema, 'delegation', item));
+    return this.table
+      .queryIndex(agencyIndexPk(agencyId), GSI1_PREFIX.delegation)
+      .map((item) => fromItem(DelegationSchema, 'delegation', item));
   }
 
   // ---- the public site -------------------------------------------------------------------------------------------

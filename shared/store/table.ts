@@ -276,6 +276,8 @@ export const keys = {
   reminder: (key: string): ItemKey => ({ pk: `REMINDER#${key}`, sk: 'REMINDER' }),
   adminEvent: (seq: number): ItemKey => ({ pk: ADMIN_LOG_PARTITION, sk: `${SK_PREFIX.event}${pad8(seq)}` }),
   delegation: (delegator: string): ItemKey => ({ pk: `DELEGATION#${delegator}`, sk: 'DELEGATION' }),
-  delegationIndex: (agencyId: string, delegator: string): IndexKey => ({ gsi1pk: agencyIndexPk(agencyId), gsi1sk: `${GSI1_PREFIX.delegation}${delegator}` }),
+  delegationIndex: (agencyId: string, delegator: string): IndexKey => ({
+    gsi1pk: agencyIndexPk(agencyId),
+    gsi1sk: `${GSI1_PREFIX.delegation}${delegator}`,
+  }),
 } as const;
-

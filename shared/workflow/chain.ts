@@ -16,8 +16,13 @@ export function eventHash(event: Omit<ReportEvent, 'hash'>): string {
 
 export function sealEvent(event: UnsealedEvent, previous: { seq: number; hash: string } | undefined): ReportEvent {
   // a stored event passed back in (structural typing lets a ReportEvent through) must not hash its old `hash` along
-  const { seq: _seq, prevHash: _prevHash, hash: _hash, signature: _signature, ...fields } = event as UnsealedEvent &
-    Partial<Pick<ReportEvent, 'seq' | 'prevHash' | 'hash' | 'signature'>>;
+  const {
+    seq: _seq,
+    prevHash: _prevHash,
+    hash: _hash,
+    signature: _signature,
+    ...fields
+  } = event as UnsealedEvent & Partial<Pick<ReportEvent, 'seq' | 'prevHash' | 'hash' | 'signature'>>;
   const body = { ...fields, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
   return { ...body, hash: eventHash(body) };
 }

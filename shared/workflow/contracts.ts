@@ -49,7 +49,6 @@ export type RevisionOutput = z.infer<typeof RevisionOutputSchema>;
 export const PublishInputSchema = ExecutionInputSchema;
 export type PublishInput = ExecutionInput;
 
-
 /** The execution statuses that end a round without publishing: each is recorded in the report's log. */
 export const FAILED_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 

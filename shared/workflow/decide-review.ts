@@ -70,7 +70,10 @@ export function isOpenFor(state: ReportState | undefined, review: Review): boole
  */
 export function requireOpenReview(state: ReportState | undefined, review: Review): void {
   if (isOpenFor(state, review)) return;
-  throw new ConflictError('该报告已撤回或已有新的版本，这个审核链接已不再需要处理。', 'REVIEW_CLOSED', { status: state?.head.status, stage: state?.head.stage });
+  throw new ConflictError('该报告已撤回或已有新的版本，这个审核链接已不再需要处理。', 'REVIEW_CLOSED', {
+    status: state?.head.status,
+    stage: state?.head.stage,
+  });
 }
 
 /**
@@ -79,12 +82,18 @@ export function requireOpenReview(state: ReportState | undefined, review: Review
  * A deputy acts on the delegator's role: the delegator (their current roster entry) must still hold it, and
  * separation of duties holds for both of them.
  */
-export function requireEntitled(principal: Principal, state: ReportState, step: Step, delegator?: { readonly email: string; readonly entry: RosterEntry | undefined }): void {
+export function requireEntitled(
+  principal: Principal,
+  state: ReportState,
+  step: Step,
+  delegator?: { readonly email: string; readonly entry: RosterEntry | undefined },
+): void {
   if (principal.agencyId !== state.head.agencyId) {
     throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务，不能处理这项审核。`, 'ROLE_NOT_HELD');
   }
   if (delegator === undefined) {
-    if (!principal.roles.includes(step.role)) throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务，不能处理这项审核。`, 'ROLE_NOT_HELD');
+    if (!principal.roles.includes(step.role))
+      throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务，不能处理这项审核。`, 'ROLE_NOT_HELD');
   } else if (delegator.entry?.agencyId !== state.head.agencyId || !delegator.entry.roles.includes(step.role)) {
     throw new ForbiddenError(`您代理的人员目前已不担任“${step.label}”所需的职务，不能代为处理这项审核。`, 'ROLE_NOT_HELD');
   }
@@ -163,13 +172,25 @@ export async function decideReview(request: DecisionRequest, principal: Principa
         ...(delegator === undefined ? {} : { onBehalfOf: { email: delegator.email, name: delegator.entry?.name ?? review.approverName } }),
       };
       const index = stepIndex(state.chain, step.id);
-      const waitingOn = step.kind === 'cosign' ? state.cursor.cosigners.filter((email) => email !== review.approverEmail && !state.cosigned.includes(email)) : [];
+      const waitingOn =
+        step.kind === 'cosign'
+          ? state.cursor.cosigners.filter((email) => email !== review.approverEmail && !state.cosigned.includes(email))
+          : [];
       const next =
         request.outcome === 'return'
           ? returnCursor(index, step.id)
           : waitingOn.length > 0
             ? undefined
-            : cursorAt(state.chain, index + 1, 'approve', cosignersFor(roster, state.head.agencyId, withDecider(state, delegator === undefined ? [principal.email] : [principal.email, delegator.email], step.id)));
+            : cursorAt(
+                state.chain,
+                index + 1,
+                'approve',
+                cosignersFor(
+                  roster,
+                  state.head.agencyId,
+                  withDecider(state, delegator === undefined ? [principal.email] : [principal.email, delegator.email], step.id),
+                ),
+              );
       const content = versionOf(events, review.version);
       if (!content) throw new Error(`report ${review.reportId} has no version ${review.version}`);
       return {

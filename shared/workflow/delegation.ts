@@ -102,7 +102,11 @@ export async function endDelegation(principal: Principal, deps: DelegationDeps):
   if (!current || !isCurrent(current, deps.clock.now())) throw new NotFoundError('您目前没有设置代理。');
   const ended: Delegation = { ...current, endedAt: deps.clock.now().toISOString() };
   await deps.store.putDelegation(ended);
-  await logAdminEvent(deps, actorOf(principal), 'delegation_ended', principal.email, { agencyId: ended.agencyId, deputy: ended.deputy, deputyName: ended.deputyName });
+  await logAdminEvent(deps, actorOf(principal), 'delegation_ended', principal.email, {
+    agencyId: ended.agencyId,
+    deputy: ended.deputy,
+    deputyName: ended.deputyName,
+  });
   return ended;
 }
 
@@ -116,7 +120,12 @@ export async function myDelegation(principal: Principal, deps: DelegationDeps): 
  * The deputy acting for `delegator` right now: their delegation runs and the deputy is on the agency's roster as it
  * is now (`roster`, the agency's entries).
  */
-export async function activeDeputyOf(delegator: string, agencyId: string, roster: readonly RosterEntry[], deps: DelegationReadDeps): Promise<RosterEntry | undefined> {
+export async function activeDeputyOf(
+  delegator: string,
+  agencyId: string,
+  roster: readonly RosterEntry[],
+  deps: DelegationReadDeps,
+): Promise<RosterEntry | undefined> {
   const delegation = await deps.store.getDelegation(delegator);
   if (!delegation || delegation.agencyId !== agencyId || !isActive(delegation, deps.clock.now())) return undefined;
   return roster.find((entry) => entry.email === delegation.deputy && entry.agencyId === agencyId);

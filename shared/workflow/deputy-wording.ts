@@ -5,5 +5,7 @@
 export const deputyWording = (deputyName: string, delegatorName: string): string => `${deputyName}（${delegatorName}代）`;
 
 /** Who decided, as people read it: the approver, or the deputy with the person they acted for. */
-export const deciderWording = (decision: { readonly approverName: string; readonly onBehalfOf?: { readonly name: string } | undefined }): string =>
-  decision.onBehalfOf === undefined ? decision.approverName : deputyWording(decision.approverName, decision.onBehalfOf.name);
+export const deciderWording = (decision: {
+  readonly approverName: string;
+  readonly onBehalfOf?: { readonly name: string } | undefined;
+}): string => (decision.onBehalfOf === undefined ? decision.approverName : deputyWording(decision.approverName, decision.onBehalfOf.name));

@@ -55,7 +55,12 @@ export function draftStorageProblem(content: unknown): { code: string; message: 
       if (!Number.isFinite(value) || magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < MIN_MAGNITUDE)) {
         return { code: 'DRAFT_NUMBER_OUT_OF_RANGE', message: `草稿中的数字 ${String(value)} 超出了可保存的范围，请改为正常的数值。` };
       }
-      bytes += Math.ceil(String(magnitude).replace(/e.*$|\./g, '').replace(/^0+/, '').length / 2) + 1;
+      bytes +=
+        Math.ceil(
+          String(magnitude)
+            .replace(/e.*$|\./g, '')
+            .replace(/^0+/, '').length / 2,
+        ) + 1;
     } else if (typeof value === 'object' && value !== null) {
       if (depth >= MAX_DRAFT_DEPTH) return { code: 'DRAFT_TOO_DEEP', message: `草稿内容的嵌套超过 ${MAX_DRAFT_DEPTH} 层，无法保存。` };
       bytes += 3;

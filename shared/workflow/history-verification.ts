@@ -92,16 +92,24 @@ export async function verifySignedLog(
   for (const event of events) {
     if (event.signature === undefined) {
       if (signed > 0) {
-        return fail(event.seq, 'unsigned', `第 ${event.seq} 条记录没有签名，而它之前的记录已有签名：这条记录不是系统写入的。`, { signed, unsignedPrefix });
+        return fail(event.seq, 'unsigned', `第 ${event.seq} 条记录没有签名，而它之前的记录已有签名：这条记录不是系统写入的。`, {
+          signed,
+          unsignedPrefix,
+        });
       }
       unsignedPrefix++;
       continue;
     }
     if (!signatureHolds(event, publicKeyPem)) {
-      return fail(event.seq, 'signature', `第 ${event.seq} 条记录的签名无效：记录被改动过（哪怕重算了哈希），或不是用本系统的签名密钥写入的。`, {
-        signed,
-        unsignedPrefix,
-      });
+      return fail(
+        event.seq,
+        'signature',
+        `第 ${event.seq} 条记录的签名无效：记录被改动过（哪怕重算了哈希），或不是用本系统的签名密钥写入的。`,
+        {
+          signed,
+          unsignedPrefix,
+        },
+      );
     }
     signed++;
   }
@@ -113,17 +121,25 @@ export async function verifySignedLog(
   const length = events.length;
   const beyond = await trust.anchors.at(reportId, length + 1);
   if (beyond !== undefined) {
-    return fail(length + 1, 'anchor', `锚定记录显示曾有第 ${length + 1} 条记录（哈希 ${beyond.hash}），现在的历史只到第 ${length} 条：末尾的记录被删除了。`, {
-      signed,
-      unsignedPrefix,
-    });
+    return fail(
+      length + 1,
+      'anchor',
+      `锚定记录显示曾有第 ${length + 1} 条记录（哈希 ${beyond.hash}），现在的历史只到第 ${length} 条：末尾的记录被删除了。`,
+      {
+        signed,
+        unsignedPrefix,
+      },
+    );
   }
   for (let seq = length; seq >= 1 && seq > length - UNANCHORED_TAIL; seq--) {
     const anchor = await trust.anchors.at(reportId, seq);
     if (anchor === undefined) continue;
     const event = events[seq - 1];
     if (event?.hash !== anchor.hash) {
-      return fail(seq, 'anchor', `第 ${seq} 条记录的哈希与锚定的哈希（${anchor.hash}）不符：这条或之前的记录被改写过。`, { signed, unsignedPrefix });
+      return fail(seq, 'anchor', `第 ${seq} 条记录的哈希与锚定的哈希（${anchor.hash}）不符：这条或之前的记录被改写过。`, {
+        signed,
+        unsignedPrefix,
+      });
     }
     return { ...chain, signed, unsignedPrefix, anchoredSeq: seq };
   }

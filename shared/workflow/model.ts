@@ -7,11 +7,7 @@ import { ChainSchema, STEP_ROLE_PATTERN } from './review-chain.js';
  * item it did not write itself.
  */
 
-export const EmailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email().max(254));
+export const EmailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
 export type Email = z.infer<typeof EmailSchema>;
 
 export const AgencyIdSchema = z.string().regex(AGENCY_ID_PATTERN);
@@ -108,7 +104,10 @@ export type Decision = z.infer<typeof DecisionSchema>;
 export const EventSignatureSchema = z.object({
   keyId: z.string().min(1).max(2048),
   algorithm: z.literal('ECDSA_SHA_256'),
-  value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(200),
+  value: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/)
+    .max(200),
 });
 export type EventSignature = z.infer<typeof EventSignatureSchema>;
 

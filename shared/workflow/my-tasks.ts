@@ -47,12 +47,20 @@ async function openReviews(
   deps: MyTasksDeps,
 ): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string; onBehalfOf: Delegation | undefined }>> {
   const delegations = await deputisedBy(principal.email, principal.agencyId, deps);
-  const forWhom: Array<[string, Delegation | undefined]> = [[principal.email, undefined], ...delegations.map((delegation) => [delegation.delegator, delegation] as [string, Delegation])];
+  const forWhom: Array<[string, Delegation | undefined]> = [
+    [principal.email, undefined],
+    ...delegations.map((delegation) => [delegation.delegator, delegation] as [string, Delegation]),
+  ];
   const found = await Promise.all(
     forWhom.map(async ([email, onBehalfOf]) =>
       (await waitingReviewsOf(email, principal.agencyId, deps))
         .filter(({ review, state }) => onBehalfOf === undefined || deputyMayDecide(principal.email, review.stage, state))
-        .map(({ review, state }) => ({ review, head: state.head, stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage, onBehalfOf })),
+        .map(({ review, state }) => ({
+          review,
+          head: state.head,
+          stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage,
+          onBehalfOf,
+        })),
     ),
   );
   return found.flat().sort((a, b) => a.review.createdAt.localeCompare(b.review.createdAt));
@@ -70,7 +78,10 @@ export async function listMyTasks(principal: Principal, deps: MyTasksDeps): Prom
     stepId: review.stage,
     stepLabel,
     requestedAt: review.createdAt,
-    url: new URL(reviewLinkPath(review.reviewId, signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, expires)), deps.baseUrl).toString(),
+    url: new URL(
+      reviewLinkPath(review.reviewId, signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, expires)),
+      deps.baseUrl,
+    ).toString(),
     ...(onBehalfOf === undefined ? {} : { onBehalfOf: { email: onBehalfOf.delegator, name: onBehalfOf.delegatorName } }),
   }));
 }
@@ -93,13 +104,16 @@ export async function resendTask(reviewId: string, principal: Principal, deps: R
   if (!state || !step || !content || review.replacedBy || !isOpenFor(state, review)) {
     throw new ForbiddenError('该审核已不在等待您处理，不能重新发送。', 'TASK_CLOSED');
   }
-  const holder = deputising ? await deps.store.getRosterEntry(review.approverEmail) : { agencyId: principal.agencyId, roles: principal.roles };
+  const holder = deputising
+    ? await deps.store.getRosterEntry(review.approverEmail)
+    : { agencyId: principal.agencyId, roles: principal.roles };
   if (state.head.agencyId !== principal.agencyId || holder?.agencyId !== principal.agencyId || !holder.roles.includes(step.role)) {
     throw new ForbiddenError(`您目前不担任“${step.label}”所需的职务。`, 'ROLE_NOT_HELD');
   }
   const now = deps.clock.now();
   const recent = (review.resentAt ?? []).filter((at) => Date.parse(at) > now.getTime() - HOUR_MS);
-  if (recent.length >= MAX_RESENDS_PER_HOUR) throw new TooManyRequestsError(`一小时内最多重新发送 ${MAX_RESENDS_PER_HOUR} 次，请稍后再试。`);
+  if (recent.length >= MAX_RESENDS_PER_HOUR)
+    throw new TooManyRequestsError(`一小时内最多重新发送 ${MAX_RESENDS_PER_HOUR} 次，请稍后再试。`);
   await deps.store.setReviewResends(review.reviewId, [...recent, now.toISOString()], review.resentAt);
   const deputy = deputising ? await deps.store.getRosterEntry(principal.email) : undefined;
   await emailReview(review, step, state, content.report, true, deps, undefined, deputy);

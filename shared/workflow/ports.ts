@@ -186,7 +186,12 @@ export interface SiteObject {
   readonly key: string;
   /** text is written as UTF-8; the Word and PDF files are bytes */
   readonly body: string | Uint8Array;
-  readonly contentType: 'text/html; charset=utf-8' | 'application/json' | 'application/x-pem-file' | 'application/pdf' | typeof DOCX_CONTENT_TYPE;
+  readonly contentType:
+    | 'text/html; charset=utf-8'
+    | 'application/json'
+    | 'application/x-pem-file'
+    | 'application/pdf'
+    | typeof DOCX_CONTENT_TYPE;
   readonly cacheControl: string;
   /** extra object metadata (S3 `x-amz-meta-*`, which CloudFront passes to readers) */
   readonly metadata?: Readonly<Record<string, string>>;

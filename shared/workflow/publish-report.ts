@@ -61,7 +61,12 @@ function signOffOf(events: readonly ReportEvent[], chain: Chain, version: number
   throw new NotSignedError(`version ${version} has no approval at the 签发 step ${sign?.id ?? '(none)'}`);
 }
 
-const html = (key: string, body: string, cacheControl: string): SiteObject => ({ key, body, contentType: 'text/html; charset=utf-8', cacheControl });
+const html = (key: string, body: string, cacheControl: string): SiteObject => ({
+  key,
+  body,
+  contentType: 'text/html; charset=utf-8',
+  cacheControl,
+});
 
 /**
  * Publishes the version signed at the round's 签发 step: the page (with its sign-off block) and the canonical JSON, then
@@ -81,7 +86,12 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const report = parseReport(content.report);
   const { agencyId, agencyName, year } = state.head;
 
-  const signOff = { approvedBy: decision.approverName, approvedAt: decision.decidedAt, version: input.version, contentSha256: content.contentSha256 };
+  const signOff = {
+    approvedBy: decision.approverName,
+    approvedAt: decision.decidedAt,
+    version: input.version,
+    contentSha256: content.contentSha256,
+  };
   // the files people print and file: the same signed content, with the 签发单 of every step that approved it. Written
   // first (the PDF takes a second or two to render): the page, report.json, the indexes and the event then follow one
   // another as closely as before, so nobody sees the page without its index entry.
@@ -90,9 +100,21 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   const pdfBytes = (await renderReportPdf(printed, await deps.pdfFonts(), signedOn)).bytes;
   const docxBytes = await renderReportDocx(printed, signedOn);
 
-  const pdf = await deps.site.put({ key: reportPdfKey(agencyId, year), body: pdfBytes, contentType: 'application/pdf', cacheControl: REPORT_CACHE });
-  const docx = await deps.site.put({ key: reportDocxKey(agencyId, year), body: docxBytes, contentType: DOCX_CONTENT_TYPE, cacheControl: REPORT_CACHE });
-  const page = await deps.site.put(html(reportPageKey(agencyId, year), renderReportHtml(report, signOff, agencyName, reportPageLinks(agencyId, year)), REPORT_CACHE));
+  const pdf = await deps.site.put({
+    key: reportPdfKey(agencyId, year),
+    body: pdfBytes,
+    contentType: 'application/pdf',
+    cacheControl: REPORT_CACHE,
+  });
+  const docx = await deps.site.put({
+    key: reportDocxKey(agencyId, year),
+    body: docxBytes,
+    contentType: DOCX_CONTENT_TYPE,
+    cacheControl: REPORT_CACHE,
+  });
+  const page = await deps.site.put(
+    html(reportPageKey(agencyId, year), renderReportHtml(report, signOff, agencyName, reportPageLinks(agencyId, year)), REPORT_CACHE),
+  );
   // report.json stays the canonical content whose sha256 the page prints; the chain head the leader signed at travels
   // with it as object metadata, which a reader checks against the audit history (AUDIT.md)
   const json = await deps.site.put({
@@ -102,7 +124,6 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     cacheControl: REPORT_CACHE,
     metadata: { 'chain-report': input.reportId, 'chain-seq': String(signedAt.seq), 'chain-hash': signedAt.hash },
   });
-
 
   const already = events.find((event) => event.type === 'published' && event.version === input.version);
   const record: PublishedReport = {
@@ -115,7 +136,12 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     publishedAt: already?.at ?? deps.clock.now().toISOString(),
   };
   await deps.store.putPublished(record);
-  await deps.site.put({ key: HISTORY_KEY_KEY, body: await deps.history.publicKeyPem(), contentType: 'application/x-pem-file', cacheControl: KEY_CACHE });
+  await deps.site.put({
+    key: HISTORY_KEY_KEY,
+    body: await deps.history.publicKeyPem(),
+    contentType: 'application/x-pem-file',
+    cacheControl: KEY_CACHE,
+  });
   await requestIndexes(deps.indexes, record);
 
   const objects = [
@@ -128,9 +154,14 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   // this attempt while the log still says "not published", and the retry emails again. Once the event is there, no
   // retry emails.
   if (!already) {
-    const publicUrl = new URL(reportPageKey(agencyId, year), deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`).toString();
+    const publicUrl = new URL(
+      reportPageKey(agencyId, year),
+      deps.siteBaseUrl.endsWith('/') ? deps.siteBaseUrl : `${deps.siteBaseUrl}/`,
+    ).toString();
     for (const officer of await rosterWith(deps.store, agencyId, 'officer')) {
-      await deps.mailer.send(publishedMessage({ to: officer.email, agencyName, year, version: input.version, publicUrl, baseUrl: deps.siteBaseUrl }));
+      await deps.mailer.send(
+        publishedMessage({ to: officer.email, agencyName, year, version: input.version, publicUrl, baseUrl: deps.siteBaseUrl }),
+      );
     }
   }
   await commit(
@@ -138,7 +169,15 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
     (current, log) => {
       if (!current) throw new Error(`report ${input.reportId} has no log`);
       if (log.some((event) => event.type === 'published' && event.version === input.version)) return undefined;
-      return systemEvent(input.reportId, 'published', current, content.contentSha256, { objects, publishedAt: deps.clock.now().toISOString() }, deps.clock, input.version);
+      return systemEvent(
+        input.reportId,
+        'published',
+        current,
+        content.contentSha256,
+        { objects, publishedAt: deps.clock.now().toISOString() },
+        deps.clock,
+        input.version,
+      );
     },
     deps,
   );

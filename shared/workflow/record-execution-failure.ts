@@ -37,7 +37,8 @@ export async function recordExecutionFailure(change: ExecutionStatusChange, deps
         recorded = 'publish_failed';
         return systemEvent(reportId, 'publish_failed', state, content.contentSha256, { error, cause }, deps.clock, version);
       }
-      if (last?.type === 'workflow_failed' && last.data['executionName'] === detail.name && last.data['redriveCount'] === redriveCount) return undefined;
+      if (last?.type === 'workflow_failed' && last.data['executionName'] === detail.name && last.data['redriveCount'] === redriveCount)
+        return undefined;
       recorded = 'workflow_failed';
       const data = { executionName: detail.name, status: detail.status, error, cause, redriveCount };
       return systemEvent(reportId, 'workflow_failed', state, content.contentSha256, data, deps.clock, version);

@@ -13,9 +13,14 @@ import { stepLabel, type Chain } from './review-chain.js';
 import { signOffSheet, type SignOffSheet } from './sign-off-sheet.js';
 
 /** The latest request (or reminder) of a review in the log. */
-function requestOf(events: readonly ReportEvent[], reviewId: string): Extract<TypedEvent, { type: 'review_requested' | 'reminder_sent' }> | undefined {
+function requestOf(
+  events: readonly ReportEvent[],
+  reviewId: string,
+): Extract<TypedEvent, { type: 'review_requested' | 'reminder_sent' }> | undefined {
   return typedEvents(events)
-    .flatMap((event) => ((event.type === 'review_requested' || event.type === 'reminder_sent') && event.data.reviewId === reviewId ? [event] : []))
+    .flatMap((event) =>
+      (event.type === 'review_requested' || event.type === 'reminder_sent') && event.data.reviewId === reviewId ? [event] : [],
+    )
     .at(-1);
 }
 
@@ -73,14 +78,27 @@ export async function getReport(reportId: string, principal: Principal, deps: Qu
     version: head.version,
     versions: events
       .filter((event) => event.type === 'submitted' || event.type === 'resubmitted')
-      .map((event) => ({ version: event.version, submittedAt: event.at, submittedBy: event.actor.name ?? event.actor.email, contentSha256: event.contentSha256 })),
+      .map((event) => ({
+        version: event.version,
+        submittedAt: event.at,
+        submittedBy: event.actor.name ?? event.actor.email,
+        contentSha256: event.contentSha256,
+      })),
     content: latest?.report ?? {},
     pendingReview:
       pending && head.status === 'in_review' && pending.data.stage === head.stage
-        ? { stage: head.stage, stepLabel: stepLabel(state.chain, head.stage), approverName: pending.data.approverName, since: head.pendingSince ?? pending.at }
+        ? {
+            stage: head.stage,
+            stepLabel: stepLabel(state.chain, head.stage),
+            approverName: pending.data.approverName,
+            since: head.pendingSince ?? pending.at,
+          }
         : undefined,
     chain: state.chain,
-    cosign: head.status === 'in_review' && state.cursor.kind === 'cosign' ? { asked: state.cursor.cosigners, approved: state.cosigned } : undefined,
+    cosign:
+      head.status === 'in_review' && state.cursor.kind === 'cosign'
+        ? { asked: state.cursor.cosigners, approved: state.cosigned }
+        : undefined,
     returnComment: head.status === 'returned' ? head.returnComment : undefined,
     publishedVersion: head.publishedVersion,
     decisions: state.decisions.map((decision) => ({ ...decision })),
@@ -89,11 +107,20 @@ export async function getReport(reportId: string, principal: Principal, deps: Qu
 }
 
 /** Reports the caller may see: their own agency's, or every agency in an auditor's scope. */
-export async function listReports(principal: Principal, filter: { agency?: string | undefined; year?: number | undefined }, deps: QueryDeps): Promise<ReportHead[]> {
+export async function listReports(
+  principal: Principal,
+  filter: { agency?: string | undefined; year?: number | undefined },
+  deps: QueryDeps,
+): Promise<ReportHead[]> {
   const scope =
     principal.roles.includes('auditor') && principal.auditScope === '*'
       ? (await deps.store.listAgencies()).map((agency) => agency.id)
-      : [...new Set([principal.agencyId, ...(principal.roles.includes('auditor') && principal.auditScope !== '*' ? principal.auditScope : [])])];
+      : [
+          ...new Set([
+            principal.agencyId,
+            ...(principal.roles.includes('auditor') && principal.auditScope !== '*' ? principal.auditScope : []),
+          ]),
+        ];
   const agencies = scope.filter((agencyId) => (filter.agency === undefined || filter.agency === agencyId) && canRead(principal, agencyId));
   const heads = (await Promise.all(agencies.map((agencyId) => deps.store.listHeads(agencyId)))).flat();
   return heads
@@ -123,7 +150,9 @@ export async function reportHistory(reportId: string, principal: Principal, deps
     events,
     chain: await verifyHistory(reportId, events, deps.history),
     sheet: signOffSheet(events),
-    executions: await Promise.all(executions.map(async (execution) => ({ ...execution, history: await deps.workflow.history(execution.name) }))),
+    executions: await Promise.all(
+      executions.map(async (execution) => ({ ...execution, history: await deps.workflow.history(execution.name) })),
+    ),
   };
 }
 

@@ -102,7 +102,13 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
         ...state,
         cursor,
         handedOver,
-        head: { ...head, stage: data.stage, ...(label === undefined ? {} : { stageLabel: label }), pendingReviewId: data.reviewId, pendingSince: since ?? event.at },
+        head: {
+          ...head,
+          stage: data.stage,
+          ...(label === undefined ? {} : { stageLabel: label }),
+          pendingReviewId: data.reviewId,
+          pendingSince: since ?? event.at,
+        },
       };
     }
     case 'decided': {
@@ -126,18 +132,44 @@ function step(state: ReportState | undefined, event: TypedEvent): ReportState {
         };
       }
       // a decision logged before the cursor was: the next step of the chain (the default chain has no 会签)
-      const next = event.data.next ?? (decision.stage === state.cursor.stepId && state.cursor.kind !== 'cosign' ? cursorAt(state.chain, stepIndex(state.chain, decision.stage) + 1, 'approve', none) : undefined);
+      const next =
+        event.data.next ??
+        (decision.stage === state.cursor.stepId && state.cursor.kind !== 'cosign'
+          ? cursorAt(state.chain, stepIndex(state.chain, decision.stage) + 1, 'approve', none)
+          : undefined);
       if (!next) {
         // one co-signer of several: the step waits for the others
-        return { ...state, head: { ...state.head, ...common }, decisions, decidedReviews, roundDeciders, cosigned: [...state.cosigned, seat] };
+        return {
+          ...state,
+          head: { ...state.head, ...common },
+          decisions,
+          decidedReviews,
+          roundDeciders,
+          cosigned: [...state.cosigned, seat],
+        };
       }
-      return { ...state, head: { ...head, status: 'in_review', ...stageOf(state.chain, next) }, cursor: next, decisions, decidedReviews, roundDeciders, cosigned: [] };
+      return {
+        ...state,
+        head: { ...head, status: 'in_review', ...stageOf(state.chain, next) },
+        cursor: next,
+        decisions,
+        decidedReviews,
+        roundDeciders,
+        cosigned: [],
+      };
     }
     case 'revision_requested':
-      return { ...state, head: { ...head, status: 'returned', stage: 'officer', returnComment: event.data.comment, pendingSince: event.at }, openRevision: event.version };
+      return {
+        ...state,
+        head: { ...head, status: 'returned', stage: 'officer', returnComment: event.data.comment, pendingSince: event.at },
+        openRevision: event.version,
+      };
     case 'resubmitted': {
       const cursor = event.data.next ?? cursorAt(state.chain, 0, 'resubmitted', none);
-      const submitters = event.actor.email === undefined || state.roundSubmitters.includes(event.actor.email) ? state.roundSubmitters : [...state.roundSubmitters, event.actor.email];
+      const submitters =
+        event.actor.email === undefined || state.roundSubmitters.includes(event.actor.email)
+          ? state.roundSubmitters
+          : [...state.roundSubmitters, event.actor.email];
       return {
         ...state,
         head: { ...head, status: 'in_review', ...stageOf(state.chain, cursor) },

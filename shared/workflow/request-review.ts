@@ -44,11 +44,23 @@ function stepOf(input: RequestReviewInput, state: ReportState): Step {
 }
 
 /** The review for (report, version, step[, co-signer]): the first call creates it; every later call (reminders, retries) finds it. */
-async function findOrCreateReview(input: RequestReviewInput, step: Step, approver: RosterEntry | undefined, deps: RequestReviewDeps): Promise<Review> {
+async function findOrCreateReview(
+  input: RequestReviewInput,
+  step: Step,
+  approver: RosterEntry | undefined,
+  deps: RequestReviewDeps,
+): Promise<Review> {
   const seat = step.kind === 'cosign' ? input.approver : undefined;
   const email = seat ?? approver?.email;
   if (email === undefined) throw new NoApproverError(`report ${input.reportId}: nobody may decide step ${step.id}`);
-  const pointer = await deps.store.claimReviewSlot({ reviewId: newReviewId(), reportId: input.reportId, version: input.version, stage: step.id, approverEmail: email, seat });
+  const pointer = await deps.store.claimReviewSlot({
+    reviewId: newReviewId(),
+    reportId: input.reportId,
+    version: input.version,
+    stage: step.id,
+    approverEmail: email,
+    seat,
+  });
   let review = await deps.store.getReview(pointer.reviewId);
   // a review handed on to the step's new holder: the task now waits on theirs
   for (let hops = 0; review?.replacedBy && hops < 20; hops++) review = await deps.store.getReview(review.replacedBy.reviewId);
@@ -107,7 +119,10 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   if (before.head.status === 'withdrawn') return 'withdrawn';
   const step = stepOf(input, before);
   const roster = await deps.store.listRoster(before.head.agencyId);
-  const approver = step.kind === 'cosign' ? roster.find((entry) => entry.email === input.approver) : approverFor(step, before.chain, roster, before.head.agencyId, before);
+  const approver =
+    step.kind === 'cosign'
+      ? roster.find((entry) => entry.email === input.approver)
+      : approverFor(step, before.chain, roster, before.head.agencyId, before);
   const found = await findOrCreateReview(input, step, approver, deps);
   // the token first, so that a review handed on (its approver left the post) passes the live token to the new one
   const held = await holdToken(found, input.taskToken, deps);
@@ -122,7 +137,8 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   const decided = decidedEventOf(events, review.reviewId);
   if (decided) {
     await projectDecision(review.reviewId, decided.data.decision, decided.seq, deps);
-    if (await sendTaskAnswer(deps.workflow, input.taskToken, taskAnswerOf(state.chain, decided))) await deps.store.markDecisionDelivered(review.reviewId, review.tokenSeq);
+    if (await sendTaskAnswer(deps.workflow, input.taskToken, taskAnswerOf(state.chain, decided)))
+      await deps.store.markDecisionDelivered(review.reviewId, review.tokenSeq);
     return 'delivered-recorded-decision';
   }
   if (state.head.status === 'withdrawn') return 'withdrawn';
@@ -135,7 +151,8 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   const deputy = candidate !== undefined && deputyMayDecide(candidate.email, step.id, state) ? candidate : undefined;
 
   // a review handed over is asked for the first time, whatever token it carries
-  const type = review.tokenSeq === 1 || (review.takesOverFrom !== undefined && review.emailedTokenSeq === 0) ? 'review_requested' : 'reminder_sent';
+  const type =
+    review.tokenSeq === 1 || (review.takesOverFrom !== undefined && review.emailedTokenSeq === 0) ? 'review_requested' : 'reminder_sent';
   await commit(
     input.reportId,
     (current, log) => {
@@ -143,7 +160,11 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
       const done = log.some((raw) => {
         if (raw.type !== 'review_requested' && raw.type !== 'reminder_sent') return false;
         const event = typedEvent(raw);
-        return (event.type === 'review_requested' || event.type === 'reminder_sent') && event.data.reviewId === review.reviewId && event.data.tokenSeq === review.tokenSeq;
+        return (
+          (event.type === 'review_requested' || event.type === 'reminder_sent') &&
+          event.data.reviewId === review.reviewId &&
+          event.data.tokenSeq === review.tokenSeq
+        );
       });
       if (done) return undefined;
       return systemEvent(
@@ -168,7 +189,16 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
     deps,
   );
 
-  await emailReview(review, step, state, content.report, type === 'reminder_sent' && review.takesOverFrom === undefined, deps, review.takesOverFrom?.approverName, deputy);
+  await emailReview(
+    review,
+    step,
+    state,
+    content.report,
+    type === 'reminder_sent' && review.takesOverFrom === undefined,
+    deps,
+    review.takesOverFrom?.approverName,
+    deputy,
+  );
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
 }

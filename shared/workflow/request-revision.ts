@@ -19,14 +19,19 @@ export interface RequestRevisionDeps extends LogDeps {
 /** The return that sent this version back, from the log (the decision is logged before the workflow hears of it). */
 function returnOf(events: readonly ReportEvent[], version: number): Decision {
   const decision = typedEvents(events)
-    .flatMap((event) => (event.type === 'decided' && event.version === version && event.data.decision.outcome === 'return' ? [event.data.decision] : []))
+    .flatMap((event) =>
+      event.type === 'decided' && event.version === version && event.data.decision.outcome === 'return' ? [event.data.decision] : [],
+    )
     .at(-1);
   if (!decision) throw new Error(`version ${version} was not returned`);
   return decision;
 }
 
 /** The resubmission that answered a return of `returnedVersion`, when the officer already made it. */
-export function resubmissionOf(events: readonly ReportEvent[], returnedVersion: number): Extract<TypedEvent, { type: 'resubmitted' }> | undefined {
+export function resubmissionOf(
+  events: readonly ReportEvent[],
+  returnedVersion: number,
+): Extract<TypedEvent, { type: 'resubmitted' }> | undefined {
   for (const event of typedEvents(events)) if (event.type === 'resubmitted' && event.data.returnedVersion === returnedVersion) return event;
   return undefined;
 }

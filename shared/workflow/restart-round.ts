@@ -74,6 +74,11 @@ export async function restartRound(reportId: string, deps: RestartRoundDeps): Pr
   const head = committed.state?.head;
   if (!head?.executionName || !committed.state) throw new Error(`report ${reportId} has no execution after the restart`);
   const started = committed.state;
-  await deps.workflow.start(head.executionName, { reportId, version: head.version, chain: started.chain, at: started.cursor } satisfies RoundInput);
+  await deps.workflow.start(head.executionName, {
+    reportId,
+    version: head.version,
+    chain: started.chain,
+    at: started.cursor,
+  } satisfies RoundInput);
   return { reportId, round: committed.state.round, executionName: head.executionName, version: head.version };
 }

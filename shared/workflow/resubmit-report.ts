@@ -40,7 +40,10 @@ export async function resubmitReport(
       const last = events.at(-1);
       if (state?.head.status === 'in_review' && last?.type === 'resubmitted' && last.contentSha256 === sha) return undefined;
       if (state?.head.status !== 'returned' || state.openRevision === undefined) {
-        throw new ConflictError('只有被退回的报告才能修改后重新提交。', 'NOT_RETURNED', { status: state?.head.status, stage: state?.head.stage });
+        throw new ConflictError('只有被退回的报告才能修改后重新提交。', 'NOT_RETURNED', {
+          status: state?.head.status,
+          stage: state?.head.stage,
+        });
       }
       return {
         reportId,
@@ -64,13 +67,24 @@ export async function resubmitReport(
   const event = raw && typedEvent(raw);
   const state = committed.state;
   if (event?.type !== 'resubmitted' || !state) throw new Error(`report ${reportId} has no resubmission after committing one`);
-  await deps.store.putVersion({ reportId, version: event.version, content: report, contentSha256: sha, createdAt: event.at, createdBy: event.actor.email ?? principal.email });
+  await deps.store.putVersion({
+    reportId,
+    version: event.version,
+    content: report,
+    contentSha256: sha,
+    createdAt: event.at,
+    createdBy: event.actor.email ?? principal.email,
+  });
   await releaseRevision(reportId, event, deps);
   return { id: reportId, version: state.head.version, status: state.head.status, stage: state.head.stage };
 }
 
 /** Tells the waiting OfficerRevision task about the new version, once. */
-export async function releaseRevision(reportId: string, event: Extract<TypedEvent, { type: 'resubmitted' }>, deps: ResubmitDeps): Promise<void> {
+export async function releaseRevision(
+  reportId: string,
+  event: Extract<TypedEvent, { type: 'resubmitted' }>,
+  deps: ResubmitDeps,
+): Promise<void> {
   const { returnedVersion } = event.data;
   const revision = await deps.store.getRevision(reportId, returnedVersion);
   if (!revision) return;

@@ -52,12 +52,15 @@ export function chainProblems(chain: Chain): ChainProblem[] {
   const problems: ChainProblem[] = [];
   const { steps } = chain;
   if (steps.length === 0) return [{ code: 'CHAIN_EMPTY', message: '审批链至少需要一个步骤。' }];
-  if (steps.length > MAX_STEPS) problems.push({ code: 'CHAIN_TOO_LONG', message: `审批链最多 ${MAX_STEPS} 个步骤，现有 ${steps.length} 个。` });
+  if (steps.length > MAX_STEPS)
+    problems.push({ code: 'CHAIN_TOO_LONG', message: `审批链最多 ${MAX_STEPS} 个步骤，现有 ${steps.length} 个。` });
   const seen = new Set<string>();
   for (const step of steps) {
-    if (seen.has(step.id)) problems.push({ code: 'CHAIN_DUPLICATE_STEP', message: `步骤代码“${step.id}”重复，每个步骤的代码须不同。`, stepId: step.id });
+    if (seen.has(step.id))
+      problems.push({ code: 'CHAIN_DUPLICATE_STEP', message: `步骤代码“${step.id}”重复，每个步骤的代码须不同。`, stepId: step.id });
     seen.add(step.id);
-    if (RESERVED_STEP_IDS.has(step.id)) problems.push({ code: 'CHAIN_STEP_ID_RESERVED', message: `步骤代码“${step.id}”为系统保留，请换一个。`, stepId: step.id });
+    if (RESERVED_STEP_IDS.has(step.id))
+      problems.push({ code: 'CHAIN_STEP_ID_RESERVED', message: `步骤代码“${step.id}”为系统保留，请换一个。`, stepId: step.id });
     if ((RESERVED_ROLES as readonly string[]).includes(step.role)) {
       problems.push({ code: 'CHAIN_ROLE_RESERVED', message: `步骤“${step.label}”的角色“${step.role}”不能用于审批。`, stepId: step.id });
     }
@@ -65,7 +68,8 @@ export function chainProblems(chain: Chain): ChainProblem[] {
   const signs = steps.filter((step) => step.kind === 'sign');
   if (signs.length === 0) problems.push({ code: 'CHAIN_NO_SIGN', message: '审批链须以一个签发步骤结束。' });
   if (signs.length > 1) problems.push({ code: 'CHAIN_SEVERAL_SIGN', message: `审批链只能有一个签发步骤，现有 ${signs.length} 个。` });
-  if (signs.length === 1 && steps.at(-1)?.kind !== 'sign') problems.push({ code: 'CHAIN_SIGN_NOT_LAST', message: '签发步骤须是审批链的最后一步。' });
+  if (signs.length === 1 && steps.at(-1)?.kind !== 'sign')
+    problems.push({ code: 'CHAIN_SIGN_NOT_LAST', message: '签发步骤须是审批链的最后一步。' });
   if (!steps.some((step) => step.confidentiality === true)) {
     problems.push({ code: 'CHAIN_NO_CONFIDENTIALITY', message: '审批链中须有一个步骤负责保密审查。' });
   }
@@ -73,7 +77,11 @@ export function chainProblems(chain: Chain): ChainProblem[] {
   // the second set before the first is complete
   steps.forEach((step, i) => {
     if (step.kind === 'cosign' && steps[i + 1]?.kind === 'cosign') {
-      problems.push({ code: 'CHAIN_COSIGN_ADJACENT', message: `会签步骤“${step.label}”与下一个会签步骤相邻，请合并为一个会签，或在其间加入审核步骤。`, stepId: step.id });
+      problems.push({
+        code: 'CHAIN_COSIGN_ADJACENT',
+        message: `会签步骤“${step.label}”与下一个会签步骤相邻，请合并为一个会签，或在其间加入审核步骤。`,
+        stepId: step.id,
+      });
     }
   });
   return problems;
@@ -122,4 +130,10 @@ export function cursorAt(chain: Chain, index: number, outcome: Cursor['outcome']
   return { outcome, index, kind: step.kind, stepId: step.id, cosigners: step.kind === 'cosign' ? [...holders(step)].sort() : [] };
 }
 
-export const returnCursor = (index: number, stepId: string): Cursor => ({ outcome: 'return', index, kind: 'return', stepId, cosigners: [] });
+export const returnCursor = (index: number, stepId: string): Cursor => ({
+  outcome: 'return',
+  index,
+  kind: 'return',
+  stepId,
+  cosigners: [],
+});

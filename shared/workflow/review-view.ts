@@ -77,16 +77,31 @@ export type ClosedBecause =
   | { readonly kind: 'moved_on' };
 
 /** What happened to a review that was not decided and no longer waits: a withdrawal (why), or a newer version (a link to it, when it is theirs too). */
-async function closedBecause(review: Review, state: ReportState | undefined, events: readonly ReportEvent[], deps: DecideDeps): Promise<ClosedBecause | undefined> {
+async function closedBecause(
+  review: Review,
+  state: ReportState | undefined,
+  events: readonly ReportEvent[],
+  deps: DecideDeps,
+): Promise<ClosedBecause | undefined> {
   if (!state || review.decision || isOpenFor(state, review)) return undefined;
   if (state.head.version > review.version) {
-    const next = (await deps.store.listReviewPointers(review.reportId)).find((pointer) => pointer.version === state.head.version && pointer.approverEmail === review.approverEmail);
+    const next = (await deps.store.listReviewPointers(review.reportId)).find(
+      (pointer) => pointer.version === state.head.version && pointer.approverEmail === review.approverEmail,
+    );
     const expires = new Date(deps.clock.now().getTime() + REVIEW_LINK_DAYS * 86_400_000);
-    return { kind: 'newer', version: state.head.version, url: next === undefined ? undefined : reviewLinkPath(next.reviewId, signReviewLink(deps.linkKey, next.reviewId, next.approverEmail, expires)) };
+    return {
+      kind: 'newer',
+      version: state.head.version,
+      url:
+        next === undefined
+          ? undefined
+          : reviewLinkPath(next.reviewId, signReviewLink(deps.linkKey, next.reviewId, next.approverEmail, expires)),
+    };
   }
   if (state.head.status === 'withdrawn') {
     const withdrawn = typedEvents(events).findLast((event) => event.type === 'withdrawn');
-    if (withdrawn?.type === 'withdrawn') return { kind: 'withdrawn', reason: withdrawn.data.reason, by: withdrawn.actor.name, at: withdrawn.at };
+    if (withdrawn?.type === 'withdrawn')
+      return { kind: 'withdrawn', reason: withdrawn.data.reason, by: withdrawn.actor.name, at: withdrawn.at };
   }
   return { kind: 'moved_on' };
 }

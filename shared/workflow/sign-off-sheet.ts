@@ -68,8 +68,16 @@ function linesOf(open: OpenVersion, current: boolean): SheetLine[] {
   for (const step of open.chain.steps) {
     const asked = [...open.asked.values()].filter((request) => request.stage === step.id);
     const decided = open.decided.some((line) => line.stepId === step.id);
-    const blank = { stepId: step.id, stepLabel: step.label, kind: step.kind, onBehalfOf: undefined, comment: '', confidentialityReviewed: undefined };
-    for (const request of asked) lines.push({ ...blank, person: request.person, outcome: withdrawn ? 'cancelled' : 'pending', at: request.at });
+    const blank = {
+      stepId: step.id,
+      stepLabel: step.label,
+      kind: step.kind,
+      onBehalfOf: undefined,
+      comment: '',
+      confidentialityReviewed: undefined,
+    };
+    for (const request of asked)
+      lines.push({ ...blank, person: request.person, outcome: withdrawn ? 'cancelled' : 'pending', at: request.at });
     if (asked.length === 0 && !decided && !withdrawn) lines.push({ ...blank, person: undefined, outcome: 'not_reached', at: undefined });
   }
   return lines;
@@ -122,7 +130,8 @@ export function signOffSheet(events: readonly ReportEvent[]): SignOffSheet {
           onBehalfOf: decision.onBehalfOf?.name,
           outcome: decision.outcome,
           comment: decision.comment,
-          confidentialityReviewed: step?.confidentiality === true ? decision.confidentialityReviewed : decision.confidentialityReviewed || undefined,
+          confidentialityReviewed:
+            step?.confidentiality === true ? decision.confidentialityReviewed : decision.confidentialityReviewed || undefined,
           at: decision.decidedAt,
         });
         break;

@@ -67,7 +67,9 @@ async function readList(announced: readonly PublishedReport[], deps: IndexRebuil
 export async function rebuildSiteIndexes(requests: readonly IndexRequest[], deps: IndexRebuildDeps): Promise<RebuildOutcome> {
   const announced = requests.flatMap((request) => (request.kind === 'published' ? [request.report] : []));
   const everything = await readList(announced, deps);
-  const agencies = requests.some((request) => request.kind === 'all') ? everything.map((entry) => entry.agencyId) : announced.map((entry) => entry.agencyId);
+  const agencies = requests.some((request) => request.kind === 'all')
+    ? everything.map((entry) => entry.agencyId)
+    : announced.map((entry) => entry.agencyId);
   const keys: string[] = [];
   for (const agencyId of [...new Set(agencies)].sort()) {
     await deps.site.put(html(agencyIndexKey(agencyId), renderAgencyIndex(agencyId, everything)));

@@ -9,20 +9,30 @@ import type { Chain, Step } from './review-chain.js';
 export function eligibleFor(step: Step, roster: readonly RosterEntry[], agencyId: string, state: ReportState | undefined): RosterEntry[] {
   return roster
     .filter((entry) => entry.agencyId === agencyId && entry.roles.includes(step.role))
-    .filter((entry) => !state || (!state.roundSubmitters.includes(entry.email) && (state.roundDeciders.get(entry.email) ?? step.id) === step.id))
+    .filter(
+      (entry) => !state || (!state.roundSubmitters.includes(entry.email) && (state.roundDeciders.get(entry.email) ?? step.id) === step.id),
+    )
     .sort((a, b) => a.email.localeCompare(b.email));
 }
 
 /** The addresses a 会签 step asks when it starts. */
-export const cosignersFor = (roster: readonly RosterEntry[], agencyId: string, state: ReportState | undefined) => (step: Step): string[] =>
-  eligibleFor(step, roster, agencyId, state).map((entry) => entry.email);
+export const cosignersFor =
+  (roster: readonly RosterEntry[], agencyId: string, state: ReportState | undefined) =>
+  (step: Step): string[] =>
+    eligibleFor(step, roster, agencyId, state).map((entry) => entry.email);
 
 /**
  * The one approver of a 审核 or 签发 step. Among those eligible, the one holding the fewest roles of the chain's
  * later steps is asked (so a person who could also take a later step is kept for it), then the first by address, so
  * retries ask the same person.
  */
-export function approverFor(step: Step, chain: Chain, roster: readonly RosterEntry[], agencyId: string, state: ReportState | undefined): RosterEntry | undefined {
+export function approverFor(
+  step: Step,
+  chain: Chain,
+  roster: readonly RosterEntry[],
+  agencyId: string,
+  state: ReportState | undefined,
+): RosterEntry | undefined {
   const later = chain.steps.slice(chain.steps.findIndex((candidate) => candidate.id === step.id) + 1).map((candidate) => candidate.role);
   const load = (entry: RosterEntry) => later.filter((role) => entry.roles.includes(role)).length;
   return eligibleFor(step, roster, agencyId, state).sort((a, b) => load(a) - load(b) || a.email.localeCompare(b.email))[0];

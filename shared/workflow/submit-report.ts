@@ -63,7 +63,12 @@ export async function checkForSubmission(
 export function roundChain(agencyChain: Chain | undefined, roster: readonly RosterEntry[], agencyId: string, submitter: string): Chain {
   const chain = agencyChain ?? DEFAULT_CHAIN;
   const problems = chainProblems(chain);
-  if (problems.length > 0) throw new ValidationError(`本机关的审批链设置有误：${problems.map((problem) => problem.message).join('')}请联系管理员。`, 'CHAIN_INVALID', { problems });
+  if (problems.length > 0)
+    throw new ValidationError(
+      `本机关的审批链设置有误：${problems.map((problem) => problem.message).join('')}请联系管理员。`,
+      'CHAIN_INVALID',
+      { problems },
+    );
   const missing = unstaffedSteps(chain, roster, agencyId, submitter);
   if (missing.length > 0) {
     const named = missing.map((step) => `“${step.label}”（角色 ${step.role}）`).join('、');
@@ -77,14 +82,24 @@ export function roundChain(agencyChain: Chain | undefined, roster: readonly Rost
 }
 
 /** The cursor at the chain's first step for a new version (a 会签 first asks who may decide it now). */
-export const firstCursor = (chain: Chain, roster: readonly RosterEntry[], agencyId: string, state: ReportState | undefined, outcome: 'start' | 'resubmitted') =>
-  cursorAt(chain, 0, outcome, cosignersFor(roster, agencyId, state));
+export const firstCursor = (
+  chain: Chain,
+  roster: readonly RosterEntry[],
+  agencyId: string,
+  state: ReportState | undefined,
+  outcome: 'start' | 'resubmitted',
+) => cursorAt(chain, 0, outcome, cosignersFor(roster, agencyId, state));
 
 /**
  * Submits a report into review: the `submitted` event is the commit point, then the version projection, then the
  * execution (started under a name derived from the report and round, so a retry cannot start a second one).
  */
-export async function submitReport(input: unknown, principal: Principal, deps: SubmitDeps, answers: AcknowledgementsInput = {}): Promise<SubmitResult> {
+export async function submitReport(
+  input: unknown,
+  principal: Principal,
+  deps: SubmitDeps,
+  answers: AcknowledgementsInput = {},
+): Promise<SubmitResult> {
   const { agencyId, year } = requireOfficerOf(principal, input);
   const { report, acknowledgements } = await checkForSubmission(input, agencyId, year, deps, answers);
   const reportId = reportIdOf(agencyId, year);
@@ -115,7 +130,18 @@ export async function submitReport(input: unknown, principal: Principal, deps: S
         actor: { email: principal.email, name: principal.name, role: 'officer' },
         version: (state?.head.version ?? 0) + 1,
         contentSha256: sha,
-        data: { report, agencyId, agencyName, year, template: report.template, round, executionName: executionNameOf(reportId, round), chain, next, acknowledgements },
+        data: {
+          report,
+          agencyId,
+          agencyName,
+          year,
+          template: report.template,
+          round,
+          executionName: executionNameOf(reportId, round),
+          chain,
+          next,
+          acknowledgements,
+        },
       };
     },
     deps,
@@ -133,6 +159,11 @@ export async function submitReport(input: unknown, principal: Principal, deps: S
   });
   const started = committed.state;
   if (!started) throw new Error(`report ${reportId} has no state after submission`);
-  await deps.workflow.start(head.executionName, { reportId, version: head.version, chain: started.chain, at: started.cursor } satisfies RoundInput);
+  await deps.workflow.start(head.executionName, {
+    reportId,
+    version: head.version,
+    chain: started.chain,
+    at: started.cursor,
+  } satisfies RoundInput);
   return { id: reportId, version: head.version, status: head.status, stage: head.stage };
 }

@@ -6,7 +6,9 @@ import { cursorAt, returnCursor, stepIndex, stepKind, type Chain, type Cursor } 
 /** The error a 会签 review fails its Map iteration with when it returns the report: the Map stops the other co-signers. */
 export const RETURNED_ERROR = 'Returned';
 
-export type TaskAnswer = { readonly kind: 'success'; readonly output: Cursor } | { readonly kind: 'failure'; readonly error: string; readonly cause: string };
+export type TaskAnswer =
+  | { readonly kind: 'success'; readonly output: Cursor }
+  | { readonly kind: 'failure'; readonly error: string; readonly cause: string };
 
 const none = (): readonly string[] => [];
 

@@ -28,7 +28,11 @@ export function openReviewers(events: readonly ReportEvent[]): Array<{ email: st
     if ((event.type !== 'review_requested' && event.type !== 'reminder_sent') || event.version !== state.head.version) continue;
     if (state.decidedReviews.has(event.data.reviewId)) continue;
     if (event.data.replaces !== undefined) open.delete(event.data.replaces.reviewId);
-    open.set(event.data.reviewId, { email: event.data.approverEmail, name: event.data.approverName, stepLabel: event.data.stepLabel ?? stepLabel(state.chain, event.data.stage) });
+    open.set(event.data.reviewId, {
+      email: event.data.approverEmail,
+      name: event.data.approverName,
+      stepLabel: event.data.stepLabel ?? stepLabel(state.chain, event.data.stage),
+    });
   }
   return [...new Map([...open.values()].map((person) => [person.email, person])).values()];
 }
@@ -39,7 +43,8 @@ export function openReviewers(events: readonly ReportEvent[]): Array<{ email: st
  */
 export async function withdrawReport(reportId: string, given: string, principal: Principal, deps: WithdrawDeps): Promise<SubmitResult> {
   const reason = given.trim();
-  if (reason === '' || reason.length > MAX_WITHDRAW_REASON) throw new ValidationError(`请填写撤回原因（${MAX_WITHDRAW_REASON} 字以内），原因会告知正在审批的人员。`, 'REASON_REQUIRED');
+  if (reason === '' || reason.length > MAX_WITHDRAW_REASON)
+    throw new ValidationError(`请填写撤回原因（${MAX_WITHDRAW_REASON} 字以内），原因会告知正在审批的人员。`, 'REASON_REQUIRED');
   if (!isReportId(reportId)) throw new NotFoundError('找不到该报告。');
   const head = await deps.store.getHead(reportId);
   if (!head || !canRead(principal, head.agencyId)) throw new NotFoundError('找不到该报告。');
@@ -54,7 +59,10 @@ export async function withdrawReport(reportId: string, given: string, principal:
       }
       // signed off (签发): the Publish task may already be writing the site, which a withdrawal cannot undo
       if (state.head.stage === 'publishing') {
-        throw new ConflictError('主管领导已签发，报告正在发布，不能撤回。', 'NOT_WITHDRAWABLE', { status: state.head.status, stage: state.head.stage });
+        throw new ConflictError('主管领导已签发，报告正在发布，不能撤回。', 'NOT_WITHDRAWABLE', {
+          status: state.head.status,
+          stage: state.head.stage,
+        });
       }
       const content = versionOf(events, state.head.version);
       if (!content) throw new Error(`report ${reportId} has no version ${state.head.version}`);

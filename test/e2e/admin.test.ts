@@ -34,20 +34,35 @@ async function as(email: string): Promise<Person> {
 }
 
 async function states(year = 2020): Promise<Record<string, string>> {
-  const body = (await (await as('admin@daxing.example.cn')).json('GET', `/api/admin/progress?year=${year}`)).body as { agencies: { agencyId: string; state: string; stepLabel?: string }[] };
-  return Object.fromEntries(body.agencies.map((row) => [row.agencyId, row.stepLabel === undefined ? row.state : `${row.state}:${row.stepLabel}`]));
+  const body = (await (await as('admin@daxing.example.cn')).json('GET', `/api/admin/progress?year=${year}`)).body as {
+    agencies: { agencyId: string; state: string; stepLabel?: string }[];
+  };
+  return Object.fromEntries(
+    body.agencies.map((row) => [row.agencyId, row.stepLabel === undefined ? row.state : `${row.state}:${row.stepLabel}`]),
+  );
 }
 
 type Link = Awaited<ReturnType<typeof reviewLink>>;
 
 async function decide(email: string, seen: Set<string>, confidentiality = false, outcome: 'approve' | 'return' = 'approve', given?: Link) {
   const link = given ?? (await reviewLink(stack.url, email, seen));
-  const answer = await (await as(email)).json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { sig: link.sig, outcome, comment: '', confidentialityReviewed: confidentiality });
+  const answer = await (await as(email)).json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+    sig: link.sig,
+    outcome,
+    comment: '',
+    confidentialityReviewed: confidentiality,
+  });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return link;
 }
 
-async function publishThroughDefaultChain(agencyId: string, officer: string, director: string, leader: string, report: Record<string, unknown>) {
+async function publishThroughDefaultChain(
+  agencyId: string,
+  officer: string,
+  director: string,
+  leader: string,
+  report: Record<string, unknown>,
+) {
   const seen = await seenIds(stack.url);
   expect((await (await as(officer)).json('POST', '/api/reports', { report })).status).toBe(201);
   await decide(director, seen, true);
@@ -72,7 +87,9 @@ describe('administration for a district, on the local stack', () => {
     seen = await seenIds(stack.url);
     const reminded = await admin.json('POST', '/api/admin/reminders', { year: 2020, agencyIds: ['daxing-czj'] });
     expect(reminded).toEqual({ status: 200, body: { sent: [{ agencyId: 'daxing-czj', to: 'officer@czj.example.cn' }] } });
-    expect((await nextEmail(stack.url, seen, (entry) => entry.to === 'officer@czj.example.cn', 'the reminder')).subject).toMatch(/^催办提醒：北京市大兴区财政局2020年/);
+    expect((await nextEmail(stack.url, seen, (entry) => entry.to === 'officer@czj.example.cn', 'the reminder')).subject).toMatch(
+      /^催办提醒：北京市大兴区财政局2020年/,
+    );
 
     // the round already under way keeps its chain: kw publishes through the default one
     seen = await seenIds(stack.url);
@@ -92,7 +109,10 @@ describe('administration for a district, on the local stack', () => {
         { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
       ],
     };
-    expect(await admin.json('PUT', `/api/admin/agencies/${KW.id}`, { name: KW.name, district: 'daxing', chain })).toMatchObject({ status: 200, body: { warnings: [] } });
+    expect(await admin.json('PUT', `/api/admin/agencies/${KW.id}`, { name: KW.name, district: 'daxing', chain })).toMatchObject({
+      status: 200,
+      body: { warnings: [] },
+    });
 
     // the agency's next report walks the new chain
     seen = await seenIds(stack.url);
@@ -107,18 +127,33 @@ describe('administration for a district, on the local stack', () => {
     await waitFor(async () => (await states(2019))['daxing-kw'] === 'published', 20_000, 'kw 2019 published');
 
     // ten people from a GBK CSV as Excel saves it
-    const csv = ['邮箱,姓名,单位,角色', ...Array.from({ length: 10 }, (_, i) => `staff${i}@jw.example.cn,职员${i},北京市大兴区教育委员会,${i < 2 ? '信息员' : 'legal'}`)].join('\r\n');
-    const imported = await admin.request('POST', '/api/admin/people/import', { file: { bytes: iconv.encode(csv, 'gbk'), type: 'text/csv' } });
+    const csv = [
+      '邮箱,姓名,单位,角色',
+      ...Array.from({ length: 10 }, (_, i) => `staff${i}@jw.example.cn,职员${i},北京市大兴区教育委员会,${i < 2 ? '信息员' : 'legal'}`),
+    ].join('\r\n');
+    const imported = await admin.request('POST', '/api/admin/people/import', {
+      file: { bytes: iconv.encode(csv, 'gbk'), type: 'text/csv' },
+    });
     expect(imported.status).toBe(200);
     expect(await imported.json()).toEqual({ imported: 10, unchanged: 0, errors: [], handedOver: 0, warnings: [] });
     const jw = (await admin.json('GET', '/api/admin/people?agencyId=daxing-jw')).body as { people: { email: string; name: string }[] };
-    expect(jw.people.filter((p) => p.email.startsWith('staff')).map((p) => p.name)).toEqual(Array.from({ length: 10 }, (_, i) => `职员${i}`));
+    expect(jw.people.filter((p) => p.email.startsWith('staff')).map((p) => p.name)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `职员${i}`),
+    );
 
     // the 汇总 as XLSX equals the sum of the two published report.json files
     const published = await Promise.all(
-      [KW, CZJ].map(async (agency) => (await (await fetch(new URL(`/site/reports/${agency.id}/2020/report.json`, stack.url))).json()) as Record<string, unknown>),
+      [KW, CZJ].map(
+        async (agency) =>
+          (await (await fetch(new URL(`/site/reports/${agency.id}/2020/report.json`, stack.url))).json()) as Record<string, unknown>,
+      ),
     );
-    const summary = (await admin.json('GET', '/api/admin/summary?year=2020&district=daxing')).body as { template: string; included: string[]; missing: string[]; report: Record<string, unknown> };
+    const summary = (await admin.json('GET', '/api/admin/summary?year=2020&district=daxing')).body as {
+      template: string;
+      included: string[];
+      missing: string[];
+      report: Record<string, unknown>;
+    };
     expect([summary.template, summary.included, summary.missing]).toEqual(['beijing-2019', ['daxing-czj', 'daxing-kw'], ['daxing-jw']]);
     const template = TEMPLATES['beijing-2019'];
     let cells = 0;
@@ -140,11 +175,18 @@ describe('administration for a district, on the local stack', () => {
     }
 
     // and the auditor sees every change in a log that holds: every entry signed with the history key, the head anchored
-    type Log = { events: { type: string; actor: { role: string } }[]; verification: { valid: boolean; signed: number; anchoredSeq?: number } };
+    type Log = {
+      events: { type: string; actor: { role: string } }[];
+      verification: { valid: boolean; signed: number; anchoredSeq?: number };
+    };
     const log = (await (await as('auditor@audit.example.cn')).json('GET', '/api/admin/log')).body as Log;
     expect(log.verification).toMatchObject({ valid: true, signed: log.events.length, anchoredSeq: log.events.length });
     // (automatic reminders, logged by the system, go out too when this runs in the fortnight before 31 January)
-    expect(log.events.filter((e) => e.actor.role === 'admin').map((e) => e.type)).toEqual(['reminder_sent', 'person_saved', 'agency_saved', 'people_imported']);
+    expect(log.events.filter((e) => e.actor.role === 'admin').map((e) => e.type)).toEqual([
+      'reminder_sent',
+      'person_saved',
+      'agency_saved',
+      'people_imported',
+    ]);
   }, 180_000);
 });
-

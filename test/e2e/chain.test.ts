@@ -52,12 +52,21 @@ beforeAll(async () => {
 afterAll(async () => stack?.dispose());
 
 const reportFor = (year: number, problems = '一是……') =>
-  withValue(withValue(withValue(withValue(referenceReport(), 'agency', AGENCY), 'year', year), 'problems', problems), 'preamble', undefined);
+  withValue(
+    withValue(withValue(withValue(referenceReport(), 'agency', AGENCY), 'year', year), 'problems', problems),
+    'preamble',
+    undefined,
+  );
 
 type Link = Awaited<ReturnType<typeof reviewLink>>;
 
 async function decide(who: Person, link: Link, outcome: 'approve' | 'return', comment = '', confidentialityReviewed = false) {
-  return who.json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { sig: link.sig, outcome, comment, confidentialityReviewed });
+  return who.json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+    sig: link.sig,
+    outcome,
+    comment,
+    confidentialityReviewed,
+  });
 }
 
 async function status(who: Person, id: string) {
@@ -121,7 +130,9 @@ describe('a four-step chain with a two-person 会签, configured through data', 
     await waitFor(async () => (await status(as(OFFICER), reportId)).status === 'published', 20_000, 'publication');
     expect(await (await fetch(new URL(`/site/reports/${AGENCY.id}/2020/index.html`, stack.url))).text()).toContain('冯副主任');
 
-    const history = (await as(OFFICER).json('GET', `/api/reports/${reportId}`)).body as { decisions: Array<{ stage: string; approver: string; outcome: string }> };
+    const history = (await as(OFFICER).json('GET', `/api/reports/${reportId}`)).body as {
+      decisions: Array<{ stage: string; approver: string; outcome: string }>;
+    };
     expect(history.decisions.map((decision) => [decision.stage, decision.approver])).toEqual([
       ['section', SECTION],
       ['director', DIRECTOR],
@@ -141,7 +152,12 @@ describe('a four-step chain with a two-person 会签, configured through data', 
 
     seen = await seenIds(stack.url);
     expect((await decide(as(LEGAL[1]), second, 'return', '第五部分的法律依据不准确。')).status).toBe(200);
-    const returned = await nextEmail(stack.url, seen, (entry) => entry.to === OFFICER && entry.subject.startsWith('退回修改'), 'the return email');
+    const returned = await nextEmail(
+      stack.url,
+      seen,
+      (entry) => entry.to === OFFICER && entry.subject.startsWith('退回修改'),
+      'the return email',
+    );
     expect(returned.text).toContain('第五部分的法律依据不准确。');
     await waitFor(async () => (await status(as(OFFICER), reportId)).status === 'returned', 20_000, 'the returned status');
     // the other co-signer's review closed with the return
@@ -151,7 +167,10 @@ describe('a four-step chain with a two-person 会签, configured through data', 
 
     seen = await seenIds(stack.url);
     const v2 = withValue(v1, 'problems', '一是……二是已核对法律依据。');
-    expect(await as(OFFICER).json('PUT', `/api/reports/${reportId}`, { report: v2 })).toMatchObject({ status: 200, body: { version: 2, stage: 'section' } });
+    expect(await as(OFFICER).json('PUT', `/api/reports/${reportId}`, { report: v2 })).toMatchObject({
+      status: 200,
+      body: { version: 2, stage: 'section' },
+    });
     const [againFirst, againSecond] = await throughDirector(reportId, 2, seen);
     if (!againFirst || !againSecond) throw new Error('two co-signers expected');
     const before = await seenIds(stack.url);

@@ -15,7 +15,11 @@ export class Person {
     readonly email: string,
   ) {}
 
-  async request(method: string, path: string, init: { json?: unknown; form?: Record<string, string>; file?: { bytes: Uint8Array; type: string } } = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    init: { json?: unknown; form?: Record<string, string>; file?: { bytes: Uint8Array; type: string } } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { origin: this.baseUrl };
     let body: string | Blob | undefined;
     if (init.file !== undefined) {
@@ -75,13 +79,27 @@ export async function seenIds(baseUrl: string): Promise<Set<string>> {
 }
 
 /** The first email matching `match` that was not in `seen`, waiting for it to arrive. */
-export function nextEmail(baseUrl: string, seen: ReadonlySet<string>, match: (entry: OutboxEntry) => boolean, what = 'an email'): Promise<OutboxEntry> {
+export function nextEmail(
+  baseUrl: string,
+  seen: ReadonlySet<string>,
+  match: (entry: OutboxEntry) => boolean,
+  what = 'an email',
+): Promise<OutboxEntry> {
   return waitFor(async () => (await outbox(baseUrl)).find((entry) => !seen.has(entry.id) && match(entry)), 20_000, what);
 }
 
 /** A review email to `to` not in `seen`, as the approver clicks it. */
-export async function reviewLink(baseUrl: string, to: string, seen: ReadonlySet<string> = new Set()): Promise<{ url: string; reviewId: string; sig: string; entry: OutboxEntry }> {
-  const entry = await nextEmail(baseUrl, seen, (candidate) => candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject), `a review email to ${to}`);
+export async function reviewLink(
+  baseUrl: string,
+  to: string,
+  seen: ReadonlySet<string> = new Set(),
+): Promise<{ url: string; reviewId: string; sig: string; entry: OutboxEntry }> {
+  const entry = await nextEmail(
+    baseUrl,
+    seen,
+    (candidate) => candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject),
+    `a review email to ${to}`,
+  );
   const url = entry.links.find((link) => link.includes('/reviews/'));
   if (url === undefined) throw new Error('the review email has no review link');
   const parsed = new URL(url);

@@ -20,7 +20,12 @@ describe('a review that times out', () => {
     expect((await officer.json('POST', '/api/reports', { report: referenceReport() })).status).toBe(201);
     const first = await reviewLink(stack.url, 'director@kw.example.cn', seen);
 
-    const reminder = await nextEmail(stack.url, seen, (entry) => entry.to === 'director@kw.example.cn' && entry.subject.startsWith('【提醒】'), 'the reminder');
+    const reminder = await nextEmail(
+      stack.url,
+      seen,
+      (entry) => entry.to === 'director@kw.example.cn' && entry.subject.startsWith('【提醒】'),
+      'the reminder',
+    );
     const again = reminder.links.find((link) => link.includes('/reviews/'));
     expect(again && new URL(again).pathname).toBe(new URL(first.url).pathname);
     expect(reminder.text).toContain('此前邮件中的审核链接继续有效');
@@ -32,10 +37,16 @@ describe('a review that times out', () => {
       confidentialityReviewed: true,
     });
     expect(decided.status).toBe(200);
-    await waitFor(async () => ((await officer.json('GET', '/api/reports/daxing-kw-2020')).body as { stage: string }).stage === 'leader', 20_000, 'the leader stage');
+    await waitFor(
+      async () => ((await officer.json('GET', '/api/reports/daxing-kw-2020')).body as { stage: string }).stage === 'leader',
+      20_000,
+      'the leader stage',
+    );
     const auditor = new Person(stack.url, 'auditor@audit.example.cn');
     await auditor.signIn();
-    const events = ((await auditor.json('GET', '/api/reports/daxing-kw-2020/history')).body as { events: Array<{ type: string }> }).events.map((event) => event.type);
+    const events = (
+      (await auditor.json('GET', '/api/reports/daxing-kw-2020/history')).body as { events: Array<{ type: string }> }
+    ).events.map((event) => event.type);
     expect(events.slice(0, 3)).toEqual(['submitted', 'review_requested', 'reminder_sent']);
     expect(events).toContain('decided');
   }, 60_000);

@@ -76,7 +76,12 @@ describe('a restart in the middle of the workflow', () => {
     const auditor = new Person(url, 'auditor@audit.example.cn');
     await Promise.all([officer.signIn(), director.signIn(), leader.signIn(), auditor.signIn()]);
     const decide = (person: Person, link: { reviewId: string; sig: string }, outcome: 'approve' | 'return', comment = '') =>
-      person.json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { sig: link.sig, outcome, comment, confidentialityReviewed: true });
+      person.json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+        sig: link.sig,
+        outcome,
+        comment,
+        confidentialityReviewed: true,
+      });
 
     // 2020 waits at DirectorReview
     let seen = await seenIds(url);
@@ -96,7 +101,11 @@ describe('a restart in the middle of the workflow', () => {
     const director2019 = await reviewLink(url, 'director@kw.example.cn', seen);
     seen = await seenIds(url);
     expect((await decide(director, director2019, 'return', '请核对第三部分。')).status).toBe(200);
-    await waitFor(async () => (await outbox(url)).find((entry) => !seen.has(entry.id) && entry.subject.includes('退回')), 20_000, 'the return email');
+    await waitFor(
+      async () => (await outbox(url)).find((entry) => !seen.has(entry.id) && entry.subject.includes('退回')),
+      20_000,
+      'the return email',
+    );
 
     const eventsBefore = await allEvents(auditor);
     const emailsBefore = (await outbox(url)).map(emailKey).sort();
@@ -115,7 +124,9 @@ describe('a restart in the middle of the workflow', () => {
     expect((await decide(leader, leader2020, 'approve')).status).toBe(200);
     expect((await decide(leader, leader2021, 'approve')).status).toBe(200);
     seen = await seenIds(url);
-    expect((await officer.json('PUT', '/api/reports/daxing-kw-2019', { report: withValue(report2019, 'problems', '已核对并修改。') })).status).toBe(200);
+    expect(
+      (await officer.json('PUT', '/api/reports/daxing-kw-2019', { report: withValue(report2019, 'problems', '已核对并修改。') })).status,
+    ).toBe(200);
     const director2019v2 = await reviewLink(url, 'director@kw.example.cn', seen);
     seen = await seenIds(url);
     expect((await decide(director, director2019v2, 'approve')).status).toBe(200);
@@ -123,11 +134,18 @@ describe('a restart in the middle of the workflow', () => {
     expect((await decide(leader, leader2019, 'approve')).status).toBe(200);
 
     for (const id of ['daxing-kw-2019', 'daxing-kw-2020', 'daxing-kw-2021']) {
-      await waitFor(async () => ((await officer.json('GET', `/api/reports/${id}`)).body as { status: string }).status === 'published', 20_000, `${id} published`);
+      await waitFor(
+        async () => ((await officer.json('GET', `/api/reports/${id}`)).body as { status: string }).status === 'published',
+        20_000,
+        `${id} published`,
+      );
     }
     const events = await allEvents(auditor);
     for (const [id, list] of Object.entries(events)) {
-      expect(list.filter((type) => type === 'published'), id).toHaveLength(1);
+      expect(
+        list.filter((type) => type === 'published'),
+        id,
+      ).toHaveLength(1);
     }
     const emails = (await outbox(url)).map(emailKey);
     expect(new Set(emails).size).toBe(emails.length);
@@ -138,7 +156,10 @@ describe('a restart in the middle of the workflow', () => {
 async function allEvents(auditor: Person): Promise<Record<string, string[]>> {
   const result: Record<string, string[]> = {};
   for (const id of ['daxing-kw-2019', 'daxing-kw-2020', 'daxing-kw-2021']) {
-    const body = (await auditor.json('GET', `/api/reports/${id}/history`)).body as { events: Array<{ seq: number; type: string }>; chain: { valid: boolean } };
+    const body = (await auditor.json('GET', `/api/reports/${id}/history`)).body as {
+      events: Array<{ seq: number; type: string }>;
+      chain: { valid: boolean };
+    };
     expect(body.chain.valid).toBe(true);
     result[id] = body.events.map((event) => event.type);
   }

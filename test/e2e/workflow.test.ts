@@ -21,11 +21,27 @@ const reportFor = (year: number, overview = '本年度工作情况。') =>
   withValue(withValue(withValue(referenceReport(), 'year', year), 'overview', overview), 'preamble', undefined);
 
 async function status(person: Person, id: string) {
-  return (await person.json('GET', `/api/reports/${id}`)).body as { status: string; stage: string; version: number; returnComment?: string };
+  return (await person.json('GET', `/api/reports/${id}`)).body as {
+    status: string;
+    stage: string;
+    version: number;
+    returnComment?: string;
+  };
 }
 
-async function decide(person: Person, link: { reviewId: string; sig: string }, outcome: 'approve' | 'return', comment = '', confidentialityReviewed = false) {
-  return person.json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { sig: link.sig, outcome, comment, confidentialityReviewed });
+async function decide(
+  person: Person,
+  link: { reviewId: string; sig: string },
+  outcome: 'approve' | 'return',
+  comment = '',
+  confidentialityReviewed = false,
+) {
+  return person.json('POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+    sig: link.sig,
+    outcome,
+    comment,
+    confidentialityReviewed,
+  });
 }
 
 describe('the local stack', () => {
@@ -48,7 +64,9 @@ describe('the local stack', () => {
     const link = await reviewLink(stack.url, DIRECTOR, seen);
     expect(link.url.startsWith(`${stack.url}/reviews/`)).toBe(true);
     // a mail scanner opens the link twice: nothing changes
-    const eventsBefore = ((await (await auditorSignedIn(auditor)).json('GET', '/api/reports/daxing-kw-2020/history')).body as { events: unknown[] }).events;
+    const eventsBefore = (
+      (await (await auditorSignedIn(auditor)).json('GET', '/api/reports/daxing-kw-2020/history')).body as { events: unknown[] }
+    ).events;
     for (let i = 0; i < 2; i++) {
       const page = await fetch(link.url);
       expect(page.status).toBe(200);
@@ -64,17 +82,25 @@ describe('the local stack', () => {
     await leader.signIn();
     expect((await decide(leader, leaderLink, 'approve', '同意发布')).status).toBe(200);
 
-    const page = await waitFor(async () => {
-      const response = await fetch(new URL('/site/reports/daxing-kw/2020/index.html', stack.url));
-      return response.status === 200 ? response.text() : undefined;
-    }, 20_000, 'the published page');
+    const page = await waitFor(
+      async () => {
+        const response = await fetch(new URL('/site/reports/daxing-kw/2020/index.html', stack.url));
+        return response.status === 200 ? response.text() : undefined;
+      },
+      20_000,
+      'the published page',
+    );
     expect(page).toContain('签发信息');
     expect(page).toContain('77.0693');
     // the indexes are the site-index writer's, a moment after the page
-    const agencyIndex = await waitFor(async () => {
-      const response = await fetch(new URL('/site/reports/daxing-kw/index.html', stack.url));
-      return response.status === 200 ? response.text() : undefined;
-    }, 20_000, 'the agency index');
+    const agencyIndex = await waitFor(
+      async () => {
+        const response = await fetch(new URL('/site/reports/daxing-kw/index.html', stack.url));
+        return response.status === 200 ? response.text() : undefined;
+      },
+      20_000,
+      'the agency index',
+    );
     await stack.indexes.idle();
     expect(agencyIndex).toContain('2020');
     const rootIndex = await (await fetch(new URL('/site/', stack.url))).text();
@@ -87,7 +113,14 @@ describe('the local stack', () => {
       chain: { valid: boolean };
       executions: Array<{ name: string; status: string; history: unknown[] }>;
     };
-    expect(history.events.map((event) => event.type)).toEqual(['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'published']);
+    expect(history.events.map((event) => event.type)).toEqual([
+      'submitted',
+      'review_requested',
+      'decided',
+      'review_requested',
+      'decided',
+      'published',
+    ]);
     expect(history.chain.valid).toBe(true);
     expect(history.executions).toMatchObject([{ name: 'daxing-kw-2020-r1', status: 'SUCCEEDED' }]);
     expect(history.executions[0]?.history.length).toBeGreaterThan(5);
@@ -106,7 +139,12 @@ describe('the local stack', () => {
 
     seen = await seenIds(stack.url);
     expect((await decide(director, v1, 'return', '请补充第五部分的改进措施。')).status).toBe(200);
-    const returned = await nextEmail(stack.url, seen, (entry) => entry.to === OFFICER && entry.subject.includes('退回'), 'the return email');
+    const returned = await nextEmail(
+      stack.url,
+      seen,
+      (entry) => entry.to === OFFICER && entry.subject.includes('退回'),
+      'the return email',
+    );
     expect(returned.text).toContain('请补充第五部分的改进措施。');
     await waitFor(async () => (await status(officer, 'daxing-kw-2019')).status === 'returned', 20_000, 'the returned status');
 
@@ -140,11 +178,18 @@ describe('the local stack', () => {
     expect((await officer.json('POST', '/api/reports', { report: report2021() })).status).toBe(201);
     const link = await reviewLink(stack.url, DIRECTOR, seen);
 
-    const withdrawn = await officer.json('POST', '/api/reports/daxing-kw-2021/withdraw', { reason: "信息员发现数据有误，撤回修改。" });
+    const withdrawn = await officer.json('POST', '/api/reports/daxing-kw-2021/withdraw', { reason: '信息员发现数据有误，撤回修改。' });
     expect(withdrawn).toMatchObject({ status: 200, body: { status: 'withdrawn' } });
     const history = async () =>
-      (await auditor.json('GET', '/api/reports/daxing-kw-2021/history')).body as { events: Array<{ type: string }>; executions: Array<{ name: string; status: string }> };
-    await waitFor(async () => (await history()).executions.find((execution) => execution.status === 'ABORTED'), 20_000, 'the aborted execution');
+      (await auditor.json('GET', '/api/reports/daxing-kw-2021/history')).body as {
+        events: Array<{ type: string }>;
+        executions: Array<{ name: string; status: string }>;
+      };
+    await waitFor(
+      async () => (await history()).executions.find((execution) => execution.status === 'ABORTED'),
+      20_000,
+      'the aborted execution',
+    );
     expect((await history()).events.map((event) => event.type)).toEqual(['submitted', 'review_requested', 'withdrawn']);
 
     const late = await decide(director, link, 'approve', '', true);

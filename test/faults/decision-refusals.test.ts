@@ -25,7 +25,11 @@ let leader: Caller;
 beforeAll(async () => {
   stack = await startTestStack();
   const open = (email: string) => openSession(stack.deps.store, email);
-  [officer, director, leader] = await Promise.all([open('officer@kw.example.cn'), open('director@kw.example.cn'), open('leader@kw.example.cn')]);
+  [officer, director, leader] = await Promise.all([
+    open('officer@kw.example.cn'),
+    open('director@kw.example.cn'),
+    open('leader@kw.example.cn'),
+  ]);
 }, 120_000);
 afterAll(async () => stack?.dispose());
 
@@ -71,16 +75,24 @@ describe('decisions that are refused change nothing', () => {
     const first = await send(stack.url, director, 'POST', path(directorLink), approval(directorLink.sig));
     expect(first.status).toBe(200);
     leaderLink = await reviewLinkTo('leader@kw.example.cn');
-    await until('the leader review to be requested', async () => (await stack.deps.store.getHead(REPORT_ID))?.pendingReviewId === leaderLink.reviewId);
+    await until(
+      'the leader review to be requested',
+      async () => (await stack.deps.store.getHead(REPORT_ID))?.pendingReviewId === leaderLink.reviewId,
+    );
 
     const before = await snapshot(directorLink.reviewId);
-    for (const replay of [approval(directorLink.sig), { json: { sig: directorLink.sig, outcome: 'return', comment: '改主意了。', confidentialityReviewed: false } }]) {
+    for (const replay of [
+      approval(directorLink.sig),
+      { json: { sig: directorLink.sig, outcome: 'return', comment: '改主意了。', confidentialityReviewed: false } },
+    ]) {
       const again = await send(stack.url, director, 'POST', path(directorLink), replay);
       expect(again.status).toBe(409);
       expect((again.body as { decision: unknown }).decision).toEqual((first.body as { decision: unknown }).decision);
     }
     // the form twin: back to the page, which shows the recorded decision
-    const form = await send(stack.url, director, 'POST', formPath(directorLink), { form: { sig: directorLink.sig, outcome: 'return', comment: '改主意了。', csrf: director.csrfToken } });
+    const form = await send(stack.url, director, 'POST', formPath(directorLink), {
+      form: { sig: directorLink.sig, outcome: 'return', comment: '改主意了。', csrf: director.csrfToken },
+    });
     expect(form.status).toBe(303);
     expect(form.headers.get('location')).not.toContain('error=');
     expect(await snapshot(directorLink.reviewId)).toEqual(before);
@@ -88,53 +100,122 @@ describe('decisions that are refused change nothing', () => {
   }, 60_000);
 
   const refusals: ReadonlyArray<readonly [string, () => Promise<Reply>, (reply: Reply) => void]> = [
-    ['a tampered signature', () => send(stack.url, leader, 'POST', path(leaderLink), approval(tampered(leaderLink.sig))), (reply) => {
-      expect(reply.status).toBe(403);
-      expect(code(reply)).toBe('LINK_INVALID');
-    }],
-    ['a signature for another review', () => send(stack.url, leader, 'POST', path(leaderLink), approval(directorLink.sig)), (reply) => {
-      expect(reply.status).toBe(403);
-      expect(code(reply)).toBe('LINK_INVALID');
-    }],
-    ['an expired link, signed with the stack\'s own key', () => send(stack.url, leader, 'POST', path(leaderLink), approval(signReviewLink(stack.deps.keys.links, leaderLink.reviewId, 'leader@kw.example.cn', new Date(Date.now() - 60_000)))), (reply) => {
-      expect(reply.status).toBe(410);
-      expect(code(reply)).toBe('LINK_EXPIRED');
-    }],
-    ['another approver\'s session (the director on the leader\'s review)', () => send(stack.url, director, 'POST', path(leaderLink), approval(leaderLink.sig)), (reply) => {
-      expect(reply.status).toBe(403);
-      expect(code(reply)).toBe('NOT_YOUR_REVIEW');
-    }],
-    ['the officer\'s session', () => send(stack.url, officer, 'POST', path(leaderLink), approval(leaderLink.sig)), (reply) => {
-      expect(reply.status).toBe(403);
-    }],
-    ['no session', () => send(stack.url, undefined, 'POST', path(leaderLink), approval(leaderLink.sig)), (reply) => {
-      expect(reply.status).toBe(401);
-    }],
-    ['a JSON post from another origin', () => send(stack.url, leader, 'POST', path(leaderLink), { ...approval(leaderLink.sig), origin: 'https://evil.example' }), (reply) => {
-      expect(reply.status).toBe(403);
-      expect(code(reply)).toBe('CROSS_ORIGIN');
-    }],
-    ['a form post without the CSRF token', () => send(stack.url, leader, 'POST', formPath(leaderLink), { form: { sig: leaderLink.sig, outcome: 'approve', comment: '' } }), (reply) => {
-      expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toContain('error=CSRF');
-    }],
-    ['a form post with another session\'s CSRF token', () => send(stack.url, leader, 'POST', formPath(leaderLink), { form: { sig: leaderLink.sig, outcome: 'approve', comment: '', csrf: director.csrfToken } }), (reply) => {
-      expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toContain('error=CSRF');
-    }],
-    ['a form post from another origin', () => send(stack.url, leader, 'POST', formPath(leaderLink), { form: { sig: leaderLink.sig, outcome: 'approve', comment: '', csrf: leader.csrfToken }, origin: 'https://evil.example' }), (reply) => {
-      expect(reply.status).toBeGreaterThanOrEqual(300);
-      expect(reply.status).not.toBe(200);
-      if (reply.status === 303) expect(reply.headers.get('location')).toContain('error=');
-    }],
-    ['a form post without a session', () => send(stack.url, undefined, 'POST', formPath(leaderLink), { form: { sig: leaderLink.sig, outcome: 'approve', comment: '', csrf: leader.csrfToken } }), (reply) => {
-      expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toMatch(/^\/login\?next=/);
-    }],
-    ['a JSON post sent as text/plain (what a cross-site form can send)', () => send(stack.url, leader, 'POST', path(leaderLink), { raw: JSON.stringify(approval(leaderLink.sig).json), contentType: 'text/plain' }), (reply) => {
-      expect(reply.status).toBe(400);
-      expect(code(reply)).toBe('UNSUPPORTED_MEDIA_TYPE');
-    }],
+    [
+      'a tampered signature',
+      () => send(stack.url, leader, 'POST', path(leaderLink), approval(tampered(leaderLink.sig))),
+      (reply) => {
+        expect(reply.status).toBe(403);
+        expect(code(reply)).toBe('LINK_INVALID');
+      },
+    ],
+    [
+      'a signature for another review',
+      () => send(stack.url, leader, 'POST', path(leaderLink), approval(directorLink.sig)),
+      (reply) => {
+        expect(reply.status).toBe(403);
+        expect(code(reply)).toBe('LINK_INVALID');
+      },
+    ],
+    [
+      "an expired link, signed with the stack's own key",
+      () =>
+        send(
+          stack.url,
+          leader,
+          'POST',
+          path(leaderLink),
+          approval(signReviewLink(stack.deps.keys.links, leaderLink.reviewId, 'leader@kw.example.cn', new Date(Date.now() - 60_000))),
+        ),
+      (reply) => {
+        expect(reply.status).toBe(410);
+        expect(code(reply)).toBe('LINK_EXPIRED');
+      },
+    ],
+    [
+      "another approver's session (the director on the leader's review)",
+      () => send(stack.url, director, 'POST', path(leaderLink), approval(leaderLink.sig)),
+      (reply) => {
+        expect(reply.status).toBe(403);
+        expect(code(reply)).toBe('NOT_YOUR_REVIEW');
+      },
+    ],
+    [
+      "the officer's session",
+      () => send(stack.url, officer, 'POST', path(leaderLink), approval(leaderLink.sig)),
+      (reply) => {
+        expect(reply.status).toBe(403);
+      },
+    ],
+    [
+      'no session',
+      () => send(stack.url, undefined, 'POST', path(leaderLink), approval(leaderLink.sig)),
+      (reply) => {
+        expect(reply.status).toBe(401);
+      },
+    ],
+    [
+      'a JSON post from another origin',
+      () => send(stack.url, leader, 'POST', path(leaderLink), { ...approval(leaderLink.sig), origin: 'https://evil.example' }),
+      (reply) => {
+        expect(reply.status).toBe(403);
+        expect(code(reply)).toBe('CROSS_ORIGIN');
+      },
+    ],
+    [
+      'a form post without the CSRF token',
+      () => send(stack.url, leader, 'POST', formPath(leaderLink), { form: { sig: leaderLink.sig, outcome: 'approve', comment: '' } }),
+      (reply) => {
+        expect(reply.status).toBe(303);
+        expect(reply.headers.get('location')).toContain('error=CSRF');
+      },
+    ],
+    [
+      "a form post with another session's CSRF token",
+      () =>
+        send(stack.url, leader, 'POST', formPath(leaderLink), {
+          form: { sig: leaderLink.sig, outcome: 'approve', comment: '', csrf: director.csrfToken },
+        }),
+      (reply) => {
+        expect(reply.status).toBe(303);
+        expect(reply.headers.get('location')).toContain('error=CSRF');
+      },
+    ],
+    [
+      'a form post from another origin',
+      () =>
+        send(stack.url, leader, 'POST', formPath(leaderLink), {
+          form: { sig: leaderLink.sig, outcome: 'approve', comment: '', csrf: leader.csrfToken },
+          origin: 'https://evil.example',
+        }),
+      (reply) => {
+        expect(reply.status).toBeGreaterThanOrEqual(300);
+        expect(reply.status).not.toBe(200);
+        if (reply.status === 303) expect(reply.headers.get('location')).toContain('error=');
+      },
+    ],
+    [
+      'a form post without a session',
+      () =>
+        send(stack.url, undefined, 'POST', formPath(leaderLink), {
+          form: { sig: leaderLink.sig, outcome: 'approve', comment: '', csrf: leader.csrfToken },
+        }),
+      (reply) => {
+        expect(reply.status).toBe(303);
+        expect(reply.headers.get('location')).toMatch(/^\/login\?next=/);
+      },
+    ],
+    [
+      'a JSON post sent as text/plain (what a cross-site form can send)',
+      () =>
+        send(stack.url, leader, 'POST', path(leaderLink), {
+          raw: JSON.stringify(approval(leaderLink.sig).json),
+          contentType: 'text/plain',
+        }),
+      (reply) => {
+        expect(reply.status).toBe(400);
+        expect(code(reply)).toBe('UNSUPPORTED_MEDIA_TYPE');
+      },
+    ],
   ];
 
   it.each(refusals.map(([name, call, check]) => [name, call, check] as const))('%s is refused', async (name, call, check) => {
@@ -142,14 +223,23 @@ describe('decisions that are refused change nothing', () => {
     const reply = await call();
     check(reply);
     expect(await snapshot(leaderLink.reviewId), `${name} changed something`).toEqual(before);
-    seen.push(`${name} → ${reply.status}${code(reply) === undefined ? '' : ` ${code(reply)}`}${reply.status === 303 ? ` (${reply.headers.get('location') ?? ''})` : ''}`);
+    seen.push(
+      `${name} → ${reply.status}${code(reply) === undefined ? '' : ` ${code(reply)}`}${reply.status === 303 ? ` (${reply.headers.get('location') ?? ''})` : ''}`,
+    );
   });
 
   it('the link still decides afterwards, and the report is published once', async () => {
     expect((await send(stack.url, leader, 'POST', path(leaderLink), approval(leaderLink.sig))).status).toBe(200);
     await until('publication', async () => (await stack.deps.store.getHead(REPORT_ID))?.status === 'published');
     const events = await stack.deps.store.listEvents(REPORT_ID);
-    expect(events.map((event) => event.type)).toEqual(['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'published']);
+    expect(events.map((event) => event.type)).toEqual([
+      'submitted',
+      'review_requested',
+      'decided',
+      'review_requested',
+      'decided',
+      'published',
+    ]);
     expect((await outboxHttp(stack.url)).filter(isPublished)).toHaveLength(1);
     expect((await send(stack.url, undefined, 'GET', `/site/reports/${DEMO_AGENCY.id}/2020/index.html`)).status).toBe(200);
     console.info(`[faults] decision refusals (events, review, execution unchanged for each):\n  ${seen.join('\n  ')}`);

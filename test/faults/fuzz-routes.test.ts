@@ -46,11 +46,15 @@ beforeAll(async () => {
   };
   expect((await send(stack.url, people.officer, 'POST', '/api/reports', { json: { report: referenceReport() } })).status).toBe(201);
   link = await until('the director review email', async () => {
-    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === 'director@kw.example.cn' && /请(审核|会签|签发)：/.test(candidate.subject));
+    const entry = (await outboxHttp(stack.url)).find(
+      (candidate) => candidate.to === 'director@kw.example.cn' && /请(审核|会签|签发)：/.test(candidate.subject),
+    );
     return entry && reviewLinkOf(entry);
   });
   await until('the review to be requested', async () => (await stack.deps.store.getHead(REPORT_ID))?.pendingReviewId === link.reviewId);
-  expect((await send(stack.url, people.officer, 'PUT', '/api/drafts/daxing-kw/2021', { json: { content: report2021() } })).status).toBe(200);
+  expect((await send(stack.url, people.officer, 'PUT', '/api/drafts/daxing-kw/2021', { json: { content: report2021() } })).status).toBe(
+    200,
+  );
 }, 120_000);
 afterAll(async () => {
   logger.setLogLevel('INFO');
@@ -69,11 +73,43 @@ interface Attempt {
 }
 
 const ODD = [
-  '', '.', '..', '%', '%00', '%E0%A4%A', '%2F', '%2e%2e%2fpackage.json', 'a b', '<script>alert(1)</script>', 'javascript:alert(1)', '\u2028', '😀', "';--",
+  '',
+  '.',
+  '..',
+  '%',
+  '%00',
+  '%E0%A4%A',
+  '%2F',
+  '%2e%2e%2fpackage.json',
+  'a b',
+  '<script>alert(1)</script>',
+  'javascript:alert(1)',
+  '\u2028',
+  '😀',
+  "';--",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
-  '${7*7}', '{{7*7}}', 'null', 'undefined', '__proto__', 'constructor', '0x10', '-1', '1e3', '2021.5', '99999', 'ＤＡＸＩＮＧ', 'x'.repeat(3000), '\u0000', '\ufeff',
+  '${7*7}',
+  '{{7*7}}',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  '0x10',
+  '-1',
+  '1e3',
+  '2021.5',
+  '99999',
+  'ＤＡＸＩＮＧ',
+  'x'.repeat(3000),
+  '\u0000',
+  '\ufeff',
 ];
-const oddText = fc.oneof(fc.constantFrom(...ODD), fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+const oddText = fc.oneof(
+  fc.constantFrom(...ODD),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
 const segment = (real: readonly string[]) =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...real).map(encodeURIComponent) },
@@ -84,7 +120,10 @@ const segment = (real: readonly string[]) =>
 function pathArbitrary(route: RouteSpec, persona: Persona): fc.Arbitrary<string> {
   const reals: Record<string, readonly string[]> = {
     // an officer of the agency withdrawing its report would be a valid change; that one is not what is fuzzed here
-    id: route.function === 'withdraw-report' && persona === 'officer' ? ['daxing-kw-2019', 'fuzz-other-2020'] : [REPORT_ID, 'daxing-kw-2021', 'fuzz-other-2020', `${REPORT_ID}.json`, `${REPORT_ID}.csv`],
+    id:
+      route.function === 'withdraw-report' && persona === 'officer'
+        ? ['daxing-kw-2019', 'fuzz-other-2020']
+        : [REPORT_ID, 'daxing-kw-2021', 'fuzz-other-2020', `${REPORT_ID}.json`, `${REPORT_ID}.csv`],
     agencyId: ['daxing-kw', 'fuzz-other', 'DAXING-KW'],
     year: ['2021', '2020', '2019', '2034', '0', '-2021', '02021', '2021.0'],
     reviewId: [link.reviewId, 'A'.repeat(24), link.reviewId.toLowerCase()],
@@ -95,7 +134,11 @@ function pathArbitrary(route: RouteSpec, persona: Persona): fc.Arbitrary<string>
     return name === undefined ? fc.constant(part) : segment(reals[name] ?? ['x']);
   });
   const query = fc.option(
-    fc.dictionary(fc.constantFrom('sig', 'next', 'year', 'agency', 'format', 'template', 'error', 'x'), fc.oneof(oddText, fc.constantFrom(link.sig, '2021', 'json', 'csv', '//evil.example', 'javascript:alert(1)', '/')), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.constantFrom('sig', 'next', 'year', 'agency', 'format', 'template', 'error', 'x'),
+      fc.oneof(oddText, fc.constantFrom(link.sig, '2021', 'json', 'csv', '//evil.example', 'javascript:alert(1)', '/')),
+      { maxKeys: 3 },
+    ),
     { nil: undefined },
   );
   return fc.tuple(fc.tuple(...parts), query).map(([segments, params]) => {
@@ -124,59 +167,129 @@ const anyJson = fc.jsonValue({ maxDepth: 4 });
 const CSRF_MARK = '<csrf>';
 
 /** The reference report with one cell, list or text replaced by something random: deep into the checks, not only the schema. */
-const nearReport = fc.tuple(fc.constantFrom('overview', 'year', 'template', 'agency', 'agency.name', 'applications.newlyReceived.naturalPerson', 'activeDisclosure.procurement.centralizedProcurement.amount', 'reviewsAndLitigation', 'applications.outcomes.withheld', 'problems', 'extra', 'preamble'), anyJson).map(([path, value]) => {
-  const report = referenceReport();
-  setInPlace(report, path, value);
-  // an officer may submit only what is already in review (2020): another valid year would be a valid change
-  if (typeof report['year'] === 'number' && report['year'] !== 2020) report['year'] = 2020;
-  return report;
-});
+const nearReport = fc
+  .tuple(
+    fc.constantFrom(
+      'overview',
+      'year',
+      'template',
+      'agency',
+      'agency.name',
+      'applications.newlyReceived.naturalPerson',
+      'activeDisclosure.procurement.centralizedProcurement.amount',
+      'reviewsAndLitigation',
+      'applications.outcomes.withheld',
+      'problems',
+      'extra',
+      'preamble',
+    ),
+    anyJson,
+  )
+  .map(([path, value]) => {
+    const report = referenceReport();
+    setInPlace(report, path, value);
+    // an officer may submit only what is already in review (2020): another valid year would be a valid change
+    if (typeof report['year'] === 'number' && report['year'] !== 2020) report['year'] = 2020;
+    return report;
+  });
 
 function bodyArbitrary(route: RouteSpec): fc.Arbitrary<Attempt['body']> {
   const fields = FIELDS[route.function] ?? ['report', 'content', 'email'];
-  const fieldValue = fc.oneof(anyJson, fc.constantFrom(link.sig, 'approve', 'return', 'officer@kw.example.cn', '123456', true, 2021), nearReport);
+  const fieldValue = fc.oneof(
+    anyJson,
+    fc.constantFrom(link.sig, 'approve', 'return', 'officer@kw.example.cn', '123456', true, 2021),
+    nearReport,
+  );
   const shaped = fc.record(Object.fromEntries(fields.map((field) => [field, fieldValue])), { requiredKeys: [] });
   const json = fc.oneof(
-    { weight: 3, arbitrary: shaped.chain((value) => fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 2 }).map((extra) => ({ ...extra, ...value }))) },
+    {
+      weight: 3,
+      arbitrary: shaped.chain((value) =>
+        fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 2 }).map((extra) => ({ ...extra, ...value })),
+      ),
+    },
     { weight: 2, arbitrary: anyJson },
     { weight: 2, arbitrary: nearReport.map((report) => ({ report, content: report, previous: report })) },
   );
-  const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/jsonp', '');
+  const contentType = fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'APPLICATION/JSON',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/json; charset=utf-16',
+    'application/jsonp',
+    '',
+  );
   const field = fields[0] ?? 'report';
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant({ kind: 'none' }) },
-    { weight: 8, arbitrary: fc.tuple(json, fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentType })).map(([value, type]) => ({ kind: 'json', raw: JSON.stringify(value), contentType: type })) },
     {
-      weight: 2,
-      arbitrary: fc.tuple(fc.constantFrom(20, 31, 32, 33, 40, 100, 1000, 20_000, 120_000), fc.constantFrom<'array' | 'object'>('array', 'object'), fc.constantFrom(field, 'content', 'report')).map(([depth, kind, key]) => ({
-        kind: `deep ${depth}`,
-        raw: `{"${key}":${deep(depth, kind)}}`,
-        contentType: 'application/json',
-      })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.tuple(fc.constantFrom(60_000, 200_000, 262_000, 300_000, 1_000_000), fc.constantFrom('x', '中', '\\u0000', '"')).map(([size, unit]) => ({
-        kind: `huge ${size}`,
-        raw: `{"${field}":"${unit === '"' ? '\\"'.repeat(size / 2) : unit.repeat(Math.floor(size / unit.length))}","comment":"${'长'.repeat(100)}"}`,
-        contentType: 'application/json',
-      })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0x80]), Buffer.from([0xf4, 0x90, 0x80, 0x80])), contentType).map(([bytes, bad, type]) => ({
-        kind: 'invalid utf-8',
-        raw: Buffer.concat([Buffer.from(`{"${field}":"`), bad, Buffer.from(bytes), bad, Buffer.from('"}')]),
-        contentType: type,
-      })),
+      weight: 8,
+      arbitrary: fc
+        .tuple(json, fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentType }))
+        .map(([value, type]) => ({ kind: 'json', raw: JSON.stringify(value), contentType: type })),
     },
     {
       weight: 2,
-      arbitrary: fc.tuple(fc.dictionary(fc.constantFrom(...fields, 'csrf', 'sig', 'outcome', 'next', 'x'), fc.oneof(oddText, fc.constantFrom(link.sig, 'approve', 'return', 'yes', '123456', CSRF_MARK))), contentType).map(([form, type]) => ({
-        kind: 'form',
-        raw: new URLSearchParams(form).toString(),
-        contentType: type === 'application/json' ? 'application/x-www-form-urlencoded' : type,
-      })),
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(20, 31, 32, 33, 40, 100, 1000, 20_000, 120_000),
+          fc.constantFrom<'array' | 'object'>('array', 'object'),
+          fc.constantFrom(field, 'content', 'report'),
+        )
+        .map(([depth, kind, key]) => ({
+          kind: `deep ${depth}`,
+          raw: `{"${key}":${deep(depth, kind)}}`,
+          contentType: 'application/json',
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(60_000, 200_000, 262_000, 300_000, 1_000_000), fc.constantFrom('x', '中', '\\u0000', '"'))
+        .map(([size, unit]) => ({
+          kind: `huge ${size}`,
+          raw: `{"${field}":"${unit === '"' ? '\\"'.repeat(size / 2) : unit.repeat(Math.floor(size / unit.length))}","comment":"${'长'.repeat(100)}"}`,
+          contentType: 'application/json',
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.uint8Array({ minLength: 1, maxLength: 64 }),
+          fc.constantFrom(
+            Buffer.from([0xff, 0xfe]),
+            Buffer.from([0xc0, 0xaf]),
+            Buffer.from([0xed, 0xa0, 0x80]),
+            Buffer.from([0x80]),
+            Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+          ),
+          contentType,
+        )
+        .map(([bytes, bad, type]) => ({
+          kind: 'invalid utf-8',
+          raw: Buffer.concat([Buffer.from(`{"${field}":"`), bad, Buffer.from(bytes), bad, Buffer.from('"}')]),
+          contentType: type,
+        })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.dictionary(
+            fc.constantFrom(...fields, 'csrf', 'sig', 'outcome', 'next', 'x'),
+            fc.oneof(oddText, fc.constantFrom(link.sig, 'approve', 'return', 'yes', '123456', CSRF_MARK)),
+          ),
+          contentType,
+        )
+        .map(([form, type]) => ({
+          kind: 'form',
+          raw: new URLSearchParams(form).toString(),
+          contentType: type === 'application/json' ? 'application/x-www-form-urlencoded' : type,
+        })),
     },
   );
 }
@@ -186,25 +299,55 @@ function bodyArbitrary(route: RouteSpec): fc.Arbitrary<Attempt['body']> {
  * bodies: what reaches the code that stores and checks, for the routes that do.
  */
 function aimedArbitrary(route: RouteSpec): fc.Arbitrary<Attempt> | undefined {
-  const json = (value: fc.Arbitrary<unknown>) => value.map((body) => ({ kind: 'aimed json', raw: JSON.stringify(body), contentType: 'application/json' }));
-  const aimed = (persona: Persona, path: fc.Arbitrary<string>, body: fc.Arbitrary<Attempt['body']>) => fc.record({ persona: fc.constant(persona), path, body, origin: fc.constant<Attempt['origin']>('same') });
-  const someContent = fc.oneof(anyJson, nearReport, fc.double(), fc.constantFrom(1e20, 1.5e-200, -1e300, 5e-324, Number.MAX_SAFE_INTEGER + 2));
+  const json = (value: fc.Arbitrary<unknown>) =>
+    value.map((body) => ({ kind: 'aimed json', raw: JSON.stringify(body), contentType: 'application/json' }));
+  const aimed = (persona: Persona, path: fc.Arbitrary<string>, body: fc.Arbitrary<Attempt['body']>) =>
+    fc.record({ persona: fc.constant(persona), path, body, origin: fc.constant<Attempt['origin']>('same') });
+  const someContent = fc.oneof(
+    anyJson,
+    nearReport,
+    fc.double(),
+    fc.constantFrom(1e20, 1.5e-200, -1e300, 5e-324, Number.MAX_SAFE_INTEGER + 2),
+  );
   switch (route.function) {
     case 'save-draft':
-      return aimed('officer', fc.constantFrom(...DRAFT_YEARS).map((year) => `/api/drafts/daxing-kw/${year}`), json(fc.record({ content: someContent, revision: fc.option(fc.oneof(fc.integer({ min: 1, max: 5 }), anyJson), { nil: undefined }) }, { requiredKeys: ['content'] })));
+      return aimed(
+        'officer',
+        fc.constantFrom(...DRAFT_YEARS).map((year) => `/api/drafts/daxing-kw/${year}`),
+        json(
+          fc.record(
+            { content: someContent, revision: fc.option(fc.oneof(fc.integer({ min: 1, max: 5 }), anyJson), { nil: undefined }) },
+            { requiredKeys: ['content'] },
+          ),
+        ),
+      );
     case 'submit-report':
       return aimed('officer', fc.constant('/api/reports'), json(fc.record({ report: fc.oneof(nearReport, anyJson) })));
     case 'resubmit-report':
       return aimed('officer', fc.constant(`/api/reports/${REPORT_ID}`), json(fc.record({ report: fc.oneof(nearReport, anyJson) })));
     case 'validate-report':
-      return aimed('none', fc.constant('/api/reports/validate'), json(fc.record({ report: fc.oneof(nearReport, anyJson), previous: fc.oneof(nearReport, anyJson) }, { requiredKeys: ['report'] })));
+      return aimed(
+        'none',
+        fc.constant('/api/reports/validate'),
+        json(fc.record({ report: fc.oneof(nearReport, anyJson), previous: fc.oneof(nearReport, anyJson) }, { requiredKeys: ['report'] })),
+      );
     default:
       return undefined;
   }
 }
 
 function attemptArbitrary(route: RouteSpec): fc.Arbitrary<Attempt> {
-  const persona = fc.constantFrom<Persona>('none', 'none', 'garbage', 'officer', 'officer', 'director', 'leader', 'auditor', 'otherOfficer');
+  const persona = fc.constantFrom<Persona>(
+    'none',
+    'none',
+    'garbage',
+    'officer',
+    'officer',
+    'director',
+    'leader',
+    'auditor',
+    'otherOfficer',
+  );
   const random = persona.chain((who) =>
     fc.record({
       persona: fc.constant(who),
@@ -221,7 +364,8 @@ function attemptArbitrary(route: RouteSpec): fc.Arbitrary<Attempt> {
 
 async function callerFor(route: RouteSpec, persona: Persona): Promise<Caller | undefined> {
   if (persona === 'none') return undefined;
-  if (persona === 'garbage') return { cookie: `nianbao_session=${'A'.repeat(43)}; nianbao_session=%%; x=${'y'.repeat(100)}`, csrfToken: 'x'.repeat(32) };
+  if (persona === 'garbage')
+    return { cookie: `nianbao_session=${'A'.repeat(43)}; nianbao_session=%%; x=${'y'.repeat(100)}`, csrfToken: 'x'.repeat(32) };
   const who = people[persona];
   // signing out deletes the session: each sign-out gets a session of its own
   if (route.function === 'end-session') return openSession(stack.deps.store, who.email);
@@ -231,7 +375,9 @@ async function callerFor(route: RouteSpec, persona: Persona): Promise<Caller | u
 /** A decision by the director with the director's own link would be a valid change; the fuzz keeps to invalid ones. */
 function withoutTheValidDecision(route: RouteSpec, attempt: Attempt): Attempt {
   if (route.function !== 'decide-review' || attempt.persona !== 'director' || attempt.body.raw === undefined) return attempt;
-  const raw = Buffer.isBuffer(attempt.body.raw) ? attempt.body.raw : attempt.body.raw.replaceAll(link.sig, `${link.sig.slice(0, -2)}xx`).replaceAll(encodeURIComponent(link.sig), 'x');
+  const raw = Buffer.isBuffer(attempt.body.raw)
+    ? attempt.body.raw
+    : attempt.body.raw.replaceAll(link.sig, `${link.sig.slice(0, -2)}xx`).replaceAll(encodeURIComponent(link.sig), 'x');
   return { ...attempt, body: { ...attempt.body, raw } };
 }
 
@@ -248,7 +394,10 @@ async function run(route: RouteSpec, attempt: Attempt): Promise<Outcome> {
   const caller = await callerFor(route, attempt.persona);
   const safe = withoutTheValidDecision(route, attempt);
   // the CSRF token of the session, where a form field asks for one, so some posts get past it to the code behind
-  const raw = typeof safe.body.raw === 'string' && caller !== undefined ? safe.body.raw.replaceAll(encodeURIComponent(CSRF_MARK), caller.csrfToken) : safe.body.raw;
+  const raw =
+    typeof safe.body.raw === 'string' && caller !== undefined
+      ? safe.body.raw.replaceAll(encodeURIComponent(CSRF_MARK), caller.csrfToken)
+      : safe.body.raw;
   const options = {
     ...(raw === undefined ? {} : { raw }),
     ...(safe.body.contentType === undefined || safe.body.contentType === '' ? {} : { contentType: safe.body.contentType }),
@@ -256,10 +405,13 @@ async function run(route: RouteSpec, attempt: Attempt): Promise<Outcome> {
   };
   const oversize = raw !== undefined && Buffer.byteLength(raw) > MAX_BODY_BYTES;
   try {
-    const reply = oversize ? await sendAlone(stack.url, caller, route.method, safe.path, options) : await send(stack.url, caller, route.method, safe.path, options);
+    const reply = oversize
+      ? await sendAlone(stack.url, caller, route.method, safe.path, options)
+      : await send(stack.url, caller, route.method, safe.path, options);
     return { route: `${route.method} ${route.path}`, attempt: safe, reply, oversize };
   } catch (error) {
-    const text = error instanceof Error ? `${error.name}: ${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error);
+    const text =
+      error instanceof Error ? `${error.name}: ${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error);
     return { route: `${route.method} ${route.path}`, attempt: safe, error: text, oversize };
   }
 }
@@ -308,7 +460,10 @@ async function drafts() {
 }
 
 const describeAttempt = (outcome: Outcome) => {
-  const body = outcome.attempt.body.raw === undefined ? '' : ` ${outcome.attempt.body.kind} ${String(outcome.attempt.body.contentType)} ${Buffer.isBuffer(outcome.attempt.body.raw) ? `<${outcome.attempt.body.raw.length} bytes>` : outcome.attempt.body.raw.slice(0, 160)}`;
+  const body =
+    outcome.attempt.body.raw === undefined
+      ? ''
+      : ` ${outcome.attempt.body.kind} ${String(outcome.attempt.body.contentType)} ${Buffer.isBuffer(outcome.attempt.body.raw) ? `<${outcome.attempt.body.raw.length} bytes>` : outcome.attempt.body.raw.slice(0, 160)}`;
   return `${outcome.route} as ${outcome.attempt.persona} (origin ${outcome.attempt.origin}): ${outcome.attempt.path.slice(0, 160)}${body} → ${outcome.reply === undefined ? outcome.error : `${outcome.reply.status} ${outcome.reply.text.slice(0, 200)}`}`;
 };
 
@@ -328,14 +483,17 @@ describe('what DynamoDB cannot hold is refused with a 4xx, not a 500', () => {
     ['a __proto__ key', '{"content":{"__proto__":{"a":1}}}', 400],
     ['numbers DynamoDB does hold', '{"content":{"x":9007199254740991,"y":1e-100,"z":-0.5}}', 200],
   ];
-  it.each(cases.map(([name, body, status]) => [`a draft ${name} → ${status}`, body, status] as const))('%s', async (_name, body, status) => {
-    const before = await stack.deps.store.getDraft('daxing-kw', 2030);
-    const revision = before === undefined ? {} : { revision: before.revision };
-    const raw = status === 200 ? JSON.stringify({ ...JSON.parse(body), ...revision }) : body;
-    const reply = await send(stack.url, people.officer, 'PUT', DRAFT, { raw, contentType: 'application/json' });
-    expect(reply.status, reply.text.slice(0, 300)).toBe(status);
-    if (status !== 200) expect(await stack.deps.store.getDraft('daxing-kw', 2030)).toEqual(before);
-  });
+  it.each(cases.map(([name, body, status]) => [`a draft ${name} → ${status}`, body, status] as const))(
+    '%s',
+    async (_name, body, status) => {
+      const before = await stack.deps.store.getDraft('daxing-kw', 2030);
+      const revision = before === undefined ? {} : { revision: before.revision };
+      const raw = status === 200 ? JSON.stringify({ ...JSON.parse(body), ...revision }) : body;
+      const reply = await send(stack.url, people.officer, 'PUT', DRAFT, { raw, contentType: 'application/json' });
+      expect(reply.status, reply.text.slice(0, 300)).toBe(status);
+      if (status !== 200) expect(await stack.deps.store.getDraft('daxing-kw', 2030)).toEqual(before);
+    },
+  );
 
   it.each([
     ['POST', '/api/reports', 'report'],
@@ -358,12 +516,19 @@ describe('what DynamoDB cannot hold is refused with a 4xx, not a 500', () => {
   });
 });
 
-describe('the local server\'s own paths (infra/local/http-server.ts, not in routes.ts)', () => {
+describe("the local server's own paths (infra/local/http-server.ts, not in routes.ts)", () => {
   it('GET /site/ with a malformed percent-escape answers 4xx, not 500', async () => {
     for (const path of ['/site/%E0%A4%A', '/site/%']) expect((await send(stack.url, undefined, 'GET', path)).status).toBeLessThan(500);
   });
   it('the other local paths never answer 5xx', async () => {
-    for (const path of ['/site/..%2F..%2Fmaster-secret', '/site/a/../../outbox.json', '/_local/outbox.json?x=%', '/healthz/%', '/site', '/site/reports/%2e%2e/index.html']) {
+    for (const path of [
+      '/site/..%2F..%2Fmaster-secret',
+      '/site/a/../../outbox.json',
+      '/_local/outbox.json?x=%',
+      '/healthz/%',
+      '/site',
+      '/site/reports/%2e%2e/index.html',
+    ]) {
       expect((await send(stack.url, undefined, 'GET', path)).status, path).toBeLessThan(500);
     }
   });
@@ -376,52 +541,80 @@ const summary: string[] = [];
 let resets = 0;
 
 describe(`${RUNS} random and malformed requests per route (seed ${SEED})`, () => {
-  it.each(ROUTES.map((route, i) => [`${route.method} ${route.path}`, route, i] as const))('%s: never a 5xx, nothing changed but what was accepted', async (_name, route, i) => {
-    const attempts = fc.sample(attemptArbitrary(route), { numRuns: RUNS, seed: SEED + i });
-    const before = await core();
-    const draftsBefore = await drafts();
-    const started = Date.now();
-    const outcomes = await pool(attempts, POOL, (attempt) => run(route, attempt));
-    const ms = Date.now() - started;
+  it.each(ROUTES.map((route, i) => [`${route.method} ${route.path}`, route, i] as const))(
+    '%s: never a 5xx, nothing changed but what was accepted',
+    async (_name, route, i) => {
+      const attempts = fc.sample(attemptArbitrary(route), { numRuns: RUNS, seed: SEED + i });
+      const before = await core();
+      const draftsBefore = await drafts();
+      const started = Date.now();
+      const outcomes = await pool(attempts, POOL, (attempt) => run(route, attempt));
+      const ms = Date.now() - started;
 
-    // over the limit: 413 (404 first when no route matches, 400 BAD_PATH first when the path's escapes do not decode),
-    // or (the local server's way) the connection reset before the answer was read
-    const resetOversize = outcomes.filter((outcome) => outcome.oversize && outcome.reply === undefined && /ECONNRESET|EPIPE|socket hang up/.test(outcome.error ?? ''));
-    const failures = outcomes.filter((outcome) => !resetOversize.includes(outcome) && (outcome.reply === undefined || outcome.reply.status >= 500 || (outcome.oversize && outcome.reply.status !== 413 && outcome.reply.status !== 404 && !badPath(outcome.reply))));
-    if (process.env['FAULTS_FUZZ_DUMP'] !== undefined && failures.length > 0) appendFileSync(process.env['FAULTS_FUZZ_DUMP'], `${failures.map(describeAttempt).join('\n')}\n`);
-    expect(failures.slice(0, 10).map(describeAttempt), `${failures.length} of ${RUNS} failed`).toEqual([]);
+      // over the limit: 413 (404 first when no route matches, 400 BAD_PATH first when the path's escapes do not decode),
+      // or (the local server's way) the connection reset before the answer was read
+      const resetOversize = outcomes.filter(
+        (outcome) => outcome.oversize && outcome.reply === undefined && /ECONNRESET|EPIPE|socket hang up/.test(outcome.error ?? ''),
+      );
+      const failures = outcomes.filter(
+        (outcome) =>
+          !resetOversize.includes(outcome) &&
+          (outcome.reply === undefined ||
+            outcome.reply.status >= 500 ||
+            (outcome.oversize && outcome.reply.status !== 413 && outcome.reply.status !== 404 && !badPath(outcome.reply))),
+      );
+      if (process.env['FAULTS_FUZZ_DUMP'] !== undefined && failures.length > 0)
+        appendFileSync(process.env['FAULTS_FUZZ_DUMP'], `${failures.map(describeAttempt).join('\n')}\n`);
+      expect(failures.slice(0, 10).map(describeAttempt), `${failures.length} of ${RUNS} failed`).toEqual([]);
 
-    // nothing but drafts may change, and a draft only to what an accepted save sent; an accepted resend of the
-    // review in progress (its id is among the path parameters tried) emails its link again and notes when
-    const resent = outcomes.filter((outcome) => route.function === 'my-tasks' && route.method === 'POST' && outcome.reply?.status === 200).length;
-    const after = await core();
-    if (resent > 0) {
-      expect(resent).toBeLessThanOrEqual(3);
-      expect(after.review?.resentAt).toHaveLength(resent);
-      expect(after.workflowEmails).toBe(before.workflowEmails + resent);
-    }
-    const { resentAt: _at, lastResentAt: _last, ...reviewAfter } = { ...after.review, lastResentAt: undefined };
-    const { resentAt: _before, lastResentAt: _lastBefore, ...reviewBefore } = { ...before.review, lastResentAt: undefined };
-    expect({ ...after, review: reviewAfter, workflowEmails: after.workflowEmails - resent }).toEqual({ ...before, review: reviewBefore });
-    const accepted = outcomes.filter((outcome) => route.function === 'save-draft' && outcome.reply?.status === 200).map((outcome) => outcome.reply?.body as { agencyId: string; year: number; revision: number });
-    const draftsAfter = await drafts();
-    for (const [key, draft] of Object.entries(draftsAfter)) {
-      if (JSON.stringify(draft) === JSON.stringify(draftsBefore[key])) continue;
-      const saved = accepted.find((body) => `${body.agencyId}/${body.year}` === key && body.revision === (draft as { revision: number }).revision);
-      expect(saved, `the draft ${key} changed without an accepted save`).toEqual(draft);
-    }
-    for (const key of Object.keys(draftsBefore)) expect(draftsAfter[key], `the draft ${key} disappeared`).toBeDefined();
-    if (route.function !== 'save-draft') expect(draftsAfter).toEqual(draftsBefore);
+      // nothing but drafts may change, and a draft only to what an accepted save sent; an accepted resend of the
+      // review in progress (its id is among the path parameters tried) emails its link again and notes when
+      const resent = outcomes.filter(
+        (outcome) => route.function === 'my-tasks' && route.method === 'POST' && outcome.reply?.status === 200,
+      ).length;
+      const after = await core();
+      if (resent > 0) {
+        expect(resent).toBeLessThanOrEqual(3);
+        expect(after.review?.resentAt).toHaveLength(resent);
+        expect(after.workflowEmails).toBe(before.workflowEmails + resent);
+      }
+      const { resentAt: _at, lastResentAt: _last, ...reviewAfter } = { ...after.review, lastResentAt: undefined };
+      const { resentAt: _before, lastResentAt: _lastBefore, ...reviewBefore } = { ...before.review, lastResentAt: undefined };
+      expect({ ...after, review: reviewAfter, workflowEmails: after.workflowEmails - resent }).toEqual({ ...before, review: reviewBefore });
+      const accepted = outcomes
+        .filter((outcome) => route.function === 'save-draft' && outcome.reply?.status === 200)
+        .map((outcome) => outcome.reply?.body as { agencyId: string; year: number; revision: number });
+      const draftsAfter = await drafts();
+      for (const [key, draft] of Object.entries(draftsAfter)) {
+        if (JSON.stringify(draft) === JSON.stringify(draftsBefore[key])) continue;
+        const saved = accepted.find(
+          (body) => `${body.agencyId}/${body.year}` === key && body.revision === (draft as { revision: number }).revision,
+        );
+        expect(saved, `the draft ${key} changed without an accepted save`).toEqual(draft);
+      }
+      for (const key of Object.keys(draftsBefore)) expect(draftsAfter[key], `the draft ${key} disappeared`).toBeDefined();
+      if (route.function !== 'save-draft') expect(draftsAfter).toEqual(draftsBefore);
 
-    const statuses = new Map<number, number>();
-    for (const outcome of outcomes) if (outcome.reply) statuses.set(outcome.reply.status, (statuses.get(outcome.reply.status) ?? 0) + 1);
-    resets += resetOversize.length;
-    summary.push(`${`${route.method} ${route.path}`.padEnd(34)} ${String(ms).padStart(6)} ms  ${[...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ')}${resetOversize.length === 0 ? '' : ` reset×${resetOversize.length}`}`);
-  }, 240_000);
+      const statuses = new Map<number, number>();
+      for (const outcome of outcomes) if (outcome.reply) statuses.set(outcome.reply.status, (statuses.get(outcome.reply.status) ?? 0) + 1);
+      resets += resetOversize.length;
+      summary.push(
+        `${`${route.method} ${route.path}`.padEnd(34)} ${String(ms).padStart(6)} ms  ${[...statuses]
+          .sort(([a], [b]) => a - b)
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' ')}${resetOversize.length === 0 ? '' : ` reset×${resetOversize.length}`}`,
+      );
+    },
+    240_000,
+  );
 
   it('the report in review still decides afterwards', async () => {
-    const reply = await send(stack.url, people.director, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { json: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true } });
+    const reply = await send(stack.url, people.director, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+      json: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true },
+    });
     expect(reply.status).toBe(200);
-    console.info(`[faults] fuzz (seed ${SEED}, ${RUNS} requests per route, pool ${POOL}; ${resets} bodies over 256 KiB answered by a reset instead of 413):\n  ${summary.join('\n  ')}`);
+    console.info(
+      `[faults] fuzz (seed ${SEED}, ${RUNS} requests per route, pool ${POOL}; ${resets} bodies over 256 KiB answered by a reset instead of 413):\n  ${summary.join('\n  ')}`,
+    );
   }, 60_000);
 });

@@ -180,7 +180,10 @@ describe('the site-index writer under faults', () => {
       }
     };
     const io = { stdout: { write: () => true }, stderr: { write: () => true } };
-    const runs = await Promise.all([main(['rebuild-indexes', '--local', stack.url], io), main(['rebuild-indexes', '--local', stack.url], io)]);
+    const runs = await Promise.all([
+      main(['rebuild-indexes', '--local', stack.url], io),
+      main(['rebuild-indexes', '--local', stack.url], io),
+    ]);
     expect(runs).toEqual([0, 0]);
     await stack.indexes.idle();
     expect(mostAtOnce).toBe(1);

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeExecutionCommand, ExecutionNotRedrivable, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionNotRedrivable,
+  GetExecutionHistoryCommand,
+  RedriveExecutionCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCY } from '#shared/runtime/demo-roster.js';
 import type { ReportEvent } from '#shared/workflow/model.js';
@@ -40,7 +46,13 @@ afterAll(async () => {
 });
 
 async function start(dataDir: string, faults: LocalFaults, executionTimeoutSeconds?: number): Promise<LocalStack> {
-  const stack = await startLocalStack({ port: 0, dataDir, retryIntervalMs: 50, faults, ...(executionTimeoutSeconds === undefined ? {} : { executionTimeoutSeconds }) });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir,
+    retryIntervalMs: 50,
+    faults,
+    ...(executionTimeoutSeconds === undefined ? {} : { executionTimeoutSeconds }),
+  });
   stacks.push(stack);
   return stack;
 }
@@ -59,7 +71,12 @@ interface People {
 
 async function people(stack: LocalStack): Promise<People> {
   const open = (email: string) => openSession(stack.deps.store, email);
-  return { officer: await open('officer@kw.example.cn'), director: await open('director@kw.example.cn'), leader: await open('leader@kw.example.cn'), auditor: await open('auditor@audit.example.cn') };
+  return {
+    officer: await open('officer@kw.example.cn'),
+    director: await open('director@kw.example.cn'),
+    leader: await open('leader@kw.example.cn'),
+    auditor: await open('auditor@audit.example.cn'),
+  };
 }
 
 async function reviewLinkTo(stack: LocalStack, to: string): Promise<ReviewLink> {
@@ -70,7 +87,9 @@ async function reviewLinkTo(stack: LocalStack, to: string): Promise<ReviewLink> 
 }
 
 async function decide(stack: LocalStack, who: Caller, link: ReviewLink): Promise<void> {
-  const reply = await send(stack.url, who, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { json: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true } });
+  const reply = await send(stack.url, who, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+    json: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true },
+  });
   expect(reply.status, reply.text).toBe(200);
 }
 
@@ -90,7 +109,8 @@ async function history(stack: LocalStack, auditor: Caller): Promise<History> {
   return reply.body as History;
 }
 
-const sfnClient = (stack: LocalStack) => new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const sfnClient = (stack: LocalStack) =>
+  new SFNClient({ endpoint: stack.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 const types = (events: readonly ReportEvent[]) => events.map((event) => event.type);
 
 describe('the site bucket failing at publish', () => {
@@ -113,7 +133,9 @@ describe('the site bucket failing at publish', () => {
     expect(types(failed.events)).toEqual(['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'publish_failed']);
     expect(failed.events.at(-1)?.data).toMatchObject({ error: 'ServiceUnavailable' });
     expect(failed.chain.valid).toBe(true);
-    expect(((await send(stack.url, who.officer, 'GET', `/api/reports/${REPORT_ID}`)).body as { status: string }).status).toBe('publish_failed');
+    expect(((await send(stack.url, who.officer, 'GET', `/api/reports/${REPORT_ID}`)).body as { status: string }).status).toBe(
+      'publish_failed',
+    );
     expect((await send(stack.url, undefined, 'GET', `/site/${PAGE_KEY}`)).status).toBe(404);
     expect((await outboxHttp(stack.url)).filter(isPublished)).toEqual([]);
     const sfn = sfnClient(stack);
@@ -126,7 +148,15 @@ describe('the site bucket failing at publish', () => {
     await sfn.send(new RedriveExecutionCommand({ executionArn: EXECUTION_ARN }));
     await until('the redriven execution to succeed', async () => (await stack.deps.workflow.describe(EXECUTION))?.status === 'SUCCEEDED');
     const published = await history(stack, who.auditor);
-    expect(types(published.events)).toEqual(['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'publish_failed', 'published']);
+    expect(types(published.events)).toEqual([
+      'submitted',
+      'review_requested',
+      'decided',
+      'review_requested',
+      'decided',
+      'publish_failed',
+      'published',
+    ]);
     expect(logProblems(REPORT_ID, published)).toEqual([]);
     expect(published.events.slice(0, failed.events.length)).toEqual(failed.events);
     expect(((await send(stack.url, who.officer, 'GET', `/api/reports/${REPORT_ID}`)).body as { status: string }).status).toBe('published');
@@ -145,10 +175,14 @@ describe('the site bucket failing at publish', () => {
     expect(kinds.indexOf('ExecutionFailed')).toBe(redriven - 1);
     expect(kinds.at(-1)).toBe('ExecutionSucceeded');
     expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
-    const enteredAfter = events.slice(redriven).flatMap((event) => (event.stateEnteredEventDetails?.name === undefined ? [] : [event.stateEnteredEventDetails.name]));
+    const enteredAfter = events
+      .slice(redriven)
+      .flatMap((event) => (event.stateEnteredEventDetails?.name === undefined ? [] : [event.stateEnteredEventDetails.name]));
     expect(enteredAfter).toEqual(['Publish']);
     expect(events.slice(redriven).filter((event) => event.type === 'TaskScheduled')).toHaveLength(1);
-    console.info(`[faults] publish-failure: ${attempts} Publish attempts failed → publish_failed, execution FAILED; redrive → 1 more attempt → published; SFN history ${events.length} events, ExecutionRedriven at #${redriven + 1}`);
+    console.info(
+      `[faults] publish-failure: ${attempts} Publish attempts failed → publish_failed, execution FAILED; redrive → 1 more attempt → published; SFN history ${events.length} events, ExecutionRedriven at #${redriven + 1}`,
+    );
 
     // a SUCCEEDED execution is not redriven again
     await expect(sfn.send(new RedriveExecutionCommand({ executionArn: EXECUTION_ARN }))).rejects.toBeInstanceOf(ExecutionNotRedrivable);
@@ -172,12 +206,17 @@ describe('the site bucket failing at publish', () => {
 
     const again = new LocalFaults();
     const second = await start(dataDir, again);
-    await until('the resumed execution to succeed', async () => (await second.deps.workflow.describe(EXECUTION))?.status === 'SUCCEEDED', 60_000);
+    await until(
+      'the resumed execution to succeed',
+      async () => (await second.deps.workflow.describe(EXECUTION))?.status === 'SUCCEEDED',
+      60_000,
+    );
     const published = await history(second, who.auditor);
     expect(types(published.events).slice(-2)).toEqual(['publish_failed', 'published']);
     expect(logProblems(REPORT_ID, published)).toEqual([]);
     expect(again.sitePuts(PAGE_KEY)).toBe(1);
-    const events = (await sfnClient(second).send(new GetExecutionHistoryCommand({ executionArn: EXECUTION_ARN, maxResults: 1000 }))).events ?? [];
+    const events =
+      (await sfnClient(second).send(new GetExecutionHistoryCommand({ executionArn: EXECUTION_ARN, maxResults: 1000 }))).events ?? [];
     expect(events.filter((event) => event.type === 'ExecutionRedriven')).toHaveLength(1);
     expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
@@ -186,7 +225,7 @@ describe('the site bucket failing at publish', () => {
 });
 
 describe('a round that times out', () => {
-  it('ends TIMED_OUT while the director\'s review waits, is recorded as workflow_failed; a redrive reruns that review task', async () => {
+  it("ends TIMED_OUT while the director's review waits, is recorded as workflow_failed; a redrive reruns that review task", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'nianbao-faults-timed-out-'));
     dirs.push(dataDir);
     // the execution's own TimeoutSeconds (AWS's is a year at most): short, so the round times out while it waits
@@ -200,9 +239,17 @@ describe('a round that times out', () => {
       return read.events.at(-1)?.type === 'workflow_failed' ? read : undefined;
     });
     expect(types(timedOut.events)).toEqual(['submitted', 'review_requested', 'workflow_failed']);
-    expect(timedOut.events.at(-1)?.data).toMatchObject({ executionName: EXECUTION, status: 'TIMED_OUT', error: 'States.Timeout', redriveCount: 0 });
+    expect(timedOut.events.at(-1)?.data).toMatchObject({
+      executionName: EXECUTION,
+      status: 'TIMED_OUT',
+      error: 'States.Timeout',
+      redriveCount: 0,
+    });
     const sfn = sfnClient(stack);
-    expect(await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION_ARN }))).toMatchObject({ status: 'TIMED_OUT', redriveStatus: 'REDRIVABLE' });
+    expect(await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION_ARN }))).toMatchObject({
+      status: 'TIMED_OUT',
+      redriveStatus: 'REDRIVABLE',
+    });
 
     // the redrive reruns the task that timed out (the Review task), with the execution's timeout counted afresh
     await sfn.send(new RedriveExecutionCommand({ executionArn: EXECUTION_ARN }));
@@ -254,7 +301,11 @@ describe('a round that times out', () => {
     expect(restarted).toMatchObject({ code: 0, out: `已开始第 2 轮审核：${REPORT_ID}-r2（第 1 版）\n` });
     const log = await history(stack, who.auditor);
     expect(types(log.events)).toEqual(['submitted', 'review_requested', 'workflow_failed', 'submitted']);
-    expect(log.events.at(-1)).toMatchObject({ actor: { role: 'system' }, version: 1, data: { round: 2, executionName: `${REPORT_ID}-r2`, restartedFrom: EXECUTION } });
+    expect(log.events.at(-1)).toMatchObject({
+      actor: { role: 'system' },
+      version: 1,
+      data: { round: 2, executionName: `${REPORT_ID}-r2`, restartedFrom: EXECUTION },
+    });
     expect(logProblems(REPORT_ID, log)).toEqual([]);
     expect((await stack.deps.workflow.describe(`${REPORT_ID}-r2`))?.status).toBe('RUNNING');
     expect((await stack.deps.workflow.describe(EXECUTION))?.status).toBe('TIMED_OUT');

@@ -31,7 +31,9 @@ describe('automatic reminders and restarts', () => {
     await first.deps.store.putDistrict({ id: 'daxing', name: '北京市大兴区', deadlines: { [String(year)]: deadline } });
     // the state a kill between the mail and markReminderSent leaves: claimed, lease over, never marked sent
     const cutOff = `auto#${year}#daxing-kw#${deadline}#d3`;
-    expect(await first.deps.store.claimReminder(cutOff, new Date(now.getTime() - REMINDER_LEASE_MS - 1_000).toISOString(), REMINDER_LEASE_MS)).toBe(true);
+    expect(
+      await first.deps.store.claimReminder(cutOff, new Date(now.getTime() - REMINDER_LEASE_MS - 1_000).toISOString(), REMINDER_LEASE_MS),
+    ).toBe(true);
     const before = (await first.outbox.list()).filter((mail) => mail.subject.startsWith('催办提醒')).length;
     await first.stop();
     expect(before).toBe(0);

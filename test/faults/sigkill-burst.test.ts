@@ -42,7 +42,11 @@ let agencies: SeededAgency[];
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'nianbao-faults-burst-'));
   ({ auditor, agencies } = await withDataDirStore(dataDir, async (store) => ({
-    agencies: await Promise.all(Array.from({ length: AGENCIES }, (_, i) => seedAgency(store, { id: `burst-${String(i + 1).padStart(2, '0')}`, name: `并发测试第${i + 1}局` }))),
+    agencies: await Promise.all(
+      Array.from({ length: AGENCIES }, (_, i) =>
+        seedAgency(store, { id: `burst-${String(i + 1).padStart(2, '0')}`, name: `并发测试第${i + 1}局` }),
+      ),
+    ),
     auditor: await seedAuditor(store, 'burst-01'),
   })));
   stack = new StackProcess(await freePort(), dataDir);
@@ -104,7 +108,10 @@ describe(`${AGENCIES} reports at once, ${KILLS} SIGKILLs at random moments (seed
     console.info(
       [
         `[faults] sigkill-burst (seed ${SEED}): ${AGENCIES} reports published in ${((Date.now() - started) / 1000).toFixed(1)} s with ${killTimes.length} kills`,
-        `  kills at ${killTimes.map((at) => `${((at - started) / 1000).toFixed(1)} s`).join(', ')}; restarts took ${stack.startTimes.slice(1).map((ms) => (ms / 1000).toFixed(1)).join(', ')} s`,
+        `  kills at ${killTimes.map((at) => `${((at - started) / 1000).toFixed(1)} s`).join(', ')}; restarts took ${stack.startTimes
+          .slice(1)
+          .map((ms) => (ms / 1000).toFixed(1))
+          .join(', ')} s`,
         `  ${emails.length} emails; repeated by a kill inside the mail window: ${repeats.explained.length === 0 ? 'none' : repeats.explained.join('; ')}`,
         ...[...shapes].map(([shape, count]) => `  ${count} × ${shape}`),
       ].join('\n'),

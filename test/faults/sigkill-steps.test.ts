@@ -54,7 +54,11 @@ afterAll(async () => {
 
 async function faultLog(): Promise<FaultAttempt[]> {
   try {
-    return (await readFile(`${faultsFile}.log`, 'utf8')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as FaultAttempt);
+    return (await readFile(`${faultsFile}.log`, 'utf8'))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as FaultAttempt);
   } catch {
     return [];
   }
@@ -78,107 +82,136 @@ const SETTLE_MS = 3000;
 const settled = () => sleep(SETTLE_MS);
 
 const reviewLinks = (entries: readonly OutboxEntry[]): ReviewLink[] =>
-  entries.flatMap((entry) => entry.links.filter((link) => link.includes('/reviews/')).map((url) => {
-    const parsed = new URL(url);
-    return { url, reviewId: decodeURIComponent(parsed.pathname.split('/')[2] ?? ''), sig: parsed.searchParams.get('sig') ?? '', path: `${parsed.pathname}${parsed.search}` };
-  }));
+  entries.flatMap((entry) =>
+    entry.links
+      .filter((link) => link.includes('/reviews/'))
+      .map((url) => {
+        const parsed = new URL(url);
+        return {
+          url,
+          reviewId: decodeURIComponent(parsed.pathname.split('/')[2] ?? ''),
+          sig: parsed.searchParams.get('sig') ?? '',
+          path: `${parsed.pathname}${parsed.search}`,
+        };
+      }),
+  );
 
 describe('SIGKILL at each point of the workflow, then a restart on the same DATA_DIR', () => {
-  it.each(POINTS.map((point, i) => [point, i] as const))('%s: the report still finishes exactly once', async (point: Point, i: number) => {
-    const seeded = agencies[i];
-    if (!seeded) throw new Error('no agency');
-    const report = new ReportDriver(() => stack.url, dataDir, seeded);
-    const { director, leader } = seeded;
-    const approve = (who: SeededPerson, link: ReviewLink) => report.decide(who, link, 'approve');
+  it.each(POINTS.map((point, i) => [point, i] as const))(
+    '%s: the report still finishes exactly once',
+    async (point: Point, i: number) => {
+      const seeded = agencies[i];
+      if (!seeded) throw new Error('no agency');
+      const report = new ReportDriver(() => stack.url, dataDir, seeded);
+      const { director, leader } = seeded;
+      const approve = (who: SeededPerson, link: ReviewLink) => report.decide(who, link, 'approve');
 
-    // ---- to the point, then the kill
-    if (point === 'between the submitted event and StartExecution') {
-      // StartExecution now waits 8 s: the kill lands after the `submitted` event is committed, before the execution exists
-      await writeFile(faultsFile, JSON.stringify({ workflow: { startDelayMs: 8000 } }));
-      const lost = send(stack.url, seeded.officer, 'POST', '/api/reports', { json: { report: reportFor(seeded.agency) } }).catch((error: unknown) => error);
-      await until('the submission to reach StartExecution', async () => (await faultLog()).some((attempt) => attempt.op === 'workflow.start' && attempt.key === `${report.reportId}-r1`), 60_000, 20);
-      await stack.kill();
-      await writeFile(faultsFile, '{}');
-      expect(await lost).toBeInstanceOf(TypeError); // the officer's browser saw the connection drop
-    } else {
-      await report.submit();
-    }
-    if (point === 'between the submitted event and StartExecution') {
-      // nothing to do before the restart
-    } else if (point === 'after submit') {
-      await stack.kill();
-    } else {
-      const directorLink = await report.reviewLink(director, 1);
-      if (point === 'while DirectorReview waits') {
-        await settled();
+      // ---- to the point, then the kill
+      if (point === 'between the submitted event and StartExecution') {
+        // StartExecution now waits 8 s: the kill lands after the `submitted` event is committed, before the execution exists
+        await writeFile(faultsFile, JSON.stringify({ workflow: { startDelayMs: 8000 } }));
+        const lost = send(stack.url, seeded.officer, 'POST', '/api/reports', { json: { report: reportFor(seeded.agency) } }).catch(
+          (error: unknown) => error,
+        );
+        await until(
+          'the submission to reach StartExecution',
+          async () => (await faultLog()).some((attempt) => attempt.op === 'workflow.start' && attempt.key === `${report.reportId}-r1`),
+          60_000,
+          20,
+        );
         await stack.kill();
-      } else if (point === 'right after a decision is POSTed') {
-        await approve(director, directorLink);
-        await stack.kill();
-      } else if (point === 'while LeaderReview waits' || point === 'during Publish') {
-        await approve(director, directorLink);
-        const leaderLink = await report.reviewLink(leader, 1);
-        if (point === 'while LeaderReview waits') {
-          await settled();
-          await stack.kill();
-        } else {
-          // every site write now takes 5 s: the kill lands while Publish is writing the report page
-          await writeFile(faultsFile, JSON.stringify({ site: { delayMs: 5000 } }));
-          await approve(leader, leaderLink);
-          const pageKey = `reports/${seeded.agency.id}/2020/index.html`;
-          await until('Publish to start writing', async () => (await faultLog()).some((attempt) => attempt.key === pageKey && attempt.outcome === 'started'), 60_000, 50);
-          await stack.kill();
-          await writeFile(faultsFile, '{}');
-          const writes = (await faultLog()).filter((attempt) => attempt.key === pageKey);
-          expect(writes.map((attempt) => attempt.outcome)).toEqual(['started']);
-        }
+        await writeFile(faultsFile, '{}');
+        expect(await lost).toBeInstanceOf(TypeError); // the officer's browser saw the connection drop
       } else {
-        await report.decide(director, directorLink, 'return', `第${i + 1}局：请核对第三部分。`);
-        await report.returnEmail(1);
-        if (point === 'while OfficerRevision waits') {
+        await report.submit();
+      }
+      if (point === 'between the submitted event and StartExecution') {
+        // nothing to do before the restart
+      } else if (point === 'after submit') {
+        await stack.kill();
+      } else {
+        const directorLink = await report.reviewLink(director, 1);
+        if (point === 'while DirectorReview waits') {
           await settled();
           await stack.kill();
-        } else {
-          await report.resubmit(reportFor(seeded.agency, 2020, '已按意见核对并修改。'), 2);
+        } else if (point === 'right after a decision is POSTed') {
+          await approve(director, directorLink);
           await stack.kill();
+        } else if (point === 'while LeaderReview waits' || point === 'during Publish') {
+          await approve(director, directorLink);
+          const leaderLink = await report.reviewLink(leader, 1);
+          if (point === 'while LeaderReview waits') {
+            await settled();
+            await stack.kill();
+          } else {
+            // every site write now takes 5 s: the kill lands while Publish is writing the report page
+            await writeFile(faultsFile, JSON.stringify({ site: { delayMs: 5000 } }));
+            await approve(leader, leaderLink);
+            const pageKey = `reports/${seeded.agency.id}/2020/index.html`;
+            await until(
+              'Publish to start writing',
+              async () => (await faultLog()).some((attempt) => attempt.key === pageKey && attempt.outcome === 'started'),
+              60_000,
+              50,
+            );
+            await stack.kill();
+            await writeFile(faultsFile, '{}');
+            const writes = (await faultLog()).filter((attempt) => attempt.key === pageKey);
+            expect(writes.map((attempt) => attempt.outcome)).toEqual(['started']);
+          }
+        } else {
+          await report.decide(director, directorLink, 'return', `第${i + 1}局：请核对第三部分。`);
+          await report.returnEmail(1);
+          if (point === 'while OfficerRevision waits') {
+            await settled();
+            await stack.kill();
+          } else {
+            await report.resubmit(reportFor(seeded.agency, 2020, '已按意见核对并修改。'), 2);
+            await stack.kill();
+          }
         }
       }
-    }
 
-    // ---- what was there when the process died
-    const emailsBefore = await report.emails();
-    const linksBefore = reviewLinks(emailsBefore);
-    await stack.start();
-    await linksStillOpen(linksBefore);
-    if (point === 'between the submitted event and StartExecution') {
-      // the gap: the report is in review with no execution behind it, until the officer sends it again (or withdraws)
-      const stranded = await report.history(auditor);
-      expect(stranded.events.map((event) => event.type)).toEqual(['submitted']);
-      expect(stranded.executions).toEqual([]);
-      observations.push(`${point}: after the restart the report was in review with no execution (events: submitted; executions: none); the officer's retry of the same POST answered ${(await report.submit()).status} and started it`);
-    }
+      // ---- what was there when the process died
+      const emailsBefore = await report.emails();
+      const linksBefore = reviewLinks(emailsBefore);
+      await stack.start();
+      await linksStillOpen(linksBefore);
+      if (point === 'between the submitted event and StartExecution') {
+        // the gap: the report is in review with no execution behind it, until the officer sends it again (or withdraws)
+        const stranded = await report.history(auditor);
+        expect(stranded.events.map((event) => event.type)).toEqual(['submitted']);
+        expect(stranded.executions).toEqual([]);
+        observations.push(
+          `${point}: after the restart the report was in review with no execution (events: submitted; executions: none); the officer's retry of the same POST answered ${(await report.submit()).status} and started it`,
+        );
+      }
 
-    // ---- finish the report from wherever it is
-    await report.finish(() => reportFor(seeded.agency, 2020, '已按意见核对并修改。'));
+      // ---- finish the report from wherever it is
+      await report.finish(() => reportFor(seeded.agency, 2020, '已按意见核对并修改。'));
 
-    // ---- exactly once, everything
-    const history = await report.history(auditor);
-    expect([...logProblems(report.reportId, history), ...publishedOnceProblems(report.reportId, history)]).toEqual([]);
-    const emails = await report.emails();
-    expect(emailProblems(emails)).toEqual([]);
-    expect(emails.filter(isPublished).map((entry) => entry.to)).toEqual([seeded.officer.email]);
-    // the emails from before the kill are all still there, none of them sent again
-    expect(emails.slice(0, emailsBefore.length)).toEqual(emailsBefore);
-    await linksStillOpen(linksBefore);
-    if (point === 'during Publish') {
-      const pageWrites = (await faultLog()).filter((attempt) => attempt.key === `reports/${seeded.agency.id}/2020/index.html` && attempt.outcome === 'started').length;
-      observations.push(`during Publish: the report page was written ${pageWrites} times (the first killed mid-write), published once`);
-      expect(pageWrites).toBeGreaterThanOrEqual(2);
-      const site = await send(stack.url, undefined, 'GET', `/site/reports/${seeded.agency.id}/2020/index.html`);
-      expect(site.status).toBe(200);
-    }
-    observations.push(`${point}: ${history.events.map((event) => event.type).join(' → ')}`);
-  }, 240_000);
+      // ---- exactly once, everything
+      const history = await report.history(auditor);
+      expect([...logProblems(report.reportId, history), ...publishedOnceProblems(report.reportId, history)]).toEqual([]);
+      const emails = await report.emails();
+      expect(emailProblems(emails)).toEqual([]);
+      expect(emails.filter(isPublished).map((entry) => entry.to)).toEqual([seeded.officer.email]);
+      // the emails from before the kill are all still there, none of them sent again
+      expect(emails.slice(0, emailsBefore.length)).toEqual(emailsBefore);
+      await linksStillOpen(linksBefore);
+      if (point === 'during Publish') {
+        const pageWrites = (await faultLog()).filter(
+          (attempt) => attempt.key === `reports/${seeded.agency.id}/2020/index.html` && attempt.outcome === 'started',
+        ).length;
+        observations.push(`during Publish: the report page was written ${pageWrites} times (the first killed mid-write), published once`);
+        expect(pageWrites).toBeGreaterThanOrEqual(2);
+        const site = await send(stack.url, undefined, 'GET', `/site/reports/${seeded.agency.id}/2020/index.html`);
+        expect(site.status).toBe(200);
+      }
+      observations.push(`${point}: ${history.events.map((event) => event.type).join(' → ')}`);
+    },
+    240_000,
+  );
 
   it('leaves every report of the directory whole after all the kills', async () => {
     expect(stack.kills).toBe(POINTS.length);
@@ -191,6 +224,8 @@ describe('SIGKILL at each point of the workflow, then a restart on the same DATA
     const all = await outboxFile(dataDir);
     problems.push(...emailProblems(all));
     expect(problems).toEqual([]);
-    observations.push(`${stack.kills} kills, ${stack.startTimes.length} starts (${stack.startTimes.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s to /healthz), ${all.length} emails, none twice`);
+    observations.push(
+      `${stack.kills} kills, ${stack.startTimes.length} starts (${stack.startTimes.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s to /healthz), ${all.length} emails, none twice`,
+    );
   }, 120_000);
 });

@@ -21,7 +21,9 @@ let auditor: SeededPerson;
 beforeAll(async () => {
   // the races interpose on deps.store, which every handler must then share
   stack = await startTestStack({ partitionGuard: false });
-  agencies = await Promise.all(Array.from({ length: LATCHED + FREE }, (_, i) => seedAgency(stack.deps.store, { id: `wrace-${i + 1}`, name: `撤回竞争第${i + 1}局` })));
+  agencies = await Promise.all(
+    Array.from({ length: LATCHED + FREE }, (_, i) => seedAgency(stack.deps.store, { id: `wrace-${i + 1}`, name: `撤回竞争第${i + 1}局` })),
+  );
   auditor = await seedAuditor(stack.deps.store, 'wrace-1');
 }, 120_000);
 afterAll(async () => stack?.dispose());
@@ -91,44 +93,66 @@ async function check(reportId: string, reviewId: string, decision: Reply, withdr
 }
 
 describe('the leader’s approval racing the officer’s withdrawal', () => {
-  it.each(Array.from({ length: LATCHED }, (_, i) => [i] as const))('latched trial %i: the loser read the log before the winner wrote', async (i) => {
-    const seeded = agencies[i];
-    if (!seeded) throw new Error('no agency');
-    const { reportId, link } = await waitingOnLeader(seeded);
-    const decide = () =>
-      send(stack.url, seeded.leader, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { json: { sig: link.sig, outcome: 'approve', comment: '同意。', confidentialityReviewed: false } });
-    const withdraw = () => send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, { json: { reason: "信息员发现数据有误，撤回修改。" } });
-    const decisionLoses = i % 2 === 0;
-    const latch = latchNextRead(reportId);
-    let decision: Reply;
-    let withdrawal: Reply;
-    try {
-      const loser = decisionLoses ? decide() : withdraw();
-      await latch.held;
-      const winner = await (decisionLoses ? withdraw() : decide());
-      expect(winner.status, winner.text).toBe(200);
-      latch.release();
-      const lost = await loser;
-      [decision, withdrawal] = decisionLoses ? [lost, winner] : [winner, lost];
-    } finally {
-      latch.release();
-      latch.restore();
-    }
-    expect(await check(reportId, link.reviewId, decision, withdrawal)).toBe(decisionLoses ? 'withdrawal' : 'decision');
-    console.info(`[faults] withdraw race, latched trial ${i}: ${decisionLoses ? 'withdrawal' : 'decision'} wrote first; the other was refused with 409`);
-  }, 60_000);
+  it.each(Array.from({ length: LATCHED }, (_, i) => [i] as const))(
+    'latched trial %i: the loser read the log before the winner wrote',
+    async (i) => {
+      const seeded = agencies[i];
+      if (!seeded) throw new Error('no agency');
+      const { reportId, link } = await waitingOnLeader(seeded);
+      const decide = () =>
+        send(stack.url, seeded.leader, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+          json: { sig: link.sig, outcome: 'approve', comment: '同意。', confidentialityReviewed: false },
+        });
+      const withdraw = () =>
+        send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, {
+          json: { reason: '信息员发现数据有误，撤回修改。' },
+        });
+      const decisionLoses = i % 2 === 0;
+      const latch = latchNextRead(reportId);
+      let decision: Reply;
+      let withdrawal: Reply;
+      try {
+        const loser = decisionLoses ? decide() : withdraw();
+        await latch.held;
+        const winner = await (decisionLoses ? withdraw() : decide());
+        expect(winner.status, winner.text).toBe(200);
+        latch.release();
+        const lost = await loser;
+        [decision, withdrawal] = decisionLoses ? [lost, winner] : [winner, lost];
+      } finally {
+        latch.release();
+        latch.restore();
+      }
+      expect(await check(reportId, link.reviewId, decision, withdrawal)).toBe(decisionLoses ? 'withdrawal' : 'decision');
+      console.info(
+        `[faults] withdraw race, latched trial ${i}: ${decisionLoses ? 'withdrawal' : 'decision'} wrote first; the other was refused with 409`,
+      );
+    },
+    60_000,
+  );
 
-  it.each(Array.from({ length: FREE }, (_, i) => [i] as const))('free trial %i: sent together, a few ms apart', async (i) => {
-    const seeded = agencies[LATCHED + i];
-    if (!seeded) throw new Error('no agency');
-    const { reportId, link } = await waitingOnLeader(seeded);
-    const stagger = (i % 4) * 2;
-    const decide = () =>
-      send(stack.url, seeded.leader, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { json: { sig: link.sig, outcome: 'approve', comment: '同意。', confidentialityReviewed: false } });
-    const withdraw = () => send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, { json: { reason: "信息员发现数据有误，撤回修改。" } });
-    const [decision, withdrawal] =
-      i % 2 === 0 ? await Promise.all([decide(), sleep(stagger).then(withdraw)]) : (await Promise.all([withdraw(), sleep(stagger).then(decide)])).reverse() as [Reply, Reply];
-    const won = await check(reportId, link.reviewId, decision, withdrawal);
-    console.info(`[faults] withdraw race, free trial ${i} (stagger ${stagger} ms): ${won} won`);
-  }, 60_000);
+  it.each(Array.from({ length: FREE }, (_, i) => [i] as const))(
+    'free trial %i: sent together, a few ms apart',
+    async (i) => {
+      const seeded = agencies[LATCHED + i];
+      if (!seeded) throw new Error('no agency');
+      const { reportId, link } = await waitingOnLeader(seeded);
+      const stagger = (i % 4) * 2;
+      const decide = () =>
+        send(stack.url, seeded.leader, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+          json: { sig: link.sig, outcome: 'approve', comment: '同意。', confidentialityReviewed: false },
+        });
+      const withdraw = () =>
+        send(stack.url, seeded.officer, 'POST', `/api/reports/${reportId}/withdraw`, {
+          json: { reason: '信息员发现数据有误，撤回修改。' },
+        });
+      const [decision, withdrawal] =
+        i % 2 === 0
+          ? await Promise.all([decide(), sleep(stagger).then(withdraw)])
+          : ((await Promise.all([withdraw(), sleep(stagger).then(decide)])).reverse() as [Reply, Reply]);
+      const won = await check(reportId, link.reviewId, decision, withdrawal);
+      console.info(`[faults] withdraw race, free trial ${i} (stagger ${stagger} ms): ${won} won`);
+    },
+    60_000,
+  );
 });

@@ -70,9 +70,18 @@ const report = (version: number) => {
 function expectSafe(what: string, html: string, shows: readonly string[]): void {
   const verdict = inspectPage(html);
   expect(verdict.problems, what).toEqual([]);
-  for (const text of shows) expect(verdict.text.includes(text), `${what} should show ${JSON.stringify(text.slice(0, 60))} as text`).toBe(true);
-  const known: Record<string, string> = { agency: AGENCY_NAME, ...NAMES, returnComment: RETURN_COMMENT, directorComment: DIRECTOR_COMMENT, leaderComment: LEADER_COMMENT };
-  const seen = Object.entries(known).filter(([, text]) => verdict.text.includes(text)).map(([name]) => name);
+  for (const text of shows)
+    expect(verdict.text.includes(text), `${what} should show ${JSON.stringify(text.slice(0, 60))} as text`).toBe(true);
+  const known: Record<string, string> = {
+    agency: AGENCY_NAME,
+    ...NAMES,
+    returnComment: RETURN_COMMENT,
+    directorComment: DIRECTOR_COMMENT,
+    leaderComment: LEADER_COMMENT,
+  };
+  const seen = Object.entries(known)
+    .filter(([, text]) => verdict.text.includes(text))
+    .map(([name]) => name);
   checked.push({ what, bytes: html.length, scripts: verdict.scripts, seen });
 }
 
@@ -85,13 +94,18 @@ async function page(what: string, who: Caller | undefined, path: string, shows: 
 
 async function reviewLinkTo(to: string, version: number): Promise<ReviewLink> {
   return until(`the review email to ${to}`, async () => {
-    const entry = (await outboxHttp(stack.url)).find((candidate) => candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject) && candidate.subject.includes(`（第${version}版）`));
+    const entry = (await outboxHttp(stack.url)).find(
+      (candidate) =>
+        candidate.to === to && /请(审核|会签|签发)：/.test(candidate.subject) && candidate.subject.includes(`（第${version}版）`),
+    );
     return entry && reviewLinkOf(entry);
   });
 }
 
 async function decide(who: Caller, link: ReviewLink, outcome: 'approve' | 'return', comment: string): Promise<void> {
-  const reply = await send(stack.url, who, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { json: { sig: link.sig, outcome, comment, confidentialityReviewed: true } });
+  const reply = await send(stack.url, who, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+    json: { sig: link.sig, outcome, comment, confidentialityReviewed: true },
+  });
   expect(reply.status, reply.text).toBe(200);
 }
 
@@ -126,7 +140,7 @@ describe('hostile text in every field, walked to publication', () => {
     await page('the review page of the new version (with its changes)', director, second.path, [...texts(2), AGENCY_NAME, NAMES.director]);
     await decide(director, second, 'approve', DIRECTOR_COMMENT);
     const leaderLink = await reviewLinkTo(leader.email, 2);
-    await page('the leader\'s review page', leader, leaderLink.path, [...texts(2), AGENCY_NAME, NAMES.leader]);
+    await page("the leader's review page", leader, leaderLink.path, [...texts(2), AGENCY_NAME, NAMES.leader]);
     await decide(leader, leaderLink, 'approve', LEADER_COMMENT);
     await until('publication', async () => (await stack.deps.store.getHead(REPORT_ID))?.status === 'published');
     await stack.indexes.idle();
@@ -140,12 +154,21 @@ describe('hostile text in every field, walked to publication', () => {
 
     // the app's pages after the fact
     await page('the status page', officer, `/reports/${REPORT_ID}`, [AGENCY_NAME, NAMES.director, NAMES.leader]);
-    await page('the audit page', auditor, `/audit/reports/${REPORT_ID}`, [NAMES.officer, NAMES.director, NAMES.leader, RETURN_COMMENT, DIRECTOR_COMMENT, LEADER_COMMENT]);
-    await page('the officer\'s home page', officer, '/', [AGENCY_NAME, NAMES.officer]);
-    await page('the auditor\'s home page', auditor, '/', [AGENCY_NAME]);
+    await page('the audit page', auditor, `/audit/reports/${REPORT_ID}`, [
+      NAMES.officer,
+      NAMES.director,
+      NAMES.leader,
+      RETURN_COMMENT,
+      DIRECTOR_COMMENT,
+      LEADER_COMMENT,
+    ]);
+    await page("the officer's home page", officer, '/', [AGENCY_NAME, NAMES.officer]);
+    await page("the auditor's home page", auditor, '/', [AGENCY_NAME]);
     expect((await send(stack.url, undefined, 'POST', '/api/auth/code', { json: { email: officer.email } })).status).toBe(202);
     // the sign-in email goes out after the answer
-    await until('the sign-in email', async () => (await outboxHttp(stack.url)).some((entry) => entry.to === officer.email && entry.subject.includes('验证码')));
+    await until('the sign-in email', async () =>
+      (await outboxHttp(stack.url)).some((entry) => entry.to === officer.email && entry.subject.includes('验证码')),
+    );
     // in email a comment is plain text: what a mail client would make a link of is defanged (shared/mail/defuse-links.ts)
     await page('the outbox page', undefined, '/_local/outbox', [AGENCY_NAME, defuseLinks(RETURN_COMMENT), NAMES.officer]);
 
@@ -156,16 +179,26 @@ describe('hostile text in every field, walked to publication', () => {
       ...(entry.subject.startsWith('退回修改') ? [defuseLinks(RETURN_COMMENT), NAMES.director] : []),
       ...(/请(审核|会签|签发)：/.test(entry.subject) ? [entry.to === director.email ? NAMES.director : NAMES.leader] : []),
     ];
-    expect(emails.map((entry) => entry.subject.slice(0, 4)).sort()).toEqual(['已公开：', '年报系统', '请审核：', '请审核：', '请签发：', '退回修改']);
+    expect(emails.map((entry) => entry.subject.slice(0, 4)).sort()).toEqual([
+      '已公开：',
+      '年报系统',
+      '请审核：',
+      '请审核：',
+      '请签发：',
+      '退回修改',
+    ]);
     for (const entry of emails) expectSafe(`the email "${entry.subject.slice(0, 40)}" to ${entry.to}`, entry.html, shown(entry));
 
-    console.info(`[faults] xss: ${CORPUS.length} payloads in 4 report texts, 3 comments, the agency name and 3 roster names; ${checked.length} pages and emails parsed, none with a foreign script, on* attribute or javascript: URL:\n  ${checked.map((item) => `${item.what} (${item.bytes} bytes; scripts: ${item.scripts.join(', ') || 'none'}; shows as text: ${item.seen.join(', ') || '—'})`).join('\n  ')}`);
+    console.info(
+      `[faults] xss: ${CORPUS.length} payloads in 4 report texts, 3 comments, the agency name and 3 roster names; ${checked.length} pages and emails parsed, none with a foreign script, on* attribute or javascript: URL:\n  ${checked.map((item) => `${item.what} (${item.bytes} bytes; scripts: ${item.scripts.join(', ') || 'none'}; shows as text: ${item.seen.join(', ') || '—'})`).join('\n  ')}`,
+    );
   }, 120_000);
 });
 
 describe('the page inspector itself', () => {
-  it('finds each kind of thing it looks for, and passes the app\'s own script', () => {
-    const problems = (html: string) => inspectPage(`<!doctype html><html><head><title>t</title></head><body>${html}</body></html>`).problems;
+  it("finds each kind of thing it looks for, and passes the app's own script", () => {
+    const problems = (html: string) =>
+      inspectPage(`<!doctype html><html><head><title>t</title></head><body>${html}</body></html>`).problems;
     expect(problems('<script src="/assets/app.js" type="module"></script><p>&lt;script&gt;</p>')).toEqual([]);
     for (const bad of [
       '<script>alert(1)</script>',

@@ -17,7 +17,13 @@ beforeEach(async () => {
 async function audit(query: string) {
   const path = `/audit/reports/${REPORT_ID}`;
   const response = await createWebPagesHandler(app.deps)(
-    httpEvent({ method: 'GET', path, pathParameters: matchRoute('GET', path)?.pathParameters ?? {}, query: Object.fromEntries(new URLSearchParams(query)), cookie: await cookieOf(app, AUDITOR) }),
+    httpEvent({
+      method: 'GET',
+      path,
+      pathParameters: matchRoute('GET', path)?.pathParameters ?? {},
+      query: Object.fromEntries(new URLSearchParams(query)),
+      cookie: await cookieOf(app, AUDITOR),
+    }),
   );
   expect(response.statusCode).toBe(200);
   return parseHtml(response.body);
@@ -27,7 +33,11 @@ describe('versions on the audit page', () => {
   it('opens any version in full and compares any two, cell by cell and inside a paragraph', async () => {
     const v1 = referenceReport();
     await submit(app, v1);
-    const { decision } = await reviewAndDecide(app, { taskToken: 'director-1', version: 1, stage: 'director' }, { outcome: 'return', comment: '请核对。' });
+    const { decision } = await reviewAndDecide(
+      app,
+      { taskToken: 'director-1', version: 1, stage: 'director' },
+      { outcome: 'return', comment: '请核对。' },
+    );
     await requestRevision(app, { taskToken: 'revision-1', version: 1, decision });
     const v2 = withValue(v1, 'activeDisclosure.procurement.centralizedProcurement.projects', 11);
     expect((await resubmit(app, v2)).statusCode).toBe(200);
@@ -41,7 +51,10 @@ describe('versions on the audit page', () => {
 
     const first = await audit('version=1');
     expect(plainText(byId(first, 'shown-title') ?? first)).toBe('第1版全文');
-    const cell = all(byId(first, 'shown') ?? first, (element) => element.attrs['data-path'] === 'activeDisclosure.procurement.centralizedProcurement.projects')[0];
+    const cell = all(
+      byId(first, 'shown') ?? first,
+      (element) => element.attrs['data-path'] === 'activeDisclosure.procurement.centralizedProcurement.projects',
+    )[0];
     expect(plainText(cell ?? first)).toBe('9');
 
     const compared = await audit('from=1&to=2');

@@ -52,23 +52,31 @@ beforeEach(async () => {
 });
 
 async function delegate(from: string, to: string, days: { from: string; until: string }): Promise<void> {
-  const response = await createMyDelegationHandler(app.deps)(httpEvent({ method: 'PUT', path: '/api/me/delegation', cookie: await cookieOf(app, from), body: { to, ...days } }));
+  const response = await createMyDelegationHandler(app.deps)(
+    httpEvent({ method: 'PUT', path: '/api/me/delegation', cookie: await cookieOf(app, from), body: { to, ...days } }),
+  );
   expect(response.statusCode, response.body).toBe(200);
 }
 
 async function endDelegation(email: string): Promise<void> {
-  const response = await createMyDelegationHandler(app.deps)(httpEvent({ method: 'DELETE', path: '/api/me/delegation', cookie: await cookieOf(app, email) }));
+  const response = await createMyDelegationHandler(app.deps)(
+    httpEvent({ method: 'DELETE', path: '/api/me/delegation', cookie: await cookieOf(app, email) }),
+  );
   expect(response.statusCode, response.body).toBe(200);
 }
 
 async function tasksOf(email: string): Promise<Array<Record<string, unknown>>> {
-  const response = await createMyTasksHandler(app.deps)(httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: await cookieOf(app, email) }));
+  const response = await createMyTasksHandler(app.deps)(
+    httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: await cookieOf(app, email) }),
+  );
   expect(response.statusCode).toBe(200);
   return (jsonOf(response) as { tasks: Array<Record<string, unknown>> }).tasks;
 }
 
 const approve = (link: ReviewLink, email: string): Promise<HttpResponse> =>
-  cookieOf(app, email).then((cookie) => decideJson(app, link, cookie, { outcome: 'approve', comment: '同意。', confidentialityReviewed: true }));
+  cookieOf(app, email).then((cookie) =>
+    decideJson(app, link, cookie, { outcome: 'approve', comment: '同意。', confidentialityReviewed: true }),
+  );
 
 const codeOf = (response: HttpResponse) => (jsonOf(response) as { error?: { code?: string } }).error?.code;
 const decisionOf = (response: HttpResponse) => (jsonOf(response) as { decision: Decision }).decision;
@@ -115,7 +123,12 @@ describe('while the delegation runs', () => {
 
     const response = await approve(link, VICE);
     expect(response.statusCode, response.body).toBe(200);
-    expect(decisionOf(response)).toMatchObject({ approver: VICE, approverName: '陈副主任', onBehalfOf: { email: DIRECTOR, name: '王主任' }, outcome: 'approve' });
+    expect(decisionOf(response)).toMatchObject({
+      approver: VICE,
+      approverName: '陈副主任',
+      onBehalfOf: { email: DIRECTOR, name: '王主任' },
+      outcome: 'approve',
+    });
     expect(tokensSent(app).map((sent) => sent.token)).toEqual(['token-director-1']);
 
     const decided = (await app.deps.store.listEvents(REPORT_ID)).find((event) => event.type === 'decided');
@@ -272,7 +285,11 @@ describe('the partitions each function of the deputy’s path reaches', () => {
     const director = await cookieOf(app, DIRECTOR);
 
     const delegation = createMyDelegationHandler(as('my-delegation'));
-    ok(await delegation(httpEvent({ method: 'PUT', path: '/api/me/delegation', cookie: director, body: { to: VICE, from: TODAY, until: TODAY } })));
+    ok(
+      await delegation(
+        httpEvent({ method: 'PUT', path: '/api/me/delegation', cookie: director, body: { to: VICE, from: TODAY, until: TODAY } }),
+      ),
+    );
     ok(await delegation(httpEvent({ method: 'GET', path: '/api/me/delegation', cookie: director })));
     await submit(app);
     await requestReview(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, as('request-review'));
@@ -280,15 +297,40 @@ describe('the partitions each function of the deputy’s path reaches', () => {
 
     const tasks = createMyTasksHandler(as('my-tasks'));
     ok(await tasks(httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: vice })));
-    ok(await tasks(httpEvent({ method: 'POST', path: `/api/me/tasks/${link.reviewId}/resend`, pathParameters: { reviewId: link.reviewId }, body: {}, cookie: vice })));
+    ok(
+      await tasks(
+        httpEvent({
+          method: 'POST',
+          path: `/api/me/tasks/${link.reviewId}/resend`,
+          pathParameters: { reviewId: link.reviewId },
+          body: {},
+          cookie: vice,
+        }),
+      ),
+    );
     expect(await reviewEmails(app, VICE)).toHaveLength(2);
-    ok(await createReviewPageHandler(as('review-page'))(httpEvent({ method: 'GET', path: `/reviews/${link.reviewId}`, pathParameters: { reviewId: link.reviewId }, query: { sig: link.sig }, cookie: vice })));
+    ok(
+      await createReviewPageHandler(as('review-page'))(
+        httpEvent({
+          method: 'GET',
+          path: `/reviews/${link.reviewId}`,
+          pathParameters: { reviewId: link.reviewId },
+          query: { sig: link.sig },
+          cookie: vice,
+        }),
+      ),
+    );
     ok(await createWebPagesHandler(as('web-pages'))(httpEvent({ method: 'GET', path: '/', cookie: vice })));
     ok(await createWebPagesHandler(as('web-pages'))(httpEvent({ method: 'GET', path: '/', cookie: director })));
     ok(
       await createDecideReviewHandler(as('decide-review'))(
-        httpEvent({ method: 'POST', path: `/api/reviews/${link.reviewId}/decision`, pathParameters: { reviewId: link.reviewId }, cookie: vice,
-          body: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true } }),
+        httpEvent({
+          method: 'POST',
+          path: `/api/reviews/${link.reviewId}/decision`,
+          pathParameters: { reviewId: link.reviewId },
+          cookie: vice,
+          body: { sig: link.sig, outcome: 'approve', comment: '', confidentialityReviewed: true },
+        }),
       ),
     );
     ok(await delegation(httpEvent({ method: 'DELETE', path: '/api/me/delegation', cookie: director })));
@@ -317,7 +359,8 @@ describe('a deputy in a 会签', () => {
     await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve' });
     expect(tokensSent(app).at(-1)?.output).toMatchObject({ kind: 'cosign', stepId: 'cosign', cosigners: [LEGAL, SECRECY] });
 
-    const ask = (approver: string) => createRequestReviewHandler(app.deps)({ reportId: REPORT_ID, taskToken: `token-${approver}`, version: 1, step: 1, approver });
+    const ask = (approver: string) =>
+      createRequestReviewHandler(app.deps)({ reportId: REPORT_ID, taskToken: `token-${approver}`, version: 1, step: 1, approver });
     await ask(LEGAL);
     await ask(SECRECY);
     expect(await reviewEmails(app, LEGAL)).toEqual([]);

@@ -69,7 +69,11 @@ const cursorFor = (decision: Decision) => (decision.outcome === 'approve' ? TO_L
 describe('POST /api/reviews/{id}/decision', () => {
   it('records the director’s approval, answers 200 and sends the decision to the waiting task', async () => {
     const link = await directorReview();
-    const response = await decideJson(app, link, await cookieOf(app, DIRECTOR), { outcome: 'approve', comment: '  已审核，同意。 ', confidentialityReviewed: true });
+    const response = await decideJson(app, link, await cookieOf(app, DIRECTOR), {
+      outcome: 'approve',
+      comment: '  已审核，同意。 ',
+      confidentialityReviewed: true,
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     const expected: Decision = {
@@ -93,7 +97,11 @@ describe('POST /api/reviews/{id}/decision', () => {
     expect(review.deliveredTokenSeq).toBe(1);
     const events = await app.deps.store.listEvents(REPORT_ID);
     expect(events.map((event) => event.type)).toEqual(['submitted', 'review_requested', 'decided']);
-    expect(events.at(-1)).toMatchObject({ actor: { email: DIRECTOR, name: '王主任', role: 'director' }, version: 1, data: { reviewId: link.reviewId, decision: expected } });
+    expect(events.at(-1)).toMatchObject({
+      actor: { email: DIRECTOR, name: '王主任', role: 'director' },
+      version: 1,
+      data: { reviewId: link.reviewId, decision: expected },
+    });
     expect(review.decisionEventSeq).toBe(3);
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'in_review', stage: 'leader' });
   });
@@ -102,8 +110,17 @@ describe('POST /api/reviews/{id}/decision', () => {
     const link = await leaderReview();
     const response = await decideJson(app, link, await cookieOf(app, LEADER), { outcome: 'approve', confidentialityReviewed: true });
     expect(response.statusCode).toBe(200);
-    expect((jsonOf(response) as { decision: Decision }).decision).toMatchObject({ outcome: 'approve', stage: 'leader', approver: LEADER, confidentialityReviewed: false, version: 1 });
-    expect(tokensSent(app).at(-1)).toEqual({ token: 'token-leader-1', output: { outcome: 'approve', index: 2, kind: 'publish', stepId: 'publishing', cosigners: [] } });
+    expect((jsonOf(response) as { decision: Decision }).decision).toMatchObject({
+      outcome: 'approve',
+      stage: 'leader',
+      approver: LEADER,
+      confidentialityReviewed: false,
+      version: 1,
+    });
+    expect(tokensSent(app).at(-1)).toEqual({
+      token: 'token-leader-1',
+      output: { outcome: 'approve', index: 2, kind: 'publish', stepId: 'publishing', cosigners: [] },
+    });
   });
 
   it('answers a second decision with 409 and the first decision, and tells the workflow nothing more', async () => {
@@ -113,7 +130,10 @@ describe('POST /api/reviews/{id}/decision', () => {
     expect(first.statusCode).toBe(200);
     const winner = (jsonOf(first) as { decision: Decision }).decision;
     app.clock.advance(60_000);
-    for (const body of [{ outcome: 'approve', confidentialityReviewed: true }, { outcome: 'return', comment: '改主意了' }] as const) {
+    for (const body of [
+      { outcome: 'approve', confidentialityReviewed: true },
+      { outcome: 'return', comment: '改主意了' },
+    ] as const) {
       const again = await decideJson(app, link, director, body);
       expect(again.statusCode).toBe(409);
       expect(jsonOf(again)).toMatchObject({ error: { code: 'ALREADY_DECIDED' }, decision: winner });
@@ -161,7 +181,10 @@ describe('POST /api/reviews/{id}/decision', () => {
     for (const person of [LEADER, OFFICER, 'auditor@audit.example.cn']) {
       const response = await decideJson(app, link, await cookieOf(app, person), { outcome: 'approve', confidentialityReviewed: true });
       expect(response.statusCode).toBe(403);
-      expect(errorOf(response)).toMatchObject({ code: 'NOT_YOUR_REVIEW', message: expect.stringContaining('该审核链接发给了另一位审核人') });
+      expect(errorOf(response)).toMatchObject({
+        code: 'NOT_YOUR_REVIEW',
+        message: expect.stringContaining('该审核链接发给了另一位审核人'),
+      });
     }
     await expectNothingRecorded(link);
   });
@@ -180,7 +203,13 @@ describe('POST /api/reviews/{id}/decision', () => {
     const link = await directorReview();
     const director = await cookieOf(app, DIRECTOR);
     for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data']) {
-      const response = await decideJson(app, link, director, { outcome: 'approve', confidentialityReviewed: true }, { 'content-type': type });
+      const response = await decideJson(
+        app,
+        link,
+        director,
+        { outcome: 'approve', confidentialityReviewed: true },
+        { 'content-type': type },
+      );
       expect(response.statusCode).toBe(400);
       expect(errorOf(response).code).toBe('UNSUPPORTED_MEDIA_TYPE');
     }
@@ -190,23 +219,41 @@ describe('POST /api/reviews/{id}/decision', () => {
   it('refuses a request from a foreign Origin (403) and accepts our own', async () => {
     const link = await directorReview();
     const director = await cookieOf(app, DIRECTOR);
-    for (const origin of ['https://evil.example.com', 'http://nianbao.example.gov.cn', 'https://nianbao.example.gov.cn.evil.example', 'null']) {
+    for (const origin of [
+      'https://evil.example.com',
+      'http://nianbao.example.gov.cn',
+      'https://nianbao.example.gov.cn.evil.example',
+      'null',
+    ]) {
       const response = await decideJson(app, link, director, { outcome: 'approve', confidentialityReviewed: true }, { origin });
       expect(response.statusCode).toBe(403);
       expect(errorOf(response).code).toBe('CROSS_ORIGIN');
     }
     await expectNothingRecorded(link);
-    const ours = await decideJson(app, link, director, { outcome: 'approve', confidentialityReviewed: true }, { origin: 'https://nianbao.example.gov.cn' });
+    const ours = await decideJson(
+      app,
+      link,
+      director,
+      { outcome: 'approve', confidentialityReviewed: true },
+      { origin: 'https://nianbao.example.gov.cn' },
+    );
     expect(ours.statusCode).toBe(200);
   });
 
   it('refuses an expired link (410) and a tampered signature (403), recording nothing', async () => {
     const link = await directorReview();
     const [expiry, mac = ''] = link.sig.split('.');
-    const tampered = await decideJson(app, link, await cookieOf(app, DIRECTOR), { outcome: 'approve', confidentialityReviewed: true, sig: `${expiry}.${mac.slice(0, -2)}AA` === link.sig ? `${expiry}.${mac.slice(0, -2)}BB` : `${expiry}.${mac.slice(0, -2)}AA` });
+    const tampered = await decideJson(app, link, await cookieOf(app, DIRECTOR), {
+      outcome: 'approve',
+      confidentialityReviewed: true,
+      sig: `${expiry}.${mac.slice(0, -2)}AA` === link.sig ? `${expiry}.${mac.slice(0, -2)}BB` : `${expiry}.${mac.slice(0, -2)}AA`,
+    });
     expect(tampered.statusCode).toBe(403);
     expect(errorOf(tampered).code).toBe('LINK_INVALID');
-    const otherReview = await decideJson(app, { ...link, reviewId: 'A'.repeat(24) }, await cookieOf(app, DIRECTOR), { outcome: 'approve', confidentialityReviewed: true });
+    const otherReview = await decideJson(app, { ...link, reviewId: 'A'.repeat(24) }, await cookieOf(app, DIRECTOR), {
+      outcome: 'approve',
+      confidentialityReviewed: true,
+    });
     expect(otherReview.statusCode).toBe(404);
 
     app.clock.advance(31 * 86_400_000);
@@ -222,9 +269,20 @@ describe('POST /api/reviews/{id}/decision', () => {
     const director = await cookieOf(app, DIRECTOR);
     const { createDecideReviewHandler } = await import('#functions/decide-review.js');
     const { httpEvent } = await import('../support/app.js');
-    for (const body of ['{', JSON.stringify({ sig: link.sig, outcome: 'maybe' }), JSON.stringify({ outcome: 'approve', confidentialityReviewed: true }), JSON.stringify({ sig: link.sig, outcome: 'approve', confidentialityReviewed: 'yes' })]) {
+    for (const body of [
+      '{',
+      JSON.stringify({ sig: link.sig, outcome: 'maybe' }),
+      JSON.stringify({ outcome: 'approve', confidentialityReviewed: true }),
+      JSON.stringify({ sig: link.sig, outcome: 'approve', confidentialityReviewed: 'yes' }),
+    ]) {
       const response = await createDecideReviewHandler(app.deps)(
-        httpEvent({ method: 'POST', path: `/api/reviews/${link.reviewId}/decision`, pathParameters: { reviewId: link.reviewId }, cookie: director, body }),
+        httpEvent({
+          method: 'POST',
+          path: `/api/reviews/${link.reviewId}/decision`,
+          pathParameters: { reviewId: link.reviewId },
+          cookie: director,
+          body,
+        }),
       );
       expect(response.statusCode).toBe(400);
     }
@@ -238,7 +296,11 @@ describe('POST /reviews/{id}/decision (the review page’s form)', () => {
     const director = await cookieOf(app, DIRECTOR);
     const leaderCsrf = await csrfOf(app, await cookieOf(app, LEADER));
     for (const csrf of [undefined, '', 'wrong', leaderCsrf]) {
-      const response = await decideForm(app, link, director, { outcome: 'approve', confidentialityReviewed: 'yes', ...(csrf === undefined ? {} : { csrf }) });
+      const response = await decideForm(app, link, director, {
+        outcome: 'approve',
+        confidentialityReviewed: 'yes',
+        ...(csrf === undefined ? {} : { csrf }),
+      });
       expect(response.statusCode).toBe(303);
       const location = new URL(response.headers['location'] ?? '', 'https://x.invalid');
       expect(location.pathname).toBe(`/reviews/${link.reviewId}`);
@@ -274,7 +336,12 @@ describe('POST /reviews/{id}/decision (the review page’s form)', () => {
       const message = app.outbox.list().find((entry) => entry.to === DIRECTOR && entry.subject.includes('验证码'));
       const code = /\b(\d{6})\b/u.exec(message?.text ?? '')?.[1] ?? '';
       const response = await createCreateSessionHandler(app.deps)(
-        httpEvent({ method: 'POST', path: '/login/session', headers: { origin: 'https://nianbao.example.gov.cn' }, form: { email: DIRECTOR, code, next } }),
+        httpEvent({
+          method: 'POST',
+          path: '/login/session',
+          headers: { origin: 'https://nianbao.example.gov.cn' },
+          form: { email: DIRECTOR, code, next },
+        }),
       );
       expect(response.statusCode).toBe(303);
       return response.headers['location'] ?? '';
@@ -282,16 +349,29 @@ describe('POST /reviews/{id}/decision (the review page’s form)', () => {
     const back = `/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`;
     expect(await signInWith(back)).toBe(back);
     // a browser drops tabs and newlines inside a URL, so each of these would become //evil.example
-    for (const next of ['//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/\r/evil.example', 'https://evil.example/']) {
+    for (const next of [
+      '//evil.example',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r/evil.example',
+      'https://evil.example/',
+    ]) {
       const location = await signInWith(next);
-      expect(new URL(location.replace(/[\t\n\r]/gu, ''), 'https://nianbao.example.gov.cn/').origin, JSON.stringify(next)).toBe('https://nianbao.example.gov.cn');
+      expect(new URL(location.replace(/[\t\n\r]/gu, ''), 'https://nianbao.example.gov.cn/').origin, JSON.stringify(next)).toBe(
+        'https://nianbao.example.gov.cn',
+      );
     }
   });
 
   it('records the decision and sends the approver back to the review page, which then shows 已审核', async () => {
     const link = await directorReview();
     const director = await cookieOf(app, DIRECTOR);
-    const response = await decideForm(app, link, director, { outcome: 'return', comment: '第三部分数字请再核对。\r\n第五部分请写具体。', csrf: await csrfOf(app, director) });
+    const response = await decideForm(app, link, director, {
+      outcome: 'return',
+      comment: '第三部分数字请再核对。\r\n第五部分请写具体。',
+      csrf: await csrfOf(app, director),
+    });
     expect(response.statusCode).toBe(303);
     expect(response.body).toBe('');
     const location = new URL(response.headers['location'] ?? '', 'https://nianbao.example.gov.cn');
@@ -308,7 +388,11 @@ describe('POST /reviews/{id}/decision (the review page’s form)', () => {
     expect(byId(parseHtml(page.body), 'decision-form')).toBeUndefined();
 
     // a replayed form shows the recorded decision, and changes nothing
-    const replay = await decideForm(app, link, director, { outcome: 'approve', confidentialityReviewed: 'yes', csrf: await csrfOf(app, director) });
+    const replay = await decideForm(app, link, director, {
+      outcome: 'approve',
+      confidentialityReviewed: 'yes',
+      csrf: await csrfOf(app, director),
+    });
     expect(replay.statusCode).toBe(303);
     expect(new URL(replay.headers['location'] ?? '', 'https://x.invalid').searchParams.get('error')).toBeNull();
     expect(app.sfn.commandCalls(SendTaskSuccessCommand).length).toBe(1);
@@ -320,14 +404,20 @@ describe('POST /reviews/{id}/decision (the review page’s form)', () => {
     const director = await cookieOf(app, DIRECTOR);
     const response = await decideForm(app, link, director, { outcome: 'approve', csrf: await csrfOf(app, director) });
     expect(response.statusCode).toBe(303);
-    expect(new URL(response.headers['location'] ?? '', 'https://x.invalid').searchParams.get('error')).toBe('CONFIDENTIALITY_REVIEW_REQUIRED');
+    expect(new URL(response.headers['location'] ?? '', 'https://x.invalid').searchParams.get('error')).toBe(
+      'CONFIDENTIALITY_REVIEW_REQUIRED',
+    );
     await expectNothingRecorded(link);
   });
 
   it('refuses the form of another roster member with a 403 page', async () => {
     const link = await directorReview();
     const leader = await cookieOf(app, LEADER);
-    const response = await decideForm(app, link, leader, { outcome: 'approve', confidentialityReviewed: 'yes', csrf: await csrfOf(app, leader) });
+    const response = await decideForm(app, link, leader, {
+      outcome: 'approve',
+      confidentialityReviewed: 'yes',
+      csrf: await csrfOf(app, leader),
+    });
     expect(response.statusCode).toBe(403);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(plainText(parseHtml(response.body))).toContain('该审核链接发给了另一位审核人');
@@ -381,11 +471,23 @@ describe('races and lost tokens', () => {
     const { httpEvent } = await import('../support/app.js');
     const decide = createDecideReviewHandler({ ...app.deps, store });
     const post = (body: Record<string, unknown>) =>
-      decide(httpEvent({ method: 'POST', path: `/api/reviews/${link.reviewId}/decision`, pathParameters: { reviewId: link.reviewId }, cookie: director, body: { sig: link.sig, ...body } }));
-    const responses = await Promise.all([post({ outcome: 'approve', confidentialityReviewed: true }), post({ outcome: 'return', comment: '请修改。' })]);
+      decide(
+        httpEvent({
+          method: 'POST',
+          path: `/api/reviews/${link.reviewId}/decision`,
+          pathParameters: { reviewId: link.reviewId },
+          cookie: director,
+          body: { sig: link.sig, ...body },
+        }),
+      );
+    const responses = await Promise.all([
+      post({ outcome: 'approve', confidentialityReviewed: true }),
+      post({ outcome: 'return', comment: '请修改。' }),
+    ]);
     expect(reads).toBeGreaterThanOrEqual(3);
     expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 409]);
-    const winner = (jsonOf(responses.find((response) => response.statusCode === 200) ?? ({} as HttpResponse)) as { decision: Decision }).decision;
+    const winner = (jsonOf(responses.find((response) => response.statusCode === 200) ?? ({} as HttpResponse)) as { decision: Decision })
+      .decision;
     expect(jsonOf(responses.find((response) => response.statusCode === 409) ?? ({} as HttpResponse))).toMatchObject({ decision: winner });
     expect((await eventTypes(app)).filter((type) => type === 'decided')).toHaveLength(1);
     expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: cursorFor(winner) }]);
@@ -414,39 +516,46 @@ describe('races and lost tokens', () => {
     ['InvalidToken', () => new InvalidToken({ message: 'x', $metadata: {} })],
   ] as const;
 
-  it.each(gone)('keeps a decision whose token is gone (%s): 200, recorded; the reminder’s new token carries it at once and emails nobody', async (_name, error) => {
-    const link = await directorReview();
-    app.sfn.on(SendTaskSuccessCommand).rejects(error());
-    const response = await decideJson(app, link, await cookieOf(app, DIRECTOR), { outcome: 'approve', comment: '同意', confidentialityReviewed: true });
-    expect(response.statusCode).toBe(200);
-    const decision = (jsonOf(response) as { decision: Decision }).decision;
-    const recorded = await reviewOf(app, link.reviewId);
-    expect(recorded.decision).toEqual(decision);
-    expect(recorded.deliveredTokenSeq).toBeUndefined();
-    expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: cursorFor(decision) }]);
+  it.each(gone)(
+    'keeps a decision whose token is gone (%s): 200, recorded; the reminder’s new token carries it at once and emails nobody',
+    async (_name, error) => {
+      const link = await directorReview();
+      app.sfn.on(SendTaskSuccessCommand).rejects(error());
+      const response = await decideJson(app, link, await cookieOf(app, DIRECTOR), {
+        outcome: 'approve',
+        comment: '同意',
+        confidentialityReviewed: true,
+      });
+      expect(response.statusCode).toBe(200);
+      const decision = (jsonOf(response) as { decision: Decision }).decision;
+      const recorded = await reviewOf(app, link.reviewId);
+      expect(recorded.decision).toEqual(decision);
+      expect(recorded.deliveredTokenSeq).toBeUndefined();
+      expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
+      expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: cursorFor(decision) }]);
 
-    // the state machine timed out the wait and asks again with a new token
-    app.sfn.on(SendTaskSuccessCommand).resolves({});
-    app.clock.advance(3 * 86_400_000);
-    const emailsBefore = (await app.outbox.list()).length;
-    const outcome = await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
-    expect(outcome).toBe('delivered-recorded-decision');
-    expect(tokensSent(app)).toEqual([
-      { token: 'token-director-1', output: cursorFor(decision) },
-      { token: 'token-director-2', output: cursorFor(decision) },
-    ]);
-    expect((await app.outbox.list()).length).toBe(emailsBefore);
-    expect(await reviewEmails(app, DIRECTOR)).toHaveLength(1);
-    expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
-    const delivered = await reviewOf(app, link.reviewId);
-    expect(delivered).toMatchObject({ taskToken: 'token-director-2', tokenSeq: 2, deliveredTokenSeq: 2, decision });
+      // the state machine timed out the wait and asks again with a new token
+      app.sfn.on(SendTaskSuccessCommand).resolves({});
+      app.clock.advance(3 * 86_400_000);
+      const emailsBefore = (await app.outbox.list()).length;
+      const outcome = await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
+      expect(outcome).toBe('delivered-recorded-decision');
+      expect(tokensSent(app)).toEqual([
+        { token: 'token-director-1', output: cursorFor(decision) },
+        { token: 'token-director-2', output: cursorFor(decision) },
+      ]);
+      expect((await app.outbox.list()).length).toBe(emailsBefore);
+      expect(await reviewEmails(app, DIRECTOR)).toHaveLength(1);
+      expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
+      const delivered = await reviewOf(app, link.reviewId);
+      expect(delivered).toMatchObject({ taskToken: 'token-director-2', tokenSeq: 2, deliveredTokenSeq: 2, decision });
 
-    // a Lambda retry of that task delivers again (Step Functions ignores the second) and still emails nobody
-    await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
-    expect((await app.outbox.list()).length).toBe(emailsBefore);
-    expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
-  });
+      // a Lambda retry of that task delivers again (Step Functions ignores the second) and still emails nobody
+      await requestReview(app, { taskToken: 'token-director-2', version: 1, stage: 'director' });
+      expect((await app.outbox.list()).length).toBe(emailsBefore);
+      expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided']);
+    },
+  );
 
   it('finishes a decision whose request died right after its event was logged: the reminder delivers it once, emailing nobody', async () => {
     const link = await directorReview();

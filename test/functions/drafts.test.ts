@@ -24,11 +24,15 @@ beforeEach(async () => {
 const path = (agencyId: string, year: string) => ({ path: `/api/drafts/${agencyId}/${year}`, pathParameters: { agencyId, year } });
 
 function getDraft(cookie: string | undefined, agencyId = 'daxing-kw', year = '2020'): Promise<HttpResponse> {
-  return createGetDraftHandler(app.deps)(httpEvent({ method: 'GET', ...path(agencyId, year), ...(cookie === undefined ? {} : { cookie }) }));
+  return createGetDraftHandler(app.deps)(
+    httpEvent({ method: 'GET', ...path(agencyId, year), ...(cookie === undefined ? {} : { cookie }) }),
+  );
 }
 
 function putDraft(cookie: string | undefined, body: unknown, agencyId = 'daxing-kw', year = '2020'): Promise<HttpResponse> {
-  return createSaveDraftHandler(app.deps)(httpEvent({ method: 'PUT', ...path(agencyId, year), body, ...(cookie === undefined ? {} : { cookie }) }));
+  return createSaveDraftHandler(app.deps)(
+    httpEvent({ method: 'PUT', ...path(agencyId, year), body, ...(cookie === undefined ? {} : { cookie }) }),
+  );
 }
 
 /** A draft half typed in: blank cells, an empty text, a number still as the text the officer typed. */
@@ -81,7 +85,9 @@ describe('GET/PUT /api/drafts/{agencyId}/{year}', () => {
 
     const conflict = await putDraft(officer, { content: second });
     expect(conflict.statusCode).toBe(409);
-    expect(jsonOf(conflict)).toMatchObject({ error: { code: 'DRAFT_CONFLICT', message: expect.stringMatching(CHINESE), revision: 1, updatedBy: OFFICER } });
+    expect(jsonOf(conflict)).toMatchObject({
+      error: { code: 'DRAFT_CONFLICT', message: expect.stringMatching(CHINESE), revision: 1, updatedBy: OFFICER },
+    });
 
     const stored = jsonOf(await getDraft(officer)) as DraftBody;
     expect(stored.content).toEqual(first);
@@ -191,31 +197,41 @@ describe('strict input on /api/drafts/{agencyId}/{year}', () => {
     expect((jsonOf(await getDraft(officer)) as DraftBody).content).toEqual(content);
   });
 
-  it.each([['-0'], ['-0.0'], ['1e-400'], ['1e400']])('refuses the number %s with 400 INEXACT_NUMBER instead of storing 0', async (number) => {
-    const officer = await signIn(app, OFFICER);
-    const response = await putDraft(officer, `{"content":{"applications":{"newlyReceived":{"naturalPerson":${number}}}}}`);
-    expect(response.statusCode).toBe(400);
-    expect(jsonOf(response)).toMatchObject({ error: { code: 'INEXACT_NUMBER', message: expect.stringMatching(CHINESE) } });
-    expect((await getDraft(officer)).statusCode).toBe(404);
-  });
+  it.each([['-0'], ['-0.0'], ['1e-400'], ['1e400']])(
+    'refuses the number %s with 400 INEXACT_NUMBER instead of storing 0',
+    async (number) => {
+      const officer = await signIn(app, OFFICER);
+      const response = await putDraft(officer, `{"content":{"applications":{"newlyReceived":{"naturalPerson":${number}}}}}`);
+      expect(response.statusCode).toBe(400);
+      expect(jsonOf(response)).toMatchObject({ error: { code: 'INEXACT_NUMBER', message: expect.stringMatching(CHINESE) } });
+      expect((await getDraft(officer)).statusCode).toBe(404);
+    },
+  );
 
   it('refuses a body that is not UTF-8 with 400 INVALID_UTF8', async () => {
     const officer = await signIn(app, OFFICER);
     const bytes = Buffer.concat([Buffer.from('{"content":{"overview":"'), Buffer.from([0xe6, 0x94]), Buffer.from('"}}')]);
-    const event = { ...httpEvent({ method: 'PUT', ...path('daxing-kw', '2020'), body: '', cookie: officer }), body: bytes.toString('base64'), isBase64Encoded: true };
+    const event = {
+      ...httpEvent({ method: 'PUT', ...path('daxing-kw', '2020'), body: '', cookie: officer }),
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    };
     const response = await createSaveDraftHandler(app.deps)(event);
     expect(response.statusCode).toBe(400);
     expect(jsonOf(response)).toMatchObject({ error: { code: 'INVALID_UTF8', message: expect.stringMatching(CHINESE) } });
     expect((await getDraft(officer)).statusCode).toBe(404);
   });
 
-  it.each([['0x7e4'], ['2.02e3'], [' 2030'], ['2020.0'], ['02020'], ['+2020'], ['２０２０'], ['2018'], ['2101']])('refuses the year %j in the path with 400 BAD_YEAR', async (year) => {
-    const officer = await signIn(app, OFFICER);
-    for (const response of [await getDraft(officer, 'daxing-kw', year), await putDraft(officer, { content: {} }, 'daxing-kw', year)]) {
-      expect(response.statusCode).toBe(400);
-      expect(jsonOf(response)).toEqual({ error: { code: 'BAD_YEAR', message: expect.stringMatching(CHINESE) } });
-    }
-  });
+  it.each([['0x7e4'], ['2.02e3'], [' 2030'], ['2020.0'], ['02020'], ['+2020'], ['２０２０'], ['2018'], ['2101']])(
+    'refuses the year %j in the path with 400 BAD_YEAR',
+    async (year) => {
+      const officer = await signIn(app, OFFICER);
+      for (const response of [await getDraft(officer, 'daxing-kw', year), await putDraft(officer, { content: {} }, 'daxing-kw', year)]) {
+        expect(response.statusCode).toBe(400);
+        expect(jsonOf(response)).toEqual({ error: { code: 'BAD_YEAR', message: expect.stringMatching(CHINESE) } });
+      }
+    },
+  );
 
   it('takes the first and the last year there are', async () => {
     const officer = await signIn(app, OFFICER);

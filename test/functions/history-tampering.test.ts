@@ -27,7 +27,13 @@ beforeEach(async () => {
   await reviewAndDecide(app, { taskToken: 't-1', version: 1, stage: 'director' }, { outcome: 'approve', comment: '同意' });
   const cookie = await cookieOf(app, OFFICER);
   const withdrawn = await createWithdrawReportHandler(app.deps)(
-    httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: '发现数据有误，撤回修改。' }, cookie }),
+    httpEvent({
+      method: 'POST',
+      path: `/api/reports/${REPORT_ID}/withdraw`,
+      pathParameters: { id: REPORT_ID },
+      body: { reason: '发现数据有误，撤回修改。' },
+      cookie,
+    }),
   );
   expect(withdrawn.statusCode, withdrawn.body).toBe(200);
   expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided', 'withdrawn']);
@@ -64,15 +70,27 @@ async function rechainFrom(fromSeq: number, edit: (event: ReportEvent) => Report
 
 async function history() {
   const response = await createReportHistoryHandler(app.deps)(
-    httpEvent({ method: 'GET', path: `/api/reports/${REPORT_ID}/history`, pathParameters: { id: REPORT_ID }, cookie: await cookieOf(app, AUDITOR) }),
+    httpEvent({
+      method: 'GET',
+      path: `/api/reports/${REPORT_ID}/history`,
+      pathParameters: { id: REPORT_ID },
+      cookie: await cookieOf(app, AUDITOR),
+    }),
   );
   expect(response.statusCode, response.body).toBe(200);
-  return jsonOf(response) as { chain: { valid: boolean; problem?: { seq: number; kind: string; message: string }; signed: number; anchoredSeq?: number } };
+  return jsonOf(response) as {
+    chain: { valid: boolean; problem?: { seq: number; kind: string; message: string }; signed: number; anchoredSeq?: number };
+  };
 }
 
 async function auditPageStatus() {
   const response = await createWebPagesHandler(app.deps)(
-    httpEvent({ method: 'GET', path: `/audit/reports/${REPORT_ID}`, pathParameters: { id: REPORT_ID }, cookie: await cookieOf(app, AUDITOR) }),
+    httpEvent({
+      method: 'GET',
+      path: `/audit/reports/${REPORT_ID}`,
+      pathParameters: { id: REPORT_ID },
+      cookie: await cookieOf(app, AUDITOR),
+    }),
   );
   const status = byId(parseHtml(response.body), 'chain');
   if (!status) throw new Error('no chain status on the audit page');
@@ -140,7 +158,12 @@ describe('a history nobody can rewrite unnoticed', () => {
   it('catches a signature stripped from the last event and the event rewritten', async () => {
     const { client, name } = table();
     await client.send(
-      new UpdateCommand({ TableName: name, Key: keys.event(REPORT_ID, 4), UpdateExpression: 'REMOVE #s', ExpressionAttributeNames: { '#s': 'signature' } }),
+      new UpdateCommand({
+        TableName: name,
+        Key: keys.event(REPORT_ID, 4),
+        UpdateExpression: 'REMOVE #s',
+        ExpressionAttributeNames: { '#s': 'signature' },
+      }),
     );
     const { chain } = await history();
     expect(chain.problem).toMatchObject({ seq: 4, kind: 'unsigned' });
@@ -150,7 +173,12 @@ describe('a history nobody can rewrite unnoticed', () => {
     const { client, name } = table();
     for (let seq = 1; seq <= 4; seq++) {
       await client.send(
-        new UpdateCommand({ TableName: name, Key: keys.event(REPORT_ID, seq), UpdateExpression: 'REMOVE #s', ExpressionAttributeNames: { '#s': 'signature' } }),
+        new UpdateCommand({
+          TableName: name,
+          Key: keys.event(REPORT_ID, seq),
+          UpdateExpression: 'REMOVE #s',
+          ExpressionAttributeNames: { '#s': 'signature' },
+        }),
       );
     }
     await rechainFrom(3, (event) => ({ ...event, actor: { ...event.actor, name: '李四' } }));

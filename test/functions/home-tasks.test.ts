@@ -13,7 +13,9 @@ beforeEach(async () => {
 });
 
 async function home(email: string) {
-  const response = await createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/', pathParameters: {}, cookie: await cookieOf(app, email) }));
+  const response = await createWebPagesHandler(app.deps)(
+    httpEvent({ method: 'GET', path: '/', pathParameters: {}, cookie: await cookieOf(app, email) }),
+  );
   expect(response.statusCode).toBe(200);
   return parseHtml(response.body);
 }

@@ -34,7 +34,12 @@ function toElement(node: Node): Element {
 
 export function parseHtml(html: string): Element {
   const document = parse(html) as unknown as Node;
-  return { tag: '#document', attrs: {}, text: textOf(document), children: (document.childNodes ?? []).filter((child) => child.tagName !== undefined).map(toElement) };
+  return {
+    tag: '#document',
+    attrs: {},
+    text: textOf(document),
+    children: (document.childNodes ?? []).filter((child) => child.tagName !== undefined).map(toElement),
+  };
 }
 
 export function all(root: Element, predicate: (element: Element) => boolean): Element[] {
@@ -49,7 +54,8 @@ export function all(root: Element, predicate: (element: Element) => boolean): El
 
 export const byTag = (root: Element, tag: string): Element[] => all(root, (element) => element.tag === tag);
 export const byId = (root: Element, id: string): Element | undefined => all(root, (element) => element.attrs['id'] === id)[0];
-export const inputNamed = (root: Element, name: string): Element | undefined => all(root, (element) => element.tag === 'input' && element.attrs['name'] === name)[0];
+export const inputNamed = (root: Element, name: string): Element | undefined =>
+  all(root, (element) => element.tag === 'input' && element.attrs['name'] === name)[0];
 
 /** The visible text with runs of white space made one space. */
 export const plainText = (element: Element): string => element.text.replace(/\s+/gu, ' ').trim();

@@ -47,7 +47,11 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const logLines = (): string[] => written.join('').split('\n').filter((line) => line.trim() !== '');
+const logLines = (): string[] =>
+  written
+    .join('')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 
 function parsedLogLines(): Array<Record<string, unknown>> {
   return logLines().flatMap((line) => {
@@ -69,13 +73,13 @@ interface Secrets {
 }
 
 async function sentCodes(app: TestApp): Promise<string[]> {
-  return (await app.outbox.list()).filter((entry) => entry.subject.includes('验证码')).flatMap((entry) => /\b(\d{6})\b/.exec(entry.text)?.[1] ?? []);
+  return (await app.outbox.list())
+    .filter((entry) => entry.subject.includes('验证码'))
+    .flatMap((entry) => /\b(\d{6})\b/.exec(entry.text)?.[1] ?? []);
 }
 
 async function sentSignatures(app: TestApp): Promise<string[]> {
-  return (await app.outbox.list())
-    .flatMap((entry) => entry.links)
-    .flatMap((link) => new URL(link).searchParams.get('sig') ?? []);
+  return (await app.outbox.list()).flatMap((entry) => entry.links).flatMap((link) => new URL(link).searchParams.get('sig') ?? []);
 }
 
 async function emailedReview(app: TestApp, to: string) {
@@ -98,7 +102,8 @@ function leaks(lines: readonly string[], secrets: Secrets): Array<{ kind: string
     for (const secret of values) {
       const pattern = kind === 'codes' ? new RegExp(`(?<!\\d)${secret}(?!\\d)`) : undefined;
       for (const line of lines) {
-        if (pattern ? pattern.test(line) : line.includes(secret) || line.includes(encodeURIComponent(secret))) found.push({ kind, secret, line });
+        if (pattern ? pattern.test(line) : line.includes(secret) || line.includes(encodeURIComponent(secret)))
+          found.push({ kind, secret, line });
       }
     }
   }
@@ -134,14 +139,40 @@ describe('logs', () => {
     await createRequestSignInCodeHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/code', body: { email: OFFICER } }));
     const [firstCode] = await sentCodes(app);
     const wrong = String((Number(firstCode) + 1) % 1_000_000).padStart(6, '0');
-    expect((await createCreateSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/session', body: { email: OFFICER, code: wrong } }))).statusCode).toBe(401);
-    expect((await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() }, cookie: officer }))).statusCode).toBe(201);
+    expect(
+      (
+        await createCreateSessionHandler(app.deps)(
+          httpEvent({ method: 'POST', path: '/api/auth/session', body: { email: OFFICER, code: wrong } }),
+        )
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await createSubmitReportHandler(app.deps)(
+          httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() }, cookie: officer }),
+        )
+      ).statusCode,
+    ).toBe(201);
 
     // the director opens the link (a mail scanner too, without a session), and returns the report
     expect(await requestReview({ taskToken: directorV1, reportId: REPORT_ID, version: 1, stage: 'director' })).toBe('emailed');
     const first = await emailedReview(app, DIRECTOR);
-    await page(httpEvent({ method: 'GET', path: `/reviews/${first.reviewId}`, pathParameters: { reviewId: first.reviewId }, query: { sig: first.sig } }));
-    await page(httpEvent({ method: 'GET', path: `/reviews/${first.reviewId}`, pathParameters: { reviewId: first.reviewId }, query: { sig: `${first.sig}x` } }));
+    await page(
+      httpEvent({
+        method: 'GET',
+        path: `/reviews/${first.reviewId}`,
+        pathParameters: { reviewId: first.reviewId },
+        query: { sig: first.sig },
+      }),
+    );
+    await page(
+      httpEvent({
+        method: 'GET',
+        path: `/reviews/${first.reviewId}`,
+        pathParameters: { reviewId: first.reviewId },
+        query: { sig: `${first.sig}x` },
+      }),
+    );
     const director = await session(DIRECTOR);
     const returned = await decide(
       httpEvent({
@@ -170,10 +201,18 @@ describe('logs', () => {
     ).toBe(409);
 
     // the officer is asked to revise, and resubmits
-    expect(await createRequestRevisionHandler(app.deps)({ taskToken: revisionV1, reportId: REPORT_ID, version: 1, decision: returnDecision })).toBe('emailed');
+    expect(
+      await createRequestRevisionHandler(app.deps)({ taskToken: revisionV1, reportId: REPORT_ID, version: 1, decision: returnDecision }),
+    ).toBe('emailed');
     const revised = withValue(referenceReport(), 'problems', '已补充存在的主要问题及改进情况。');
     const resubmitted = await createResubmitReportHandler(app.deps)(
-      httpEvent({ method: 'PUT', path: `/api/reports/${REPORT_ID}`, pathParameters: { id: REPORT_ID }, body: { report: revised }, cookie: officer }),
+      httpEvent({
+        method: 'PUT',
+        path: `/api/reports/${REPORT_ID}`,
+        pathParameters: { id: REPORT_ID },
+        body: { report: revised },
+        cookie: officer,
+      }),
     );
     expect(resubmitted.statusCode).toBe(200);
 
@@ -198,13 +237,23 @@ describe('logs', () => {
     );
     expect(failed.statusCode).toBe(500);
     // the decision stood; the next review task delivers it
-    expect(await requestReview({ taskToken: `${directorV2Reminder}-2`, reportId: REPORT_ID, version: 2, stage: 'director' })).toBe('delivered-recorded-decision');
+    expect(await requestReview({ taskToken: `${directorV2Reminder}-2`, reportId: REPORT_ID, version: 2, stage: 'director' })).toBe(
+      'delivered-recorded-decision',
+    );
     taskTokens.push(`${directorV2Reminder}-2`);
 
     expect(await requestReview({ taskToken: leaderV2, reportId: REPORT_ID, version: 2, stage: 'leader' })).toBe('emailed');
     const leaderReview = await emailedReview(app, LEADER);
     const leader = await session(LEADER);
-    await page(httpEvent({ method: 'GET', path: `/reviews/${leaderReview.reviewId}`, pathParameters: { reviewId: leaderReview.reviewId }, query: { sig: leaderReview.sig }, cookie: leader }));
+    await page(
+      httpEvent({
+        method: 'GET',
+        path: `/reviews/${leaderReview.reviewId}`,
+        pathParameters: { reviewId: leaderReview.reviewId },
+        query: { sig: leaderReview.sig },
+        cookie: leader,
+      }),
+    );
     const signed = await decide(
       httpEvent({
         method: 'POST',
@@ -219,16 +268,30 @@ describe('logs', () => {
 
     await createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version: 2 });
     const auditor = await session(AUDITOR);
-    const audited = await createReportHistoryHandler(app.deps)(httpEvent({ method: 'GET', path: `/api/reports/${REPORT_ID}/history`, pathParameters: { id: REPORT_ID }, cookie: auditor }));
+    const audited = await createReportHistoryHandler(app.deps)(
+      httpEvent({ method: 'GET', path: `/api/reports/${REPORT_ID}/history`, pathParameters: { id: REPORT_ID }, cookie: auditor }),
+    );
     expect((jsonOf(audited) as { chain: { valid: boolean } }).chain.valid).toBe(true);
-    await createEndSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/logout', cookie: officer, headers: { origin: BASE_URL } }));
+    await createEndSessionHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/auth/logout', cookie: officer, headers: { origin: BASE_URL } }),
+    );
 
     // the capture saw the run: a line per route and task, the unhandled error among them
     const parsed = parsedLogLines();
     const routes = new Set(parsed.filter((line) => line['message'] === 'http').map((line) => line['route']));
     const tasks = new Set(parsed.filter((line) => line['message'] === 'task').map((line) => line['task']));
     expect(routes).toEqual(
-      new Set(['request-sign-in-code', 'create-session', 'get-me', 'submit-report', 'review-page', 'decide-review', 'resubmit-report', 'report-history', 'end-session']),
+      new Set([
+        'request-sign-in-code',
+        'create-session',
+        'get-me',
+        'submit-report',
+        'review-page',
+        'decide-review',
+        'resubmit-report',
+        'report-history',
+        'end-session',
+      ]),
     );
     expect(tasks).toEqual(new Set(['request-review', 'request-revision', 'publish-report']));
     expect(parsed.some((line) => line['message'] === 'unhandled error')).toBe(true);

@@ -83,8 +83,16 @@ describe('PUT /api/me/delegation', () => {
   });
 
   it('refuses a deputy not on the roster, and one of another agency, with the same answer', async () => {
-    const unknown = await refused(await put(DIRECTOR, { to: 'nobody@kw.example.cn', from: TODAY, until: TODAY }), 400, 'DEPUTY_NOT_IN_AGENCY');
-    const elsewhere = await refused(await put(DIRECTOR, { to: 'director@czj.example.cn', from: TODAY, until: TODAY }), 400, 'DEPUTY_NOT_IN_AGENCY');
+    const unknown = await refused(
+      await put(DIRECTOR, { to: 'nobody@kw.example.cn', from: TODAY, until: TODAY }),
+      400,
+      'DEPUTY_NOT_IN_AGENCY',
+    );
+    const elsewhere = await refused(
+      await put(DIRECTOR, { to: 'director@czj.example.cn', from: TODAY, until: TODAY }),
+      400,
+      'DEPUTY_NOT_IN_AGENCY',
+    );
     expect(elsewhere).toBe(unknown);
     expect(await app.deps.store.getDelegation(DIRECTOR)).toBeUndefined();
   });
@@ -154,7 +162,13 @@ describe('我的代理 on the home page', () => {
   async function postForm(email: string, form: Record<string, string>): Promise<HttpResponse> {
     const cookie = await cookieOf(app, email);
     return createMyDelegationHandler(app.deps)(
-      httpEvent({ method: 'POST', path: '/me/delegation', cookie, headers: { origin: 'https://nianbao.example.gov.cn' }, form: { csrf: await csrfOf(app, cookie), ...form } }),
+      httpEvent({
+        method: 'POST',
+        path: '/me/delegation',
+        cookie,
+        headers: { origin: 'https://nianbao.example.gov.cn' },
+        form: { csrf: await csrfOf(app, cookie), ...form },
+      }),
     );
   }
 
@@ -162,7 +176,11 @@ describe('我的代理 on the home page', () => {
     const before = await home(DIRECTOR);
     const form = byId(before, 'delegation-form');
     if (!form) throw new Error('no delegation form');
-    for (const [name, label] of [['to', '代理人邮箱'], ['from', '开始日期'], ['until', '结束日期']] as const) {
+    for (const [name, label] of [
+      ['to', '代理人邮箱'],
+      ['from', '开始日期'],
+      ['until', '结束日期'],
+    ] as const) {
       const id = inputNamed(form, name)?.attrs['id'];
       const labels = all(form, (element) => element.tag === 'label' && element.attrs['for'] === id);
       expect(labels.map(plainText)).toEqual([label]);
@@ -172,7 +190,9 @@ describe('我的代理 on the home page', () => {
     const set = await postForm(DIRECTOR, { action: 'set', to: VICE, from: TODAY, until: '2021-01-22' });
     expect(set.statusCode, set.body).toBe(303);
     expect(set.headers?.['location']).toBe('/#delegation');
-    expect(plainText(byId(await home(DIRECTOR), 'delegation-current') ?? before)).toContain('正在生效：陈副主任（vice@kw.example.cn）自2021年1月20日至2021年1月22日代您处理审核');
+    expect(plainText(byId(await home(DIRECTOR), 'delegation-current') ?? before)).toContain(
+      '正在生效：陈副主任（vice@kw.example.cn）自2021年1月20日至2021年1月22日代您处理审核',
+    );
     expect(plainText(byId(await home(VICE), 'delegation') ?? before)).toContain('您正在代理王主任处理审核（至2021年1月22日）');
 
     expect((await postForm(DIRECTOR, { action: 'end' })).statusCode).toBe(303);
@@ -186,7 +206,12 @@ describe('我的代理 on the home page', () => {
     expect(reversed.body).not.toContain('DELEGATION_DATES_REVERSED');
     const cookie = await cookieOf(app, DIRECTOR);
     const forged = await createMyDelegationHandler(app.deps)(
-      httpEvent({ method: 'POST', path: '/me/delegation', cookie, form: { csrf: 'x', action: 'set', to: VICE, from: TODAY, until: TODAY } }),
+      httpEvent({
+        method: 'POST',
+        path: '/me/delegation',
+        cookie,
+        form: { csrf: 'x', action: 'set', to: VICE, from: TODAY, until: TODAY },
+      }),
     );
     expect(forged.statusCode).toBe(403);
     expect(await app.deps.store.getDelegation(DIRECTOR)).toBeUndefined();

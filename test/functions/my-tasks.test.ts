@@ -3,7 +3,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMyTasksHandler } from '#functions/my-tasks.js';
 import type { HttpResponse } from '#shared/http/response.js';
 import { BASE_URL, createTestApp, httpEvent, jsonOf, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
-import { cookieOf, DIRECTOR, emailedReviewLink, LEADER, OFFICER, REPORT_ID, requestReview, reviewAndDecide, reviewEmails, submit } from './workflow-helpers.js';
+import {
+  cookieOf,
+  DIRECTOR,
+  emailedReviewLink,
+  LEADER,
+  OFFICER,
+  REPORT_ID,
+  requestReview,
+  reviewAndDecide,
+  reviewEmails,
+  submit,
+} from './workflow-helpers.js';
 
 /** GET /api/me/tasks and POST /api/me/tasks/{reviewId}/resend: what waits for the signed-in person. */
 
@@ -17,14 +28,22 @@ beforeEach(async () => {
 });
 
 async function tasksOf(email: string): Promise<Array<Record<string, unknown>>> {
-  const response = await createMyTasksHandler(app.deps)(httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: await cookieOf(app, email) }));
+  const response = await createMyTasksHandler(app.deps)(
+    httpEvent({ method: 'GET', path: '/api/me/tasks', cookie: await cookieOf(app, email) }),
+  );
   expect(response.statusCode).toBe(200);
   return (jsonOf(response) as { tasks: Array<Record<string, unknown>> }).tasks;
 }
 
 async function resend(email: string, reviewId: string): Promise<HttpResponse> {
   return createMyTasksHandler(app.deps)(
-    httpEvent({ method: 'POST', path: `/api/me/tasks/${reviewId}/resend`, pathParameters: { reviewId }, body: {}, cookie: await cookieOf(app, email) }),
+    httpEvent({
+      method: 'POST',
+      path: `/api/me/tasks/${reviewId}/resend`,
+      pathParameters: { reviewId },
+      body: {},
+      cookie: await cookieOf(app, email),
+    }),
   );
 }
 

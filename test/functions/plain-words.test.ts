@@ -19,7 +19,9 @@ beforeEach(async () => {
 async function auditPage(): Promise<Element> {
   const path = `/audit/reports/${REPORT_ID}`;
   const match = matchRoute('GET', path);
-  const response = await createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path, pathParameters: match?.pathParameters ?? {}, cookie: await cookieOf(app, AUDITOR) }));
+  const response = await createWebPagesHandler(app.deps)(
+    httpEvent({ method: 'GET', path, pathParameters: match?.pathParameters ?? {}, cookie: await cookieOf(app, AUDITOR) }),
+  );
   expect(response.statusCode).toBe(200);
   return parseHtml(response.body);
 }
@@ -37,7 +39,9 @@ describe('people read words, programs read codes', () => {
     expect(engine?.tag).toBe('details');
     expect(plainText(byTag(engine ?? page, 'summary')[0] ?? page)).toMatch(/^技术记录：/u);
     // the event descriptions carry no template id or execution name
-    const descriptions = all(byId(page, 'events') ?? page, (element) => element.tag === 'td' && element.attrs['class'] === 'pre').map(plainText);
+    const descriptions = all(byId(page, 'events') ?? page, (element) => element.tag === 'td' && element.attrs['class'] === 'pre').map(
+      plainText,
+    );
     expect(descriptions[0]).toBe('第1轮审核，按“中华人民共和国政府信息公开工作年度报告格式（试行）（北京市）”填报');
     for (const text of descriptions) expect(text).not.toMatch(CODE);
   });
@@ -49,7 +53,9 @@ describe('people read words, programs read codes', () => {
     expect(warnings.length).toBeGreaterThan(0);
     await submit(app, report, Object.fromEntries(warnings.map((warning) => [findingKey(warning), { checked: true }])));
     await requestReview(app, { taskToken: 'director-1', version: 1, stage: 'director' });
-    const page = parseHtml((await openReviewPage(app, await emailedReviewLink(app, DIRECTOR), { cookie: await cookieOf(app, DIRECTOR) })).body);
+    const page = parseHtml(
+      (await openReviewPage(app, await emailedReviewLink(app, DIRECTOR), { cookie: await cookieOf(app, DIRECTOR) })).body,
+    );
     const items = byTag(byId(page, 'warnings') ?? page, 'li');
     expect(items.map((item) => item.attrs['data-code'])).toEqual(warnings.map((warning) => warning.code));
     for (const item of items) {

@@ -15,7 +15,17 @@ import { NotSignedError } from '#shared/workflow/publish-report.js';
 import { referenceReport, withValue } from '../support/report-builders.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
 import { byTag, parseHtml, plainText } from './html.js';
-import { OFFICER, REPORT_ID, cookieOf, eventTypes, requestRevision, resubmit, reviewAndDecide, signedReport, submit } from './workflow-helpers.js';
+import {
+  OFFICER,
+  REPORT_ID,
+  cookieOf,
+  eventTypes,
+  requestRevision,
+  resubmit,
+  reviewAndDecide,
+  signedReport,
+  submit,
+} from './workflow-helpers.js';
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -59,7 +69,13 @@ const recordFailure = () =>
   });
 
 /** The PutObject calls so far, as key → body text. */
-function puts(): Array<{ key: string; body: string; contentType: string | undefined; cacheControl: string | undefined; sha256: string | undefined }> {
+function puts(): Array<{
+  key: string;
+  body: string;
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+  sha256: string | undefined;
+}> {
   return app.s3.commandCalls(PutObjectCommand).map((call) => {
     const input = call.args[0].input;
     return {
@@ -77,7 +93,12 @@ function publishedEmails() {
 }
 
 function slowDown(): S3ServiceException {
-  return new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' });
+  return new S3ServiceException({
+    name: 'SlowDown',
+    $fault: 'server',
+    $metadata: { httpStatusCode: 503 },
+    message: 'Please reduce your request rate.',
+  });
 }
 
 describe('the Publish task', () => {
@@ -88,7 +109,11 @@ describe('the Publish task', () => {
     const before = await app.deps.store.listEvents(REPORT_ID);
     await expect(publish()).rejects.toBeInstanceOf(NotSignedError);
     // the leader returns v1: still not signed
-    const { decision } = await reviewAndDecide(app, { taskToken: 'token-leader-1', version: 1, stage: 'leader' }, { outcome: 'return', comment: '请补充。' });
+    const { decision } = await reviewAndDecide(
+      app,
+      { taskToken: 'token-leader-1', version: 1, stage: 'leader' },
+      { outcome: 'return', comment: '请补充。' },
+    );
     await expect(publish()).rejects.toBeInstanceOf(NotSignedError);
     await requestRevision(app, { taskToken: 'token-revision-1', version: 1, decision });
     expect((await resubmit(app, withValue(referenceReport(), 'otherMatters', '本年度无其他需要报告的事项。'))).statusCode).toBe(200);
@@ -113,7 +138,7 @@ describe('the Publish task', () => {
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'published', stage: 'published', publishedVersion: 2 });
   });
 
-  it('writes only the report\'s own objects and asks the index writer for the rest, after the page is in the bucket', async () => {
+  it("writes only the report's own objects and asks the index writer for the rest, after the page is in the bucket", async () => {
     await signedReport(app);
     const requests: IndexRequest[] = [];
     const keysWhenAsked: string[][] = [];
@@ -127,11 +152,13 @@ describe('the Publish task', () => {
     // the report's own files and the public key, nothing of the indexes
     expect(puts().map((put) => put.key)).toEqual(KEYS.slice(0, 5));
     expect(keysWhenAsked).toEqual([KEYS.slice(0, 5)]);
-    expect(requests).toEqual([{ kind: 'published', report: expect.objectContaining({ reportId: REPORT_ID, agencyId: 'daxing-kw', year: 2020, version: 1 }) }]);
+    expect(requests).toEqual([
+      { kind: 'published', report: expect.objectContaining({ reportId: REPORT_ID, agencyId: 'daxing-kw', year: 2020, version: 1 }) },
+    ]);
     expect(await app.deps.store.listPublished()).toEqual([expect.objectContaining({ reportId: REPORT_ID, version: 1 })]);
   });
 
-  it('links the public page to the site, its agency\'s index and its JSON, with an inline icon, and hides the links in print', async () => {
+  it("links the public page to the site, its agency's index and its JSON, with an inline icon, and hides the links in print", async () => {
     await signedReport(app);
     await publish();
     const written = puts();
@@ -141,7 +168,10 @@ describe('the Publish task', () => {
     if (!nav) throw new Error('no site links on the page');
     // resolved against the page's own address, wherever the site is served from, each link reaches an object written
     const site = 'https://example.gov.cn/site/';
-    const targets = byTag(nav, 'a').map((anchor) => [plainText(anchor), new URL(anchor.attrs['href'] ?? '', `${site}${page.key}`).href.slice(site.length)]);
+    const targets = byTag(nav, 'a').map((anchor) => [
+      plainText(anchor),
+      new URL(anchor.attrs['href'] ?? '', `${site}${page.key}`).href.slice(site.length),
+    ]);
     expect(targets).toEqual([
       ['全部年度报告', 'index.html'],
       ['本机关历年年度报告', 'reports/daxing-kw/index.html'],
@@ -153,7 +183,9 @@ describe('the Publish task', () => {
     // the index pages carry the same icon
     for (const key of ['index.html', 'reports/daxing-kw/index.html']) {
       const index = written.find((put) => put.key === key);
-      expect(byTag(parseHtml(index?.body ?? ''), 'link').find((link) => link.attrs['rel'] === 'icon')?.attrs['href']).toBe(icons[0]?.attrs['href']);
+      expect(byTag(parseHtml(index?.body ?? ''), 'link').find((link) => link.attrs['rel'] === 'icon')?.attrs['href']).toBe(
+        icons[0]?.attrs['href'],
+      );
     }
     const printRules = page.body.slice(page.body.indexOf('@media print'));
     expect(printRules).toMatch(/\.site-links\s*\{\s*display:\s*none;?\s*\}/u);
@@ -203,12 +235,16 @@ describe('the Publish task', () => {
   it('prints in the PDF a 签发单 with each approval of the signed version: step, person, opinion and time', async () => {
     await signedReport(app);
     await publish();
-    const pdf = app.s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'reports/daxing-kw/2020/report.pdf')?.args[0].input.Body;
+    const pdf = app.s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'reports/daxing-kw/2020/report.pdf')
+      ?.args[0].input.Body;
     if (!(pdf instanceof Uint8Array)) throw new Error('no PDF was written');
     const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-publish-'));
     try {
       writeFileSync(path.join(dir, 'report.pdf'), pdf);
-      const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path.join(dir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/gu, '');
+      const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path.join(dir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(
+        /\s+/gu,
+        '',
+      );
       const decisions = (await app.deps.store.listEvents(REPORT_ID)).filter((event) => event.type === 'decided');
       expect(decisions).toHaveLength(2);
       expect(text).toMatch(/办公室主任审核\S+办公室主任同意（已完成保密审查）/u);
@@ -245,7 +281,11 @@ describe('the Publish task', () => {
     await recordFailure();
     const failed = (await app.deps.store.listEvents(REPORT_ID)).filter((event) => event.type === 'publish_failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ version: 1, actor: { role: 'system' }, data: { error: 'S3.SlowDown', cause: '{"errorMessage":"Please reduce your request rate."}' } });
+    expect(failed[0]).toMatchObject({
+      version: 1,
+      actor: { role: 'system' },
+      data: { error: 'S3.SlowDown', cause: '{"errorMessage":"Please reduce your request rate."}' },
+    });
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'publish_failed', stage: 'publishing' });
 
     // the redrive, after S3 recovered
@@ -289,7 +329,13 @@ describe('the Publish task', () => {
     await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve' });
     app.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const response = await createWithdrawReportHandler(app.deps)(
-      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: await cookieOf(app, OFFICER) }),
+      httpEvent({
+        method: 'POST',
+        path: `/api/reports/${REPORT_ID}/withdraw`,
+        pathParameters: { id: REPORT_ID },
+        body: { reason: '信息员发现数据有误，撤回修改。' },
+        cookie: await cookieOf(app, OFFICER),
+      }),
     );
     expect(response.statusCode, response.body).toBe(200);
     expect(await publish()).toEqual({ published: false });

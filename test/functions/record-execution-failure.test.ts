@@ -19,7 +19,10 @@ beforeEach(async () => {
 
 const ROUND_1 = `${REPORT_ID}-r1`;
 
-function statusChange(status: 'FAILED' | 'TIMED_OUT' | 'ABORTED', overrides: { name?: string; redriveCount?: number; error?: string } = {}) {
+function statusChange(
+  status: 'FAILED' | 'TIMED_OUT' | 'ABORTED',
+  overrides: { name?: string; redriveCount?: number; error?: string } = {},
+) {
   const name = overrides.name ?? ROUND_1;
   return {
     version: '0',
@@ -53,7 +56,13 @@ describe('record-execution-failure', () => {
       type: 'workflow_failed',
       actor: { role: 'system' },
       version: 1,
-      data: { executionName: ROUND_1, status: 'FAILED', error: 'Lambda.Unknown', cause: 'the mail service refused every attempt', redriveCount: 0 },
+      data: {
+        executionName: ROUND_1,
+        status: 'FAILED',
+        error: 'Lambda.Unknown',
+        cause: 'the mail service refused every attempt',
+        redriveCount: 0,
+      },
     });
     // the round stays where it was: a redrive continues it
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'in_review', stage: 'director', executionName: ROUND_1 });
@@ -66,7 +75,13 @@ describe('record-execution-failure', () => {
     await submit(app);
     expect(await record(statusChange('ABORTED', { name: `${REPORT_ID}-r7` }))).toBe('nothing');
     const response = await createWithdrawReportHandler(app.deps)(
-      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: '发现数据有误，撤回修改。' }, cookie: await cookieOf(app, OFFICER) }),
+      httpEvent({
+        method: 'POST',
+        path: `/api/reports/${REPORT_ID}/withdraw`,
+        pathParameters: { id: REPORT_ID },
+        body: { reason: '发现数据有误，撤回修改。' },
+        cookie: await cookieOf(app, OFFICER),
+      }),
     );
     expect(response.statusCode, response.body).toBe(200);
     const before = await eventTypes(app);
@@ -77,7 +92,9 @@ describe('record-execution-failure', () => {
   it('refuses what is not an execution status change of a failed round (a malformed event fails loudly, EventBridge retries it)', async () => {
     await submit(app);
     await expect(record({ ...statusChange('FAILED'), source: 'aws.lambda' })).rejects.toThrow();
-    await expect(record({ ...statusChange('FAILED'), detail: { ...statusChange('FAILED').detail, status: 'SUCCEEDED' } })).rejects.toThrow();
+    await expect(
+      record({ ...statusChange('FAILED'), detail: { ...statusChange('FAILED').detail, status: 'SUCCEEDED' } }),
+    ).rejects.toThrow();
     expect(await eventTypes(app)).toEqual(['submitted']);
   });
 });

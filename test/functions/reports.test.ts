@@ -46,7 +46,12 @@ async function addSecondAgency(): Promise<void> {
 }
 
 /** What a round of the default chain starts its execution with: the chain, and the cursor at the director's step. */
-const roundInput = (version: number) => ({ reportId: REPORT_ID, version, chain: DEFAULT_CHAIN, at: { outcome: 'start', index: 0, kind: 'review', stepId: 'director', cosigners: [] } });
+const roundInput = (version: number) => ({
+  reportId: REPORT_ID,
+  version,
+  chain: DEFAULT_CHAIN,
+  at: { outcome: 'start', index: 0, kind: 'review', stepId: 'director', cosigners: [] },
+});
 
 const fgwReport = () => withValue(referenceReport(), 'agency', { id: 'daxing-fgw', name: '北京市大兴区发展和改革委员会' });
 
@@ -63,15 +68,27 @@ function listReports(cookie: string, query: Record<string, string> = {}): Promis
 }
 
 function resubmit(cookie: string, report: unknown, id = REPORT_ID): Promise<HttpResponse> {
-  return createResubmitReportHandler(app.deps)(httpEvent({ method: 'PUT', path: `/api/reports/${id}`, pathParameters: { id }, body: { report }, cookie }));
+  return createResubmitReportHandler(app.deps)(
+    httpEvent({ method: 'PUT', path: `/api/reports/${id}`, pathParameters: { id }, body: { report }, cookie }),
+  );
 }
 
 function withdraw(cookie: string, id = REPORT_ID): Promise<HttpResponse> {
-  return createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: `/api/reports/${id}/withdraw`, pathParameters: { id }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie }));
+  return createWithdrawReportHandler(app.deps)(
+    httpEvent({
+      method: 'POST',
+      path: `/api/reports/${id}/withdraw`,
+      pathParameters: { id },
+      body: { reason: '信息员发现数据有误，撤回修改。' },
+      cookie,
+    }),
+  );
 }
 
 function history(cookie: string, id = REPORT_ID): Promise<HttpResponse> {
-  return createReportHistoryHandler(app.deps)(httpEvent({ method: 'GET', path: `/api/reports/${id}/history`, pathParameters: { id }, cookie }));
+  return createReportHistoryHandler(app.deps)(
+    httpEvent({ method: 'GET', path: `/api/reports/${id}/history`, pathParameters: { id }, cookie }),
+  );
 }
 
 async function submittedEvents(reportId = REPORT_ID) {
@@ -79,10 +96,13 @@ async function submittedEvents(reportId = REPORT_ID) {
 }
 
 function startedExecutions(): Array<{ name: string | undefined; input: unknown }> {
-  return app.sfn.commandCalls(StartExecutionCommand).map((call) => ({ name: call.args[0].input.name, input: JSON.parse(call.args[0].input.input ?? 'null') }));
+  return app.sfn
+    .commandCalls(StartExecutionCommand)
+    .map((call) => ({ name: call.args[0].input.name, input: JSON.parse(call.args[0].input.input ?? 'null') }));
 }
 
-const ids = (response: HttpResponse): string[] => (jsonOf(response) as { reports: Array<{ id: string }> }).reports.map((report) => report.id);
+const ids = (response: HttpResponse): string[] =>
+  (jsonOf(response) as { reports: Array<{ id: string }> }).reports.map((report) => report.id);
 
 /** The approver's review link from the newest request email. */
 async function emailedReview(to: string) {
@@ -125,7 +145,9 @@ describe('POST /api/reports', () => {
     expect(response.statusCode).toBe(201);
     expect(jsonOf(response)).toEqual({ id: REPORT_ID, version: 1, status: 'in_review', stage: 'director' });
     expect(startedExecutions()).toEqual([{ name: 'daxing-kw-2020-r1', input: roundInput(1) }]);
-    expect(app.sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe('arn:aws:states:us-east-1:000000000000:stateMachine:review');
+    expect(app.sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe(
+      'arn:aws:states:us-east-1:000000000000:stateMachine:review',
+    );
     expect(await submittedEvents()).toHaveLength(1);
   });
 
@@ -134,7 +156,11 @@ describe('POST /api/reports', () => {
     const response = await submit(officer, adjust(referenceReport(), { 'applications.outcomes.total.naturalPerson': 1 }));
 
     expect(response.statusCode).toBe(400);
-    const body = jsonOf(response) as { error: { code: string; message: string }; errors: Array<{ code: string; path: string; message: string }>; warnings: unknown[] };
+    const body = jsonOf(response) as {
+      error: { code: string; message: string };
+      errors: Array<{ code: string; path: string; message: string }>;
+      warnings: unknown[];
+    };
     expect(body.error).toMatchObject({ code: 'REPORT_INVALID', message: expect.stringMatching(CHINESE) });
     expect(body.errors.length).toBeGreaterThan(0);
     for (const finding of body.errors) {
@@ -155,7 +181,9 @@ describe('POST /api/reports', () => {
 
     const again = await submit(officer, withValue(referenceReport(), 'overview', '改过的总体情况。'));
     expect(again.statusCode).toBe(409);
-    expect(jsonOf(again)).toMatchObject({ error: { code: 'REPORT_EXISTS', message: expect.stringMatching(CHINESE), id: REPORT_ID, status: 'in_review' } });
+    expect(jsonOf(again)).toMatchObject({
+      error: { code: 'REPORT_EXISTS', message: expect.stringMatching(CHINESE), id: REPORT_ID, status: 'in_review' },
+    });
     expect(await submittedEvents()).toHaveLength(1);
     expect(startedExecutions()).toHaveLength(1);
   });
@@ -207,7 +235,9 @@ describe('POST /api/reports', () => {
   });
 
   it('answers 401 without a session', async () => {
-    const response = await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() } }));
+    const response = await createSubmitReportHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() } }),
+    );
     expect(response.statusCode).toBe(401);
   });
 
@@ -248,12 +278,29 @@ describe('GET /api/reports and /api/reports/{id}', () => {
     const list = await listReports(officer);
     expect(list.statusCode).toBe(200);
     expect(jsonOf(list)).toEqual({
-      reports: [expect.objectContaining({ id: REPORT_ID, agencyId: 'daxing-kw', agencyName: '北京市大兴区科学技术委员会', year: 2020, status: 'in_review', stage: 'director', version: 1 })],
+      reports: [
+        expect.objectContaining({
+          id: REPORT_ID,
+          agencyId: 'daxing-kw',
+          agencyName: '北京市大兴区科学技术委员会',
+          year: 2020,
+          status: 'in_review',
+          stage: 'director',
+          version: 1,
+        }),
+      ],
     });
 
     const one = await getReport(officer);
     expect(one.statusCode).toBe(200);
-    expect(jsonOf(one)).toMatchObject({ id: REPORT_ID, status: 'in_review', stage: 'director', version: 1, versions: [{ version: 1 }], content: { year: 2020 } });
+    expect(jsonOf(one)).toMatchObject({
+      id: REPORT_ID,
+      status: 'in_review',
+      stage: 'director',
+      version: 1,
+      versions: [{ version: 1 }],
+      content: { year: 2020 },
+    });
   });
 
   it('lets the agency’s director read it too', async () => {
@@ -288,7 +335,13 @@ describe('GET /api/reports and /api/reports/{id}', () => {
 
   it('lets an auditor whose scope is one agency see only that agency', async () => {
     await addSecondAgency();
-    await app.deps.store.putRosterEntry({ email: 'auditor@fgw.example.cn', name: '钱监督', agencyId: 'daxing-fgw', roles: ['auditor'], auditScope: ['daxing-kw'] });
+    await app.deps.store.putRosterEntry({
+      email: 'auditor@fgw.example.cn',
+      name: '钱监督',
+      agencyId: 'daxing-fgw',
+      roles: ['auditor'],
+      auditScope: ['daxing-kw'],
+    });
     await submit(await signIn(app, OFFICER));
     await submit(await signIn(app, FGW_OFFICER), fgwReport());
 
@@ -313,7 +366,9 @@ describe('PUT /api/reports/{id}', () => {
 
     const response = await resubmit(officer, withValue(referenceReport(), 'overview', '审核中又改了一版。'));
     expect(response.statusCode).toBe(409);
-    expect(jsonOf(response)).toMatchObject({ error: { code: 'NOT_RETURNED', message: expect.stringMatching(CHINESE), status: 'in_review' } });
+    expect(jsonOf(response)).toMatchObject({
+      error: { code: 'NOT_RETURNED', message: expect.stringMatching(CHINESE), status: 'in_review' },
+    });
     expect((await app.deps.store.listEvents(REPORT_ID)).map((event) => event.type)).toEqual(['submitted']);
   });
 
@@ -336,7 +391,9 @@ describe('POST /api/reports/{id}/withdraw', () => {
     const events = await app.deps.store.listEvents(REPORT_ID);
     expect(events.map((event) => event.type)).toEqual(['submitted', 'withdrawn']);
     expect(events[1]?.actor).toMatchObject({ email: OFFICER, role: 'officer' });
-    expect(app.sfn.commandCalls(StopExecutionCommand).map((call) => call.args[0].input.executionArn)).toEqual([`${EXECUTION_ARN_PREFIX}daxing-kw-2020-r1`]);
+    expect(app.sfn.commandCalls(StopExecutionCommand).map((call) => call.args[0].input.executionArn)).toEqual([
+      `${EXECUTION_ARN_PREFIX}daxing-kw-2020-r1`,
+    ]);
     expect(jsonOf(await getReport(officer))).toMatchObject({ status: 'withdrawn', stage: 'none' });
   });
 
@@ -357,7 +414,9 @@ describe('POST /api/reports/{id}/withdraw', () => {
 
     const response = await withdraw(officer);
     expect(response.statusCode).toBe(409);
-    expect(jsonOf(response)).toMatchObject({ error: { code: 'NOT_WITHDRAWABLE', message: expect.stringMatching(CHINESE), status: 'published' } });
+    expect(jsonOf(response)).toMatchObject({
+      error: { code: 'NOT_WITHDRAWABLE', message: expect.stringMatching(CHINESE), status: 'published' },
+    });
     expect((await app.deps.store.listEvents(REPORT_ID)).at(-1)?.type).toBe('published');
     expect(app.sfn.commandCalls(StopExecutionCommand)).toEqual([]);
   });
@@ -378,7 +437,9 @@ describe('POST /api/reports/{id}/withdraw', () => {
     await createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version: 1 });
 
     expect(withdrawal?.statusCode).toBe(409);
-    expect(jsonOf(withdrawal ?? noResponse)).toMatchObject({ error: { code: 'NOT_WITHDRAWABLE', message: expect.stringMatching(CHINESE) } });
+    expect(jsonOf(withdrawal ?? noResponse)).toMatchObject({
+      error: { code: 'NOT_WITHDRAWABLE', message: expect.stringMatching(CHINESE) },
+    });
     const types = (await app.deps.store.listEvents(REPORT_ID)).map((event) => event.type);
     expect(types).not.toContain('withdrawn');
     expect(types.at(-1)).toBe('published');
@@ -420,7 +481,11 @@ describe('GET /api/reports/{id}/history', () => {
     const auditor = await signIn(app, AUDITOR);
     const response = await history(auditor);
     expect(response.statusCode).toBe(200);
-    const body = jsonOf(response) as { events: Array<{ seq: number; type: string; hash: string }>; chain: { valid: boolean; head: string }; executions: Array<{ name: string }> };
+    const body = jsonOf(response) as {
+      events: Array<{ seq: number; type: string; hash: string }>;
+      chain: { valid: boolean; head: string };
+      executions: Array<{ name: string }>;
+    };
     expect(body.events.map((event) => [event.seq, event.type])).toEqual([
       [1, 'submitted'],
       [2, 'review_requested'],
@@ -454,7 +519,10 @@ describe('GET /api/reports/{id}/history', () => {
 
     const response = await history(await signIn(app, AUDITOR));
     expect(response.statusCode).toBe(200);
-    const body = jsonOf(response) as { events: Array<{ seq: number }>; chain: { valid: boolean; head?: string; problem?: { seq: number; kind: string; message: string } } };
+    const body = jsonOf(response) as {
+      events: Array<{ seq: number }>;
+      chain: { valid: boolean; head?: string; problem?: { seq: number; kind: string; message: string } };
+    };
     expect(body.events).toHaveLength(3);
     expect(body.chain.valid).toBe(false);
     expect(body.chain.head).toBeUndefined();

@@ -38,7 +38,10 @@ const TOKEN_1 = 'AQCEAAAAKgAAAAMAAAAAAAAAAW+director/first+token==';
 const TOKEN_2 = 'AQCEAAAAKgAAAAMAAAAAAAAAAm+director/reminder+token==';
 const TOKEN_3 = 'AQCEAAAAKgAAAAMAAAAAAAAAA3+director/second+reminder==';
 
-function expectNoToken(messages: ReadonlyArray<{ subject: string; text: string; html: string; links: readonly string[] }>, tokens: readonly string[]): void {
+function expectNoToken(
+  messages: ReadonlyArray<{ subject: string; text: string; html: string; links: readonly string[] }>,
+  tokens: readonly string[],
+): void {
   for (const message of messages) {
     for (const token of tokens) {
       for (const form of [token, encodeURIComponent(token), token.replace(/=+$/u, '')]) {
@@ -74,10 +77,22 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
     expect(email.text).toContain('办公室主任审核（含保密审查）');
 
     const review = await reviewOf(app, reviewId);
-    expect(review).toMatchObject({ reportId: REPORT_ID, version: 1, stage: 'director', approverEmail: DIRECTOR, taskToken: TOKEN_1, tokenSeq: 1, emailedTokenSeq: 1 });
+    expect(review).toMatchObject({
+      reportId: REPORT_ID,
+      version: 1,
+      stage: 'director',
+      approverEmail: DIRECTOR,
+      taskToken: TOKEN_1,
+      tokenSeq: 1,
+      emailedTokenSeq: 1,
+    });
     const events = await app.deps.store.listEvents(REPORT_ID);
     expect(events.map((event) => event.type)).toEqual(['submitted', 'review_requested']);
-    expect(events[1]).toMatchObject({ actor: { role: 'system' }, version: 1, data: { reviewId, stage: 'director', approverEmail: DIRECTOR, approverName: '王主任', tokenSeq: 1 } });
+    expect(events[1]).toMatchObject({
+      actor: { role: 'system' },
+      version: 1,
+      data: { reviewId, stage: 'director', approverEmail: DIRECTOR, approverName: '王主任', tokenSeq: 1 },
+    });
     expect(JSON.stringify(events)).not.toContain(TOKEN_1);
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ stage: 'director', pendingReviewId: reviewId });
     expectNoToken(emails, [TOKEN_1]);
@@ -87,7 +102,10 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
   it('does nothing more on a Lambda retry with the same token: no second email, no second event', async () => {
     await submit(app);
     await requestReview(app, { taskToken: TOKEN_1, version: 1, stage: 'director' });
-    const before = { events: await app.deps.store.listEvents(REPORT_ID), review: await reviewOf(app, (await emailedReviewLink(app, DIRECTOR)).reviewId) };
+    const before = {
+      events: await app.deps.store.listEvents(REPORT_ID),
+      review: await reviewOf(app, (await emailedReviewLink(app, DIRECTOR)).reviewId),
+    };
     for (let retry = 0; retry < 3; retry++) {
       app.clock.advance(1000);
       expect(await requestReview(app, { taskToken: TOKEN_1, version: 1, stage: 'director' })).toBe('already-emailed');
@@ -145,7 +163,9 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
     }
     const emails = await reviewEmails(app, DIRECTOR);
     expect(emails.map((email) => email.subject.startsWith('【提醒】'))).toEqual([true, true, false]);
-    expect(new Set(emails.map((email) => parseReviewLink(email.links.find((link) => link.includes('/reviews/')) ?? '').reviewId)).size).toBe(1);
+    expect(
+      new Set(emails.map((email) => parseReviewLink(email.links.find((link) => link.includes('/reviews/')) ?? '').reviewId)).size,
+    ).toBe(1);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'reminder_sent', 'reminder_sent']);
     expectNoToken(await workflowEmails(app), [TOKEN_1, TOKEN_2, TOKEN_3]);
   });
@@ -162,7 +182,9 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
         return app.outbox.send(message);
       },
     };
-    await expect(requestReview(app, { taskToken: TOKEN_1, version: 1, stage: 'director' }, { mailer: flaky })).rejects.toBeInstanceOf(MailDeliveryError);
+    await expect(requestReview(app, { taskToken: TOKEN_1, version: 1, stage: 'director' }, { mailer: flaky })).rejects.toBeInstanceOf(
+      MailDeliveryError,
+    );
     expect(await reviewEmails(app)).toHaveLength(0);
 
     expect(await requestReview(app, { taskToken: TOKEN_1, version: 1, stage: 'director' }, { mailer: flaky })).toBe('emailed');
@@ -176,7 +198,15 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
   it('emails nobody for a withdrawn report, neither the first request nor a reminder', async () => {
     await submit(app);
     const withdraw = () =>
-      createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: officer }));
+      createWithdrawReportHandler(app.deps)(
+        httpEvent({
+          method: 'POST',
+          path: `/api/reports/${REPORT_ID}/withdraw`,
+          pathParameters: { id: REPORT_ID },
+          body: { reason: '信息员发现数据有误，撤回修改。' },
+          cookie: officer,
+        }),
+      );
     const officer = await cookieOf(app, OFFICER);
     app.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     expect((await withdraw()).statusCode).toBe(200);
@@ -192,7 +222,13 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
     app.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const officer = await cookieOf(app, OFFICER);
     const withdrawn = await createWithdrawReportHandler(app.deps)(
-      httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: officer }),
+      httpEvent({
+        method: 'POST',
+        path: `/api/reports/${REPORT_ID}/withdraw`,
+        pathParameters: { id: REPORT_ID },
+        body: { reason: '信息员发现数据有误，撤回修改。' },
+        cookie: officer,
+      }),
     );
     expect(withdrawn.statusCode).toBe(200);
     expect(await requestReview(app, { taskToken: TOKEN_2, version: 1, stage: 'director' })).toBe('withdrawn');
@@ -207,7 +243,15 @@ describe('the review task (DirectorReview / LeaderReview)', () => {
     if (!last) throw new Error('no events');
     await app.deps.store.appendEvent(
       sealEvent(
-        { reportId: REPORT_ID, type: 'withdrawn', at: app.clock.now().toISOString(), actor: { email: OFFICER, name: '李信息员', role: 'officer' }, version: 1, contentSha256: last.contentSha256, data: {} },
+        {
+          reportId: REPORT_ID,
+          type: 'withdrawn',
+          at: app.clock.now().toISOString(),
+          actor: { email: OFFICER, name: '李信息员', role: 'officer' },
+          version: 1,
+          contentSha256: last.contentSha256,
+          data: {},
+        },
         last,
       ),
     );

@@ -39,7 +39,9 @@ function tokensSent(): Array<{ token: string; output: Record<string, unknown> }>
 describe('a report walking the review chain through the handlers', () => {
   it('goes from the officer’s submission through both approvals to a published page', async () => {
     const officer = await signIn(app, 'officer@kw.example.cn');
-    const submitted = await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() }, cookie: officer }));
+    const submitted = await createSubmitReportHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() }, cookie: officer }),
+    );
     expect(submitted.statusCode).toBe(201);
     expect(jsonOf(submitted)).toEqual({ id: 'daxing-kw-2020', version: 1, status: 'in_review', stage: 'director' });
 
@@ -51,7 +53,14 @@ describe('a report walking the review chain through the handlers', () => {
     const page = createReviewPageHandler(app.deps);
     const before = await app.deps.store.listEvents('daxing-kw-2020');
     for (let i = 0; i < 2; i++) {
-      const opened = await page(httpEvent({ method: 'GET', path: `/reviews/${director.reviewId}`, pathParameters: { reviewId: director.reviewId }, query: { sig: director.sig } }));
+      const opened = await page(
+        httpEvent({
+          method: 'GET',
+          path: `/reviews/${director.reviewId}`,
+          pathParameters: { reviewId: director.reviewId },
+          query: { sig: director.sig },
+        }),
+      );
       expect(opened.statusCode).toBe(200);
       expect(opened.body).toContain('北京市大兴区科学技术委员会2020年政府信息公开工作年度报告');
       expect(opened.body).not.toContain('token-director-1');
@@ -106,10 +115,19 @@ describe('a report walking the review chain through the handlers', () => {
     expect(pageBody).toContain('张副主任');
 
     const auditor = await signIn(app, 'auditor@audit.example.cn');
-    const history = await createReportHistoryHandler(app.deps)(httpEvent({ method: 'GET', path: '/api/reports/daxing-kw-2020/history', pathParameters: { id: 'daxing-kw-2020' }, cookie: auditor }));
+    const history = await createReportHistoryHandler(app.deps)(
+      httpEvent({ method: 'GET', path: '/api/reports/daxing-kw-2020/history', pathParameters: { id: 'daxing-kw-2020' }, cookie: auditor }),
+    );
     expect(history.statusCode).toBe(200);
     const body = jsonOf(history) as { events: Array<{ type: string }>; chain: { valid: boolean } };
-    expect(body.events.map((event) => event.type)).toEqual(['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'published']);
+    expect(body.events.map((event) => event.type)).toEqual([
+      'submitted',
+      'review_requested',
+      'decided',
+      'review_requested',
+      'decided',
+      'published',
+    ]);
     expect(body.chain.valid).toBe(true);
   });
 });

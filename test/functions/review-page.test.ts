@@ -84,7 +84,9 @@ describe('GET /reviews/{id}?sig=', () => {
       opened.push(await openReviewPage(app, link, { sig: `${link.sig}x` }));
       opened.push(await openReviewPage(app, link, { cookie: director, error: 'CSRF' }));
     }
-    expect(opened.map((response) => response.statusCode)).toEqual(Array.from({ length: 3 }, () => [200, 200, 403, 403, 200, 403, 200]).flat());
+    expect(opened.map((response) => response.statusCode)).toEqual(
+      Array.from({ length: 3 }, () => [200, 200, 403, 403, 200, 403, 200]).flat(),
+    );
     for (const response of opened) expect(response.body).not.toContain(DIRECTOR_TOKEN);
     expect(await snapshot(link.reviewId)).toEqual(before);
   });
@@ -145,9 +147,13 @@ describe('GET /reviews/{id}?sig=', () => {
     expect(inputNamed(page, 'csrf')).toBeUndefined();
     for (const form of byTag(page, 'form')) {
       expect(form.attrs['action']).toMatch(/^\/login\//u);
-      expect(inputNamed(form, 'next')?.attrs['value']).toBe(`/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`);
+      expect(inputNamed(form, 'next')?.attrs['value']).toBe(
+        `/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`,
+      );
     }
-    const login = byTag(page, 'a').filter((anchor) => anchor.text.trim() === '登录' && (anchor.attrs['href'] ?? '').startsWith('/login?next='));
+    const login = byTag(page, 'a').filter(
+      (anchor) => anchor.text.trim() === '登录' && (anchor.attrs['href'] ?? '').startsWith('/login?next='),
+    );
     expect(login.length).toBeGreaterThan(0);
     const next = new URL(login[0]?.attrs['href'] ?? '', 'https://x.invalid').searchParams.get('next') ?? '';
     expect(next).toBe(`/reviews/${encodeURIComponent(link.reviewId)}?sig=${encodeURIComponent(link.sig)}`);
@@ -194,7 +200,11 @@ describe('GET /reviews/{id}?sig=', () => {
     expect(inputNamed(form, 'sig')?.attrs).toMatchObject({ type: 'hidden', value: link.sig });
     expect(inputNamed(form, 'confidentialityReviewed')?.attrs).toMatchObject({ type: 'checkbox', value: 'yes' });
     expect(plainText(form)).toContain('保密审查');
-    expect(byTag(form, 'input').filter((input) => input.attrs['name'] === 'outcome').map((input) => input.attrs['value'])).toEqual(['approve', 'return']);
+    expect(
+      byTag(form, 'input')
+        .filter((input) => input.attrs['name'] === 'outcome')
+        .map((input) => input.attrs['value']),
+    ).toEqual(['approve', 'return']);
     expect(byTag(form, 'textarea').map((area) => area.attrs['name'])).toEqual(['comment']);
     // no diff section for a first look
     expect(byId(page, 'changes')).toBeUndefined();
@@ -218,7 +228,11 @@ describe('GET /reviews/{id}?sig=', () => {
 
   it('shows the recorded decision, and no form, once decided', async () => {
     await submit(app);
-    const { link } = await reviewAndDecide(app, { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' }, { outcome: 'approve', comment: '同意。' });
+    const { link } = await reviewAndDecide(
+      app,
+      { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' },
+      { outcome: 'approve', comment: '同意。' },
+    );
     // signed out, the page says only that it was decided, not what or by whom
     const signedOut = plainText(parseHtml((await openReviewPage(app, link)).body));
     expect(signedOut).toContain('这一审核已有结果');
@@ -236,7 +250,11 @@ describe('GET /reviews/{id}?sig=', () => {
   it('escapes what people typed: a comment with markup is shown as text', async () => {
     await submit(app);
     const comment = '<script>alert("x")</script><img src=x onerror=alert(1)> 请修改';
-    const { link } = await reviewAndDecide(app, { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' }, { outcome: 'return', comment });
+    const { link } = await reviewAndDecide(
+      app,
+      { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' },
+      { outcome: 'return', comment },
+    );
     const response = await openReviewPage(app, link, { cookie: await cookieOf(app, DIRECTOR) });
     expectHtml(response, 200);
     expect(response.body).not.toContain('<script>alert');
@@ -253,7 +271,11 @@ describe('GET /reviews/{id}?sig=', () => {
   it('shows the director, on v2 after a return, the cells that changed old → new and the changed paragraphs', async () => {
     await submit(app);
     const comment = '采购项目数有误，第五部分请写具体。';
-    const { decision } = await reviewAndDecide(app, { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' }, { outcome: 'return', comment });
+    const { decision } = await reviewAndDecide(
+      app,
+      { taskToken: DIRECTOR_TOKEN, version: 1, stage: 'director' },
+      { outcome: 'return', comment },
+    );
     await requestRevision(app, { taskToken: 'token-revision-1', version: 1, decision });
 
     const v1 = referenceReport();

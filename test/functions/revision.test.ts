@@ -34,13 +34,21 @@ beforeEach(async () => {
 const COMMENT = '第三部分“本年新收政府信息公开申请数量”与正文不一致，请核对。\n第五部分请写明整改措施和时限。';
 const REVISION_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAW+officer/revision+token==';
 /** What the revision task answers once v2 is in: the version, and the cursor back at the chain's first step. */
-const RESUBMITTED_V2 = { outcome: 'resubmitted', version: 2, at: { outcome: 'resubmitted', index: 0, kind: 'review', stepId: 'director', cosigners: [] } };
+const RESUBMITTED_V2 = {
+  outcome: 'resubmitted',
+  version: 2,
+  at: { outcome: 'resubmitted', index: 0, kind: 'review', stepId: 'director', cosigners: [] },
+};
 
 const revised = () => withValue(referenceReport(), 'activeDisclosure.procurement.centralizedProcurement.projects', 10);
 
 async function returnedByDirector(): Promise<Decision> {
   await submit(app);
-  const { decision } = await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'return', comment: COMMENT });
+  const { decision } = await reviewAndDecide(
+    app,
+    { taskToken: 'token-director-1', version: 1, stage: 'director' },
+    { outcome: 'return', comment: COMMENT },
+  );
   return decision;
 }
 
@@ -54,7 +62,9 @@ describe('the return path through the handlers', () => {
     await app.deps.store.putRosterEntry({ email: 'officer2@kw.example.cn', name: '周信息员', agencyId: 'daxing-kw', roles: ['officer'] });
     const decision = await returnedByDirector();
     expect(decision).toMatchObject({ outcome: 'return', comment: COMMENT, stage: 'director', version: 1 });
-    expect(tokensSent(app)).toEqual([{ token: 'token-director-1', output: { outcome: 'return', index: 0, kind: 'return', stepId: 'director', cosigners: [] } }]);
+    expect(tokensSent(app)).toEqual([
+      { token: 'token-director-1', output: { outcome: 'return', index: 0, kind: 'return', stepId: 'director', cosigners: [] } },
+    ]);
     expect(await app.deps.store.getHead(REPORT_ID)).toMatchObject({ status: 'returned', stage: 'officer', returnComment: COMMENT });
 
     expect(await requestRevision(app, { taskToken: REVISION_TOKEN, version: 1, decision })).toBe('emailed');
@@ -70,7 +80,11 @@ describe('the return path through the handlers', () => {
     }
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided', 'revision_requested']);
     const events = await app.deps.store.listEvents(REPORT_ID);
-    expect(events.at(-1)).toMatchObject({ version: 1, actor: { role: 'system' }, data: { comment: COMMENT, returnedBy: DIRECTOR, stage: 'director' } });
+    expect(events.at(-1)).toMatchObject({
+      version: 1,
+      actor: { role: 'system' },
+      data: { comment: COMMENT, returnedBy: DIRECTOR, stage: 'director' },
+    });
     expect(JSON.stringify(events)).not.toContain(REVISION_TOKEN);
 
     for (let retry = 0; retry < 2; retry++) {
@@ -85,7 +99,14 @@ describe('the return path through the handlers', () => {
   it('shows the officer the return on the report (GET /api/reports/{id})', async () => {
     const decision = await returnedByDirector();
     await requestRevision(app, { taskToken: REVISION_TOKEN, version: 1, decision });
-    const response = await createGetReportHandler(app.deps)(httpEvent({ method: 'GET', path: `/api/reports/${REPORT_ID}`, pathParameters: { id: REPORT_ID }, cookie: await cookieOf(app, OFFICER) }));
+    const response = await createGetReportHandler(app.deps)(
+      httpEvent({
+        method: 'GET',
+        path: `/api/reports/${REPORT_ID}`,
+        pathParameters: { id: REPORT_ID },
+        cookie: await cookieOf(app, OFFICER),
+      }),
+    );
     expect(response.statusCode).toBe(200);
     expect(jsonOf(response)).toMatchObject({ status: 'returned', stage: 'officer', returnComment: COMMENT, version: 1 });
   });
@@ -101,14 +122,22 @@ describe('the return path through the handlers', () => {
     expect(tokensSent(app)).toHaveLength(2);
     expect(await eventTypes(app)).toEqual(['submitted', 'review_requested', 'decided', 'revision_requested', 'resubmitted']);
     expect((await app.deps.store.getRevision(REPORT_ID, 1))?.resubmittedVersion).toBe(2);
-    expect((await app.deps.store.getVersion(REPORT_ID, 2))?.content).toMatchObject({ activeDisclosure: { procurement: { centralizedProcurement: { projects: 10 } } } });
+    expect((await app.deps.store.getVersion(REPORT_ID, 2))?.content).toMatchObject({
+      activeDisclosure: { procurement: { centralizedProcurement: { projects: 10 } } },
+    });
 
     // the same PUT again (a double click) writes nothing; it may tell the same token the same thing again (Step
     // Functions refuses a closed token, which is taken as delivered), never anything else
     const again = await resubmit(app, revised());
     expect(again.statusCode).toBe(200);
     expect(jsonOf(again)).toEqual({ id: REPORT_ID, version: 2, status: 'in_review', stage: 'director' });
-    expect(new Set(tokensSent(app).slice(1).map((sent) => JSON.stringify(sent)))).toEqual(new Set([JSON.stringify({ token: REVISION_TOKEN, output: RESUBMITTED_V2 })]));
+    expect(
+      new Set(
+        tokensSent(app)
+          .slice(1)
+          .map((sent) => JSON.stringify(sent)),
+      ),
+    ).toEqual(new Set([JSON.stringify({ token: REVISION_TOKEN, output: RESUBMITTED_V2 })]));
     expect((await eventTypes(app)).filter((type) => type === 'resubmitted')).toHaveLength(1);
     const sentBefore = tokensSent(app).length;
 
@@ -119,7 +148,11 @@ describe('the return path through the handlers', () => {
     // v2 goes to the director again, then the leader
     await reviewAndDecide(app, { taskToken: 'token-director-2', version: 2, stage: 'director' }, { outcome: 'approve' });
     await reviewAndDecide(app, { taskToken: 'token-leader-2', version: 2, stage: 'leader' }, { outcome: 'approve' });
-    expect(tokensSent(app).slice(sentBefore + 1).map((sent) => [sent.token, sent.output['outcome'], sent.output['stepId']])).toEqual([
+    expect(
+      tokensSent(app)
+        .slice(sentBefore + 1)
+        .map((sent) => [sent.token, sent.output['outcome'], sent.output['stepId']]),
+    ).toEqual([
       ['token-director-2', 'approve', 'leader'],
       ['token-leader-2', 'approve', 'publishing'],
     ]);
@@ -169,7 +202,11 @@ describe('the return path through the handlers', () => {
   it('goes back to the officer when the leader returns, with the leader’s comment', async () => {
     await submit(app);
     await reviewAndDecide(app, { taskToken: 'token-director-1', version: 1, stage: 'director' }, { outcome: 'approve' });
-    const { decision } = await reviewAndDecide(app, { taskToken: 'token-leader-1', version: 1, stage: 'leader' }, { outcome: 'return', comment: '请补充年度对比。' });
+    const { decision } = await reviewAndDecide(
+      app,
+      { taskToken: 'token-leader-1', version: 1, stage: 'leader' },
+      { outcome: 'return', comment: '请补充年度对比。' },
+    );
     await requestRevision(app, { taskToken: REVISION_TOKEN, version: 1, decision });
     const [email] = revisionEmails();
     expect(email?.text).toContain('请补充年度对比。');

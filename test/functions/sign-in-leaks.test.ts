@@ -29,11 +29,15 @@ beforeEach(async () => {
 const cookieLine = (browserId: string): string => browserCookie(browserId, false).split(';')[0] ?? '';
 
 function requestCode(email: string, cookie?: string): Promise<HttpResponse> {
-  return createRequestSignInCodeHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/code', body: { email }, ...(cookie === undefined ? {} : { cookie }) }));
+  return createRequestSignInCodeHandler(app.deps)(
+    httpEvent({ method: 'POST', path: '/api/auth/code', body: { email }, ...(cookie === undefined ? {} : { cookie }) }),
+  );
 }
 
 function postSession(email: string, code: string, cookie?: string): Promise<HttpResponse> {
-  return createCreateSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/session', body: { email, code }, ...(cookie === undefined ? {} : { cookie }) }));
+  return createCreateSessionHandler(app.deps)(
+    httpEvent({ method: 'POST', path: '/api/auth/session', body: { email, code }, ...(cookie === undefined ? {} : { cookie }) }),
+  );
 }
 
 function codesMailed(to: string): string[] {
@@ -64,13 +68,22 @@ describe('asking for a code', () => {
     const runs: Array<() => Promise<unknown>> = [];
     const background: Background = { run: (_name, task) => void runs.push(task), settle: async () => undefined };
     let sends = 0;
-    const mailer: Mailer = { send: async (message) => {
+    const mailer: Mailer = {
+      send: async (message) => {
         sends++;
         return app.deps.mailer.send(message);
-      } };
+      },
+    };
     const trace = async (email: string) => {
       const calls: string[] = [];
-      const deps = { store: spyStore(app.deps.store, calls), clock: app.clock, codeKey: app.deps.keys.signInCodes, mailer, baseUrl: BASE_URL, background };
+      const deps = {
+        store: spyStore(app.deps.store, calls),
+        clock: app.clock,
+        codeKey: app.deps.keys.signInCodes,
+        mailer,
+        baseUrl: BASE_URL,
+        background,
+      };
       await requestSignInCode(email, { browserId: undefined, knownBrowser: false }, deps);
       return calls;
     };

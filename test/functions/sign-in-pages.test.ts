@@ -24,16 +24,26 @@ async function requestCode(): Promise<string> {
 }
 
 const postCode = (code: string): Promise<HttpResponse> =>
-  createCreateSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/login/session', headers: { origin: 'https://nianbao.example.gov.cn' }, form: { email: DIRECTOR, code, next: NEXT } }));
+  createCreateSessionHandler(app.deps)(
+    httpEvent({
+      method: 'POST',
+      path: '/login/session',
+      headers: { origin: 'https://nianbao.example.gov.cn' },
+      form: { email: DIRECTOR, code, next: NEXT },
+    }),
+  );
 
 async function getLogin(location: string) {
   const url = new URL(location, 'https://nianbao.example.gov.cn');
-  const response = await createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: url.pathname, pathParameters: {}, query: Object.fromEntries(url.searchParams) }));
+  const response = await createWebPagesHandler(app.deps)(
+    httpEvent({ method: 'GET', path: url.pathname, pathParameters: {}, query: Object.fromEntries(url.searchParams) }),
+  );
   expect(response.statusCode).toBe(200);
   return parseHtml(response.body);
 }
 
-const attempts = async (): Promise<number[]> => (await app.deps.store.listSignInCodes(DIRECTOR, '2000-01-01T00:00:00.000Z')).map((code) => code.attempts);
+const attempts = async (): Promise<number[]> =>
+  (await app.deps.store.listSignInCodes(DIRECTOR, '2000-01-01T00:00:00.000Z')).map((code) => code.attempts);
 
 describe('signing in on the page', () => {
   it('answers a wrong code with a redirect, so refreshing the page that says so counts no further attempt', async () => {
@@ -57,7 +67,8 @@ describe('signing in on the page', () => {
   it('after five wrong codes refuses even the right one, answered like any wrong code (nothing tells a guesser the count)', async () => {
     const code = await requestCode();
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let attempt = 1; attempt <= 5; attempt++) expect(new URL((await postCode(wrong)).headers['location'] ?? '', 'https://x.example').searchParams.get('retry')).toBe('invalid');
+    for (let attempt = 1; attempt <= 5; attempt++)
+      expect(new URL((await postCode(wrong)).headers['location'] ?? '', 'https://x.example').searchParams.get('retry')).toBe('invalid');
     // the code is spent: even the right one is refused now, with the same answer as a wrong one
     const location = (await postCode(code)).headers['location'] ?? '';
     expect(new URL(location, 'https://x.example').searchParams.get('retry')).toBe('invalid');

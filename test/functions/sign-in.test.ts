@@ -31,8 +31,15 @@ function requestCode(email: string, options: { headers?: Record<string, string> 
   return createRequestSignInCodeHandler(target.deps)(httpEvent({ method: 'POST', path: '/api/auth/code', body: { email }, ...options }));
 }
 
-function postSession(email: string, code: string, options: { headers?: Record<string, string> } = {}, target: TestApp = app): Promise<HttpResponse> {
-  return createCreateSessionHandler(target.deps)(httpEvent({ method: 'POST', path: '/api/auth/session', body: { email, code }, ...options }));
+function postSession(
+  email: string,
+  code: string,
+  options: { headers?: Record<string, string> } = {},
+  target: TestApp = app,
+): Promise<HttpResponse> {
+  return createCreateSessionHandler(target.deps)(
+    httpEvent({ method: 'POST', path: '/api/auth/session', body: { email, code }, ...options }),
+  );
 }
 
 function getMe(cookie: string | undefined): Promise<HttpResponse> {
@@ -136,7 +143,8 @@ describe('POST /api/auth/code', () => {
   });
 
   it('counts the hourly limit per address whatever its casing', async () => {
-    for (const email of [OFFICER, 'OFFICER@kw.example.cn', 'Officer@Kw.Example.Cn', 'officer@KW.EXAMPLE.CN', 'oFFICER@kw.example.cn']) await requestCode(email);
+    for (const email of [OFFICER, 'OFFICER@kw.example.cn', 'Officer@Kw.Example.Cn', 'officer@KW.EXAMPLE.CN', 'oFFICER@kw.example.cn'])
+      await requestCode(email);
     await requestCode('OfFiCeR@kw.example.cn');
     expect(await codeMails(OFFICER)).toHaveLength(5);
   });
@@ -266,7 +274,9 @@ describe('GET /api/me', () => {
 describe('POST /api/auth/logout', () => {
   it('ends the session on the server and clears the cookie', async () => {
     const cookie = await signIn(app, OFFICER);
-    const response = await createEndSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/logout', cookie, headers: { origin: BASE_URL } }));
+    const response = await createEndSessionHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/auth/logout', cookie, headers: { origin: BASE_URL } }),
+    );
 
     expect(response.statusCode).toBe(204);
     expect(response.cookies).toEqual([expect.stringMatching(/^nianbao_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0(; Secure)?$/)]);
@@ -275,7 +285,9 @@ describe('POST /api/auth/logout', () => {
 
   it('refuses a logout posted from another site', async () => {
     const cookie = await signIn(app, OFFICER);
-    const response = await createEndSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/logout', cookie, headers: { origin: 'https://evil.example.com' } }));
+    const response = await createEndSessionHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/auth/logout', cookie, headers: { origin: 'https://evil.example.com' } }),
+    );
 
     expect(response.statusCode).toBe(403);
     expect((await getMe(cookie)).statusCode).toBe(200);
@@ -291,21 +303,50 @@ describe('JSON routes', () => {
       'PUT /api/drafts/{agencyId}/{year}',
       (headers, cookie) =>
         createSaveDraftHandler(app.deps)(
-          httpEvent({ method: 'PUT', path: '/api/drafts/daxing-kw/2020', pathParameters: { agencyId: 'daxing-kw', year: '2020' }, body: { content: {} }, cookie, headers }),
+          httpEvent({
+            method: 'PUT',
+            path: '/api/drafts/daxing-kw/2020',
+            pathParameters: { agencyId: 'daxing-kw', year: '2020' },
+            body: { content: {} },
+            cookie,
+            headers,
+          }),
         ),
     ],
     [
       'PUT /api/reports/{id}',
       (headers, cookie) =>
         createResubmitReportHandler(app.deps)(
-          httpEvent({ method: 'PUT', path: '/api/reports/daxing-kw-2020', pathParameters: { id: 'daxing-kw-2020' }, body: { report: referenceReport() }, cookie, headers }),
+          httpEvent({
+            method: 'PUT',
+            path: '/api/reports/daxing-kw-2020',
+            pathParameters: { id: 'daxing-kw-2020' },
+            body: { report: referenceReport() },
+            cookie,
+            headers,
+          }),
         ),
     ],
-    ['POST /api/reports', (headers, cookie) => createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() }, cookie, headers }))],
+    [
+      'POST /api/reports',
+      (headers, cookie) =>
+        createSubmitReportHandler(app.deps)(
+          httpEvent({ method: 'POST', path: '/api/reports', body: { report: referenceReport() }, cookie, headers }),
+        ),
+    ],
     [
       'POST /api/reports/{id}/withdraw',
       (headers, cookie) =>
-        createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports/daxing-kw-2020/withdraw', pathParameters: { id: 'daxing-kw-2020' }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie, headers })),
+        createWithdrawReportHandler(app.deps)(
+          httpEvent({
+            method: 'POST',
+            path: '/api/reports/daxing-kw-2020/withdraw',
+            pathParameters: { id: 'daxing-kw-2020' },
+            body: { reason: '信息员发现数据有误，撤回修改。' },
+            cookie,
+            headers,
+          }),
+        ),
     ],
   ];
 

@@ -39,11 +39,19 @@ const DIRECTOR_OPINION = '已核对第二版，同意报主管领导签发。';
 /** v1 returned by the director, v2 approved by the director with the 保密审查: the sheet the leader signs on. */
 async function returnedThenApproved(): Promise<void> {
   await submit(app);
-  const { decision } = await reviewAndDecide(app, { taskToken: 'director-1', version: 1, stage: 'director' }, { outcome: 'return', comment: RETURN_REASON });
+  const { decision } = await reviewAndDecide(
+    app,
+    { taskToken: 'director-1', version: 1, stage: 'director' },
+    { outcome: 'return', comment: RETURN_REASON },
+  );
   await requestRevision(app, { taskToken: 'revision-1', version: 1, decision });
   const v2 = withValue(referenceReport(), 'activeDisclosure.procurement.centralizedProcurement.projects', 11);
   expect((await resubmit(app, v2)).statusCode).toBe(200);
-  await reviewAndDecide(app, { taskToken: 'director-2', version: 2, stage: 'director' }, { outcome: 'approve', comment: DIRECTOR_OPINION, confidentialityReviewed: true });
+  await reviewAndDecide(
+    app,
+    { taskToken: 'director-2', version: 2, stage: 'director' },
+    { outcome: 'approve', comment: DIRECTOR_OPINION, confidentialityReviewed: true },
+  );
   await requestReview(app, { taskToken: 'leader-2', version: 2, stage: 'leader' });
 }
 
@@ -108,7 +116,9 @@ describe('the 签发单', () => {
     const page = parseHtml(response.body);
     expectFullSheet(page);
     // the sheet comes before the decision form, so it is read first
-    const order = all(page, (element) => element.attrs['id'] === 'sign-off' || element.attrs['id'] === 'decision-form').map((element) => element.attrs['id']);
+    const order = all(page, (element) => element.attrs['id'] === 'sign-off' || element.attrs['id'] === 'decision-form').map(
+      (element) => element.attrs['id'],
+    );
     expect(order).toEqual(['sign-off', 'decision-form']);
   });
 
@@ -133,9 +143,15 @@ describe('the 签发单', () => {
     await reviewAndDecide(app, { taskToken: 'leader-2', version: 2, stage: 'leader' }, { outcome: 'approve', comment: '同意发布。' });
     await createPublishReportHandler(app.deps)({ reportId: REPORT_ID, version: 2 });
     await app.indexes.idle();
-    for (const [path, email] of [[`/reports/${REPORT_ID}`, OFFICER], [`/audit/reports/${REPORT_ID}`, AUDITOR]] as const) {
+    for (const [path, email] of [
+      [`/reports/${REPORT_ID}`, OFFICER],
+      [`/audit/reports/${REPORT_ID}`, AUDITOR],
+    ] as const) {
       const links = byTag(await getPage(path, email), 'a').filter((anchor) => plainText(anchor) === '下载签发单');
-      expect(links.map((anchor) => anchor.attrs['href']), path).toEqual([`/reports/${REPORT_ID}/sign-off`]);
+      expect(
+        links.map((anchor) => anchor.attrs['href']),
+        path,
+      ).toEqual([`/reports/${REPORT_ID}/sign-off`]);
     }
 
     for (const email of [OFFICER, AUDITOR]) {

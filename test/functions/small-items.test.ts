@@ -18,14 +18,24 @@ async function get(path: string): Promise<HttpResponse> {
   const [pathname = '', query = ''] = path.split('?');
   const match = matchRoute('GET', pathname);
   return createWebPagesHandler(app.deps)(
-    httpEvent({ method: 'GET', path: pathname, pathParameters: match?.pathParameters ?? {}, query: Object.fromEntries(new URLSearchParams(query)), cookie: await cookieOf(app, OFFICER) }),
+    httpEvent({
+      method: 'GET',
+      path: pathname,
+      pathParameters: match?.pathParameters ?? {},
+      query: Object.fromEntries(new URLSearchParams(query)),
+      cookie: await cookieOf(app, OFFICER),
+    }),
   );
 }
 
 describe('the revision page', () => {
   it('is placed under its report in the breadcrumb and does not print its own address', async () => {
     await submit(app);
-    const { decision } = await reviewAndDecide(app, { taskToken: 'director-1', version: 1, stage: 'director' }, { outcome: 'return', comment: '请核对。' });
+    const { decision } = await reviewAndDecide(
+      app,
+      { taskToken: 'director-1', version: 1, stage: 'director' },
+      { outcome: 'return', comment: '请核对。' },
+    );
     await requestRevision(app, { taskToken: 'revision-1', version: 1, decision });
     const response = await get(`/reports/${REPORT_ID}/edit`);
     expect(response.statusCode).toBe(200);

@@ -10,7 +10,18 @@ import { NATIONAL_2021 } from '#shared/report/templates/national-2021.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
 import { report2021 } from '../support/report-builders.js';
 import { all, byId, byTag, parseHtml, plainText } from './html.js';
-import { AUDITOR, DIRECTOR, OFFICER, REPORT_ID, addAgency, cookieOf, requestRevision, reviewAndDecide, signedReport, submit } from './workflow-helpers.js';
+import {
+  AUDITOR,
+  DIRECTOR,
+  OFFICER,
+  REPORT_ID,
+  addAgency,
+  cookieOf,
+  requestRevision,
+  reviewAndDecide,
+  signedReport,
+  submit,
+} from './workflow-helpers.js';
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -26,7 +37,13 @@ async function get(path: string, options: { cookie?: string; headers?: Record<st
   const match = matchRoute('GET', pathname);
   if (match?.route.function !== 'web-pages') throw new Error(`${pathname} is not a web page route`);
   return createWebPagesHandler({ ...app.deps, siteBaseUrl: 'https://nianbao.example.gov.cn/site/' })(
-    httpEvent({ method: 'GET', path: pathname, pathParameters: match.pathParameters, query: Object.fromEntries(new URLSearchParams(query)), ...options }),
+    httpEvent({
+      method: 'GET',
+      path: pathname,
+      pathParameters: match.pathParameters,
+      query: Object.fromEntries(new URLSearchParams(query)),
+      ...options,
+    }),
   );
 }
 
@@ -47,7 +64,13 @@ function expectPage(response: HttpResponse, status = 200) {
 
 describe('GET pages when not signed in', () => {
   it('sends every page to sign in and back, query included', async () => {
-    for (const path of ['/', '/reports/new?year=2021', '/drafts/daxing-kw/2021', `/reports/${REPORT_ID}`, `/audit/reports/${REPORT_ID}.csv`]) {
+    for (const path of [
+      '/',
+      '/reports/new?year=2021',
+      '/drafts/daxing-kw/2021',
+      `/reports/${REPORT_ID}`,
+      `/audit/reports/${REPORT_ID}.csv`,
+    ]) {
       const response = await get(path);
       expect(response.statusCode).toBe(303);
       expect(response.headers['location']).toBe(`/login?next=${encodeURIComponent(path)}`);
@@ -69,12 +92,16 @@ describe('the officer’s pages', () => {
     const page = expectPage(await get('/', await as(OFFICER)));
     const years = byTag(byId(page, 'start-year') ?? page, 'option');
     expect(years.length).toBeGreaterThan(1);
-    expect(years.find((option) => option.attrs['selected'] !== undefined)?.attrs['value']).toBe(String(app.clock.now().getUTCFullYear() - 1));
+    expect(years.find((option) => option.attrs['selected'] !== undefined)?.attrs['value']).toBe(
+      String(app.clock.now().getUTCFullYear() - 1),
+    );
   });
 
   it('leads /reports/new?year= to the year’s draft, keeping a chosen template', async () => {
     expect((await get('/reports/new?year=2021', await as(OFFICER))).headers['location']).toBe('/drafts/daxing-kw/2021');
-    expect((await get('/reports/new?year=2020&template=beijing-2019', await as(OFFICER))).headers['location']).toBe('/drafts/daxing-kw/2020?template=beijing-2019');
+    expect((await get('/reports/new?year=2020&template=beijing-2019', await as(OFFICER))).headers['location']).toBe(
+      '/drafts/daxing-kw/2020?template=beijing-2019',
+    );
     expect((await get('/reports/new?year=1999', await as(OFFICER))).statusCode).toBe(400);
     expect((await get('/reports/new?year=2021', await as(DIRECTOR))).statusCode).toBe(403);
   });
@@ -91,8 +118,14 @@ describe('the officer’s pages', () => {
       expect(input.attrs['aria-describedby']?.split(' ')).toContain(`msg-${input.attrs['data-path']}`);
       expect(byId(page, `msg-${input.attrs['data-path']}`)).toBeDefined();
     }
-    expect(new Set(all(page, (element) => element.attrs['id'] !== undefined).map((element) => element.attrs['id'])).size).toBe(all(page, (element) => element.attrs['id'] !== undefined).length);
-    expect(byTag(page, 'h2').map(plainText).filter((heading) => /^[一二三四五六]、/u.test(heading))).toEqual([
+    expect(new Set(all(page, (element) => element.attrs['id'] !== undefined).map((element) => element.attrs['id'])).size).toBe(
+      all(page, (element) => element.attrs['id'] !== undefined).length,
+    );
+    expect(
+      byTag(page, 'h2')
+        .map(plainText)
+        .filter((heading) => /^[一二三四五六]、/u.test(heading)),
+    ).toEqual([
       '一、总体情况',
       '二、主动公开政府信息情况',
       '三、收到和处理政府信息公开申请情况',
@@ -102,7 +135,14 @@ describe('the officer’s pages', () => {
     ]);
     expect(plainText(byId(page, 'count-overview') ?? page)).toContain('原则上不超过 1000 字');
     const context = JSON.parse(byId(page, 'report-form')?.attrs['data-context'] ?? '{}') as FormContext;
-    expect(context).toMatchObject({ mode: 'draft', reportId: null, year: 2021, template: 'national-2021', draftRevision: null, previous: null });
+    expect(context).toMatchObject({
+      mode: 'draft',
+      reportId: null,
+      year: 2021,
+      template: 'national-2021',
+      draftRevision: null,
+      previous: null,
+    });
     expect(byId(page, 'submit-report')?.attrs['disabled']).toBeDefined();
   });
 
@@ -114,8 +154,12 @@ describe('the officer’s pages', () => {
     const options = byTag(select ?? page, 'option');
     expect(options).toHaveLength(8);
     const agency = '北京市大兴区科学技术委员会';
-    expect(options.map(plainText)).toEqual(expect.arrayContaining([`${agency}2021年政府信息公开工作年度报告`, `2021年${agency} ／ 政府信息公开工作年度报告`]));
-    expect(options.filter((option) => option.attrs['selected'] !== undefined).map((option) => option.attrs['value'])).toEqual(['name-year:1']);
+    expect(options.map(plainText)).toEqual(
+      expect.arrayContaining([`${agency}2021年政府信息公开工作年度报告`, `2021年${agency} ／ 政府信息公开工作年度报告`]),
+    );
+    expect(options.filter((option) => option.attrs['selected'] !== undefined).map((option) => option.attrs['value'])).toEqual([
+      'name-year:1',
+    ]);
   });
 
   it('lets the report choose the unit where the template leaves it open (national-2019: 元 or 万元)', async () => {
@@ -159,7 +203,10 @@ describe('the officer’s pages', () => {
 
   it('opens a saved draft with its values, and escapes what was typed', async () => {
     const report = { ...report2021(), overview: '</textarea><script>alert(1)</script>' };
-    await app.deps.store.saveDraft({ agencyId: 'daxing-kw', year: 2021, content: report, revision: 1, updatedAt: app.clock.now().toISOString(), updatedBy: OFFICER }, undefined);
+    await app.deps.store.saveDraft(
+      { agencyId: 'daxing-kw', year: 2021, content: report, revision: 1, updatedAt: app.clock.now().toISOString(), updatedBy: OFFICER },
+      undefined,
+    );
     const response = await get('/drafts/daxing-kw/2021', await as(OFFICER));
     const page = expectPage(response);
     expect(response.body).not.toContain('<script>alert');
@@ -172,7 +219,11 @@ describe('the officer’s pages', () => {
     await submit(app);
     expect((await get('/drafts/daxing-kw/2020', await as(OFFICER))).headers['location']).toBe(`/reports/${REPORT_ID}`);
     expect((await get(`/reports/${REPORT_ID}/edit`, await as(OFFICER))).headers['location']).toBe(`/reports/${REPORT_ID}`);
-    const { decision } = await reviewAndDecide(app, { taskToken: 't-1', version: 1, stage: 'director' }, { outcome: 'return', comment: '<b>请核对</b>采购数' });
+    const { decision } = await reviewAndDecide(
+      app,
+      { taskToken: 't-1', version: 1, stage: 'director' },
+      { outcome: 'return', comment: '<b>请核对</b>采购数' },
+    );
     await requestRevision(app, { taskToken: 't-revision', version: 1, decision });
     expect((await get('/drafts/daxing-kw/2020', await as(OFFICER))).headers['location']).toBe(`/reports/${REPORT_ID}/edit`);
 
@@ -182,7 +233,9 @@ describe('the officer’s pages', () => {
     const edit = expectPage(await get(`/reports/${REPORT_ID}/edit`, await as(OFFICER)));
     const context = JSON.parse(byId(edit, 'report-form')?.attrs['data-context'] ?? '{}') as FormContext;
     expect(context).toMatchObject({ mode: 'resubmit', reportId: REPORT_ID, template: 'beijing-2019' });
-    expect(all(edit, (element) => element.attrs['id'] === 'cell-activeDisclosure.procurement.centralizedProcurement.amount')[0]?.attrs['value']).toBe('77.0693');
+    expect(
+      all(edit, (element) => element.attrs['id'] === 'cell-activeDisclosure.procurement.centralizedProcurement.amount')[0]?.attrs['value'],
+    ).toBe('77.0693');
     expect(plainText(byId(edit, 'submit-report') ?? edit)).toBe('重新提交');
   });
 
@@ -229,7 +282,10 @@ describe('the status and audit pages', () => {
     app.s3.on(PutObjectCommand).resolves({});
     const { reportId } = await signedReport(app);
     const links = (page: ReturnType<typeof expectPage>) =>
-      all(page, (element) => element.tag === 'a' && /report\.(pdf|docx)$/u.test(element.attrs['href'] ?? '')).map((a) => [a.attrs['href'], plainText(a)]);
+      all(page, (element) => element.tag === 'a' && /report\.(pdf|docx)$/u.test(element.attrs['href'] ?? '')).map((a) => [
+        a.attrs['href'],
+        plainText(a),
+      ]);
     expect(links(expectPage(await get(`/reports/${reportId}`, await as(OFFICER))))).toEqual([]);
     expect(links(expectPage(await get(`/audit/reports/${reportId}`, await as(AUDITOR))))).toEqual([]);
 
@@ -245,7 +301,12 @@ describe('the status and audit pages', () => {
   it('answers another agency’s report with a 404 page, not its existence', async () => {
     await addAgency(app, 'haidian-x', '海淀区某局');
     await submit(app, { ...report2021(), agency: { id: 'haidian-x', name: '海淀区某局' } });
-    for (const path of ['/reports/haidian-x-2021', '/audit/reports/haidian-x-2021', '/audit/reports/haidian-x-2021.csv', '/reports/haidian-x-2021/edit']) {
+    for (const path of [
+      '/reports/haidian-x-2021',
+      '/audit/reports/haidian-x-2021',
+      '/audit/reports/haidian-x-2021.csv',
+      '/reports/haidian-x-2021/edit',
+    ]) {
       const response = await get(path, await as(OFFICER));
       expect(response.statusCode, path).toBe(404);
       expect(response.body).not.toContain('海淀区某局');

@@ -7,7 +7,19 @@ import { createSubmitReportHandler } from '#functions/submit-report.js';
 import { referenceReport } from '../support/report-builders.js';
 import { createTestApp, httpEvent, jsonOf, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
 import { signIn } from '../support/sign-in.js';
-import { cookieOf, decideJson, DIRECTOR, emailedReviewLink, eventTypes, LEADER, OFFICER, REPORT_ID, requestReview, reviewAndDecide, submit } from './workflow-helpers.js';
+import {
+  cookieOf,
+  decideJson,
+  DIRECTOR,
+  emailedReviewLink,
+  eventTypes,
+  LEADER,
+  OFFICER,
+  REPORT_ID,
+  requestReview,
+  reviewAndDecide,
+  submit,
+} from './workflow-helpers.js';
 
 /**
  * Who may decide, checked when they act: against the roster as it is now, never only against the address a link
@@ -63,10 +75,17 @@ describe('a decision is checked against the roster as it is when the person acts
 describe('separation of duties', () => {
   it('refuses at submission a person holding officer, director and leader alone, naming the steps that lack people', async () => {
     await app.deps.store.putAgency({ id: 'tiny-office', name: '某小机关' });
-    await app.deps.store.putRosterEntry({ email: 'all@tiny.example.cn', name: '全能', agencyId: 'tiny-office', roles: ['officer', 'director', 'leader'] });
+    await app.deps.store.putRosterEntry({
+      email: 'all@tiny.example.cn',
+      name: '全能',
+      agencyId: 'tiny-office',
+      roles: ['officer', 'director', 'leader'],
+    });
     const cookie = await signIn(app, 'all@tiny.example.cn');
     const report = { ...referenceReport(), agency: { id: 'tiny-office', name: '某小机关' } };
-    const response = await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report }, cookie }));
+    const response = await createSubmitReportHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/reports', body: { report }, cookie }),
+    );
     expect(response.statusCode).toBe(409);
     const body = jsonOf(response) as { error: { code: string; message: string; missing: Array<{ stepId: string }> } };
     expect(body.error.code).toBe('CHAIN_UNSTAFFED');
@@ -78,13 +97,27 @@ describe('separation of duties', () => {
 
   it('refuses an agency where one person would have to decide both steps, naming the one step left without a person', async () => {
     await app.deps.store.putAgency({ id: 'small-office', name: '某小机关' });
-    await app.deps.store.putRosterEntry({ email: 'officer@small.example.cn', name: '信息员', agencyId: 'small-office', roles: ['officer'] });
-    await app.deps.store.putRosterEntry({ email: 'both@small.example.cn', name: '主任兼领导', agencyId: 'small-office', roles: ['director', 'leader'] });
+    await app.deps.store.putRosterEntry({
+      email: 'officer@small.example.cn',
+      name: '信息员',
+      agencyId: 'small-office',
+      roles: ['officer'],
+    });
+    await app.deps.store.putRosterEntry({
+      email: 'both@small.example.cn',
+      name: '主任兼领导',
+      agencyId: 'small-office',
+      roles: ['director', 'leader'],
+    });
     const cookie = await signIn(app, 'officer@small.example.cn');
     const report = { ...referenceReport(), agency: { id: 'small-office', name: '某小机关' } };
-    const response = await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body: { report }, cookie }));
+    const response = await createSubmitReportHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/reports', body: { report }, cookie }),
+    );
     expect(response.statusCode).toBe(409);
-    expect((jsonOf(response) as { error: { missing: Array<{ stepId: string }> } }).error.missing.map((step) => step.stepId)).toEqual(['leader']);
+    expect((jsonOf(response) as { error: { missing: Array<{ stepId: string }> } }).error.missing.map((step) => step.stepId)).toEqual([
+      'leader',
+    ]);
   });
 
   it('refuses an officer who became the director deciding the report they submitted, and the director deciding the 签发 too', async () => {
@@ -94,7 +127,10 @@ describe('separation of duties', () => {
     await requestReview(app, { taskToken: 'token-director-1', version: 1, stage: 'director' });
     const directorLink = await emailedReviewLink(app, DIRECTOR);
     await app.deps.store.putRosterEntry({ email: DIRECTOR, name: '王主任', agencyId: 'daxing-kw', roles: ['director', 'leader'] });
-    expect((await decideJson(app, directorLink, await cookieOf(app, DIRECTOR), { outcome: 'approve', confidentialityReviewed: true })).statusCode).toBe(200);
+    expect(
+      (await decideJson(app, directorLink, await cookieOf(app, DIRECTOR), { outcome: 'approve', confidentialityReviewed: true }))
+        .statusCode,
+    ).toBe(200);
     await requestReview(app, { taskToken: 'token-leader-1', version: 1, stage: 'leader' });
     // the leader's step goes to the leader, never to the director who already decided a step of this round
     expect((await app.outbox.list()).filter((entry) => entry.subject.startsWith('请签发')).map((entry) => entry.to)).toEqual([LEADER]);
@@ -133,7 +169,15 @@ function holdAfterRead(store: Store, reportId: string): { store: Store; held: Pr
 
 describe('a decision racing a withdrawal', () => {
   const withdraw = async (deps: TestApp['deps']) =>
-    createWithdrawReportHandler(deps)(httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body: { reason: "信息员发现数据有误，撤回修改。" }, cookie: await cookieOf(app, OFFICER) }));
+    createWithdrawReportHandler(deps)(
+      httpEvent({
+        method: 'POST',
+        path: `/api/reports/${REPORT_ID}/withdraw`,
+        pathParameters: { id: REPORT_ID },
+        body: { reason: '信息员发现数据有误，撤回修改。' },
+        cookie: await cookieOf(app, OFFICER),
+      }),
+    );
 
   it('never answers the leader 200 for a decision that is not in the log: the decision read first and the withdrawal wrote first', async () => {
     const link = await leaderLink();
@@ -141,7 +185,13 @@ describe('a decision racing a withdrawal', () => {
     const { store, held, release } = holdAfterRead(app.deps.store, REPORT_ID);
     const { createDecideReviewHandler } = await import('#functions/decide-review.js');
     const deciding = createDecideReviewHandler({ ...app.deps, store })(
-      httpEvent({ method: 'POST', path: `/api/reviews/${link.reviewId}/decision`, pathParameters: { reviewId: link.reviewId }, cookie: leaderCookie, body: { sig: link.sig, outcome: 'approve', comment: '同意' } }),
+      httpEvent({
+        method: 'POST',
+        path: `/api/reviews/${link.reviewId}/decision`,
+        pathParameters: { reviewId: link.reviewId },
+        cookie: leaderCookie,
+        body: { sig: link.sig, outcome: 'approve', comment: '同意' },
+      }),
     );
     await held;
     expect((await withdraw(app.deps)).statusCode).toBe(200);
@@ -164,7 +214,9 @@ describe('a decision racing a withdrawal', () => {
     const withdrawal = await withdrawing;
     expect(decided.statusCode).toBe(200);
     const events = await app.deps.store.listEvents(REPORT_ID);
-    expect(events.filter((event) => event.type === 'decided').map((event) => (event.data['decision'] as { approver: string }).approver)).toEqual([DIRECTOR, LEADER]);
+    expect(
+      events.filter((event) => event.type === 'decided').map((event) => (event.data['decision'] as { approver: string }).approver),
+    ).toEqual([DIRECTOR, LEADER]);
     // the 签发 is in: the report is being published and can no longer be withdrawn
     expect(withdrawal.statusCode).toBe(409);
     expect(errorCode(jsonOf(withdrawal))).toBe('NOT_WITHDRAWABLE');
@@ -187,14 +239,21 @@ describe('open reviews follow the roster', () => {
     expect(mail?.text).toContain('原由张副主任处理');
     const old = await decideJson(app, link, await cookieOf(app, LEADER), { outcome: 'approve' });
     expect(old.statusCode).toBe(409);
-    expect(jsonOf(old)).toMatchObject({ error: { code: 'REVIEW_REASSIGNED', holder: { email: 'newleader@kw.example.cn', name: '钱副主任' } } });
+    expect(jsonOf(old)).toMatchObject({
+      error: { code: 'REVIEW_REASSIGNED', holder: { email: 'newleader@kw.example.cn', name: '钱副主任' } },
+    });
     const history = (await app.deps.store.listEvents(REPORT_ID)).at(-1);
-    expect(history).toMatchObject({ type: 'review_requested', data: { approverEmail: 'newleader@kw.example.cn', replaces: { approverEmail: LEADER } } });
+    expect(history).toMatchObject({
+      type: 'review_requested',
+      data: { approverEmail: 'newleader@kw.example.cn', replaces: { approverEmail: LEADER } },
+    });
 
     const signed = await decideJson(app, handed, await cookieOf(app, 'newleader@kw.example.cn'), { outcome: 'approve', comment: '同意' });
     expect(signed.statusCode).toBe(200);
     expect(await deciders()).toEqual([DIRECTOR, 'newleader@kw.example.cn']);
     // the workflow is told through the token the reminder issued, now held by the new review
-    expect(app.sfn.commandCalls((await import('@aws-sdk/client-sfn')).SendTaskSuccessCommand).at(-1)?.args[0].input.taskToken).toBe('token-leader-2');
+    expect(app.sfn.commandCalls((await import('@aws-sdk/client-sfn')).SendTaskSuccessCommand).at(-1)?.args[0].input.taskToken).toBe(
+      'token-leader-2',
+    );
   });
 });

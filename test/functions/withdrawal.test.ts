@@ -3,7 +3,17 @@ import { createWithdrawReportHandler } from '#functions/withdraw-report.js';
 import type { HttpResponse } from '#shared/http/response.js';
 import { createTestApp, httpEvent, startEmulator, stopEmulator, type TestApp } from '../support/app.js';
 import { byId, byTag, parseHtml, plainText } from './html.js';
-import { DIRECTOR, OFFICER, REPORT_ID, cookieOf, emailedReviewLink, eventTypes, openReviewPage, requestReview, submit } from './workflow-helpers.js';
+import {
+  DIRECTOR,
+  OFFICER,
+  REPORT_ID,
+  cookieOf,
+  emailedReviewLink,
+  eventTypes,
+  openReviewPage,
+  requestReview,
+  submit,
+} from './workflow-helpers.js';
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -16,7 +26,15 @@ beforeEach(async () => {
 const REASON = '表三数据需与业务科室再次核对，先撤回。';
 
 async function withdraw(body: Record<string, unknown>): Promise<HttpResponse> {
-  return createWithdrawReportHandler(app.deps)(httpEvent({ method: 'POST', path: `/api/reports/${REPORT_ID}/withdraw`, pathParameters: { id: REPORT_ID }, body, cookie: await cookieOf(app, OFFICER) }));
+  return createWithdrawReportHandler(app.deps)(
+    httpEvent({
+      method: 'POST',
+      path: `/api/reports/${REPORT_ID}/withdraw`,
+      pathParameters: { id: REPORT_ID },
+      body,
+      cookie: await cookieOf(app, OFFICER),
+    }),
+  );
 }
 
 describe('withdrawal', () => {

@@ -88,7 +88,11 @@ export async function csrfOf(app: TestApp, cookie: string): Promise<string> {
 }
 
 /** The officer submits; `acknowledgements` answers the checks' warnings (a report with a warning is refused without). */
-export async function submit(app: TestApp, report: Record<string, unknown> = referenceReport(), acknowledgements?: Record<string, unknown>): Promise<HttpResponse> {
+export async function submit(
+  app: TestApp,
+  report: Record<string, unknown> = referenceReport(),
+  acknowledgements?: Record<string, unknown>,
+): Promise<HttpResponse> {
   const officer = await cookieOf(app, officerOf(report));
   const body = acknowledgements === undefined ? { report } : { report, acknowledgements };
   const response = await createSubmitReportHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/reports', body, cookie: officer }));
@@ -112,14 +116,29 @@ const agencyOfReport = (reportId: string): string => reportId.replace(/-\d{4}$/,
 /** Another agency with an officer, a director and a leader, named as personOf expects. */
 export async function addAgency(app: TestApp, id: string, name: string): Promise<void> {
   await app.deps.store.putAgency({ id, name });
-  for (const [role, person] of [['officer', '陈信息员'], ['director', '刘主任'], ['leader', '孙局长']] as const) {
+  for (const [role, person] of [
+    ['officer', '陈信息员'],
+    ['director', '刘主任'],
+    ['leader', '孙局长'],
+  ] as const) {
     await app.deps.store.putRosterEntry({ email: personOf(id, role), name: person, agencyId: id, roles: [role] });
   }
 }
 
-export async function resubmit(app: TestApp, report: Record<string, unknown>, reportId = REPORT_ID, officer = OFFICER): Promise<HttpResponse> {
+export async function resubmit(
+  app: TestApp,
+  report: Record<string, unknown>,
+  reportId = REPORT_ID,
+  officer = OFFICER,
+): Promise<HttpResponse> {
   return createResubmitReportHandler(app.deps)(
-    httpEvent({ method: 'PUT', path: `/api/reports/${reportId}`, pathParameters: { id: reportId }, body: { report }, cookie: await cookieOf(app, officer) }),
+    httpEvent({
+      method: 'PUT',
+      path: `/api/reports/${reportId}`,
+      pathParameters: { id: reportId },
+      body: { report },
+      cookie: await cookieOf(app, officer),
+    }),
   );
 }
 
@@ -134,11 +153,18 @@ export function requestReview(app: TestApp, input: ReviewInput, deps: Partial<Ap
   return createRequestReviewHandler({ ...app.deps, ...deps })({ reportId: REPORT_ID, ...input });
 }
 
-export function requestRevision(app: TestApp, input: { taskToken: string; version: number; decision: Decision; reportId?: string }): Promise<unknown> {
+export function requestRevision(
+  app: TestApp,
+  input: { taskToken: string; version: number; decision: Decision; reportId?: string },
+): Promise<unknown> {
   return createRequestRevisionHandler(app.deps)({ reportId: REPORT_ID, ...input });
 }
 
-export function openReviewPage(app: TestApp, link: ReviewLink, options: { cookie?: string; error?: string; sig?: string } = {}): Promise<HttpResponse> {
+export function openReviewPage(
+  app: TestApp,
+  link: ReviewLink,
+  options: { cookie?: string; error?: string; sig?: string } = {},
+): Promise<HttpResponse> {
   const sig = options.sig ?? link.sig;
   return createReviewPageHandler(app.deps)(
     httpEvent({
@@ -179,7 +205,12 @@ export function decideJson(
 }
 
 /** POST /reviews/{id}/decision, the review page's form. */
-export function decideForm(app: TestApp, link: ReviewLink, cookie: string | undefined, form: Record<string, string>): Promise<HttpResponse> {
+export function decideForm(
+  app: TestApp,
+  link: ReviewLink,
+  cookie: string | undefined,
+  form: Record<string, string>,
+): Promise<HttpResponse> {
   return createDecideReviewHandler(app.deps)(
     httpEvent({
       method: 'POST',
@@ -214,7 +245,11 @@ export async function signedReport(app: TestApp, report: Record<string, unknown>
   const submitted = jsonOf(await submit(app, report)) as { id: string };
   const reportId = submitted.id;
   await reviewAndDecide(app, { reportId, taskToken: `${reportId}-director-1`, version: 1, stage: 'director' }, { outcome: 'approve' });
-  await reviewAndDecide(app, { reportId, taskToken: `${reportId}-leader-1`, version: 1, stage: 'leader' }, { outcome: 'approve', comment: '同意发布' });
+  await reviewAndDecide(
+    app,
+    { reportId, taskToken: `${reportId}-leader-1`, version: 1, stage: 'leader' },
+    { outcome: 'approve', comment: '同意发布' },
+  );
   return { reportId };
 }
 

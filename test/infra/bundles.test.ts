@@ -74,7 +74,7 @@ describe('the Lambda bundles', () => {
     expect(over).toEqual([]);
   });
 
-  it('leave nodemailer and the SDK\'s SSO/STS credential chain out where mail goes through SES', () => {
+  it("leave nodemailer and the SDK's SSO/STS credential chain out where mail goes through SES", () => {
     for (const name of FUNCTION_NAMES) {
       const code = readFileSync(path.join(assetDir(name), 'index.mjs'), 'utf8');
       expect(code.includes('nodemailer.com'), name).toBe(false);
@@ -83,7 +83,7 @@ describe('the Lambda bundles', () => {
     }
   });
 
-  it('import nothing at run time that Lambda lacks: Node\'s own modules, and only the packages named here', () => {
+  it("import nothing at run time that Lambda lacks: Node's own modules, and only the packages named here", () => {
     // why each may stay outside a bundle: it is never imported in an SES stage's Lambda
     const mayStayOutside: Record<string, string> = {
       nodemailer: 'imported by the SMTP mailer alone; an SMTP stage bundles it into its mail functions',
@@ -94,7 +94,9 @@ describe('the Lambda bundles', () => {
     const specifier = /(?:\bfrom|\bimport|\bimport\s*\(|\brequire\s*\()\s*"((?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.-]+)*)"/g;
     const missing = FUNCTION_NAMES.flatMap((name) => {
       const code = readFileSync(path.join(assetDir(name), 'index.mjs'), 'utf8');
-      const outside = new Set([...code.matchAll(specifier)].map((match) => match[1] ?? '').filter((spec) => !isBuiltin(spec) && !(spec in mayStayOutside)));
+      const outside = new Set(
+        [...code.matchAll(specifier)].map((match) => match[1] ?? '').filter((spec) => !isBuiltin(spec) && !(spec in mayStayOutside)),
+      );
       return [...outside].map((spec) => `${name} imports ${spec}`);
     });
     expect(missing).toEqual([]);
@@ -128,11 +130,14 @@ describe('the Lambda bundles', () => {
     expect(response.body.errors.length).toBeGreaterThan(0);
   });
 
-  it('carry no browser script, only the build\'s manifest, and render pages that name the deployed hashed files', () => {
+  it("carry no browser script, only the build's manifest, and render pages that name the deployed hashed files", () => {
     const { manifest } = clientBuildForSynth();
     for (const name of FUNCTION_NAMES) {
       const dir = assetDir(name);
-      expect(readdirSync(dir).filter((file) => file.endsWith('.js')), name).toEqual([]);
+      expect(
+        readdirSync(dir).filter((file) => file.endsWith('.js')),
+        name,
+      ).toEqual([]);
       expect(existsSync(path.join(dir, 'client-assets')), name).toBe(false);
       expect(JSON.parse(readFileSync(path.join(dir, PACKAGED_MANIFEST_FILE), 'utf8')), name).toEqual(manifest);
     }
@@ -163,7 +168,9 @@ describe('the Lambda bundles', () => {
       if (name === 'publish-report') {
         expect(readdirSync(fonts).sort()).toEqual(fontFiles);
         for (const file of fontFiles) {
-          expect(readFileSync(path.join(fonts, file)).equals(readFileSync(path.join(PROJECT_ROOT, 'assets', 'fonts', file))), file).toBe(true);
+          expect(readFileSync(path.join(fonts, file)).equals(readFileSync(path.join(PROJECT_ROOT, 'assets', 'fonts', file))), file).toBe(
+            true,
+          );
         }
       } else expect(existsSync(fonts), name).toBe(false);
       // never inlined: the fonts are megabytes, the code is not; nor brotli's WOFF2 decoder (aliased to a stub)
@@ -177,7 +184,11 @@ describe('the Lambda bundles', () => {
     execFileSync(process.execPath, [
       path.join(PROJECT_ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild'),
       path.join(PROJECT_ROOT, 'shared', 'runtime', 'pdf-fonts.ts'),
-      '--bundle', '--platform=node', '--format=esm', `--outfile=${loader}`, '--log-level=error',
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      `--outfile=${loader}`,
+      '--log-level=error',
     ]);
     const out = node(`
       const { loadPdfFonts } = await import(${JSON.stringify(pathToFileURL(loader).href)});

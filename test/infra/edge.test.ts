@@ -2,7 +2,14 @@ import { runInNewContext } from 'node:vm';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_CODE } from '#infra/api-edge.js';
-import { COUNTED_BODY_RULES, EDGE_REGION, HSTS_MAX_AGE, ORIGIN_VERIFY_HEADER, SIGN_IN_PATH_PREFIXES, SITE_CONTENT_SECURITY_POLICY } from '#infra/edge.js';
+import {
+  COUNTED_BODY_RULES,
+  EDGE_REGION,
+  HSTS_MAX_AGE,
+  ORIGIN_VERIFY_HEADER,
+  SIGN_IN_PATH_PREFIXES,
+  SITE_CONTENT_SECURITY_POLICY,
+} from '#infra/edge.js';
 import { STAGES } from '#infra/stages.js';
 import { ROUTES } from '#shared/http/routes.js';
 import { ENV } from '#shared/runtime/env.js';
@@ -28,9 +35,21 @@ const domains = synthTemplates({
   siteDomain: 'nianbao-site.example.gov.cn',
   siteCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
 });
-const china = synthTemplates({ stage: 'prod', account: '123456789012', region: 'cn-north-1', mailTransport: 'smtp', smtpSecretName: 'nianbao/smtp' });
+const china = synthTemplates({
+  stage: 'prod',
+  account: '123456789012',
+  region: 'cn-north-1',
+  mailTransport: 'smtp',
+  smtpSecretName: 'nianbao/smtp',
+});
 
-type Rule = { Name: string; Priority: number; Action?: unknown; OverrideAction?: unknown; Statement: Record<string, Record<string, unknown>> };
+type Rule = {
+  Name: string;
+  Priority: number;
+  Action?: unknown;
+  OverrideAction?: unknown;
+  Statement: Record<string, Record<string, unknown>>;
+};
 const webAcl = only(resourcesOfType(edge, 'AWS::WAFv2::WebACL'))[1];
 const rules = (webAcl.Properties?.['Rules'] as Rule[]).slice().sort((a, b) => a.Priority - b.Priority);
 const ruleNamed = (name: string): Rule => {
@@ -45,7 +64,10 @@ const apiDistribution = (templates: typeof prod): Record<string, unknown> => {
   return resource.Properties?.['DistributionConfig'] as Record<string, unknown>;
 };
 const siteDistribution = (templates: typeof prod): Record<string, unknown> =>
-  (only(resourcesOfType(templates.stateful, 'AWS::CloudFront::Distribution'))[1].Properties?.['DistributionConfig'] as Record<string, unknown>);
+  only(resourcesOfType(templates.stateful, 'AWS::CloudFront::Distribution'))[1].Properties?.['DistributionConfig'] as Record<
+    string,
+    unknown
+  >;
 
 describe('AWS WAF in front of the app', () => {
   it('is a CloudFront-scope web ACL that lets through what no rule blocks', () => {
@@ -53,15 +75,16 @@ describe('AWS WAF in front of the app', () => {
     expect(webAcl.Properties?.['DefaultAction']).toEqual({ Allow: {} });
   });
 
-  it('limits sign-in per client IP: /api/auth/* and /login/* at the stage\'s sign-in rate, answering 429', () => {
+  it("limits sign-in per client IP: /api/auth/* and /login/* at the stage's sign-in rate, answering 429", () => {
     const rule = ruleNamed('SignInRatePerIp');
     expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
     const rate = rule.Statement['RateBasedStatement'] as Record<string, unknown>;
     expect(rate['AggregateKeyType']).toBe('IP');
     expect(rate['Limit']).toBe(STAGES.prod.edgeRateLimits.signInPerIp);
     expect(rate['EvaluationWindowSec']).toBe(300);
-    const scoped = ((rate['ScopeDownStatement'] as { OrStatement: { Statements: { ByteMatchStatement: Record<string,
-      unknown> }[] } }).OrStatement.Statements).map((s) => s.ByteMatchStatement);
+    const scoped = (
+      rate['ScopeDownStatement'] as { OrStatement: { Statements: { ByteMatchStatement: Record<string, unknown> }[] } }
+    ).OrStatement.Statements.map((s) => s.ByteMatchStatement);
     expect(scoped.map((match) => match['SearchString'])).toEqual([...SIGN_IN_PATH_PREFIXES]);
     for (const match of scoped) {
       expect(match['FieldToMatch']).toEqual({ UriPath: {} });
@@ -70,11 +93,13 @@ describe('AWS WAF in front of the app', () => {
   });
 
   it('scopes the sign-in rule to exactly the sign-in routes of shared/http/routes.ts', () => {
-    const signIn = ROUTES.filter((route) => SIGN_IN_PATH_PREFIXES.some((prefix) => route.path.startsWith(prefix))).map((route) => route.function);
+    const signIn = ROUTES.filter((route) => SIGN_IN_PATH_PREFIXES.some((prefix) => route.path.startsWith(prefix))).map(
+      (route) => route.function,
+    );
     expect(new Set(signIn)).toEqual(new Set(['request-sign-in-code', 'create-session', 'end-session']));
   });
 
-  it('limits every request per client IP at the stage\'s general rate, after the sign-in rule', () => {
+  it("limits every request per client IP at the stage's general rate, after the sign-in rule", () => {
     const rule = ruleNamed('RatePerIp');
     const rate = rule.Statement['RateBasedStatement'] as Record<string, unknown>;
     expect(rate).toEqual({ AggregateKeyType: 'IP', Limit: STAGES.prod.edgeRateLimits.perIp, EvaluationWindowSec: 300 });
@@ -83,10 +108,13 @@ describe('AWS WAF in front of the app', () => {
     expect(STAGES.prod.edgeRateLimits.perIp).toBeGreaterThan(STAGES.prod.edgeRateLimits.signInPerIp);
   });
 
-  it('runs AWS\'s managed rule groups, counting (not blocking) the body rules real reports would trip', () => {
+  it("runs AWS's managed rule groups, counting (not blocking) the body rules real reports would trip", () => {
     const managed = rules.filter((rule) => rule.Statement['ManagedRuleGroupStatement'] !== undefined);
-    expect(managed.map((rule) => rule.Name)).toEqual(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet',
-      'AWSManagedRulesKnownBadInputsRuleSet']);
+    expect(managed.map((rule) => rule.Name)).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
     for (const rule of managed) {
       expect(rule.OverrideAction).toEqual({ None: {} });
       expect(rule.Statement['ManagedRuleGroupStatement']?.['VendorName']).toBe('AWS');
@@ -98,12 +126,12 @@ describe('AWS WAF in front of the app', () => {
   });
 });
 
-describe('the dev stage\'s edge', () => {
+describe("the dev stage's edge", () => {
   const dev = synthTemplates({ stage: 'dev' });
   const devAcl = only(resourcesOfType(edgeOf(dev), 'AWS::WAFv2::WebACL'))[1];
   const devRules = (devAcl.Properties?.['Rules'] as Rule[]).slice().sort((a, b) => a.Priority - b.Priority);
 
-  it('keeps both per-IP rate limits at the dev limits, and only them: AWS\'s managed groups cost $1 a month each idle', () => {
+  it("keeps both per-IP rate limits at the dev limits, and only them: AWS's managed groups cost $1 a month each idle", () => {
     expect(STAGES.dev.edgeManagedRules).toBe(false);
     expect(devRules.map((rule) => rule.Name)).toEqual(['SignInRatePerIp', 'RatePerIp']);
     expect(devRules.map((rule) => (rule.Statement['RateBasedStatement'] as Record<string, unknown>)['Limit'])).toEqual([
@@ -119,7 +147,7 @@ describe('CloudFront in front of the HTTP API', () => {
   const behavior = config['DefaultCacheBehavior'] as Record<string, unknown>;
   const origin = (config['Origins'] as Record<string, unknown>[])[0] as Record<string, unknown>;
 
-  it('carries the edge stack\'s web ACL', () => {
+  it("carries the edge stack's web ACL", () => {
     expect(flatten(config['WebACLId'])).toMatch(new RegExp(`^<${prod.built.edge?.stackName}\\.\\w*WebAcl\\w*Arn\\w*>$`));
   });
 
@@ -143,9 +171,15 @@ describe('CloudFront in front of the HTTP API', () => {
   it('adds HSTS to every API response', () => {
     const policyId = flatten(behavior['ResponseHeadersPolicyId']).replace(/[<>]/g, '');
     const policy = prod.stateless.toJSON()['Resources'][policyId] as Resource;
-    const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>>)['SecurityHeadersConfig'];
-    expect(security?.['StrictTransportSecurity']).toEqual({ AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(), IncludeSubdomains: false, Preload: false,
-      Override: true });
+    const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>>)[
+      'SecurityHeadersConfig'
+    ];
+    expect(security?.['StrictTransportSecurity']).toEqual({
+      AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(),
+      IncludeSubdomains: false,
+      Preload: false,
+      Override: true,
+    });
   });
 
   it('is where emailed links point when the stage sets no baseUrl', () => {
@@ -180,7 +214,9 @@ describe('the API answers only requests that came through CloudFront', () => {
     const roleId = logicalIdOf(prod.built.stateless, apiEdge?.authorizerFunction.role as never);
     const statements = Object.values(resourcesOfType(prod.stateless, 'AWS::IAM::Policy'))
       .filter((policy) => (policy.Properties?.['Roles'] as { Ref: string }[]).some((role) => role.Ref === roleId))
-      .flatMap((policy) => (policy.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+      .flatMap(
+        (policy) => (policy.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      );
     const secretId = logicalIdOf(prod.built.stateless, apiEdge?.originVerifySecret as never);
     expect(statements.filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('secretsmanager:')))).toEqual([
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
@@ -201,9 +237,16 @@ describe('the API answers only requests that came through CloudFront', () => {
         constructor(readonly input: { SecretId: string }) {}
       },
     };
-    const require = (name: string): unknown => (name === '@aws-sdk/client-secrets-manager' ? fakeSdk : (globalThis.process.getBuiltinModule(name) as unknown));
-    runInNewContext(ORIGIN_VERIFY_CODE, { require, module, exports: module.exports, Buffer, String,
-      process: { env: { ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:OriginVerify' } } });
+    const require = (name: string): unknown =>
+      name === '@aws-sdk/client-secrets-manager' ? fakeSdk : (globalThis.process.getBuiltinModule(name) as unknown);
+    runInNewContext(ORIGIN_VERIFY_CODE, {
+      require,
+      module,
+      exports: module.exports,
+      Buffer,
+      String,
+      process: { env: { ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:OriginVerify' } },
+    });
     const handler = module.exports.handler;
     if (handler === undefined) throw new Error('no handler');
     return (await handler({ headers })).isAuthorized;
@@ -231,14 +274,20 @@ describe('the API answers only requests that came through CloudFront', () => {
   });
 });
 
-describe('the public site\'s distribution', () => {
+describe("the public site's distribution", () => {
   it('adds HSTS and a Content-Security-Policy that allows no script, form or frame', () => {
     const behavior = siteDistribution(prod)['DefaultCacheBehavior'] as Record<string, unknown>;
     const policyId = flatten(behavior['ResponseHeadersPolicyId']).replace(/[<>]/g, '');
     const policy = prod.stateful.toJSON()['Resources'][policyId] as Resource;
-    const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>>)['SecurityHeadersConfig'];
-    expect(security?.['StrictTransportSecurity']).toEqual({ AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(), IncludeSubdomains: false, Preload: false,
-      Override: true });
+    const security = (policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Record<string, unknown>>)[
+      'SecurityHeadersConfig'
+    ];
+    expect(security?.['StrictTransportSecurity']).toEqual({
+      AccessControlMaxAgeSec: HSTS_MAX_AGE.toSeconds(),
+      IncludeSubdomains: false,
+      Preload: false,
+      Override: true,
+    });
     expect(security?.['ContentSecurityPolicy']).toEqual({ ContentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, Override: true });
     expect(SITE_CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(SITE_CONTENT_SECURITY_POLICY).not.toContain('script-src');
@@ -246,9 +295,10 @@ describe('the public site\'s distribution', () => {
     expect(security?.['ContentTypeOptions']).toEqual({ Override: true });
   });
 
-  it('expires the site bucket\'s noncurrent versions after 30 days', () => {
-    const bucket = Object.values(resourcesOfType(prod.stateful,
-      'AWS::S3::Bucket')).find((candidate) => candidate.Properties?.['VersioningConfiguration'] !== undefined);
+  it("expires the site bucket's noncurrent versions after 30 days", () => {
+    const bucket = Object.values(resourcesOfType(prod.stateful, 'AWS::S3::Bucket')).find(
+      (candidate) => candidate.Properties?.['VersioningConfiguration'] !== undefined,
+    );
     const rules = (bucket?.Properties?.['LifecycleConfiguration'] as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }));
   });
@@ -275,7 +325,9 @@ describe('custom domains', () => {
 
   it('point emailed links and the site links at the domains', () => {
     const fn = domains.stateless.toJSON()['Resources'][functionLogicalId(domains.built, 'publish-report')] as Resource;
-    expect((fn.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables[ENV.siteBaseUrl]).toBe('https://nianbao-site.example.gov.cn');
+    expect((fn.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables[ENV.siteBaseUrl]).toBe(
+      'https://nianbao-site.example.gov.cn',
+    );
     expect(domains.built.stateless.baseUrl).toBe('https://nianbao.example.gov.cn');
   });
 });
@@ -288,7 +340,9 @@ describe('where the edge lives', () => {
   });
 
   it('stops an environment-agnostic deployment of the edge stack anywhere but us-east-1, saying why', () => {
-    const rule = (edge.toJSON()['Rules'] as Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>)['DeployedInUsEast1'];
+    const rule = (edge.toJSON()['Rules'] as Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>)[
+      'DeployedInUsEast1'
+    ];
     expect(rule?.Assertions[0]?.Assert).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, EDGE_REGION] });
     expect(rule?.Assertions[0]?.AssertDescription).toContain('-c region=');
   });
@@ -297,8 +351,8 @@ describe('where the edge lives', () => {
     expect(china.built.edge).toBeUndefined();
     expect(china.built.stateless.apiEdge).toBeUndefined();
     expect(Object.keys(resourcesOfType(china.stateless, 'AWS::CloudFront::Distribution'))).toEqual([]);
-    for (const route of Object.values(resourcesOfType(china.stateless,
-      'AWS::ApiGatewayV2::Route'))) expect(route.Properties?.['AuthorizationType']).toBe('NONE');
+    for (const route of Object.values(resourcesOfType(china.stateless, 'AWS::ApiGatewayV2::Route')))
+      expect(route.Properties?.['AuthorizationType']).toBe('NONE');
     expect(china.built.stateless.baseUrl).toBe(china.built.stateless.httpApi.apiEndpoint);
   });
 });

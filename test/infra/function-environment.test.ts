@@ -20,7 +20,14 @@ import { functionLogicalId, resourcesOfType, synthTemplates } from './support.js
  */
 
 /** read only on the local stack (infra/local): never set in AWS */
-const LOCAL_ONLY = new Set<string>([ENV.masterSecretFile, ENV.outboxFile, ENV.dynamodbEndpoint, ENV.s3Endpoint, ENV.sfnEndpoint, 'NIANBAO_CLIENT_ASSETS_DIR']);
+const LOCAL_ONLY = new Set<string>([
+  ENV.masterSecretFile,
+  ENV.outboxFile,
+  ENV.dynamodbEndpoint,
+  ENV.s3Endpoint,
+  ENV.sfnEndpoint,
+  'NIANBAO_CLIENT_ASSETS_DIR',
+]);
 
 const SAMPLE_VALUES: Readonly<Record<string, string>> = {
   [ENV.tableName]: 'nianbao-table',
@@ -41,8 +48,10 @@ const functionResources = resourcesOfType(stateless, 'AWS::Lambda::Function');
 
 function stackVariables(name: FunctionName): string[] {
   const fn = functionResources[functionLogicalId(built, name)];
-  const variables = ((fn?.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
-  return Object.keys(variables).filter((key) => key.startsWith('NIANBAO_')).sort();
+  const variables = (fn?.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  return Object.keys(variables)
+    .filter((key) => key.startsWith('NIANBAO_'))
+    .sort();
 }
 
 const httpEvent = { rawPath: '/', rawQueryString: '', headers: {}, requestContext: { requestId: 'probe', http: { method: 'GET' } } };
@@ -69,7 +78,10 @@ async function variablesRead(name: FunctionName, environment: Record<string, str
   } finally {
     process.env = original;
   }
-  return { read: [...reads].filter((key) => key.startsWith('NIANBAO_') && !LOCAL_ONLY.has(key)).sort(), ...(missing === undefined ? {} : { missing }) };
+  return {
+    read: [...reads].filter((key) => key.startsWith('NIANBAO_') && !LOCAL_ONLY.has(key)).sort(),
+    ...(missing === undefined ? {} : { missing }),
+  };
 }
 
 const secrets = mockClient(SecretsManagerClient);
@@ -91,7 +103,7 @@ afterAll(() => {
   for (const mock of mocks) mock.restore();
 });
 
-describe('each function\'s environment', () => {
+describe("each function's environment", () => {
   it.each(FUNCTION_NAMES.map((name) => [name]))('%s reads exactly the variables the stack sets for it', async (name) => {
     const given = stackVariables(name);
     const environment = Object.fromEntries(given.map((key) => [key, SAMPLE_VALUES[key] ?? 'set']));

@@ -18,10 +18,15 @@ const { stateless, built } = prod;
  * the handler functions: every Lambda but the edge's origin-verify authorizer (api-edge.test.ts) and CDK's provider
  * of the request sent to the site-index writer at deployment (site-index-writer.test.ts)
  */
-const authorizerId = built.stateless.apiEdge === undefined ? undefined : logicalIdOf(built.stateless, built.stateless.apiEdge.authorizerFunction);
+const authorizerId =
+  built.stateless.apiEdge === undefined ? undefined : logicalIdOf(built.stateless, built.stateless.apiEdge.authorizerFunction);
 // besides the handlers: the origin-verify authorizer, aws-s3-deployment's copier of the browser scripts and the
 // custom resource's provider (both run at deployments)
-const providerIds = new Set(Object.values(resourcesOfType(stateless, 'Custom::AWS')).map((resource) => flatten(resource.Properties?.['ServiceToken']).replace(/^<(.+)\.Arn>$/u, '$1')));
+const providerIds = new Set(
+  Object.values(resourcesOfType(stateless, 'Custom::AWS')).map((resource) =>
+    flatten(resource.Properties?.['ServiceToken']).replace(/^<(.+)\.Arn>$/u, '$1'),
+  ),
+);
 const functions = Object.fromEntries(
   Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(
     ([id]) => id !== authorizerId && !id.startsWith('CustomCDKBucketDeployment') && !providerIds.has(id),
@@ -88,7 +93,10 @@ const EXPECTED_VARIABLES: Record<FunctionName, readonly string[]> = {
 
 describe('the Lambda functions', () => {
   it('are one per handler module in functions/', () => {
-    const modules = readdirSync(path.join(PROJECT_ROOT, 'functions')).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3)).sort();
+    const modules = readdirSync(path.join(PROJECT_ROOT, 'functions'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.slice(0, -3))
+      .sort();
     expect([...FUNCTION_NAMES].sort()).toEqual(modules);
     expect(Object.keys(functions)).toHaveLength(FUNCTION_NAMES.length);
   });
@@ -108,7 +116,7 @@ describe('the Lambda functions', () => {
     }
   });
 
-  it('each log to their own log group with the stage\'s retention, as JSON', () => {
+  it("each log to their own log group with the stage's retention, as JSON", () => {
     const logGroupIds = new Set<string>();
     for (const name of FUNCTION_NAMES) {
       const logging = fnOf(name).Properties?.['LoggingConfig'] as { LogFormat: string; LogGroup: { Ref: string } };
@@ -131,7 +139,9 @@ describe('the Lambda functions', () => {
   it('get exactly the environment variables their handlers read', () => {
     for (const name of FUNCTION_NAMES) {
       const variables = (fnOf(name).Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      const nianbao = Object.keys(variables).filter((key) => key.startsWith('NIANBAO_')).sort();
+      const nianbao = Object.keys(variables)
+        .filter((key) => key.startsWith('NIANBAO_'))
+        .sort();
       expect(nianbao, name).toEqual([...EXPECTED_VARIABLES[name]].sort());
       expect(variables['NODE_OPTIONS'], name).toBe('--enable-source-maps');
     }
@@ -141,14 +151,17 @@ describe('the Lambda functions', () => {
     const machineName = built.stateless.stateMachineName;
     for (const name of FUNCTION_NAMES) {
       const arn = (fnOf(name).Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables[SM];
-      if (arn !== undefined) expect(flatten(arn), name).toBe(`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${machineName}`);
+      if (arn !== undefined)
+        expect(flatten(arn), name).toBe(`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${machineName}`);
     }
   });
 
   it('give SES the sender as 7-bit ASCII (the Chinese display name as RFC 2047 words), and SMTP the sender as configured', () => {
-    const sesFrom = (fnEnv(stateless, built, 'request-review'))[ENV.mailFrom];
+    const sesFrom = fnEnv(stateless, built, 'request-review')[ENV.mailFrom];
     expect(sesFrom).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <noreply@nianbao\.example\.gov\.cn>$/);
-    expect(Buffer.from(String(/B\?([^?]+)\?=/.exec(String(sesFrom))?.[1]), 'base64').toString('utf8')).toBe(STAGES.prod.mail.from.split(' <')[0]);
+    expect(Buffer.from(String(/B\?([^?]+)\?=/.exec(String(sesFrom))?.[1]), 'base64').toString('utf8')).toBe(
+      STAGES.prod.mail.from.split(' <')[0],
+    );
     expect(fnEnv(smtp.stateless, smtp.built, 'request-review')[ENV.mailFrom]).toBe(STAGES.prod.mail.from);
   });
 
@@ -156,7 +169,9 @@ describe('the Lambda functions', () => {
     const fn = resourcesOfType(smtp.stateless, 'AWS::Lambda::Function')[functionLogicalId(smtp.built, 'request-review')];
     const variables = (fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(variables[ENV.mailTransport]).toBe('smtp');
-    expect(flatten(variables[ENV.smtpSecretArn])).toBe('arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:nianbao/smtp');
+    expect(flatten(variables[ENV.smtpSecretArn])).toBe(
+      'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:nianbao/smtp',
+    );
     expect(variables[ENV.sesConfigurationSet]).toBeUndefined();
   });
 });
@@ -182,10 +197,16 @@ describe('the HTTP API', () => {
   });
 
   it('lets API Gateway invoke each function only for its own routes', () => {
-    const permissions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Permission')).filter((p) => p.Properties?.['Principal'] === 'apigateway.amazonaws.com');
+    const permissions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Permission')).filter(
+      (p) => p.Properties?.['Principal'] === 'apigateway.amazonaws.com',
+    );
     for (const spec of ROUTES) {
       const fnArn = { 'Fn::GetAtt': [functionLogicalId(built, spec.function), 'Arn'] };
-      const matching = permissions.filter((p) => JSON.stringify(p.Properties?.['FunctionName']) === JSON.stringify(fnArn) && flatten(p.Properties?.['SourceArn']).endsWith(`/*/*${spec.path}`));
+      const matching = permissions.filter(
+        (p) =>
+          JSON.stringify(p.Properties?.['FunctionName']) === JSON.stringify(fnArn) &&
+          flatten(p.Properties?.['SourceArn']).endsWith(`/*/*${spec.path}`),
+      );
       // one per route: a function answering several methods on one path (GET/PUT/DELETE /api/me/delegation) has one each
       const routes = ROUTES.filter((other) => other.function === spec.function && other.path === spec.path);
       expect(matching, `${spec.method} ${spec.path}`).toHaveLength(routes.length);
@@ -196,7 +217,10 @@ describe('the HTTP API', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: STAGES.prod.apiThrottle.rateLimit, ThrottlingBurstLimit: STAGES.prod.apiThrottle.burstLimit },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: STAGES.prod.apiThrottle.rateLimit,
+        ThrottlingBurstLimit: STAGES.prod.apiThrottle.burstLimit,
+      },
     });
     const [stage] = Object.values(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Stage'));
     const format = JSON.parse(String((stage?.Properties?.['AccessLogSettings'] as { Format: string }).Format)) as Record<string, string>;
@@ -209,7 +233,8 @@ describe('the HTTP API', () => {
 describe('the alarms', () => {
   const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'));
   const topicId = Object.keys(resourcesOfType(stateless, 'AWS::SNS::Topic'))[0];
-  const alarmOn = (metric: string, namespace: string) => alarms.find((a) => a.Properties?.['MetricName'] === metric && a.Properties?.['Namespace'] === namespace);
+  const alarmOn = (metric: string, namespace: string) =>
+    alarms.find((a) => a.Properties?.['MetricName'] === metric && a.Properties?.['Namespace'] === namespace);
 
   it('fire on failed and throttled review executions', () => {
     const machineId = Object.keys(resourcesOfType(stateless, 'AWS::StepFunctions::StateMachine'))[0];
@@ -217,26 +242,36 @@ describe('the alarms', () => {
       const alarm = alarmOn(metric, 'AWS/States');
       expect(alarm, metric).toBeDefined();
       expect(alarm?.Properties?.['Dimensions'], metric).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machineId } }]);
-      expect(alarm?.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: topicId }] });
+      expect(alarm?.Properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
+      });
     }
   });
 
   it('fire when the failure recorder itself fails (EventBridge retries it): its errors alarm, to the topic', () => {
     const recorder = functionLogicalId(built, 'record-execution-failure');
     const alarm = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm')).find(
-      (candidate) => candidate.Properties?.['MetricName'] === 'Errors' && JSON.stringify(candidate.Properties?.['Dimensions']).includes(recorder),
+      (candidate) =>
+        candidate.Properties?.['MetricName'] === 'Errors' && JSON.stringify(candidate.Properties?.['Dimensions']).includes(recorder),
     );
     expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', AlarmActions: [{ Ref: topicId }] });
   });
 
   it('fire on HTTP API 5xx', () => {
     const alarm = alarmOn('5xx', 'AWS/ApiGateway');
-    expect(alarm?.Properties?.['Dimensions']).toEqual([{ Name: 'ApiId', Value: { Ref: Object.keys(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Api'))[0] } }]);
+    expect(alarm?.Properties?.['Dimensions']).toEqual([
+      { Name: 'ApiId', Value: { Ref: Object.keys(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Api'))[0] } },
+    ]);
     expect(alarm?.Properties).toMatchObject({ Threshold: 1, Statistic: 'Sum', AlarmActions: [{ Ref: topicId }] });
   });
 
   it('notify an encrypted topic that only accepts TLS', () => {
-    stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Object.keys(resourcesOfType(stateless, 'AWS::KMS::Key'))[0], 'Arn'] } });
+    stateless.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Object.keys(resourcesOfType(stateless, 'AWS::KMS::Key'))[0], 'Arn'] },
+    });
     stateless.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 });
@@ -245,7 +280,7 @@ describe('failures recorded from the execution status change', () => {
   const [ruleId, rule] = Object.entries(resourcesOfType(stateless, 'AWS::Events::Rule'))[0] ?? [];
   const machineId = Object.keys(resourcesOfType(stateless, 'AWS::StepFunctions::StateMachine'))[0];
 
-  it('has one EventBridge rule: the review machine\'s FAILED, TIMED_OUT and ABORTED status changes', () => {
+  it("has one EventBridge rule: the review machine's FAILED, TIMED_OUT and ABORTED status changes", () => {
     expect(Object.keys(resourcesOfType(stateless, 'AWS::Events::Rule'))).toHaveLength(1);
     expect(rule?.Properties?.['EventPattern']).toEqual({
       source: ['aws.states'],
@@ -258,11 +293,20 @@ describe('failures recorded from the execution status change', () => {
   it('targets record-execution-failure, retried for a day, and lets EventBridge (this rule only) invoke it', () => {
     const fnId = functionLogicalId(built, 'record-execution-failure');
     expect(rule?.Properties?.['Targets']).toEqual([
-      expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 } }),
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+      }),
     ]);
-    const permissions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Permission')).filter((p) => p.Properties?.['Principal'] === 'events.amazonaws.com');
+    const permissions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Permission')).filter(
+      (p) => p.Properties?.['Principal'] === 'events.amazonaws.com',
+    );
     expect(permissions.map((p) => p.Properties)).toEqual([
-      expect.objectContaining({ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } }),
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      }),
     ]);
   });
 });

@@ -66,9 +66,13 @@ describe('the history signing key', () => {
   });
 
   it('lets only principals tagged as history writers sign: the account administers but cannot sign', () => {
-    const signing = statements.filter((statement) => [statement.Action].flat().some((action) => action === 'kms:Sign' || action === 'kms:*' || action === 'kms:S*'));
+    const signing = statements.filter((statement) =>
+      [statement.Action].flat().some((action) => action === 'kms:Sign' || action === 'kms:*' || action === 'kms:S*'),
+    );
     expect(signing).toHaveLength(1);
-    expect(signing[0]?.Condition).toMatchObject({ StringEquals: { [`aws:PrincipalTag/${HISTORY_WRITER_TAG.key}`]: HISTORY_WRITER_TAG.value } });
+    expect(signing[0]?.Condition).toMatchObject({
+      StringEquals: { [`aws:PrincipalTag/${HISTORY_WRITER_TAG.key}`]: HISTORY_WRITER_TAG.value },
+    });
     expect(flatten(signing[0]?.Condition)).toContain('aws:PrincipalAccount');
   });
 
@@ -94,7 +98,11 @@ describe('the history signing key', () => {
 
   it('reaches each function that has it through the variables the handlers read', () => {
     for (const name of FUNCTION_NAMES) {
-      const [, fn] = only(Object.fromEntries(Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(([id]) => id === functionLogicalId(built, name))));
+      const [, fn] = only(
+        Object.fromEntries(
+          Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(([id]) => id === functionLogicalId(built, name)),
+        ),
+      );
       const variables = Object.keys((fn.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables);
       const expected = FUNCTION_NEEDS[name].history !== undefined;
       expect(variables.includes(ENV.historyKeyId), name).toBe(expected);
@@ -105,24 +113,41 @@ describe('the history signing key', () => {
 
 describe('the anchor bucket', () => {
   const buckets = resourcesOfType(stateful, 'AWS::S3::Bucket');
-  const [anchorId, anchor] = only(Object.fromEntries(Object.entries(buckets).filter(([, bucket]) => bucket.Properties?.['ObjectLockEnabled'] === true)));
+  const [anchorId, anchor] = only(
+    Object.fromEntries(Object.entries(buckets).filter(([, bucket]) => bucket.Properties?.['ObjectLockEnabled'] === true)),
+  );
 
   it('locks every anchor in compliance mode for the stage’s retention (ten years in prod, a day in dev)', () => {
     expect(anchor.Properties?.['ObjectLockConfiguration']).toEqual({
       ObjectLockEnabled: 'Enabled',
       Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } },
     });
-    const [, devAnchor] = only(Object.fromEntries(Object.entries(resourcesOfType(dev.stateful, 'AWS::S3::Bucket')).filter(([, bucket]) => bucket.Properties?.['ObjectLockEnabled'] === true)));
-    expect(devAnchor.Properties?.['ObjectLockConfiguration']).toMatchObject({ Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } });
+    const [, devAnchor] = only(
+      Object.fromEntries(
+        Object.entries(resourcesOfType(dev.stateful, 'AWS::S3::Bucket')).filter(
+          ([, bucket]) => bucket.Properties?.['ObjectLockEnabled'] === true,
+        ),
+      ),
+    );
+    expect(devAnchor.Properties?.['ObjectLockConfiguration']).toMatchObject({
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } },
+    });
     expect(devAnchor.DeletionPolicy).toBe('Retain');
   });
 
   it('is versioned, private, encrypted and TLS-only', () => {
     expect(anchor.Properties).toMatchObject({
       VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
-    const policies = Object.values(resourcesOfType(stateful, 'AWS::S3::BucketPolicy')).filter((policy) => flatten(policy.Properties?.['Bucket']).includes(anchorId));
+    const policies = Object.values(resourcesOfType(stateful, 'AWS::S3::BucketPolicy')).filter((policy) =>
+      flatten(policy.Properties?.['Bucket']).includes(anchorId),
+    );
     expect(flatten(policies)).toContain('aws:SecureTransport');
   });
 
@@ -130,7 +155,12 @@ describe('the anchor bucket', () => {
     const anchorObjects = (statement: Statement) => resourcesOf(statement).some((resource) => flatten(resource).includes(anchorId));
     for (const name of FUNCTION_NAMES) {
       const onAnchors = statementsOf(name).filter(anchorObjects).flatMap(actionsOf);
-      const expected = FUNCTION_NEEDS[name].history === 'sign' ? ['s3:GetObject', 's3:PutObject'] : FUNCTION_NEEDS[name].history === 'verify' ? ['s3:GetObject'] : [];
+      const expected =
+        FUNCTION_NEEDS[name].history === 'sign'
+          ? ['s3:GetObject', 's3:PutObject']
+          : FUNCTION_NEEDS[name].history === 'verify'
+            ? ['s3:GetObject']
+            : [];
       expect([...new Set(onAnchors)].sort(), name).toEqual(expected);
     }
   });

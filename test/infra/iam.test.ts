@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES, FUNCTION_NEEDS, indexKeyPatterns, leadingKeyPatterns, matchesKeyPattern, type FunctionName,
-  type TableAction } from '#infra/function-needs.js';
+import {
+  FUNCTION_NAMES,
+  FUNCTION_NEEDS,
+  indexKeyPatterns,
+  leadingKeyPatterns,
+  matchesKeyPattern,
+  type FunctionName,
+  type TableAction,
+} from '#infra/function-needs.js';
 import { GSI1, INDEX_PARTITIONS, keys, PARTITIONS, type IndexPartition, type Partition } from '#shared/store/table.js';
 import {
   actionsOf,
@@ -20,7 +27,11 @@ const smtp = synthTemplates({ stage: 'prod', mailTransport: 'smtp', smtpSecretNa
 const byRole = statementsByRole(stateless);
 const statementsOf = (name: FunctionName): Statement[] => byRole.get(roleOfFunction(stateless, functionLogicalId(built, name))) ?? [];
 const allows = (name: FunctionName, action: string): Statement[] =>
-  statementsOf(name).filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1)))));
+  statementsOf(name).filter(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      actionsOf(statement).some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1)))),
+  );
 
 const machineName = built.stateless.stateMachineName;
 const machineArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${machineName}`;
@@ -42,7 +53,15 @@ const STAR_ONLY_ACTIONS = new Set([
   'logs:DescribeLogGroups',
 ]);
 
-const READ_ONLY: readonly FunctionName[] = ['get-me', 'get-draft', 'get-report', 'list-reports', 'report-history', 'review-page', 'web-pages'];
+const READ_ONLY: readonly FunctionName[] = [
+  'get-me',
+  'get-draft',
+  'get-report',
+  'list-reports',
+  'report-history',
+  'review-page',
+  'web-pages',
+];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 describe('least privilege: Step Functions', () => {
@@ -53,7 +72,7 @@ describe('least privilege: Step Functions', () => {
     expect(callers.sort()).toEqual(['decide-review', 'request-review', 'request-revision', 'resubmit-report']);
   });
 
-  it('scopes SendTaskSuccess to the review state machine, with no heartbeat; SendTaskFailure only where a co-signer\'s return is delivered', () => {
+  it("scopes SendTaskSuccess to the review state machine, with no heartbeat; SendTaskFailure only where a co-signer's return is delivered", () => {
     for (const name of ['decide-review', 'request-review', 'request-revision', 'resubmit-report'] as const) {
       for (const statement of [...allows(name, 'states:SendTaskSuccess'), ...allows(name, 'states:SendTaskFailure')]) {
         expect(resourcesOf(statement).map(flatten), name).toEqual([machineArn]);
@@ -61,7 +80,10 @@ describe('least privilege: Step Functions', () => {
       expect(allows(name, 'states:SendTaskHeartbeat'), name).toEqual([]);
     }
     // a 会签 return fails the co-signer's Map iteration: the decision path and the task that redelivers it
-    expect(FUNCTION_NAMES.filter((name) => allows(name, 'states:SendTaskFailure').length > 0).sort()).toEqual(['decide-review', 'request-review']);
+    expect(FUNCTION_NAMES.filter((name) => allows(name, 'states:SendTaskFailure').length > 0).sort()).toEqual([
+      'decide-review',
+      'request-review',
+    ]);
   });
 
   it('lets only submit-report start executions, only withdraw-report stop them, and only the history readers read them', () => {
@@ -71,14 +93,21 @@ describe('least privilege: Step Functions', () => {
     expect(holders('states:DescribeExecution')).toEqual(['report-history', 'web-pages']);
     expect(holders('states:GetExecutionHistory')).toEqual(['report-history', 'web-pages']);
     for (const statement of allows('withdraw-report', 'states:StopExecution')) {
-      expect(resourcesOf(statement).map(flatten)).toEqual([`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*`]);
+      expect(resourcesOf(statement).map(flatten)).toEqual([
+        `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*`,
+      ]);
     }
   });
 
-  it('lets the state machine invoke exactly the three task functions (the failure recorder is EventBridge\'s)', () => {
+  it("lets the state machine invoke exactly the three task functions (the failure recorder is EventBridge's)", () => {
     const machineRole = logicalIdOf(built.stateless, built.stateless.reviewStateMachine.stateMachine.role as never);
     const invoke = (byRole.get(machineRole) ?? []).filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
-    const targets = new Set(invoke.flatMap(resourcesOf).map(flatten).map((arn) => arn.replace(/:\*$/, '')));
+    const targets = new Set(
+      invoke
+        .flatMap(resourcesOf)
+        .map(flatten)
+        .map((arn) => arn.replace(/:\*$/, '')),
+    );
     const tasks: FunctionName[] = ['request-review', 'request-revision', 'publish-report'];
     expect([...targets].sort()).toEqual(tasks.map((name) => `<${functionLogicalId(built, name)}.Arn>`).sort());
   });
@@ -87,7 +116,9 @@ describe('least privilege: Step Functions', () => {
 describe('least privilege: the site bucket and the table', () => {
   it('lets only publish-report and the site-index writer write the site bucket, with PutObject on its objects and nothing else', () => {
     // the anchor bucket's grants are checked in history-trust.test.ts
-    const onSite = (statement: Statement) => actionsOf(statement).some((action) => action.startsWith('s3:')) && resourcesOf(statement).some((resource) => flatten(resource).includes('SiteBucket'));
+    const onSite = (statement: Statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:')) &&
+      resourcesOf(statement).some((resource) => flatten(resource).includes('SiteBucket'));
     const writers = FUNCTION_NAMES.filter((name) => statementsOf(name).some(onSite));
     expect(writers).toEqual(['publish-report', 'rebuild-site-indexes']);
     for (const writer of writers) {
@@ -101,19 +132,28 @@ describe('least privilege: the site bucket and the table', () => {
 
   it('gives the read-only functions Get and Query only', () => {
     for (const name of READ_ONLY) {
-      const dynamo = statementsOf(name).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+      const dynamo = statementsOf(name)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'));
       expect(new Set(dynamo), name).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query']));
     }
   });
 
   it('lets only end-session and the removal of a person delete, and nothing scan or batch', () => {
     for (const name of FUNCTION_NAMES) {
-      const dynamo = statementsOf(name).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+      const dynamo = statementsOf(name)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'));
       if (name !== 'end-session' && name !== 'admin-remove-person') expect(dynamo, name).not.toContain('dynamodb:DeleteItem');
-      for (const action of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:*']) expect(dynamo, name).not.toContain(action);
+      for (const action of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:*'])
+        expect(dynamo, name).not.toContain(action);
       if (READ_ONLY.includes(name)) for (const action of WRITE_ACTIONS) expect(dynamo, name).not.toContain(action);
     }
-    expect(statementsOf('end-session').flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:DeleteItem']);
+    expect(
+      statementsOf('end-session')
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:')),
+    ).toEqual(['dynamodb:DeleteItem']);
   });
 
   it('scopes table access to the table, and only Query to gsi1, without an index wildcard', () => {
@@ -138,16 +178,32 @@ describe('least privilege: secrets and mail', () => {
     const readers = FUNCTION_NAMES.filter((name) => allows(name, 'secretsmanager:GetSecretValue').length > 0).sort();
     // the people routes sign the link of a review they hand on
     expect(readers).toEqual([
-      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'create-session', 'decide-review', 'my-tasks', 'request-review',
-      'request-sign-in-code', 'review-page',
+      'admin-import-people',
+      'admin-remove-person',
+      'admin-save-person',
+      'create-session',
+      'decide-review',
+      'my-tasks',
+      'request-review',
+      'request-sign-in-code',
+      'review-page',
     ]);
   });
 
   it('lets only the mailing functions send mail, as the stage identity and configuration set', () => {
     const senders = FUNCTION_NAMES.filter((name) => allows(name, 'ses:SendEmail').length > 0).sort();
     expect(senders).toEqual([
-      'admin-import-people', 'admin-remove-person', 'admin-save-person', 'admin-send-reminders', 'my-tasks', 'publish-report', 'request-review',
-      'request-revision', 'request-sign-in-code', 'send-due-reminders', 'withdraw-report',
+      'admin-import-people',
+      'admin-remove-person',
+      'admin-save-person',
+      'admin-send-reminders',
+      'my-tasks',
+      'publish-report',
+      'request-review',
+      'request-revision',
+      'request-sign-in-code',
+      'send-due-reminders',
+      'withdraw-report',
     ]);
     for (const name of senders) {
       const resources = allows(name, 'ses:SendEmail').flatMap(resourcesOf).map(flatten);
@@ -166,8 +222,13 @@ describe('least privilege: secrets and mail', () => {
     for (const name of ['publish-report', 'request-review', 'request-revision', 'request-sign-in-code'] as const) {
       const statements = smtpRoles.get(roleOfFunction(smtp.stateless, functionLogicalId(smtp.built, name))) ?? [];
       expect(statements.flatMap(actionsOf), name).not.toContain('ses:SendEmail');
-      const secretResources = statements.filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf).map(flatten);
-      expect(secretResources, name).toContain('arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:nianbao/smtp-??????');
+      const secretResources = statements
+        .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+        .flatMap(resourcesOf)
+        .map(flatten);
+      expect(secretResources, name).toContain(
+        'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:nianbao/smtp-??????',
+      );
     }
   });
 });
@@ -206,7 +267,9 @@ const globMatches = matchesKeyPattern;
 function allowedOn(name: FunctionName, action: string, target: Target, partitionKey: string): boolean {
   return allows(name, action).some((statement) => {
     const onIndex = (resource: string) => resource.endsWith(`/index/${GSI1.indexName}`);
-    const onTarget = resourcesOf(statement).map(flatten).some((resource) => (target === 'index' ? onIndex(resource) : !resource.includes('/index/')));
+    const onTarget = resourcesOf(statement)
+      .map(flatten)
+      .some((resource) => (target === 'index' ? onIndex(resource) : !resource.includes('/index/')));
     if (!onTarget) return false;
     const condition = statement.Condition as Record<string, Record<string, string | string[]>> | undefined;
     const patterns = condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
@@ -248,7 +311,10 @@ describe('least privilege: dynamodb:LeadingKeys', () => {
     for (const name of FUNCTION_NAMES) {
       for (const statement of statementsOf(name).filter((s) => actionsOf(s).some((action) => action.startsWith('dynamodb:')))) {
         const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
-        expect(condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], `${name}: ${actionsOf(statement).join(', ')}`).toBeDefined();
+        expect(
+          condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+          `${name}: ${actionsOf(statement).join(', ')}`,
+        ).toBeDefined();
       }
     }
   });
@@ -270,12 +336,16 @@ describe('least privilege: dynamodb:LeadingKeys', () => {
       for (const partition of PARTITION_NAMES) {
         for (const action of ['dynamodb:GetItem', 'dynamodb:Query']) {
           const reads = allowedOn(name, action, 'table', SAMPLE_KEYS[partition]);
-          expect(reads, `${name} ${action} ${partition}`).toBe(declared.has(partition) && FUNCTION_NEEDS[name].table.includes(action as TableAction));
+          expect(reads, `${name} ${action} ${partition}`).toBe(
+            declared.has(partition) && FUNCTION_NEEDS[name].table.includes(action as TableAction),
+          );
         }
       }
       const indexed = new Set(FUNCTION_NEEDS[name].items?.index ?? []);
       for (const partition of INDEX_PARTITION_NAMES) {
-        expect(allowedOn(name, 'dynamodb:Query', 'index', SAMPLE_INDEX_KEYS[partition]), `${name} querying gsi1 ${partition}`).toBe(indexed.has(partition));
+        expect(allowedOn(name, 'dynamodb:Query', 'index', SAMPLE_INDEX_KEYS[partition]), `${name} querying gsi1 ${partition}`).toBe(
+          indexed.has(partition),
+        );
       }
     }
   });
@@ -289,31 +359,49 @@ describe('least privilege: dynamodb:LeadingKeys', () => {
   });
 
   it('lets save-draft write drafts and nothing else, and only save-draft write drafts', () => {
-    expect(PARTITION_NAMES.filter((partition) => TABLE_WRITES.some((action) => allowedOn('save-draft', action, 'table',
-      SAMPLE_KEYS[partition])))).toEqual(['draft']);
+    expect(
+      PARTITION_NAMES.filter((partition) =>
+        TABLE_WRITES.some((action) => allowedOn('save-draft', action, 'table', SAMPLE_KEYS[partition])),
+      ),
+    ).toEqual(['draft']);
     expect(writers('draft')).toEqual(['save-draft']);
   });
 
   it('lets only the workflow (and the people routes, handing open reviews on) write reports, reviews and the published list', () => {
     const people = ['admin-import-people', 'admin-remove-person', 'admin-save-person'];
     expect(writers('report')).toEqual(
-      [...people, 'decide-review', 'publish-report', 'record-execution-failure', 'request-review', 'request-revision', 'resubmit-report', 'submit-report',
-        'withdraw-report'].sort(),
+      [
+        ...people,
+        'decide-review',
+        'publish-report',
+        'record-execution-failure',
+        'request-review',
+        'request-revision',
+        'resubmit-report',
+        'submit-report',
+        'withdraw-report',
+      ].sort(),
     );
     // my-tasks writes only when a resend was sent (the count the limit reads)
     expect(writers('review')).toEqual([...people, 'decide-review', 'my-tasks', 'request-review']);
     expect(writers('published')).toEqual(['publish-report']);
   });
 
-  it('draws the partitions apart: no partition pattern matches another partition\'s keys', () => {
+  it("draws the partitions apart: no partition pattern matches another partition's keys", () => {
     for (const partition of PARTITION_NAMES) {
       for (const other of PARTITION_NAMES.filter((candidate) => candidate !== partition)) {
-        expect(leadingKeyPatterns([partition]).some((pattern) => globMatches(pattern, SAMPLE_KEYS[other])), `${partition} vs ${other}`).toBe(false);
+        expect(
+          leadingKeyPatterns([partition]).some((pattern) => globMatches(pattern, SAMPLE_KEYS[other])),
+          `${partition} vs ${other}`,
+        ).toBe(false);
       }
     }
     for (const partition of INDEX_PARTITION_NAMES) {
       for (const other of INDEX_PARTITION_NAMES.filter((candidate) => candidate !== partition)) {
-        expect(indexKeyPatterns([partition]).some((pattern) => globMatches(pattern, SAMPLE_INDEX_KEYS[other])), `${partition} vs ${other}`).toBe(false);
+        expect(
+          indexKeyPatterns([partition]).some((pattern) => globMatches(pattern, SAMPLE_INDEX_KEYS[other])),
+          `${partition} vs ${other}`,
+        ).toBe(false);
       }
     }
   });

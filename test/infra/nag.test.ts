@@ -40,11 +40,15 @@ function readReport(outdir: string): Report | undefined {
 }
 
 function acknowledgements(root: IConstruct): { id: string; path: string; reason: string }[] {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id, path: construct.node.path, reason }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id, path: construct.node.path, reason })),
+        ),
+    );
 }
 
 /** a synth with cdk-nag takes a few seconds, far more on a busy machine */
@@ -55,39 +59,60 @@ afterEach(() => {
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  it.each(Object.entries(VARIANTS))('finds nothing unacknowledged in %s', (_name, context) => {
-    const built = buildApp({ context, nag: true });
-    expect(() => built.app.synth()).not.toThrow();
-    const report = readReport(built.outdir);
-    const violations = (report?.pluginReports ?? []).flatMap((plugin) => plugin.violations.map((v) => `${plugin.pluginName}: ${v.severity} ${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`));
-    expect(violations).toEqual([]);
-    for (const stack of [built.stateful, built.stateless, ...(built.edge === undefined ? [] : [built.edge])]) {
-      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
-      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
-    }
-  }, SYNTH_TIMEOUT_MS);
+  it.each(Object.entries(VARIANTS))(
+    'finds nothing unacknowledged in %s',
+    (_name, context) => {
+      const built = buildApp({ context, nag: true });
+      expect(() => built.app.synth()).not.toThrow();
+      const report = readReport(built.outdir);
+      const violations = (report?.pluginReports ?? []).flatMap((plugin) =>
+        plugin.violations.map(
+          (v) => `${plugin.pluginName}: ${v.severity} ${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+        ),
+      );
+      expect(violations).toEqual([]);
+      for (const stack of [built.stateful, built.stateless, ...(built.edge === undefined ? [] : [built.edge])]) {
+        expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+        expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+      }
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
-  it.each(Object.entries(VARIANTS))('acknowledges only findings that occur, each with a reason, in %s', (_name, context) => {
-    const acknowledged = buildApp({ context, nag: true });
-    acknowledged.app.synth();
-    const acks = acknowledgements(acknowledged.app);
-    expect(acks.length).toBeGreaterThan(0);
+  it.each(Object.entries(VARIANTS))(
+    'acknowledges only findings that occur, each with a reason, in %s',
+    (_name, context) => {
+      const acknowledged = buildApp({ context, nag: true });
+      acknowledged.app.synth();
+      const acks = acknowledgements(acknowledged.app);
+      expect(acks.length).toBeGreaterThan(0);
 
-    vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
-    const bare = buildApp({ context, nag: true });
-    expect(() => bare.app.synth()).toThrow();
-    const findings = (readReport(bare.outdir)?.pluginReports ?? [])
-      .filter((plugin) => plugin.pluginName === 'AwsSolutions')
-      .flatMap((plugin) => plugin.violations.flatMap((v) => v.violatingConstructs.map((c) => ({ id: `AwsSolutions::${v.ruleName}`, path: c.constructPath }))));
+      vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
+      const bare = buildApp({ context, nag: true });
+      expect(() => bare.app.synth()).toThrow();
+      const findings = (readReport(bare.outdir)?.pluginReports ?? [])
+        .filter((plugin) => plugin.pluginName === 'AwsSolutions')
+        .flatMap((plugin) =>
+          plugin.violations.flatMap((v) =>
+            v.violatingConstructs.map((c) => ({ id: `AwsSolutions::${v.ruleName}`, path: c.constructPath })),
+          ),
+        );
 
-    for (const ack of acks) {
-      expect(ack.reason.length, ack.id).toBeGreaterThan(40);
-      const answered = findings.filter((finding) => finding.id === ack.id && (finding.path === ack.path || finding.path.startsWith(`${ack.path}/`)));
-      expect(answered.length, `${ack.id} at ${ack.path} answers no finding`).toBeGreaterThan(0);
-    }
-    // and the other way round: every finding is answered by an acknowledgement at or above it
-    for (const finding of findings) {
-      expect(acks.some((ack) => ack.id === finding.id && (finding.path === ack.path || finding.path.startsWith(`${ack.path}/`))), `${finding.id} at ${finding.path}`).toBe(true);
-    }
-  }, SYNTH_TIMEOUT_MS);
+      for (const ack of acks) {
+        expect(ack.reason.length, ack.id).toBeGreaterThan(40);
+        const answered = findings.filter(
+          (finding) => finding.id === ack.id && (finding.path === ack.path || finding.path.startsWith(`${ack.path}/`)),
+        );
+        expect(answered.length, `${ack.id} at ${ack.path} answers no finding`).toBeGreaterThan(0);
+      }
+      // and the other way round: every finding is answered by an acknowledgement at or above it
+      for (const finding of findings) {
+        expect(
+          acks.some((ack) => ack.id === finding.id && (finding.path === ack.path || finding.path.startsWith(`${ack.path}/`))),
+          `${finding.id} at ${finding.path}`,
+        ).toBe(true);
+      }
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -79,7 +79,11 @@ describe('the site-index writer', () => {
     const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'));
     const topic = `<${logicalIdOf(built.stateless, built.stateless.alarmTopic)}>`;
     const deadLetter = alarms.find((alarm) => alarm.Properties?.['MetricName'] === 'ApproximateNumberOfMessagesVisible');
-    expect(deadLetter?.Properties).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(deadLetter?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     expect(JSON.stringify(deadLetter?.Properties?.['Dimensions'])).toContain(deadLetterId);
     const failures = alarms.find(
       (alarm) => alarm.Properties?.['MetricName'] === 'Errors' && JSON.stringify(alarm.Properties?.['Dimensions']).includes(writerId),
@@ -95,16 +99,28 @@ describe('the site before anything is published', () => {
     expect(requests).toHaveLength(1);
     const [id, resource] = requests[0] ?? [];
     for (const phase of ['Create', 'Update']) {
-      const call = JSON.parse(flatten(resource?.Properties?.[phase])) as { service: string; action: string; parameters: Record<string, string> };
-      expect(call).toMatchObject({ service: 'SQS', action: 'sendMessage', parameters: { QueueUrl: `<${requestQueueId}>`, MessageGroupId: 'site-indexes' } });
+      const call = JSON.parse(flatten(resource?.Properties?.[phase])) as {
+        service: string;
+        action: string;
+        parameters: Record<string, string>;
+      };
+      expect(call).toMatchObject({
+        service: 'SQS',
+        action: 'sendMessage',
+        parameters: { QueueUrl: `<${requestQueueId}>`, MessageGroupId: 'site-indexes' },
+      });
       // the message the writer reads as "rebuild every index": the root page is written even with no report
       expect(JSON.parse(call.parameters['MessageBody'] ?? '')).toEqual({ kind: 'all' });
     }
     // sent once the writer consumes the queue, and allowed to send to that queue only
     expect(resource?.DependsOn).toEqual(expect.arrayContaining([writerId]));
-    const policies = Object.entries(resourcesOfType(stateless, 'AWS::IAM::Policy')).filter(([policyId]) => (resource?.DependsOn ?? []).includes(policyId));
+    const policies = Object.entries(resourcesOfType(stateless, 'AWS::IAM::Policy')).filter(([policyId]) =>
+      (resource?.DependsOn ?? []).includes(policyId),
+    );
     expect(policies, id).toHaveLength(1);
     const document = policies[0]?.[1].Properties?.['PolicyDocument'] as { Statement: Array<{ Action: unknown; Resource: unknown }> };
-    expect(document.Statement.map((statement) => [statement.Action, flatten(statement.Resource)])).toEqual([['sqs:SendMessage', `<${requestQueueId}.Arn>`]]);
+    expect(document.Statement.map((statement) => [statement.Action, flatten(statement.Resource)])).toEqual([
+      ['sqs:SendMessage', `<${requestQueueId}.Arn>`],
+    ]);
   });
 });

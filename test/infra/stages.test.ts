@@ -23,12 +23,20 @@ describe('stage config', () => {
       createMailIdentity: 'true',
     });
     expect(config.baseUrl).toBe('https://nianbao.haidian.example.gov.cn');
-    expect(config.mail).toEqual({ transport: 'ses', from: '海淀区年报 <noreply@haidian.example.gov.cn>', identity: 'haidian.example.gov.cn', createIdentity: true });
+    expect(config.mail).toEqual({
+      transport: 'ses',
+      from: '海淀区年报 <noreply@haidian.example.gov.cn>',
+      identity: 'haidian.example.gov.cn',
+      createIdentity: true,
+    });
   });
 
   it('switches to SMTP only with the name of the secret that holds its settings', () => {
     expect(() => resolveStageConfig({ stage: 'prod', alarmEmail: 'ops@example.gov.cn', mailTransport: 'smtp' })).toThrow(/smtpSecretName/);
-    expect(resolveStageConfig({ stage: 'prod', alarmEmail: 'ops@example.gov.cn', mailTransport: 'smtp', smtpSecretName: 'nianbao/smtp' }).config.mail).toEqual({
+    expect(
+      resolveStageConfig({ stage: 'prod', alarmEmail: 'ops@example.gov.cn', mailTransport: 'smtp', smtpSecretName: 'nianbao/smtp' }).config
+        .mail,
+    ).toEqual({
       transport: 'smtp',
       from: STAGES.prod.mail.from,
       secretName: 'nianbao/smtp',
@@ -66,16 +74,27 @@ describe('stage config', () => {
     expect(config).toMatchObject({ apiDomain: 'nianbao.example.gov.cn', siteDomain: 'nianbao-site.example.gov.cn' });
     const certificate = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
     expect(() => resolveStageConfig({ apiCertificateArn: certificate })).toThrow(/apiDomain/);
-    expect(() => resolveStageConfig({ apiDomain: 'nianbao.example.gov.cn',
-      apiCertificateArn: 'arn:aws:acm:cn-north-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' })).toThrow(/us-east-1/);
+    expect(() =>
+      resolveStageConfig({
+        apiDomain: 'nianbao.example.gov.cn',
+        apiCertificateArn: 'arn:aws:acm:cn-north-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+      }),
+    ).toThrow(/us-east-1/);
     expect(() => resolveStageConfig({ siteDomain: 'https://nianbao.example.gov.cn' })).toThrow(/siteDomain/);
     // CloudFront in the China regions takes IAM certificates only: the README's manual steps, not ACM
-    expect(() => resolveStageConfig({ region: 'cn-north-1', siteDomain: 'nianbao-site.example.gov.cn' })).toThrow(/IAM server certificates/);
+    expect(() => resolveStageConfig({ region: 'cn-north-1', siteDomain: 'nianbao-site.example.gov.cn' })).toThrow(
+      /IAM server certificates/,
+    );
   });
 
   it('warms the prod table for the January peak and reserves concurrency for the workflow and the decision path', () => {
     expect(STAGES.prod.tableWarmThroughput?.writeUnitsPerSecond).toBeGreaterThanOrEqual(15000);
-    expect(Object.keys(STAGES.prod.reservedConcurrency).sort()).toEqual(['decide-review', 'publish-report', 'request-review', 'request-revision']);
+    expect(Object.keys(STAGES.prod.reservedConcurrency).sort()).toEqual([
+      'decide-review',
+      'publish-report',
+      'request-review',
+      'request-revision',
+    ]);
   });
 
   it('finds the sender domain in a display-name address', () => {
@@ -84,7 +103,7 @@ describe('stage config', () => {
     expect(() => domainOf('noreply')).toThrow(StageConfigError);
   });
 
-  it('names the state machine after its stack, within Step Functions\' 80 characters', () => {
+  it("names the state machine after its stack, within Step Functions' 80 characters", () => {
     expect(reviewStateMachineName('Nianbao-prod-Stateless')).toBe('Nianbao-prod-Stateless-Review');
     const long = reviewStateMachineName('N'.repeat(120));
     expect(long.length).toBeLessThanOrEqual(80);

@@ -75,7 +75,10 @@ describe('the review state machine as synthesized', () => {
   });
 
   it('waits for a task token in Review, CoSignReview (each co-signer) and OfficerRevision, with the right function', () => {
-    const waiting = states.filter(([, s]) => waitsForToken(s)).map(([name]) => name).sort();
+    const waiting = states
+      .filter(([, s]) => waitsForToken(s))
+      .map(([name]) => name)
+      .sort();
     expect(waiting).toEqual(['CoSignReview', 'OfficerRevision', 'Review']);
     expect(state('Review').Parameters?.FunctionName).toBe(fnArn('request-review'));
     expect(state('CoSignReview').Parameters?.FunctionName).toBe(fnArn('request-review'));
@@ -102,7 +105,10 @@ describe('the review state machine as synthesized', () => {
       expect(timeoutIndex, name).toBeGreaterThanOrEqual(0);
       // retries exhausted: the execution fails AT the task, so a redrive reruns it (AWS redrives "from the unsuccessful step");
       // only the timeout is caught (the reminder), and a co-signer's return reaches the Map, which catches it
-      expect(catchers.map((c) => c.ErrorEquals), name).toEqual([['States.Timeout']]);
+      expect(
+        catchers.map((c) => c.ErrorEquals),
+        name,
+      ).toEqual([['States.Timeout']]);
       // the reminder is a Pass back into the same task: the same review, a new token
       const reminder = state(catchers[timeoutIndex]?.Next ?? '');
       expect(reminder.Type, name).toBe('Pass');
@@ -141,7 +147,7 @@ describe('the review state machine as synthesized', () => {
     expect(state('CoSignReview').Retry?.[0]).toEqual({ ErrorEquals: ['Returned'], MaxAttempts: 0 });
   });
 
-  it('retries Lambda\'s own transient errors with backoff on every Lambda task', () => {
+  it("retries Lambda's own transient errors with backoff on every Lambda task", () => {
     const lambdaTasks = states.filter(([, s]) => isLambdaTask(s));
     expect(lambdaTasks.map(([name]) => name).sort()).toEqual(['CoSignReview', 'OfficerRevision', 'Publish', 'Review']);
     for (const [name, s] of lambdaTasks) {
@@ -157,7 +163,9 @@ describe('the review state machine as synthesized', () => {
       const throttled = covers('Lambda.TooManyRequestsException');
       expect(throttled?.JitterStrategy, name).toBe('FULL');
       expect(throttled?.MaxDelaySeconds, name).toBe(300);
-      const waits = Array.from({ length: throttled?.MaxAttempts ?? 0 }, (_, i) => Math.min((throttled?.IntervalSeconds ?? 1) * (throttled?.BackoffRate ?? 1) ** i, throttled?.MaxDelaySeconds ?? Infinity));
+      const waits = Array.from({ length: throttled?.MaxAttempts ?? 0 }, (_, i) =>
+        Math.min((throttled?.IntervalSeconds ?? 1) * (throttled?.BackoffRate ?? 1) ** i, throttled?.MaxDelaySeconds ?? Infinity),
+      );
       const total = waits.reduce((a, b) => a + b, 0);
       expect(total, name).toBeGreaterThanOrEqual(25 * 60);
       expect(total, name).toBeLessThanOrEqual(35 * 60);
@@ -178,7 +186,12 @@ describe('the review state machine as synthesized', () => {
     expect(publish.Retry?.length).toBeGreaterThan(0);
     expect(states.map(([name]) => name)).not.toContain('RecordPublishFailure');
     // the only Fail states left are the Choices' defaults (an outcome the workflow does not know)
-    expect(states.filter(([, s]) => s.Type === 'Fail').map(([name]) => name).sort()).toEqual(['UnknownOutcome', 'UnknownRevisionOutcome']);
+    expect(
+      states
+        .filter(([, s]) => s.Type === 'Fail')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['UnknownOutcome', 'UnknownRevisionOutcome']);
     // the last state of a published round: no Succeed after it, one transition fewer per report
     expect(publish.End).toBe(true);
   });
@@ -202,7 +215,7 @@ describe('the review state machine as synthesized', () => {
     expect([...seen].sort()).toEqual(states.map(([name]) => name).sort());
   });
 
-  it('uses the stage\'s timeouts (dev and prod share them today; both come from infra/stages.ts)', () => {
+  it("uses the stage's timeouts (dev and prod share them today; both come from infra/stages.ts)", () => {
     const [, devMachine] = only(resourcesOfType(dev.stateless, 'AWS::StepFunctions::StateMachine'));
     const devDefinition = JSON.parse(flatten(devMachine.Properties?.['DefinitionString'])) as Definition;
     expect(devDefinition.States['OfficerRevision']?.TimeoutSeconds).toBe(STAGES.dev.revisionTimeout.toSeconds());

@@ -54,9 +54,15 @@ describe('the stateful stack: table', () => {
     const app = new App({ context: { ...CDK_JSON.context, 'aws:cdk:bundling-stacks': [] } });
     const { stateful } = addNianbaoStacks(app, {
       stage: 'prod',
-      config: { ...STAGES.prod, alarmEmail: 'ops@example.gov.cn', tableWarmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 30_000 } },
+      config: {
+        ...STAGES.prod,
+        alarmEmail: 'ops@example.gov.cn',
+        tableWarmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 30_000 },
+      },
     });
-    Template.fromStack(stateful).hasResourceProperties('AWS::DynamoDB::Table', { WarmThroughput: { ReadUnitsPerSecond: 12_000, WriteUnitsPerSecond: 30_000 } });
+    Template.fromStack(stateful).hasResourceProperties('AWS::DynamoDB::Table', {
+      WarmThroughput: { ReadUnitsPerSecond: 12_000, WriteUnitsPerSecond: 30_000 },
+    });
   });
 
   it('in dev keeps point-in-time recovery but can be destroyed with the stack', () => {
@@ -88,7 +94,10 @@ describe('the stateful stack: public site', () => {
   });
 
   it('logs site bucket access into the access-log bucket', () => {
-    expect(site.Properties?.['LoggingConfiguration']).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'site-bucket/' });
+    expect(site.Properties?.['LoggingConfiguration']).toEqual({
+      DestinationBucketName: { Ref: logBucketId },
+      LogFilePrefix: 'site-bucket/',
+    });
   });
 
   it('refuses every request to either bucket that is not over TLS', () => {
@@ -114,7 +123,11 @@ describe('the stateful stack: public site', () => {
 
   it('serves the site through CloudFront with origin access control and index.html at the root', () => {
     const [oacId, oac] = only(resourcesOfType(prod.stateful, 'AWS::CloudFront::OriginAccessControl'));
-    expect(oac.Properties?.['OriginAccessControlConfig']).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(oac.Properties?.['OriginAccessControlConfig']).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     const [distributionId, distribution] = only(resourcesOfType(prod.stateful, 'AWS::CloudFront::Distribution'));
     const config = distribution.Properties?.['DistributionConfig'] as Record<string, unknown>;
     expect(config['DefaultRootObject']).toBe('index.html');
@@ -142,18 +155,27 @@ describe('the stateful stack: public site', () => {
         ]),
       },
     });
-    type Statement = { Sid?: string; Principal?: { Service?: string }; Resource?: unknown; Condition?: { StringEquals?: Record<string, unknown> } };
+    type Statement = {
+      Sid?: string;
+      Principal?: { Service?: string };
+      Resource?: unknown;
+      Condition?: { StringEquals?: Record<string, unknown> };
+    };
     const statements = Object.values(resourcesOfType(prod.stateful, 'AWS::S3::BucketPolicy'))
       .flatMap((policy) => (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement)
       .filter((statement) => statement.Principal?.Service === 'cloudfront.amazonaws.com');
     // the site's distribution reads the whole bucket; the app's reads the browser scripts under assets/ (client-assets.test.ts)
-    const [whole, ...others] = statements.filter((statement) => !flatten(statement.Resource).endsWith('/assets/*') && !statement.Sid?.includes('ClientAssets'));
+    const [whole, ...others] = statements.filter(
+      (statement) => !flatten(statement.Resource).endsWith('/assets/*') && !statement.Sid?.includes('ClientAssets'),
+    );
     expect(others).toHaveLength(0);
     expect(flatten(whole?.Condition?.StringEquals?.['AWS:SourceArn'])).toMatch(new RegExp(`:distribution/<${distributionId}>$`));
-    expect(statements.filter((statement) => statement.Sid?.includes('ClientAssets')).map((statement) => statement.Sid).sort()).toEqual([
-      'AppDistributionReadsClientAssets',
-      'AppDistributionTellsMissingClientAssets',
-    ]);
+    expect(
+      statements
+        .filter((statement) => statement.Sid?.includes('ClientAssets'))
+        .map((statement) => statement.Sid)
+        .sort(),
+    ).toEqual(['AppDistributionReadsClientAssets', 'AppDistributionTellsMissingClientAssets']);
   });
 
   it('empties and deletes both buckets with the stack only in the throwaway stage (the anchor bucket is locked, and kept)', () => {
@@ -181,8 +203,13 @@ describe('the stateful stack: master secret and mail identity', () => {
 
   it('creates the SES identity and configuration set when the stage owns its identity (dev)', () => {
     dev.stateful.resourceCountIs('AWS::SES::EmailIdentity', 1);
-    dev.stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'nianbao-dev.example.cn', ConfigurationSetAttributes: Match.anyValue() });
-    dev.stateful.hasResourceProperties('AWS::SES::ConfigurationSet', { SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] } });
+    dev.stateful.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'nianbao-dev.example.cn',
+      ConfigurationSetAttributes: Match.anyValue(),
+    });
+    dev.stateful.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
   });
 
   it('uses an identity verified outside the app in prod, with its own configuration set', () => {

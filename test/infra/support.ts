@@ -60,7 +60,13 @@ export function synthTemplates(context: Readonly<Record<string, unknown>> = {}):
   return { built, stateful: Template.fromStack(built.stateful), stateless: Template.fromStack(built.stateless) };
 }
 
-export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string[] };
+export type Resource = {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  DependsOn?: string[];
+};
 
 export function resourcesOfType(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;
@@ -93,7 +99,8 @@ export interface Statement {
 }
 
 export const actionsOf = (statement: Statement): string[] => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
-export const resourcesOf = (statement: Statement): unknown[] => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]);
+export const resourcesOf = (statement: Statement): unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 
 /** Every statement of every AWS::IAM::Policy attached to a role, by role logical id. */
 export function statementsByRole(template: Template): Map<string, Statement[]> {

@@ -2,8 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client, type S3ClientResolvedConfig, type ServiceInputTypes as S3Input, type ServiceOutputTypes as S3Output } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, type SFNClientResolvedConfig, type ServiceInputTypes as SfnInput, type ServiceOutputTypes as SfnOutput } from '@aws-sdk/client-sfn';
+import {
+  S3Client,
+  type S3ClientResolvedConfig,
+  type ServiceInputTypes as S3Input,
+  type ServiceOutputTypes as S3Output,
+} from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type SFNClientResolvedConfig,
+  type ServiceInputTypes as SfnInput,
+  type ServiceOutputTypes as SfnOutput,
+} from '@aws-sdk/client-sfn';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { OutboxMailer } from '#shared/mail/outbox-mailer.js';
 import { AwaitedBackground } from '#shared/runtime/background.js';
@@ -78,9 +92,13 @@ export async function createTestApp(): Promise<TestApp> {
   const outbox = new OutboxMailer({ clock });
   const sfnClient = new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const sfn = mockClient(sfnClient);
-  sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:review:x', startDate: new Date() });
+  sfn
+    .on(StartExecutionCommand)
+    .resolves({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:review:x', startDate: new Date() });
   sfn.on(SendTaskSuccessCommand).resolves({});
-  sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: clock.now(), executionArn: 'x', stateMachineArn: 'x', input: '{}' });
+  sfn
+    .on(DescribeExecutionCommand)
+    .resolves({ status: 'RUNNING', startDate: clock.now(), executionArn: 'x', stateMachineArn: 'x', input: '{}' });
   sfn.on(GetExecutionHistoryCommand).resolves({ events: [{ id: 1, type: 'ExecutionStarted', timestamp: clock.now() }] });
   const s3Client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const s3 = mockClient(s3Client);

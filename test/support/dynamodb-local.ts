@@ -15,7 +15,10 @@ import { createTestDynamoClient, type Emulator } from './dynalite.js';
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 const JAR = 'DynamoDBLocal.jar';
-export const DYNAMODB_LOCAL_DIR = join(dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+export const DYNAMODB_LOCAL_DIR = join(
+  dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')),
+  'emulator',
+);
 
 /** True when an executable `java` is on PATH. */
 export function javaAvailable(): boolean {

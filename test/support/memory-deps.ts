@@ -77,7 +77,12 @@ export class RecordingWorkflow implements Workflow {
 
 export interface MemoryWorld {
   /** everything the workflow use cases take, over one MemoryStore seeded with the demo district's roster */
-  readonly deps: DecideDeps & RequestReviewDeps & RequestRevisionDeps & ResubmitDeps & WithdrawDeps & MyTasksDeps & { readonly store: MemoryStore };
+  readonly deps: DecideDeps &
+    RequestReviewDeps &
+    RequestRevisionDeps &
+    ResubmitDeps &
+    WithdrawDeps &
+    MyTasksDeps & { readonly store: MemoryStore };
   readonly store: MemoryStore;
   readonly clock: TestClock;
   readonly outbox: OutboxMailer;

@@ -32,7 +32,10 @@ export function consistentReport(template: Template, year: number): fc.Arbitrary
       free: fc.array(fc.integer({ min: -50, max: 5_000 }), { minLength: freeCells.length, maxLength: freeCells.length }),
       decimals: fc.nat({ max: 4 }),
       // every part written: an empty one is an error (TEXT_EMPTY)
-      texts: fc.array(fc.string({ maxLength: 200 }).map((text) => (isBlankText(text) ? `无。${text}` : text)), { minLength: 3, maxLength: 3 }),
+      texts: fc.array(
+        fc.string({ maxLength: 200 }).map((text) => (isBlankText(text) ? `无。${text}` : text)),
+        { minLength: 3, maxLength: 3 },
+      ),
     })
     .map(({ outcomes, carriedOver, carriedForward, reviews, free, decimals, texts }) => {
       const report: Report = zeroReport(template, { id: 'prop-agency', name: '属性测试机关' }, year);
@@ -46,26 +49,38 @@ export function consistentReport(template: Template, year: number): fc.Arbitrary
           columnTotals[c] = (columnTotals[c] ?? 0) + value;
           set([...base, ...row.keys, ...column.keys], value);
         });
-        set([...base, ...row.keys, 'total'], values.reduce((a, b) => a + b, 0));
+        set(
+          [...base, ...row.keys, 'total'],
+          values.reduce((a, b) => a + b, 0),
+        );
       });
       const rowOf = (keys: string[], values: readonly number[]) => {
         parts.forEach((column, c) => {
           set([...base, ...keys, ...column.keys], values[c] ?? 0);
         });
-        set([...base, ...keys, 'total'], values.reduce((a, b) => a + b, 0));
+        set(
+          [...base, ...keys, 'total'],
+          values.reduce((a, b) => a + b, 0),
+        );
       };
       rowOf(['outcomes', 'total'], columnTotals);
       // 一 = 三（七）+ 四 − 二, kept non-negative by lowering 二 where needed
       const over = carriedOver.map((value, c) => Math.min(value, (columnTotals[c] ?? 0) + (carriedForward[c] ?? 0)));
       rowOf(['carriedOver'], over);
       rowOf(['carriedForward'], carriedForward);
-      rowOf(['newlyReceived'], columnTotals.map((total, c) => total + (carriedForward[c] ?? 0) - (over[c] ?? 0)));
+      rowOf(
+        ['newlyReceived'],
+        columnTotals.map((total, c) => total + (carriedForward[c] ?? 0) - (over[c] ?? 0)),
+      );
       ['reconsideration', 'litigationDirect', 'litigationAfterReconsideration'].forEach((group, g) => {
         const values = reviews.slice(g * 4, g * 4 + 4);
         ['upheld', 'corrected', 'other', 'pending'].forEach((column, i) => {
           set(['reviewsAndLitigation', group, column], values[i] ?? 0);
         });
-        set(['reviewsAndLitigation', group, 'total'], values.reduce((a, b) => a + b, 0));
+        set(
+          ['reviewsAndLitigation', group, 'total'],
+          values.reduce((a, b) => a + b, 0),
+        );
       });
       freeCells.forEach((cell, i) => {
         const raw = free[i] ?? 0;

@@ -7,8 +7,7 @@ import type { Template } from '#shared/report/template-model.js';
 
 /** Small named builders over the fixtures, so each test says only what it changes. */
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8'));
 
 /** The reference report (北京市大兴区科学技术委员会 2020, beijing-2019), as transcribed. */
 export const referenceReport = (): Record<string, unknown> => asRecord(fixture('daxing-kw-2020.beijing-2019.json'));

@@ -9,7 +9,9 @@ export async function signIn(app: TestApp, email: string): Promise<string> {
   const message = (await app.outbox.list()).find((entry) => entry.to === email && entry.subject.includes('验证码'));
   const code = /\b(\d{6})\b/.exec(message?.text ?? '')?.[1];
   if (code === undefined) throw new Error(`no sign-in code was emailed to ${email}`);
-  const response = await createCreateSessionHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/auth/session', body: { email, code } }));
+  const response = await createCreateSessionHandler(app.deps)(
+    httpEvent({ method: 'POST', path: '/api/auth/session', body: { email, code } }),
+  );
   if (response.statusCode !== 204) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
   return sessionCookieOf(response);
 }

@@ -84,7 +84,12 @@ export const tokenOf = (call: Call): string => {
  * token was read last, or of the task payload given (approve: the next step of the default chain, or publish; return: back to the officer), with a
  * decision's fields beside it. Any other outcome is one the workflow does not know.
  */
-export function decision(outcome: string, version = 1, comment = '', answered: Record<string, unknown> | undefined = answering?.payload): string {
+export function decision(
+  outcome: string,
+  version = 1,
+  comment = '',
+  answered: Record<string, unknown> | undefined = answering?.payload,
+): string {
   const step = typeof answered?.['step'] === 'number' ? answered['step'] : 0;
   const cursor =
     outcome === 'approve'
@@ -99,7 +104,8 @@ export function decision(outcome: string, version = 1, comment = '', answered: R
 export const INPUT = { reportId: 'daxing-kw-2020', version: 1, chain: DEFAULT_CHAIN, at: cursorAt(DEFAULT_CHAIN, 0, 'start', () => []) };
 
 /** What the revision task answers once version `version` is in: back to the chain's first step. */
-export const resubmitted = (version: number): string => JSON.stringify({ outcome: 'resubmitted', version, at: cursorAt(DEFAULT_CHAIN, 0, 'resubmitted', () => []) });
+export const resubmitted = (version: number): string =>
+  JSON.stringify({ outcome: 'resubmitted', version, at: cursorAt(DEFAULT_CHAIN, 0, 'resubmitted', () => []) });
 
 /** Temporary data directories and engines, cleaned up by `dispose()` (afterEach, or `fixtureFor` a test). */
 export class EngineFixture {
@@ -113,7 +119,11 @@ export class EngineFixture {
   }
 
   engine(options: Omit<LocalStepFunctionsOptions, 'stateMachineArn' | 'dataDir'> & { dataDir?: string }): LocalStepFunctions {
-    const engine = new LocalStepFunctions({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, dataDir: options.dataDir ?? this.dataDir(), ...options });
+    const engine = new LocalStepFunctions({
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      dataDir: options.dataDir ?? this.dataDir(),
+      ...options,
+    });
     this.engines.push(engine);
     return engine;
   }

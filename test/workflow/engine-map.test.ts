@@ -18,7 +18,10 @@ import { FakeLambdas, fixtureFor, FN, sleep, tokenOf, type Call } from './engine
 const waitFor = (stage: string, extra: Record<string, unknown> = {}) => ({
   Type: 'Task',
   Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-  Parameters: { FunctionName: functionArn(FN.requestReview), Payload: { 'taskToken.$': '$$.Task.Token', 'reportId.$': '$.reportId', stage, ...extra } },
+  Parameters: {
+    FunctionName: functionArn(FN.requestReview),
+    Payload: { 'taskToken.$': '$$.Task.Token', 'reportId.$': '$.reportId', stage, ...extra },
+  },
   TimeoutSeconds: 3600,
 });
 
@@ -76,14 +79,17 @@ async function historyOf(engine: LocalStepFunctions, executionArn: string): Prom
   return events;
 }
 
-const typesOf = (events: ExecutionHistoryEvent[], prefix: string): string[] => events.map((event) => event.type).filter((type) => type.startsWith(prefix));
+const typesOf = (events: ExecutionHistoryEvent[], prefix: string): string[] =>
+  events.map((event) => event.type).filter((type) => type.startsWith(prefix));
 
 async function expectSfnError(promise: Promise<unknown>, code: string): Promise<void> {
   await expect(promise).rejects.toSatisfy((error: unknown) => error instanceof SfnError && error.code === code);
 }
 
 describe.concurrent('Map', () => {
-  it('runs one iteration per co-signer, each task invoked with its own fresh token; both approve → results in item order → Sign', async ({ onTestFinished }) => {
+  it('runs one iteration per co-signer, each task invoked with its own fresh token; both approve → results in item order → Sign', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const lambdas = new FakeLambdas();
     const engine = fixture.engine({ definition: coSignDefinition(), invoke: lambdas.invoke });
@@ -120,17 +126,28 @@ describe.concurrent('Map', () => {
 
     const events = await historyOf(engine, executionArn);
     expect(typesOf(events, 'Map')).toEqual([
-      'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted',
-      'MapIterationSucceeded', 'MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapIterationStarted',
+      'MapIterationStarted',
+      'MapIterationSucceeded',
+      'MapIterationSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
     ]);
     expect(events.find((event) => event.type === 'MapStateStarted')?.mapStateStartedEventDetails).toEqual({ length: 2 });
     const iterations = events.filter((event) => event.type === 'MapIterationStarted').map((event) => event.mapIterationStartedEventDetails);
-    expect(iterations).toEqual([{ name: 'CoSign', index: 0 }, { name: 'CoSign', index: 1 }]);
+    expect(iterations).toEqual([
+      { name: 'CoSign', index: 0 },
+      { name: 'CoSign', index: 1 },
+    ]);
     expect(typesOf(events, 'TaskSucceeded')).toHaveLength(3);
     expect(events.filter((event) => event.stateEnteredEventDetails?.name === 'AskCosigner')).toHaveLength(2);
   });
 
-  it('one co-signer returning fails the Map: the other iteration is aborted (its token refused), the Catch runs Revise', async ({ onTestFinished }) => {
+  it('one co-signer returning fails the Map: the other iteration is aborted (its token refused), the Catch runs Revise', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const lambdas = new FakeLambdas();
     const engine = fixture.engine({ definition: coSignDefinition(), invoke: lambdas.invoke });
@@ -141,7 +158,10 @@ describe.concurrent('Map', () => {
 
     await engine.sendTaskSuccess(tokenOf(second), giveBack);
     const revise = await lambdas.nth(() => lambdas.to(FN.requestRevision), 1);
-    expect(revise.payload).toMatchObject({ reportId: INPUT.reportId, error: { Error: 'Returned', Cause: 'a co-signer returned the report' } });
+    expect(revise.payload).toMatchObject({
+      reportId: INPUT.reportId,
+      error: { Error: 'Returned', Cause: 'a co-signer returned the report' },
+    });
     expect((await engine.settled(executionArn)).status).toBe('SUCCEEDED');
     expect(signs(lambdas)).toHaveLength(0);
     // the aborted iteration's wait is over: its token answers as a task that no longer exists would
@@ -149,10 +169,23 @@ describe.concurrent('Map', () => {
 
     const events = await historyOf(engine, executionArn);
     expect(typesOf(events, 'Map')).toEqual([
-      'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted', 'MapIterationFailed', 'MapIterationAborted', 'MapStateFailed', 'MapStateExited',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapIterationStarted',
+      'MapIterationStarted',
+      'MapIterationFailed',
+      'MapIterationAborted',
+      'MapStateFailed',
+      'MapStateExited',
     ]);
-    expect(events.find((event) => event.type === 'MapIterationFailed')?.mapIterationFailedEventDetails).toEqual({ name: 'CoSign', index: 1 });
-    expect(events.find((event) => event.type === 'MapIterationAborted')?.mapIterationAbortedEventDetails).toEqual({ name: 'CoSign', index: 0 });
+    expect(events.find((event) => event.type === 'MapIterationFailed')?.mapIterationFailedEventDetails).toEqual({
+      name: 'CoSign',
+      index: 1,
+    });
+    expect(events.find((event) => event.type === 'MapIterationAborted')?.mapIterationAbortedEventDetails).toEqual({
+      name: 'CoSign',
+      index: 0,
+    });
   });
 
   it('an iteration failing with no Catch fails the execution with its error', async ({ onTestFinished }) => {
@@ -169,7 +202,9 @@ describe.concurrent('Map', () => {
     await expectSfnError(engine.sendTaskSuccess(tokenOf(cosigns(lambdas)[1]!), approve), 'TaskTimedOut');
   });
 
-  it('MaxConcurrency 1 asks one co-signer at a time; after a return, the co-signers still queued are never asked', async ({ onTestFinished }) => {
+  it('MaxConcurrency 1 asks one co-signer at a time; after a return, the co-signers still queued are never asked', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const lambdas = new FakeLambdas();
     const engine = fixture.engine({ definition: coSignDefinition({ MaxConcurrency: 1 }), invoke: lambdas.invoke });
@@ -215,7 +250,9 @@ describe.concurrent('Map', () => {
               },
             },
           },
-          Retry: [{ ErrorEquals: ['SiteDown'], IntervalSeconds: 1, MaxAttempts: 1, BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 2 }],
+          Retry: [
+            { ErrorEquals: ['SiteDown'], IntervalSeconds: 1, MaxAttempts: 1, BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 2 },
+          ],
           ResultSelector: { 'count.$': 'States.ArrayLength($)' },
           End: true,
         },
@@ -249,7 +286,10 @@ function synthesizedCoSign(): Record<string, unknown> {
     resultPath: '$.cosigned',
   });
   map.itemProcessor(ask);
-  new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(map), queryLanguage: sfn.QueryLanguage.JSON_PATH });
+  new sfn.StateMachine(stack, 'Machine', {
+    definitionBody: sfn.DefinitionBody.fromChainable(map),
+    queryLanguage: sfn.QueryLanguage.JSON_PATH,
+  });
   return definitionFromTemplate(Template.fromStack(stack).toJSON());
 }
 
@@ -329,12 +369,19 @@ describe.concurrent('Parallel', () => {
     const done = await engine.settled(executionArn);
     expect(JSON.parse(done.output ?? 'null')).toEqual({ reportId: 'r', answers: [{ by: 'legal' }, { by: 'secrecy' }] });
     const events = await historyOf(engine, executionArn);
-    expect(typesOf(events, 'Parallel')).toEqual(['ParallelStateEntered', 'ParallelStateStarted', 'ParallelStateSucceeded', 'ParallelStateExited']);
+    expect(typesOf(events, 'Parallel')).toEqual([
+      'ParallelStateEntered',
+      'ParallelStateStarted',
+      'ParallelStateSucceeded',
+      'ParallelStateExited',
+    ]);
   });
 });
 
 describe.concurrent('Map across a restart', () => {
-  it('two co-signers waiting: each is invoked again with ITS token, and either answer continues the execution', async ({ onTestFinished }) => {
+  it('two co-signers waiting: each is invoked again with ITS token, and either answer continues the execution', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const dataDir = fixture.dataDir();
     const lambdas = new FakeLambdas();
@@ -346,7 +393,9 @@ describe.concurrent('Map across a restart', () => {
 
     const second = fixture.engine({ definition: coSignDefinition(), dataDir, invoke: lambdas.invoke });
     await lambdas.nth(() => cosigns(lambdas), 4);
-    const after = cosigns(lambdas).slice(2).map((call) => [approverOf(call), tokenOf(call)]);
+    const after = cosigns(lambdas)
+      .slice(2)
+      .map((call) => [approverOf(call), tokenOf(call)]);
     expect(after.sort()).toEqual([...before].sort());
 
     await second.sendTaskSuccess(String(before[1]?.[1]), approve);
@@ -356,7 +405,12 @@ describe.concurrent('Map across a restart', () => {
     expect(cosigns(lambdas)).toHaveLength(4);
     const events = await historyOf(second, executionArn);
     expect(events.filter((event) => event.type === 'ExecutionStarted')).toHaveLength(1);
-    expect(typesOf(events, 'MapIteration')).toEqual(['MapIterationStarted', 'MapIterationStarted', 'MapIterationSucceeded', 'MapIterationSucceeded']);
+    expect(typesOf(events, 'MapIteration')).toEqual([
+      'MapIterationStarted',
+      'MapIterationStarted',
+      'MapIterationSucceeded',
+      'MapIterationSucceeded',
+    ]);
     expect(typesOf(events, 'TaskScheduled')).toHaveLength(3);
   });
 
@@ -384,7 +438,9 @@ describe.concurrent('Map across a restart', () => {
     expect((await second.describeExecution(executionArn)).status).toBe('RUNNING');
   });
 
-  it('a Map that failed and was caught before the restart replays into its Catch without asking anyone again', async ({ onTestFinished }) => {
+  it('a Map that failed and was caught before the restart replays into its Catch without asking anyone again', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const dataDir = fixture.dataDir();
     const lambdas = new FakeLambdas();
@@ -409,13 +465,22 @@ describe.concurrent('Map across a restart', () => {
     expect((await second.settled(executionArn)).status).toBe('SUCCEEDED');
     const events = await historyOf(second, executionArn);
     expect(typesOf(events, 'Map')).toEqual([
-      'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted', 'MapIterationFailed', 'MapIterationAborted', 'MapStateFailed', 'MapStateExited',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapIterationStarted',
+      'MapIterationStarted',
+      'MapIterationFailed',
+      'MapIterationAborted',
+      'MapStateFailed',
+      'MapStateExited',
     ]);
   });
 });
 
 describe.concurrent('Retry fields AWS added later', () => {
-  it('accepts JitterStrategy and MaxDelaySeconds; MaxDelaySeconds caps the wait (an hour-long interval retried within seconds)', async ({ onTestFinished }) => {
+  it('accepts JitterStrategy and MaxDelaySeconds; MaxDelaySeconds caps the wait (an hour-long interval retried within seconds)', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     let failures = 1;
     const lambdas = new FakeLambdas().on(FN.publishReport, () => {
@@ -430,8 +495,22 @@ describe.concurrent('Retry fields AWS added later', () => {
           Resource: 'arn:aws:states:::lambda:invoke',
           Parameters: { FunctionName: functionArn(FN.publishReport), Payload: {} },
           Retry: [
-            { ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 20, BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 60 },
-            { ErrorEquals: ['States.ALL'], IntervalSeconds: 3600, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'NONE', MaxDelaySeconds: 1 },
+            {
+              ErrorEquals: ['Lambda.TooManyRequestsException'],
+              IntervalSeconds: 2,
+              MaxAttempts: 20,
+              BackoffRate: 2,
+              JitterStrategy: 'FULL',
+              MaxDelaySeconds: 60,
+            },
+            {
+              ErrorEquals: ['States.ALL'],
+              IntervalSeconds: 3600,
+              MaxAttempts: 2,
+              BackoffRate: 2,
+              JitterStrategy: 'NONE',
+              MaxDelaySeconds: 1,
+            },
           ],
           End: true,
         },

@@ -41,7 +41,9 @@ describe.concurrent.each([
   { how: 'a restart (the first engine closed)', crash: false },
   { how: 'a crash (the first engine never stopped, just dropped)', crash: true },
 ])('after $how', ({ crash }) => {
-  it('the waiting DirectorReview is invoked once more with the SAME token, which then continues the execution', async ({ onTestFinished }) => {
+  it('the waiting DirectorReview is invoked once more with the SAME token, which then continues the execution', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const dataDir = fixture.dataDir();
     const lambdas = new FakeLambdas();
@@ -89,8 +91,18 @@ describe.concurrent.each([
     expect(lambdas.to(FN.requestRevision)).toHaveLength(1);
     expect(lambdas.to(FN.publishReport).map((call) => call.payload)).toEqual([{ reportId: INPUT.reportId, version: 2 }]);
     expect(await enteredStates(second, executionArn)).toEqual([
-      'Route', 'Review', 'Route', 'OfficerRevision', 'RevisionOutcome', 'NewVersion',
-      'Route', 'Review', 'Route', 'Review', 'Route', 'Publish',
+      'Route',
+      'Review',
+      'Route',
+      'OfficerRevision',
+      'RevisionOutcome',
+      'NewVersion',
+      'Route',
+      'Review',
+      'Route',
+      'Review',
+      'Route',
+      'Publish',
     ]);
   });
 });
@@ -114,7 +126,10 @@ describe.concurrent('replay', () => {
     expect(lambdas.calls).toHaveLength(calls);
     expect(await second.describeExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED' });
     expect(await second.getExecutionHistory(executionArn, { maxResults: 1000 })).toEqual(history);
-    await expectSfnError(second.sendTaskSuccess(tokenOf(lambdas.reviews('leader')[0] ?? lambdas.calls[0]!), decision('approve')), 'TaskTimedOut');
+    await expectSfnError(
+      second.sendTaskSuccess(tokenOf(lambdas.reviews('leader')[0] ?? lambdas.calls[0]!), decision('approve')),
+      'TaskTimedOut',
+    );
   });
 
   it('replays a recorded Lambda failure through Retry without invoking it or waiting its interval', async ({ onTestFinished }) => {
@@ -138,12 +153,23 @@ describe.concurrent('replay', () => {
     await lambdas.nth(() => lambdas.reviews('leader'), 1);
     const { events } = await second.getExecutionHistory(executionArn, { maxResults: 1000 });
     expect(events.map((event) => event.type).filter((type) => type.startsWith('Task'))).toEqual([
-      'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited',
-      'TaskStateEntered', 'TaskScheduled', 'TaskStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
     ]);
   });
 
-  it('a timeout recorded before the restart replays into the reminder (Catch States.Timeout), whose token still works', async ({ onTestFinished }) => {
+  it('a timeout recorded before the restart replays into the reminder (Catch States.Timeout), whose token still works', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const dataDir = fixture.dataDir();
     const lambdas = new FakeLambdas();
@@ -162,7 +188,9 @@ describe.concurrent('replay', () => {
     expect(await enteredStates(second, executionArn)).toEqual(['Route', 'Review', 'ReviewReminder', 'Review', 'Route', 'Review']);
   });
 
-  it('a wait keeps its deadline across a restart: passed while down → the reminder at once, with a new token', async ({ onTestFinished }) => {
+  it('a wait keeps its deadline across a restart: passed while down → the reminder at once, with a new token', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const dataDir = fixture.dataDir();
     const lambdas = new FakeLambdas();
@@ -181,7 +209,9 @@ describe.concurrent('replay', () => {
     await expectSfnError(second.sendTaskSuccess(tokenOf(original), decision('approve')), 'TaskTimedOut');
   });
 
-  it('a wait keeps its deadline across a restart: still open → the same token now, the reminder when the ORIGINAL deadline comes', async ({ onTestFinished }) => {
+  it('a wait keeps its deadline across a restart: still open → the same token now, the reminder when the ORIGINAL deadline comes', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const dataDir = fixture.dataDir();
     const lambdas = new FakeLambdas();
@@ -241,11 +271,15 @@ describe.concurrent('files', () => {
     const dataDir = fixture.dataDir();
     const definitionFile = join(fixture.dataDir(), 'definition.json');
     writeFileSync(definitionFile, JSON.stringify(definition));
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sfn-kill-child.ts', import.meta.url)), dataDir, definitionFile], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./sfn-kill-child.ts', import.meta.url)), dataDir, definitionFile],
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -268,7 +302,12 @@ describe.concurrent('files', () => {
       const done = await engine.settled(execution.executionArn);
       expect(done.status, execution.name).toBe('SUCCEEDED');
       expect(await enteredStates(engine, execution.executionArn), execution.name).toEqual([
-        'Route', 'Review', 'Route', 'Review', 'Route', 'Publish',
+        'Route',
+        'Review',
+        'Route',
+        'Review',
+        'Route',
+        'Publish',
       ]);
       const { events } = await engine.getExecutionHistory(execution.executionArn, { maxResults: 1000 });
       expect(events.at(-1)?.type).toBe('ExecutionSucceeded');

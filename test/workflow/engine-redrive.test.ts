@@ -31,7 +31,11 @@ const TWO_TASKS = {
   StartAt: 'First',
   States: {
     First: { ...lambda('$.first', FN.requestRevision), Next: 'Second' },
-    Second: { ...lambda('$.second', FN.publishReport), Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1 }], End: true },
+    Second: {
+      ...lambda('$.second', FN.publishReport),
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1 }],
+      End: true,
+    },
   },
 };
 
@@ -82,12 +86,17 @@ describe.concurrent('which executions can be redriven', () => {
     await waits.stopExecution(aborted, 'stopped by hand');
     expect(await waits.describeExecution(aborted)).toMatchObject({ status: 'ABORTED', redriveStatus: 'REDRIVABLE' });
 
-    const timesOut = fixture.engine({ definition: { TimeoutSeconds: 1, StartAt: 'W', States: { W: { ...waitFor('w'), End: true } } }, invoke: lambdas.invoke });
+    const timesOut = fixture.engine({
+      definition: { TimeoutSeconds: 1, StartAt: 'W', States: { W: { ...waitFor('w'), End: true } } },
+      invoke: lambdas.invoke,
+    });
     const timedOut = (await timesOut.startExecution('timed-out', {})).executionArn;
     expect(await timesOut.settled(timedOut)).toMatchObject({ status: 'TIMED_OUT', redriveStatus: 'REDRIVABLE' });
   });
 
-  it('"has not exceeded the redrivable period of 14 days … from the day a state machine completes its execution": at 14 days yes, 1 ms later no', async ({ onTestFinished }) => {
+  it('"has not exceeded the redrivable period of 14 days … from the day a state machine completes its execution": at 14 days yes, 1 ms later no', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     let now = Date.now();
     const lambdas = flaky(new FakeLambdas(), FN.publishReport, () => true);
@@ -102,7 +111,9 @@ describe.concurrent('which executions can be redriven', () => {
     expect(REDRIVABLE_PERIOD_MS).toBe(14 * 24 * 3600 * 1000);
   });
 
-  it('"has not exceeded the maximum open time of one year" and the history limit of 25,000 events, each at its boundary', async ({ onTestFinished }) => {
+  it('"has not exceeded the maximum open time of one year" and the history limit of 25,000 events, each at its boundary', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const dataDir = fixture.dataDir();
     const lambdas = flaky(new FakeLambdas(), FN.publishReport, () => true);
@@ -117,18 +128,30 @@ describe.concurrent('which executions can be redriven', () => {
     // a history of `events` events: padded before its terminal event
     const rewrite = (startDate: number, events: number) => {
       const padding = Array.from({ length: events - saved.history.length }, () => ({ ...saved.history[0] }));
-      const history = [...saved.history.slice(0, -1), ...padding, ...saved.history.slice(-1)].map((event, i) => ({ ...event, id: i + 1, previousEventId: i }));
+      const history = [...saved.history.slice(0, -1), ...padding, ...saved.history.slice(-1)].map((event, i) => ({
+        ...event,
+        id: i + 1,
+        previousEventId: i,
+      }));
       writeFileSync(file, JSON.stringify({ ...saved, startDate, history }));
       return fixture.engine({ definition: TWO_TASKS, dataDir, invoke: lambdas.invoke, now: () => now });
     };
-    expect(await rewrite(now - MAX_OPEN_TIME_MS, MAX_HISTORY_EVENTS - 1).describeExecution(executionArn)).toMatchObject({ redriveStatus: 'REDRIVABLE' });
-    await expectNotRedrivable(rewrite(now - MAX_OPEN_TIME_MS - 1, MAX_HISTORY_EVENTS - 1), executionArn, 'Execution has exceeded the max execution time');
+    expect(await rewrite(now - MAX_OPEN_TIME_MS, MAX_HISTORY_EVENTS - 1).describeExecution(executionArn)).toMatchObject({
+      redriveStatus: 'REDRIVABLE',
+    });
+    await expectNotRedrivable(
+      rewrite(now - MAX_OPEN_TIME_MS - 1, MAX_HISTORY_EVENTS - 1),
+      executionArn,
+      'Execution has exceeded the max execution time',
+    );
     await expectNotRedrivable(rewrite(now - 1000, MAX_HISTORY_EVENTS), executionArn, 'Execution history event limit exceeded');
   });
 });
 
 describe.concurrent('where a redrive continues', () => {
-  it('"continues the failed execution from the unsuccessful step … doesn\'t rerun" the successful ones; the failed task gets a fresh retry budget', async ({ onTestFinished }) => {
+  it('"continues the failed execution from the unsuccessful step … doesn\'t rerun" the successful ones; the failed task gets a fresh retry budget', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     let failuresLeft = Number.POSITIVE_INFINITY;
     const lambdas = flaky(new FakeLambdas(), FN.publishReport, () => failuresLeft-- > 0);
@@ -146,21 +169,37 @@ describe.concurrent('where a redrive continues', () => {
     expect(lambdas.to(FN.requestRevision)).toHaveLength(1);
     expect(JSON.parse(done.output ?? 'null')).toEqual({ reportId: 'r', first: { out: {} }, second: { out: { ok: true } } });
     expect(await typesAfterRedrive(engine, executionArn)).toEqual([
-      'ExecutionRedriven', 'TaskStateEntered',
-      'TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded',
-      'TaskStateExited', 'ExecutionSucceeded',
+      'ExecutionRedriven',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
     ]);
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
     expect(events.find((event) => event.type === 'ExecutionRedriven')?.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
   });
 
-  it('a failure caught into a Fail state: the unsuccessful step IS the Fail state, so a redrive fails again and reruns nothing', async ({ onTestFinished }) => {
+  it('a failure caught into a Fail state: the unsuccessful step IS the Fail state, so a redrive fails again and reruns nothing', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const lambdas = flaky(new FakeLambdas(), FN.publishReport, () => true);
     const definition = {
       StartAt: 'Publish',
       States: {
-        Publish: { ...lambda('$.published', FN.publishReport), Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PublishFailed' }], End: true },
+        Publish: {
+          ...lambda('$.published', FN.publishReport),
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PublishFailed' }],
+          End: true,
+        },
         PublishFailed: { Type: 'Fail', Error: 'PublishFailed', Cause: 'publishing failed' },
       },
     };
@@ -168,12 +207,19 @@ describe.concurrent('where a redrive continues', () => {
     const { executionArn } = await engine.startExecution('fail-state', {});
     expect(await engine.settled(executionArn)).toMatchObject({ status: 'FAILED', error: 'PublishFailed' });
     await engine.redriveExecution(executionArn);
-    expect(await engine.settled(executionArn)).toMatchObject({ status: 'FAILED', error: 'PublishFailed', redriveCount: 1, redriveStatus: 'REDRIVABLE' });
+    expect(await engine.settled(executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'PublishFailed',
+      redriveCount: 1,
+      redriveStatus: 'REDRIVABLE',
+    });
     expect(lambdas.to(FN.publishReport)).toHaveLength(1);
     expect(await typesAfterRedrive(engine, executionArn)).toEqual(['ExecutionRedriven', 'FailStateEntered', 'ExecutionFailed']);
   });
 
-  it('TIMED_OUT: the task that was waiting runs again with a new token, and "the state machine level timeout … is reset to 0"', async ({ onTestFinished }) => {
+  it('TIMED_OUT: the task that was waiting runs again with a new token, and "the state machine level timeout … is reset to 0"', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const lambdas = new FakeLambdas();
     const definition = { TimeoutSeconds: 1, StartAt: 'Ask', States: { Ask: { ...waitFor('ask'), End: true } } };
@@ -186,19 +232,30 @@ describe.concurrent('where a redrive continues', () => {
     await engine.redriveExecution(executionArn);
     const again = await lambdas.nth(() => lambdas.reviews('ask'), 2);
     expect(tokenOf(again)).not.toBe(tokenOf(first));
-    await expect(engine.sendTaskSuccess(tokenOf(first), '{}')).rejects.toSatisfy((error: unknown) => error instanceof SfnError && error.code === 'TaskTimedOut');
+    await expect(engine.sendTaskSuccess(tokenOf(first), '{}')).rejects.toSatisfy(
+      (error: unknown) => error instanceof SfnError && error.code === 'TaskTimedOut',
+    );
     await sleep(300);
     await engine.sendTaskSuccess(tokenOf(again), JSON.stringify({ answered: true }));
     expect(await engine.settled(executionArn)).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
     expect(await typesAfterRedrive(engine, executionArn)).toEqual([
-      'ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+      'ExecutionRedriven',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
     ]);
   });
 
   it('ABORTED: the task the execution was stopped in runs again with a new token', async ({ onTestFinished }) => {
     const fixture = fixtureFor({ onTestFinished });
     const lambdas = new FakeLambdas();
-    const definition = { StartAt: 'First', States: { First: { ...lambda('$.first', FN.requestRevision), Next: 'Ask' }, Ask: { ...waitFor('ask'), End: true } } };
+    const definition = {
+      StartAt: 'First',
+      States: { First: { ...lambda('$.first', FN.requestRevision), Next: 'Ask' }, Ask: { ...waitFor('ask'), End: true } },
+    };
     const engine = fixture.engine({ definition, invoke: lambdas.invoke });
     const { executionArn } = await engine.startExecution('aborted', {});
     const first = await lambdas.nth(() => lambdas.reviews('ask'), 1);
@@ -211,13 +268,20 @@ describe.concurrent('where a redrive continues', () => {
     expect(lambdas.to(FN.requestRevision)).toHaveLength(1);
   });
 
-  it('a Map: "redrives only the iterations and branches that failed or aborted"; the one that succeeded keeps its result', async ({ onTestFinished }) => {
+  it('a Map: "redrives only the iterations and branches that failed or aborted"; the one that succeeded keeps its result', async ({
+    onTestFinished,
+  }) => {
     const fixture = fixtureFor({ onTestFinished });
     const lambdas = new FakeLambdas();
     const definition = {
       StartAt: 'AskAll',
       States: {
-        AskAll: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'AskOne', States: { AskOne: { ...waitFor('one'), End: true } } }, End: true },
+        AskAll: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { StartAt: 'AskOne', States: { AskOne: { ...waitFor('one'), End: true } } },
+          End: true,
+        },
       },
     };
     const engine = fixture.engine({ definition, invoke: lambdas.invoke });
@@ -233,11 +297,21 @@ describe.concurrent('where a redrive continues', () => {
     await lambdas.nth(() => lambdas.reviews('one'), 5);
     await sleep(30);
     expect(lambdas.reviews('one')).toHaveLength(5);
-    expect(lambdas.reviews('one').slice(3).map((call) => call.payload['item']).sort()).toEqual(['b', 'c']);
+    expect(
+      lambdas
+        .reviews('one')
+        .slice(3)
+        .map((call) => call.payload['item'])
+        .sort(),
+    ).toEqual(['b', 'c']);
     await engine.sendTaskSuccess(tokenOf(byItem('c', 1)!), JSON.stringify({ from: 'c', attempt: 2 }));
     await engine.sendTaskSuccess(tokenOf(byItem('b', 1)!), JSON.stringify({ from: 'b', attempt: 2 }));
     const done = await engine.settled(executionArn);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output ?? 'null')).toEqual([{ from: 'a', attempt: 1 }, { from: 'b', attempt: 2 }, { from: 'c', attempt: 2 }]);
+    expect(JSON.parse(done.output ?? 'null')).toEqual([
+      { from: 'a', attempt: 1 },
+      { from: 'b', attempt: 2 },
+      { from: 'c', attempt: 2 },
+    ]);
   });
 });

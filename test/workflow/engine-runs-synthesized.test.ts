@@ -83,7 +83,9 @@ describe('the engine runs the synthesized definition', () => {
       return parameters?.FunctionName === undefined ? [] : [parameters.FunctionName];
     });
     for (const call of lambdas.calls) expect(functionNames).toContain(functionArn(call.functionName));
-    const scheduled = events.filter((event) => event.type === 'TaskScheduled').map((event) => JSON.parse(event.taskScheduledEventDetails?.parameters ?? '{}') as { FunctionName: string });
+    const scheduled = events
+      .filter((event) => event.type === 'TaskScheduled')
+      .map((event) => JSON.parse(event.taskScheduledEventDetails?.parameters ?? '{}') as { FunctionName: string });
     expect(scheduled.map((parameters) => parameters.FunctionName)).toEqual([
       functionArn(LOCAL_FUNCTIONS.requestReview),
       functionArn(LOCAL_FUNCTIONS.requestReview),
@@ -220,11 +222,21 @@ describe('paths through the review', () => {
     const engine = fixture.engine({ definition, invoke: lambdas.invoke, retryIntervalMs: 1 });
     const { executionArn } = await engine.startExecution('task-failure', INPUT);
     for (let attempt = 1; attempt <= 4; attempt += 1) {
-      await engine.sendTaskFailure(tokenOf(await lambdas.nth(() => lambdas.reviews('director'), attempt)), 'ReviewBroken', 'no approver on the roster');
+      await engine.sendTaskFailure(
+        tokenOf(await lambdas.nth(() => lambdas.reviews('director'), attempt)),
+        'ReviewBroken',
+        'no approver on the roster',
+      );
     }
-    expect(await engine.settled(executionArn)).toMatchObject({ status: 'FAILED', error: 'ReviewBroken', cause: 'no approver on the roster' });
+    expect(await engine.settled(executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'ReviewBroken',
+      cause: 'no approver on the roster',
+    });
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
-    expect(events.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(Array(4).fill('ReviewBroken'));
+    expect(events.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(
+      Array(4).fill('ReviewBroken'),
+    );
   });
 });
 
@@ -335,7 +347,10 @@ describe('starting and stopping', () => {
     expect((await engine.stopExecution(executionArn, 'again')).stopDate).toEqual(stopDate);
 
     const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
-    expect(events.at(-1)).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Withdrawn', cause: '信息员撤回' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExecutionAborted',
+      executionAbortedEventDetails: { error: 'Withdrawn', cause: '信息员撤回' },
+    });
     expect((await engine.listExecutions({ statusFilter: 'ABORTED' })).executions.map((item) => item.name)).toEqual(['stopped']);
     expect((await engine.listExecutions({ statusFilter: 'RUNNING' })).executions).toEqual([]);
     await sleep(10);
@@ -381,19 +396,31 @@ describe('the Step Functions endpoint', () => {
   it('runs an execution for the real SFNClient: Start, Describe, SendTaskSuccess, GetExecutionHistory, List, Stop', async () => {
     const { engine, lambdas, client } = await stack();
     const before = Date.now();
-    const started = await client.send(new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-run', input: JSON.stringify(INPUT) }));
+    const started = await client.send(
+      new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-run', input: JSON.stringify(INPUT) }),
+    );
     expect(started.executionArn).toBe(engine.executionArnOf('sdk-run'));
     expect(started.startDate).toBeInstanceOf(Date);
     expect(Math.abs((started.startDate?.getTime() ?? 0) - before)).toBeLessThan(2_000);
     const executionArn = started.executionArn ?? '';
 
     const running = await client.send(new DescribeExecutionCommand({ executionArn }));
-    expect(running).toMatchObject({ status: 'RUNNING', name: 'sdk-run', stateMachineArn: LOCAL_STATE_MACHINE_ARN, input: JSON.stringify(INPUT) });
+    expect(running).toMatchObject({
+      status: 'RUNNING',
+      name: 'sdk-run',
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      input: JSON.stringify(INPUT),
+    });
 
     const director = tokenOf(await lambdas.nth(() => lambdas.reviews('director'), 1));
     await client.send(new SendTaskHeartbeatCommand({ taskToken: director }));
     await client.send(new SendTaskSuccessCommand({ taskToken: director, output: decision('approve') }));
-    await client.send(new SendTaskSuccessCommand({ taskToken: tokenOf(await lambdas.nth(() => lambdas.reviews('leader'), 1)), output: decision('approve') }));
+    await client.send(
+      new SendTaskSuccessCommand({
+        taskToken: tokenOf(await lambdas.nth(() => lambdas.reviews('leader'), 1)),
+        output: decision('approve'),
+      }),
+    );
     await engine.settled(executionArn);
 
     const done = await client.send(new DescribeExecutionCommand({ executionArn }));
@@ -410,14 +437,24 @@ describe('the Step Functions endpoint', () => {
     expect(events.find((event) => event.type === 'TaskStateEntered')?.stateEnteredEventDetails?.name).toBe('Review');
     expect(events.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails?.parameters).toContain('<task token>');
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
-    const reversed = await client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, includeExecutionData: false, maxResults: 2 }));
+    const reversed = await client.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, includeExecutionData: false, maxResults: 2 }),
+    );
     expect(reversed.events?.map((event) => event.type)).toEqual(['ExecutionSucceeded', 'TaskStateExited']);
     expect(reversed.events?.[1]?.stateExitedEventDetails).toMatchObject({ name: 'Publish' });
 
-    const second = await client.send(new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-stop', input: JSON.stringify(INPUT) }));
-    const stopped = await client.send(new StopExecutionCommand({ executionArn: second.executionArn, error: 'Withdrawn', cause: '信息员撤回' }));
+    const second = await client.send(
+      new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-stop', input: JSON.stringify(INPUT) }),
+    );
+    const stopped = await client.send(
+      new StopExecutionCommand({ executionArn: second.executionArn, error: 'Withdrawn', cause: '信息员撤回' }),
+    );
     expect(stopped.stopDate).toBeInstanceOf(Date);
-    expect(await client.send(new DescribeExecutionCommand({ executionArn: second.executionArn }))).toMatchObject({ status: 'ABORTED', error: 'Withdrawn', cause: '信息员撤回' });
+    expect(await client.send(new DescribeExecutionCommand({ executionArn: second.executionArn }))).toMatchObject({
+      status: 'ABORTED',
+      error: 'Withdrawn',
+      cause: '信息员撤回',
+    });
     expect((await allEvents(client, second.executionArn ?? '', 100)).at(-1)?.type).toBe('ExecutionAborted');
 
     const list = await client.send(new ListExecutionsCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN }));
@@ -432,18 +469,28 @@ describe('the Step Functions endpoint', () => {
 
   it('answers errors the SDK turns into its typed exceptions', async () => {
     const { lambdas, client, endpoint } = await stack();
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-errors', input: JSON.stringify(INPUT) }));
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-errors', input: JSON.stringify(INPUT) }),
+    );
     const token = tokenOf(await lambdas.nth(() => lambdas.reviews('director'), 1));
 
     const unknown = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: `nbt1.${'Z'.repeat(43)}`, output: '{}' })));
     expect(unknown).toBeInstanceOf(TaskDoesNotExist);
     expect(unknown).toMatchObject({ name: 'TaskDoesNotExist', $metadata: { httpStatusCode: 400 } });
     expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' })))).toBeInstanceOf(InvalidToken);
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' })))).toBeInstanceOf(InvalidOutput);
+    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' })))).toBeInstanceOf(
+      InvalidOutput,
+    );
     await client.send(new SendTaskFailureCommand({ taskToken: token, error: 'Broken', cause: 'the test broke it' }));
     expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
-    expect(await rejection(client.send(new DescribeExecutionCommand({ executionArn: `${executionArn ?? ''}-nope` })))).toBeInstanceOf(ExecutionDoesNotExist);
-    const duplicate = new StartExecutionCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: 'sdk-errors', input: JSON.stringify({ ...INPUT, version: 9 }) });
+    expect(await rejection(client.send(new DescribeExecutionCommand({ executionArn: `${executionArn ?? ''}-nope` })))).toBeInstanceOf(
+      ExecutionDoesNotExist,
+    );
+    const duplicate = new StartExecutionCommand({
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      name: 'sdk-errors',
+      input: JSON.stringify({ ...INPUT, version: 9 }),
+    });
     expect(await rejection(client.send(duplicate))).toBeInstanceOf(ExecutionAlreadyExists);
     const elsewhere = new StartExecutionCommand({ stateMachineArn: `${LOCAL_STATE_MACHINE_ARN}-other`, name: 'x', input: '{}' });
     expect(await rejection(client.send(elsewhere))).toBeInstanceOf(StateMachineDoesNotExist);
@@ -455,7 +502,11 @@ describe('the Step Functions endpoint', () => {
         headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
         ...(method === 'POST' ? { body: '{}' } : {}),
       });
-      return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { __type?: string; message?: string } };
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: (await response.json()) as { __type?: string; message?: string },
+      };
     };
     const unknownOperation = await raw('AWSStepFunctions.CreateStateMachine');
     expect(unknownOperation).toMatchObject({ status: 400, type: 'application/x-amz-json-1.0' });
@@ -486,7 +537,13 @@ describe('the Step Functions endpoint', () => {
 
     const history = await workflow.history('daxing-kw-2020-r1');
     expect(history.map((event) => event.stateName).filter((name) => name !== undefined)).toEqual([
-      'Route', 'Route', 'Review', 'Review', 'Route', 'Route', 'Review',
+      'Route',
+      'Route',
+      'Review',
+      'Review',
+      'Route',
+      'Route',
+      'Review',
     ]);
     expect(history[0]).toMatchObject({ id: 1, type: 'ExecutionStarted' });
     expect(JSON.stringify(history)).not.toContain(director);
@@ -501,7 +558,11 @@ describe('the Step Functions endpoint', () => {
     // a closed round is not "already started": starting it again is refused, not swallowed
     const refused = await workflow.start('daxing-kw-2020-r1', INPUT).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RoundClosedError);
-    expect(refused).toMatchObject({ status: 409, code: 'ROUND_CLOSED', details: { executionName: 'daxing-kw-2020-r1', executionStatus: 'ABORTED' } });
+    expect(refused).toMatchObject({
+      status: 409,
+      code: 'ROUND_CLOSED',
+      details: { executionName: 'daxing-kw-2020-r1', executionStatus: 'ABORTED' },
+    });
     expect(lambdas.reviews('director')).toHaveLength(1);
   });
 

@@ -19,14 +19,24 @@ const engine = new LocalStepFunctions({
   stateMachineArn: LOCAL_STATE_MACHINE_ARN,
   dataDir,
   // answers come 0–30 ms later, so many executions are waiting, answering and writing when the kill comes
-  invoke: selfAnsweringInvoke(() => holder.engine, () => Math.floor(Math.random() * 30)),
+  invoke: selfAnsweringInvoke(
+    () => holder.engine,
+    () => Math.floor(Math.random() * 30),
+  ),
 });
 holder.engine = engine;
 
 let started = 0;
 setInterval(() => {
   for (let i = 0; i < 2; i += 1) {
-    engine.startExecution(`kill-${started}`, { reportId: `r-${started}`, version: 1, chain: DEFAULT_CHAIN, at: cursorAt(DEFAULT_CHAIN, 0, 'start', () => []) }).catch((error: unknown) => console.error(error));
+    engine
+      .startExecution(`kill-${started}`, {
+        reportId: `r-${started}`,
+        version: 1,
+        chain: DEFAULT_CHAIN,
+        at: cursorAt(DEFAULT_CHAIN, 0, 'start', () => []),
+      })
+      .catch((error: unknown) => console.error(error));
     started += 1;
   }
   if (started === 10) process.stdout.write('ready\n');

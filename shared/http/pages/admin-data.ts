@@ -13,7 +13,11 @@ export function currentReportYear(now: Date): number {
   return (month ?? 1) <= 2 ? (year ?? 2020) - 1 : (year ?? 2020);
 }
 
-export async function loadAdminView(principal: Principal, year: number, deps: { readonly store: Store; readonly clock: Clock }): Promise<AdminView> {
+export async function loadAdminView(
+  principal: Principal,
+  year: number,
+  deps: { readonly store: Store; readonly clock: Clock },
+): Promise<AdminView> {
   const [progress, agencies, people, districts] = await Promise.all([
     progressFor(principal, year, undefined, deps),
     listAgenciesInScope(principal, deps),

@@ -26,7 +26,10 @@ function actorText(event: AdminEvent): string {
   return [event.actor.name, event.actor.email].filter((part) => part !== undefined).join(' ');
 }
 
-export function renderAdminLogPage(principal: Principal, log: { events: readonly AdminEvent[]; verification: AdminLogVerification }): string {
+export function renderAdminLogPage(
+  principal: Principal,
+  log: { events: readonly AdminEvent[]; verification: AdminLogVerification },
+): string {
   const { verification } = log;
   return renderPage(
     '管理操作记录',

@@ -124,7 +124,8 @@ function Summaries({ view }: { view: AdminView }) {
   );
 }
 
-const heldRoles = (view: AdminView, agencyId: string): string[][] => view.people.filter((person) => person.agencyId === agencyId).map((person) => [...person.roles]);
+const heldRoles = (view: AdminView, agencyId: string): string[][] =>
+  view.people.filter((person) => person.agencyId === agencyId).map((person) => [...person.roles]);
 
 function Agencies({ view }: { view: AdminView }) {
   return (
@@ -189,7 +190,11 @@ function People({ view }: { view: AdminView }) {
                 <td>{roleNames(person.roles)}</td>
                 <td>
                   <PersonForm person={person} agencies={view.agencies} />
-                  <form data-api-method="DELETE" data-api-url={`/api/admin/people/${encodeURIComponent(person.email)}`} data-api-kind="person">
+                  <form
+                    data-api-method="DELETE"
+                    data-api-url={`/api/admin/people/${encodeURIComponent(person.email)}`}
+                    data-api-kind="person"
+                  >
                     <button type="submit" name="preview" value="1">
                       预览移除
                     </button>{' '}
@@ -205,7 +210,9 @@ function People({ view }: { view: AdminView }) {
       <h3>添加人员</h3>
       <PersonForm agencies={view.agencies} />
       <h3>批量导入（CSV）</h3>
-      <p class="hint">四列依次为：邮箱,姓名,单位,角色。可直接用 Excel 或 WPS 另存的 CSV（UTF-8 或 GBK）。任何一行有误时，整个文件都不会导入。</p>
+      <p class="hint">
+        四列依次为：邮箱,姓名,单位,角色。可直接用 Excel 或 WPS 另存的 CSV（UTF-8 或 GBK）。任何一行有误时，整个文件都不会导入。
+      </p>
       <form data-api-method="POST" data-api-url="/api/admin/people/import" data-api-kind="import" id="import-form">
         <label>
           CSV 文件 <input type="file" name="file" accept=".csv,text/csv" required />
@@ -219,7 +226,11 @@ function People({ view }: { view: AdminView }) {
 
 function PersonForm({ person, agencies }: { person?: Person; agencies: readonly Agency[] }) {
   return (
-    <form data-api-method="PUT" data-api-url={person ? `/api/admin/people/${encodeURIComponent(person.email)}` : '/api/admin/people/'} data-api-kind="person">
+    <form
+      data-api-method="PUT"
+      data-api-url={person ? `/api/admin/people/${encodeURIComponent(person.email)}` : '/api/admin/people/'}
+      data-api-kind="person"
+    >
       {person ? null : (
         <label>
           邮箱 <input name="email" type="email" required />

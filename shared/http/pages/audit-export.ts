@@ -9,7 +9,21 @@ import { beijingTimeWithSeconds, EVENT_NAMES, eventSummary, actorLabel } from '.
 
 export const CSV_BOM = '\uFEFF';
 
-export const CSV_COLUMNS = ['序号', '时间（UTC）', '时间（北京）', '事件代码', '事件', '操作人', '操作人邮箱', '角色', '版本', '内容SHA-256', '前一哈希', '哈希', '说明'] as const;
+export const CSV_COLUMNS = [
+  '序号',
+  '时间（UTC）',
+  '时间（北京）',
+  '事件代码',
+  '事件',
+  '操作人',
+  '操作人邮箱',
+  '角色',
+  '版本',
+  '内容SHA-256',
+  '前一哈希',
+  '哈希',
+  '说明',
+] as const;
 
 /**
  * One field, RFC 4180 style: always quoted, quotes doubled. A field that a spreadsheet would run as a formula
@@ -61,4 +75,5 @@ export function auditJson(reportId: string, history: ReportHistory, exportedAt: 
 }
 
 /** `daxing-kw-2020-audit.csv`: ASCII, as report ids are. */
-export const auditFileName = (reportId: string, extension: 'csv' | 'json'): string => `${reportId.replace(/[^A-Za-z0-9_-]/g, '_')}-audit.${extension}`;
+export const auditFileName = (reportId: string, extension: 'csv' | 'json'): string =>
+  `${reportId.replace(/[^A-Za-z0-9_-]/g, '_')}-audit.${extension}`;

@@ -52,7 +52,8 @@ export function ChainStatus({ chain }: { chain: HistoryVerification }) {
   return (
     <>
       <p data-check="ok">
-        <strong>哈希链校验通过</strong>：共 {chain.length} 条记录，每条记录的哈希都与其内容相符并接续前一条。末条哈希 <code class="mono">{chain.head ?? '—'}</code>
+        <strong>哈希链校验通过</strong>：共 {chain.length} 条记录，每条记录的哈希都与其内容相符并接续前一条。末条哈希{' '}
+        <code class="mono">{chain.head ?? '—'}</code>
       </p>
       <p>
         签名：{chain.signed} 条记录由系统签名密钥签名且签名有效
@@ -89,7 +90,9 @@ export interface AuditVersions {
 }
 
 function Versions({ reportId, history, versions }: { reportId: string; history: ReportHistory; versions: AuditVersions }) {
-  const numbers = [...new Set(history.events.filter((event) => event.type === 'submitted' || event.type === 'resubmitted').map((event) => event.version))];
+  const numbers = [
+    ...new Set(history.events.filter((event) => event.type === 'submitted' || event.type === 'resubmitted').map((event) => event.version)),
+  ];
   if (numbers.length === 0) return null;
   const path = `/audit/reports/${encodeURIComponent(reportId)}`;
   const from = versions.compared?.from ?? numbers.at(-2) ?? numbers[0];
@@ -167,7 +170,10 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
         <a class="button" href={`/audit/reports/${encoded}.csv`} download>
           下载 CSV（Excel）
         </a>{' '}
-        <DownloadLinks downloads={downloadsOfObjects(options.siteBaseUrl, publishedKeys(history))} signOff={publishedKeys(history).length > 0 ? signOffPath(reportId) : undefined} />
+        <DownloadLinks
+          downloads={downloadsOfObjects(options.siteBaseUrl, publishedKeys(history))}
+          signOff={publishedKeys(history).length > 0 ? signOffPath(reportId) : undefined}
+        />
       </p>
       <SignOffSheetView sheet={history.sheet} />
       <Versions reportId={reportId} history={history} versions={versions} />
@@ -223,29 +229,30 @@ export function renderAuditPage(principal: Principal, reportId: string, history:
       </div>
       <details id="engine">
         <summary>技术记录：流程引擎的执行详情（供技术人员排查问题）</summary>
-      {history.executions.length === 0 ? (
-        <p>没有流程执行记录。</p>
-      ) : (
-        <ul class="executions" id="executions">
-          {history.executions.map((execution) => (
-            <li key={execution.name}>
-              <strong class="mono">{execution.name}</strong>：{EXECUTION_STATUS_NAMES[execution.status] ?? execution.status}，{beijingTime(execution.startDate)} 开始
-              {execution.stopDate === undefined ? '' : `，${beijingTime(execution.stopDate)} 结束`}
-              <details>
-                <summary>流程记录（{execution.history.length} 条）</summary>
-                <ol>
-                  {execution.history.map((entry) => (
-                    <li key={entry.id}>
-                      {beijingTimeWithSeconds(entry.timestamp)} {entry.type}
-                      {entry.stateName === undefined ? '' : ` · ${entry.stateName}`}
-                    </li>
-                  ))}
-                </ol>
-              </details>
-            </li>
-          ))}
-        </ul>
-      )}
+        {history.executions.length === 0 ? (
+          <p>没有流程执行记录。</p>
+        ) : (
+          <ul class="executions" id="executions">
+            {history.executions.map((execution) => (
+              <li key={execution.name}>
+                <strong class="mono">{execution.name}</strong>：{EXECUTION_STATUS_NAMES[execution.status] ?? execution.status}，
+                {beijingTime(execution.startDate)} 开始
+                {execution.stopDate === undefined ? '' : `，${beijingTime(execution.stopDate)} 结束`}
+                <details>
+                  <summary>流程记录（{execution.history.length} 条）</summary>
+                  <ol>
+                    {execution.history.map((entry) => (
+                      <li key={entry.id}>
+                        {beijingTimeWithSeconds(entry.timestamp)} {entry.type}
+                        {entry.stateName === undefined ? '' : ` · ${entry.stateName}`}
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
       </details>
     </Main>,
     principal,

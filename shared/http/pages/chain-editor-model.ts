@@ -1,4 +1,12 @@
-import { chainProblems, RESERVED_ROLES, STEP_ROLE_PATTERN, type Chain, type ChainProblem, type Step, type StepKind } from '../../workflow/review-chain.js';
+import {
+  chainProblems,
+  RESERVED_ROLES,
+  STEP_ROLE_PATTERN,
+  type Chain,
+  type ChainProblem,
+  type Step,
+  type StepKind,
+} from '../../workflow/review-chain.js';
 
 /**
  * The review-chain editor's steps as a person fills them in (名称, 类型, 岗位, 保密审查, in order) turned into the chain
@@ -27,7 +35,13 @@ export interface EditorProblems {
 /** The id of a step's problem list, which its fields are described by: the editor's id and the step's number. */
 export const stepProblemsId = (editorId: string, index: number): string => `${editorId}-problems-${index + 1}`;
 
-export const stepRowOf = (step: Step): StepRow => ({ id: step.id, label: step.label, kind: step.kind, role: step.role, confidentiality: step.confidentiality === true });
+export const stepRowOf = (step: Step): StepRow => ({
+  id: step.id,
+  label: step.label,
+  kind: step.kind,
+  role: step.role,
+  confidentiality: step.confidentiality === true,
+});
 
 const STEP_ID = /^[a-z][a-z0-9-]{0,30}$/;
 
@@ -67,7 +81,8 @@ export function editorProblems(rows: readonly StepRow[]): EditorProblems {
     if (row.label.trim() === '') at.push('请填写这一步的名称，如“法制机构会签”。');
     else if (row.label.trim().length > 40) at.push('名称最多 40 个字。');
     if (row.role.trim() === '') at.push('请选择或填写岗位。');
-    else if (!STEP_ROLE_PATTERN.test(row.role.trim())) at.push('岗位代码只能用小写英文字母和连字符（2 至 31 个字符），如 legal、vice-director。');
+    else if (!STEP_ROLE_PATTERN.test(row.role.trim()))
+      at.push('岗位代码只能用小写英文字母和连字符（2 至 31 个字符），如 legal、vice-director。');
   });
   const general: string[] = [];
   for (const problem of chainProblems(chain)) place(problem, chain, byStep, general);

@@ -46,7 +46,15 @@ function StepItem({ row, index, problems, rolesList, problemsId }: StepItemProps
         <legend>{number}</legend>
         <label>
           名称
-          <input data-field="label" value={row.label} maxLength={40} required autoComplete="off" aria-describedby={problemsId} aria-invalid={invalid} />
+          <input
+            data-field="label"
+            value={row.label}
+            maxLength={40}
+            required
+            autoComplete="off"
+            aria-describedby={problemsId}
+            aria-invalid={invalid}
+          />
         </label>
         <label>
           类型

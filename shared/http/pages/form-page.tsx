@@ -39,7 +39,6 @@ export interface FormPageProps {
   readonly draftSavedAt: string | undefined;
 }
 
-
 function hint(kind: CellKind): string | undefined {
   if (kind.type === 'signedCount') return '增加填正数，减少填负数（如 -2），不变填 0';
   if (kind.type === 'money') {
@@ -51,7 +50,21 @@ function hint(kind: CellKind): string | undefined {
   return undefined;
 }
 
-function CellInput({ template, table, path, kind, report, prefilled }: { template: Template; table: GridTable; path: readonly string[]; kind: CellKind; report: unknown; prefilled: ReadonlySet<string> }) {
+function CellInput({
+  template,
+  table,
+  path,
+  kind,
+  report,
+  prefilled,
+}: {
+  template: Template;
+  table: GridTable;
+  path: readonly string[];
+  kind: CellKind;
+  report: unknown;
+  prefilled: ReadonlySet<string>;
+}) {
   const id = path.join('.');
   const cell = findCell(template, id);
   const label = [cell?.rowLabel ?? '', cell?.columnLabel ?? ''].filter((part) => part !== '').join(' ');
@@ -60,7 +73,11 @@ function CellInput({ template, table, path, kind, report, prefilled }: { templat
   const units = kind.type === 'money' ? Object.keys(kind.units) : [];
   const unitPath = unitField === undefined ? undefined : [...path.slice(0, -1), unitField];
   const isPrefilled = prefilled.has(id);
-  const describedBy = [messageElementId(id), ...(hintText === undefined ? [] : [`hint-${id}`]), ...(isPrefilled ? [`prefilled-${id}`] : [])].join(' ');
+  const describedBy = [
+    messageElementId(id),
+    ...(hintText === undefined ? [] : [`hint-${id}`]),
+    ...(isPrefilled ? [`prefilled-${id}`] : []),
+  ].join(' ');
   return (
     <td data-path={id} class={isPrefilled ? 'prefilled' : undefined}>
       <input
@@ -78,7 +95,13 @@ function CellInput({ template, table, path, kind, report, prefilled }: { templat
         class={kind.type === 'money' ? 'money' : undefined}
       />
       {unitPath !== undefined && units.length > 1 ? (
-        <select id={cellElementId(unitPath.join('.'))} name={unitPath.join('.')} aria-label={`${label} 单位`} data-path={unitPath.join('.')} data-kind="unit">
+        <select
+          id={cellElementId(unitPath.join('.'))}
+          name={unitPath.join('.')}
+          aria-label={`${label} 单位`}
+          data-path={unitPath.join('.')}
+          data-kind="unit"
+        >
           {units.map((unit) => (
             <option key={unit} value={unit} selected={readPath(report, unitPath) === unit}>
               {unit}
@@ -101,7 +124,17 @@ function CellInput({ template, table, path, kind, report, prefilled }: { templat
   );
 }
 
-function FormTable({ template, table, report, prefilled }: { template: Template; table: GridTable; report: unknown; prefilled: ReadonlySet<string> }) {
+function FormTable({
+  template,
+  table,
+  report,
+  prefilled,
+}: {
+  template: Template;
+  table: GridTable;
+  report: unknown;
+  prefilled: ReadonlySet<string>;
+}) {
   const layout = gridLayout(table);
   return (
     <div class="table-scroll" tabIndex={0}>
@@ -113,7 +146,17 @@ function FormTable({ template, table, report, prefilled }: { template: Template;
               <RowLabels labels={row.labels} />
               {layout.columns.map((column) => {
                 const path = cellPath(table, row, column);
-                return <CellInput key={path.join('.')} template={template} table={table} path={path} kind={column.kind} report={report} prefilled={prefilled} />;
+                return (
+                  <CellInput
+                    key={path.join('.')}
+                    template={template}
+                    table={table}
+                    path={path}
+                    kind={column.kind}
+                    report={report}
+                    prefilled={prefilled}
+                  />
+                );
               })}
             </tr>
           ))}
@@ -123,7 +166,21 @@ function FormTable({ template, table, report, prefilled }: { template: Template;
   );
 }
 
-function TextField({ field, heading, guidance, advisoryMaxChars, value, rows }: { field: string; heading: string; guidance: string; advisoryMaxChars?: number | undefined; value: string; rows: number }) {
+function TextField({
+  field,
+  heading,
+  guidance,
+  advisoryMaxChars,
+  value,
+  rows,
+}: {
+  field: string;
+  heading: string;
+  guidance: string;
+  advisoryMaxChars?: number | undefined;
+  value: string;
+  rows: number;
+}) {
   const id = fieldElementId(field);
   const count = countChars(value);
   return (
@@ -146,7 +203,8 @@ function TextField({ field, heading, guidance, advisoryMaxChars, value, rows }: 
         {`\n${value}`}
       </textarea>
       <p class="char-count muted" id={`count-${field}`}>
-        已输入 <span data-count-for={field}>{count}</span> 字{advisoryMaxChars === undefined ? '' : `（原则上不超过 ${advisoryMaxChars} 字，空白不计）`}
+        已输入 <span data-count-for={field}>{count}</span> 字
+        {advisoryMaxChars === undefined ? '' : `（原则上不超过 ${advisoryMaxChars} 字，空白不计）`}
       </p>
       <p id={messageElementId(field)} class="field-msg" />
     </>
@@ -158,7 +216,17 @@ function textValue(report: unknown, field: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-function SectionFields({ template, section, report, prefilled }: { template: Template; section: Section; report: unknown; prefilled: ReadonlySet<string> }) {
+function SectionFields({
+  template,
+  section,
+  report,
+  prefilled,
+}: {
+  template: Template;
+  section: Section;
+  report: unknown;
+  prefilled: ReadonlySet<string>;
+}) {
   if (section.type === 'text') {
     const text: TextSection = section;
     return (
@@ -269,14 +337,16 @@ export function renderFormPage(props: FormPageProps): string {
       )}
       {props.prefilled.length > 0 && props.previousYear !== undefined ? (
         <p class="notice" id="prefill-note">
-          已从 {props.previousYear} 年已发布的报告带入 {props.prefilled.length} 项数据（浅蓝色格子）：上年结转{template.format === '2019' ? '、上一年项目数量' : ''}。请核对。
+          已从 {props.previousYear} 年已发布的报告带入 {props.prefilled.length} 项数据（浅蓝色格子）：上年结转
+          {template.format === '2019' ? '、上一年项目数量' : ''}。请核对。
         </p>
       ) : null}
       <noscript>
         <p class="notice error">填报页面需要启用浏览器的 JavaScript 才能检查、保存和提交。</p>
       </noscript>
       <p class="muted">
-        每一格都要填写：没有数据请填 0（空白或“/”不视为 0），未填写的格子以黄色虚线框标出。填写时系统即时检查勾稽关系，错误以红框标在对应的格子里，并写明应填的数；草稿自动保存。
+        每一格都要填写：没有数据请填 0（空白或“/”不视为
+        0），未填写的格子以黄色虚线框标出。填写时系统即时检查勾稽关系，错误以红框标在对应的格子里，并写明应填的数；草稿自动保存。
       </p>
       <form id="report-form" class="report-form" data-context={JSON.stringify(context)} novalidate>
         <div class="text-field">
@@ -286,7 +356,14 @@ export function renderFormPage(props: FormPageProps): string {
           <p id="guidance-preamble" class="muted guidance">
             如：依据《中华人民共和国政府信息公开条例》第五十条规定，编制本报告。
           </p>
-          <textarea id={fieldElementId('preamble')} name="preamble" rows={2} data-path="preamble" data-kind="text" aria-describedby={`guidance-preamble ${messageElementId('preamble')}`}>
+          <textarea
+            id={fieldElementId('preamble')}
+            name="preamble"
+            rows={2}
+            data-path="preamble"
+            data-kind="text"
+            aria-describedby={`guidance-preamble ${messageElementId('preamble')}`}
+          >
             {`\n${textValue(report, 'preamble')}`}
           </textarea>
           <p id={messageElementId('preamble')} class="field-msg" />

@@ -149,7 +149,10 @@ function DelegationSection({ view, principal }: { view: HomeView; principal: Pri
             <label for="delegation-until">结束日期</label>
             <input id="delegation-until" name="until" type="date" required min={today} value={mine?.until ?? ''} />
           </p>
-          <p class="muted">日期按北京时间计算，起止两天都包括在内，最长 {MAX_DELEGATION_DAYS} 天；代理人须是本单位人员，不能是报告的提交人，也不能是本轮其他环节的处理人。重新保存会替换原有代理。</p>
+          <p class="muted">
+            日期按北京时间计算，起止两天都包括在内，最长 {MAX_DELEGATION_DAYS}{' '}
+            天；代理人须是本单位人员，不能是报告的提交人，也不能是本轮其他环节的处理人。重新保存会替换原有代理。
+          </p>
           <button type="submit" class="primary">
             {mine === null ? '设置代理' : '更改代理'}
           </button>

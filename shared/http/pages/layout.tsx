@@ -108,7 +108,12 @@ interface Who {
   readonly roles?: readonly string[];
 }
 
-export const ROLE_NAMES: Readonly<Record<string, string>> = { officer: '信息员', director: '办公室主任', leader: '主管领导', auditor: '审计人员' };
+export const ROLE_NAMES: Readonly<Record<string, string>> = {
+  officer: '信息员',
+  director: '办公室主任',
+  leader: '主管领导',
+  auditor: '审计人员',
+};
 
 export const roleNames = (roles: readonly string[] | undefined): string => (roles ?? []).map((role) => ROLE_NAMES[role] ?? role).join('、');
 
@@ -128,7 +133,9 @@ export function renderPage(title: string, body: ComponentChildren, who?: Who | u
         ))}
       </head>
       <body class="app">
-        <a class="skip" href="#main">跳到正文</a>
+        <a class="skip" href="#main">
+          跳到正文
+        </a>
         <header class="app-bar">
           <a href="/">政府信息公开工作年度报告</a>
           {who ? (

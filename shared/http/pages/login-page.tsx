@@ -56,7 +56,8 @@ export function CodeStep({ next, email, error, idPrefix = '', autofocus = true }
     <div id={`${idPrefix}code-step`}>
       <form method="post" action="/login/session" class="stack" id={`${idPrefix}code-form`} data-sign-in="code">
         <p id={`${idPrefix}code-hint`}>
-          如果 <strong>{email ?? ''}</strong> 已登记，验证码已发送到该邮箱，10 分钟内有效。几分钟后仍未收到，请核对邮箱地址，或请本机关的管理员确认您已登记。
+          如果 <strong>{email ?? ''}</strong> 已登记，验证码已发送到该邮箱，10
+          分钟内有效。几分钟后仍未收到，请核对邮箱地址，或请本机关的管理员确认您已登记。
         </p>
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="email" value={email ?? ''} />
@@ -114,7 +115,12 @@ export type SignInRetry = keyof typeof SIGN_IN_RETRY_MESSAGES;
 export const signInRetryPath = (email: string, next: string, retry: SignInRetry): string =>
   `/login?${new URLSearchParams({ retry, email, next }).toString()}`;
 
-export function renderLoginPage(options: { next: string; email?: string | undefined; step: 'email' | 'code'; error?: string | undefined }): string {
+export function renderLoginPage(options: {
+  next: string;
+  email?: string | undefined;
+  step: 'email' | 'code';
+  error?: string | undefined;
+}): string {
   const where = destination(options.next);
   return renderPage(
     '登录',

@@ -32,7 +32,8 @@ const STAGE_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Where a report is, in words: a step's label from the round's chain, or the stage's own name. */
-export const stageName = (head: Pick<ReportHead, 'stage' | 'stageLabel'>): string => head.stageLabel ?? STAGE_NAMES[head.stage] ?? stepLabel(undefined, head.stage);
+export const stageName = (head: Pick<ReportHead, 'stage' | 'stageLabel'>): string =>
+  head.stageLabel ?? STAGE_NAMES[head.stage] ?? stepLabel(undefined, head.stage);
 
 export const EVENT_NAMES: Readonly<Record<ReportEvent['type'], string>> = {
   submitted: '提交',

@@ -39,16 +39,24 @@ export async function loadHomeView(principal: Principal, deps: PageDeps): Promis
   ]);
   const chain = agency?.chain ?? DEFAULT_CHAIN;
   // a deputy's 待办 holds the steps of the people they act for too
-  const delegators = (await Promise.all(deputising.map((delegation) => deps.store.getRosterEntry(delegation.delegator)))).flatMap((entry) => (entry ? [entry] : []));
-  const roles = new Set([...principal.roles, ...delegators.filter((entry) => entry.agencyId === principal.agencyId).flatMap((entry) => entry.roles)]);
+  const delegators = (await Promise.all(deputising.map((delegation) => deps.store.getRosterEntry(delegation.delegator)))).flatMap(
+    (entry) => (entry ? [entry] : []),
+  );
+  const roles = new Set([
+    ...principal.roles,
+    ...delegators.filter((entry) => entry.agencyId === principal.agencyId).flatMap((entry) => entry.roles),
+  ]);
   const decides = chain.steps.filter((step) => roles.has(step.role)).map((step) => ({ id: step.id, kind: step.kind }));
   const delegation = { allowed: mayDelegate(principal), mine, today: beijingDate(deps.clock.now()) };
-  if (!hasRole(principal, 'officer')) return { reports, drafts: [], startYears: [], suggestedYear: undefined, agencyName: agency?.name, decides, delegation, deputising };
+  if (!hasRole(principal, 'officer'))
+    return { reports, drafts: [], startYears: [], suggestedYear: undefined, agencyName: agency?.name, decides, delegation, deputising };
   const current = beijingYear(deps.clock.now());
   const years = Array.from({ length: Math.max(0, current - FIRST_YEAR + 1) }, (_, index) => current - index);
   const heads = new Map(reports.filter((head) => head.agencyId === principal.agencyId).map((head) => [head.year, head]));
   const open = years.filter((year) => !heads.has(year));
-  const drafts = (await Promise.all(open.map((year) => deps.store.getDraft(principal.agencyId, year)))).filter((draft): draft is Draft => draft !== undefined);
+  const drafts = (await Promise.all(open.map((year) => deps.store.getDraft(principal.agencyId, year)))).filter(
+    (draft): draft is Draft => draft !== undefined,
+  );
   const startYears = years.filter((year) => startable(heads.get(year)) && !drafts.some((draft) => draft.year === year));
   return {
     reports,
@@ -62,7 +70,9 @@ export async function loadHomeView(principal: Principal, deps: PageDeps): Promis
   };
 }
 
-export type FormPageData = { readonly kind: 'redirect'; readonly location: string } | { readonly kind: 'page'; readonly props: FormPageProps };
+export type FormPageData =
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'page'; readonly props: FormPageProps };
 
 /** The template a report already has, if it is one that fits the year. */
 function templateOf(content: unknown, year: number): Template | undefined {
@@ -71,7 +81,12 @@ function templateOf(content: unknown, year: number): Template | undefined {
 }
 
 /** The agency's most recent report before `year`: its template decides whether beijing-2019 is offered. */
-async function previousTemplateId(store: Store, agencyId: string, year: number, previous: Record<string, unknown> | undefined): Promise<string | undefined> {
+async function previousTemplateId(
+  store: Store,
+  agencyId: string,
+  year: number,
+  previous: Record<string, unknown> | undefined,
+): Promise<string | undefined> {
   if (previous !== undefined && typeof previous['template'] === 'string') return previous['template'];
   const earlier = (await store.listHeads(agencyId)).filter((head) => head.year < year).sort((a, b) => b.year - a.year)[0];
   return earlier?.template;
@@ -91,7 +106,13 @@ function ownContent(content: unknown, agency: { id: string; name: string }, year
 }
 
 /** Cells still holding what last year's report gave them: marked in the form so the officer checks them. */
-function stillPrefilled(template: Template, agency: { id: string; name: string }, year: number, previous: unknown, content: unknown): string[] {
+function stillPrefilled(
+  template: Template,
+  agency: { id: string; name: string },
+  year: number,
+  previous: unknown,
+  content: unknown,
+): string[] {
   const prefill = prefillReport(template, agency, year, previous);
   return prefill.prefilled.filter((path) => readPath(content, path.split('.')) === readPath(prefill.report, path.split('.')));
 }
@@ -100,15 +121,28 @@ function stillPrefilled(template: Template, agency: { id: string; name: string }
  * GET /drafts/{agencyId}/{year}: the officer's working copy, or a new one prefilled from last year. A year already in
  * review or published goes to its status page, a returned one to its revision form.
  */
-export async function loadDraftForm(principal: Principal, agencyId: string, year: number, requestedTemplate: string | undefined, deps: PageDeps): Promise<FormPageData> {
+export async function loadDraftForm(
+  principal: Principal,
+  agencyId: string,
+  year: number,
+  requestedTemplate: string | undefined,
+  deps: PageDeps,
+): Promise<FormPageData> {
   if (!isOfficerOf(principal, agencyId)) throw new NotFoundError('找不到该草稿：只有本机关的信息员可以填报。');
   const reportId = reportIdOf(agencyId, year);
   const head = await deps.store.getHead(reportId);
   if (head?.status === 'returned') return { kind: 'redirect', location: editPagePath(reportId) };
   if (!startable(head)) return { kind: 'redirect', location: reportPagePath(reportId) };
-  const [agencyRecord, previous, draft] = await Promise.all([deps.store.getAgency(agencyId), previousYearReport(deps.store, agencyId, year), deps.store.getDraft(agencyId, year)]);
+  const [agencyRecord, previous, draft] = await Promise.all([
+    deps.store.getAgency(agencyId),
+    previousYearReport(deps.store, agencyId, year),
+    deps.store.getDraft(agencyId, year),
+  ]);
   const agency = { id: agencyId, name: agencyRecord?.name ?? agencyId };
-  const choice = templateChoice(year, { agencySetting: agencyTemplateSetting(agencyRecord), previous: await previousTemplateId(deps.store, agencyId, year, previous) });
+  const choice = templateChoice(year, {
+    agencySetting: agencyTemplateSetting(agencyRecord),
+    previous: await previousTemplateId(deps.store, agencyId, year, previous),
+  });
   const withdrawn = head?.status === 'withdrawn' ? (await deps.store.getVersion(reportId, head.version))?.content : undefined;
 
   let template: Template;
@@ -159,7 +193,10 @@ export async function loadRevisionForm(principal: Principal, reportId: string, d
   const view = await getReport(reportId, principal, deps);
   if (!isOfficerOf(principal, view.agencyId)) throw new NotFoundError('只有本机关的信息员可以修改报告。');
   if (view.status !== 'returned') return { kind: 'redirect', location: reportPagePath(reportId) };
-  const [draft, previous] = await Promise.all([deps.store.getDraft(view.agencyId, view.year), previousYearReport(deps.store, view.agencyId, view.year)]);
+  const [draft, previous] = await Promise.all([
+    deps.store.getDraft(view.agencyId, view.year),
+    previousYearReport(deps.store, view.agencyId, view.year),
+  ]);
   const returnedAt = view.decisions
     .flatMap((raw) => {
       const decision = DecisionSchema.safeParse(raw);
@@ -167,7 +204,8 @@ export async function loadRevisionForm(principal: Principal, reportId: string, d
     })
     .at(-1);
   const agency = { id: view.agencyId, name: view.agencyName };
-  const useDraft = draft !== undefined && returnedAt !== undefined && draft.updatedAt > returnedAt && templateOf(draft.content, view.year) !== undefined;
+  const useDraft =
+    draft !== undefined && returnedAt !== undefined && draft.updatedAt > returnedAt && templateOf(draft.content, view.year) !== undefined;
   const report = ownContent(useDraft ? draft.content : view.content, agency, view.year);
   const template = templateOf(report, view.year) ?? findTemplate(view.template);
   if (!template) throw new NotFoundError('该报告的格式无法识别。');

@@ -68,7 +68,8 @@ function Decision({ view }: { view: ReviewView }) {
       <p>
         <strong>
           已{KIND_VERBS[view.step.kind]}：{OUTCOME_NAMES[decision.outcome]}
-        </strong>（{deciderWording(decision)}，{formatBeijingTime(decision.decidedAt) ?? decision.decidedAt}）
+        </strong>
+        （{deciderWording(decision)}，{formatBeijingTime(decision.decidedAt) ?? decision.decidedAt}）
       </p>
       {decision.comment === '' ? null : <p class="pre">意见：{decision.comment}</p>}
       {decision.confidentialityReviewed && decision.outcome === 'approve' ? <p>已确认完成保密审查。</p> : null}
@@ -87,7 +88,8 @@ function SignIn({ reviewId, sig, verb }: { reviewId: string; sig: string; verb: 
     <section class="notice" id="sign-in" aria-labelledby="sign-in-title" data-next={next}>
       <h2 id="sign-in-title">登录后查看和{verb}</h2>
       <p>
-        报告内容只向收到{verb}邮件的人显示。请用收到邮件的邮箱登录。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>页面。
+        报告内容只向收到{verb}邮件的人显示。请用收到邮件的邮箱登录。也可以打开<a href={`/login?next=${encodeURIComponent(next)}`}>登录</a>
+        页面。
       </p>
       <div id="signin-email-step">
         <EmailStep next={next} idPrefix="signin-" autofocus={false} />
@@ -116,8 +118,16 @@ function Closed({ view }: { view: ReviewView }) {
         </>
       ) : cause.kind === 'newer' ? (
         <p>
-          <strong>这个{verb}链接已不再需要处理：信息员已提交第{cause.version}版。</strong>
-          {cause.url === undefined ? '新版本送到您时，系统会另发邮件。' : <a href={cause.url}>打开第{cause.version}版的{verb}页面</a>}
+          <strong>
+            这个{verb}链接已不再需要处理：信息员已提交第{cause.version}版。
+          </strong>
+          {cause.url === undefined ? (
+            '新版本送到您时，系统会另发邮件。'
+          ) : (
+            <a href={cause.url}>
+              打开第{cause.version}版的{verb}页面
+            </a>
+          )}
         </p>
       ) : (
         <p>
@@ -281,8 +291,11 @@ export function renderReviewPage(props: Props): string {
         {view.report.year}年政府信息公开工作年度报告（第{review.version}版）
       </h1>
       <p id="review-who">
-        {verbOf(view)}人：{review.approverName}。打开本页不会改变任何状态{principal || review.decision || !view.open ? '。' : `；提交${verbOf(view)}意见需先登录。`}
-        {view.deputyFor === undefined ? null : `您正在代理${view.deputyFor}处理，意见将记为“${deputyWording(principal?.name ?? '', view.deputyFor)}”。`}
+        {verbOf(view)}人：{review.approverName}。打开本页不会改变任何状态
+        {principal || review.decision || !view.open ? '。' : `；提交${verbOf(view)}意见需先登录。`}
+        {view.deputyFor === undefined
+          ? null
+          : `您正在代理${view.deputyFor}处理，意见将记为“${deputyWording(principal?.name ?? '', view.deputyFor)}”。`}
       </p>
       <Decision view={view} />
       <Closed view={view} />

@@ -24,7 +24,8 @@ ${SIGN_OFF_CSS}`;
 export const signOffFileName = (reportId: string): string => `${reportId}-sign-off.html`;
 
 export function renderSignOffDocument(report: ReportView): string {
-  const publishedAt = report.sheet.rounds.flatMap((round) => round.versions).find((version) => version.ended?.kind === 'published')?.ended?.at;
+  const publishedAt = report.sheet.rounds.flatMap((round) => round.versions).find((version) => version.ended?.kind === 'published')
+    ?.ended?.at;
   const title = `签发单：${report.agencyName}${report.year}年政府信息公开工作年度报告`;
   const page = (
     <html lang="zh-CN">

@@ -62,7 +62,10 @@ function approverStep(report: ReportView, decisions: readonly Decision[], chainS
   }
   if (decision?.outcome === 'approve') {
     const check = chainStep.confidentiality === true && decision.confidentialityReviewed ? '，已完成保密审查' : '';
-    const who = mine.filter((candidate) => candidate.outcome === 'approve').map((candidate) => deciderWording(candidate)).join('、');
+    const who = mine
+      .filter((candidate) => candidate.outcome === 'approve')
+      .map((candidate) => deciderWording(candidate))
+      .join('、');
     return { key: stage, title, state: 'done', detail: `${who}于 ${beijingTime(decision.decidedAt)} 同意${check}` };
   }
   return { key: stage, title, state: 'todo', detail: '' };
@@ -128,7 +131,8 @@ function Returns({ report }: { report: ReportView }) {
         {returns.map((decision) => (
           <li key={`${decision.version}-${decision.stage}`} class="return-comment">
             <p class="muted">
-              第{decision.version}版 · {deciderWording(decision)}（{stepLabel(report.chain, decision.stage)}）· {beijingTime(decision.decidedAt)}
+              第{decision.version}版 · {deciderWording(decision)}（{stepLabel(report.chain, decision.stage)}）·{' '}
+              {beijingTime(decision.decidedAt)}
             </p>
             <p class="pre">{decision.comment}</p>
           </li>
@@ -164,12 +168,20 @@ function Actions({ principal, report }: { principal: Principal; report: ReportVi
       </div>
       {canWithdraw ? (
         // biome-ignore lint/a11y/useSemanticElements: a confirmation box, not a set of form fields: a fieldset would add a legend and border
-        <div id="withdraw-confirm" class="notice warning" hidden role="group" aria-labelledby="withdraw-question" data-report-id={report.id}>
+        <div
+          id="withdraw-confirm"
+          class="notice warning"
+          hidden
+          role="group"
+          aria-labelledby="withdraw-question"
+          data-report-id={report.id}
+        >
           <p id="withdraw-question">
             <strong>确定撤回这份报告吗？</strong>
           </p>
           <p>
-            撤回后审核流程终止，审批人员收到的链接不再能使用；之后您可以修改并重新提交，将从“{report.chain.steps[0]?.label ?? '第一步'}”重新开始。
+            撤回后审核流程终止，审批人员收到的链接不再能使用；之后您可以修改并重新提交，将从“{report.chain.steps[0]?.label ?? '第一步'}
+            ”重新开始。
           </p>
           <label for="withdraw-reason" class="field-label">
             撤回原因（必填，将告知正在审批的人员）
@@ -196,7 +208,9 @@ function Actions({ principal, report }: { principal: Principal; report: ReportVi
 /** Between two steps (the review email is on its way, the site is being written): worth showing again in a moment. */
 function inTransit(report: ReportView): boolean {
   if (report.status !== 'in_review') return false;
-  return report.stage === 'publishing' || (report.chain.steps.some((step) => step.id === report.stage) && report.pendingReview === undefined);
+  return (
+    report.stage === 'publishing' || (report.chain.steps.some((step) => step.id === report.stage) && report.pendingReview === undefined)
+  );
 }
 
 function contentOf(report: ReportView): Report | undefined {
@@ -226,7 +240,10 @@ export function renderStatusPage(
       </h1>
       <p id="status">
         <span class={`tag ${report.status}`}>{STATUS_NAMES[report.status]}</span>
-        {report.status === 'in_review' || report.status === 'returned' ? ` 当前环节：${(report.chain.steps.find((step) => step.id === report.stage)?.label ?? stageName({ stage: report.stage }))}` : ''} · 第{report.version}版
+        {report.status === 'in_review' || report.status === 'returned'
+          ? ` 当前环节：${report.chain.steps.find((step) => step.id === report.stage)?.label ?? stageName({ stage: report.stage })}`
+          : ''}{' '}
+        · 第{report.version}版
       </p>
       {returnedComment === undefined ? null : (
         <div class="notice warning" id="return-comment">
@@ -238,7 +255,8 @@ export function renderStatusPage(
       )}
       {report.status === 'published' && options.publicUrl !== undefined ? (
         <p class="notice success">
-          已发布：<a href={options.publicUrl}>在公开网站上查看</a> <DownloadLinks downloads={options.downloads} signOff={signOffPath(report.id)} />
+          已发布：<a href={options.publicUrl}>在公开网站上查看</a>{' '}
+          <DownloadLinks downloads={options.downloads} signOff={signOffPath(report.id)} />
         </p>
       ) : null}
       <Timeline report={report} />
@@ -250,7 +268,8 @@ export function renderStatusPage(
         {report.versions.map((version) => (
           <li key={version.version}>
             第{version.version}版：{version.submittedBy ?? ''}，{beijingTime(version.submittedAt)}
-            {report.publishedVersion === version.version ? '（已发布）' : ''} <code title={version.contentSha256}>{version.contentSha256.slice(0, 12)}</code>
+            {report.publishedVersion === version.version ? '（已发布）' : ''}{' '}
+            <code title={version.contentSha256}>{version.contentSha256.slice(0, 12)}</code>
           </li>
         ))}
       </ul>
@@ -270,4 +289,3 @@ export function renderStatusPage(
     { css: TIMELINE_CSS + SIGN_OFF_CSS, ...(inTransit(report) ? { refreshSeconds: 3 } : {}) },
   );
 }
-

@@ -31,7 +31,13 @@ export function placeCells(table: PrintTable): PlacedCell[] {
  * Column widths from what each column's unspanned cells need (`need`, never below `least`), stretched to fill
  * `available` when they fit and otherwise squeezed in proportion to what each needs beyond `least`.
  */
-export function fitColumns(table: PrintTable, placed: readonly PlacedCell[], need: (placed: PlacedCell) => number, least: number, available: number): number[] {
+export function fitColumns(
+  table: PrintTable,
+  placed: readonly PlacedCell[],
+  need: (placed: PlacedCell) => number,
+  least: number,
+  available: number,
+): number[] {
   const natural = Array.from({ length: table.width }, () => least);
   for (const p of placed) if (p.cell.colSpan === 1) natural[p.column] = Math.max(natural[p.column] ?? least, need(p));
   const total = natural.reduce((sum, width) => sum + width, 0);

@@ -37,7 +37,10 @@ function activeDisclosureTables(variant: Variant): GridTable[] {
       { key: 'rules', label: '规章' },
       { key: 'normativeDocuments', label: '规范性文件' },
     ]),
-    disclosureTable('licensing', '第二十条第（五）项', itemColumns(true), [{ key: 'administrativeLicensing', label: '行政许可' }, variant.otherManagementServices]),
+    disclosureTable('licensing', '第二十条第（五）项', itemColumns(true), [
+      { key: 'administrativeLicensing', label: '行政许可' },
+      variant.otherManagementServices,
+    ]),
     disclosureTable('enforcement', '第二十条第（六）项', itemColumns(true), [
       { key: 'administrativePenalty', label: '行政处罚' },
       { key: 'administrativeCoercion', label: '行政强制' },

@@ -7,7 +7,9 @@ const REGULATION_COLUMNS: readonly ColumnNode[] = [
   { key: 'inForce', label: '现行有效件数' },
 ];
 const DECISION_COLUMNS: readonly ColumnNode[] = [{ key: 'decisions', label: '本年处理决定数量' }];
-const FEE_COLUMNS: readonly ColumnNode[] = [{ key: 'amount', label: '本年收费金额（单位：万元）', kind: { type: 'money', units: { 万元: 6 } } }];
+const FEE_COLUMNS: readonly ColumnNode[] = [
+  { key: 'amount', label: '本年收费金额（单位：万元）', kind: { type: 'money', units: { 万元: 6 } } },
+];
 
 /** 《中华人民共和国政府信息公开工作年度报告格式》(国办公开办函〔2021〕30号), 2021 onward. */
 export const NATIONAL_2021: Template = {

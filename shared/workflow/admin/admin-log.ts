@@ -49,7 +49,15 @@ export async function logAdminEvent(
     const last = (await deps.store.listAdminEvents()).at(-1);
     // the entry as it reads back from the table: absent fields gone rather than `undefined`, so the hash matches
     const stored: Record<string, unknown> = JSON.parse(JSON.stringify(data));
-    const body = { seq: (last?.seq ?? 0) + 1, type, at: deps.clock.now().toISOString(), actor, subject, data: stored, prevHash: last?.hash ?? GENESIS_HASH };
+    const body = {
+      seq: (last?.seq ?? 0) + 1,
+      type,
+      at: deps.clock.now().toISOString(),
+      actor,
+      subject,
+      data: stored,
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
     const event = { ...body, hash: adminEventHash(body) };
     try {
       await deps.store.appendAdminEvent(event);

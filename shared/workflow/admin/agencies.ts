@@ -39,7 +39,13 @@ export async function saveAgency(principal: Principal, agencyId: string, change:
   requireDistrictInScope(principal, change.district);
   const problems = change.chain === undefined ? [] : chainProblems(change.chain);
   if (problems.length > 0) throw new ValidationError('审批链有问题，请按提示修改后再保存。', 'CHAIN_INVALID', { problems });
-  const parsed = AgencySchema.safeParse({ id: agencyId, name: change.name, district: change.district, template: change.template, chain: change.chain });
+  const parsed = AgencySchema.safeParse({
+    id: agencyId,
+    name: change.name,
+    district: change.district,
+    template: change.template,
+    chain: change.chain,
+  });
   if (!parsed.success) throw new ValidationError('单位代码只能由小写字母、数字和连字符组成。', 'BAD_AGENCY_ID');
   const agency = parsed.data;
   const people = await deps.store.listRoster(agencyId);

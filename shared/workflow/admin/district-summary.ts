@@ -40,7 +40,9 @@ export async function districtSummary(
   const members = agencies.filter((agency) => agency.district === districtId).sort((a, b) => a.id.localeCompare(b.id));
   const memberIds = new Set(members.map((agency) => agency.id));
   const mine = published.filter((entry) => entry.year === year && memberIds.has(entry.agencyId));
-  const contents = await Promise.all(mine.map(async (entry) => ({ entry, version: await deps.store.getVersion(entry.reportId, entry.version) })));
+  const contents = await Promise.all(
+    mine.map(async (entry) => ({ entry, version: await deps.store.getVersion(entry.reportId, entry.version) })),
+  );
   const byTemplate = new Map<string, { agency: Agency; report: unknown }[]>();
   for (const { entry, version } of contents) {
     const template = version?.content['template'];
@@ -54,7 +56,8 @@ export async function districtSummary(
   if (requestedTemplate !== undefined && template === undefined) throw new NotFoundError(`没有格式“${requestedTemplate}”。`);
   const inputs = chosenId === undefined ? [] : (byTemplate.get(chosenId) ?? []).sort((a, b) => a.agency.id.localeCompare(b.agency.id));
   const summaryOf = { id: districtId, name: district?.name ?? districtId };
-  const summary = template === undefined || inputs.length === 0 ? undefined : summarizeReports({ template, year, summaryOf, reports: inputs });
+  const summary =
+    template === undefined || inputs.length === 0 ? undefined : summarizeReports({ template, year, summaryOf, reports: inputs });
   const publishedIds = new Set(contents.map(({ entry }) => entry.agencyId));
   return {
     district: summaryOf,
@@ -62,7 +65,9 @@ export async function districtSummary(
     template: chosenId,
     included: inputs.map((input) => input.agency.id),
     missing: members.filter((agency) => !publishedIds.has(agency.id)).map((agency) => agency.id),
-    otherTemplates: ranked.filter(([id]) => id !== chosenId).map(([id, list]) => ({ template: id, agencyIds: list.map((input) => input.agency.id).sort() })),
+    otherTemplates: ranked
+      .filter(([id]) => id !== chosenId)
+      .map(([id, list]) => ({ template: id, agencyIds: list.map((input) => input.agency.id).sort() })),
     report: summary?.report,
     checks: summary?.checks,
     templateRecord: template,

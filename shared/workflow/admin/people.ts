@@ -61,9 +61,11 @@ function refuseReservedRoles(roles: readonly string[]): void {
 async function currentInScope(principal: Principal, store: Store, email: string): Promise<RosterEntry | undefined> {
   const existing = await store.getRosterEntry(email);
   if (existing === undefined) return undefined;
-  if (existing.roles.some((role) => NOT_GRANTED_HERE.has(role))) throw new ForbiddenError('不能在此修改管理员或审计人员。', 'PERSON_OUT_OF_SCOPE');
+  if (existing.roles.some((role) => NOT_GRANTED_HERE.has(role)))
+    throw new ForbiddenError('不能在此修改管理员或审计人员。', 'PERSON_OUT_OF_SCOPE');
   const agency = await store.getAgency(existing.agencyId);
-  if (agency === undefined || !agencyInScope(principal, agency)) throw new ForbiddenError('此人所在单位不在您管理的区域内。', 'PERSON_OUT_OF_SCOPE');
+  if (agency === undefined || !agencyInScope(principal, agency))
+    throw new ForbiddenError('此人所在单位不在您管理的区域内。', 'PERSON_OUT_OF_SCOPE');
   return existing;
 }
 
@@ -118,7 +120,12 @@ export async function savePerson(
   await deps.store.putRosterEntry(entry);
   const summary = summaryOf(await handOverAfter([existing], deps));
   const reassigned = openReviews.filter((review) => review.reassigned).map((review) => review.reviewId);
-  await logAdminEvent(deps, actorOf(principal), 'person_saved', entry.email, { before: existing ?? null, after: entry, reassigned, ...summary });
+  await logAdminEvent(deps, actorOf(principal), 'person_saved', entry.email, {
+    before: existing ?? null,
+    after: entry,
+    reassigned,
+    ...summary,
+  });
   return { person: personOf(entry), openReviews, preview, ...summary };
 }
 
@@ -199,7 +206,12 @@ export async function importPeople(principal: Principal, bytes: Uint8Array, deps
   const changed = entries.filter(({ entry, existing }) => existing === undefined || !sameEntry(entry, existing));
   for (const { entry } of changed) await deps.store.putRosterEntry(entry);
   // only after every line is written: a review passes to a holder this same file appointed
-  const summary = summaryOf(await handOverAfter(changed.map(({ existing }) => existing), deps));
+  const summary = summaryOf(
+    await handOverAfter(
+      changed.map(({ existing }) => existing),
+      deps,
+    ),
+  );
   if (changed.length > 0) {
     const people = changed.map(({ entry, existing }) => ({ before: existing ?? null, after: entry }));
     await logAdminEvent(deps, actorOf(principal), 'people_imported', `${changed.length} 人`, { people, ...summary });

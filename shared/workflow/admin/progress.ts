@@ -39,7 +39,8 @@ export interface ProgressDeps {
   readonly clock: Clock;
 }
 
-export const deadlineOf = (district: District | undefined, year: number): string => district?.deadlines?.[String(year)] ?? defaultDeadline(year);
+export const deadlineOf = (district: District | undefined, year: number): string =>
+  district?.deadlines?.[String(year)] ?? defaultDeadline(year);
 
 function fromHead(head: ReportHead): Pick<AgencyProgress, 'state' | 'stepLabel' | 'since'> {
   switch (head.status) {
@@ -66,7 +67,11 @@ export async function agencyProgress(agency: Agency, year: number, deadline: str
   const head = await deps.store.getHead(reportIdOf(agency.id, year));
   const draft = head === undefined ? await deps.store.getDraft(agency.id, year) : undefined;
   const where =
-    head !== undefined ? fromHead(head) : draft !== undefined ? { state: 'draft' as const, since: draft.updatedAt } : { state: 'not_started' as const };
+    head !== undefined
+      ? fromHead(head)
+      : draft !== undefined
+        ? { state: 'draft' as const, since: draft.updatedAt }
+        : { state: 'not_started' as const };
   return {
     agencyId: agency.id,
     name: agency.name,
@@ -97,7 +102,12 @@ async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: 
 }
 
 /** The agencies of `districtId` (or of every district in scope) and their states for `year`. */
-export async function progressFor(principal: Principal, year: number, districtId: string | undefined, deps: ProgressDeps): Promise<Progress> {
+export async function progressFor(
+  principal: Principal,
+  year: number,
+  districtId: string | undefined,
+  deps: ProgressDeps,
+): Promise<Progress> {
   requireAdmin(principal);
   if (districtId !== undefined) requireDistrictInScope(principal, districtId);
   const [agencies, districts] = await Promise.all([deps.store.listAgencies(), deps.store.listDistricts()]);

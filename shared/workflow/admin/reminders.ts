@@ -78,7 +78,12 @@ async function remind(row: AgencyProgress, year: number, deps: ReminderDeps): Pr
 }
 
 /** POST /api/admin/reminders: every agency asked for (default: all in scope) that has not published. */
-export async function sendReminders(principal: Principal, year: number, agencyIds: readonly string[] | undefined, deps: ReminderDeps): Promise<SentReminder[]> {
+export async function sendReminders(
+  principal: Principal,
+  year: number,
+  agencyIds: readonly string[] | undefined,
+  deps: ReminderDeps,
+): Promise<SentReminder[]> {
   requireAdmin(principal);
   const progress = await progressFor(principal, year, undefined, deps);
   const known = new Set(progress.agencies.map((row) => row.agencyId));
@@ -90,7 +95,8 @@ export async function sendReminders(principal: Principal, year: number, agencyId
   for (const row of rows) {
     const to = await remind(row, year, deps);
     sent.push(...to);
-    if (to.length > 0) await logAdminEvent(deps, actorOf(principal), 'reminder_sent', row.agencyId, { year, to: to.map((s) => s.to), state: row.state });
+    if (to.length > 0)
+      await logAdminEvent(deps, actorOf(principal), 'reminder_sent', row.agencyId, { year, to: to.map((s) => s.to), state: row.state });
   }
   return sent;
 }
@@ -125,10 +131,14 @@ export async function sendDueReminders(deps: ReminderDeps): Promise<SentReminder
       sent.push(...to);
       // an agency nobody could be told about (no officer yet) has nothing to log
       if (to.length > 0) {
-        await logAdminEvent(deps, SYSTEM_ACTOR, 'reminder_sent', agency.id, { year, slot: slot.id, to: to.map((s) => s.to), state: row.state });
+        await logAdminEvent(deps, SYSTEM_ACTOR, 'reminder_sent', agency.id, {
+          year,
+          slot: slot.id,
+          to: to.map((s) => s.to),
+          state: row.state,
+        });
       }
     }
   }
   return sent;
 }
-

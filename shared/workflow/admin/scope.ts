@@ -18,7 +18,8 @@ export function districtInScope(principal: Principal, districtId: string | undef
   return districtId !== undefined && principal.adminScope.includes(districtId);
 }
 
-export const agencyInScope = (principal: Principal, agency: Pick<Agency, 'district'>): boolean => districtInScope(principal, agency.district);
+export const agencyInScope = (principal: Principal, agency: Pick<Agency, 'district'>): boolean =>
+  districtInScope(principal, agency.district);
 
 export function requireAgencyInScope(principal: Principal, agency: Pick<Agency, 'district'> | undefined): void {
   if (agency === undefined || !agencyInScope(principal, agency)) {

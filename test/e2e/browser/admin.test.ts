@@ -33,7 +33,10 @@ describe.each([
       await row.locator('output', { hasText: '已提醒 1 人。' }).waitFor();
 
       const email = `legal-${name}@kw.example.cn`;
-      const add = page.locator('section', { has: page.locator('#people-title') }).locator('form').filter({ has: page.locator('input[name="email"]') });
+      const add = page
+        .locator('section', { has: page.locator('#people-title') })
+        .locator('form')
+        .filter({ has: page.locator('input[name="email"]') });
       await add.locator('input[name="email"]').fill(email);
       await add.locator('input[name="name"]').fill('郑法制');
       await add.locator('select[name="agencyId"]').selectOption('daxing-kw');
@@ -52,7 +55,11 @@ describe.each([
       await card.locator('output.error', { hasText: '审批链有 1 处问题' }).waitFor();
 
       const importForm = page.locator('#import-form');
-      await importForm.locator('input[type="file"]').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('邮箱,姓名,单位,角色\nnot-an-address,某人,daxing-kw,信息员\n') });
+      await importForm.locator('input[type="file"]').setInputFiles({
+        name: 'people.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('邮箱,姓名,单位,角色\nnot-an-address,某人,daxing-kw,信息员\n'),
+      });
       await importForm.getByRole('button', { name: '导入' }).click();
       await importForm.locator('output.error', { hasText: '第 2 行' }).waitFor();
       await screenshot(page, `admin-${name}-after`);

@@ -20,7 +20,9 @@ afterAll(async () => world?.stop(), 60_000);
 const step = (card: Locator, n: number): Locator => card.getByRole('group', { name: `第 ${n} 步`, exact: true });
 
 async function labels(card: Locator): Promise<string[]> {
-  return card.locator('[data-chain-steps] > li input[data-field="label"]').evaluateAll((inputs) => inputs.map((input) => (input instanceof HTMLInputElement ? input.value : '')));
+  return card
+    .locator('[data-chain-steps] > li input[data-field="label"]')
+    .evaluateAll((inputs) => inputs.map((input) => (input instanceof HTMLInputElement ? input.value : '')));
 }
 
 async function seriousAxe(page: Page): Promise<string[]> {
@@ -80,13 +82,20 @@ describe.each([
       await move.focus();
       await page.keyboard.press('Enter');
       await expect(labels(card)).resolves.toEqual(['办公室主任审核', '法制会签', '主管领导签发', '分管副主任审核']);
-      await expect(step(card, 3).getByRole('button', { name: '上移' }).evaluate((button) => button === document.activeElement)).resolves.toBe(true);
+      await expect(
+        step(card, 3)
+          .getByRole('button', { name: '上移' })
+          .evaluate((button) => button === document.activeElement),
+      ).resolves.toBe(true);
       await expect(step(card, 3).locator('[data-step-problems]').innerText()).resolves.toContain('签发步骤须是审批链的最后一步。');
       await expect(step(card, 4).locator('[data-step-problems] li').count()).resolves.toBe(0);
       // a screen reader hears the problem with the step's name field, which is marked invalid
       const described = await step(card, 3)
         .getByLabel('名称')
-        .evaluate((input) => [input.getAttribute('aria-invalid'), document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent ?? '']);
+        .evaluate((input) => [
+          input.getAttribute('aria-invalid'),
+          document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent ?? '',
+        ]);
       expect(described).toEqual(['true', '签发步骤须是审批链的最后一步。']);
       await card.getByRole('button', { name: '保存', exact: true }).click();
       await card.locator('output.error', { hasText: '审批链有 1 处问题' }).waitFor();

@@ -116,12 +116,16 @@ describe('what each person sees', () => {
       await waitForStatus(officerApi, REPORT_ID, 'in_review', 'leader');
       const leader = await personContext(world);
       await signInThroughPage(world, leader.page, LEADER);
-      await expect.poll(() => tasksOnHome(leader.page), { timeout: 15_000, interval: 300 }).toEqual(['北京市大兴区科学技术委员会2020年年度报告（第2版）']);
+      await expect
+        .poll(() => tasksOnHome(leader.page), { timeout: 15_000, interval: 300 })
+        .toEqual(['北京市大兴区科学技术委员会2020年年度报告（第2版）']);
       await expect(leader.page.locator('#tasks-title').textContent()).resolves.toBe('待我签发');
       await leader.page.locator('#tasks-list li a').click();
       const sheet = leader.page.locator('#sign-off');
       await sheet.waitFor();
-      await expect(sheet.locator('tbody[data-version="1"] td').allTextContents()).resolves.toEqual(expect.arrayContaining(['退回修改', RETURN_REASON]));
+      await expect(sheet.locator('tbody[data-version="1"] td').allTextContents()).resolves.toEqual(
+        expect.arrayContaining(['退回修改', RETURN_REASON]),
+      );
       await expect(sheet.locator('tbody[data-version="2"] tr[data-sheet-step="director"] td').allTextContents()).resolves.toEqual(
         expect.arrayContaining(['王主任', '同意', DIRECTOR_OPINION, '已确认']),
       );
@@ -138,7 +142,9 @@ describe('what each person sees', () => {
       await officer.page.locator('#report-form').waitFor();
       await checkPage(officer.page, 'officer-form');
       await officer.page.setViewportSize({ width: 390, height: 844 });
-      const widths = await officer.page.evaluate(() => Array.from(document.querySelectorAll('#report-form .table-scroll th[scope="row"]')).map((th) => th.getBoundingClientRect().width));
+      const widths = await officer.page.evaluate(() =>
+        Array.from(document.querySelectorAll('#report-form .table-scroll th[scope="row"]')).map((th) => th.getBoundingClientRect().width),
+      );
       expect(widths.length).toBeGreaterThan(20);
       const labelWidth = Math.min(...widths);
       // a row label keeps a readable width (at least eight characters), not two characters a line
@@ -181,7 +187,11 @@ describe('what each person sees', () => {
       await checkPage(leader.page, 'closed-review');
 
       // a new round from the form, whose text now counts 9999 applications that table 三 does not: one warning
-      const warned = withValue(referenceReport(), 'overview', `${String(referenceReport()['overview'])}\n\n本年度共收到政府信息公开申请9999件。`);
+      const warned = withValue(
+        referenceReport(),
+        'overview',
+        `${String(referenceReport()['overview'])}\n\n本年度共收到政府信息公开申请9999件。`,
+      );
       let saved = await officerApi.call('PUT', '/api/drafts/daxing-kw/2020', { content: warned });
       if (saved.status === 409) {
         const current = (await officerApi.call('GET', '/api/drafts/daxing-kw/2020')).body as { revision?: number };
@@ -220,8 +230,14 @@ describe('what each person sees', () => {
       await reader.page.locator('nav.site-links').waitFor();
       await checkPage(reader.page, 'public-report');
       // its links lead back to the indexes and on to its data
-      const hrefs = await reader.page.locator('nav.site-links a').evaluateAll((anchors) => anchors.map((anchor) => (anchor instanceof HTMLAnchorElement ? anchor.href : '')));
-      expect(hrefs).toEqual([`${world.stack.url}/site/index.html`, `${world.stack.url}/site/reports/daxing-kw/index.html`, `${world.stack.url}/site/reports/daxing-kw/2020/report.json`]);
+      const hrefs = await reader.page
+        .locator('nav.site-links a')
+        .evaluateAll((anchors) => anchors.map((anchor) => (anchor instanceof HTMLAnchorElement ? anchor.href : '')));
+      expect(hrefs).toEqual([
+        `${world.stack.url}/site/index.html`,
+        `${world.stack.url}/site/reports/daxing-kw/index.html`,
+        `${world.stack.url}/site/reports/daxing-kw/2020/report.json`,
+      ]);
       for (const href of hrefs) expect((await fetch(href)).status, href).toBe(200);
 
       for (const [name, person] of Object.entries({ visitor, leader, officer, director, reader })) {

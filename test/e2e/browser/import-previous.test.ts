@@ -21,16 +21,23 @@ describe('importing last year’s report in the browser', () => {
     async () => {
       // the reference page's text, with 四、结转下年度继续办理 自然人 3 and one cell left blank
       const text = (await readFile(REFERENCE, 'utf8'))
-        .replace('\t四、结转下年度继续办理\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0', '\t四、结转下年度继续办理\n\t3\n\t0\n\t0\n\t0\n\t0\n\t0\n\t3')
+        .replace(
+          '\t四、结转下年度继续办理\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0',
+          '\t四、结转下年度继续办理\n\t3\n\t0\n\t0\n\t0\n\t0\n\t0\n\t3',
+        )
         .replace('\t政府集中采购\n\t9', '\t政府集中采购\n\t');
       const officer = await personContext(world);
       const page = officer.page;
       await signInThroughPage(world, page, OFFICER, '/previous/import');
       await page.getByLabel('报告年度').fill('2020');
-      await page.getByLabel(/报告文件/u).setInputFiles({ name: '大兴区科委2020年报.txt', mimeType: 'text/plain', buffer: Buffer.from(text, 'utf8') });
+      await page
+        .getByLabel(/报告文件/u)
+        .setInputFiles({ name: '大兴区科委2020年报.txt', mimeType: 'text/plain', buffer: Buffer.from(text, 'utf8') });
       await page.getByRole('button', { name: '读取并预览' }).click();
       await page.locator('#import-preview:not([hidden])').waitFor();
-      await expect(page.locator('#import-summary').textContent()).resolves.toBe('模板 beijing-2019，2020 年度：读出 205 项，1 项无法确定。');
+      await expect(page.locator('#import-summary').textContent()).resolves.toBe(
+        '模板 beijing-2019，2020 年度：读出 205 项，1 项无法确定。',
+      );
       const uncertain = page.locator('#import-uncertain tbody tr.uncertain');
       await expect(uncertain.count()).resolves.toBe(1);
       await expect(uncertain.first().textContent()).resolves.toContain('政府集中采购 采购项目数量');

@@ -58,11 +58,15 @@ describe('the published page on screen', () => {
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.setContent(renderReportHtml(reference(), SIGN_OFF));
     const headings = await headingLines();
-    expect(headings.map((heading) => heading.text)).toEqual(expect.arrayContaining(['商业企业', '社会公益组织', '法律服务机构', '结果维持', '未经复议直接起诉']));
+    expect(headings.map((heading) => heading.text)).toEqual(
+      expect.arrayContaining(['商业企业', '社会公益组织', '法律服务机构', '结果维持', '未经复议直接起诉']),
+    );
     expect(headings.filter((heading) => heading.lines !== 1)).toEqual([]);
     // and every table, 四's fifteen columns too, fits the page without scrolling sideways
     const overflowing = await page.evaluate(() =>
-      [...document.querySelectorAll('.table-scroll')].filter((box) => box.scrollWidth > box.clientWidth).map((box) => box.querySelector('table')?.id),
+      [...document.querySelectorAll('.table-scroll')]
+        .filter((box) => box.scrollWidth > box.clientWidth)
+        .map((box) => box.querySelector('table')?.id),
     );
     expect(overflowing).toEqual([]);
   });
@@ -99,7 +103,12 @@ async function printedPages(report: Report): Promise<string[][]> {
   return text
     .split('\f')
     .slice(0, -1)
-    .map((pageText) => pageText.split('\n').map((line) => line.trim()).filter((line) => line !== ''));
+    .map((pageText) =>
+      pageText
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== ''),
+    );
 }
 
 const pageOf = (pages: readonly string[][], text: string): number => pages.findIndex((lines) => lines.some((line) => line.includes(text)));
@@ -125,7 +134,8 @@ describe('the published page printed', () => {
       expect(before, `padding ${extra}`).toBeGreaterThanOrEqual(0);
       // the row after 二 follows it on the same page, unless 二 was the last row that fitted
       const fullest = Math.max(...pages.map((lines) => lines.length));
-      if (next !== before) expect(pages[before]?.length ?? 0, `padding ${extra}: page ${before + 1}`).toBeGreaterThanOrEqual(fullest * 0.85);
+      if (next !== before)
+        expect(pages[before]?.length ?? 0, `padding ${extra}: page ${before + 1}`).toBeGreaterThanOrEqual(fullest * 0.85);
     }
   });
 

@@ -26,11 +26,20 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screensho
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH). The browser tests do not skip${process.env['CI'] === 'true' ? ' (CI=true)' : ''}.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH). The browser tests do not skip${process.env['CI'] === 'true' ? ' (CI=true)' : ''}.`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    ],
   });
 }
 
@@ -63,8 +72,15 @@ export async function startWorld(): Promise<World> {
 }
 
 /** A fresh browser profile for one person, its console errors and failed script loads collected (a page must have none). */
-export async function personContext(world: World, options: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await world.browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function personContext(
+  world: World,
+  options: { width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await world.browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -100,10 +116,18 @@ export async function outbox(world: World): Promise<OutboxMail[]> {
 }
 
 /** Waits for a mail to `to` whose subject has `subject`, other than the ones already seen. */
-export async function waitForMail(world: World, to: string, subject: string, seen: readonly string[] = [], timeoutMs = 15_000): Promise<OutboxMail> {
+export async function waitForMail(
+  world: World,
+  to: string,
+  subject: string,
+  seen: readonly string[] = [],
+  timeoutMs = 15_000,
+): Promise<OutboxMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mail = (await outbox(world)).find((entry) => entry.to === to && entry.subject.includes(subject) && !seen.includes(`${entry.sentAt}|${entry.subject}`));
+    const mail = (await outbox(world)).find(
+      (entry) => entry.to === to && entry.subject.includes(subject) && !seen.includes(`${entry.sentAt}|${entry.subject}`),
+    );
     if (mail) return mail;
     if (Date.now() > deadline) throw new Error(`no mail “${subject}” to ${to} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -146,12 +170,23 @@ export class ApiClient {
 
   static async signIn(world: World, email: string): Promise<ApiClient> {
     const seen = await mailsTo(world, email, '验证码');
-    const asked = await fetch(`${world.stack.url}/api/auth/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const asked = await fetch(`${world.stack.url}/api/auth/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
     if (asked.status !== 202) throw new Error(`code request: ${asked.status}`);
     const code = await signInCode(world, email, seen);
-    const session = await fetch(`${world.stack.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, code }) });
+    const session = await fetch(`${world.stack.url}/api/auth/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, code }),
+    });
     if (session.status !== 204) throw new Error(`sign-in: ${session.status} ${await session.text()}`);
-    const cookie = session.headers.getSetCookie().find((line) => line.startsWith('nianbao_session='))?.split(';')[0];
+    const cookie = session.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('nianbao_session='))
+      ?.split(';')[0];
     if (cookie === undefined) throw new Error('no session cookie');
     return new ApiClient(world, cookie);
   }
@@ -176,14 +211,29 @@ export async function reviewLink(world: World, to: string, seen: readonly string
 }
 
 /** Decides a review through the JSON API, as the named approver. */
-export async function decideByApi(approver: ApiClient, link: string, decision: { outcome: 'approve' | 'return'; comment?: string; confidentialityReviewed?: boolean }): Promise<void> {
+export async function decideByApi(
+  approver: ApiClient,
+  link: string,
+  decision: { outcome: 'approve' | 'return'; comment?: string; confidentialityReviewed?: boolean },
+): Promise<void> {
   const url = new URL(link);
-  const answer = await approver.call('POST', `/api${url.pathname}/decision`, { sig: url.searchParams.get('sig'), comment: '', confidentialityReviewed: false, ...decision });
+  const answer = await approver.call('POST', `/api${url.pathname}/decision`, {
+    sig: url.searchParams.get('sig'),
+    comment: '',
+    confidentialityReviewed: false,
+    ...decision,
+  });
   if (answer.status !== 200) throw new Error(`decision: ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
 /** Waits until the report's status is what is expected (the workflow runs on after each HTTP answer). */
-export async function waitForStatus(client: ApiClient, reportId: string, status: string, stage?: string, timeoutMs = 15_000): Promise<void> {
+export async function waitForStatus(
+  client: ApiClient,
+  reportId: string,
+  status: string,
+  stage?: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await client.call('GET', `/api/reports/${reportId}`);
@@ -206,7 +256,8 @@ export function report2019(): Record<string, unknown> {
   const report = structuredClone(reference);
   report['year'] = 2019;
   delete report['preamble'];
-  report['overview'] = '2019年，区科委认真贯彻落实新修订的《中华人民共和国政府信息公开条例》，明确分管领导和工作人员，主动公开各类信息，依法办理政府信息公开申请。';
+  report['overview'] =
+    '2019年，区科委认真贯彻落实新修订的《中华人民共和国政府信息公开条例》，明确分管领导和工作人员，主动公开各类信息，依法办理政府信息公开申请。';
   report['problems'] = '一是公开目录更新不及时；二是工作人员业务培训次数偏少。下一步将建立月度核查制度，并组织专题培训。';
   report['otherMatters'] = '无。';
   const applications = report['applications'];
@@ -220,7 +271,14 @@ export function report2019(): Record<string, unknown> {
   for (const row of Object.values(disclosure.regulations) as Array<Record<string, number>>) {
     row['totalPublished'] = Math.max(row['newlyPublished'] ?? 0, (row['totalPublished'] ?? 0) - (row['newlyPublished'] ?? 0));
   }
-  const itemRows = [disclosure.licensing.administrativeLicensing, disclosure.licensing.otherManagementServices.inspection, disclosure.licensing.otherManagementServices.confirmation, disclosure.enforcement.administrativePenalty, disclosure.enforcement.administrativeCoercion, disclosure.fees.administrativeFees];
+  const itemRows = [
+    disclosure.licensing.administrativeLicensing,
+    disclosure.licensing.otherManagementServices.inspection,
+    disclosure.licensing.otherManagementServices.confirmation,
+    disclosure.enforcement.administrativePenalty,
+    disclosure.enforcement.administrativeCoercion,
+    disclosure.fees.administrativeFees,
+  ];
   for (const row of itemRows) row.change = 0;
   return report;
 }

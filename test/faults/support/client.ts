@@ -32,7 +32,13 @@ export interface SendOptions {
   readonly headers?: Record<string, string>;
 }
 
-export async function send(baseUrl: string, caller: Caller | undefined, method: string, path: string, options: SendOptions = {}): Promise<Reply> {
+export async function send(
+  baseUrl: string,
+  caller: Caller | undefined,
+  method: string,
+  path: string,
+  options: SendOptions = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.origin !== null) headers['origin'] = options.origin ?? baseUrl;
   let body: string | Buffer | undefined;
@@ -118,7 +124,12 @@ export function reviewLinkOf(entry: OutboxEntry): ReviewLink | undefined {
   const url = entry.links.find((link) => new URL(link).pathname.startsWith('/reviews/'));
   if (url === undefined) return undefined;
   const parsed = new URL(url);
-  return { url, reviewId: decodeURIComponent(parsed.pathname.split('/')[2] ?? ''), sig: parsed.searchParams.get('sig') ?? '', path: `${parsed.pathname}${parsed.search}` };
+  return {
+    url,
+    reviewId: decodeURIComponent(parsed.pathname.split('/')[2] ?? ''),
+    sig: parsed.searchParams.get('sig') ?? '',
+    path: `${parsed.pathname}${parsed.search}`,
+  };
 }
 
 export const isReviewRequest = (entry: OutboxEntry) => /请(审核|会签|签发)：/.test(entry.subject);
@@ -130,7 +141,13 @@ export const isPublished = (entry: OutboxEntry) => entry.subject.startsWith('已
  * The same request on a connection of its own (closed afterwards): for bodies over the 256 KiB limit, which the local
  * server answers 413 before it has read them and then resets the connection, so no later request may share it.
  */
-export async function sendAlone(baseUrl: string, caller: Caller | undefined, method: string, path: string, options: SendOptions = {}): Promise<Reply> {
+export async function sendAlone(
+  baseUrl: string,
+  caller: Caller | undefined,
+  method: string,
+  path: string,
+  options: SendOptions = {},
+): Promise<Reply> {
   const { request } = await import('node:http');
   const headers: Record<string, string> = { connection: 'close', ...options.headers };
   if (options.origin !== null) headers['origin'] = options.origin ?? baseUrl;

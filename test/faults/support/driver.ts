@@ -1,5 +1,19 @@
 import { referenceReport, withValue } from '../../support/report-builders.js';
-import { isReturn, isReviewRequest, isReminder, outboxFile, persistently, reviewLinkOf, send, sleep, until, type Caller, type OutboxEntry, type Reply, type ReviewLink } from './client.js';
+import {
+  isReturn,
+  isReviewRequest,
+  isReminder,
+  outboxFile,
+  persistently,
+  reviewLinkOf,
+  send,
+  sleep,
+  until,
+  type Caller,
+  type OutboxEntry,
+  type Reply,
+  type ReviewLink,
+} from './client.js';
 import type { History } from './invariants.js';
 import type { SeededAgency, SeededPerson } from './people.js';
 
@@ -55,7 +69,12 @@ export class ReportDriver {
   }
 
   async decide(who: SeededPerson, link: ReviewLink, outcome: 'approve' | 'return', comment = ''): Promise<Reply> {
-    const reply = await this.call(who, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, { sig: link.sig, outcome, comment, confidentialityReviewed: true });
+    const reply = await this.call(who, 'POST', `/api/reviews/${encodeURIComponent(link.reviewId)}/decision`, {
+      sig: link.sig,
+      outcome,
+      comment,
+      confidentialityReviewed: true,
+    });
     if (reply.status === 200) return reply;
     const recorded = (reply.body as { decision?: { outcome?: string; approver?: string } } | undefined)?.decision;
     if (reply.status === 409 && recorded?.outcome === outcome && recorded.approver === who.email) return reply;
@@ -86,7 +105,13 @@ export class ReportDriver {
     return until(
       `the review email of ${this.reportId} v${version} to ${who.email}`,
       async () => {
-        const entry = (await this.emails()).find((candidate) => candidate.to === who.email && isReviewRequest(candidate) && !isReminder(candidate) && candidate.subject.includes(`（第${version}版）`));
+        const entry = (await this.emails()).find(
+          (candidate) =>
+            candidate.to === who.email &&
+            isReviewRequest(candidate) &&
+            !isReminder(candidate) &&
+            candidate.subject.includes(`（第${version}版）`),
+        );
         return entry && reviewLinkOf(entry);
       },
       this.timeoutMs,
@@ -94,7 +119,11 @@ export class ReportDriver {
   }
 
   async returnEmail(version: number): Promise<OutboxEntry> {
-    return until(`the return email of ${this.reportId} v${version}`, async () => (await this.emails()).find((entry) => isReturn(entry) && entry.subject.includes(`（第${version}版）`)), this.timeoutMs);
+    return until(
+      `the return email of ${this.reportId} v${version}`,
+      async () => (await this.emails()).find((entry) => isReturn(entry) && entry.subject.includes(`（第${version}版）`)),
+      this.timeoutMs,
+    );
   }
 
   /**
@@ -122,9 +151,13 @@ export class ReportDriver {
   }
 
   async waitFor(what: string, test: (status: Status) => boolean): Promise<Status> {
-    return until(`${this.reportId} ${what}`, async () => {
-      const status = await this.status();
-      return test(status) ? status : undefined;
-    }, this.timeoutMs);
+    return until(
+      `${this.reportId} ${what}`,
+      async () => {
+        const status = await this.status();
+        return test(status) ? status : undefined;
+      },
+      this.timeoutMs,
+    );
   }
 }

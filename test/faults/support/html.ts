@@ -33,11 +33,24 @@ export function visibleText(root: Node): string {
   return childNodes(root).map(visibleText).join('');
 }
 
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background', 'cite', 'ping', 'srcset']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'xlink:href',
+  'data',
+  'poster',
+  'background',
+  'cite',
+  'ping',
+  'srcset',
+]);
 const FORBIDDEN_ELEMENTS = new Set(['base', 'iframe', 'object', 'embed', 'frame', 'frameset', 'applet']);
 
 /** A URL a browser would run: javascript:/vbscript:/data:text/html, ignoring the whitespace and controls browsers skip. */
-const isScriptUrl = (value: string): boolean => /^(javascript|vbscript|data:text\/html)/i.test(value.replace(/[\u0000-\u0020\u007f-\u009f]/g, ''));
+const isScriptUrl = (value: string): boolean =>
+  /^(javascript|vbscript|data:text\/html)/i.test(value.replace(/[\u0000-\u0020\u007f-\u009f]/g, ''));
 
 export interface PageVerdict {
   readonly problems: string[];
@@ -56,14 +69,18 @@ export function inspectPage(html: string): PageVerdict {
       const src = attrs.get('src');
       const inline = visibleTextOfScript(element);
       scripts.push(src ?? '(inline)');
-      if (src === undefined || !src.startsWith('/assets/') || inline.trim() !== '') problems.push(`a script that is not the app's own: <script${element.attrs.map((attr) => ` ${attr.name}="${attr.value}"`).join('')}>${inline.slice(0, 80)}`);
+      if (src === undefined || !src.startsWith('/assets/') || inline.trim() !== '')
+        problems.push(
+          `a script that is not the app's own: <script${element.attrs.map((attr) => ` ${attr.name}="${attr.value}"`).join('')}>${inline.slice(0, 80)}`,
+        );
     }
     if (FORBIDDEN_ELEMENTS.has(tag)) problems.push(`a <${tag}> element`);
     if (tag === 'meta' && (attrs.get('http-equiv') ?? '').toLowerCase() === 'refresh') problems.push('a <meta http-equiv=refresh>');
     for (const [name, value] of attrs) {
       if (/^on/i.test(name)) problems.push(`an event handler ${name}="${value.slice(0, 60)}" on <${tag}>`);
       if (name === 'srcdoc') problems.push(`a srcdoc on <${tag}>`);
-      if ((URL_ATTRIBUTES.has(name) || name === 'content') && isScriptUrl(name === 'content' ? (value.split('url=')[1] ?? '') : value)) problems.push(`a script URL ${name}="${value.slice(0, 60)}" on <${tag}>`);
+      if ((URL_ATTRIBUTES.has(name) || name === 'content') && isScriptUrl(name === 'content' ? (value.split('url=')[1] ?? '') : value))
+        problems.push(`a script URL ${name}="${value.slice(0, 60)}" on <${tag}>`);
     }
   }
   return { problems, text: visibleText(document), scripts };

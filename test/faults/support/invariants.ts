@@ -12,7 +12,11 @@ import { isReminder, isReviewRequest, reviewLinkOf, type OutboxEntry } from './c
 export interface History {
   readonly events: ReportEvent[];
   readonly chain: { readonly valid: boolean; readonly head?: string | undefined };
-  readonly executions: ReadonlyArray<{ readonly name: string; readonly status: string; readonly history: ReadonlyArray<{ type: string; stateName?: string }> }>;
+  readonly executions: ReadonlyArray<{
+    readonly name: string;
+    readonly status: string;
+    readonly history: ReadonlyArray<{ type: string; stateName?: string }>;
+  }>;
 }
 
 const str = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value));
@@ -39,7 +43,8 @@ export function logProblems(reportId: string, history: History): string[] {
   } catch (error) {
     problems.push(`${reportId}: the log does not fold: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const keyed = (type: string, key: (event: ReportEvent) => string) => events.filter((event) => event.type === type).map((event) => `${type} ${key(event)}`);
+  const keyed = (type: string, key: (event: ReportEvent) => string) =>
+    events.filter((event) => event.type === type).map((event) => `${type} ${key(event)}`);
   const data = (event: ReportEvent, field: string) => str(event.data[field]);
   const decision = (event: ReportEvent) => (event.data['decision'] ?? {}) as Record<string, unknown>;
   const all = [
@@ -67,7 +72,10 @@ export function publishedOnceProblems(reportId: string, history: History): strin
   const last = history.events.at(-1);
   if (last?.type !== 'published') problems.push(`${reportId}: the last event is ${last?.type ?? 'none'}, not published`);
   const succeeded = history.executions.filter((execution) => execution.status === 'SUCCEEDED');
-  if (succeeded.length !== 1) problems.push(`${reportId}: ${succeeded.length} executions succeeded (${history.executions.map((execution) => `${execution.name} ${execution.status}`).join(', ')})`);
+  if (succeeded.length !== 1)
+    problems.push(
+      `${reportId}: ${succeeded.length} executions succeeded (${history.executions.map((execution) => `${execution.name} ${execution.status}`).join(', ')})`,
+    );
   return problems;
 }
 
@@ -79,7 +87,9 @@ export const emailKey = (entry: OutboxEntry): string => `${entry.to}|${entry.sub
  */
 export function emailProblems(entries: readonly OutboxEntry[]): string[] {
   const problems = duplicates(entries.map(emailKey)).map((key) => `sent twice: ${key}`);
-  const firstRequests = entries.filter((entry) => isReviewRequest(entry) && !isReminder(entry)).map((entry) => `${entry.to}|${entry.subject}|review ${reviewLinkOf(entry)?.reviewId ?? '?'}`);
+  const firstRequests = entries
+    .filter((entry) => isReviewRequest(entry) && !isReminder(entry))
+    .map((entry) => `${entry.to}|${entry.subject}|review ${reviewLinkOf(entry)?.reviewId ?? '?'}`);
   problems.push(...duplicates(firstRequests).map((key) => `review requested twice: ${key}`));
   return problems;
 }
@@ -90,7 +100,11 @@ export function emailProblems(entries: readonly OutboxEntry[]): string[] {
  * is retried (at-least-once, as with SES). Each repeat is explained when a kill fell within `windowMs` after the first
  * copy and before the second; anything else is a problem.
  */
-export function unexplainedRepeats(entries: readonly OutboxEntry[], killTimes: readonly number[], windowMs: number): { problems: string[]; explained: string[] } {
+export function unexplainedRepeats(
+  entries: readonly OutboxEntry[],
+  killTimes: readonly number[],
+  windowMs: number,
+): { problems: string[]; explained: string[] } {
   const byKey = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
     const review = isReviewRequest(entry) && !isReminder(entry) ? `review ${reviewLinkOf(entry)?.reviewId ?? '?'}` : entry.links.join(' ');
@@ -105,7 +119,10 @@ export function unexplainedRepeats(entries: readonly OutboxEntry[], killTimes: r
       const again = Date.parse(copies[i]?.sentAt ?? '');
       const kill = killTimes.find((at) => at >= first && at - first <= windowMs && at <= again);
       const near = killTimes.map((at) => at - first).filter((delta) => delta >= -1000 && delta <= 10_000);
-      if (kill === undefined) problems.push(`sent twice with no kill within ${windowMs} ms after the first copy: ${key} (copies ${again - first} ms apart; kills at ${near.map((delta) => `${delta} ms`).join(', ') || 'none'} after the first)`);
+      if (kill === undefined)
+        problems.push(
+          `sent twice with no kill within ${windowMs} ms after the first copy: ${key} (copies ${again - first} ms apart; kills at ${near.map((delta) => `${delta} ms`).join(', ') || 'none'} after the first)`,
+        );
       else explained.push(`${key} (first copy ${kill - first} ms before a kill)`);
     }
   }

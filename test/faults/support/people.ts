@@ -54,14 +54,30 @@ async function person(store: Store, entry: RosterEntry, role: SeededPerson['role
 }
 
 /** An agency with one officer, one director and one leader, each signed in. */
-export async function seedAgency(store: Store, agency: Agency, names: Partial<Record<'officer' | 'director' | 'leader', string>> = {}): Promise<SeededAgency> {
+export async function seedAgency(
+  store: Store,
+  agency: Agency,
+  names: Partial<Record<'officer' | 'director' | 'leader', string>> = {},
+): Promise<SeededAgency> {
   await store.putAgency(agency);
   const at = (role: string) => `${role}@${agency.id}.example.cn`;
   return {
     agency,
-    officer: await person(store, { email: at('officer'), name: names.officer ?? `${agency.id} 信息员`, agencyId: agency.id, roles: ['officer'] }, 'officer'),
-    director: await person(store, { email: at('director'), name: names.director ?? `${agency.id} 主任`, agencyId: agency.id, roles: ['director'] }, 'director'),
-    leader: await person(store, { email: at('leader'), name: names.leader ?? `${agency.id} 领导`, agencyId: agency.id, roles: ['leader'] }, 'leader'),
+    officer: await person(
+      store,
+      { email: at('officer'), name: names.officer ?? `${agency.id} 信息员`, agencyId: agency.id, roles: ['officer'] },
+      'officer',
+    ),
+    director: await person(
+      store,
+      { email: at('director'), name: names.director ?? `${agency.id} 主任`, agencyId: agency.id, roles: ['director'] },
+      'director',
+    ),
+    leader: await person(
+      store,
+      { email: at('leader'), name: names.leader ?? `${agency.id} 领导`, agencyId: agency.id, roles: ['leader'] },
+      'leader',
+    ),
   };
 }
 

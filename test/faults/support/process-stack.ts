@@ -45,7 +45,13 @@ export class StackProcess {
     const started = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, PORT: String(this.port), DATA_DIR: this.dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        ...this.env,
+        PORT: String(this.port),
+        DATA_DIR: this.dataDir,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     // the handlers log one JSON line per request to stdout (ignored); keep stderr for when a start fails

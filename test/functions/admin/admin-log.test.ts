@@ -96,7 +96,8 @@ describe('the signed administration log', () => {
   });
 
   it('shows auditors the log and its verification on a page, and the failed check after tampering', async () => {
-    const page = async () => createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/admin/log', cookie: await cookieOf(app, AUDITOR) }));
+    const page = async () =>
+      createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/admin/log', cookie: await cookieOf(app, AUDITOR) }));
     const intact = await page();
     expect(intact.statusCode).toBe(200);
     const root = parseHtml(intact.body);
@@ -113,7 +114,9 @@ describe('the signed administration log', () => {
   });
 
   it('keeps the page from people who are neither administrators nor auditors', async () => {
-    const response = await createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/admin/log', cookie: await cookieOf(app, OFFICER) }));
+    const response = await createWebPagesHandler(app.deps)(
+      httpEvent({ method: 'GET', path: '/admin/log', cookie: await cookieOf(app, OFFICER) }),
+    );
     expect(response.statusCode).toBe(403);
   });
 });

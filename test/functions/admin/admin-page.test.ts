@@ -14,17 +14,25 @@ beforeEach(async () => {
   app = await createTestApp();
 });
 
-const page = async (email: string, query: Record<string, string> = {}) => createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/admin', query, cookie: await cookieOf(app, email) }));
+const page = async (email: string, query: Record<string, string> = {}) =>
+  createWebPagesHandler(app.deps)(httpEvent({ method: 'GET', path: '/admin', query, cookie: await cookieOf(app, email) }));
 
 describe('the administration page', () => {
   it('shows the dashboard with states and steps, overdue rows marked, the chain of each agency and its people', async () => {
     await submit(app);
     await requestReview(app, { taskToken: 'director-1', version: 1, stage: 'director', reportId: REPORT_ID });
-    await app.deps.store.putAgency({ id: 'daxing-czj', name: '北京市大兴区财政局', district: 'daxing', chain: { steps: [{ id: 'leader', label: '局长签发', kind: 'sign', role: 'leader' }] } });
+    await app.deps.store.putAgency({
+      id: 'daxing-czj',
+      name: '北京市大兴区财政局',
+      district: 'daxing',
+      chain: { steps: [{ id: 'leader', label: '局长签发', kind: 'sign', role: 'leader' }] },
+    });
     const response = await page(ADMIN, { year: '2020' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('2020 年度报告进度（公开期限 2021-01-31）');
-    expect(response.body).toMatch(/<tr data-agency="daxing-kw"><td>北京市大兴区科学技术委员会<\/td><td><span class="tag in_review">审核中<\/span><\/td><td>办公室主任审核<\/td>/);
+    expect(response.body).toMatch(
+      /<tr data-agency="daxing-kw"><td>北京市大兴区科学技术委员会<\/td><td><span class="tag in_review">审核中<\/span><\/td><td>办公室主任审核<\/td>/,
+    );
     expect(response.body).toContain('剩 11 天');
     expect(response.body).not.toContain('class="overdue"');
     // the chain's problem is shown at the page, from the same rules that refuse it on save
@@ -42,15 +50,28 @@ describe('the administration page', () => {
       ],
     };
     await app.deps.store.putAgency({ id: 'daxing-czj', name: '北京市大兴区财政局', district: 'daxing', chain });
-    await app.deps.store.putRosterEntry({ email: 'legal@czj.example.cn', name: '郑法制', agencyId: 'daxing-czj', roles: ['legal', 'officer'] });
+    await app.deps.store.putRosterEntry({
+      email: 'legal@czj.example.cn',
+      name: '郑法制',
+      agencyId: 'daxing-czj',
+      roles: ['legal', 'officer'],
+    });
     const response = await page(ADMIN, { year: '2020' });
     const card = byId(parseHtml(response.body), 'agency-daxing-czj');
     if (!card) throw new Error('no card for daxing-czj');
-    const steps = all(card, (element) => element.tag === 'li' && element.attrs['class'] === 'chain-step' && element.attrs['data-step-id'] !== '');
-    expect(steps.map((step) => all(step, (element) => element.attrs['data-field'] === 'label')[0]?.attrs['value'])).toEqual(['局长签发<b>', '办公室主任审核']);
+    const steps = all(
+      card,
+      (element) => element.tag === 'li' && element.attrs['class'] === 'chain-step' && element.attrs['data-step-id'] !== '',
+    );
+    expect(steps.map((step) => all(step, (element) => element.attrs['data-field'] === 'label')[0]?.attrs['value'])).toEqual([
+      '局长签发<b>',
+      '办公室主任审核',
+    ]);
     const problemsAt = steps.map((step) => plainText(all(step, (element) => element.attrs['data-step-problems'] !== undefined)[0] ?? step));
     expect(problemsAt).toEqual(['签发步骤须是审批链的最后一步。', '']);
-    const offered = all(card, (element) => element.tag === 'datalist').flatMap((list) => list.children.map((option) => option.attrs['value']));
+    const offered = all(card, (element) => element.tag === 'datalist').flatMap((list) =>
+      list.children.map((option) => option.attrs['value']),
+    );
     expect(offered).toEqual(['director', 'leader', 'legal']);
     // what the page shows a person never carries a program's code, and a typed label stays text
     expect(response.body).not.toContain('CHAIN_SIGN_NOT_LAST');

@@ -15,7 +15,8 @@ beforeEach(async () => {
   r = adminRoutes(app);
 });
 
-const errorOf = (body: unknown) => (body as { error: { code: string; message: string; problems?: { code: string; stepId?: string }[] } }).error;
+const errorOf = (body: unknown) =>
+  (body as { error: { code: string; message: string; problems?: { code: string; stepId?: string }[] } }).error;
 
 const COSIGN_CHAIN = {
   steps: [
@@ -27,14 +28,21 @@ const COSIGN_CHAIN = {
 
 describe('agencies', () => {
   it('lists the three agencies of the district with the chain in force (the default one when none is set)', async () => {
-    const body = jsonOf(await r.listAgencies(admin)) as { agencies: { id: string; district: string; chain: { steps: { id: string }[] } }[] };
+    const body = jsonOf(await r.listAgencies(admin)) as {
+      agencies: { id: string; district: string; chain: { steps: { id: string }[] } }[];
+    };
     expect(body.agencies.map((a) => a.id)).toEqual(['daxing-czj', 'daxing-jw', 'daxing-kw']);
     expect(body.agencies.every((a) => a.district === 'daxing')).toBe(true);
     expect(body.agencies[0]?.chain.steps.map((s) => s.id)).toEqual(['director', 'leader']);
   });
 
   it('saves the name, the starting template and a chain, warning about a step nobody holds yet; the change is logged', async () => {
-    const response = await r.saveAgency(admin, 'daxing-kw', { name: '北京市大兴区科学技术委员会', district: 'daxing', template: 'beijing-2019', chain: COSIGN_CHAIN });
+    const response = await r.saveAgency(admin, 'daxing-kw', {
+      name: '北京市大兴区科学技术委员会',
+      district: 'daxing',
+      template: 'beijing-2019',
+      chain: COSIGN_CHAIN,
+    });
     expect(response.statusCode, response.body).toBe(200);
     const body = jsonOf(response) as { warnings: { code: string; stepId: string }[] };
     expect(body.warnings).toEqual([expect.objectContaining({ code: 'CHAIN_ROLE_UNHELD', stepId: 'legal' })]);
@@ -44,7 +52,12 @@ describe('agencies', () => {
   });
 
   it('refuses a chain with problems, each at its step, and writes nothing', async () => {
-    const bad = { steps: [{ id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' }, { id: 'director', label: '主任审核', kind: 'review', role: 'director' }] };
+    const bad = {
+      steps: [
+        { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
+        { id: 'director', label: '主任审核', kind: 'review', role: 'director' },
+      ],
+    };
     const response = await r.saveAgency(admin, 'daxing-kw', { name: '某委', district: 'daxing', chain: bad });
     expect(response.statusCode).toBe(400);
     const error = errorOf(jsonOf(response));
@@ -66,7 +79,13 @@ describe('agencies', () => {
   });
 
   it('lets an administrator of every district ("*") manage any agency', async () => {
-    await app.deps.store.putRosterEntry({ email: 'root@gov.example.cn', name: '市管理员', agencyId: 'daxing-gkb', roles: ['admin'], adminScope: '*' });
+    await app.deps.store.putRosterEntry({
+      email: 'root@gov.example.cn',
+      name: '市管理员',
+      agencyId: 'daxing-gkb',
+      roles: ['admin'],
+      adminScope: '*',
+    });
     await app.deps.store.putAgency({ id: 'tongzhou-kw', name: '北京市通州区科学技术委员会', district: 'tongzhou' });
     const root = await cookieOf(app, 'root@gov.example.cn');
     expect((await r.saveAgency(root, 'tongzhou-kw', { name: '通州科委', district: 'tongzhou' })).statusCode).toBe(200);
@@ -84,7 +103,12 @@ describe('people', () => {
   it('adds a co-signer, who then holds the role in the agency; the change is logged', async () => {
     const response = await r.savePerson(admin, 'legal@kw.example.cn', { name: '郑法制', agencyId: 'daxing-kw', roles: ['legal'] });
     expect(response.statusCode, response.body).toBe(200);
-    expect(await app.deps.store.getRosterEntry('legal@kw.example.cn')).toEqual({ email: 'legal@kw.example.cn', name: '郑法制', agencyId: 'daxing-kw', roles: ['legal'] });
+    expect(await app.deps.store.getRosterEntry('legal@kw.example.cn')).toEqual({
+      email: 'legal@kw.example.cn',
+      name: '郑法制',
+      agencyId: 'daxing-kw',
+      roles: ['legal'],
+    });
     expect((await app.deps.store.listAdminEvents()).map((e) => [e.type, e.subject])).toEqual([['person_saved', 'legal@kw.example.cn']]);
   });
 
@@ -98,7 +122,9 @@ describe('people', () => {
     expect(body.openReviews).toEqual([expect.objectContaining({ reportId: REPORT_ID, stepLabel: '办公室主任审核', reassigned: true })]);
     expect((await app.deps.store.getRosterEntry(DIRECTOR))?.agencyId).toBe('daxing-kw');
     // renaming keeps the role: the review stays theirs
-    const rename = jsonOf(await r.savePerson(admin, DIRECTOR, { name: '王新主任', agencyId: 'daxing-kw', roles: ['director'] }, true)) as typeof body;
+    const rename = jsonOf(
+      await r.savePerson(admin, DIRECTOR, { name: '王新主任', agencyId: 'daxing-kw', roles: ['director'] }, true),
+    ) as typeof body;
     expect(rename.openReviews.map((o) => o.reassigned)).toEqual([false]);
     const removal = jsonOf(await r.removePerson(admin, DIRECTOR, true)) as typeof body;
     expect(removal.openReviews.map((o) => o.reassigned)).toEqual([true]);
@@ -122,24 +148,50 @@ describe('people', () => {
     expect([auditor.statusCode, errorOf(jsonOf(auditor)).code]).toEqual([403, 'PERSON_OUT_OF_SCOPE']);
     expect((await r.removePerson(admin, 'auditor@audit.example.cn')).statusCode).toBe(403);
     await app.deps.store.putAgency({ id: 'tongzhou-kw', name: '通州科委', district: 'tongzhou' });
-    await app.deps.store.putRosterEntry({ email: 'officer@tz.example.cn', name: '通州信息员', agencyId: 'tongzhou-kw', roles: ['officer'] });
-    expect((await r.savePerson(admin, 'officer@tz.example.cn', { name: '某人', agencyId: 'daxing-kw', roles: ['officer'] })).statusCode).toBe(403);
-    expect((await r.savePerson(admin, 'new@tz.example.cn', { name: '某人', agencyId: 'tongzhou-kw', roles: ['officer'] })).statusCode).toBe(403);
+    await app.deps.store.putRosterEntry({
+      email: 'officer@tz.example.cn',
+      name: '通州信息员',
+      agencyId: 'tongzhou-kw',
+      roles: ['officer'],
+    });
+    expect(
+      (await r.savePerson(admin, 'officer@tz.example.cn', { name: '某人', agencyId: 'daxing-kw', roles: ['officer'] })).statusCode,
+    ).toBe(403);
+    expect((await r.savePerson(admin, 'new@tz.example.cn', { name: '某人', agencyId: 'tongzhou-kw', roles: ['officer'] })).statusCode).toBe(
+      403,
+    );
     expect((await r.removePerson(admin, 'officer@tz.example.cn')).statusCode).toBe(403);
     expect(await app.deps.store.getRosterEntry('officer@tz.example.cn')).toBeDefined();
   });
 });
 
 describe('the people CSV', () => {
-  const tenPeople = ['邮箱,姓名,单位,角色', ...Array.from({ length: 10 }, (_, i) => `p${i}@czj.example.cn,人员${i},${i % 2 === 0 ? '北京市大兴区财政局' : 'daxing-czj'},${i === 0 ? '信息员、legal' : 'legal'}`)].join('\r\n');
+  const tenPeople = [
+    '邮箱,姓名,单位,角色',
+    ...Array.from(
+      { length: 10 },
+      (_, i) => `p${i}@czj.example.cn,人员${i},${i % 2 === 0 ? '北京市大兴区财政局' : 'daxing-czj'},${i === 0 ? '信息员、legal' : 'legal'}`,
+    ),
+  ].join('\r\n');
 
   it('imports ten people from a GBK file as Excel saves it; the same file again changes nothing', async () => {
     const first = await r.importPeople(admin, gbk(tenPeople));
     expect(first.statusCode, first.body).toBe(200);
     expect(jsonOf(first)).toEqual({ imported: 10, unchanged: 0, errors: [], handedOver: 0, warnings: [] });
-    expect(await app.deps.store.getRosterEntry('p0@czj.example.cn')).toEqual({ email: 'p0@czj.example.cn', name: '人员0', agencyId: 'daxing-czj', roles: ['officer', 'legal'] });
+    expect(await app.deps.store.getRosterEntry('p0@czj.example.cn')).toEqual({
+      email: 'p0@czj.example.cn',
+      name: '人员0',
+      agencyId: 'daxing-czj',
+      roles: ['officer', 'legal'],
+    });
     expect((await app.deps.store.listRoster('daxing-czj')).length).toBe(13);
-    expect(jsonOf(await r.importPeople(admin, gbk(tenPeople)))).toEqual({ imported: 0, unchanged: 10, errors: [], handedOver: 0, warnings: [] });
+    expect(jsonOf(await r.importPeople(admin, gbk(tenPeople)))).toEqual({
+      imported: 0,
+      unchanged: 10,
+      errors: [],
+      handedOver: 0,
+      warnings: [],
+    });
     expect((await app.deps.store.listAdminEvents()).map((e) => e.type)).toEqual(['people_imported']);
   });
 
@@ -158,7 +210,9 @@ describe('the people CSV', () => {
   it('refuses another media type', async () => {
     const { createAdminImportPeopleHandler } = await import('#functions/admin-import-people.js');
     const { httpEvent } = await import('../../support/app.js');
-    const response = await createAdminImportPeopleHandler(app.deps)(httpEvent({ method: 'POST', path: '/api/admin/people/import', cookie: admin, form: { a: 'b' } }));
+    const response = await createAdminImportPeopleHandler(app.deps)(
+      httpEvent({ method: 'POST', path: '/api/admin/people/import', cookie: admin, form: { a: 'b' } }),
+    );
     expect(response.statusCode).toBe(400);
   });
 });

@@ -26,7 +26,8 @@ interface Row {
   overdue: boolean;
   daysToDeadline: number;
 }
-const progressOf = async (year = 2020, district?: string) => jsonOf(await r.progress(admin, year, district)) as { deadline: string; agencies: Row[] };
+const progressOf = async (year = 2020, district?: string) =>
+  jsonOf(await r.progress(admin, year, district)) as { deadline: string; agencies: Row[] };
 const reminderMails = async () => (await app.outbox.list()).filter((m) => m.subject.startsWith('催办提醒'));
 const JW = { id: 'daxing-jw', name: '北京市大兴区教育委员会' };
 
@@ -40,7 +41,17 @@ describe('the deadline dashboard', () => {
         expect.objectContaining({ agencyId: 'daxing-kw', state: 'not_started' }),
       ],
     });
-    await app.deps.store.saveDraft({ agencyId: 'daxing-czj', year: 2020, content: {}, revision: 1, updatedAt: '2021-01-19T02:00:00.000Z', updatedBy: 'officer@czj.example.cn' }, undefined);
+    await app.deps.store.saveDraft(
+      {
+        agencyId: 'daxing-czj',
+        year: 2020,
+        content: {},
+        revision: 1,
+        updatedAt: '2021-01-19T02:00:00.000Z',
+        updatedBy: 'officer@czj.example.cn',
+      },
+      undefined,
+    );
     await submit(app);
     await requestReview(app, { taskToken: 'director-1', version: 1, stage: 'director', reportId: REPORT_ID });
     await putHeadAs(app, JW, 2020, 'published', '2021-01-19T08:00:00.000Z');
@@ -65,7 +76,11 @@ describe('the deadline dashboard', () => {
     app.clock.advance(Date.parse('2021-01-31T15:59:59.999Z') - app.clock.now().getTime());
     forgetCookies(app);
     admin = await cookieOf(app, ADMIN);
-    expect((await progressOf()).agencies.map((row) => [row.overdue, row.daysToDeadline])).toEqual([[false, 0], [false, 0], [false, 0]]);
+    expect((await progressOf()).agencies.map((row) => [row.overdue, row.daysToDeadline])).toEqual([
+      [false, 0],
+      [false, 0],
+      [false, 0],
+    ]);
     app.clock.advance(1);
     expect((await progressOf()).agencies.map((row) => [row.agencyId, row.overdue, row.daysToDeadline])).toEqual([
       ['daxing-czj', true, -1],
@@ -91,7 +106,12 @@ describe('reminders from the dashboard', () => {
     await putHeadAs(app, JW, 2020, 'published', '2021-01-19T08:00:00.000Z');
     const response = await r.remind(admin, { year: 2020 });
     expect(response.statusCode, response.body).toBe(200);
-    expect(jsonOf(response)).toEqual({ sent: [{ agencyId: 'daxing-czj', to: 'officer@czj.example.cn' }, { agencyId: 'daxing-kw', to: DIRECTOR }] });
+    expect(jsonOf(response)).toEqual({
+      sent: [
+        { agencyId: 'daxing-czj', to: 'officer@czj.example.cn' },
+        { agencyId: 'daxing-kw', to: DIRECTOR },
+      ],
+    });
     const mails = await reminderMails();
     expect(mails.map((m) => m.to).sort()).toEqual([DIRECTOR, 'officer@czj.example.cn']);
     expect(mails.find((m) => m.to === DIRECTOR)?.text).toContain('等待办公室主任审核');
@@ -103,7 +123,9 @@ describe('reminders from the dashboard', () => {
   });
 
   it('reminds only the agencies asked for, and refuses one out of scope without sending anything', async () => {
-    expect(jsonOf(await r.remind(admin, { year: 2020, agencyIds: ['daxing-jw'] }))).toEqual({ sent: [{ agencyId: 'daxing-jw', to: 'officer@jw.example.cn' }] });
+    expect(jsonOf(await r.remind(admin, { year: 2020, agencyIds: ['daxing-jw'] }))).toEqual({
+      sent: [{ agencyId: 'daxing-jw', to: 'officer@jw.example.cn' }],
+    });
     await app.deps.store.putAgency({ id: 'tongzhou-kw', name: '通州科委', district: 'tongzhou' });
     const refused = await r.remind(admin, { year: 2020, agencyIds: ['daxing-kw', 'tongzhou-kw'] });
     expect(refused.statusCode).toBe(403);

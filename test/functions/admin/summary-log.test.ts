@@ -38,7 +38,13 @@ describe('the 汇总', () => {
     await markPublished(app, czj, CZJ, 2020);
     const response = await r.summary(admin, { year: '2020', district: 'daxing' });
     expect(response.statusCode, response.body).toBe(200);
-    const body = jsonOf(response) as { template: string; included: string[]; missing: string[]; report: Record<string, unknown>; checks: { errors: unknown[] } };
+    const body = jsonOf(response) as {
+      template: string;
+      included: string[];
+      missing: string[];
+      report: Record<string, unknown>;
+      checks: { errors: unknown[] };
+    };
     expect([body.template, body.included, body.missing]).toEqual(['beijing-2019', ['daxing-czj', 'daxing-kw'], ['daxing-jw']]);
     let compared = 0;
     for (const cell of templateCells(template)) {
@@ -63,7 +69,9 @@ describe('the 汇总', () => {
     expect(csv.body).toContain('申请人');
     const { createAdminSummaryHandler } = await import('#functions/admin-summary.js');
     const { httpEvent } = await import('../../support/app.js');
-    const bySuffix = await createAdminSummaryHandler(app.deps)(httpEvent({ method: 'GET', path: '/api/admin/summary.csv', query: { year: '2020', district: 'daxing' }, cookie: admin }));
+    const bySuffix = await createAdminSummaryHandler(app.deps)(
+      httpEvent({ method: 'GET', path: '/api/admin/summary.csv', query: { year: '2020', district: 'daxing' }, cookie: admin }),
+    );
     expect(bySuffix.body).toBe(csv.body);
     const xlsx = await r.summary(admin, { year: '2020', district: 'daxing', format: 'xlsx' });
     expect(xlsx.isBase64Encoded).toBe(true);
@@ -84,7 +92,10 @@ describe('the 汇总', () => {
   it('sums each format on its own, naming the other formats published that year', async () => {
     await markPublished(app, reportOf(KW), KW, 2020);
     await markPublished(app, withValue(reportOf(CZJ), 'template', 'national-2019'), CZJ, 2020);
-    const body = jsonOf(await r.summary(admin, { year: '2020', district: 'daxing', template: 'beijing-2019' })) as { included: string[]; otherTemplates: unknown };
+    const body = jsonOf(await r.summary(admin, { year: '2020', district: 'daxing', template: 'beijing-2019' })) as {
+      included: string[];
+      otherTemplates: unknown;
+    };
     expect(body.included).toEqual(['daxing-kw']);
     expect(body.otherTemplates).toEqual([{ template: 'national-2019', agencyIds: ['daxing-czj'] }]);
   });
@@ -102,13 +113,22 @@ describe('the administration log', () => {
     await r.saveAgency(admin, 'daxing-kw', { name: KW.name, district: 'daxing' });
     await r.remind(admin, { year: 2020, agencyIds: ['daxing-kw'] });
     const auditor = await cookieOf(app, 'auditor@audit.example.cn');
-    const before = jsonOf(await r.log(auditor)) as { events: { seq: number; type: string }[]; verification: { valid: boolean; length: number } };
+    const before = jsonOf(await r.log(auditor)) as {
+      events: { seq: number; type: string }[];
+      verification: { valid: boolean; length: number };
+    };
     expect(before.events.map((e) => e.type)).toEqual(['person_saved', 'agency_saved', 'reminder_sent']);
     expect(before.verification).toMatchObject({ valid: true, length: 3 });
     const table = app.table;
     if (table === undefined) throw new Error('no table');
     await table.client.send(
-      new UpdateCommand({ TableName: table.name, Key: keys.adminEvent(1), UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'subject' }, ExpressionAttributeValues: { ':s': 'other@kw.example.cn' } }),
+      new UpdateCommand({
+        TableName: table.name,
+        Key: keys.adminEvent(1),
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'subject' },
+        ExpressionAttributeValues: { ':s': 'other@kw.example.cn' },
+      }),
     );
     const after = jsonOf(await r.log(auditor)) as { verification: { valid: boolean; problem: { seq: number; message: string } } };
     expect(after.verification.valid).toBe(false);

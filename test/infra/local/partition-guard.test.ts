@@ -12,10 +12,13 @@ import { keys } from '#shared/store/table.js';
  * dynamodb:LeadingKeys conditions do in AWS: a request outside them never reaches the table.
  */
 
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
 const table = mockClient(documentClient);
 table.onAnyCommand().resolves({});
-const storeOf = (name: Parameters<typeof partitionGuard>[1]) => new DynamoStore({ client: partitionGuard(documentClient, name), tableName: 'nianbao' });
+const storeOf = (name: Parameters<typeof partitionGuard>[1]) =>
+  new DynamoStore({ client: partitionGuard(documentClient, name), tableName: 'nianbao' });
 
 afterEach(() => {
   table.resetHistory();
@@ -24,14 +27,31 @@ afterEach(() => {
 describe('the local partition guard', () => {
   it('lets save-draft write its draft, and refuses it the roster and sessions before the table sees the request', async () => {
     const store = storeOf('save-draft');
-    await store.saveDraft({ agencyId: 'daxing-kw', year: 2026, content: {}, revision: 1, updatedAt: '2026-12-01T08:00:00Z',
-      updatedBy: 'officer@kw.example.cn' }, undefined);
+    await store.saveDraft(
+      {
+        agencyId: 'daxing-kw',
+        year: 2026,
+        content: {},
+        revision: 1,
+        updatedAt: '2026-12-01T08:00:00Z',
+        updatedBy: 'officer@kw.example.cn',
+      },
+      undefined,
+    );
     expect(table.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['pk'])).toEqual([keys.draft('daxing-kw', 2026).pk]);
     table.resetHistory();
-    await expect(store.putRosterEntry({ email: 'me@kw.example.cn', name: '我', agencyId: 'daxing-kw',
-      roles: ['director'] })).rejects.toThrow(AccessDeniedException);
-    await expect(store.putSession({ idHash: 'a'.repeat(64), email: 'me@kw.example.cn', csrfToken: 'c'.repeat(24), createdAt: '2026-12-01T08:00:00Z',
-      expiresAt: '2026-12-02T08:00:00Z' })).rejects.toThrow(/save-draft is not authorized to perform dynamodb:PutItem on partition "SESSION#/);
+    await expect(
+      store.putRosterEntry({ email: 'me@kw.example.cn', name: '我', agencyId: 'daxing-kw', roles: ['director'] }),
+    ).rejects.toThrow(AccessDeniedException);
+    await expect(
+      store.putSession({
+        idHash: 'a'.repeat(64),
+        email: 'me@kw.example.cn',
+        csrfToken: 'c'.repeat(24),
+        createdAt: '2026-12-01T08:00:00Z',
+        expiresAt: '2026-12-02T08:00:00Z',
+      }),
+    ).rejects.toThrow(/save-draft is not authorized to perform dynamodb:PutItem on partition "SESSION#/);
     expect(table.calls()).toHaveLength(0);
   });
 
@@ -40,7 +60,9 @@ describe('the local partition guard', () => {
     await client.send(new GetCommand({ TableName: 'nianbao', Key: keys.draft('daxing-kw', 2026) }));
     await client.send(new GetCommand({ TableName: 'nianbao', Key: keys.session('a'.repeat(64)) }));
     await expect(client.send(new GetCommand({ TableName: 'nianbao', Key: keys.review('rv_1') }))).rejects.toThrow(AccessDeniedException);
-    await expect(client.send(new PutCommand({ TableName: 'nianbao', Item: { ...keys.draft('daxing-kw', 2026) } }))).rejects.toThrow(AccessDeniedException);
+    await expect(client.send(new PutCommand({ TableName: 'nianbao', Item: { ...keys.draft('daxing-kw', 2026) } }))).rejects.toThrow(
+      AccessDeniedException,
+    );
     expect(table.calls()).toHaveLength(2);
   });
 
@@ -48,14 +70,22 @@ describe('the local partition guard', () => {
     const store = storeOf('list-reports');
     await store.listHeads('daxing-kw');
     await store.listAgencies();
-    await expect(store.listPublished()).rejects.toThrow(/list-reports is not authorized to perform dynamodb:Query on gsi1 partition "PUBLISHED"/);
-    expect(table.commandCalls(QueryCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':gpk'])).toEqual(['AGENCY#daxing-kw', 'AGENCIES']);
+    await expect(store.listPublished()).rejects.toThrow(
+      /list-reports is not authorized to perform dynamodb:Query on gsi1 partition "PUBLISHED"/,
+    );
+    expect(table.commandCalls(QueryCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':gpk'])).toEqual([
+      'AGENCY#daxing-kw',
+      'AGENCIES',
+    ]);
   });
 
   it('refuses what no function is granted: a scan, or a function with no table at all', async () => {
-    await expect(partitionGuard(documentClient, 'web-pages').send(new ScanCommand({ TableName: 'nianbao' }))).rejects.toThrow(AccessDeniedException);
-    await expect(partitionGuard(documentClient, 'validate-report').send(new GetCommand({ TableName: 'nianbao', Key: keys.draft('daxing-kw',
-      2026) }))).rejects.toThrow(AccessDeniedException);
+    await expect(partitionGuard(documentClient, 'web-pages').send(new ScanCommand({ TableName: 'nianbao' }))).rejects.toThrow(
+      AccessDeniedException,
+    );
+    await expect(
+      partitionGuard(documentClient, 'validate-report').send(new GetCommand({ TableName: 'nianbao', Key: keys.draft('daxing-kw', 2026) })),
+    ).rejects.toThrow(AccessDeniedException);
     expect(table.calls()).toHaveLength(0);
   });
 });

@@ -41,7 +41,12 @@ describe('the browser scripts, locally', () => {
     }
     for (const src of await scriptsOf(await admin.request('GET', '/admin'))) scripts.add(src);
     // the four entries, each by its hashed name
-    expect([...scripts].map((src) => /^\/assets\/([a-z]+)\.[A-Z0-9]{8,}\.js$/u.exec(src)?.[1]).sort()).toEqual(['admin', 'app', 'form', 'import']);
+    expect([...scripts].map((src) => /^\/assets\/([a-z]+)\.[A-Z0-9]{8,}\.js$/u.exec(src)?.[1]).sort()).toEqual([
+      'admin',
+      'app',
+      'form',
+      'import',
+    ]);
     for (const src of scripts) {
       const response = await fetch(new URL(src, stack.url));
       expect(response.status, src).toBe(200);
@@ -53,7 +58,14 @@ describe('the browser scripts, locally', () => {
   });
 
   it('answer 404 for an unhashed name, an old build’s name, the manifest and anything else', async () => {
-    for (const path of ['/assets/app.js', '/assets/form.js', '/assets/app.AAAAAAAA.js', `/assets/${CLIENT_MANIFEST_FILE}`, '/assets/', '/assets/../package.json']) {
+    for (const path of [
+      '/assets/app.js',
+      '/assets/form.js',
+      '/assets/app.AAAAAAAA.js',
+      `/assets/${CLIENT_MANIFEST_FILE}`,
+      '/assets/',
+      '/assets/../package.json',
+    ]) {
       const response = await fetch(new URL(path, stack.url));
       expect(response.status, path).toBe(404);
       expect(response.headers.get('cache-control'), path).toBe('no-store');

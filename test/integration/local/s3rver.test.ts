@@ -20,7 +20,9 @@ describe('s3rver as the local stack runs it', () => {
 
   const SIZE = 4 * 1024 * 1024;
   const put = (key: string, fill: string) =>
-    client.send(new PutObjectCommand({ Bucket: emulator.bucket, Key: key, Body: Buffer.alloc(SIZE, fill), ContentType: 'text/html; charset=utf-8' }));
+    client.send(
+      new PutObjectCommand({ Bucket: emulator.bucket, Key: key, Body: Buffer.alloc(SIZE, fill), ContentType: 'text/html; charset=utf-8' }),
+    );
   const read = async (key: string): Promise<string> =>
     (await (await client.send(new GetObjectCommand({ Bucket: emulator.bucket, Key: key }))).Body?.transformToString()) ?? '';
 
@@ -36,7 +38,7 @@ describe('s3rver as the local stack runs it', () => {
     while (writing) {
       const body = await read(key);
       const whole = body.length === SIZE && (body === 'a'.repeat(SIZE) || body === 'b'.repeat(SIZE));
-      seen.push(whole ? body[0] ?? '' : `partial ${body.length}`);
+      seen.push(whole ? (body[0] ?? '') : `partial ${body.length}`);
     }
     await writes;
     expect(seen.filter((entry) => entry.startsWith('partial'))).toEqual([]);

@@ -28,14 +28,27 @@ let base: string;
 beforeAll(async () => {
   emulator = await startS3rver({ bucket: 'nianbao-site-local' });
   s3 = createLocalS3Client(emulator.endpoint);
-  await s3.send(new PutObjectCommand({ Bucket: emulator.bucket, Key: 'reports/daxing-kw/2020/index.html', Body: '<p>报告</p>', ContentType: 'text/html; charset=utf-8' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: emulator.bucket,
+      Key: 'reports/daxing-kw/2020/index.html',
+      Body: '<p>报告</p>',
+      ContentType: 'text/html; charset=utf-8',
+    }),
+  );
   // an object s3rver would find one folder above the bucket: what a path out of the bucket would read
   await mkdir(join(emulator.directory, 'outside'), { recursive: true });
   await writeFile(join(emulator.directory, 'outside', 'secret._S3rver_object'), 'SECRET');
   await writeFile(join(emulator.directory, 'outside', 'secret._S3rver_metadata.json'), '{"content-type":"text/plain"}');
   if (!isComplete(partial)) throw new Error('a function without a handler');
   const handlers = partial;
-  server = createLocalHttpServer({ handlers: () => handlers, outbox: new OutboxMailer({ file: join(emulator.directory, 'outbox.json'), clock: { now: () => new Date() } }), s3, bucket: emulator.bucket, clientFiles: new Map() });
+  server = createLocalHttpServer({
+    handlers: () => handlers,
+    outbox: new OutboxMailer({ file: join(emulator.directory, 'outbox.json'), clock: { now: () => new Date() } }),
+    s3,
+    bucket: emulator.bucket,
+    clientFiles: new Map(),
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -97,10 +97,7 @@ describe('SmtpMailer over a real SMTP connection', () => {
     const mime = parseMime(received?.data ?? '');
     expect(mime.headers.get('subject')).toBe(message.subject);
     expect(mime.headers.get('message-id')).toBe(messageId);
-    expect(mime.parts.map((part) => part.headers.get('content-type'))).toEqual([
-      'text/plain; charset=utf-8',
-      'text/html; charset=utf-8',
-    ]);
+    expect(mime.parts.map((part) => part.headers.get('content-type'))).toEqual(['text/plain; charset=utf-8', 'text/html; charset=utf-8']);
     expect(mime.parts[0]?.body.replace(/\r\n/gu, '\n')).toBe(message.text);
     expect(mime.parts[1]?.body.replace(/\r\n/gu, '\n')).toBe(message.html);
   });
@@ -123,7 +120,13 @@ describe('SmtpMailer over a real SMTP connection', () => {
 
   it('never sends credentials to a server that does not offer STARTTLS', async () => {
     smtp = await startTestSmtp();
-    const transport = await smtpTransportFromSettings({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'nianbao', password: 'hunter2' });
+    const transport = await smtpTransportFromSettings({
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      user: 'nianbao',
+      password: 'hunter2',
+    });
 
     const error = await rejection(new SmtpMailer({ transport, from: 'noreply@nianbao.example.cn' }).send(message));
     transport.close();

@@ -171,7 +171,16 @@ function revision(reportId: string, extra: Partial<Revision> = {}): Revision {
 
 function imported(agency: string, year: number, report: Record<string, unknown>, uncertain: ImportedReport['uncertain']): ImportedReport {
   const file = { fileName: '2020年报.html', fileSha256: sha('file') };
-  return { agencyId: agency, year, report, template: 'beijing-2019', ...file, uncertain, importedAt: at(1), importedBy: 'officer@kw.example.cn' };
+  return {
+    agencyId: agency,
+    year,
+    report,
+    template: 'beijing-2019',
+    ...file,
+    uncertain,
+    importedAt: at(1),
+    importedBy: 'officer@kw.example.cn',
+  };
 }
 
 function draft(agency: string, rev: number, content: unknown): Draft {
@@ -312,7 +321,10 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
         if (listed === undefined) throw new Error('no event listed');
         listed.data['note'] = '被改动';
 
-        expect((await store.getDraft(agency, 2025))?.content).toEqual({ overview: '本年度', applications: { newlyReceived: { total: 3 } } });
+        expect((await store.getDraft(agency, 2025))?.content).toEqual({
+          overview: '本年度',
+          applications: { newlyReceived: { total: 3 } },
+        });
         expect((await store.listEvents(reportId))[0]?.data).toEqual({ note: '原文' });
       });
     });
@@ -365,7 +377,13 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
       it('give one review per slot: the second claimant gets the first claimant’s pointer', async () => {
         const { store } = h();
         const reportId = `r-${uid()}`;
-        const first: ReviewPointer = { reviewId: `rv_${uid()}`, reportId, version: 1, stage: 'director', approverEmail: 'director@kw.example.cn' };
+        const first: ReviewPointer = {
+          reviewId: `rv_${uid()}`,
+          reportId,
+          version: 1,
+          stage: 'director',
+          approverEmail: 'director@kw.example.cn',
+        };
         const second: ReviewPointer = { ...first, reviewId: `rv_${uid()}` };
         expect(await store.claimReviewSlot(first)).toEqual(first);
         expect(await store.claimReviewSlot(second)).toEqual(first);
@@ -521,7 +539,9 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
           applications: { newlyReceived: { naturalPerson: 3, total: 3 } },
           activeDisclosure: { procurement: { centralizedProcurement: { amount: '77.0693', unit: '万元' } } },
         };
-        const first = imported(agency, 2020, report, [{ path: 'applications.carriedOver.total', label: '二、上年结转 总计', reason: '空白' }]);
+        const first = imported(agency, 2020, report, [
+          { path: 'applications.carriedOver.total', label: '二、上年结转 总计', reason: '空白' },
+        ]);
         await store.putImportedReport(first);
         expect(await store.getImportedReport(agency, 2020)).toEqual(first);
         expect(await store.getImportedReport(agency, 2019)).toBeUndefined();
@@ -633,7 +653,9 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
         await Promise.all([officer, director, elsewhere, auditor].map((e) => store.putRosterEntry(e)));
         expect(await store.getRosterEntry(officer.email.toUpperCase())).toEqual(officer);
         expect(await store.getRosterEntry(auditor.email)).toEqual(auditor);
-        expect(new Set((await store.listRoster(kw.id)).map((e) => e.email))).toEqual(new Set([officer.email, director.email, auditor.email]));
+        expect(new Set((await store.listRoster(kw.id)).map((e) => e.email))).toEqual(
+          new Set([officer.email, director.email, auditor.email]),
+        );
 
         // moving someone to another agency moves them in the listings
         await store.putRosterEntry({ ...director, agencyId: other.id });
@@ -736,7 +758,10 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
         expect(await store.getDelegation(first.delegator)).toEqual(ended);
 
         const more = [1, 2, 3, 4].map((i) => delegation(`leader${i}-${agency}@kw.example.cn`, first.deputy, agency));
-        await Promise.all([...more.map((d) => store.putDelegation(d)), store.putDelegation(delegation(`x-${other}@kw.example.cn`, first.deputy, other))]);
+        await Promise.all([
+          ...more.map((d) => store.putDelegation(d)),
+          store.putDelegation(delegation(`x-${other}@kw.example.cn`, first.deputy, other)),
+        ]);
         const listed = await withPageSize(2).listDelegations(agency);
         expect(listed.map((d) => d.delegator).sort()).toEqual([ended, ...more].map((d) => d.delegator).sort());
         // the agency's report heads and roster share the index partition; neither listing picks up a delegation
@@ -776,13 +801,15 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
         expect(await paged.listHeads(agency)).toEqual(heads);
 
         const pointers = ([1, 2, 3] as const).flatMap((v) =>
-          (['director', 'leader'] as const).map((stage): ReviewPointer => ({
-            reviewId: `rv_${uid()}`,
-            reportId,
-            version: v,
-            stage,
-            approverEmail: `${stage}@kw.example.cn`,
-          })),
+          (['director', 'leader'] as const).map(
+            (stage): ReviewPointer => ({
+              reviewId: `rv_${uid()}`,
+              reportId,
+              version: v,
+              stage,
+              approverEmail: `${stage}@kw.example.cn`,
+            }),
+          ),
         );
         for (const p of pointers) await paged.claimReviewSlot(p);
         expect(await paged.listReviewPointers(reportId)).toEqual(pointers);
@@ -835,7 +862,14 @@ export function storeContract(name: string, start: () => Promise<StoreHarness>, 
         },
         {
           name: 'a version without content (getVersion)',
-          item: { reportId, version: 1, contentSha256: sha('x'), createdAt: at(0), createdBy: 'officer@kw.example.cn', ...keys.version(reportId, 1) },
+          item: {
+            reportId,
+            version: 1,
+            contentSha256: sha('x'),
+            createdAt: at(0),
+            createdBy: 'officer@kw.example.cn',
+            ...keys.version(reportId, 1),
+          },
           read: (store) => store.getVersion(reportId, 1),
         },
         {

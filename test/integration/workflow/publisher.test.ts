@@ -105,7 +105,8 @@ describe('publishing to the site bucket', () => {
       expect(head.ContentType, key).toBe(contentType);
       expect(head.CacheControl, key).toBe(cacheControl);
       // report.json carries the chain head the leader signed at: the seq and hash of the leader's decided event
-      const chainHead = key === jsonKey ? { 'chain-report': reportId, 'chain-seq': String(signedAt?.seq), 'chain-hash': signedAt?.hash } : {};
+      const chainHead =
+        key === jsonKey ? { 'chain-report': reportId, 'chain-seq': String(signedAt?.seq), 'chain-hash': signedAt?.hash } : {};
       expect(head.Metadata, key).toEqual({ sha256: sha256(body), ...chainHead });
       expect(head.ContentLength, key).toBe(Buffer.byteLength(body, 'utf8'));
     }
@@ -129,7 +130,8 @@ describe('publishing to the site bucket', () => {
     }
 
     // the published event names exactly these bytes
-    const published = events.length === 0 ? undefined : (await app.deps.store.listEvents(reportId)).find((event) => event.type === 'published');
+    const published =
+      events.length === 0 ? undefined : (await app.deps.store.listEvents(reportId)).find((event) => event.type === 'published');
     expect(published?.data['objects']).toEqual([{ key: pageKey, sha256: sha256(page) }, { key: jsonKey, sha256: digest }, ...files]);
 
     // the agency's index lists the year, linking to the page and the data
@@ -145,7 +147,10 @@ describe('publishing to the site bucket', () => {
     const entry = all(root, (element) => element.attrs['data-agency'] === agencyId)[0];
     expect(entry).toBeDefined();
     expect(plainText(entry ?? root)).toContain(name);
-    expect(byTag(entry ?? root, 'a').map((anchor) => anchor.attrs['href'])).toEqual([`reports/${agencyId}/index.html`, `reports/${agencyId}/2020/index.html`]);
+    expect(byTag(entry ?? root, 'a').map((anchor) => anchor.attrs['href'])).toEqual([
+      `reports/${agencyId}/index.html`,
+      `reports/${agencyId}/2020/index.html`,
+    ]);
   });
 
   it('titles, dates and signs the page with the roster’s name for the agency, whatever name the report JSON carries', async () => {
@@ -185,7 +190,10 @@ describe('publishing to the site bucket', () => {
     await Promise.all([publisher()({ reportId: a.reportId, version: 1 }), publisher()({ reportId: b.reportId, version: 1 })]);
     const root = parseHtml(await read('index.html'));
     for (const id of [`${prefix}-a`, `${prefix}-b`]) {
-      expect(all(root, (element) => element.attrs['data-agency'] === id), id).toHaveLength(1);
+      expect(
+        all(root, (element) => element.attrs['data-agency'] === id),
+        id,
+      ).toHaveLength(1);
       expect(await read(`reports/${id}/index.html`)).toContain('2020/index.html');
     }
   });
@@ -221,7 +229,10 @@ describe('publishing to the site bucket', () => {
     expect(rootWrites).toBe(2);
     const root = parseHtml(await read('index.html'));
     for (const id of [`${prefix}-first`, `${prefix}-later1`, `${prefix}-later2`, `${prefix}-later3`]) {
-      expect(all(root, (element) => element.attrs['data-agency'] === id), id).toHaveLength(1);
+      expect(
+        all(root, (element) => element.attrs['data-agency'] === id),
+        id,
+      ).toHaveLength(1);
       expect(await read(`reports/${id}/index.html`), id).toContain('2020/index.html');
     }
   });

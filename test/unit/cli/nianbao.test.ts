@@ -51,8 +51,7 @@ async function file(content: unknown, name = `report-${++fileCount}.json`): Prom
 }
 
 /** What the API would answer for the same input, as JSON (no `undefined` members). */
-const expectedJson = (report: unknown, options?: CheckOptions): unknown =>
-  JSON.parse(JSON.stringify(checkReport(report, options)));
+const expectedJson = (report: unknown, options?: CheckOptions): unknown => JSON.parse(JSON.stringify(checkReport(report, options)));
 
 /** One more 表三 一 in 自然人, its row's 总计 raised with it: columns 自然人 and 总计 no longer balance (R1). */
 const unbalancedReport = () =>
@@ -104,7 +103,12 @@ describe('nianbao validate', () => {
 
   it('with --previous of another agency or of a year not just before, says that nothing was compared (X0)', async () => {
     const reportFile = await file(report2021());
-    const otherAgency = await run('validate', reportFile, '--previous', await file(withValue(referenceReport(), 'agency.id', 'other-agency')));
+    const otherAgency = await run(
+      'validate',
+      reportFile,
+      '--previous',
+      await file(withValue(referenceReport(), 'agency.id', 'other-agency')),
+    );
     expect(otherAgency.code).toBe(0);
     expect(otherAgency.stdout).toContain('提示 X0\n');
     expect(otherAgency.stdout).toContain('另一机关（other-agency）');
@@ -119,7 +123,10 @@ describe('nianbao validate', () => {
     const notUtf8 = await run('validate', bytes);
     expect(notUtf8.code).toBe(2);
     expect(notUtf8.stderr).toContain('不是 UTF-8 编码');
-    const negativeZero = await run('validate', await file(JSON.stringify(report2021()).replace('"naturalPerson":20', '"naturalPerson":-0')));
+    const negativeZero = await run(
+      'validate',
+      await file(JSON.stringify(report2021()).replace('"naturalPerson":20', '"naturalPerson":-0')),
+    );
     expect(negativeZero.code).toBe(2);
     expect(negativeZero.stderr).toContain('负零');
   });
@@ -275,7 +282,11 @@ describe('nianbao template', () => {
   it('prints a blank Beijing report with its one unit set, and validate then names every blank cell', async () => {
     const { stdout } = await run('template', 'beijing-2019', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2020');
     const blank: unknown = JSON.parse(stdout);
-    expect(readPath(blank, ['activeDisclosure', 'procurement', 'centralizedProcurement'])).toEqual({ projects: null, amount: null, unit: '万元' });
+    expect(readPath(blank, ['activeDisclosure', 'procurement', 'centralizedProcurement'])).toEqual({
+      projects: null,
+      amount: null,
+      unit: '万元',
+    });
     const validated = await run('validate', await file(blank));
     expect(validated.code).toBe(1);
     expect(validated.stdout).toContain('错误 R5 activeDisclosure.procurement.centralizedProcurement.amount');
@@ -283,21 +294,48 @@ describe('nianbao template', () => {
   });
 
   it('refuses a template that does not fit the year (national-2019 for 2022) with exit 2', async () => {
-    const { code, stdout, stderr } = await run('template', 'national-2019', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', '2022');
+    const { code, stdout, stderr } = await run(
+      'template',
+      'national-2019',
+      '--agency',
+      'haidian-x',
+      '--name',
+      '海淀区某局',
+      '--year',
+      '2022',
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('模板 national-2019 不适用于 2022 年度的报告');
     expect(stdout).toBe('');
   });
 
   it.each([['0x7e4'], ['2.02e3'], [' 2022'], ['2022.0']])('refuses the year %j with exit 2: four plain digits only', async (year) => {
-    const { code, stdout, stderr } = await run('template', 'national-2021', '--agency', 'haidian-x', '--name', '海淀区某局', '--year', year);
+    const { code, stdout, stderr } = await run(
+      'template',
+      'national-2021',
+      '--agency',
+      'haidian-x',
+      '--name',
+      '海淀区某局',
+      '--year',
+      year,
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('四位数字');
     expect(stdout).toBe('');
   });
 
   it('refuses a bad agency id with exit 2', async () => {
-    const { code, stdout, stderr } = await run('template', 'national-2021', '--agency', 'Haidian X', '--name', '海淀区某局', '--year', '2022');
+    const { code, stdout, stderr } = await run(
+      'template',
+      'national-2021',
+      '--agency',
+      'Haidian X',
+      '--name',
+      '海淀区某局',
+      '--year',
+      '2022',
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('--agency 需要机关代码');
     expect(stdout).toBe('');
@@ -331,9 +369,14 @@ interface Spawned {
 
 function spawnBin(args: readonly string[]): Promise<Spawned> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['bin/nianbao.js', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : child.exitCode, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      ['bin/nianbao.js', ...args],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : child.exitCode, stdout, stderr });
+      },
+    );
   });
 }
 

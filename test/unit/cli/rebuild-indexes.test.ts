@@ -7,7 +7,11 @@ import type { IndexRequest } from '#shared/workflow/site-indexes.js';
 async function run(argv: string[], rebuild: NonNullable<Parameters<typeof main>[1]['rebuild']>) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, rebuild });
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    rebuild,
+  });
   return { code, stdout, stderr };
 }
 

@@ -24,7 +24,10 @@ let events: AdminEvent[] = [];
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -36,12 +39,22 @@ async function exported(list: readonly AdminEvent[], name: string): Promise<stri
 }
 
 /** Seals and signs entries after `previous`, as the service's store does. */
-async function chained(bodies: ReadonlyArray<Pick<AdminEvent, 'type' | 'subject' | 'data'>>, previous?: AdminEvent, key = signer): Promise<AdminEvent[]> {
+async function chained(
+  bodies: ReadonlyArray<Pick<AdminEvent, 'type' | 'subject' | 'data'>>,
+  previous?: AdminEvent,
+  key = signer,
+): Promise<AdminEvent[]> {
   const out: AdminEvent[] = [];
   let last = previous;
   for (const [index, fields] of bodies.entries()) {
     const seq = (last?.seq ?? 0) + 1;
-    const body = { seq, at: `2026-12-0${index + 1}T02:00:00.000Z`, actor: { role: 'admin' as const, email: 'admin@daxing.example.cn', name: '钱管理' }, ...fields, prevHash: last?.hash ?? GENESIS_HASH };
+    const body = {
+      seq,
+      at: `2026-12-0${index + 1}T02:00:00.000Z`,
+      actor: { role: 'admin' as const, email: 'admin@daxing.example.cn', name: '钱管理' },
+      ...fields,
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
     const event = await signEvent({ ...body, hash: adminEventHash(body) }, key);
     out.push(event);
     last = event;
@@ -67,18 +80,30 @@ afterAll(async () => {
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
-const edited = (seq: number, edit: (event: AdminEvent) => AdminEvent): AdminEvent[] => events.map((event) => (event.seq === seq ? edit(event) : event));
+const edited = (seq: number, edit: (event: AdminEvent) => AdminEvent): AdminEvent[] =>
+  events.map((event) => (event.seq === seq ? edit(event) : event));
 
 describe('nianbao verify --admin-log', () => {
   it('passes the intact log with the key and the anchors, and says what it checked', async () => {
-    const result = await cli('verify', '--admin-log', await exported(events, 'intact.json'), '--public-key', keyFile, '--anchors', anchorDir);
+    const result = await cli(
+      'verify',
+      '--admin-log',
+      await exported(events, 'intact.json'),
+      '--public-key',
+      keyFile,
+      '--anchors',
+      anchorDir,
+    );
     expect(result.stdout).toContain('签名：3 条有效');
     expect(result.stdout).toContain('锚定：第 3 条与锚定记录相符');
     expect(result.code).toBe(0);
   });
 
   it('names an entry edited in the stored file and exits 1, even without the key', async () => {
-    const file = await exported(edited(2, (event) => ({ ...event, subject: 'leader@kw.example.cn' })), 'edited.json');
+    const file = await exported(
+      edited(2, (event) => ({ ...event, subject: 'leader@kw.example.cn' })),
+      'edited.json',
+    );
     const result = await cli('verify', '--admin-log', file);
     expect(result.stdout).toContain('第 2 条记录的内容与其哈希不符');
     expect(result.code).toBe(1);
@@ -100,7 +125,15 @@ describe('nianbao verify --admin-log', () => {
   });
 
   it('finds the last entry dropped from the export by the anchor beyond the end', async () => {
-    const result = await cli('verify', '--admin-log', await exported(events.slice(0, 2), 'dropped.json'), '--public-key', keyFile, '--anchors', anchorDir);
+    const result = await cli(
+      'verify',
+      '--admin-log',
+      await exported(events.slice(0, 2), 'dropped.json'),
+      '--public-key',
+      keyFile,
+      '--anchors',
+      anchorDir,
+    );
     expect(result.stdout).toContain('末尾的记录被删除了');
     expect(result.stdout).toContain('第 3 条');
     expect(result.code).toBe(1);

@@ -28,7 +28,10 @@ const events: ReportEvent[] = [];
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -81,7 +84,15 @@ describe('nianbao verify', () => {
   });
 
   it('fails a truncated history (the last event deleted) from the anchors, naming the check and the record', async () => {
-    const result = await cli('verify', await exported(events.slice(0, -1), 'truncated.json'), '--public-key', keyFile, '--anchors', anchorDir, '--json');
+    const result = await cli(
+      'verify',
+      await exported(events.slice(0, -1), 'truncated.json'),
+      '--public-key',
+      keyFile,
+      '--anchors',
+      anchorDir,
+      '--json',
+    );
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: false, problem: { seq: 4, kind: 'anchor' } });
   });
@@ -133,8 +144,13 @@ describe('the method of AUDIT.md, with openssl', () => {
     const ok = await run('openssl', ['dgst', '-sha256', '-verify', keyFile, '-signature', signature, body]);
     expect(ok.stdout.trim()).toBe('Verified OK');
 
-    await writeFile(body, canonicalJson({ ...Object.fromEntries(Object.entries(event).filter(([name]) => name !== 'signature')), version: 2 }));
-    await expect(run('openssl', ['dgst', '-sha256', '-verify', keyFile, '-signature', signature, body])).rejects.toMatchObject({ stdout: expect.stringContaining('Verification failure') });
+    await writeFile(
+      body,
+      canonicalJson({ ...Object.fromEntries(Object.entries(event).filter(([name]) => name !== 'signature')), version: 2 }),
+    );
+    await expect(run('openssl', ['dgst', '-sha256', '-verify', keyFile, '-signature', signature, body])).rejects.toMatchObject({
+      stdout: expect.stringContaining('Verification failure'),
+    });
   });
 
   it('step 5: the anchor of the last event names its hash, and none exists after it', async () => {

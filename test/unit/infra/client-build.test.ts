@@ -12,7 +12,8 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 async function tinyProject(sources: Partial<Record<ClientAssetName, string>> = {}): Promise<string> {
   const root = await mkdtemp(join(work, 'project-'));
   await mkdir(join(root, 'client'));
-  for (const name of CLIENT_ASSET_NAMES) await writeFile(join(root, CLIENT_ENTRIES[name]), sources[name] ?? `document.title = ${JSON.stringify(name)};\n`);
+  for (const name of CLIENT_ASSET_NAMES)
+    await writeFile(join(root, CLIENT_ENTRIES[name]), sources[name] ?? `document.title = ${JSON.stringify(name)};\n`);
   return root;
 }
 

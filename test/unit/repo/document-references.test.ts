@@ -11,15 +11,20 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const FOLDERS = 'shared|functions|infra|cli|client|bench|test|docs|scripts|bin';
-const REFERENCE = new RegExp(String.raw`(?<![\w./#@-])((?:(?:${FOLDERS})/[\w./-]*?[\w-]\.(?:ts|tsx|md|js|json))|(?:[A-Z][A-Z_-]*\.md))(?![\w/])`, 'g');
+const REFERENCE = new RegExp(
+  String.raw`(?<![\w./#@-])((?:(?:${FOLDERS})/[\w./-]*?[\w-]\.(?:ts|tsx|md|js|json))|(?:[A-Z][A-Z_-]*\.md))(?![\w/])`,
+  'g',
+);
 
 function trackedFiles(): string[] {
-  return execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
-    .split('\n')
-    .filter((file) => /\.(ts|tsx|cjs|mjs|md|sh)$/.test(file) || file === '.ci/run')
-    .filter((file) => !file.startsWith('test/fixtures/'))
-    // this file names missing files on purpose, to show that they are found
-    .filter((file) => file !== 'test/unit/repo/document-references.test.ts');
+  return (
+    execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((file) => /\.(ts|tsx|cjs|mjs|md|sh)$/.test(file) || file === '.ci/run')
+      .filter((file) => !file.startsWith('test/fixtures/'))
+      // this file names missing files on purpose, to show that they are found
+      .filter((file) => file !== 'test/unit/repo/document-references.test.ts')
+  );
 }
 
 function resolves(reference: string): boolean {

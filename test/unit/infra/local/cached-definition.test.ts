@@ -19,7 +19,11 @@ describe('the committed review definition', () => {
   });
 
   it('other options have their own key, so a definition with other timeouts is never taken for the default one', async () => {
-    const keys = new Set([await definitionKey(), await definitionKey({ reviewTimeoutSeconds: 60 }), await definitionKey({ revisionTimeoutSeconds: 60 })]);
+    const keys = new Set([
+      await definitionKey(),
+      await definitionKey({ reviewTimeoutSeconds: 60 }),
+      await definitionKey({ revisionTimeoutSeconds: 60 }),
+    ]);
     expect(keys.size).toBe(3);
     const loaded = await loadReviewDefinition({ reviewTimeoutSeconds: 61 });
     expect(loaded.source).not.toBe('committed');

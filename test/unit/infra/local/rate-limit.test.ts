@@ -47,7 +47,12 @@ describe('the local server', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const post = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@b.cn"}' });
+    const post = (path: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"email":"a@b.cn"}',
+      });
     try {
       expect((await post('/api/auth/code')).status).toBe(202);
       expect((await post('/login/code')).status).toBe(202);

@@ -28,8 +28,21 @@ describe('TTL on expiring items, and the local sweeper', () => {
     await ensureTable(createTestDynamoClient(emulator.endpoint), tableName);
     const store = new DynamoStore({ client, tableName });
     const expiresAt = '2021-01-20T13:00:00.000Z';
-    await store.putSession({ idHash: hash('a'), email: 'officer@kw.example.cn', csrfToken: 'c'.repeat(32), createdAt: '2021-01-20T01:00:00.000Z', expiresAt });
-    await store.putSignInCode({ email: 'officer@kw.example.cn', codeId: 'code-1', codeHash: hash('b'), issuedAt: '2021-01-20T12:50:00.000Z', expiresAt, attempts: 0 });
+    await store.putSession({
+      idHash: hash('a'),
+      email: 'officer@kw.example.cn',
+      csrfToken: 'c'.repeat(32),
+      createdAt: '2021-01-20T01:00:00.000Z',
+      expiresAt,
+    });
+    await store.putSignInCode({
+      email: 'officer@kw.example.cn',
+      codeId: 'code-1',
+      codeHash: hash('b'),
+      issuedAt: '2021-01-20T12:50:00.000Z',
+      expiresAt,
+      attempts: 0,
+    });
     await store.countSignInRequest('officer@kw.example.cn', 'HOUR#2021-01-20T12:00:00.000Z#x', 5, expiresAt);
     await store.putAgency({ id: 'daxing-kw', name: '北京市大兴区科学技术委员会' });
     const session = await client.send(new GetCommand({ TableName: tableName, Key: keys.session(hash('a')) }));

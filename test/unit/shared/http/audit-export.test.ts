@@ -16,7 +16,15 @@ function history(comment: string): ReportHistory {
       actor: { email: 'officer@kw.example.cn', name: '李信息员', role: 'officer' },
       version: 1,
       contentSha256: SHA,
-      data: { report: {}, agencyId: 'daxing-kw', agencyName: '北京市大兴区科学技术委员会', year: 2020, template: 'beijing-2019', round: 1, executionName: 'daxing-kw-2020-r1' },
+      data: {
+        report: {},
+        agencyId: 'daxing-kw',
+        agencyName: '北京市大兴区科学技术委员会',
+        year: 2020,
+        template: 'beijing-2019',
+        round: 1,
+        executionName: 'daxing-kw-2020-r1',
+      },
     },
     {
       reportId: 'daxing-kw-2020',
@@ -27,14 +35,36 @@ function history(comment: string): ReportHistory {
       contentSha256: SHA,
       data: {
         reviewId: 'r'.repeat(22),
-        decision: { outcome: 'return', comment, approver: 'director@kw.example.cn', approverName: '王主任', stage: 'director', confidentialityReviewed: false, version: 1, decidedAt: '2021-01-20T02:30:05.000Z' },
+        decision: {
+          outcome: 'return',
+          comment,
+          approver: 'director@kw.example.cn',
+          approverName: '王主任',
+          stage: 'director',
+          confidentialityReviewed: false,
+          version: 1,
+          decidedAt: '2021-01-20T02:30:05.000Z',
+        },
       },
     },
-    { reportId: 'daxing-kw-2020', type: 'withdrawn', at: '2021-01-20T03:00:00.000Z', actor: { role: 'system' }, version: 1, contentSha256: SHA, data: {} },
+    {
+      reportId: 'daxing-kw-2020',
+      type: 'withdrawn',
+      at: '2021-01-20T03:00:00.000Z',
+      actor: { role: 'system' },
+      version: 1,
+      contentSha256: SHA,
+      data: {},
+    },
   ];
   const events: ReportEvent[] = [];
   for (const event of unsealed) events.push(sealEvent(event, events.at(-1)));
-  return { events, chain: { ...verifyChain('daxing-kw-2020', events), signed: 0, unsignedPrefix: events.length, anchoredSeq: undefined }, sheet: signOffSheet(events), executions: [] };
+  return {
+    events,
+    chain: { ...verifyChain('daxing-kw-2020', events), signed: 0, unsignedPrefix: events.length, anchoredSeq: undefined },
+    sheet: signOffSheet(events),
+    executions: [],
+  };
 }
 
 /** Splits RFC 4180 text into rows of fields, honouring quotes (a quoted field may hold commas, quotes and line breaks). */
@@ -92,7 +122,17 @@ describe('auditCsv', () => {
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(4);
     expect(rows.every((row) => row.length === CSV_COLUMNS.length)).toBe(true);
-    expect(rows[1]?.slice(0, 9)).toEqual(['1', '2021-01-20T01:00:00.000Z', '2021-01-20 09:00:00', 'submitted', '提交', '李信息员', 'officer@kw.example.cn', '信息员', '1']);
+    expect(rows[1]?.slice(0, 9)).toEqual([
+      '1',
+      '2021-01-20T01:00:00.000Z',
+      '2021-01-20 09:00:00',
+      'submitted',
+      '提交',
+      '李信息员',
+      'officer@kw.example.cn',
+      '信息员',
+      '1',
+    ]);
     expect(rows[2]?.[12]).toBe('王主任（办公室主任审核）：退回修改；意见：请修改。');
     expect(rows[3]?.slice(5, 8)).toEqual(['系统', '', '系统']);
     expect(rows[3]?.[11]).toBe(history('请修改。').events[2]?.hash);
@@ -109,7 +149,11 @@ describe('auditCsv', () => {
 describe('auditJson', () => {
   it('carries every event exactly as stored, the chain verdict and when it was exported', () => {
     const source = history('请修改。');
-    const exported = JSON.parse(auditJson('daxing-kw-2020', source, new Date('2021-02-01T00:00:00Z'))) as { events: ReportEvent[]; chain: { valid: boolean }; exportedAt: string };
+    const exported = JSON.parse(auditJson('daxing-kw-2020', source, new Date('2021-02-01T00:00:00Z'))) as {
+      events: ReportEvent[];
+      chain: { valid: boolean };
+      exportedAt: string;
+    };
     expect(exported.events).toEqual(source.events);
     expect(verifyChain('daxing-kw-2020', exported.events).valid).toBe(true);
     expect(exported.chain.valid).toBe(true);

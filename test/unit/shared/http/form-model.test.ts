@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkReport } from '#shared/report/checks.js';
 import type { Finding } from '#shared/report/findings.js';
-import { cellNote, findingTargetId, inputValue, normalizeNumberText, parseInput, setAt, TITLE_CHOICES, titleChoiceValue } from '#shared/http/pages/form-model.js';
+import {
+  cellNote,
+  findingTargetId,
+  inputValue,
+  normalizeNumberText,
+  parseInput,
+  setAt,
+  TITLE_CHOICES,
+  titleChoiceValue,
+} from '#shared/http/pages/form-model.js';
 import { report2021, withValue } from '../../../support/report-builders.js';
 
 describe('the title choice', () => {
@@ -65,7 +74,9 @@ describe('parseInput', () => {
   it('gives the checks what they should say about each kind of typing', () => {
     const path = 'activeDisclosure.licensing.administrativeLicensing.decisions';
     const codes = (typed: string) =>
-      checkReport(withValue(report2021(), path, parseInput('count', typed))).errors.filter((finding) => finding.path === path).map((finding) => finding.code);
+      checkReport(withValue(report2021(), path, parseInput('count', typed)))
+        .errors.filter((finding) => finding.path === path)
+        .map((finding) => finding.code);
     expect(codes('12')).toEqual([]);
     expect(codes('')).toEqual(['R5']);
     expect(codes('/')).toEqual(['R5']);

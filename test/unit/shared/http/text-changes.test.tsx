@@ -8,7 +8,15 @@ describe('a text part’s changes on a page', () => {
     const before = '本年共收到申请17件，结转下年度3件。';
     const after = '本年共收到申请17件，结转下年度2件。';
     const html = render(
-      <TextChangeView change={{ field: 'overview', heading: '一、总体情况', removed: [], added: [], edits: [{ before, after, parts: characterChanges(before, after) }] }} />,
+      <TextChangeView
+        change={{
+          field: 'overview',
+          heading: '一、总体情况',
+          removed: [],
+          added: [],
+          edits: [{ before, after, parts: characterChanges(before, after) }],
+        }}
+      />,
     );
     expect(html).toContain('<del class="removed">3</del><ins class="added">2</ins>');
     expect(html.match(/本年共收到申请17件/g)).toHaveLength(1);
@@ -16,7 +24,9 @@ describe('a text part’s changes on a page', () => {
 
   it('escapes what the officer wrote', () => {
     const html = render(
-      <TextChangeView change={{ field: 'problems', heading: '五、存在的主要问题及改进情况', removed: ['<script>x</script>'], added: [], edits: [] }} />,
+      <TextChangeView
+        change={{ field: 'problems', heading: '五、存在的主要问题及改进情况', removed: ['<script>x</script>'], added: [], edits: [] }}
+      />,
     );
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script>');

@@ -18,9 +18,12 @@ describe('firstInexactNumber: numbers JSON.parse would not keep as written', () 
     for (const json of [text, `{"a":[1,{"b":${text}}]}`, `[0, "x", ${text}]`]) expect(firstInexactNumber(json)).toEqual({ text, reason });
   });
 
-  it.each([['0'], ['0.0'], ['0e5'], ['-1'], ['1e-300'], ['5e-324'], ['1.7976931348623157e308'], ['-0.5'], ['9007199254740993']])('keeps %s', (text) => {
-    expect(firstInexactNumber(`{"a":${text}}`)).toBeUndefined();
-  });
+  it.each([['0'], ['0.0'], ['0e5'], ['-1'], ['1e-300'], ['5e-324'], ['1.7976931348623157e308'], ['-0.5'], ['9007199254740993']])(
+    'keeps %s',
+    (text) => {
+      expect(firstInexactNumber(`{"a":${text}}`)).toBeUndefined();
+    },
+  );
 
   it('does not look inside strings, escaped quotes included', () => {
     expect(firstInexactNumber('{"a":"-0","b":"1e-400 \\" -0","c\\\\":"1e400"}')).toBeUndefined();

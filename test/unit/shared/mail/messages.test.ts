@@ -1,12 +1,7 @@
 import { parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 
-import {
-  publishedMessage,
-  revisionRequestMessage,
-  reviewRequestMessage,
-  signInCodeMessage,
-} from '../../../../shared/mail/messages.js';
+import { publishedMessage, revisionRequestMessage, reviewRequestMessage, signInCodeMessage } from '../../../../shared/mail/messages.js';
 import { extractLinks } from '../../../../shared/mail/outbox-mailer.js';
 import type { MailMessage } from '../../../../shared/workflow/ports.js';
 
@@ -228,7 +223,13 @@ describe('revisionRequestMessage', () => {
     const quote = elements(message.html).filter((node) => node.tagName === 'blockquote')[0];
     const shown = quote === undefined ? '' : textOf(quote);
     // what a mail client's auto-linker looks for: a scheme, www., a host name with a dot before letters, an address
-    const linkish = [/[a-z][a-z0-9+.-]*:\/\//iu, /\bwww\./iu, /[\p{L}\p{N}-]\.\p{L}{2,}/u, /[\w.+-]@[\p{L}\p{N}-]+\.[\p{L}]/u, /\d+\.\d+\.\d+\.\d+/u];
+    const linkish = [
+      /[a-z][a-z0-9+.-]*:\/\//iu,
+      /\bwww\./iu,
+      /[\p{L}\p{N}-]\.\p{L}{2,}/u,
+      /[\w.+-]@[\p{L}\p{N}-]+\.[\p{L}]/u,
+      /\d+\.\d+\.\d+\.\d+/u,
+    ];
     for (const part of [message.text, shown]) {
       const typed = part.slice(part.indexOf('请看'), part.indexOf('第2.1节') + 5);
       expect(typed).toContain('请看 https[:]//evil[.]example/login?x=1');
@@ -263,7 +264,11 @@ describe('the messages, against hostile input', () => {
   const hostile = `${SCRIPT}${IMG}`;
   const messages: Array<[string, MailMessage, string[]]> = [
     ['review request', review({ approverName: hostile, agencyName: hostile }), [hostile]],
-    ['revision request', revision({ officerName: hostile, returnedByName: hostile, agencyName: hostile, comment: `意见：\n${hostile}` }), [hostile, `意见：\n${hostile}`]],
+    [
+      'revision request',
+      revision({ officerName: hostile, returnedByName: hostile, agencyName: hostile, comment: `意见：\n${hostile}` }),
+      [hostile, `意见：\n${hostile}`],
+    ],
     ['published', published({ agencyName: hostile }), [hostile]],
   ];
 

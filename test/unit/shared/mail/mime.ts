@@ -25,7 +25,9 @@ export function parseMime(raw: string): MimePart {
   const boundary = /boundary="?([^";]+)"?/iu.exec(contentType)?.[1];
   if (contentType.toLowerCase().startsWith('multipart/') && boundary !== undefined) {
     const sections = rest.split(`--${boundary}`).slice(1);
-    const parts = sections.filter((section) => !section.startsWith('--')).map((section) => parseMime(section.replace(/^\n/u, '').replace(/\n$/u, '')));
+    const parts = sections
+      .filter((section) => !section.startsWith('--'))
+      .map((section) => parseMime(section.replace(/^\n/u, '').replace(/\n$/u, '')));
     return { headers, rawHeaders, body: '', parts };
   }
   return { headers, rawHeaders, body: decodeBody(rest, rawHeaders.get('content-transfer-encoding')), parts: [] };
@@ -63,9 +65,7 @@ export function decodeWords(value: string): string {
     const words = run.match(/=\?[^?]+\?[BQ]\?[^?]*\?=/giu) ?? [];
     const bytes = words.map((word) => {
       const [, , encoding, text] = /^=\?([^?]+)\?([BQ])\?([^?]*)\?=$/iu.exec(word) ?? [];
-      return encoding?.toUpperCase() === 'B'
-        ? Buffer.from(text ?? '', 'base64')
-        : qpBytes((text ?? '').replace(/_/gu, ' '));
+      return encoding?.toUpperCase() === 'B' ? Buffer.from(text ?? '', 'base64') : qpBytes((text ?? '').replace(/_/gu, ' '));
     });
     return Buffer.concat(bytes).toString('utf8');
   });

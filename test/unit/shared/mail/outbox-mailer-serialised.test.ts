@@ -40,12 +40,15 @@ describe('OutboxMailer writing its file', () => {
   it('writes one at a time, folds waiting sends into one write, and ends with every message on disk', async () => {
     const file = join(dir, 'outbox.json');
     let now = Date.parse('2021-01-10T08:00:00Z');
-    const outbox = new OutboxMailer({ file, clock: {
+    const outbox = new OutboxMailer({
+      file,
+      clock: {
         now: () => {
           now += 1000;
           return new Date(now);
         },
-      } });
+      },
+    });
 
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>

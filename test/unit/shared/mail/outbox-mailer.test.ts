@@ -137,7 +137,10 @@ describe('OutboxMailer with a file', () => {
 
   it('refuses to start on JSON that is not a list of outbox entries', async () => {
     const file = join(dir, 'outbox.json');
-    await writeFile(file, JSON.stringify([{ id: 'm-1', to: 'a@x.cn', subject: 's', text: 't', html: 'h', sentAt: 'yesterday', links: [] }]));
+    await writeFile(
+      file,
+      JSON.stringify([{ id: 'm-1', to: 'a@x.cn', subject: 's', text: 't', html: 'h', sentAt: 'yesterday', links: [] }]),
+    );
 
     expect(() => new OutboxMailer({ file, clock: tickingClock() })).toThrow(/not a list of outbox entries \(0\.sentAt/u);
   });

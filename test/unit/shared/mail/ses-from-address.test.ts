@@ -3,7 +3,9 @@ import { sesFromAddress } from '#shared/mail/ses-from-address.js';
 
 /** RFC 2047 B-encoded words back to text, as a mail reader does. */
 const decode = (header: string): string =>
-  header.replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=(\s+(?==\?))?/g, (_word, base64: string) => Buffer.from(base64, 'base64').toString('utf8'));
+  header.replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=(\s+(?==\?))?/g, (_word, base64: string) =>
+    Buffer.from(base64, 'base64').toString('utf8'),
+  );
 
 describe('the SES sender address', () => {
   it('encodes a Chinese display name as RFC 2047 words, leaving a 7-bit ASCII header', () => {

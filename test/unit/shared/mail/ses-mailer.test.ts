@@ -1,10 +1,4 @@
-import {
-  AccountSuspendedException,
-  MessageRejected,
-  SESv2Client,
-  SendEmailCommand,
-  TooManyRequestsException,
-} from '@aws-sdk/client-sesv2';
+import { AccountSuspendedException, MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 
@@ -79,10 +73,7 @@ describe('SesMailer', () => {
     await mailer.send({ ...message, to: 'leader@kw.example.cn' });
 
     const destinations = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input.Destination);
-    expect(destinations).toEqual([
-      { ToAddresses: ['director@kw.example.cn'] },
-      { ToAddresses: ['leader@kw.example.cn'] },
-    ]);
+    expect(destinations).toEqual([{ ToAddresses: ['director@kw.example.cn'] }, { ToAddresses: ['leader@kw.example.cn'] }]);
   });
 
   it('turns MessageRejected into a final MailDeliveryError that carries the name but not the provider message', async () => {
@@ -106,9 +97,7 @@ describe('SesMailer', () => {
   });
 
   it('turns TooManyRequestsException into a retryable MailDeliveryError', async () => {
-    ses.on(SendEmailCommand).rejects(
-      new TooManyRequestsException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }),
-    );
+    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }));
     const mailer = new SesMailer({ client, from: FROM });
 
     const error = await rejection(mailer.send(message));
@@ -119,9 +108,7 @@ describe('SesMailer', () => {
   it('treats a suspended account as final and a dropped connection as retryable', async () => {
     const mailer = new SesMailer({ client, from: FROM });
 
-    ses.on(SendEmailCommand).rejects(
-      new AccountSuspendedException({ message: 'suspended', $metadata: { httpStatusCode: 400 } }),
-    );
+    ses.on(SendEmailCommand).rejects(new AccountSuspendedException({ message: 'suspended', $metadata: { httpStatusCode: 400 } }));
     expect(await rejection(mailer.send(message))).toMatchObject({ errorName: 'AccountSuspendedException', retryable: false });
 
     ses.reset();
@@ -144,7 +131,12 @@ describe('SesMailer sender', () => {
     const client = new SESv2Client({ region: 'us-east-1' });
     const ses = mockClient(client);
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    await new SesMailer({ client, from: '年报系统 <noreply@example.gov.cn>' }).send({ to: 'a@example.cn', subject: '主题', text: '正文', html: '<p>正文</p>' });
+    await new SesMailer({ client, from: '年报系统 <noreply@example.gov.cn>' }).send({
+      to: 'a@example.cn',
+      subject: '主题',
+      text: '正文',
+      html: '<p>正文</p>',
+    });
     const from = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.FromEmailAddress ?? '';
     expect(from).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <noreply@example\.gov\.cn>$/);
     expect(/^[\x20-\x7e]*$/.test(from)).toBe(true);

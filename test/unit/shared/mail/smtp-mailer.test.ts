@@ -15,7 +15,6 @@ const message: MailMessage = {
   html: '<!DOCTYPE html><html lang="zh-CN"><body><p>李信息员，您好：</p><blockquote>第三部分合计数不一致。</blockquote></body></html>',
 };
 
-
 /** a transport that fails every message with the given nodemailer-style error */
 function failingTransport(error: Error): Transport {
   return {
@@ -75,7 +74,7 @@ describe('SmtpMailer', () => {
   });
 
   it('turns a permanent SMTP rejection into a final MailDeliveryError without the server response', async () => {
-    const error = Object.assign(new Error('Can\'t send mail - all recipients were rejected: 550 5.1.1 <officer@kw.example.cn>: unknown'), {
+    const error = Object.assign(new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <officer@kw.example.cn>: unknown"), {
       code: 'EENVELOPE',
       responseCode: 550,
       permanent: true,

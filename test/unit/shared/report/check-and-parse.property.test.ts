@@ -139,14 +139,20 @@ const COMMON: ReadonlyArray<readonly [string, readonly Edge[]]> = [
   [
     'agency.name',
     [
-      ...[[long('a', 100), null], [` ${long('a', 100)} `, null]] as const,
+      ...([
+        [long('a', 100), null],
+        [` ${long('a', 100)} `, null],
+      ] as const),
       ...['', '  ', long('a', 101), 7, undefined].map((value) => [value, 'SCHEMA_AGENCY'] as const),
     ],
   ],
   [
     'agency.id',
     [
-      ...[[`ab`, null], [long('a', 40), null]] as const,
+      ...([
+        [`ab`, null],
+        [long('a', 40), null],
+      ] as const),
       ...['a', 'AB', '-ab', long('a', 41), 'ab\n'].map((value) => [value, 'SCHEMA_AGENCY'] as const),
     ],
   ],
@@ -177,18 +183,52 @@ const COMMON: ReadonlyArray<readonly [string, readonly Edge[]]> = [
         ],
       ] as const,
   ),
-  ['preamble', [[undefined, null], [long('x', 20_000), null], [long('x', 20_001), 'SCHEMA_TEXT_TOO_LONG'], [123, 'SCHEMA_TYPE']]],
+  [
+    'preamble',
+    [
+      [undefined, null],
+      [long('x', 20_000), null],
+      [long('x', 20_001), 'SCHEMA_TEXT_TOO_LONG'],
+      [123, 'SCHEMA_TYPE'],
+    ],
+  ],
 ];
 
 const COUNT_EDGES: readonly Edge[] = [
-  ...[[0, null], [2 ** 53 - 1, null], [-1, 'SCHEMA_NEGATIVE'], [0.5, 'SCHEMA_NOT_INTEGER'], [2 ** 53, 'SCHEMA_TYPE']] as const,
-  ...[['1', 'SCHEMA_TYPE'], [null, 'R5'], [undefined, 'R5'], ['/', 'R5']] as const,
+  ...([
+    [0, null],
+    [2 ** 53 - 1, null],
+    [-1, 'SCHEMA_NEGATIVE'],
+    [0.5, 'SCHEMA_NOT_INTEGER'],
+    [2 ** 53, 'SCHEMA_TYPE'],
+  ] as const),
+  ...([
+    ['1', 'SCHEMA_TYPE'],
+    [null, 'R5'],
+    [undefined, 'R5'],
+    ['/', 'R5'],
+  ] as const),
 ];
-const SIGNED_EDGES: readonly Edge[] = [[-(2 ** 53) + 1, null], [-1, null], [0, null], [0.5, 'SCHEMA_NOT_INTEGER'], ['-1', 'SCHEMA_TYPE'], [null, 'R5']];
+const SIGNED_EDGES: readonly Edge[] = [
+  [-(2 ** 53) + 1, null],
+  [-1, null],
+  [0, null],
+  [0.5, 'SCHEMA_NOT_INTEGER'],
+  ['-1', 'SCHEMA_TYPE'],
+  [null, 'R5'],
+];
 const MONEY_SHAPES: readonly Edge[] = [
-  ...[['0', null], ['1.1', null], [1, 'SCHEMA_TYPE'], [null, 'R5']] as const,
+  ...([
+    ['0', null],
+    ['1.1', null],
+    [1, 'SCHEMA_TYPE'],
+    [null, 'R5'],
+  ] as const),
   // at most 15 digits before the point
-  ...[['999999999999999', null], ['1000000000000000', 'SCHEMA_DECIMAL_TOO_LONG']] as const,
+  ...([
+    ['999999999999999', null],
+    ['1000000000000000', 'SCHEMA_DECIMAL_TOO_LONG'],
+  ] as const),
   ...['01', '1.', '.5', '-1', ' 1'].map((value) => [value, 'SCHEMA_DECIMAL'] as const),
 ];
 
@@ -199,10 +239,16 @@ function expectEdge(base: unknown, path: string, [value, code]: Edge): void {
   const where = `${path} = ${JSON.stringify(value)}`;
   if (code === null) {
     // an accepted value may still break a sum (R1–R4), which is no schema matter
-    expect(errors.filter((finding) => !['R1', 'R2', 'R3', 'R4'].includes(finding.code)), where).toEqual([]);
+    expect(
+      errors.filter((finding) => !['R1', 'R2', 'R3', 'R4'].includes(finding.code)),
+      where,
+    ).toEqual([]);
     expect(parseOutcome(input), where).toHaveProperty('report');
   } else {
-    expect(errors.map((finding) => finding.code), where).toContain(code);
+    expect(
+      errors.map((finding) => finding.code),
+      where,
+    ).toContain(code);
     // the schema refuses what does not fit the template; an empty text part fits it and is refused at submission
     if (code !== 'TEXT_EMPTY') expect(parseOutcome(input), where).toStrictEqual({ refused: true });
   }
@@ -222,35 +268,39 @@ describe('the template schema at the edges of every kind of field', () => {
     }),
   ];
 
-  it.each(bases.map((base) => [(base as { template: string }).template, (base as { year: number }).year, base] as const))('%s %i', (_id, _year, base) => {
-    const template = TEMPLATES[(base as { template: keyof typeof TEMPLATES }).template];
-    const cells = templateCells(template);
-    const valid = structuredClone(base) as Record<string, unknown>;
-    for (const cell of cells) {
-      const kind = cell.column.kind;
-      if (kind.type !== 'money') continue;
-      setAt(valid, cell.id, '0');
-      if (kind.unitField !== undefined) setAt(valid, [...cell.path.slice(0, -1), kind.unitField].join('.'), Object.keys(kind.units)[0]);
-    }
-    expect(checkReport(valid).errors).toEqual([]);
-    for (const [path, edges] of COMMON) for (const edge of edges) expectEdge(valid, path, edge);
-    // every column of every table, at its first row: the rows of a column share its kind, so its schema
-    const columns = new Map(cells.map((cell) => [`${cell.table.id}:${cell.column.keys.join('.')}`, cell] as const).reverse());
-    for (const cell of columns.values()) {
-      const kind = cell.column.kind;
-      if (kind.type === 'count') for (const edge of COUNT_EDGES) expectEdge(valid, cell.id, edge);
-      if (kind.type === 'signedCount') for (const edge of SIGNED_EDGES) expectEdge(valid, cell.id, edge);
-      if (kind.type !== 'money') continue;
-      for (const edge of MONEY_SHAPES) expectEdge(valid, cell.id, edge);
-      const unitPath = kind.unitField === undefined ? undefined : [...cell.path.slice(0, -1), kind.unitField].join('.');
-      if (unitPath !== undefined) expectEdge(valid, unitPath, ['美元', 'SCHEMA_UNIT']);
-      // every unit's scale, at its exact limit and one place past it
-      for (const [unit, scale] of Object.entries(kind.units)) {
-        const withUnit = structuredClone(valid);
-        if (unitPath !== undefined) setAt(withUnit, unitPath, unit);
-        expectEdge(withUnit, cell.id, [scale === 0 ? '1' : `1.${'1'.repeat(scale)}`, null]);
-        expectEdge(withUnit, cell.id, [`1.${'1'.repeat(scale + 1)}`, 'SCHEMA_DECIMAL_SCALE']);
+  it.each(bases.map((base) => [(base as { template: string }).template, (base as { year: number }).year, base] as const))(
+    '%s %i',
+    (_id, _year, base) => {
+      const template = TEMPLATES[(base as { template: keyof typeof TEMPLATES }).template];
+      const cells = templateCells(template);
+      const valid = structuredClone(base) as Record<string, unknown>;
+      for (const cell of cells) {
+        const kind = cell.column.kind;
+        if (kind.type !== 'money') continue;
+        setAt(valid, cell.id, '0');
+        if (kind.unitField !== undefined) setAt(valid, [...cell.path.slice(0, -1), kind.unitField].join('.'), Object.keys(kind.units)[0]);
       }
-    }
-  }, 60_000);
+      expect(checkReport(valid).errors).toEqual([]);
+      for (const [path, edges] of COMMON) for (const edge of edges) expectEdge(valid, path, edge);
+      // every column of every table, at its first row: the rows of a column share its kind, so its schema
+      const columns = new Map(cells.map((cell) => [`${cell.table.id}:${cell.column.keys.join('.')}`, cell] as const).reverse());
+      for (const cell of columns.values()) {
+        const kind = cell.column.kind;
+        if (kind.type === 'count') for (const edge of COUNT_EDGES) expectEdge(valid, cell.id, edge);
+        if (kind.type === 'signedCount') for (const edge of SIGNED_EDGES) expectEdge(valid, cell.id, edge);
+        if (kind.type !== 'money') continue;
+        for (const edge of MONEY_SHAPES) expectEdge(valid, cell.id, edge);
+        const unitPath = kind.unitField === undefined ? undefined : [...cell.path.slice(0, -1), kind.unitField].join('.');
+        if (unitPath !== undefined) expectEdge(valid, unitPath, ['美元', 'SCHEMA_UNIT']);
+        // every unit's scale, at its exact limit and one place past it
+        for (const [unit, scale] of Object.entries(kind.units)) {
+          const withUnit = structuredClone(valid);
+          if (unitPath !== undefined) setAt(withUnit, unitPath, unit);
+          expectEdge(withUnit, cell.id, [scale === 0 ? '1' : `1.${'1'.repeat(scale)}`, null]);
+          expectEdge(withUnit, cell.id, [`1.${'1'.repeat(scale + 1)}`, 'SCHEMA_DECIMAL_SCALE']);
+        }
+      }
+    },
+    60_000,
+  );
 });

@@ -35,7 +35,12 @@ describe('R1: 一 + 二 = 三（七）+ 四 in every column', () => {
   });
 
   it('passes when the same column balances', () => {
-    const report = adjust(report2021(), { 'applications.newlyReceived.naturalPerson': 1, 'applications.newlyReceived.total': 1, 'applications.carriedForward.naturalPerson': 1, 'applications.carriedForward.total': 1 });
+    const report = adjust(report2021(), {
+      'applications.newlyReceived.naturalPerson': 1,
+      'applications.newlyReceived.total': 1,
+      'applications.carriedForward.naturalPerson': 1,
+      'applications.carriedForward.total': 1,
+    });
     expect(checkReport(report).errors).toEqual([]);
   });
 });
@@ -64,7 +69,12 @@ describe('R1 when two cells of one row are transposed (the row adds up, two colu
     const { errors } = checkReport(swap(report, row));
     expect(codes(errors)).toEqual(['R1']);
     expect(errors).toMatchObject([
-      { path: `applications.${row}.naturalPerson`, rowLabel, columnLabel: '自然人', expected: numberAt(report, `applications.${row}.naturalPerson`) },
+      {
+        path: `applications.${row}.naturalPerson`,
+        rowLabel,
+        columnLabel: '自然人',
+        expected: numberAt(report, `applications.${row}.naturalPerson`),
+      },
       { path: `applications.${row}.commercialEnterprise`, rowLabel, columnLabel: '法人或其他组织 商业企业' },
     ]);
     for (const finding of errors) {
@@ -83,7 +93,11 @@ describe('R1 when two cells of one row are transposed (the row adds up, two colu
   });
 
   it('works on any pair of applicant columns', () => {
-    const report = withValue(withValue(report2021(), 'applications.newlyReceived.legalServiceInstitution', 2), 'applications.newlyReceived.otherOrganization', 1);
+    const report = withValue(
+      withValue(report2021(), 'applications.newlyReceived.legalServiceInstitution', 2),
+      'applications.newlyReceived.otherOrganization',
+      1,
+    );
     expect(checkReport(report).errors).toMatchObject([
       { code: 'R1', path: 'applications.newlyReceived.legalServiceInstitution', expected: 1, actual: 2 },
       { code: 'R1', path: 'applications.newlyReceived.otherOrganization', expected: 2, actual: 1 },
@@ -91,9 +105,15 @@ describe('R1 when two cells of one row are transposed (the row adds up, two colu
   });
 
   it('when an amount moved between columns could have moved in any row, says so and suggests no value', () => {
-    const report = adjust(report2021(), { 'applications.newlyReceived.naturalPerson': 1, 'applications.newlyReceived.commercialEnterprise': -1 });
+    const report = adjust(report2021(), {
+      'applications.newlyReceived.naturalPerson': 1,
+      'applications.newlyReceived.commercialEnterprise': -1,
+    });
     const { errors } = checkReport(report);
-    expect(errors.map((finding) => finding.path)).toEqual(['applications.carriedForward.naturalPerson', 'applications.carriedForward.commercialEnterprise']);
+    expect(errors.map((finding) => finding.path)).toEqual([
+      'applications.carriedForward.naturalPerson',
+      'applications.carriedForward.commercialEnterprise',
+    ]);
     for (const finding of errors) {
       expect(finding).toMatchObject({ code: 'R1' });
       expect(finding.expected).toBeUndefined();
@@ -219,7 +239,9 @@ describe('TEXT_EMPTY: every text part of the template written', () => {
   });
 
   it('accepts a part that says there is nothing to report, and leaves the optional opening sentence alone', () => {
-    expect(checkReport(withValue(withValue(report2021(), 'otherMatters', '无。本年度未收取信息处理费。'), 'preamble', '')).errors).toEqual([]);
+    expect(checkReport(withValue(withValue(report2021(), 'otherMatters', '无。本年度未收取信息处理费。'), 'preamble', '')).errors).toEqual(
+      [],
+    );
     expect(checkReport(withValue(referenceReport(), 'otherMatters', '无')).errors).toEqual([]);
   });
 });
@@ -259,7 +281,11 @@ describe('schema problems', () => {
     const PROCUREMENT = 'activeDisclosure.procurement.centralizedProcurement';
     const national2019 = (unit: string) =>
       withValue(
-        withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', { previousYearItems: 0, change: 0, decisions: 0 }),
+        withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', {
+          previousYearItems: 0,
+          change: 0,
+          decisions: 0,
+        }),
         `${PROCUREMENT}.unit`,
         unit,
       );
@@ -283,7 +309,9 @@ describe('schema problems', () => {
 
     it.each(cases)('%s: the unit’s scale passes, one place more is SCHEMA_DECIMAL_SCALE', (_name, build, path, scale) => {
       expect(checkReport(withValue(build(), path, `1.${'5'.repeat(scale)}`)).errors).toEqual([]);
-      expect(checkReport(withValue(build(), path, `1.${'5'.repeat(scale + 1)}`)).errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_SCALE', path }]);
+      expect(checkReport(withValue(build(), path, `1.${'5'.repeat(scale + 1)}`)).errors).toMatchObject([
+        { code: 'SCHEMA_DECIMAL_SCALE', path },
+      ]);
     });
 
     it('refuses a 5,000-digit amount, quoting it shortened', () => {
@@ -302,15 +330,27 @@ describe('schema problems', () => {
   });
 
   it('takes the scale from the unit in the national 2019 template (元: 2 places, 万元: 6)', () => {
-    const national = withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', {
-      previousYearItems: 0,
-      change: 0,
-      decisions: 0,
-    });
-    const inYuan = withValue(withValue(national, 'activeDisclosure.procurement.centralizedProcurement.unit', '元'), 'activeDisclosure.procurement.centralizedProcurement.amount', '75394432.525');
-    expect(checkReport(inYuan).errors).toMatchObject([{ code: 'SCHEMA_DECIMAL_SCALE', message: expect.stringContaining('最多保留 2 位小数') }]);
+    const national = withValue(
+      withValue(referenceReport(), 'template', 'national-2019'),
+      'activeDisclosure.licensing.otherManagementServices',
+      {
+        previousYearItems: 0,
+        change: 0,
+        decisions: 0,
+      },
+    );
+    const inYuan = withValue(
+      withValue(national, 'activeDisclosure.procurement.centralizedProcurement.unit', '元'),
+      'activeDisclosure.procurement.centralizedProcurement.amount',
+      '75394432.525',
+    );
+    expect(checkReport(inYuan).errors).toMatchObject([
+      { code: 'SCHEMA_DECIMAL_SCALE', message: expect.stringContaining('最多保留 2 位小数') },
+    ]);
     expect(checkReport(withValue(inYuan, 'activeDisclosure.procurement.centralizedProcurement.amount', '75394432.52')).errors).toEqual([]);
-    expect(checkReport(withValue(national, 'activeDisclosure.procurement.centralizedProcurement.unit', '美元')).errors).toMatchObject([{ code: 'SCHEMA_UNIT' }]);
+    expect(checkReport(withValue(national, 'activeDisclosure.procurement.centralizedProcurement.unit', '美元')).errors).toMatchObject([
+      { code: 'SCHEMA_UNIT' },
+    ]);
   });
 
   it('rejects a report that is not an object', () => {
@@ -343,8 +383,12 @@ describe('schema problems', () => {
   });
 
   it('rejects an agency without a usable id or name', () => {
-    expect(checkReport(withValue(report2021(), 'agency.id', 'Daxing KW')).errors).toMatchObject([{ code: 'SCHEMA_AGENCY', path: 'agency.id' }]);
-    expect(checkReport(withValue(report2021(), 'agency.name', '  ')).errors).toMatchObject([{ code: 'SCHEMA_AGENCY', path: 'agency.name' }]);
+    expect(checkReport(withValue(report2021(), 'agency.id', 'Daxing KW')).errors).toMatchObject([
+      { code: 'SCHEMA_AGENCY', path: 'agency.id' },
+    ]);
+    expect(checkReport(withValue(report2021(), 'agency.name', '  ')).errors).toMatchObject([
+      { code: 'SCHEMA_AGENCY', path: 'agency.name' },
+    ]);
   });
 
   it('rejects text over 20,000 characters, saying how long it is', () => {
@@ -353,7 +397,9 @@ describe('schema problems', () => {
   });
 
   it('rejects a missing text section', () => {
-    expect(checkReport(withValue(report2021(), 'otherMatters', undefined)).errors).toMatchObject([{ code: 'SCHEMA_TEXT_REQUIRED', path: 'otherMatters' }]);
+    expect(checkReport(withValue(report2021(), 'otherMatters', undefined)).errors).toMatchObject([
+      { code: 'SCHEMA_TEXT_REQUIRED', path: 'otherMatters' },
+    ]);
   });
 
   it('rejects fields the template does not have instead of dropping them silently', () => {
@@ -398,7 +444,10 @@ describe('X1: 上年结转 equals last year’s 结转下年度继续办理', ()
 
   it('says so when what was given as last year’s report is no report at all, and still checks this one', () => {
     for (const previous of [null, 'report', { template: 'national-2030' }]) {
-      expect(checkReport(report2021(), { previous })).toMatchObject({ valid: true, warnings: [{ code: 'X0', message: expect.stringContaining('不是可识别的年度报告') }] });
+      expect(checkReport(report2021(), { previous })).toMatchObject({
+        valid: true,
+        warnings: [{ code: 'X0', message: expect.stringContaining('不是可识别的年度报告') }],
+      });
     }
   });
 
@@ -416,7 +465,9 @@ describe('X2: 现行有效件数 carries over (2021 format)', () => {
     expect(warnings.filter((finding) => finding.code === 'X2')).toMatchObject([
       { path: 'activeDisclosure.regulations.normativeDocuments.inForce', expected: 13, actual: 12 },
     ]);
-    expect(at(warnings, 'activeDisclosure.regulations.normativeDocuments.inForce')?.message).toContain('上年现行有效 11 加本年制发 3 减本年废止 1 应为 13');
+    expect(at(warnings, 'activeDisclosure.regulations.normativeDocuments.inForce')?.message).toContain(
+      '上年现行有效 11 加本年制发 3 减本年废止 1 应为 13',
+    );
   });
 
   it('is quiet when the stock carries over', () => {
@@ -436,9 +487,15 @@ describe('X3 and X4: item counts and published totals carry over (2019 format)',
     );
 
   it('X3 warns when 上一年项目数量 ≠ last year’s 上一年项目数量 + 本年增/减, and is quiet when it is', () => {
-    const previous = withValue(withValue(previous2019(), 'activeDisclosure.licensing.administrativeLicensing.previousYearItems', 5), 'activeDisclosure.licensing.administrativeLicensing.change', -2);
+    const previous = withValue(
+      withValue(previous2019(), 'activeDisclosure.licensing.administrativeLicensing.previousYearItems', 5),
+      'activeDisclosure.licensing.administrativeLicensing.change',
+      -2,
+    );
     const { warnings } = checkReport(referenceReport(), { previous });
-    expect(warnings).toMatchObject([{ code: 'X3', path: 'activeDisclosure.licensing.administrativeLicensing.previousYearItems', expected: 3, actual: 0 }]);
+    expect(warnings).toMatchObject([
+      { code: 'X3', path: 'activeDisclosure.licensing.administrativeLicensing.previousYearItems', expected: 3, actual: 0 },
+    ]);
     expect(warnings[0]?.message).toContain('上一年项目数量 5，本年增/减 -2');
     const consistent = withValue(referenceReport(), 'activeDisclosure.licensing.administrativeLicensing.previousYearItems', 3);
     expect(checkReport(consistent, { previous }).warnings).toEqual([]);
@@ -447,7 +504,11 @@ describe('X3 and X4: item counts and published totals carry over (2019 format)',
   it('X3 covers the Beijing 行政检查 and 行政确认 rows', () => {
     const previous = withValue(previous2019(), 'activeDisclosure.licensing.otherManagementServices.inspection.change', 4);
     expect(checkReport(referenceReport(), { previous }).warnings).toMatchObject([
-      { code: 'X3', path: 'activeDisclosure.licensing.otherManagementServices.inspection.previousYearItems', rowLabel: '其他对外管理服务事项 行政检查' },
+      {
+        code: 'X3',
+        path: 'activeDisclosure.licensing.otherManagementServices.inspection.previousYearItems',
+        rowLabel: '其他对外管理服务事项 行政检查',
+      },
     ]);
   });
 
@@ -455,7 +516,9 @@ describe('X3 and X4: item counts and published totals carry over (2019 format)',
     const previous = withValue(previous2019(), 'activeDisclosure.regulations.normativeDocuments.totalPublished', 3);
     expect(checkReport(referenceReport(), { previous: previous2019() }).warnings).toEqual([]);
     const { warnings } = checkReport(referenceReport(), { previous });
-    expect(warnings).toMatchObject([{ code: 'X4', path: 'activeDisclosure.regulations.normativeDocuments.totalPublished', expected: 4, actual: 2 }]);
+    expect(warnings).toMatchObject([
+      { code: 'X4', path: 'activeDisclosure.regulations.normativeDocuments.totalPublished', expected: 4, actual: 2 },
+    ]);
   });
 });
 
@@ -470,7 +533,13 @@ describe('X5: 同比突变', () => {
   });
 
   it('names a table 四 cell by its column alone, with no empty “” for the unlabelled row', () => {
-    const previous = withValue(withValue(report2021(), 'year', 2021), 'reviewsAndLitigation.litigationDirect', { upheld: 60, corrected: 0, other: 0, pending: 0, total: 60 });
+    const previous = withValue(withValue(report2021(), 'year', 2021), 'reviewsAndLitigation.litigationDirect', {
+      upheld: 60,
+      corrected: 0,
+      other: 0,
+      pending: 0,
+      total: 60,
+    });
     const { warnings } = checkReport(withValue(report2021(), 'year', 2022), { previous });
     const finding = at(warnings, 'reviewsAndLitigation.litigationDirect.total');
     expect(finding).toMatchObject({ code: 'X5', expected: 60, actual: 1 });
@@ -482,7 +551,9 @@ describe('X5: 同比突变', () => {
     const previous = withValue(withValue(report2021(), 'year', 2021), 'activeDisclosure.licensing.administrativeLicensing.decisions', 800);
     expect(checkReport(withValue(report2021(), 'year', 2022), { previous }).warnings.map((finding) => finding.code)).toContain('X5');
     const fivefold = withValue(withValue(report2021(), 'year', 2021), 'activeDisclosure.licensing.administrativeLicensing.decisions', 780);
-    expect(checkReport(withValue(report2021(), 'year', 2022), { previous: fivefold }).warnings.map((finding) => finding.code)).not.toContain('X5');
+    expect(
+      checkReport(withValue(report2021(), 'year', 2022), { previous: fivefold }).warnings.map((finding) => finding.code),
+    ).not.toContain('X5');
     // 行政强制 6 → 1 is below a fifth, but too small a number to mean anything
     const small = withValue(withValue(report2021(), 'year', 2021), 'activeDisclosure.enforcement.administrativeCoercion.decisions', 6);
     const current = withValue(withValue(report2021(), 'year', 2022), 'activeDisclosure.enforcement.administrativeCoercion.decisions', 1);
@@ -514,7 +585,12 @@ describe('N1: numbers in 一、总体情况 agree with the tables', () => {
   });
 
   it('accepts 受理 counting the carried-over applications too, and numbers about other things', () => {
-    const report = adjust(report2021(), { 'applications.carriedOver.naturalPerson': 2, 'applications.carriedOver.total': 2, 'applications.carriedForward.naturalPerson': 2, 'applications.carriedForward.total': 2 });
+    const report = adjust(report2021(), {
+      'applications.carriedOver.naturalPerson': 2,
+      'applications.carriedOver.total': 2,
+      'applications.carriedForward.naturalPerson': 2,
+      'applications.carriedForward.total': 2,
+    });
     const text = '共受理政府信息公开申请32件。主动公开政府信息58条。收到人大建议12件。';
     expect(checkReport(withValue(report, 'overview', text)).warnings).toEqual([]);
   });
@@ -552,7 +628,9 @@ describe('N1 on real text: spacing, wrapping, and counts that are not of applica
   it('reads 受理 and 办结 with 申请 just before them, after them, or in the phrase', () => {
     expect(checkReport(overview('依申请公开方面，本年度共受理31件。')).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
     expect(checkReport(overview('本年度共受理31件政府信息公开申请。')).warnings).toMatchObject([{ code: 'N1', expected: 30, actual: 31 }]);
-    expect(checkReport(overview('本年度新收政府信息公开申请30件，上年结转0件，办结26件。')).warnings).toMatchObject([{ code: 'N1', expected: 27, actual: 26 }]);
+    expect(checkReport(overview('本年度新收政府信息公开申请30件，上年结转0件，办结26件。')).warnings).toMatchObject([
+      { code: 'N1', expected: 27, actual: 26 },
+    ]);
   });
 });
 
@@ -574,7 +652,8 @@ describe('N1: the outcome sentences against table 三', () => {
   });
 
   it('is quiet when every outcome sentence agrees with the table', () => {
-    const text = '办结政府信息公开申请27件，其中予以公开10件，部分公开4件，不予公开4件，无法提供8件，不予处理1件。予以公开及部分公开 14 件。';
+    const text =
+      '办结政府信息公开申请27件，其中予以公开10件，部分公开4件，不予公开4件，无法提供8件，不予处理1件。予以公开及部分公开 14 件。';
     expect(checkReport(overview(text)).warnings).toEqual([]);
   });
 
@@ -596,11 +675,15 @@ describe('N1: the outcome sentences against table 三', () => {
       { code: 'N1', expected: 0, actual: 3 },
       { code: 'N1', expected: 0, actual: 2 },
     ]);
-    const national = withValue(withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', {
-      previousYearItems: 0,
-      change: 0,
-      decisions: 0,
-    }), 'overview', '部分公开1件。');
+    const national = withValue(
+      withValue(withValue(referenceReport(), 'template', 'national-2019'), 'activeDisclosure.licensing.otherManagementServices', {
+        previousYearItems: 0,
+        change: 0,
+        decisions: 0,
+      }),
+      'overview',
+      '部分公开1件。',
+    );
     expect(checkReport(national)).toMatchObject({ errors: [], warnings: [{ code: 'N1', expected: 0, actual: 1 }] });
   });
 });
@@ -623,9 +706,12 @@ describe('N2: 六 reports 信息处理费 (2021 format)', () => {
     expect(checkReport(withValue(report, 'otherMatters', '本年度发出收费通知1份，申请人未缴纳，未收取信息处理费。')).warnings).toEqual([]);
   });
 
-  it.each([['本年度未收取处理费。'], ['本年度收取信息 处理费 0 元。'], ['本年度未收取任何费用。']])('takes “%s” as the fee report', (text) => {
-    expect(checkReport(withValue(report2021(), 'otherMatters', text)).warnings).toEqual([]);
-  });
+  it.each([['本年度未收取处理费。'], ['本年度收取信息 处理费 0 元。'], ['本年度未收取任何费用。']])(
+    'takes “%s” as the fee report',
+    (text) => {
+      expect(checkReport(withValue(report2021(), 'otherMatters', text)).warnings).toEqual([]);
+    },
+  );
 
   it('does not ask about fee notices when 六 states the fees collected, which were paid after a notice', () => {
     const report = adjust(report2021(), {
@@ -656,7 +742,11 @@ describe('N3: 一 at most about 1000 字 (2021 format)', () => {
 
 describe('N4: 五 is not last year’s 五 again', () => {
   it('warns when 五 is nearly the same as last year’s, even with the year changed', () => {
-    const previous = withValue(withValue(report2021(), 'year', 2021), 'problems', String(report2021()['problems']).replaceAll('下一步', '2021年'));
+    const previous = withValue(
+      withValue(report2021(), 'year', 2021),
+      'problems',
+      String(report2021()['problems']).replaceAll('下一步', '2021年'),
+    );
     const { warnings } = checkReport(withValue(report2021(), 'year', 2022), { previous });
     expect(warnings.filter((finding) => finding.code === 'N4')).toMatchObject([{ path: 'problems', expected: 80 }]);
     expect(at(warnings, 'problems')?.message).toMatch(/相似度为 (8\d|9\d|100)%/);

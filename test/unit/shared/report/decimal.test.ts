@@ -27,11 +27,17 @@ describe('exact decimal money', () => {
 
   it('adds like integers of the smallest unit, for any amounts (property)', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.nat({ max: 6 }), fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.nat({ max: 6 }), (a, sa, b, sb) => {
-        const text = (units: bigint, scale: number) => formatDecimal({ units, scale });
-        const sum = addDecimals(decimal(text(a, sa)), decimal(text(b, sb)));
-        expect(sum.units * 10n ** BigInt(6 - sum.scale)).toBe(a * 10n ** BigInt(6 - sa) + b * 10n ** BigInt(6 - sb));
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 17n }),
+        fc.nat({ max: 6 }),
+        fc.bigInt({ min: 0n, max: 10n ** 17n }),
+        fc.nat({ max: 6 }),
+        (a, sa, b, sb) => {
+          const text = (units: bigint, scale: number) => formatDecimal({ units, scale });
+          const sum = addDecimals(decimal(text(a, sa)), decimal(text(b, sb)));
+          expect(sum.units * 10n ** BigInt(6 - sum.scale)).toBe(a * 10n ** BigInt(6 - sa) + b * 10n ** BigInt(6 - sb));
+        },
+      ),
     );
   });
 });

@@ -63,7 +63,12 @@ describe('diffReports', () => {
     const { cells } = diffReports(before, after);
     expect(cells.map((cell) => [cell.path, cell.rowLabel, cell.columnLabel, cell.tableHeading])).toEqual([
       ['activeDisclosure.regulations.rules.issued', '规章', '本年制发件数', '二、主动公开政府信息情况'],
-      ['applications.outcomes.withheld.stateSecret.total', '三、本年度办理结果 （三）不予公开 1.属于国家秘密', '总计', '三、收到和处理政府信息公开申请情况'],
+      [
+        'applications.outcomes.withheld.stateSecret.total',
+        '三、本年度办理结果 （三）不予公开 1.属于国家秘密',
+        '总计',
+        '三、收到和处理政府信息公开申请情况',
+      ],
     ]);
   });
 
@@ -112,9 +117,7 @@ describe('diffReports', () => {
     const before = base2021();
     const path = 'reviewsAndLitigation.litigationDirect.pending';
     const after = withValue(before, path, undefined);
-    expect(diffReports(before, after).cells).toEqual([
-      expect.objectContaining({ path, before: numberAt(before, path), after: null }),
-    ]);
+    expect(diffReports(before, after).cells).toEqual([expect.objectContaining({ path, before: numberAt(before, path), after: null })]);
     expect(diffReports(after, before).cells).toEqual([expect.objectContaining({ path, before: null, after: numberAt(before, path) })]);
   });
 
@@ -309,7 +312,9 @@ describe('a paragraph edited in place', () => {
     const before = withText(base2021(), 'otherMatters', '本机关全年未收取信息处理费。\n完全不同的一段话。');
     const after = withText(before, 'otherMatters', '本机关全年未收取任何信息处理费。\n另起炉灶写了别的内容。');
     const [change] = diffReports(before, after).texts;
-    expect(change?.edits.map((edit) => [edit.before, edit.after])).toEqual([['本机关全年未收取信息处理费。', '本机关全年未收取任何信息处理费。']]);
+    expect(change?.edits.map((edit) => [edit.before, edit.after])).toEqual([
+      ['本机关全年未收取信息处理费。', '本机关全年未收取任何信息处理费。'],
+    ]);
     expect(change?.removed).toEqual(['完全不同的一段话。']);
     expect(change?.added).toEqual(['另起炉灶写了别的内容。']);
   });
@@ -318,8 +323,18 @@ describe('a paragraph edited in place', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), (a, b) => {
         const parts = characterChanges(a, b);
-        expect(parts.filter((part) => part.op !== 'added').map((part) => part.text).join('')).toBe(a);
-        expect(parts.filter((part) => part.op !== 'removed').map((part) => part.text).join('')).toBe(b);
+        expect(
+          parts
+            .filter((part) => part.op !== 'added')
+            .map((part) => part.text)
+            .join(''),
+        ).toBe(a);
+        expect(
+          parts
+            .filter((part) => part.op !== 'removed')
+            .map((part) => part.text)
+            .join(''),
+        ).toBe(b);
       }),
       { numRuns: propertyRuns(300) },
     );

@@ -123,9 +123,9 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Decimal text around every scale a money cell allows (0 to 8 places), and text that only looks like a decimal. */
 const decimalText: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.nat(99_999), fc.integer({ min: 0, max: 8 }), fc.nat(9)).map(([whole, places, digit]) =>
-    places === 0 ? String(whole) : `${whole}.${String(digit).repeat(places)}`,
-  ),
+  fc
+    .tuple(fc.nat(99_999), fc.integer({ min: 0, max: 8 }), fc.nat(9))
+    .map(([whole, places, digit]) => (places === 0 ? String(whole) : `${whole}.${String(digit).repeat(places)}`)),
   fc.constantFrom('0', '0.0', '00', '01', '1.', '.5', '-1', '-0', '1e3', ' 1', '1 ', '1,000', '１２', '0x10', 'NaN'),
 );
 
@@ -138,12 +138,35 @@ const FIELD_VALUES: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   template: fc.constantFrom<unknown>('national-2019', 'beijing-2019', 'national-2021', 'national-2020', '', null),
   year: fc.constantFrom<unknown>(2018, 2019, 2020, 2021, 2022, 2023, 2100, 2101, 2020.5, '2021', -0, null),
   'agency.id': fc.constantFrom<unknown>('ab', 'a', 'a-b', '-ab', 'AB', 'a'.repeat(40), 'a'.repeat(41), 'ab_c', 'ab\n', ' ab', 12),
-  'agency.name': fc.constantFrom<unknown>('机关', '', '  ', '\t\n', ' a ', 'a'.repeat(100), 'a'.repeat(101), ` ${'a'.repeat(100)} `, '😀'.repeat(50), '😀'.repeat(60), '😀'.repeat(101), '<script>"&', 7),
+  'agency.name': fc.constantFrom<unknown>(
+    '机关',
+    '',
+    '  ',
+    '\t\n',
+    ' a ',
+    'a'.repeat(100),
+    'a'.repeat(101),
+    ` ${'a'.repeat(100)} `,
+    '😀'.repeat(50),
+    '😀'.repeat(60),
+    '😀'.repeat(101),
+    '<script>"&',
+    7,
+  ),
 };
 
 const textValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileText,
-  fc.constantFrom<unknown>('', 'x'.repeat(20_000), 'x'.repeat(20_001), '😀'.repeat(10_000), '😀'.repeat(10_001), '😀'.repeat(20_001), 0, null),
+  fc.constantFrom<unknown>(
+    '',
+    'x'.repeat(20_000),
+    'x'.repeat(20_001),
+    '😀'.repeat(10_000),
+    '😀'.repeat(10_001),
+    '😀'.repeat(20_001),
+    0,
+    null,
+  ),
 );
 
 /** A cell, unit, field or structural place of a draft, and what might be put there. */
@@ -175,7 +198,9 @@ export function draftChanges(template: Template): fc.Arbitrary<{ path: string; v
     ...weighted(2, ofKind('signedCount'), () => fc.oneof(countValue, hostileValue)),
     ...weighted(3, ofKind('money'), () => fc.oneof(decimalText, hostileValue)),
     ...weighted(2, [...units.keys()], (path) => fc.oneof(unitValues(path), hostileValue)),
-    ...weighted(4, Object.keys(FIELD_VALUES), (path) => fc.oneof({ weight: 3, arbitrary: FIELD_VALUES[path] ?? hostileValue }, { weight: 1, arbitrary: hostileValue })),
+    ...weighted(4, Object.keys(FIELD_VALUES), (path) =>
+      fc.oneof({ weight: 3, arbitrary: FIELD_VALUES[path] ?? hostileValue }, { weight: 1, arbitrary: hostileValue }),
+    ),
     ...weighted(2, ['preamble', 'overview', 'problems', 'otherMatters'], () => fc.oneof(textValue, hostileValue)),
     ...weighted(2, [...unknownKeys], () => hostileValue),
     ...weighted(1, [...structure], () => hostileValue),
@@ -202,7 +227,8 @@ function apply(target: Record<string, unknown>, mutation: Mutation): void {
   if (!isObject(parent) || Array.isArray(parent)) return;
   if (mutation.kind === 'delete') Reflect.deleteProperty(parent, last);
   // defineProperty, so that "__proto__" becomes an own key as JSON.parse makes it, not the prototype
-  else if (mutation.kind === 'set') Object.defineProperty(parent, last, { value: mutation.value, enumerable: true, writable: true, configurable: true });
+  else if (mutation.kind === 'set')
+    Object.defineProperty(parent, last, { value: mutation.value, enumerable: true, writable: true, configurable: true });
   else if (Object.hasOwn(parent, last) && isObject(parent[last])) parent[last] = Object.create(parent[last]);
 }
 

@@ -25,7 +25,15 @@ function previous2019(): Record<string, unknown> {
     report = withValue(report, `${row}.previousYearItems`, items);
     report = withValue(report, `${row}.change`, change);
   }
-  for (const [column, value] of Object.entries({ naturalPerson: 2, commercialEnterprise: 1, researchInstitution: 0, socialWelfareOrganization: 0, legalServiceInstitution: 0, otherOrganization: 0, total: 3 })) {
+  for (const [column, value] of Object.entries({
+    naturalPerson: 2,
+    commercialEnterprise: 1,
+    researchInstitution: 0,
+    socialWelfareOrganization: 0,
+    legalServiceInstitution: 0,
+    otherOrganization: 0,
+    total: 3,
+  })) {
     report = withValue(report, `applications.carriedForward.${column}`, value);
   }
   return report;
@@ -43,13 +51,21 @@ describe('blankReport', () => {
     const { errors } = checkReport(blankReport(NATIONAL_2021, AGENCY, 2021));
     expect(new Set(errors.map((finding) => finding.code))).toEqual(new Set(['R5', 'TEXT_EMPTY']));
     expect(errors.filter((finding) => finding.code === 'R5')).toHaveLength(templateCells(NATIONAL_2021).length);
-    expect(errors.filter((finding) => finding.code === 'TEXT_EMPTY').map((finding) => finding.path)).toEqual(['overview', 'problems', 'otherMatters']);
+    expect(errors.filter((finding) => finding.code === 'TEXT_EMPTY').map((finding) => finding.path)).toEqual([
+      'overview',
+      'problems',
+      'otherMatters',
+    ]);
   });
 });
 
 describe('prefillReport', () => {
   it('carries 四、结转下年度继续办理 into 二、上年结转, column by column (2021 from 2020, across formats)', () => {
-    const previous = withValue(withValue(referenceReport(), 'applications.carriedForward.naturalPerson', 4), 'applications.carriedForward.total', 4);
+    const previous = withValue(
+      withValue(referenceReport(), 'applications.carriedForward.naturalPerson', 4),
+      'applications.carriedForward.total',
+      4,
+    );
     const { report, prefilled } = prefillReport(NATIONAL_2021, AGENCY, 2021, previous);
     expect(at(report, 'applications.carriedOver.naturalPerson')).toBe(4);
     expect(at(report, 'applications.carriedOver.total')).toBe(4);
@@ -120,19 +136,31 @@ describe('prefillReport', () => {
 });
 
 describe('templateChoice', () => {
-  const ids = (choice: ReturnType<typeof templateChoice>) => ({ template: choice.template.id, options: choice.options.map((option) => option.id) });
+  const ids = (choice: ReturnType<typeof templateChoice>) => ({
+    template: choice.template.id,
+    options: choice.options.map((option) => option.id),
+  });
 
   it('offers every template that fits the year, the national one first when nothing says otherwise', () => {
     expect(ids(templateChoice(2019))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
-    expect(ids(templateChoice(2020, { previous: 'national-2019' }))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+    expect(ids(templateChoice(2020, { previous: 'national-2019' }))).toEqual({
+      template: 'national-2019',
+      options: ['national-2019', 'beijing-2019'],
+    });
     expect(ids(templateChoice(2024, { previous: 'national-2021' }))).toEqual({ template: 'national-2021', options: ['national-2021'] });
     expect(ids(templateChoice(2021))).toEqual({ template: 'national-2021', options: ['national-2021'] });
   });
 
   it('defaults to last year’s template while it fits the year', () => {
-    expect(ids(templateChoice(2020, { previous: 'beijing-2019' }))).toEqual({ template: 'beijing-2019', options: ['beijing-2019', 'national-2019'] });
+    expect(ids(templateChoice(2020, { previous: 'beijing-2019' }))).toEqual({
+      template: 'beijing-2019',
+      options: ['beijing-2019', 'national-2019'],
+    });
     expect(ids(templateChoice(2021, { previous: 'beijing-2019' }))).toEqual({ template: 'national-2021', options: ['national-2021'] });
-    expect(ids(templateChoice(2020, { previous: 'no-such-template' }))).toEqual({ template: 'national-2019', options: ['national-2019', 'beijing-2019'] });
+    expect(ids(templateChoice(2020, { previous: 'no-such-template' }))).toEqual({
+      template: 'national-2019',
+      options: ['national-2019', 'beijing-2019'],
+    });
   });
 
   it('puts the agency’s own setting before last year’s template, where it fits the year', () => {

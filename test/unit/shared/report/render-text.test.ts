@@ -11,13 +11,20 @@ describe('pageText', () => {
     return `\\u{${(base + 0xfffe).toString(16)}}\\u{${(base + 0xffff).toString(16)}}`;
   }).join('');
   const UNCARRIABLE = new RegExp(`[\\u{0}-\\u{8}\\u{b}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{fdd0}-\\u{fdef}${NONCHARACTERS}]`, 'gu');
-  const reference = (text: string): string => text.replace(/\r\n?/g, '\n').replace(/\p{Cs}/gu, '\uFFFD').replace(UNCARRIABLE, '');
+  const reference = (text: string): string =>
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/\p{Cs}/gu, '\uFFFD')
+      .replace(UNCARRIABLE, '');
 
   it('is the three replacements, for any string', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' }), hostileText), (text) => {
-        expect(pageText(text)).toBe(reference(text));
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' }), hostileText),
+        (text) => {
+          expect(pageText(text)).toBe(reference(text));
+        },
+      ),
       { numRuns: propertyRuns(2_000) },
     );
   }, 30_000);

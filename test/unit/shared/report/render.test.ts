@@ -92,8 +92,33 @@ const compact = (text: string): string => text.replace(/\s+/g, '');
 
 const AGENCY = { id: 'test-agency', name: '测试市测试局' };
 const ELEMENTS_THE_RENDERER_EMITS = new Set([
-  'html', 'head', 'meta', 'title', 'link', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'p', 'span', 'section', 'div', 'footer',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'dl', 'dt', 'dd',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'link',
+  'style',
+  'body',
+  'main',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'p',
+  'span',
+  'section',
+  'div',
+  'footer',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'dl',
+  'dt',
+  'dd',
 ]);
 
 function loadFixture(): Report {
@@ -221,7 +246,14 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
 
   it('sets the sub-headings of 一 (1.组织领导。 …) as headings run in to their paragraphs, and the numbered sentences of 五 as plain text', () => {
     const overview = byAttr(document, 'section', 'data-field', 'overview');
-    expect(elements(overview, 'h3').map(textOf)).toEqual(['1.组织领导。', '2.主动公开情况。', '3.政府信息管理情况。', '4.政府信息公开平台建设情况。', '5.教育培训情况。', '6.监督保障措施。']);
+    expect(elements(overview, 'h3').map(textOf)).toEqual([
+      '1.组织领导。',
+      '2.主动公开情况。',
+      '3.政府信息管理情况。',
+      '4.政府信息公开平台建设情况。',
+      '5.教育培训情况。',
+      '6.监督保障措施。',
+    ]);
     for (const block of overview.childNodes.filter(isElement).slice(1)) {
       expect(block.tagName).toBe('div');
       expect(attr(block, 'class')).toBe('run-in');
@@ -286,11 +318,24 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
     const table = byAttr(document, 'table', 'id', 'activeDisclosure');
     expect(elements(document, 'table')).toHaveLength(3);
     const captions = elements(table, 'th').filter((th) => attr(th, 'class') === 'caption');
-    expect(captions.map(textOf)).toEqual(['第二十条第（一）项', '第二十条第（五）项', '第二十条第（六）项', '第二十条第（八）项', '第二十条第（九）项']);
+    expect(captions.map(textOf)).toEqual([
+      '第二十条第（一）项',
+      '第二十条第（五）项',
+      '第二十条第（六）项',
+      '第二十条第（八）项',
+      '第二十条第（九）项',
+    ]);
     // five columns: 其他对外管理服务事项 over 行政检查 and 行政确认 takes two label columns, and the widest has three data columns
     for (const caption of captions) expect([attr(caption, 'colspan'), attr(caption, 'scope')]).toEqual(['5', 'colgroup']);
-    expect(elements(table, 'tbody').map((tbody) => attr(tbody, 'id'))).toEqual(['regulations', 'licensing', 'enforcement', 'fees', 'procurement']);
-    const th = (text: string): Element => only(elements(byAttr(table, 'tbody', 'id', 'licensing'), 'th').filter((cell) => textOf(cell) === text));
+    expect(elements(table, 'tbody').map((tbody) => attr(tbody, 'id'))).toEqual([
+      'regulations',
+      'licensing',
+      'enforcement',
+      'fees',
+      'procurement',
+    ]);
+    const th = (text: string): Element =>
+      only(elements(byAttr(table, 'tbody', 'id', 'licensing'), 'th').filter((cell) => textOf(cell) === text));
     expect([attr(th('其他对外管理服务事项'), 'rowspan'), attr(th('其他对外管理服务事项'), 'scope')]).toEqual(['2', 'rowgroup']);
     expect(attr(th('行政许可'), 'colspan')).toBe('2');
     const grid = expandGrid(table);
@@ -305,7 +350,9 @@ describe('renderReportHtml on the reference report (大兴区科委 2020)', () =
     // 第二十条第（八）项 has two data columns: the second spans the third column, under its own header
     const fees = grid.filter((row) => row.some((cell) => attr(cell, 'data-path')?.startsWith('activeDisclosure.fees.') === true));
     const fee = (key: string) => `activeDisclosure.fees.administrativeFees.${key}`;
-    expect(fees.map((row) => row.slice(2).map((cell) => attr(cell, 'data-path')))).toEqual([[fee('previousYearItems'), fee('change'), fee('change')]]);
+    expect(fees.map((row) => row.slice(2).map((cell) => attr(cell, 'data-path')))).toEqual([
+      [fee('previousYearItems'), fee('change'), fee('change')],
+    ]);
   });
 
   it('heads columns with scope col/colgroup and rows with scope row/rowgroup', () => {
@@ -341,35 +388,38 @@ describe.each(Object.values(TEMPLATES))('renderReportHtml with the $id template'
 
   const sections = template.sections.flatMap((section) => (section.type === 'tables' ? [section] : []));
 
-  it.each(sections.map((section) => [section.field, section] as const))('draws part %s as one table, a full rectangle of labels × data', (_field, section) => {
-    const id = section.tables.length === 1 ? (section.tables[0]?.id ?? '') : section.field;
-    const grid = expandGrid(byAttr(document, 'table', 'id', id));
-    const labelColumns = Math.max(...section.tables.map((table) => labelDepth(table.rows)));
-    const dataColumns = Math.max(...section.tables.map((table) => leafColumns(table.columns).length));
-    for (const row of grid) expect(row).toHaveLength(labelColumns + dataColumns);
+  it.each(sections.map((section) => [section.field, section] as const))(
+    'draws part %s as one table, a full rectangle of labels × data',
+    (_field, section) => {
+      const id = section.tables.length === 1 ? (section.tables[0]?.id ?? '') : section.field;
+      const grid = expandGrid(byAttr(document, 'table', 'id', id));
+      const labelColumns = Math.max(...section.tables.map((table) => labelDepth(table.rows)));
+      const dataColumns = Math.max(...section.tables.map((table) => leafColumns(table.columns).length));
+      for (const row of grid) expect(row).toHaveLength(labelColumns + dataColumns);
 
-    let top = 0;
-    for (const table of section.tables) {
-      const headerRows = (table.caption === undefined ? 0 : 1) + headerDepth(table.columns);
-      const dataRows = leafRows(table.rows).length;
-      const ownColumns = leafColumns(table.columns).length;
-      const cells = tableCells(table);
-      grid.slice(top + headerRows, top + headerRows + dataRows).forEach((row, r) => {
-        for (const label of row.slice(0, labelColumns)) expect(attr(label, 'data-path')).toBeUndefined();
-        // a sub-table narrower than the frame stretches its last column over the rest
-        const tds = row.slice(labelColumns).filter((td, c, all) => all[c - 1] !== td);
-        expect(tds).toHaveLength(ownColumns);
-        tds.forEach((td, c) => {
-          const cell = cells[r * ownColumns + c];
-          expect(td.tagName).toBe('td');
-          expect(attr(td, 'data-path')).toBe(cell?.id);
-          expect(textOf(td)).toBe(expected.get(cell?.id ?? ''));
+      let top = 0;
+      for (const table of section.tables) {
+        const headerRows = (table.caption === undefined ? 0 : 1) + headerDepth(table.columns);
+        const dataRows = leafRows(table.rows).length;
+        const ownColumns = leafColumns(table.columns).length;
+        const cells = tableCells(table);
+        grid.slice(top + headerRows, top + headerRows + dataRows).forEach((row, r) => {
+          for (const label of row.slice(0, labelColumns)) expect(attr(label, 'data-path')).toBeUndefined();
+          // a sub-table narrower than the frame stretches its last column over the rest
+          const tds = row.slice(labelColumns).filter((td, c, all) => all[c - 1] !== td);
+          expect(tds).toHaveLength(ownColumns);
+          tds.forEach((td, c) => {
+            const cell = cells[r * ownColumns + c];
+            expect(td.tagName).toBe('td');
+            expect(attr(td, 'data-path')).toBe(cell?.id);
+            expect(textOf(td)).toBe(expected.get(cell?.id ?? ''));
+          });
         });
-      });
-      top += headerRows + dataRows;
-    }
-    expect(grid).toHaveLength(top);
-  });
+        top += headerRows + dataRows;
+      }
+      expect(grid).toHaveLength(top);
+    },
+  );
 
   it('has the official shapes for tables 三 and 四', () => {
     const applications = expandGrid(byAttr(document, 'table', 'id', 'applications'));
@@ -507,7 +557,10 @@ function carried(text: string): string {
   return out;
 }
 
-const expectedParagraphs = (text: string): string[] => carried(text).split('\n').filter((line) => line.trim() !== '');
+const expectedParagraphs = (text: string): string[] =>
+  carried(text)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 
 function signOffValues(document: Node): Map<string, string> {
   const section = only(elements(document, 'section').filter((element) => attr(element, 'class') === 'sign-off'));
@@ -598,8 +651,17 @@ describe('renderReportHtml with hostile text', () => {
 
   it('gives each attack in a multi-line text its own paragraph', () => {
     const { report } = reportWithText({
-      name: '机关', preamble: '', overview: XSS_CORPUS.join('\n\n'), problems: '', otherMatters: '',
-      amount: '1', unit: '元', approvedBy: '', approvedByEmail: '', approvedAt: '', contentSha256: '',
+      name: '机关',
+      preamble: '',
+      overview: XSS_CORPUS.join('\n\n'),
+      problems: '',
+      otherMatters: '',
+      amount: '1',
+      unit: '元',
+      approvedBy: '',
+      approvedByEmail: '',
+      approvedAt: '',
+      contentSha256: '',
     });
     const { document } = parsePage(renderReportHtml(report));
     expect(paragraphsOf(document, 'overview')).toEqual(XSS_CORPUS);
@@ -607,13 +669,53 @@ describe('renderReportHtml with hostile text', () => {
 
   it('emits only its own elements and carries any text through, for arbitrary strings in every text field', () => {
     const awkward = fc.string({
-      unit: fc.constantFrom('\n', '\r', '\r\n', ' ', '\u3000', '\t', '\f', '\u0000', '\u0001', '\u007f', '\u0085', '\ufdd0',
-        '\uffff', '\u{10ffff}', '\ud800', '\udfff', '<', '>', '&', '"', "'", '</p>', '<script>', '<!--', 'a', '字'),
+      unit: fc.constantFrom(
+        '\n',
+        '\r',
+        '\r\n',
+        ' ',
+        '\u3000',
+        '\t',
+        '\f',
+        '\u0000',
+        '\u0001',
+        '\u007f',
+        '\u0085',
+        '\ufdd0',
+        '\uffff',
+        '\u{10ffff}',
+        '\ud800',
+        '\udfff',
+        '<',
+        '>',
+        '&',
+        '"',
+        "'",
+        '</p>',
+        '<script>',
+        '<!--',
+        'a',
+        '字',
+      ),
     });
-    const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-composite' }), awkward);
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'grapheme-composite' }),
+      awkward,
+    );
     const fields = fc.record({
-      name: text, preamble: text, overview: text, problems: text, otherMatters: text, amount: text, unit: text,
-      approvedBy: text, approvedByEmail: text, approvedAt: text, contentSha256: text,
+      name: text,
+      preamble: text,
+      overview: text,
+      problems: text,
+      otherMatters: text,
+      amount: text,
+      unit: text,
+      approvedBy: text,
+      approvedByEmail: text,
+      approvedAt: text,
+      contentSha256: text,
     });
     fc.assert(
       fc.property(fields, (generated) => {
@@ -742,7 +844,11 @@ describe('renderReportJson', () => {
     const reverse = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(reverse);
       if (typeof value !== 'object' || value === null) return value;
-      return Object.fromEntries(Object.entries(value).reverse().map(([key, child]) => [key, reverse(child)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([key, child]) => [key, reverse(child)]),
+      );
     };
     const reordered = parseReport(reverse(report));
     expect(Object.keys(reordered.applications)).toEqual(Object.keys(report.applications).toReversed());
@@ -897,7 +1003,11 @@ describe('renderReportHtml narrative sub-headings', () => {
 
 describe.each(TEMPLATE_CASES)('renderReportHtml on broken %s drafts', (_id, template, year) => {
   it('shows each cell’s value when it is of the cell’s sort and leaves it blank otherwise, in a page that parses cleanly', () => {
-    const kinds = new Map(gridTablesOf(template).flatMap(tableCells).map((cell) => [cell.id, cell.column.kind.type]));
+    const kinds = new Map(
+      gridTablesOf(template)
+        .flatMap(tableCells)
+        .map((cell) => [cell.id, cell.column.kind.type]),
+    );
     fc.assert(
       fc.property(draftReport(template, year), (draft) => {
         let html: string;

@@ -25,19 +25,37 @@ describe('a report’s tables as spreadsheets', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     const newly = lines.find((line) => line.startsWith('一、本年新收政府信息公开申请数量'));
-    const columns = ['naturalPerson', 'commercialEnterprise', 'researchInstitution', 'socialWelfareOrganization', 'legalServiceInstitution', 'otherOrganization', 'total'];
-    expect(fields(newly ?? '').filter((field) => field !== '').slice(1)).toEqual(
-      columns.map((column) => String(readPath(report, ['applications', 'newlyReceived', column]))),
-    );
+    const columns = [
+      'naturalPerson',
+      'commercialEnterprise',
+      'researchInstitution',
+      'socialWelfareOrganization',
+      'legalServiceInstitution',
+      'otherOrganization',
+      'total',
+    ];
+    expect(
+      fields(newly ?? '')
+        .filter((field) => field !== '')
+        .slice(1),
+    ).toEqual(columns.map((column) => String(readPath(report, ['applications', 'newlyReceived', column]))));
     expect(lines.some((line) => line.includes('法人或其他组织'))).toBe(true);
     expect(lines.some((line) => line.startsWith('四、结转下年度继续办理'))).toBe(true);
   });
 
   it('quotes a field holding a comma, a quote or a line break', () => {
-    const csv = sheetsCsv([{ title: 't', name: 't', width: 2, height: 1, cells: [
-      { row: 0, col: 0, rowspan: 1, colspan: 1, value: 'a,"b"', role: 'label' },
-      { row: 0, col: 1, rowspan: 1, colspan: 1, value: 'c\nd', role: 'label' },
-    ] }]);
+    const csv = sheetsCsv([
+      {
+        title: 't',
+        name: 't',
+        width: 2,
+        height: 1,
+        cells: [
+          { row: 0, col: 0, rowspan: 1, colspan: 1, value: 'a,"b"', role: 'label' },
+          { row: 0, col: 1, rowspan: 1, colspan: 1, value: 'c\nd', role: 'label' },
+        ],
+      },
+    ]);
     expect(csv).toBe('\uFEFF"a,""b""","c\nd"\r\n');
   });
 
@@ -51,9 +69,11 @@ describe('a report’s tables as spreadsheets', () => {
     if (!applications) throw new Error('no sheet for table 三');
     const merges: string[] = (applications.model as { merges?: string[] }).merges ?? [];
     let applicants: ExcelJS.Cell | undefined;
-    applications.eachRow((row) => row.eachCell((cell) => {
-      if (cell.value === '申请人情况') applicants ??= cell;
-    }));
+    applications.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (cell.value === '申请人情况') applicants ??= cell;
+      }),
+    );
     expect(applicants).toBeDefined();
     // 申请人情况 spans the seven applicant columns
     expect(merges.some((range) => range.startsWith(applicants?.address ?? '?') && range.includes(':'))).toBe(true);
@@ -63,9 +83,15 @@ describe('a report’s tables as spreadsheets', () => {
     });
     const values = (newlyRow?.values as unknown[] | undefined)?.filter((value) => typeof value === 'number');
     expect(values).toEqual(
-      ['naturalPerson', 'commercialEnterprise', 'researchInstitution', 'socialWelfareOrganization', 'legalServiceInstitution', 'otherOrganization', 'total'].map(
-        (column) => readPath(report, ['applications', 'newlyReceived', column]),
-      ),
+      [
+        'naturalPerson',
+        'commercialEnterprise',
+        'researchInstitution',
+        'socialWelfareOrganization',
+        'legalServiceInstitution',
+        'otherOrganization',
+        'total',
+      ].map((column) => readPath(report, ['applications', 'newlyReceived', column])),
     );
   });
 

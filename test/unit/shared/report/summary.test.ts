@@ -48,8 +48,16 @@ describe('the 汇总 of a district', () => {
 
   it('adds money exactly, converting 元 to 万元 where the format lets each report choose', () => {
     const template = TEMPLATES['national-2019'];
-    const a = withValue(withValue(report2019(template), 'activeDisclosure.procurement.centralizedProcurement.amount', '75394432.52'), 'activeDisclosure.procurement.centralizedProcurement.unit', '元');
-    const b = withValue(withValue(report2019(template), 'activeDisclosure.procurement.centralizedProcurement.amount', '0.000001'), 'activeDisclosure.procurement.centralizedProcurement.unit', '万元');
+    const a = withValue(
+      withValue(report2019(template), 'activeDisclosure.procurement.centralizedProcurement.amount', '75394432.52'),
+      'activeDisclosure.procurement.centralizedProcurement.unit',
+      '元',
+    );
+    const b = withValue(
+      withValue(report2019(template), 'activeDisclosure.procurement.centralizedProcurement.amount', '0.000001'),
+      'activeDisclosure.procurement.centralizedProcurement.unit',
+      '万元',
+    );
     const { report } = summary(template, 2020, [a, b]);
     expect(readPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'amount'])).toBe('7539.443253');
     expect(readPath(report, ['activeDisclosure', 'procurement', 'centralizedProcurement', 'unit'])).toBe('万元');
@@ -63,7 +71,10 @@ describe('the 汇总 of a district', () => {
     expect(readPath(report, path)).toBe(addText(amount, '0.0001'));
     const fees = ['activeDisclosure', 'fees', 'administrativeFees', 'amount'];
     const r2021 = report2021();
-    const twice = summary(TEMPLATES['national-2021'], 2021, [withValue(r2021, fees.join('.'), '0.1'), withValue(r2021, fees.join('.'), '0.2')]);
+    const twice = summary(TEMPLATES['national-2021'], 2021, [
+      withValue(r2021, fees.join('.'), '0.1'),
+      withValue(r2021, fees.join('.'), '0.2'),
+    ]);
     expect(readPath(twice.report, fees)).toBe('0.3');
   });
 
@@ -72,7 +83,9 @@ describe('the 汇总 of a district', () => {
     const blank = withValue(r2021, 'applications.newlyReceived.naturalPerson', null);
     const { report, checks } = summary(TEMPLATES['national-2021'], 2021, [r2021, blank]);
     expect(readPath(report, ['applications', 'newlyReceived', 'naturalPerson'])).toBeUndefined();
-    expect(checks.errors.some((finding) => finding.code === 'R5' && finding.path === 'applications.newlyReceived.naturalPerson')).toBe(true);
+    expect(checks.errors.some((finding) => finding.code === 'R5' && finding.path === 'applications.newlyReceived.naturalPerson')).toBe(
+      true,
+    );
   });
 
   it('names the district and the units it adds up, in the report’s own shape', () => {
@@ -95,7 +108,8 @@ function report2019(template: Template): Record<string, unknown> {
 
 function addText(a: string, b: string): string {
   const scale = 4;
-  const units = (text: string) => BigInt(text.includes('.') ? text.replace('.', '').padEnd(text.indexOf('.') + scale, '0') : `${text}${'0'.repeat(scale)}`);
+  const units = (text: string) =>
+    BigInt(text.includes('.') ? text.replace('.', '').padEnd(text.indexOf('.') + scale, '0') : `${text}${'0'.repeat(scale)}`);
   const sum = (units(a) + units(b)).toString().padStart(scale + 1, '0');
   return `${sum.slice(0, -scale)}.${sum.slice(-scale)}`.replace(/\.?0+$/, '');
 }

@@ -15,8 +15,16 @@ describe('SfnWorkflow.history', () => {
     sfn
       .on(GetExecutionHistoryCommand)
       .resolvesOnce({ events: [{ id: 1, type: 'ExecutionStarted', timestamp: new Date('2027-01-20T08:00:00Z') }], nextToken: 'page-2' })
-      .resolvesOnce({ events: [{ id: 2, type: 'TaskStateEntered', timestamp: new Date('2027-01-20T08:00:01Z'),
-        stateEnteredEventDetails: { name: 'DirectorReview' } }] });
+      .resolvesOnce({
+        events: [
+          {
+            id: 2,
+            type: 'TaskStateEntered',
+            timestamp: new Date('2027-01-20T08:00:01Z'),
+            stateEnteredEventDetails: { name: 'DirectorReview' },
+          },
+        ],
+      });
     const workflow = new SfnWorkflow({ client: new SFNClient({ region: 'cn-north-1' }), stateMachineArn: MACHINE });
 
     const events = await workflow.history('daxing-kw-2026-r1');
@@ -24,7 +32,9 @@ describe('SfnWorkflow.history', () => {
     const calls = sfn.commandCalls(GetExecutionHistoryCommand);
     expect(calls).toHaveLength(2);
     for (const call of calls) expect(call.args[0].input.includeExecutionData).toBe(false);
-    expect(calls[0]?.args[0].input.executionArn).toBe('arn:aws:states:cn-north-1:123456789012:execution:Nianbao-prod-Stateless-Review:daxing-kw-2026-r1');
+    expect(calls[0]?.args[0].input.executionArn).toBe(
+      'arn:aws:states:cn-north-1:123456789012:execution:Nianbao-prod-Stateless-Review:daxing-kw-2026-r1',
+    );
     expect(events.map((event) => event.stateName ?? event.type)).toEqual(['ExecutionStarted', 'DirectorReview']);
   });
 });

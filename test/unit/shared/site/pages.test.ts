@@ -74,7 +74,14 @@ const ANHUI = '安徽省统计局';
 
 const SAMPLE: readonly PublishedReport[] = [
   published({ agencyId: 'daxing-kw', agencyName: '大兴区科委', year: 2019, contentSha256: hex('1'), publishedAt: '2020-01-15T01:00:00Z' }),
-  published({ agencyId: 'daxing-kw', agencyName: DAXING, year: 2021, version: 2, contentSha256: hex('3'), publishedAt: '2022-01-28T16:05:00.123Z' }),
+  published({
+    agencyId: 'daxing-kw',
+    agencyName: DAXING,
+    year: 2021,
+    version: 2,
+    contentSha256: hex('3'),
+    publishedAt: '2022-01-28T16:05:00.123Z',
+  }),
   published({ agencyId: 'daxing-kw', agencyName: DAXING, year: 2020, contentSha256: hex('2'), publishedAt: '2021-01-20T02:30:00Z' }),
   published({ agencyId: 'chaoyang-fgw', agencyName: CHAOYANG, year: 2021, contentSha256: hex('4') }),
   published({ agencyId: 'anhui-tjj', agencyName: ANHUI, year: 2020, contentSha256: hex('5') }),
@@ -333,7 +340,25 @@ describe('agency names that look like markup', () => {
 
   /** Only what the pages are made of: a hostile name must not add an element, an event handler or a script URL. */
   function expectInert(document: Node): void {
-    const allowed = new Set(['html', 'head', 'body', 'meta', 'title', 'link', 'style', 'main', 'nav', 'h1', 'p', 'ul', 'li', 'a', 'span', 'time', 'small']);
+    const allowed = new Set([
+      'html',
+      'head',
+      'body',
+      'meta',
+      'title',
+      'link',
+      'style',
+      'main',
+      'nav',
+      'h1',
+      'p',
+      'ul',
+      'li',
+      'a',
+      'span',
+      'time',
+      'small',
+    ]);
     for (const element of elements(document)) {
       expect(allowed.has(element.tagName), element.tagName).toBe(true);
       for (const { name, value } of element.attrs) {
@@ -341,7 +366,8 @@ describe('agency names that look like markup', () => {
         expect(['src', 'srcdoc', 'action', 'formaction'].includes(name), name).toBe(false);
         // a name may appear in a text attribute (aria-label), never in a link
         if (name === 'href' && element.tagName === 'link') expect(value).toBe(FAVICON_HREF);
-        else if (name === 'href') expect(value).toMatch(/^(\.\.\/\.\.\/index\.html|reports\/[a-z0-9-]+\/(\d+\/)?index\.html|\d+\/(index\.html|report\.json))$/);
+        else if (name === 'href')
+          expect(value).toMatch(/^(\.\.\/\.\.\/index\.html|reports\/[a-z0-9-]+\/(\d+\/)?index\.html|\d+\/(index\.html|report\.json))$/);
       }
     }
     expect(elements(document, 'script')).toEqual([]);
@@ -352,7 +378,11 @@ describe('agency names that look like markup', () => {
     const reports = HOSTILE.map((name, i) => published({ agencyId: `hostile-${i}`, agencyName: name, year: 2021 }));
     const root = parsePage(renderRootIndex(reports, { siteTitle: HOSTILE[0] }));
     expectInert(root);
-    expect(rootEntries(renderRootIndex(reports, {})).map((entry) => entry.name).sort()).toEqual([...HOSTILE].sort());
+    expect(
+      rootEntries(renderRootIndex(reports, {}))
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual([...HOSTILE].sort());
 
     reports.forEach((report, i) => {
       const page = parsePage(renderAgencyIndex(report.agencyId, reports));

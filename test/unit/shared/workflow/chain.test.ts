@@ -27,14 +27,78 @@ function unsealed(reportId: string): UnsealedEvent[] {
   const system = { role: 'system' as const };
   const at = (minute: number) => `2021-01-20T01:${String(minute).padStart(2, '0')}:00.000Z`;
   return [
-    { reportId, type: 'submitted', at: at(0), actor: officer, version: 1, contentSha256: SHA_V1, data: { report: { year: 2020, overview: '一、总体情况' }, round: 1, executionName: `${reportId}-r1` } },
-    { reportId, type: 'review_requested', at: at(1), actor: system, version: 1, contentSha256: SHA_V1, data: { reviewId: 'r'.repeat(24), stage: 'director', tokenSeq: 1 } },
-    { reportId, type: 'decided', at: at(2), actor: { email: 'director@kw.example.cn', name: '王主任', role: 'director' }, version: 1, contentSha256: SHA_V1, data: { reviewId: 'r'.repeat(24), decision: decision('return', 'director', 1, '请核对第三部分的数字。') } },
-    { reportId, type: 'revision_requested', at: at(3), actor: system, version: 1, contentSha256: SHA_V1, data: { comment: '请核对第三部分的数字。', stage: 'director' } },
-    { reportId, type: 'resubmitted', at: at(4), actor: officer, version: 2, contentSha256: SHA_V2, data: { report: { year: 2020, overview: '一、总体情况（修改）' }, returnedVersion: 1 } },
-    { reportId, type: 'decided', at: at(5), actor: { email: 'director@kw.example.cn', name: '王主任', role: 'director' }, version: 2, contentSha256: SHA_V2, data: { reviewId: 's'.repeat(24), decision: decision('approve', 'director', 2) } },
-    { reportId, type: 'decided', at: at(6), actor: { email: 'leader@kw.example.cn', name: '张副主任', role: 'leader' }, version: 2, contentSha256: SHA_V2, data: { reviewId: 't'.repeat(24), decision: decision('approve', 'leader', 2, '同意发布') } },
-    { reportId, type: 'published', at: at(7), actor: system, version: 2, contentSha256: SHA_V2, data: { objects: [{ key: 'reports/daxing-kw/2020/index.html', sha256: 'c'.repeat(64) }], publishedAt: at(7) } },
+    {
+      reportId,
+      type: 'submitted',
+      at: at(0),
+      actor: officer,
+      version: 1,
+      contentSha256: SHA_V1,
+      data: { report: { year: 2020, overview: '一、总体情况' }, round: 1, executionName: `${reportId}-r1` },
+    },
+    {
+      reportId,
+      type: 'review_requested',
+      at: at(1),
+      actor: system,
+      version: 1,
+      contentSha256: SHA_V1,
+      data: { reviewId: 'r'.repeat(24), stage: 'director', tokenSeq: 1 },
+    },
+    {
+      reportId,
+      type: 'decided',
+      at: at(2),
+      actor: { email: 'director@kw.example.cn', name: '王主任', role: 'director' },
+      version: 1,
+      contentSha256: SHA_V1,
+      data: { reviewId: 'r'.repeat(24), decision: decision('return', 'director', 1, '请核对第三部分的数字。') },
+    },
+    {
+      reportId,
+      type: 'revision_requested',
+      at: at(3),
+      actor: system,
+      version: 1,
+      contentSha256: SHA_V1,
+      data: { comment: '请核对第三部分的数字。', stage: 'director' },
+    },
+    {
+      reportId,
+      type: 'resubmitted',
+      at: at(4),
+      actor: officer,
+      version: 2,
+      contentSha256: SHA_V2,
+      data: { report: { year: 2020, overview: '一、总体情况（修改）' }, returnedVersion: 1 },
+    },
+    {
+      reportId,
+      type: 'decided',
+      at: at(5),
+      actor: { email: 'director@kw.example.cn', name: '王主任', role: 'director' },
+      version: 2,
+      contentSha256: SHA_V2,
+      data: { reviewId: 's'.repeat(24), decision: decision('approve', 'director', 2) },
+    },
+    {
+      reportId,
+      type: 'decided',
+      at: at(6),
+      actor: { email: 'leader@kw.example.cn', name: '张副主任', role: 'leader' },
+      version: 2,
+      contentSha256: SHA_V2,
+      data: { reviewId: 't'.repeat(24), decision: decision('approve', 'leader', 2, '同意发布') },
+    },
+    {
+      reportId,
+      type: 'published',
+      at: at(7),
+      actor: system,
+      version: 2,
+      contentSha256: SHA_V2,
+      data: { objects: [{ key: 'reports/daxing-kw/2020/index.html', sha256: 'c'.repeat(64) }], publishedAt: at(7) },
+    },
   ];
 }
 
@@ -137,7 +201,12 @@ describe('verifyChain', () => {
         return fc.record({
           index: fc.constant(index),
           path: fc.constantFrom(...leafPaths(event)),
-          value: fc.oneof(fc.jsonValue(), fc.string(), fc.integer(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 })),
+          value: fc.oneof(
+            fc.jsonValue(),
+            fc.string(),
+            fc.integer(),
+            fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }),
+          ),
           remove: fc.boolean(),
         });
       })
@@ -160,7 +229,10 @@ describe('verifyChain', () => {
   it('rejects a chain with any event but the last removed, at the first record out of place', () => {
     const events = chain();
     for (let removed = 0; removed < events.length - 1; removed++) {
-      const result = verifyChain(REPORT, events.filter((_, i) => i !== removed));
+      const result = verifyChain(
+        REPORT,
+        events.filter((_, i) => i !== removed),
+      );
       expectProblem(result, removed + 1, 'sequence');
       // the record now in that place carries the seq of the one after the removed record
       expect(result.problem?.seq).toBe(removed + 2);

@@ -26,7 +26,11 @@ async function submitted(): Promise<void> {
 
 async function decide(email: string, request: Partial<DecisionRequest> = {}) {
   const link = world.emailedReview(email);
-  return decideReview({ ...link, outcome: 'approve', comment: '', confidentialityReviewed: true, ...request }, await world.principal(email), world.deps);
+  return decideReview(
+    { ...link, outcome: 'approve', comment: '', confidentialityReviewed: true, ...request },
+    await world.principal(email),
+    world.deps,
+  );
 }
 
 const eventTypes = async (): Promise<string[]> => (await world.store.listEvents(REPORT_ID)).map((event) => event.type);
@@ -34,9 +38,13 @@ const eventTypes = async (): Promise<string[]> => (await world.store.listEvents(
 describe('a decision on a step of the chain', () => {
   it('approved by the director goes on to the leader, whose sign-off ends the chain', async () => {
     await submitted();
-    expect(await requestReview({ taskToken: 'token-director', reportId: REPORT_ID, version: 1, stage: 'director' }, world.deps)).toBe('emailed');
+    expect(await requestReview({ taskToken: 'token-director', reportId: REPORT_ID, version: 1, stage: 'director' }, world.deps)).toBe(
+      'emailed',
+    );
     await decide(DIRECTOR, { comment: '同意。' });
-    expect(world.workflow.answers()).toEqual([{ taskToken: 'token-director', output: expect.objectContaining({ outcome: 'approve', stepId: 'leader' }) }]);
+    expect(world.workflow.answers()).toEqual([
+      { taskToken: 'token-director', output: expect.objectContaining({ outcome: 'approve', stepId: 'leader' }) },
+    ]);
 
     await requestReview({ taskToken: 'token-leader', reportId: REPORT_ID, version: 1, stage: 'leader' }, world.deps);
     const signed = await decide(LEADER);
@@ -56,7 +64,9 @@ describe('a decision on a step of the chain', () => {
     await expect(decide(DIRECTOR, { outcome: 'return', comment: '' })).rejects.toMatchObject({ code: 'COMMENT_REQUIRED' });
     const returned = await decide(DIRECTOR, { outcome: 'return', comment: '第三部分合计数有误，请核对。' });
     expect(returned).toMatchObject({ outcome: 'return', comment: '第三部分合计数有误，请核对。', approver: DIRECTOR });
-    expect(world.workflow.answers()).toEqual([{ taskToken: 'token-director', output: expect.objectContaining({ outcome: 'return', kind: 'return' }) }]);
+    expect(world.workflow.answers()).toEqual([
+      { taskToken: 'token-director', output: expect.objectContaining({ outcome: 'return', kind: 'return' }) },
+    ]);
     expect(await eventTypes()).toEqual(['submitted', 'review_requested', 'decided']);
   });
 
@@ -72,7 +82,10 @@ describe('a decision on a step of the chain', () => {
     await submitted();
     await requestReview({ taskToken: 'token-director', reportId: REPORT_ID, version: 1, stage: 'director' }, world.deps);
     const first = await decide(DIRECTOR);
-    await expect(decide(DIRECTOR, { outcome: 'return', comment: '改主意了。' })).rejects.toMatchObject({ code: 'ALREADY_DECIDED', decision: first });
+    await expect(decide(DIRECTOR, { outcome: 'return', comment: '改主意了。' })).rejects.toMatchObject({
+      code: 'ALREADY_DECIDED',
+      decision: first,
+    });
     expect((await world.store.getReview(world.emailedReview(DIRECTOR).reviewId))?.decision).toEqual(first);
     expect(await eventTypes()).toEqual(['submitted', 'review_requested', 'decided']);
   });

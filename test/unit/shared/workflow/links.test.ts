@@ -112,12 +112,32 @@ describe('review links', () => {
       ),
     );
     // past its expiry a tampered link is still a forgery, not an expired link
-    expectInvalid(() => verifyReviewLink(key, reviewId, approver, `${Number(expiry) + 86_400}.${mac}`, new Date(expiresAt.getTime() + 1000)));
+    expectInvalid(() =>
+      verifyReviewLink(key, reviewId, approver, `${Number(expiry) + 86_400}.${mac}`, new Date(expiresAt.getTime() + 1000)),
+    );
   });
 
   it('are refused without a signature or with garbage in its place', () => {
     expectInvalid(() => verifyReviewLink(key, reviewId, approver, undefined, issuedAt));
-    for (const garbage of ['', '.', expiry, mac, `${expiry}.`, `.${mac}`, `${expiry}.${mac}=`, `${expiry}.${mac}.`, `${expiry} .${mac}`, `-${expiry}.${mac}`, `${expiry}.${mac.slice(1)}`, `${expiry}.${mac}A`, `1e9.${mac}`, `0x1.${mac}`, `${expiry}.${'A'.repeat(43)}`, '%00', '１２３.abc']) {
+    for (const garbage of [
+      '',
+      '.',
+      expiry,
+      mac,
+      `${expiry}.`,
+      `.${mac}`,
+      `${expiry}.${mac}=`,
+      `${expiry}.${mac}.`,
+      `${expiry} .${mac}`,
+      `-${expiry}.${mac}`,
+      `${expiry}.${mac.slice(1)}`,
+      `${expiry}.${mac}A`,
+      `1e9.${mac}`,
+      `0x1.${mac}`,
+      `${expiry}.${'A'.repeat(43)}`,
+      '%00',
+      '１２３.abc',
+    ]) {
       expectInvalid(() => verifyReviewLink(key, reviewId, approver, garbage, issuedAt));
     }
     fc.assert(

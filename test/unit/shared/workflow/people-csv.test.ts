@@ -25,18 +25,35 @@ describe('the people CSV', () => {
     expect(utf8.rows).toHaveLength(10);
     expect(bom).toEqual(utf8);
     expect(gbk).toEqual(utf8);
-    expect(utf8.rows[2]).toEqual({ line: 4, email: 'zhang@kw.example.cn', name: '张副主任', agency: '北京市大兴区科学技术委员会', roles: ['leader'] });
+    expect(utf8.rows[2]).toEqual({
+      line: 4,
+      email: 'zhang@kw.example.cn',
+      name: '张副主任',
+      agency: '北京市大兴区科学技术委员会',
+      roles: ['leader'],
+    });
   });
 
   it('takes role ids or their Chinese names, several in one cell', () => {
     const { rows } = parsePeopleCsv(new TextEncoder().encode(TEN_PEOPLE));
     expect(rows.map((row) => row.roles)).toEqual([
-      ['officer'], ['director'], ['leader'], ['legal'], ['legal', 'director'], ['officer'], ['director'], ['leader'], ['section-head'], ['auditor'],
+      ['officer'],
+      ['director'],
+      ['leader'],
+      ['legal'],
+      ['legal', 'director'],
+      ['officer'],
+      ['director'],
+      ['leader'],
+      ['section-head'],
+      ['auditor'],
     ]);
   });
 
   it('names the line of a row with the wrong number of columns, counting the header as line 1', () => {
-    const text = ['邮箱,姓名,单位,角色', 'a@x.cn,甲,daxing-kw,officer', 'b@x.cn,乙,daxing-kw', 'c@x.cn,丙,daxing-kw,officer,extra'].join('\n');
+    const text = ['邮箱,姓名,单位,角色', 'a@x.cn,甲,daxing-kw,officer', 'b@x.cn,乙,daxing-kw', 'c@x.cn,丙,daxing-kw,officer,extra'].join(
+      '\n',
+    );
     const { errors, rows } = parsePeopleCsv(new TextEncoder().encode(text));
     expect(errors.map((error) => error.line)).toEqual([3, 4]);
     expect(errors[0]?.message).toContain('第 3 行有 3 列');

@@ -22,7 +22,11 @@ beforeEach(async () => {
 });
 
 async function decide(outcome: 'approve' | 'return', comment = '') {
-  return decideReview({ ...world.emailedReview(DIRECTOR), outcome, comment, confidentialityReviewed: true }, await world.principal(DIRECTOR), world.deps);
+  return decideReview(
+    { ...world.emailedReview(DIRECTOR), outcome, comment, confidentialityReviewed: true },
+    await world.principal(DIRECTOR),
+    world.deps,
+  );
 }
 
 describe('a returned report resubmitted', () => {
@@ -35,7 +39,10 @@ describe('a returned report resubmitted', () => {
     const revised = withValue(referenceReport(), 'overview', '本年度，我委认真贯彻落实《条例》，已核对第三部分合计数。');
     const result = await resubmitReport(REPORT_ID, revised, await world.principal(OFFICER), world.deps);
     expect(result).toEqual({ id: REPORT_ID, version: 2, status: 'in_review', stage: 'director' });
-    expect(world.workflow.answers().at(-1)).toEqual({ taskToken: 'token-revision-1', output: expect.objectContaining({ outcome: 'resubmitted', version: 2 }) });
+    expect(world.workflow.answers().at(-1)).toEqual({
+      taskToken: 'token-revision-1',
+      output: expect.objectContaining({ outcome: 'resubmitted', version: 2 }),
+    });
     expect(await world.store.getRevision(REPORT_ID, 1)).toMatchObject({ resubmittedVersion: 2 });
     expect((await world.store.getVersion(REPORT_ID, 2))?.content).toMatchObject({ overview: revised['overview'] });
 
@@ -58,7 +65,9 @@ describe('a returned report resubmitted', () => {
 
   it('is refused while the report is still in review, and nothing changes', async () => {
     const before = await world.store.listEvents(REPORT_ID);
-    await expect(resubmitReport(REPORT_ID, referenceReport(), await world.principal(OFFICER), world.deps)).rejects.toMatchObject({ status: 409 });
+    await expect(resubmitReport(REPORT_ID, referenceReport(), await world.principal(OFFICER), world.deps)).rejects.toMatchObject({
+      status: 409,
+    });
     expect(await world.store.listEvents(REPORT_ID)).toEqual(before);
     expect(await world.store.getVersion(REPORT_ID, 2)).toBeUndefined();
   });

@@ -36,7 +36,11 @@ describe('chainProblems', () => {
   });
 
   it('allows exactly 8 steps and refuses 9', () => {
-    const steps = (n: number): Step[] => [review('s0', { confidentiality: true }), ...Array.from({ length: n - 2 }, (_, i) => review(`s${i + 1}`)), sign];
+    const steps = (n: number): Step[] => [
+      review('s0', { confidentiality: true }),
+      ...Array.from({ length: n - 2 }, (_, i) => review(`s${i + 1}`)),
+      sign,
+    ];
     expect(codes({ steps: steps(MAX_STEPS) })).toEqual([]);
     expect(codes({ steps: steps(MAX_STEPS + 1) })).toEqual(['CHAIN_TOO_LONG']);
   });
@@ -57,12 +61,31 @@ describe('who can walk a chain', () => {
     // someone else who can sign: the director-and-leader is kept for the director's step
     expect(unstaffedSteps(chain, [...roster, person('l@x.cn', 'leader')], 'a-b', 'o@x.cn')).toEqual([]);
     // the submitter holding a step role does not count for it
-    expect(unstaffedSteps(chain, [person('o@x.cn', 'officer', 'legal'), person('d@x.cn', 'director'), person('l@x.cn', 'leader')], 'a-b', 'o@x.cn').map((step) => step.id)).toEqual(['legal']);
+    expect(
+      unstaffedSteps(
+        chain,
+        [person('o@x.cn', 'officer', 'legal'), person('d@x.cn', 'director'), person('l@x.cn', 'leader')],
+        'a-b',
+        'o@x.cn',
+      ).map((step) => step.id),
+    ).toEqual(['legal']);
   });
 
   it('asks every co-signer when a 会签 step starts, in a stable order, and publishes after the last step', () => {
-    expect(cursorAt(chain, 1, 'approve', () => ['b@x.cn', 'a@x.cn'])).toEqual({ outcome: 'approve', index: 1, kind: 'cosign', stepId: 'legal', cosigners: ['a@x.cn', 'b@x.cn'] });
-    expect(cursorAt(chain, 2, 'approve', () => ['ignored'])).toEqual({ outcome: 'approve', index: 2, kind: 'sign', stepId: 'leader', cosigners: [] });
+    expect(cursorAt(chain, 1, 'approve', () => ['b@x.cn', 'a@x.cn'])).toEqual({
+      outcome: 'approve',
+      index: 1,
+      kind: 'cosign',
+      stepId: 'legal',
+      cosigners: ['a@x.cn', 'b@x.cn'],
+    });
+    expect(cursorAt(chain, 2, 'approve', () => ['ignored'])).toEqual({
+      outcome: 'approve',
+      index: 2,
+      kind: 'sign',
+      stepId: 'leader',
+      cosigners: [],
+    });
     expect(cursorAt(chain, 3, 'approve', () => [])).toMatchObject({ kind: 'publish', index: 3 });
   });
 });

@@ -31,12 +31,27 @@ const submitted = (round: number): LogPart => ({
   type: 'submitted',
   version: round,
   actor: officer,
-  data: { report: {}, agencyId: 'daxing-kw', agencyName: '大兴区科委', year: 2021, template: 'national-2021', round, executionName: `x-${round}`, chain: CHAIN },
+  data: {
+    report: {},
+    agencyId: 'daxing-kw',
+    agencyName: '大兴区科委',
+    year: 2021,
+    template: 'national-2021',
+    round,
+    executionName: `x-${round}`,
+    chain: CHAIN,
+  },
 });
 const asked = (version: number, stage: string, email: string, name: string): LogPart => ({
   type: 'review_requested',
   version,
-  data: { reviewId: `${stage}-${email}-${version}`.replace(/[^A-Za-z0-9_-]/gu, '-').padEnd(22, '-'), stage, approverEmail: email, approverName: name, tokenSeq: 1 },
+  data: {
+    reviewId: `${stage}-${email}-${version}`.replace(/[^A-Za-z0-9_-]/gu, '-').padEnd(22, '-'),
+    stage,
+    approverEmail: email,
+    approverName: name,
+    tokenSeq: 1,
+  },
 });
 function decided(version: number, stage: string, email: string, name: string, more: Partial<Decision> = {}): LogPart {
   const decision: Decision = {
@@ -50,7 +65,12 @@ function decided(version: number, stage: string, email: string, name: string, mo
     decidedAt: '2022-01-11T02:00:00.000Z',
     ...more,
   };
-  return { type: 'decided', version, actor: { role: stage, email, name }, data: { reviewId: `${stage}-${email}-${version}`.replace(/[^A-Za-z0-9_-]/gu, '-').padEnd(22, '-'), decision } };
+  return {
+    type: 'decided',
+    version,
+    actor: { role: stage, email, name },
+    data: { reviewId: `${stage}-${email}-${version}`.replace(/[^A-Za-z0-9_-]/gu, '-').padEnd(22, '-'), decision },
+  };
 }
 
 describe('signOffSheet', () => {
@@ -82,7 +102,10 @@ describe('signOffSheet', () => {
       log(
         submitted(1),
         asked(1, 'director', 'wang@kw.example.cn', '王主任'),
-        decided(1, 'director', 'liu@kw.example.cn', '刘副主任', { confidentialityReviewed: true, onBehalfOf: { email: 'wang@kw.example.cn', name: '王主任' } }),
+        decided(1, 'director', 'liu@kw.example.cn', '刘副主任', {
+          confidentialityReviewed: true,
+          onBehalfOf: { email: 'wang@kw.example.cn', name: '王主任' },
+        }),
       ),
     );
     const lines = sheet.rounds[0]?.versions[0]?.lines ?? [];
@@ -99,7 +122,11 @@ describe('signOffSheet', () => {
         submitted(1),
         asked(1, 'director', 'wang@kw.example.cn', '王主任'),
         decided(1, 'director', 'wang@kw.example.cn', '王主任', { outcome: 'return', comment: '数字有误' }),
-        { type: 'revision_requested', version: 1, data: { comment: '数字有误', returnedBy: 'wang@kw.example.cn', returnedByName: '王主任', stage: 'director' } },
+        {
+          type: 'revision_requested',
+          version: 1,
+          data: { comment: '数字有误', returnedBy: 'wang@kw.example.cn', returnedByName: '王主任', stage: 'director' },
+        },
         { type: 'resubmitted', version: 2, actor: officer, data: { report: {}, returnedVersion: 1, chain: CHAIN } },
         asked(2, 'director', 'wang@kw.example.cn', '王主任'),
         { type: 'withdrawn', version: 2, actor: officer, data: {} },

@@ -16,10 +16,15 @@ const published = (entry: PublishedReport): IndexRequest => ({ kind: 'published'
 
 function fakeSite() {
   const writes: SiteObject[] = [];
-  return { writes, site: { put: async (object: SiteObject) => {
+  return {
+    writes,
+    site: {
+      put: async (object: SiteObject) => {
         writes.push(object);
         return { sha256: 'x' };
-      } } };
+      },
+    },
+  };
 }
 
 /** A store whose list is given read by read (the last one repeats): a lagging index shows up as older lists first. */
@@ -39,7 +44,9 @@ describe('rebuilding the site indexes', () => {
     expect(outcome.keys).toEqual(['reports/aa/index.html', 'reports/cc/index.html', 'index.html']);
     const root = writes.at(-1)?.body ?? '';
     for (const agency of ['aa', 'bb', 'cc']) expect(root).toContain(`data-agency="${agency}"`);
-    expect(writes.every((write) => write.cacheControl === 'public, max-age=60' && write.contentType === 'text/html; charset=utf-8')).toBe(true);
+    expect(writes.every((write) => write.cacheControl === 'public, max-age=60' && write.contentType === 'text/html; charset=utf-8')).toBe(
+      true,
+    );
   });
 
   it('a full rebuild writes every agency on the list', async () => {
@@ -95,7 +102,9 @@ describe('rebuilding the site indexes', () => {
       },
     };
     const { store } = listing([report('aa'), report('bb')]);
-    await expect(rebuildSiteIndexes([published(report('aa')), published(report('bb'))], { store, site, sleep: noSleep })).rejects.toThrow('SlowDown');
+    await expect(rebuildSiteIndexes([published(report('aa')), published(report('bb'))], { store, site, sleep: noSleep })).rejects.toThrow(
+      'SlowDown',
+    );
     expect(writes).toEqual(['reports/aa/index.html']);
   });
 });

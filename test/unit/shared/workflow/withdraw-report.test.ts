@@ -47,7 +47,9 @@ describe('withdrawal and decision', () => {
     await expect(approve(world)).rejects.toMatchObject({ code: 'REVIEW_CLOSED' });
     expect(await eventTypes(world)).toEqual(['submitted', 'review_requested', 'withdrawn']);
     expect(world.workflow.answers()).toEqual([]);
-    expect(world.workflow.calls.filter((call) => call.call === 'stop')).toEqual([{ call: 'stop', name: `${REPORT_ID}-r1`, cause: 'withdrawn by the officer' }]);
+    expect(world.workflow.calls.filter((call) => call.call === 'stop')).toEqual([
+      { call: 'stop', name: `${REPORT_ID}-r1`, cause: 'withdrawn by the officer' },
+    ]);
     expect(world.outbox.list().some((mail) => mail.to === DIRECTOR && mail.text.includes('发现附表数据需要更正。'))).toBe(true);
   });
 

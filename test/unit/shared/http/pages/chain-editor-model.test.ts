@@ -23,7 +23,10 @@ describe('the chain editor turns its steps into a chain', () => {
   });
 
   it('trims what was typed', () => {
-    expect(chainOfRows([{ ...legal(), label: '  法制会签 ', role: ' legal ' }]).steps[0]).toMatchObject({ label: '法制会签', role: 'legal' });
+    expect(chainOfRows([{ ...legal(), label: '  法制会签 ', role: ' legal ' }]).steps[0]).toMatchObject({
+      label: '法制会签',
+      role: 'legal',
+    });
   });
 });
 

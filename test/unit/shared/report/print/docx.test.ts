@@ -81,7 +81,8 @@ describe('the Word document of a signed report', () => {
     const files = unzipSync(await docxOf(REFERENCE));
     const document = strFromU8(files['word/document.xml'] ?? new Uint8Array());
     const styles = strFromU8(files['word/styles.xml'] ?? new Uint8Array());
-    const style = (id: string) => new RegExp(`<w:style [^>]*w:styleId="${id}">(?:(?!</w:style>).)*</w:style>`, 'su').exec(styles)?.[0] ?? '';
+    const style = (id: string) =>
+      new RegExp(`<w:style [^>]*w:styleId="${id}">(?:(?!</w:style>).)*</w:style>`, 'su').exec(styles)?.[0] ?? '';
     expect(style('TableText')).toMatch(/w:eastAsia="仿宋"(?:(?!<\/w:style>).)*<w:sz w:val="21"\/>/su);
     expect(style('TableTextDense')).toMatch(/w:eastAsia="仿宋"(?:(?!<\/w:style>).)*<w:sz w:val="18"\/>/su);
     // a data cell: its paragraph takes the style and its run adds nothing of its own
