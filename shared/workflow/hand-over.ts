@@ -5,7 +5,7 @@ import type { Review, RosterEntry } from './model.js';
 import type { ReportLogStore, ReviewStore } from './ports.js';
 import { commit, systemEvent } from './report-log.js';
 import { foldReport, versionOf, type Holder, type ReportState } from './report-state.js';
-import { emailReview, holdToken, type RequestReviewDeps } from './request-review.js';
+import { emailReview, holdToken, type RequestReviewDeps } from './review-delivery.js';
 import { stepById, type Step } from './review-chain.js';
 import { approverFor, eligibleFor } from './step-people.js';
 

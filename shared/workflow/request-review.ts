@@ -1,14 +1,10 @@
-import { checkReport } from '../report/checks.js';
-import { reviewRequestMessage } from '../mail/messages.js';
 import type { RequestReviewInput } from './contracts.js';
 import { activeDeputyOf, deputyMayDecide } from './delegation.js';
 import { ConflictError } from './errors.js';
 import { typedEvent } from './event-data.js';
-import { newReviewId, REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
+import { newReviewId, REVIEW_LINK_DAYS } from './links.js';
 import type { Review, RosterEntry } from './model.js';
-import type { DelegationStore, ImportedReportStore, Mailer, ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
-import { previousYearReport } from './previous-year.js';
-import { commit, systemEvent, type LogDeps } from './report-log.js';
+import { commit, systemEvent } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
 import { stepAt, stepIndex, type Step } from './review-chain.js';
 import { projectDecision } from './review-projection.js';
@@ -16,18 +12,9 @@ import { handOverReview } from './hand-over.js';
 import { approverFor } from './step-people.js';
 import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
-/** a step's review beside the report's log */
-export interface ReviewLogDeps extends LogDeps {
-  readonly store: ReportLogStore & ReviewStore;
-}
+import { emailReview, holdToken, type RequestReviewDeps } from './review-delivery.js';
 
-export interface RequestReviewDeps extends LogDeps {
-  readonly store: ReportLogStore & ReviewStore & RosterStore & ImportedReportStore & DelegationStore;
-  readonly workflow: Workflow;
-  readonly mailer: Mailer;
-  readonly linkKey: Buffer;
-  readonly baseUrl: string;
-}
+export { emailReview, holdToken, type RequestReviewDeps, type ReviewLogDeps } from './review-delivery.js';
 
 export type RequestReviewOutcome = 'emailed' | 'already-emailed' | 'delivered-recorded-decision' | 'withdrawn';
 
@@ -87,23 +74,6 @@ async function findOrCreateReview(
     if (!raced) throw error;
     return raced;
   }
-}
-
-/** Keeps the task token on the review (never anywhere else); a retried invocation with the same token changes nothing. */
-export async function holdToken(review: Review, taskToken: string, deps: ReviewLogDeps): Promise<Review> {
-  let current = review;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if (current.taskToken === taskToken) return current;
-    try {
-      return await deps.store.issueReviewToken(current.reviewId, taskToken, current.tokenSeq);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      const again = await deps.store.getReview(current.reviewId);
-      if (!again) throw error;
-      current = again;
-    }
-  }
-  throw new ConflictError();
 }
 
 /**
@@ -201,37 +171,4 @@ export async function requestReview(input: RequestReviewInput, deps: RequestRevi
   );
   await deps.store.markReviewEmailed(review.reviewId, review.tokenSeq);
   return 'emailed';
-}
-
-/** The review email: the step's wording, the signed link, how many warnings the checks give. */
-export async function emailReview(
-  review: Review,
-  step: Step,
-  state: ReportState,
-  report: Record<string, unknown>,
-  reminder: boolean,
-  deps: Omit<RequestReviewDeps, 'workflow'>,
-  replaces?: string,
-  deputy?: RosterEntry,
-): Promise<void> {
-  const now = deps.clock.now();
-  const sig = signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000));
-  const previous = await previousYearReport(deps.store, state.head.agencyId, state.head.year);
-  const warnings = checkReport(report, previous === undefined ? {} : { previous }).warnings;
-  await deps.mailer.send(
-    reviewRequestMessage({
-      to: deputy?.email ?? review.approverEmail,
-      approverName: deputy?.name ?? review.approverName,
-      onBehalfOf: deputy === undefined ? undefined : review.approverName,
-      agencyName: state.head.agencyName,
-      year: state.head.year,
-      version: review.version,
-      step,
-      replaces,
-      reviewUrl: new URL(reviewLinkPath(review.reviewId, sig), deps.baseUrl).toString(),
-      warningsCount: warnings.length,
-      reminder,
-      baseUrl: deps.baseUrl,
-    }),
-  );
 }

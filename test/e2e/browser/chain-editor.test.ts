@@ -87,6 +87,7 @@ describe.each([
           .getByRole('button', { name: '上移' })
           .evaluate((button) => button === document.activeElement),
       ).resolves.toBe(true);
+      // biome-ignore lint/performance/useDomNodeTextContent: the text a sighted user sees, not hidden markup
       await expect(step(card, 3).locator('[data-step-problems]').innerText()).resolves.toContain('签发步骤须是审批链的最后一步。');
       await expect(step(card, 4).locator('[data-step-problems] li').count()).resolves.toBe(0);
       // a screen reader hears the problem with the step's name field, which is marked invalid
