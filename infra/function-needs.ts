@@ -209,7 +209,8 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     kind: 'http',
     table: TABLE_READ,
     items: {
-      read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported', 'delegation'],
+      // the administration log page reads the log, as GET /api/admin/log does
+      read: [...SIGNED_IN, 'agency', 'district', 'draft', 'report', 'review', 'imported', 'delegation', 'adminLog'],
       index: ['agency', 'agencies', 'districts'],
     },
     stateMachine: ['states:DescribeExecution', 'states:GetExecutionHistory'],

@@ -121,7 +121,8 @@ export async function waitForMail(
   to: string,
   subject: string,
   seen: readonly string[] = [],
-  timeoutMs = 15_000,
+  // generous: on a loaded 2-core machine the first sign-in of a stack also waits for its handler module to load
+  timeoutMs = 45_000,
 ): Promise<OutboxMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -232,7 +233,8 @@ export async function waitForStatus(
   reportId: string,
   status: string,
   stage?: string,
-  timeoutMs = 15_000,
+  // generous: on a loaded 2-core machine each step of the workflow may also wait for its handler module to load
+  timeoutMs = 45_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

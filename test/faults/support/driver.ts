@@ -95,7 +95,14 @@ export class ReportDriver {
 
   /** This report's emails so far (from DATA_DIR: readable while the stack is down), oldest first. */
   async emails(): Promise<OutboxEntry[]> {
-    const people = new Set([this.seeded.officer.email, this.seeded.director.email, this.seeded.leader.email]);
+    // everyone seeded for the agency: officer, director and leader, and the people of a longer chain beside them
+    const people = new Set(
+      Object.values(this.seeded)
+        .flat()
+        .flatMap((value: unknown) =>
+          typeof value === 'object' && value !== null && 'email' in value && typeof value.email === 'string' ? [value.email] : [],
+        ),
+    );
     const title = `${this.seeded.agency.name}${this.year}年`;
     return (await outboxFile(this.dataDir)).filter((entry) => people.has(entry.to) && entry.subject.includes(title));
   }

@@ -50,10 +50,11 @@ export function logProblems(reportId: string, history: History): string[] {
   const all = [
     ...keyed('submitted', (event) => `round ${data(event, 'round')}`),
     ...keyed('review_requested', (event) => `review ${data(event, 'reviewId')}`),
-    ...keyed('review_requested', (event) => `v${event.version} ${data(event, 'stage')}`),
+    // one review of a step per person and version (a 会签 step asks several people, each once)
+    ...keyed('review_requested', (event) => `v${event.version} ${data(event, 'stage')} ${data(event, 'approverEmail')}`),
     ...keyed('reminder_sent', (event) => `review ${data(event, 'reviewId')} token ${data(event, 'tokenSeq')}`),
     ...keyed('decided', (event) => `review ${data(event, 'reviewId')}`),
-    ...keyed('decided', (event) => `v${event.version} ${str(decision(event)['stage'])}`),
+    ...keyed('decided', (event) => `v${event.version} ${str(decision(event)['stage'])} ${str(decision(event)['approver'])}`),
     ...keyed('revision_requested', (event) => `v${event.version}`),
     ...keyed('resubmitted', (event) => `after v${data(event, 'returnedVersion')}`),
     ...keyed('resubmitted', (event) => `v${event.version}`),
