@@ -36,7 +36,7 @@ export const BUNDLE_BUDGET_KIB: Readonly<Record<FunctionName, number>> = {
   'admin-import-people': 750,
   'admin-progress': 395,
   'admin-send-reminders': 700,
-  'admin-summary': 450,
+  'admin-summary': 1510,
   'admin-log': 600,
   'send-due-reminders': 695,
   'decide-review': 675,
