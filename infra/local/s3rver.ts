@@ -73,13 +73,14 @@ interface FilesystemStore {
   getResourcePath(bucket: string, key: string, resource: string): string;
   putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
   putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+  getObject(bucket: string, key: string, options?: unknown): Promise<unknown>;
 }
 
 function isFilesystemStore(value: unknown): value is FilesystemStore {
   return (
     typeof value === 'object' &&
     value !== null &&
-    ['getResourcePath', 'putMetadata', 'putObject'].every((method) => typeof Reflect.get(value, method) === 'function')
+    ['getResourcePath', 'putMetadata', 'putObject', 'getObject'].every((method) => typeof Reflect.get(value, method) === 'function')
   );
 }
 
@@ -97,6 +98,23 @@ async function bytesOf(content: Buffer | Readable): Promise<Buffer> {
  */
 function makeObjectWritesAtomic(store: unknown): void {
   if (!isFilesystemStore(store)) throw new Error('s3rver has no filesystem store where expected');
+  const getObject = store.getObject.bind(store);
+  // s3rver's read takes the object's size from one stat, then opens the file: a rename in between would serve the new
+  // bytes cut to the old length. A read and a write of one key therefore take turns until the file is open.
+  const turns = new Map<string, Promise<unknown>>();
+  const inTurn = <T>(key: string, run: () => Promise<T>): Promise<T> => {
+    const result = (turns.get(key) ?? Promise.resolve()).then(run, run);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    turns.set(key, settled);
+    void settled.then(() => {
+      if (turns.get(key) === settled) turns.delete(key);
+    });
+    return result;
+  };
+  store.getObject = (bucket, key, options) => inTurn(`${bucket}/${key}`, () => getObject(bucket, key, options));
   store.putObject = async (object) => {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
     const bytes = await bytesOf(object.content);
@@ -104,9 +122,11 @@ function makeObjectWritesAtomic(store: unknown): void {
     const partial = `${objectPath}.${randomUUID()}.partial`;
     await mkdir(dirname(objectPath), { recursive: true });
     await writeFile(partial, bytes);
-    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
-    await rename(partial, objectPath);
-    return { size: bytes.length, md5 };
+    return inTurn(`${object.bucket}/${object.key}`, async () => {
+      await store.putMetadata(object.bucket, object.key, object.metadata, md5);
+      await rename(partial, objectPath);
+      return { size: bytes.length, md5 };
+    });
   };
 }
 

@@ -97,7 +97,7 @@ describe(`${AGENCIES} reports at once, ${KILLS} SIGKILLs at random moments (seed
     const shapes = new Map<string, number>();
     for (const seeded of agencies) {
       const report = new ReportDriver(() => stack.url, dataDir, seeded);
-      const history = await report.history(auditor);
+      const history = await report.finishedHistory(auditor);
       problems.push(...logProblems(report.reportId, history), ...publishedOnceProblems(report.reportId, history));
       const shape = history.events.map((event) => event.type).join(' → ');
       shapes.set(shape, (shapes.get(shape) ?? 0) + 1);

@@ -102,7 +102,7 @@ describe('SIGKILL while a 会签 waits, then a restart on the same DATA_DIR', ()
       await report.decide(seeded.leader, await report.reviewLink(seeded.leader, 1), 'approve');
       await report.waitFor('the report to be published', (status) => status.status === 'published');
 
-      const history = await report.history(auditor);
+      const history = await report.finishedHistory(auditor);
       expect([...logProblems(report.reportId, history), ...publishedOnceProblems(report.reportId, history)]).toEqual([]);
       const decided = history.events
         .filter((event) => event.type === 'decided')

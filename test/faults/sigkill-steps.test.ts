@@ -191,7 +191,7 @@ describe('SIGKILL at each point of the workflow, then a restart on the same DATA
       await report.finish(() => reportFor(seeded.agency, 2020, '已按意见核对并修改。'));
 
       // ---- exactly once, everything
-      const history = await report.history(auditor);
+      const history = await report.finishedHistory(auditor);
       expect([...logProblems(report.reportId, history), ...publishedOnceProblems(report.reportId, history)]).toEqual([]);
       const emails = await report.emails();
       expect(emailProblems(emails)).toEqual([]);

@@ -93,6 +93,21 @@ export class ReportDriver {
     return reply.body as History;
   }
 
+  /**
+   * The history once no execution of the report is still running: the `published` event is committed by the Publish
+   * task, and its execution ends a moment later (longer on a loaded machine).
+   */
+  async finishedHistory(auditor: Caller): Promise<History> {
+    return until(
+      `the executions of ${this.reportId} to end`,
+      async () => {
+        const history = await this.history(auditor);
+        return history.executions.every((execution) => execution.status !== 'RUNNING') ? history : undefined;
+      },
+      this.timeoutMs,
+    );
+  }
+
   /** This report's emails so far (from DATA_DIR: readable while the stack is down), oldest first. */
   async emails(): Promise<OutboxEntry[]> {
     // everyone seeded for the agency: officer, director and leader, and the people of a longer chain beside them

@@ -45,6 +45,29 @@ describe('s3rver as the local stack runs it', () => {
     expect(seen.length).toBeGreaterThan(0);
   });
 
+  it('a read while a page is replaced by a longer one gets either page whole, never the new one cut to the old length', async () => {
+    const key = 'root.html';
+    const short = 's'.repeat(1024);
+    const long = 'l'.repeat(SIZE);
+    const putText = (body: string) => client.send(new PutObjectCommand({ Bucket: emulator.bucket, Key: key, Body: body }));
+    await putText(short);
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 0; i < 12; i++) await putText(i % 2 === 0 ? long : short);
+      writing = false;
+    })();
+    const wrong: number[] = [];
+    let reads = 0;
+    while (writing) {
+      const body = await read(key);
+      reads++;
+      if (body !== short && body !== long) wrong.push(body.length);
+    }
+    await writes;
+    expect(wrong).toEqual([]);
+    expect(reads).toBeGreaterThan(0);
+  });
+
   it('lists only the objects, never the temporary file of a write under way', async () => {
     const writes = Promise.all(Array.from({ length: 6 }, (_, i) => put(`reports/x/${i}.html`, 'c')));
     const listings: string[][] = [];
