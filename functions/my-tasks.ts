@@ -14,7 +14,7 @@ import {
 } from '../shared/runtime/deps.js';
 import { lazyHandler } from '../shared/runtime/lambda.js';
 import { listMyTasks, resendTask } from '../shared/workflow/my-tasks.js';
-import type { RequestReviewDeps } from '../shared/workflow/request-review.js';
+import type { RequestReviewDeps } from '../shared/workflow/review-delivery.js';
 
 /** GET /api/me/tasks (the reviews waiting for the signed-in person) and POST /api/me/tasks/{reviewId}/resend. */
 export function createMyTasksHandler(deps: Pick<AppDeps, 'store' | 'clock' | 'workflow' | 'mailer' | 'keys' | 'baseUrl'>) {

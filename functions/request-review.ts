@@ -1,5 +1,6 @@
 import { RequestReviewInputSchema } from '../shared/workflow/contracts.js';
-import { requestReview, type RequestReviewDeps } from '../shared/workflow/request-review.js';
+import { requestReview } from '../shared/workflow/request-review.js';
+import type { RequestReviewDeps } from '../shared/workflow/review-delivery.js';
 import {
   runtimeBaseUrl,
   runtimeKeys,

@@ -99,6 +99,22 @@ export interface FunctionNeeds {
   readonly kind: 'http' | 'task' | 'queue';
 }
 
+/**
+ * What the three people routes (change, remove, import) share: a person's new post hands their open reviews on, so
+ * each writes the report's log and the new review and emails its link, besides the roster and the administration log.
+ */
+const ROSTER_CHANGE = {
+  items: {
+    read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'imported', 'adminLog'],
+    write: ['roster', 'adminLog', 'report', 'review'],
+    index: ['agency', 'agencies', 'districts'],
+  },
+  keys: true,
+  mail: true,
+  baseUrl: true,
+  history: 'sign',
+} as const satisfies Omit<FunctionNeeds, 'kind' | 'table'>;
+
 export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   // sign-in: looks the address up on the roster, stores a code fingerprint, emails the code
   'request-sign-in-code': {
@@ -283,48 +299,20 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
     table: TABLE_READ,
     items: { read: [...SIGNED_IN, 'agency', 'district'], index: ['agency', 'agencies', 'districts'] },
   },
-  // a person's new post: what happens to their open reviews is read from the reports and reviews
   'admin-save-person': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: {
-      read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'imported', 'adminLog'],
-      write: ['roster', 'adminLog', 'report', 'review'],
-      index: ['agency', 'agencies', 'districts'],
-    },
-    // hands the open reviews of a changed person on: the report's log, the new review, its email
-    keys: true,
-    mail: true,
-    baseUrl: true,
-    history: 'sign',
+    ...ROSTER_CHANGE,
   },
   'admin-remove-person': {
     kind: 'http',
     table: TABLE_WRITE_DELETE,
-    items: {
-      read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'imported', 'adminLog'],
-      write: ['roster', 'adminLog', 'report', 'review'],
-      index: ['agency', 'agencies', 'districts'],
-    },
-    // hands the open reviews of a changed person on: the report's log, the new review, its email
-    keys: true,
-    mail: true,
-    baseUrl: true,
-    history: 'sign',
+    ...ROSTER_CHANGE,
   },
   'admin-import-people': {
     kind: 'http',
     table: TABLE_WRITE,
-    items: {
-      read: [...SIGNED_IN, 'agency', 'district', 'report', 'review', 'imported', 'adminLog'],
-      write: ['roster', 'adminLog', 'report', 'review'],
-      index: ['agency', 'agencies', 'districts'],
-    },
-    // hands the open reviews of a changed person on: the report's log, the new review, its email
-    keys: true,
-    mail: true,
-    baseUrl: true,
-    history: 'sign',
+    ...ROSTER_CHANGE,
   },
   'admin-progress': {
     kind: 'http',

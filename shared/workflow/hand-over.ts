@@ -184,15 +184,15 @@ async function reviewsAskedIn(reportId: string, deps: ReadReviewsDeps): Promise<
   return reviews.flatMap((review) => (review !== undefined && review.version === state.head.version ? [{ review, state }] : []));
 }
 
-/** Every review of the current version of the agency's reports under review that was asked of `email`. */
+/** Every review of the current version of the agency's reports under review that was asked of one of `emails`. */
 async function reviewsAskedOf(
-  email: string,
+  emails: readonly string[],
   agencyId: string,
   deps: ReadReviewsDeps,
 ): Promise<Array<{ review: Review; state: ReportState }>> {
   const heads = (await deps.store.listHeads(agencyId)).filter((head) => head.status === 'in_review');
   const found = await Promise.all(heads.map((head) => reviewsAskedIn(head.reportId, deps)));
-  return found.flat().filter(({ review }) => review.approverEmail === email);
+  return found.flat().filter(({ review }) => emails.includes(review.approverEmail));
 }
 
 const waiting = ({ review, state }: { review: Review; state: ReportState }): boolean =>
@@ -206,13 +206,16 @@ export async function waitingReviewsIn(reportId: string, deps: ReadReviewsDeps):
   return (await reviewsAskedIn(reportId, deps)).filter(waiting).map(({ review }) => review);
 }
 
-/** The reviews `email` is asked for in the agency's reports under review: open, and not handed on in the log. */
+/**
+ * The reviews any of `emails` is asked for in the agency's reports under review: open, and not handed on in the log.
+ * The reports are read once however many people are asked about (a deputy's own and their delegators').
+ */
 export async function waitingReviewsOf(
-  email: string,
+  emails: readonly string[],
   agencyId: string,
   deps: ReadReviewsDeps,
 ): Promise<Array<{ review: Review; state: ReportState }>> {
-  return (await reviewsAskedOf(email, agencyId, deps)).filter(waiting);
+  return (await reviewsAskedOf(emails, agencyId, deps)).filter(waiting);
 }
 
 /**
@@ -221,7 +224,7 @@ export async function waitingReviewsOf(
  * is told; they stay where they are.
  */
 export async function handOverReviewsOf(before: Pick<RosterEntry, 'email' | 'agencyId'>, deps: HandOverDeps): Promise<HandOver[]> {
-  const open = (await reviewsAskedOf(before.email, before.agencyId, deps)).filter((found) => waiting(found) || unfinished(found));
+  const open = (await reviewsAskedOf([before.email], before.agencyId, deps)).filter((found) => waiting(found) || unfinished(found));
   const results: HandOver[] = [];
   for (const { review, state } of open) {
     const step = stepById(state.chain, review.stage);

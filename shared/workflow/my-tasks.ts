@@ -6,7 +6,7 @@ import { reviewLinkPath, REVIEW_LINK_DAYS, signReviewLink } from './links.js';
 import { foldReport, versionOf } from './report-state.js';
 import { isOpenFor } from './decide-review.js';
 import type { Clock, DelegationStore, ReportLogStore, ReviewStore } from './ports.js';
-import { emailReview, type RequestReviewDeps } from './request-review.js';
+import { emailReview, type RequestReviewDeps } from './review-delivery.js';
 import { waitingReviewsOf } from './hand-over.js';
 import { stepById } from './review-chain.js';
 
@@ -47,23 +47,16 @@ async function openReviews(
   deps: MyTasksDeps,
 ): Promise<Array<{ review: Review; head: { agencyName: string; year: number }; stepLabel: string; onBehalfOf: Delegation | undefined }>> {
   const delegations = await deputisedBy(principal.email, principal.agencyId, deps);
-  const forWhom: Array<[string, Delegation | undefined]> = [
+  const forWhom = new Map<string, Delegation | undefined>([
     [principal.email, undefined],
-    ...delegations.map((delegation) => [delegation.delegator, delegation] as [string, Delegation]),
-  ];
-  const found = await Promise.all(
-    forWhom.map(async ([email, onBehalfOf]) =>
-      (await waitingReviewsOf(email, principal.agencyId, deps))
-        .filter(({ review, state }) => onBehalfOf === undefined || deputyMayDecide(principal.email, review.stage, state))
-        .map(({ review, state }) => ({
-          review,
-          head: state.head,
-          stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage,
-          onBehalfOf,
-        })),
-    ),
-  );
-  return found.flat().sort((a, b) => a.review.createdAt.localeCompare(b.review.createdAt));
+    ...delegations.map((delegation) => [delegation.delegator, delegation] as const),
+  ]);
+  const found = (await waitingReviewsOf([...forWhom.keys()], principal.agencyId, deps)).flatMap(({ review, state }) => {
+    const onBehalfOf = forWhom.get(review.approverEmail);
+    if (onBehalfOf !== undefined && !deputyMayDecide(principal.email, review.stage, state)) return [];
+    return [{ review, head: state.head, stepLabel: stepById(state.chain, review.stage)?.label ?? review.stage, onBehalfOf }];
+  });
+  return found.sort((a, b) => a.review.createdAt.localeCompare(b.review.createdAt));
 }
 
 /** GET /api/me/tasks: every review waiting for the signed-in person (or whom they deputise), oldest first. */

@@ -14,8 +14,6 @@ import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
 import { emailReview, holdToken, type RequestReviewDeps } from './review-delivery.js';
 
-export { emailReview, holdToken, type RequestReviewDeps, type ReviewLogDeps } from './review-delivery.js';
-
 export type RequestReviewOutcome = 'emailed' | 'already-emailed' | 'delivered-recorded-decision' | 'withdrawn';
 
 export class NoApproverError extends Error {

@@ -7,7 +7,7 @@ import type { DecideDeps } from '#shared/workflow/decide-review.js';
 import { TaskGoneError } from '#shared/workflow/errors.js';
 import type { MyTasksDeps } from '#shared/workflow/my-tasks.js';
 import type { ExecutionHistoryEvent, ExecutionSummary, Workflow } from '#shared/workflow/ports.js';
-import type { RequestReviewDeps } from '#shared/workflow/request-review.js';
+import type { RequestReviewDeps } from '#shared/workflow/review-delivery.js';
 import type { RequestRevisionDeps } from '#shared/workflow/request-revision.js';
 import type { ResubmitDeps } from '#shared/workflow/resubmit-report.js';
 import type { WithdrawDeps } from '#shared/workflow/withdraw-report.js';

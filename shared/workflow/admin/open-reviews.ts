@@ -27,7 +27,7 @@ export async function openReviewsOf(
   agencyId: string,
   after: Pick<RosterEntry, 'agencyId' | 'roles'> | undefined,
 ): Promise<OpenReview[]> {
-  return (await waitingReviewsOf(email, agencyId, { store })).flatMap(({ review, state }): OpenReview[] => {
+  return (await waitingReviewsOf([email], agencyId, { store })).flatMap(({ review, state }): OpenReview[] => {
     const step = stepById(state.chain, review.stage);
     if (step === undefined) return [];
     const keeps = after !== undefined && after.agencyId === state.head.agencyId && after.roles.includes(step.role);

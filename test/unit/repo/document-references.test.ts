@@ -48,7 +48,7 @@ describe('references to files', () => {
   });
 
   it('are found where a comment names a document or a source file', () => {
-    const sample = '// see NOT-IN-REPO.md and shared/workflow/sfn-workflow.ts, and import { x } from "../y.js"';
-    expect([...sample.matchAll(REFERENCE)].map((match) => match[1])).toEqual(['NOT-IN-REPO.md', 'shared/workflow/sfn-workflow.ts']);
+    const sample = '// see ARCHITECTURE.md and shared/workflow/sfn-workflow.ts, and import { x } from "../y.js"';
+    expect([...sample.matchAll(REFERENCE)].map((match) => match[1])).toEqual(['ARCHITECTURE.md', 'shared/workflow/sfn-workflow.ts']);
   });
 });
