@@ -1,4 +1,4 @@
-import type { PdfFonts } from '../shared/report/print/pdf.js';
+import { printFilesWith } from '../shared/report/print/print-files.js';
 import { PublishInputSchema } from '../shared/workflow/contracts.js';
 import { publishReport } from '../shared/workflow/publish-report.js';
 import {
@@ -17,12 +17,10 @@ import { taskHandler } from '../shared/runtime/task-handler.js';
 
 /** The Publish task: renders the signed version to the site bucket and asks for the indexes; safe to retry. */
 export function createPublishReportHandler(
-  deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'indexes' | 'siteBaseUrl' | 'history'> & {
-    pdfFonts?: () => Promise<PdfFonts>;
-  },
+  deps: Pick<AppDeps, 'store' | 'clock' | 'site' | 'mailer' | 'indexes' | 'siteBaseUrl' | 'history' | 'printFiles'>,
 ) {
-  const withFonts = { ...deps, pdfFonts: deps.pdfFonts ?? loadPdfFonts };
-  return taskHandler('publish-report', PublishInputSchema, (input) => publishReport(input, withFonts));
+  const withRenderer = { ...deps, printFiles: deps.printFiles ?? printFilesWith(loadPdfFonts) };
+  return taskHandler('publish-report', PublishInputSchema, (input) => publishReport(input, withRenderer));
 }
 
 export const handler = lazyHandler(async () =>

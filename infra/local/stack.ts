@@ -28,7 +28,8 @@ import { rebuildSiteIndexes } from '../../shared/workflow/site-indexes.js';
 import { CoalescingIndexQueue } from './coalescing-index-queue.js';
 import { loadReviewDefinition } from './cached-definition.js';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN } from './local-names.js';
-import { createTestDynamoClient, EMULATOR_SIGNER, startDynalite } from './dynalite.js';
+import { createTestDynamoClient, EMULATOR_SIGNER } from './dynalite.js';
+import { startEmulatorThread } from './emulator-thread.js';
 import { preloadHandlers, type httpHandlers, type taskHandlers } from './handlers.js';
 import { guardedHttpHandlers, guardedStores, guardedTaskHandlers } from './partition-guard.js';
 import { faultsFromEnvironment, type LocalFaults } from './faults.js';
@@ -38,7 +39,7 @@ import { loadClientFiles } from './client-files.js';
 import { createLocalHttpServer } from './http-server.js';
 import { startTtlSweeper } from './ttl-sweeper.js';
 import { rateLimitFrom, type RateLimit } from './rate-limit.js';
-import { startS3rver } from './s3rver.js';
+import { startPrintWorker } from './print-worker.js';
 import { LocalStepFunctions } from './sfn-engine.js';
 import { startSfnEndpoint } from './sfn-endpoint.js';
 
@@ -154,10 +155,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }));
     clientBuild.catch(() => undefined);
     progress('DynamoDB（dynalite）');
-    const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
+    const dynalite = await startEmulatorThread({ kind: 'dynalite', path: join(dataDir, 'dynamodb') });
     stops.push(() => dynalite.stop());
     progress('S3（s3rver）');
-    const s3rver = await startS3rver({ directory: join(dataDir, 's3'), bucket: SITE_BUCKET });
+    const s3rver = await startEmulatorThread({ kind: 's3rver', directory: join(dataDir, 's3'), bucket: SITE_BUCKET });
     stops.push(() => s3rver.stop());
 
     progress('数据表');
@@ -289,6 +290,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => indexWriter.stop());
     // whatever a killed process left unwritten: the indexes are rebuilt whole from the store at every start
     await indexes.request({ kind: 'all' });
+    const printer = startPrintWorker();
+    stops.push(() => printer.stop());
     const deps: AppDeps = {
       store,
       clock: systemClock,
@@ -301,6 +304,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       background,
       baseUrl: url,
       siteBaseUrl: `${url}/site/`,
+      printFiles: printer.render,
     };
     progress('处理程序');
     const tasks = guardedTaskHandlers(deps, storeFor);

@@ -19,6 +19,7 @@ import type { Clock, IndexQueue, Mailer, Site, Store, Workflow } from '../workfl
 import { deriveKeys, type Keys } from '../workflow/secrets.js';
 import { dynamodbClient, kmsClient, s3Client, secretsClient, sesClient, sfnClient, sqsClient } from './aws-clients.js';
 import { ENV, optionalEnv, requireEnv } from './env.js';
+import type { PrintFilesRenderer } from '../report/print/print-files.js';
 
 /**
  * The real adapters, built from the environment the first time a handler needs them. Each getter reads only its
@@ -149,6 +150,8 @@ export interface AppDeps {
   readonly siteBaseUrl: string;
   /** work an answer must not wait for (the sign-in email) */
   readonly background: Background;
+  /** how Publish renders the PDF and the Word file; unset: in the calling process, with the fonts beside the code */
+  readonly printFiles?: PrintFilesRenderer;
 }
 
 export const secureCookies = (baseUrl: string): boolean => new URL(baseUrl).protocol === 'https:';

@@ -1,6 +1,5 @@
 import { publishedMessage } from '../mail/messages.js';
-import { renderReportDocx } from '../report/print/docx.js';
-import { renderReportPdf, type PdfFonts } from '../report/print/pdf.js';
+import type { PrintFilesRenderer } from '../report/print/print-files.js';
 import { printDocument } from '../report/print/print-model.js';
 import { renderReportHtml, renderReportJson } from '../report/render.js';
 import { parseReport } from '../report/schema.js';
@@ -36,8 +35,8 @@ export interface PublishDeps extends LogDeps {
   readonly siteBaseUrl: string;
   /** the public half of the history key, published beside the reports for auditors */
   readonly history: Pick<HistoryTrust, 'publicKeyPem'>;
-  /** the CJK fonts the PDF embeds */
-  readonly pdfFonts: () => Promise<PdfFonts>;
+  /** renders the PDF and the Word file */
+  readonly printFiles: PrintFilesRenderer;
 }
 
 const REPORT_CACHE = 'public, max-age=300';
@@ -97,18 +96,17 @@ export async function publishReport(input: PublishInput, deps: PublishDeps): Pro
   // another as closely as before, so nobody sees the page without its index entry.
   const printed = printDocument(report, { contentSha256: content.contentSha256, signOff, steps: approvalSteps(events, input.version) });
   const signedOn = new Date(decision.decidedAt);
-  const pdfBytes = (await renderReportPdf(printed, await deps.pdfFonts(), signedOn)).bytes;
-  const docxBytes = await renderReportDocx(printed, signedOn);
+  const files = await deps.printFiles(printed, signedOn);
 
   const pdf = await deps.site.put({
     key: reportPdfKey(agencyId, year),
-    body: pdfBytes,
+    body: files.pdf,
     contentType: 'application/pdf',
     cacheControl: REPORT_CACHE,
   });
   const docx = await deps.site.put({
     key: reportDocxKey(agencyId, year),
-    body: docxBytes,
+    body: files.docx,
     contentType: DOCX_CONTENT_TYPE,
     cacheControl: REPORT_CACHE,
   });
