@@ -6,7 +6,7 @@ import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-s
 import { LOCAL_STATE_MACHINE_ARN } from '#infra/local/definition.js';
 import { verifyChain } from '#shared/workflow/chain.js';
 import { DEFAULT_CHAIN, type Chain } from '#shared/workflow/review-chain.js';
-import { FOUR_STEP_CHAIN } from '../test/fixtures/chains.js';
+import { FOUR_STEP_CHAIN } from '../test/support/chains.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
 import { describeEventSequence, emailProblem, eventSequenceProblem, expectedEmails, seatsOf } from './support/chain-expectations.js';
 import {

@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '#infra/project-function.js';
 import { GSI1 } from '#shared/store/table.js';
 import { renderReportHtml, renderReportJson } from '#shared/report/render.js';
 import { parseReport } from '#shared/report/schema.js';
-import { FOUR_STEP_CHAIN } from '../test/fixtures/chains.js';
+import { FOUR_STEP_CHAIN } from '../test/support/chains.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
 import { benchAgencies, Client, reportIdOf, reportOf, seedAgencies, signIn, startBenchStack, type BenchStack } from './support/stack.js';
 import { integer, marginUnder, sleep, sum } from './support/stats.js';

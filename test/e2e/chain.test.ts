@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRosterFile, loadRoster } from '#infra/scripts/load-roster.js';
-import { FOUR_STEP_CHAIN } from '../fixtures/chains.js';
+import { FOUR_STEP_CHAIN } from '../support/chains.js';
 import { referenceReport, withValue } from '../support/report-builders.js';
 import { nextEmail, Person, reviewLink, seenIds, waitFor } from './http-client.js';
 import { startTestStack } from './stack.js';

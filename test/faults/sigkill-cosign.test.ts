@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '#shared/workflow/ports.js';
-import { FOUR_STEP_CHAIN } from '../fixtures/chains.js';
+import { FOUR_STEP_CHAIN } from '../support/chains.js';
 import { isPublished, sleep } from './support/client.js';
 import { ReportDriver, reportFor } from './support/driver.js';
 import { emailProblems, logProblems, publishedOnceProblems } from './support/invariants.js';

@@ -8,7 +8,7 @@ import {
   seatsOf,
   type LoggedEvent,
 } from '../../../../bench/support/chain-expectations.js';
-import { FOUR_STEP_CHAIN } from '../../../fixtures/chains.js';
+import { FOUR_STEP_CHAIN } from '../../../support/chains.js';
 
 const submitted: LoggedEvent = { type: 'submitted', data: {} };
 const published: LoggedEvent = { type: 'published', data: {} };
