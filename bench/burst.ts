@@ -5,10 +5,15 @@ import { performance as hooks } from 'node:perf_hooks';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { LOCAL_STATE_MACHINE_ARN } from '#infra/local/definition.js';
 import { verifyChain } from '#shared/workflow/chain.js';
+import { DEFAULT_CHAIN, type Chain } from '#shared/workflow/review-chain.js';
+import { FOUR_STEP_CHAIN } from '../test/support/chains.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
+import { describeEventSequence, emailProblem, eventSequenceProblem, expectedEmails, seatsOf } from './support/chain-expectations.js';
 import {
   autoDecide,
+  BENCH_COSIGNERS,
   benchAgencies,
+  confidentialityConfirmers,
   reportIdOf,
   reportOf,
   seedAgencies,
@@ -22,14 +27,24 @@ import { integer, mapLimit, marginUnder, ms, quantile, seconds, sleep, sum } fro
  * A burst: N agencies submit at the same moment, every review is decided by script as soon as it is emailed, and
  * the time until the last report is published is measured; then nothing may be lost or done twice. Run at 300
  * (`burst`, target 45 s) and 1,000 agencies (`burst-1000`, target 150 s); `npm run bench -- burst --agencies N` runs
- * another size (its target scaled from the 1,000's: 150 ms per agency).
+ * another size (its target scaled from the 1,000's: 150 ms per agency). `--chain four-step` runs it with every agency
+ * on the four-step chain (`burst-four-step`); what each report must leave behind is derived from the chain.
  */
 
 /** sessions written before the clock: this many people at a time */
 const SIGN_IN_CONCURRENCY = 16;
 /** index PUTs per published report */
 const INDEX_WRITES_TARGET = 1.2;
-const EXPECTED_EVENTS = ['submitted', 'review_requested', 'decided', 'review_requested', 'decided', 'published'];
+
+/** The chains a burst can run, by the name `--chain` takes. */
+export const BURST_CHAINS = { default: DEFAULT_CHAIN, 'four-step': FOUR_STEP_CHAIN } as const satisfies Record<string, Chain>;
+export type BurstChain = keyof typeof BURST_CHAINS;
+export const isBurstChain = (name: string): name is BurstChain => Object.hasOwn(BURST_CHAINS, name);
+
+/** The 1,000-agency burst's time per agency, the rate every other size and chain is held to. */
+const MS_PER_AGENCY = 150;
+/** The tasks a report runs, each with its own work: one Publish and one review (email, decision) per approver. */
+const tasksPerReport = (chain: Chain) => 1 + seatsOf(chain, BENCH_COSIGNERS).length;
 
 const latencies = (values: readonly number[]) =>
   `p50 ${ms(quantile(values, 0.5))}, p95 ${ms(quantile(values, 0.95))}, max ${ms(Math.max(...values))}`;
@@ -77,48 +92,75 @@ const CPU_FINDINGS = [
     '94 s and 95 of 300 were published when the run gave up at 600 s; the table is the re-run at load average ~7.',
 ];
 
-export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): Benchmark {
+export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number, chainName: BurstChain = 'default'): Benchmark {
+  const chain = BURST_CHAINS[chainName];
+  const [sample] = benchAgencies('bench-burst', 1, chain);
+  if (!sample) throw new Error('no agency');
+  const emails = expectedEmails(chain, BENCH_COSIGNERS);
+  /** the approvers (and their decisions, and their review emails) per report; people = them and the officer */
+  const DECIDERS = sample.approvers.length;
+  const PEOPLE = DECIDERS + 1;
+  const onChain = chainName === 'default' ? '' : ` (${chainName} chain)`;
+  const roster =
+    chainName === 'default'
+      ? 'an officer, a director and a leader'
+      : `the ${chainName} chain on the agency (${chain.steps.map((step) => step.label).join(' → ')}, ${BENCH_COSIGNERS} co-signers per 会签), ` +
+        `an officer and a person for each of its ${DECIDERS} seats (${sample.approvers.map((a) => a.title).join(', ')})`;
+  const inParallel = chain.steps.some((step) => step.kind === 'cosign')
+    ? '; the co-signers of a 会签 are emailed together and answer in parallel'
+    : '';
+  const mailText = [...emails].map(([local, prefix]) => `${local}: ${prefix.replace('：', '')}`).join('; ');
   /** give up waiting for the burst after this long */
   const GIVE_UP_MS = Math.max(600_000, TARGET_MS * 4);
   return {
     id,
-    title: `Burst: ${REPORTS} reports from ${REPORTS} agencies at once (local stack)`,
+    title: `Burst: ${REPORTS} reports from ${REPORTS} agencies at once${chainName === 'default' ? '' : `, ${chainName} chain`} (local stack)`,
     method: [
-      `A fresh local stack (as in the end-to-end benchmark). Before the clock: ${REPORTS} agencies, each with an officer, a director and a ` +
-        `leader, written straight to the store (putAgency, putRosterEntry), and a session for each of the ${REPORTS * 3} people written to the store ` +
+      `A fresh local stack (as in the end-to-end benchmark). Before the clock: ${REPORTS} agencies, each with ${roster}, ` +
+        `written straight to the store (putAgency, putRosterEntry), and a session for each of the ${REPORTS * PEOPLE} people written to the store ` +
         `as the sign-in would (${SIGN_IN_CONCURRENCY} at a time; signing in over the API is measured by the cost benchmark, and would add minutes here).`,
       `Clock starts: the ${REPORTS} officers POST /api/reports all at once (one Promise.all; the reference report as each agency's own 2020 report). ` +
-        "Every review email is answered as soon as it is sent (the outbox watched in-process) by its approver's POST /api/reviews/{id}/decision (approve). " +
+        "Every review email is answered as soon as it is sent (the outbox watched in-process) by its approver's POST /api/reviews/{id}/decision " +
+        `(approve${inParallel}). ` +
         "A report counts as published when its `published` event is committed (the store's appendEvent watched in-process); the clock stops at the last one.",
       `Submissions/s = ${REPORTS} ÷ the time until the last of the ${REPORTS} POSTs answered. ` +
         "Decision latency = from the review email to the decision POST's answer.",
-      "Then, off the clock: every report's event log read back — exactly one `published`, the hash chain valid, the events exactly submitted, review_requested, " +
-        'decided, review_requested, decided, published; every execution SUCCEEDED and its history searched for failed or timed-out tasks (retries); emails ' +
-        'counted per recipient (officer: 已公开; director and leader: 请审核, nothing else); ' +
+      "Then, off the clock: every report's event log read back — exactly one `published`, the hash chain valid, the events exactly " +
+        `${describeEventSequence(chain, BENCH_COSIGNERS)}; every execution SUCCEEDED and its history searched for failed or timed-out tasks (retries); emails ` +
+        `counted per recipient (${mailText}, nothing else); ` +
         `the public root index read for all ${REPORTS} agencies, after the ` +
         'site-index writer caught up. Index writes = the index PUTs (root and agency pages, all by the one writer) during the burst ÷ reports.',
       `Task retries use the definition's own intervals (5 s, ×2). Targets: all ${REPORTS} published within ${TARGET_MS / 1000} s of the first POST, ` +
         `≤ ${INDEX_WRITES_TARGET} index writes per report, no failed Publish attempt, none lost or duplicated.`,
+      ...(chainName === 'default'
+        ? []
+        : [
+            `Run by \`npm run bench -- burst --chain ${chainName}\` (\`--agencies N\` for another size; \`${id}\` names the same run). ` +
+              `The time target is the default chain's ${MS_PER_AGENCY} ms per agency scaled by the tasks a report runs, one Publish and one ` +
+              `review per approver: ${MS_PER_AGENCY} × ${tasksPerReport(chain)} ÷ ${tasksPerReport(DEFAULT_CHAIN)} = ` +
+              `${(TARGET_MS / REPORTS).toFixed(0)} ms per agency.`,
+          ]),
     ],
     async run(log): Promise<BenchmarkResult> {
       const stackStarted = performance.now();
       const stack = await startBenchStack();
       log(`stack up in ${seconds(performance.now() - stackStarted, 1)}`);
       try {
-        const agencies = benchAgencies('bench-burst', REPORTS);
+        const agencies = benchAgencies('bench-burst', REPORTS, chain);
         let started = performance.now();
         await seedAgencies(stack, agencies);
         const seedMs = performance.now() - started;
         log(`seeded ${REPORTS} agencies in ${seconds(seedMs, 1)}`);
 
         started = performance.now();
-        const people = agencies.flatMap((agency) => [agency.officer, agency.director, agency.leader]);
+        const people = agencies.flatMap((agency) => [agency.officer, ...agency.approvers.map((approver) => approver.email)]);
         const clients = await mapLimit(people, SIGN_IN_CONCURRENCY, (email) => sessionFor(stack, email));
         const byEmail = new Map<string, Client>(clients.map((client) => [client.email, client]));
         const signInMs = performance.now() - started;
         log(`sessions for ${people.length} people in ${seconds(signInMs, 1)}`);
-        const approvers = new Map([...byEmail].filter(([email]) => !email.startsWith('officer@')));
-        const decider = autoDecide(stack, approvers);
+        const officers = new Set(agencies.map((agency) => agency.officer));
+        const approvers = new Map([...byEmail].filter(([email]) => !officers.has(email)));
+        const decider = autoDecide(stack, approvers, confidentialityConfirmers(agencies));
         const mailBefore = stack.mail.items.length;
 
         const published = new Map<string, number>();
@@ -218,8 +260,9 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
           else problems.push(`${reportId}: ${types.filter((type) => type === 'published').length} published events`);
           if (verifyChain(reportId, events).valid) chainsValid += 1;
           else problems.push(`${reportId}: chain invalid`);
-          if (types.join() === EXPECTED_EVENTS.join()) sequencesExact += 1;
-          else problems.push(`${reportId}: events ${types.join(', ')}`);
+          const sequenceProblem = eventSequenceProblem(chain, BENCH_COSIGNERS, events);
+          if (sequenceProblem === undefined) sequencesExact += 1;
+          else problems.push(`${reportId}: ${sequenceProblem}`);
           const execution = `${reportId}-r1`;
           // the `published` event comes a moment before the task returns and the execution ends: wait for that (off the clock)
           let description = await stack.deps.workflow.describe(execution);
@@ -261,29 +304,14 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
         const burstMail = stack.mail.items.slice(mailBefore).map((entry) => entry.value);
         const allMail = stack.mail.items.map((entry) => entry.value);
         let recipientsExact = 0;
+        const subjectsTo = new Map<string, string[]>();
+        for (const mail of allMail) subjectsTo.set(mail.to, [...(subjectsTo.get(mail.to) ?? []), mail.subject]);
         for (const agency of agencies) {
-          const subjects = (to: string) => allMail.filter((mail) => mail.to === to).map((mail) => mail.subject);
-          const kinds = (to: string) =>
-            subjects(to)
-              .map((subject) =>
-                subject.includes('验证码')
-                  ? 'code'
-                  : /^请(审核|会签|签发)：/.test(subject)
-                    ? 'review'
-                    : subject.startsWith('已公开')
-                      ? 'published'
-                      : subject,
-              )
-              .sort()
-              .join();
-          const expected = [
-            [agency.officer, 'published'],
-            [agency.director, 'review'],
-            [agency.leader, 'review'],
-          ] as const;
-          for (const [to, want] of expected) {
-            if (kinds(to) === want) recipientsExact += 1;
-            else problems.push(`${to}: emails ${kinds(to)}`);
+          for (const [local, prefix] of emails) {
+            const to = `${local}@${agency.id}.example.cn`;
+            const problem = emailProblem(subjectsTo.get(to) ?? [], prefix);
+            if (problem === undefined) recipientsExact += 1;
+            else problems.push(`${to}: ${problem}`);
           }
         }
         // every index write the burst caused: the writer may still be finishing its last rebuild when the clock stops
@@ -303,12 +331,12 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
           chainsValid === REPORTS &&
           sequencesExact === REPORTS &&
           executionsSucceeded === REPORTS &&
-          recipientsExact === REPORTS * 3 &&
+          recipientsExact === REPORTS * PEOPLE &&
           listed === REPORTS;
         const rows: string[][] = [
           [
             'setup: agencies and roster written (off the clock)',
-            `${REPORTS} agencies, ${REPORTS * 3} roster entries in ${seconds(seedMs, 1)}`,
+            `${REPORTS} agencies, ${REPORTS * PEOPLE} roster entries in ${seconds(seedMs, 1)}`,
           ],
           ['setup: sessions written to the store (off the clock)', `${people.length} in ${seconds(signInMs, 1)}`],
           [`submissions: the ${REPORTS} POSTs answered within`, seconds(submitWindow)],
@@ -316,7 +344,7 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
           ['submission answers', statuses(submissions.map((s) => s.status))],
           ['submission latency', latencies(submissions.map((s) => s.latency))],
           [
-            `decisions (${REPORTS * 2} POSTs, each as its email was sent)`,
+            `decisions (${REPORTS * DECIDERS} POSTs, each as its email was sent)`,
             `${statuses(decider.decisions.map((d) => d.status))}; email → answer ${latencies(decisionLatency)}`,
           ],
           ['first report published after', seconds(publishedTimes[0] ?? Number.NaN)],
@@ -327,8 +355,11 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
           ['event logs exactly as expected (no repeats, nothing missing)', `${sequencesExact} / ${REPORTS}`],
           ['executions SUCCEEDED', `${executionsSucceeded} / ${REPORTS}`],
           ['failed or timed-out task attempts (retried) in the histories', String([...failures.values()].reduce((a, b) => a + b, 0))],
-          ['recipients with exactly the expected emails', `${recipientsExact} / ${REPORTS * 3}`],
-          ['emails sent during the burst', `${burstMail.length} (expected ${REPORTS * 3}: 2 reviews and 1 已公开 per report)`],
+          ['recipients with exactly the expected emails', `${recipientsExact} / ${REPORTS * PEOPLE}`],
+          [
+            'emails sent during the burst',
+            `${burstMail.length} (expected ${REPORTS * PEOPLE}: ${DECIDERS} reviews and 1 已公开 per report)`,
+          ],
           ['agencies on the public root index', `${listed} / ${REPORTS}`],
           ['handler log lines at warn/error', String(logProblems.length)],
           [
@@ -349,28 +380,28 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
         );
         const targets: Target[] = [
           {
-            name: `burst: all ${REPORTS} published`,
+            name: `burst${onChain}: all ${REPORTS} published`,
             target: `≤ ${TARGET_MS / 1000} s`,
             measured: timedOut ? `> ${GIVE_UP_MS / 1000} s` : seconds(allMs),
             pass: !timedOut && allMs <= TARGET_MS,
             margin: timedOut ? `over by > ${(GIVE_UP_MS - TARGET_MS) / 1000} s` : marginUnder(allMs, TARGET_MS),
           },
           {
-            name: `burst: site index writes per report (${REPORTS} reports)`,
+            name: `burst${onChain}: site index writes per report (${REPORTS} reports)`,
             target: `≤ ${INDEX_WRITES_TARGET}`,
             measured: (indexPutsInBurst / REPORTS).toFixed(2),
             pass: indexPutsInBurst / REPORTS <= INDEX_WRITES_TARGET,
             margin: marginUnder(indexPutsInBurst / REPORTS, INDEX_WRITES_TARGET),
           },
           {
-            name: `burst: Publish attempts failed, timeouts apart (${REPORTS} reports)`,
+            name: `burst${onChain}: Publish attempts failed, timeouts apart (${REPORTS} reports)`,
             target: '0',
             measured: String(publishFailures),
             pass: publishFailures === 0,
             margin: publishFailures === 0 ? 'exact' : `${publishFailures} failed`,
           },
           {
-            name: `burst: nothing lost or duplicated (${REPORTS} reports)`,
+            name: `burst${onChain}: nothing lost or duplicated (${REPORTS} reports)`,
             target: '0 lost, 0 duplicated',
             measured: intact
               ? '0 lost, 0 duplicated'
@@ -387,7 +418,8 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
           `Capacity: every emulated service runs in this one Node process, whose main thread was busy ${(loop.utilization * 100).toFixed(0)} % of the burst; it used ` +
             `${ms(cpuMs / REPORTS)} of CPU per report, so ${REPORTS} reports need ${seconds(cpuMs, 0)} of CPU, and the machine gave the process ` +
             `${((cpuMs / clockMs) * 100).toFixed(0)} % of one core (load average ${os.loadavg()[0]?.toFixed(1) ?? '?'} on ${os.cpus().length} cores at the end).`,
-          ...CPU_FINDINGS,
+          // they were found on the default chain's burst, and its table is the one they explain
+          ...(chainName === 'default' ? CPU_FINDINGS : []),
           ...(indexFailures > 0
             ? [
                 `Index rebuilds: a Publish finishes only when no other report is published between its index write and its re-read of the list; while ` +
@@ -417,8 +449,14 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number): 
   };
 }
 
-export const burst = burstBenchmark('burst', 300, 45_000);
-export const burst1000 = burstBenchmark('burst-1000', 1000, 150_000);
+/** The time per agency the burst on a chain is held to: the default chain's, scaled by the tasks a report runs. */
+export const targetMsPerAgency = (chainName: BurstChain): number =>
+  (MS_PER_AGENCY * tasksPerReport(BURST_CHAINS[chainName])) / tasksPerReport(DEFAULT_CHAIN);
 
-/** `npm run bench -- burst --agencies N`: the burst at N agencies, its target 150 ms per agency (the 1,000 one's). */
-export const burstOf = (agencies: number): Benchmark => burstBenchmark('burst', agencies, agencies * 150);
+/** `npm run bench -- burst [--agencies N] [--chain NAME]`: the burst at N agencies (300 unless given) on that chain. */
+export const burstOf = (agencies: number, chainName: BurstChain = 'default'): Benchmark =>
+  burstBenchmark(chainName === 'default' ? 'burst' : `burst-${chainName}`, agencies, agencies * targetMsPerAgency(chainName), chainName);
+
+export const burst = burstBenchmark('burst', 300, 45_000);
+export const burst1000 = burstBenchmark('burst-1000', 1000, 1000 * MS_PER_AGENCY);
+export const burstFourStep = burstOf(300, 'four-step');

@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '#infra/project-function.js';
 import { GSI1 } from '#shared/store/table.js';
 import { renderReportHtml, renderReportJson } from '#shared/report/render.js';
 import { parseReport } from '#shared/report/schema.js';
+import { FOUR_STEP_CHAIN } from '../test/support/chains.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
 import { benchAgencies, Client, reportIdOf, reportOf, seedAgencies, signIn, startBenchStack, type BenchStack } from './support/stack.js';
 import { integer, marginUnder, sleep, sum } from './support/stats.js';
@@ -222,16 +223,6 @@ interface Counted {
 /** Transitions per report the workflow must stay within: today's 6 for the default chain, 15 for four steps with a two-person 会签. */
 export const TRANSITION_LIMITS = { defaultChain: 6, fourStep: 15 } as const;
 
-/** A district agency's chain: 科室负责人 → 办公室主任 (保密审查) → 法制会签 by two → 主管领导签发. */
-const FOUR_STEP_CHAIN = {
-  steps: [
-    { id: 'section', label: '科室负责人审核', kind: 'review', role: 'section-head' },
-    { id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true },
-    { id: 'legal', label: '法制会签', kind: 'cosign', role: 'legal' },
-    { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
-  ],
-} as const;
-
 /** A client whose API requests are written down (the HTTP API bills each). */
 class CountingClient extends Client {
   constructor(
@@ -380,31 +371,15 @@ async function countOneReport(stack: BenchStack): Promise<Counted> {
 
 /** The same report through the four-step chain (not priced): the states its execution entered. */
 async function fourStepTransitions(stack: BenchStack): Promise<string[]> {
-  const [agency] = benchAgencies('bench-cost-four', 1);
+  const [agency] = benchAgencies('bench-cost-four', 1, FOUR_STEP_CHAIN);
   if (!agency) throw new Error('no agency');
-  const store = stack.deps.store;
-  const person = (role: string) => `${role}@${agency.id}.example.cn`;
-  await store.putAgency({ id: agency.id, name: agency.name, chain: { steps: FOUR_STEP_CHAIN.steps.map((step) => ({ ...step })) } });
-  const people: Array<[string, string]> = [
-    ['officer', 'officer'],
-    ['section', 'section-head'],
-    ['director', 'director'],
-    ['legal-a', 'legal'],
-    ['legal-b', 'legal'],
-    ['leader', 'leader'],
-  ];
-  for (const [local, role] of people)
-    await store.putRosterEntry({ email: person(local), name: `${agency.name}${local}`, agencyId: agency.id, roles: [role] });
-  const officer = await signIn(stack, person('officer'));
+  await seedAgencies(stack, [agency]);
+  const officer = await signIn(stack, agency.officer);
   const from = stack.mail.items.length;
   if ((await officer.json('POST', '/api/reports', { report: reportOf(agency) })).status !== 201)
     throw new Error('the four-step submission failed');
   const uncounted = (s: BenchStack, email: string) => signIn(s, email);
-  await approve(stack, person('section'), from, [], false, uncounted);
-  await approve(stack, person('director'), from, [], true, uncounted);
-  await approve(stack, person('legal-a'), from, [], false, uncounted);
-  await approve(stack, person('legal-b'), from, [], false, uncounted);
-  await approve(stack, person('leader'), from, [], false, uncounted);
+  for (const approver of agency.approvers) await approve(stack, approver.email, from, [], approver.confidentiality, uncounted);
   const execution = `${reportIdOf(agency)}-r1`;
   await waitSucceeded(stack, execution);
   const sfn = new SFNClient({

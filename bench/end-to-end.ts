@@ -2,6 +2,7 @@ import type { Benchmark, BenchmarkResult } from './run.js';
 import {
   autoDecide,
   benchAgencies,
+  confidentialityConfirmers,
   reportIdOf,
   reportOf,
   seedAgencies,
@@ -111,7 +112,7 @@ export const endToEnd: Benchmark = {
         approvers.set(agency.director, await signIn(stack, agency.director));
         approvers.set(agency.leader, await signIn(stack, agency.leader));
       }
-      const decider = autoDecide(stack, approvers);
+      const decider = autoDecide(stack, approvers, confidentialityConfirmers(agencies));
 
       const timelines: Timeline[] = [];
       for (const [index, agency] of agencies.entries()) {

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { administration } from './administration.js';
-import { burst, burst1000, burstOf } from './burst.js';
+import { BURST_CHAINS, burst, burst1000, burstFourStep, burstOf, isBurstChain } from './burst.js';
 import { costPerReport, idleCost } from './cost-per-report.js';
 import { documents } from './documents.js';
 import { endToEnd } from './end-to-end.js';
@@ -28,7 +28,8 @@ import { signInTiming } from './sign-in-timing.js';
  *
  * `npm run bench -- <id> [<id>...]` runs only those modules and prints their tables without touching BENCHMARKS.md.
  * With `--update` it also replaces their sections and summary rows in BENCHMARKS.md (the run is listed in its
- * environment table); `--agencies N` runs the burst at N agencies.
+ * environment table); `--agencies N` runs the burst at N agencies, `--chain four-step` runs it on the four-step chain
+ * (its own section, `burst-four-step`).
  */
 
 /** A target a benchmark is held to: one line of the summary table. */
@@ -75,6 +76,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   signInTiming,
   documents,
   administration,
+  burstFourStep,
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -181,17 +183,30 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const update = process.argv.includes('--update');
   const args = process.argv.slice(2).filter((arg) => arg !== '--update');
-  // `--agencies N`: the burst at N agencies instead of 300
-  const agenciesAt = args.indexOf('--agencies');
-  const agencies = agenciesAt === -1 ? undefined : Number(args[agenciesAt + 1]);
+  // `--agencies N` and `--chain NAME`: the burst at N agencies instead of 300, on that chain
+  const option = (name: string): string | undefined => {
+    const at = args.indexOf(name);
+    return at === -1 ? undefined : (args[at + 1] ?? '');
+  };
+  const agenciesText = option('--agencies');
+  const agencies = agenciesText === undefined ? undefined : Number(agenciesText);
   if (agencies !== undefined && !(Number.isInteger(agencies) && agencies > 0))
-    throw new Error(`--agencies needs a whole number, not ${args[agenciesAt + 1]}`);
-  const only = agenciesAt === -1 ? args : args.filter((_, index) => index !== agenciesAt && index !== agenciesAt + 1);
+    throw new Error(`--agencies needs a whole number, not ${agenciesText}`);
+  const chain = option('--chain');
+  if (chain !== undefined && !isBurstChain(chain))
+    throw new Error(`--chain takes one of ${Object.keys(BURST_CHAINS).join(', ')}, not ${chain === '' ? '(nothing)' : chain}`);
+  const only = args.filter(
+    (arg, index) => !['--agencies', '--chain'].includes(arg) && !['--agencies', '--chain'].includes(args[index - 1] ?? ''),
+  );
   const unknown = only.filter((id) => !BENCHMARKS.some((benchmark) => benchmark.id === id));
   if (unknown.length > 0) throw new Error(`no benchmark ${unknown.join(', ')}; there are ${BENCHMARKS.map((b) => b.id).join(', ')}`);
-  const available =
-    agencies === undefined ? BENCHMARKS : BENCHMARKS.map((benchmark) => (benchmark.id === 'burst' ? burstOf(agencies) : benchmark));
-  const selected = only.length === 0 ? available : available.filter((benchmark) => only.includes(benchmark.id));
+  // `burst` takes both options; `burst-four-step` (the same burst on its chain) takes the size
+  const sized = (benchmark: Benchmark): Benchmark => {
+    if (benchmark.id === 'burst' && (agencies !== undefined || chain !== undefined)) return burstOf(agencies ?? 300, chain ?? 'default');
+    if (benchmark.id === burstFourStep.id && agencies !== undefined) return burstOf(agencies, 'four-step');
+    return benchmark;
+  };
+  const selected = (only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((benchmark) => only.includes(benchmark.id))).map(sized);
   const outcomes: Outcome[] = [];
   for (const benchmark of selected) {
     log(`▶ ${benchmark.id}`);

@@ -10,7 +10,9 @@ import { SESSION_COOKIE } from '#shared/http/session-cookie.js';
 import { extractLinks } from '#shared/mail/outbox-mailer.js';
 import { logger } from '#shared/runtime/logger.js';
 import type { ReportEvent } from '#shared/workflow/model.js';
+import { DEFAULT_CHAIN, type Chain } from '#shared/workflow/review-chain.js';
 import type { MailMessage } from '#shared/workflow/ports.js';
+import { seatsOf, type Seat } from './chain-expectations.js';
 import { mapLimit } from './stats.js';
 
 /**
@@ -239,39 +241,64 @@ export async function sessionFor(stack: BenchStack, email: string): Promise<Clie
 
 // ------------------------------------------------------------------------------------------------------ agencies
 
+export interface BenchApprover extends Seat {
+  readonly email: string;
+}
+
 export interface BenchAgency {
   readonly id: string;
   readonly name: string;
+  /** the chain its reports walk: the default one is not written to the agency (an agency without a chain uses it) */
+  readonly chain: Chain;
   readonly officer: string;
+  /** everyone the chain asks to decide, in step order (two co-signers per 会签) */
+  readonly approvers: readonly BenchApprover[];
+  /** the addresses of the people holding `director` and `leader` (every chain the benchmarks run has both) */
   readonly director: string;
   readonly leader: string;
 }
 
-export function benchAgencies(prefix: string, count: number): BenchAgency[] {
+/** Co-signers seated on each 会签 of a benchmark agency's chain. */
+export const BENCH_COSIGNERS = 2;
+
+export function benchAgencies(prefix: string, count: number, chain: Chain = DEFAULT_CHAIN): BenchAgency[] {
   const width = String(count).length;
+  const seats = seatsOf(chain, BENCH_COSIGNERS);
   return Array.from({ length: count }, (_, index) => {
     const n = String(index + 1).padStart(width, '0');
     const id = `${prefix}-${n}`;
     return {
       id,
       name: `基准测试第${n}局（${prefix}）`,
+      chain,
       officer: `officer@${id}.example.cn`,
+      approvers: seats.map((seat) => ({ ...seat, email: `${seat.local}@${id}.example.cn` })),
       director: `director@${id}.example.cn`,
       leader: `leader@${id}.example.cn`,
     };
   });
 }
 
-/** The agency and its three people, written straight to the store (as an administrator's roster load would). */
+/** The agency (with its chain) and its people, written straight to the store (as an administrator's roster load would). */
 export async function seedAgencies(stack: BenchStack, agencies: readonly BenchAgency[], concurrency = 16): Promise<void> {
   const store = stack.deps.store;
   await mapLimit(agencies, concurrency, async (agency) => {
-    await store.putAgency({ id: agency.id, name: agency.name });
+    await store.putAgency({ id: agency.id, name: agency.name, ...(agency.chain === DEFAULT_CHAIN ? {} : { chain: agency.chain }) });
     await store.putRosterEntry({ email: agency.officer, name: `${agency.name}信息员`, agencyId: agency.id, roles: ['officer'] });
-    await store.putRosterEntry({ email: agency.director, name: `${agency.name}办公室主任`, agencyId: agency.id, roles: ['director'] });
-    await store.putRosterEntry({ email: agency.leader, name: `${agency.name}主管领导`, agencyId: agency.id, roles: ['leader'] });
+    for (const approver of agency.approvers) {
+      await store.putRosterEntry({
+        email: approver.email,
+        name: `${agency.name}${approver.title}`,
+        agencyId: agency.id,
+        roles: [approver.role],
+      });
+    }
   });
 }
+
+/** The addresses that confirm the 保密审查 when they approve: the approvers seated on a step that asks for it. */
+export const confidentialityConfirmers = (agencies: readonly BenchAgency[]): ReadonlySet<string> =>
+  new Set(agencies.flatMap((agency) => agency.approvers.filter((approver) => approver.confidentiality).map((approver) => approver.email)));
 
 const REFERENCE_REPORT = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../test/fixtures/daxing-kw-2020.beijing-2019.json', import.meta.url)), 'utf8'),
@@ -298,11 +325,12 @@ export interface DecisionRecord {
 
 /**
  * Approves every review email to someone in `approvers` as soon as it is sent: the approver posts the JSON decision
- * (the 保密审查 confirmed by directors) on the next turn of the event loop.
+ * (the 保密审查 confirmed by the `confirmers`) on the next turn of the event loop.
  */
 export function autoDecide(
   stack: BenchStack,
   approvers: ReadonlyMap<string, Client>,
+  confirmers: ReadonlySet<string>,
 ): { readonly decisions: DecisionRecord[]; readonly pending: () => number; readonly settled: () => Promise<void> } {
   const decisions: DecisionRecord[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -325,7 +353,7 @@ export function autoDecide(
           sig,
           outcome: 'approve',
           comment: '',
-          confidentialityReviewed: mail.to.startsWith('director@'),
+          confidentialityReviewed: confirmers.has(mail.to),
         })
         // a connection the server never took: recorded as status 0 (the checks after the burst then fail), not thrown
         .catch(() => ({ status: 0 }));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRosterFile, loadRoster } from '#infra/scripts/load-roster.js';
+import { FOUR_STEP_CHAIN } from '../support/chains.js';
 import { referenceReport, withValue } from '../support/report-builders.js';
 import { nextEmail, Person, reviewLink, seenIds, waitFor } from './http-client.js';
 import { startTestStack } from './stack.js';
@@ -25,14 +26,7 @@ const ROSTER_FILE = {
     {
       ...AGENCY,
       district: 'daxing',
-      chain: {
-        steps: [
-          { id: 'section', label: '科室负责人审核', kind: 'review', role: 'section-head' },
-          { id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true },
-          { id: 'legal', label: '法制会签', kind: 'cosign', role: 'legal' },
-          { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
-        ],
-      },
+      chain: FOUR_STEP_CHAIN,
     },
   ],
   roster: [

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '#shared/workflow/ports.js';
+import { FOUR_STEP_CHAIN } from '../support/chains.js';
 import { isPublished, sleep } from './support/client.js';
 import { ReportDriver, reportFor } from './support/driver.js';
 import { emailProblems, logProblems, publishedOnceProblems } from './support/invariants.js';
@@ -16,22 +17,13 @@ import { freePort, StackProcess } from './support/process-stack.js';
  * published exactly once with every email sent once.
  */
 
-const CHAIN = {
-  steps: [
-    { id: 'section', label: '科室负责人审核', kind: 'review', role: 'section-head' },
-    { id: 'director', label: '办公室主任审核', kind: 'review', role: 'director', confidentiality: true },
-    { id: 'legal', label: '法制会签', kind: 'cosign', role: 'legal' },
-    { id: 'leader', label: '主管领导签发', kind: 'sign', role: 'leader' },
-  ],
-} as const;
-
 interface FourStepAgency extends SeededAgency {
   readonly section: SeededPerson;
   readonly legal: readonly [SeededPerson, SeededPerson];
 }
 
 async function seedFourStepAgency(store: Store, id: string, name: string): Promise<FourStepAgency> {
-  const agency = { id, name, chain: { steps: CHAIN.steps.map((step) => ({ ...step })) } };
+  const agency = { id, name, chain: FOUR_STEP_CHAIN };
   await store.putAgency(agency);
   const person = async (local: string, personName: string, roles: string[]): Promise<SeededPerson> => {
     const email = `${local}@${id}.example.cn`;
