@@ -602,6 +602,13 @@ const LOG_BYTES_PER_REPORT = 40 * 1024;
 
 type TemplateResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
+/** what an alarm is billed for: the metrics it reads (one, or each metric of its math expression) */
+function metricsRead(alarm: TemplateResources[string]): number {
+  const metrics: unknown = alarm.Properties?.['Metrics'];
+  if (!Array.isArray(metrics)) return 1;
+  return metrics.filter((query: unknown) => typeof query === 'object' && query !== null && 'MetricStat' in query).length;
+}
+
 function prodTemplates(): TemplateResources {
   const outdir = mkdtempSync(path.join(tmpdir(), 'nianbao-bench-idle-'));
   try {
@@ -637,18 +644,18 @@ export const idleCost: Benchmark = {
       'kept with PITR; in S3 its page and ' +
       'report.json as Publish renders them (the bucket is versioned: one version each); CloudWatch Logs: 40 KiB per report for the retention of the stage ' +
       '(prod: a year, so one year of reports), whatever the retention of each group.',
-    'Prices (us-east-1): KMS key $1.00/month; secret $0.40/month; alarm $0.10/month; CloudFront no fixed charge; WAF $5.00 per web ACL and $1.00 per rule a ' +
-      'month; storage per GB-month: DynamoDB $0.25, PITR $0.20, S3 $0.023, Logs $0.03. The DynamoDB free tier (25 GB) is ignored.',
-    'A KMS signing key added on another branch is listed as a separate line when the template does not have ' +
-      `it yet, so the total stays honest after the merge. Target: ≤ $${IDLE_TARGET_USD} a month for prod.`,
+    'Prices (us-east-1): KMS key $1.00/month; secret $0.40/month; alarm $0.10/month per metric it reads (an alarm on a metric math expression ' +
+      'is billed for each metric in it); CloudFront no fixed charge; WAF $5.00 per web ACL and $1.00 per rule a ' +
+      'month; storage per GB-month: DynamoDB $0.25, PITR $0.20, S3 $0.023, Logs $0.03. The free tiers (10 alarm metrics, 25 GB of DynamoDB) are ignored.',
+    `Target: ≤ $${IDLE_TARGET_USD} a month for prod.`,
   ],
   async run(log): Promise<BenchmarkResult> {
     const resources = Object.values(prodTemplates());
     const ofType = (type: string) => resources.filter((resource) => resource.Type === type);
     const keys = ofType('AWS::KMS::Key');
-    const signingKeys = keys.filter((key) => String(key.Properties?.['KeyUsage'] ?? '') === 'SIGN_VERIFY');
     const secrets = ofType('AWS::SecretsManager::Secret');
     const alarms = ofType('AWS::CloudWatch::Alarm');
+    const alarmMetrics = sum(alarms.map(metricsRead));
     const distributions = ofType('AWS::CloudFront::Distribution');
     const webAcls = ofType('AWS::WAFv2::WebACL');
     const wafRules = sum(
@@ -675,15 +682,13 @@ export const idleCost: Benchmark = {
 
     const rows: string[][] = [];
     let total = 0;
-    let pending = 0;
-    const line = (item: string, count: string, monthly: number, inTemplate = true) => {
-      if (inTemplate) total += monthly;
-      else pending += monthly;
-      rows.push([item, count, usd(monthly), inTemplate ? 'in the templates' : 'not yet in the templates (another branch)']);
+    const line = (item: string, count: string, monthly: number) => {
+      total += monthly;
+      rows.push([item, count, usd(monthly)]);
     };
     line('KMS customer managed keys', String(keys.length), keys.length * IDLE_PRICES.kmsKey);
     line('Secrets Manager secrets', String(secrets.length), secrets.length * IDLE_PRICES.secret);
-    line('CloudWatch alarms', String(alarms.length), alarms.length * IDLE_PRICES.alarm);
+    line('CloudWatch alarms (metrics they read)', `${alarms.length} (${alarmMetrics})`, alarmMetrics * IDLE_PRICES.alarm);
     line('CloudFront distributions (no fixed charge)', String(distributions.length), distributions.length * IDLE_PRICES.cloudFront);
     line(
       'WAF web ACLs and rules',
@@ -707,39 +712,31 @@ export const idleCost: Benchmark = {
     );
     const logItem = `CloudWatch Logs storage (${logGroups.length} groups), a year of reports`;
     line(logItem, `${(logBytes / 1024 ** 2).toFixed(1)} MiB`, gb(logBytes) * IDLE_PRICES.logStorageGb);
-    if (signingKeys.length === 0)
-      line('KMS signing key (asymmetric, ECC_NIST_P256; being added on another branch)', '1', IDLE_PRICES.kmsKey, false);
-    rows.push(['**Total, this branch**', '', `**$${total.toFixed(2)}**`, '']);
-    rows.push(["**Total with the other branches' lines**", '', `**$${(total + pending).toFixed(2)}**`, '']);
+    rows.push(['**Total**', '', `**$${total.toFixed(2)}**`]);
     const targets: Target[] = [
       {
-        name: "idle cost of the prod stage, this branch's templates",
+        name: 'idle cost of the prod stage',
         target: `≤ $${IDLE_TARGET_USD}/month`,
         measured: `$${total.toFixed(2)}/month`,
         pass: total <= IDLE_TARGET_USD,
         margin: marginUnder(total, IDLE_TARGET_USD),
       },
-      {
-        name: 'idle cost of the prod stage, with the KMS signing key of another branch',
-        target: `≤ $${IDLE_TARGET_USD}/month`,
-        measured: `$${(total + pending).toFixed(2)}/month`,
-        pass: total + pending <= IDLE_TARGET_USD,
-        margin: marginUnder(total + pending, IDLE_TARGET_USD),
-      },
     ];
     const waf = webAcls.length * IDLE_PRICES.wafWebAcl + wafRules * IDLE_PRICES.wafRule;
     const rateOnly = IDLE_PRICES.wafWebAcl + 2 * IDLE_PRICES.wafRule;
-    const withoutWaf = total + pending - waf;
+    const withoutWaf = total - waf;
+    const lambdaAlarms = alarms.filter((alarm) => alarm.Properties?.['Namespace'] === 'AWS/Lambda').length;
     const notes = [
-      `What costs money idle: ${keys.length} KMS key(s) ($${(keys.length * IDLE_PRICES.kmsKey).toFixed(2)}), ${secrets.length} secret(s) and ` +
-        `${alarms.length} alarms ($${(alarms.length * IDLE_PRICES.alarm).toFixed(2)}); storage for ${reports} reports is a few cents; ` +
-        `the web ACL with ${wafRules} rules $${waf.toFixed(2)}.`,
-      `Without WAF the stage is $${withoutWaf.toFixed(2)}, most of it the ${alarms.length} alarms (one or more per function at $0.10 each: ` +
-        'fewer, aggregated alarms are the other lever). The cheapest web ACL that keeps the per-IP rate limits (sign-in and ' +
-        `everything, the dev stage's edge) is $${rateOnly.toFixed(2)} a month (ACL $${IDLE_PRICES.wafWebAcl.toFixed(2)} + 2 rules), so no stage with ` +
-        `a WAF rate limit can cost ≤ $${IDLE_TARGET_USD}: prod with rate limits only would be $${(withoutWaf + rateOnly).toFixed(2)}. ` +
-        "prod keeps AWS's managed rule groups as well (edgeManagedRules); API Gateway's stage throttle is the floor behind WAF, free, but per stage, not per IP.",
+      `What costs money idle: ${keys.length} KMS keys ($${(keys.length * IDLE_PRICES.kmsKey).toFixed(2)}: the history's signing key and the alarm topic's key), ` +
+        `${secrets.length} secrets ($${(secrets.length * IDLE_PRICES.secret).toFixed(2)}), ${alarms.length} alarms reading ${alarmMetrics} metrics ` +
+        `($${(alarmMetrics * IDLE_PRICES.alarm).toFixed(2)}; ${lambdaAlarms} of them each function's errors and throttles) and the web ACL with ` +
+        `${wafRules} rules ($${waf.toFixed(2)}); storage for ${reports} reports is a few cents.`,
+      `The gap is what the production-readiness work asked for, priced: AWS WAF with per-IP rate limits on sign-in and on everything plus AWS's managed ` +
+        `rule groups (the cheapest web ACL keeping just the two rate limits is $${rateOnly.toFixed(2)} a month on its own, over the target by itself), ` +
+        `and an errors and a throttles alarm for every function ($${(lambdaAlarms * IDLE_PRICES.alarm).toFixed(2)}). Without the web ACL the stage ` +
+        `is $${withoutWaf.toFixed(2)}; without the per-function alarms as well, $${(withoutWaf - lambdaAlarms * IDLE_PRICES.alarm).toFixed(2)}. ` +
+        "Both are kept: a stage without per-IP limits would rest on API Gateway's stage throttle alone, which is per stage, not per client.",
     ];
-    return { columns: ['Item', 'Count', 'Per month', 'Source'], rows, targets, notes };
+    return { columns: ['Item', 'Count', 'Per month'], rows, targets, notes };
   },
 };
