@@ -2,8 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import os from 'node:os';
 import { performance as hooks } from 'node:perf_hooks';
-import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { LOCAL_STATE_MACHINE_ARN } from '#infra/local/definition.js';
 import { verifyChain } from '#shared/workflow/chain.js';
 import { DEFAULT_CHAIN, type Chain } from '#shared/workflow/review-chain.js';
 import { FOUR_STEP_CHAIN } from '../test/support/chains.js';
@@ -13,6 +11,7 @@ import {
   autoDecide,
   BENCH_COSIGNERS,
   benchAgencies,
+  executionHistory,
   confidentialityConfirmers,
   reportIdOf,
   reportOf,
@@ -247,11 +246,6 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number, c
         let executionsSucceeded = 0;
         const failures = new Map<string, number>();
         const problems: string[] = [];
-        const sfn = new SFNClient({
-          endpoint: stack.sfnEndpoint,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        });
         await mapLimit(agencies, 8, async (agency) => {
           const reportId = reportIdOf(agency);
           const events = await stack.deps.store.listEvents(reportId);
@@ -272,19 +266,7 @@ export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number, c
           }
           if (description?.status === 'SUCCEEDED') executionsSucceeded += 1;
           else problems.push(`${execution}: ${description?.status ?? 'missing'}`);
-          const history: HistoryEvent[] = [];
-          let nextToken: string | undefined;
-          do {
-            const page = await sfn.send(
-              new GetExecutionHistoryCommand({
-                executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`,
-                maxResults: 1000,
-                nextToken,
-              }),
-            );
-            history.push(...(page.events ?? []));
-            nextToken = page.nextToken;
-          } while (nextToken !== undefined);
+          const history = await executionHistory(stack, execution);
           let state = '?';
           for (const event of history) {
             state = event.stateEnteredEventDetails?.name ?? state;

@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { LOCAL_STATE_MACHINE_ARN } from '#infra/local/definition.js';
 import { FUNCTION_NAMES, type FunctionName } from '#infra/function-needs.js';
 import { addNianbaoStacks } from '#infra/nianbao-app.js';
 import { PROJECT_ROOT } from '#infra/project-function.js';
@@ -15,7 +14,17 @@ import { renderReportHtml, renderReportJson } from '#shared/report/render.js';
 import { parseReport } from '#shared/report/schema.js';
 import { FOUR_STEP_CHAIN } from '../test/support/chains.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
-import { benchAgencies, Client, reportIdOf, reportOf, seedAgencies, signIn, startBenchStack, type BenchStack } from './support/stack.js';
+import {
+  benchAgencies,
+  Client,
+  executionHistory,
+  reportIdOf,
+  reportOf,
+  seedAgencies,
+  signIn,
+  startBenchStack,
+  type BenchStack,
+} from './support/stack.js';
 import { integer, marginUnder, sleep, sum } from './support/stats.js';
 
 const REFERENCE_REPORT_FOR_COST: unknown = JSON.parse(
@@ -325,24 +334,7 @@ async function countOneReport(stack: BenchStack): Promise<Counted> {
   await stack.indexes.idle();
   counting = false;
 
-  const sfn = new SFNClient({
-    endpoint: stack.sfnEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const history: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new GetExecutionHistoryCommand({
-        executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`,
-        maxResults: 1000,
-        nextToken,
-      }),
-    );
-    history.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
+  const history = await executionHistory(stack, execution);
 
   // Lambda invocations: the HTTP handlers log their route and duration; a task handler logs when it ends, and the
   // execution history says when the engine invoked it (TaskStarted), in the same order
@@ -382,18 +374,8 @@ async function fourStepTransitions(stack: BenchStack): Promise<string[]> {
   for (const approver of agency.approvers) await approve(stack, approver.email, from, [], approver.confidentiality, uncounted);
   const execution = `${reportIdOf(agency)}-r1`;
   await waitSucceeded(stack, execution);
-  const sfn = new SFNClient({
-    endpoint: stack.sfnEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const page = await sfn.send(
-    new GetExecutionHistoryCommand({
-      executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`,
-      maxResults: 1000,
-    }),
-  );
-  return (page.events ?? []).flatMap((event) =>
+  const history = await executionHistory(stack, execution);
+  return history.flatMap((event) =>
     event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : [],
   );
 }

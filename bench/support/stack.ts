@@ -4,6 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { LOCAL_STATE_MACHINE_ARN } from '#infra/local/definition.js';
 import { startLocalStack, type LocalStack } from '#infra/local/stack.js';
 import { sessionIdHash } from '#shared/auth/sign-in.js';
 import { SESSION_COOKIE } from '#shared/http/session-cookie.js';
@@ -369,4 +371,27 @@ export function autoDecide(
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** An execution's whole history from the stack's Step Functions endpoint, page after page, as GetExecutionHistory gives it. */
+export async function executionHistory(stack: Pick<LocalStack, 'sfnEndpoint'>, execution: string): Promise<HistoryEvent[]> {
+  const sfn = new SFNClient({
+    endpoint: stack.sfnEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const history: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn: `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${execution}`,
+        maxResults: 1000,
+        nextToken,
+      }),
+    );
+    history.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return history;
 }
