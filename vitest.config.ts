@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
  * One project per suite, so each can be run alone (`npm run test:unit`, `test:integration`, `test:e2e`,
  * `test:browser`, `test:faults`) and `npm test` runs them all. The README says which to run while working.
  */
-const suite = (name: string, include: string[], exclude: string[] = []) => ({
+const suite = (name: string, include: string[], exclude: string[] = [], isolate = true) => ({
   extends: true as const,
-  test: { name, include, exclude },
+  test: { name, include, exclude, isolate },
 });
 
 export default defineConfig({
@@ -18,7 +18,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      suite('unit', ['test/unit/**/*.test.{ts,tsx}']),
+      // The unit files share one module registry: importing zod, preact, pdfkit and the report model afresh for each
+      // file took longer than their tests. A file that mocks a module resets the registry before its imports.
+      suite('unit', ['test/unit/**/*.test.{ts,tsx}'], [], false),
       suite('integration', ['test/{integration,functions,workflow,infra}/**/*.test.{ts,tsx}']),
       suite('e2e', ['test/e2e/**/*.test.{ts,tsx}'], ['test/e2e/browser/**']),
       suite('browser', ['test/e2e/browser/**/*.test.{ts,tsx}']),

@@ -11,8 +11,9 @@ import type { DefinitionOptions } from './local-names.js';
  * and synthesizing take 8–12 s on a busy 2-core machine, most of `npm start`). The definition is a pure function of
  * the construct's source, this folder's synthesis code, the aws-cdk-lib version and the options, so it is stored under
  * a hash of exactly those: the one for the default options is committed beside this file (a fresh clone starts fast;
- * test/unit/infra/local/cached-definition.test.ts fails when it is stale), others are cached in
- * node_modules/.cache/nianbao. A stale or missing entry is synthesized and stored; it can never be used by mistake.
+ * test/infra/local/cached-definition.test.ts, in the integration suite with the other CDK syntheses, fails when it is
+ * stale), others are cached in node_modules/.cache/nianbao. A stale or missing entry is synthesized and stored; it can
+ * never be used by mistake.
  */
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));

@@ -30,9 +30,17 @@ interface Pair {
   readonly previous: unknown;
 }
 
-function labelsOf(template: Template, path: string): { rowLabel: string; columnLabel: string } {
+/** A cell as a finding names it: its dotted path and its labels. */
+type Place = Pick<Cell, 'id' | 'rowLabel' | 'columnLabel'>;
+
+function placeOf(template: Template, path: string): Place {
   const cell = findCell(template, path);
-  return { rowLabel: cell?.rowLabel ?? '', columnLabel: cell?.columnLabel ?? '' };
+  return { id: path, rowLabel: cell?.rowLabel ?? '', columnLabel: cell?.columnLabel ?? '' };
+}
+
+/** Every cross-year finding: the figure the previous year implies (or had, for X5) against the one reported. */
+function finding(code: Finding['code'], place: Place, expected: number, actual: number, message: string): Finding {
+  return { code, path: place.id, rowLabel: place.rowLabel, columnLabel: place.columnLabel, expected, actual, message };
 }
 
 function x1(pair: Pair, previousYear: number): Finding[] {
@@ -40,18 +48,9 @@ function x1(pair: Pair, previousYear: number): Finding[] {
     const actual = countAt(pair.report, ['applications', 'carriedOver', column]);
     const expected = countAt(pair.previous, ['applications', 'carriedForward', column]);
     if (actual === undefined || expected === undefined || actual === expected) return [];
-    const path = `applications.carriedOver.${column}`;
-    const labels = labelsOf(pair.template, path);
-    return [
-      {
-        code: 'X1',
-        path,
-        ...labels,
-        expected,
-        actual,
-        message: `表三“二、上年结转”“${labels.columnLabel}”为 ${fmt(actual)}，但 ${previousYear} 年报告“四、结转下年度继续办理”为 ${fmt(expected)}，两者应相等。`,
-      } satisfies Finding,
-    ];
+    const place = placeOf(pair.template, `applications.carriedOver.${column}`);
+    const message = `表三“二、上年结转”“${place.columnLabel}”为 ${fmt(actual)}，但 ${previousYear} 年报告“四、结转下年度继续办理”为 ${fmt(expected)}，两者应相等。`;
+    return [finding('X1', place, expected, actual, message)];
   });
 }
 
@@ -66,18 +65,9 @@ function x2(pair: Pair): Finding[] {
     if (before === undefined || issued === undefined || repealed === undefined || actual === undefined) return [];
     const expected = before + issued - repealed;
     if (expected === actual) return [];
-    const path = `activeDisclosure.regulations.${row}.inForce`;
-    const labels = labelsOf(pair.template, path);
-    return [
-      {
-        code: 'X2',
-        path,
-        ...labels,
-        expected,
-        actual,
-        message: `“${labels.rowLabel}”现行有效件数为 ${fmt(actual)}，按上年现行有效 ${fmt(before)} 加本年制发 ${fmt(issued)} 减本年废止 ${fmt(repealed)} 应为 ${fmt(expected)}。如有文件失效或清理，请在报告中说明。`,
-      } satisfies Finding,
-    ];
+    const place = placeOf(pair.template, `activeDisclosure.regulations.${row}.inForce`);
+    const message = `“${place.rowLabel}”现行有效件数为 ${fmt(actual)}，按上年现行有效 ${fmt(before)} 加本年制发 ${fmt(issued)} 减本年废止 ${fmt(repealed)} 应为 ${fmt(expected)}。如有文件失效或清理，请在报告中说明。`;
+    return [finding('X2', place, expected, actual, message)];
   });
 }
 
@@ -120,18 +110,7 @@ function runningTotals(pair: Pair): Finding[] {
         const change = rule.change(pair, cell.path.slice(0, -1));
         if (actual === undefined || before === undefined || change === undefined || before + change === actual) return [];
         const expected = before + change;
-        const message = rule.message(cell, { actual, before, change, expected });
-        return [
-          {
-            code: rule.code,
-            path: cell.id,
-            rowLabel: cell.rowLabel,
-            columnLabel: cell.columnLabel,
-            expected,
-            actual,
-            message,
-          } satisfies Finding,
-        ];
+        return [finding(rule.code, cell, expected, actual, rule.message(cell, { actual, before, change, expected }))];
       }),
   );
 }
@@ -152,17 +131,8 @@ function x5(pair: Pair, previousYear: number): Finding[] {
       if (Math.max(actual, before) < X5_MIN_MAGNITUDE) return [];
       if (actual <= before * X5_RATIO && actual * X5_RATIO >= before) return [];
       const ratio = actual / before;
-      return [
-        {
-          code: 'X5',
-          path: cell.id,
-          rowLabel: cell.rowLabel,
-          columnLabel: cell.columnLabel,
-          expected: before,
-          actual,
-          message: `${cellName(cell)}由 ${previousYear} 年的 ${fmt(before)} 变为 ${fmt(actual)}（${ratio >= 1 ? `增至 ${ratio.toFixed(1)} 倍` : `降至 ${ratio.toFixed(2)} 倍`}），请确认数据无误。`,
-        } satisfies Finding,
-      ];
+      const message = `${cellName(cell)}由 ${previousYear} 年的 ${fmt(before)} 变为 ${fmt(actual)}（${ratio >= 1 ? `增至 ${ratio.toFixed(1)} 倍` : `降至 ${ratio.toFixed(2)} 倍`}），请确认数据无误。`;
+      return [finding('X5', cell, before, actual, message)];
     });
 }
 

@@ -1,5 +1,5 @@
 import type { ColumnNode, Template } from '../template-model.js';
-import { applicationsTable, disclosureTable, HEADINGS, overviewSection, REVIEWS_TABLE } from './parts.js';
+import { applicationsTable, disclosureTable, HEADINGS, numberedGroup, overviewSection, REVIEWS_TABLE } from './parts.js';
 
 const REGULATION_COLUMNS: readonly ColumnNode[] = [
   { key: 'issued', label: '本年制发件数' },
@@ -45,15 +45,13 @@ export const NATIONAL_2021: Template = {
       field: 'applications',
       heading: HEADINGS.applications,
       tables: [
-        applicationsTable({
-          key: 'other',
-          label: '（六）其他处理',
-          children: [
-            { key: 'overdueCorrection', label: '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请' },
-            { key: 'overdueFee', label: '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请' },
-            { key: 'other', label: '3.其他' },
-          ],
-        }),
+        applicationsTable(
+          numberedGroup('other', '（六）其他处理', {
+            overdueCorrection: '申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请',
+            overdueFee: '申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请',
+            other: '其他',
+          }),
+        ),
       ],
     },
     { type: 'tables', field: 'reviewsAndLitigation', heading: HEADINGS.reviewsAndLitigation, tables: [REVIEWS_TABLE] },

@@ -33,6 +33,14 @@ export const APPLICANT_COLUMNS: readonly ColumnNode[] = [
 
 export const APPLICATIONS_CHECK_NOTE = '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）';
 
+/**
+ * A row group of table 三 whose rows the format numbers 1., 2., … in order, given as key → label without the number
+ * (an object keeps its keys in the order written, and a key written twice does not compile).
+ */
+export function numberedGroup(key: string, label: string, rows: Readonly<Record<string, string>>): RowNode {
+  return { key, label, children: Object.entries(rows).map(([rowKey, rowLabel], i) => ({ key: rowKey, label: `${i + 1}.${rowLabel}` })) };
+}
+
 /** Table 三. Only （六）其他处理 differs between the formats: one row in 2019, three in 2021. */
 export function applicationsTable(otherHandling: RowNode): GridTable {
   return {
@@ -49,40 +57,28 @@ export function applicationsTable(otherHandling: RowNode): GridTable {
         children: [
           { key: 'disclosed', label: '（一）予以公开' },
           { key: 'partiallyDisclosed', label: '（二）部分公开（区分处理的，只计这一情形，不计其他情形）' },
-          {
-            key: 'withheld',
-            label: '（三）不予公开',
-            children: [
-              { key: 'stateSecret', label: '1.属于国家秘密' },
-              { key: 'prohibitedByLaw', label: '2.其他法律行政法规禁止公开' },
-              { key: 'threeSecurityOneStability', label: '3.危及“三安全一稳定”' },
-              { key: 'thirdPartyRights', label: '4.保护第三方合法权益' },
-              { key: 'internalAffairs', label: '5.属于三类内部事务信息' },
-              { key: 'processInformation', label: '6.属于四类过程性信息' },
-              { key: 'enforcementCaseFiles', label: '7.属于行政执法案卷' },
-              { key: 'administrativeQuery', label: '8.属于行政查询事项' },
-            ],
-          },
-          {
-            key: 'unableToProvide',
-            label: '（四）无法提供',
-            children: [
-              { key: 'notHeld', label: '1.本机关不掌握相关政府信息' },
-              { key: 'needsCreation', label: '2.没有现成信息需要另行制作' },
-              { key: 'stillUnclear', label: '3.补正后申请内容仍不明确' },
-            ],
-          },
-          {
-            key: 'notProcessed',
-            label: '（五）不予处理',
-            children: [
-              { key: 'complaintPetition', label: '1.信访举报投诉类申请' },
-              { key: 'repeated', label: '2.重复申请' },
-              { key: 'publications', label: '3.要求提供公开出版物' },
-              { key: 'massRepeated', label: '4.无正当理由大量反复申请' },
-              { key: 'confirmation', label: '5.要求行政机关确认或重新出具已获取信息' },
-            ],
-          },
+          numberedGroup('withheld', '（三）不予公开', {
+            stateSecret: '属于国家秘密',
+            prohibitedByLaw: '其他法律行政法规禁止公开',
+            threeSecurityOneStability: '危及“三安全一稳定”',
+            thirdPartyRights: '保护第三方合法权益',
+            internalAffairs: '属于三类内部事务信息',
+            processInformation: '属于四类过程性信息',
+            enforcementCaseFiles: '属于行政执法案卷',
+            administrativeQuery: '属于行政查询事项',
+          }),
+          numberedGroup('unableToProvide', '（四）无法提供', {
+            notHeld: '本机关不掌握相关政府信息',
+            needsCreation: '没有现成信息需要另行制作',
+            stillUnclear: '补正后申请内容仍不明确',
+          }),
+          numberedGroup('notProcessed', '（五）不予处理', {
+            complaintPetition: '信访举报投诉类申请',
+            repeated: '重复申请',
+            publications: '要求提供公开出版物',
+            massRepeated: '无正当理由大量反复申请',
+            confirmation: '要求行政机关确认或重新出具已获取信息',
+          }),
           otherHandling,
           { key: 'total', label: '（七）总计' },
         ],

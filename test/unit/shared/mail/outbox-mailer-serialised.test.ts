@@ -6,8 +6,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { OutboxFileSchema, OutboxMailer } from '../../../../shared/mail/outbox-mailer.js';
 
-/** rename, the commit point of a write, made slow and uneven so overlapping writes would finish out of order */
-const renames = vi.hoisted(() => ({ active: 0, maxActive: 0, count: 0 }));
+/**
+ * rename, the commit point of a write, made slow and uneven so overlapping writes would finish out of order. The unit
+ * files share one module registry, so it is reset first: the mailer is then loaded afresh, over the mocked rename.
+ */
+const renames = vi.hoisted(() => {
+  vi.resetModules();
+  return { active: 0, maxActive: 0, count: 0 };
+});
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   return {
