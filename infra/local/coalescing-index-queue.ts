@@ -16,6 +16,12 @@ export interface CoalescingIndexQueueOptions {
   readonly retryMs?: number;
   readonly maxRetryMs?: number;
   readonly onFailure?: (error: unknown, consecutiveFailures: number) => void;
+  /**
+   * at least this long between the starts of two rebuilds (default 0): a publication after a quiet spell is indexed at
+   * once, while in a burst each rebuild takes a second's publications instead of the few that arrived during the last
+   * one (AWS's writer takes ten requests a batch), so the root page is written about once a second, not per report
+   */
+  readonly minIntervalMs?: number;
 }
 
 export interface IndexQueueStats {
@@ -29,8 +35,9 @@ export class CoalescingIndexQueue implements IndexQueue {
   private running: Promise<void> | undefined;
   private stopped = false;
   private failuresInARow = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private wakeRetry: (() => void) | undefined;
+  private pauseTimer: NodeJS.Timeout | undefined;
+  private wakePause: (() => void) | undefined;
+  private lastStart: number | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private counts = { requests: 0, rebuilds: 0, failures: 0 };
 
@@ -58,13 +65,20 @@ export class CoalescingIndexQueue implements IndexQueue {
    * the next start's full rebuild's to cover. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.wakeRetry?.();
+    clearTimeout(this.pauseTimer);
+    this.wakePause?.();
     await this.running;
   }
 
   private async drain(): Promise<void> {
     while (this.pending.length > 0 && !this.stopped) {
+      const since = this.lastStart === undefined ? Number.POSITIVE_INFINITY : Date.now() - this.lastStart;
+      const minInterval = this.options.minIntervalMs ?? 0;
+      if (since < minInterval) {
+        await this.pause(minInterval - since);
+        if (this.stopped) break;
+      }
+      this.lastStart = Date.now();
       const batch = coalesceIndexRequests(this.pending);
       this.pending = [];
       try {
@@ -85,10 +99,14 @@ export class CoalescingIndexQueue implements IndexQueue {
 
   private backoff(): Promise<void> {
     const base = this.options.retryMs ?? 1000;
-    const wait = Math.min(this.options.maxRetryMs ?? 30_000, base * 2 ** (this.failuresInARow - 1));
+    return this.pause(Math.min(this.options.maxRetryMs ?? 30_000, base * 2 ** (this.failuresInARow - 1)));
+  }
+
+  /** a wait that `stop()` cuts short */
+  private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.wakeRetry = resolve;
-      this.retryTimer = setTimeout(resolve, wait);
+      this.wakePause = resolve;
+      this.pauseTimer = setTimeout(resolve, ms);
     });
   }
 }

@@ -65,6 +65,8 @@ export interface LocalStackOptions {
   readonly authRateLimit?: RateLimit | undefined;
   /** milliseconds before a failed site-index rebuild is tried again (doubling, up to 30 s); default 1 s */
   readonly indexRetryMs?: number;
+  /** milliseconds at least between the starts of two site-index rebuilds (a burst's publications share one); default 1 s */
+  readonly indexIntervalMs?: number;
   /** fault injection (infra/local/faults.ts); default: NIANBAO_FAULTS_FILE, or none */
   readonly faults?: LocalFaults;
   /** told each step of the start as it begins (`npm start` prints them) */
@@ -280,6 +282,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     indexes = new CoalescingIndexQueue({
       rebuild: (requests) => rebuildSiteIndexes(requests, { store: storeFor('rebuild-site-indexes'), site }),
       ...(options.indexRetryMs === undefined ? {} : { retryMs: options.indexRetryMs }),
+      minIntervalMs: options.indexIntervalMs ?? 1000,
       onFailure: (error, inARow) =>
         logger.error('site index rebuild failed; retrying', {
           failuresInARow: inARow,
