@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CoalescingIndexQueue } from '#infra/local/coalescing-index-queue.js';
 import type { PublishedReport } from '#shared/workflow/model.js';
 import type { IndexRequest } from '#shared/workflow/site-indexes.js';
@@ -116,63 +116,55 @@ describe('the local site-index writer', () => {
 });
 
 describe('the local site-index writer in a burst', () => {
-  it('starts a rebuild no sooner than the interval after the previous one began, and folds in what came meanwhile', async () => {
+  beforeEach(() => {
     vi.useFakeTimers();
-    try {
-      const starts: { at: number; requests: IndexRequest[] }[] = [];
-      const queue = new CoalescingIndexQueue({
-        minIntervalMs: 1000,
-        rebuild: async (requests) => {
-          starts.push({ at: Date.now(), requests: [...requests] });
-        },
-      });
-      const t0 = Date.now();
-      await queue.request(published('a'));
-      await vi.advanceTimersByTimeAsync(0);
-      expect(starts.map((start) => start.at - t0)).toEqual([0]);
-      for (const agency of ['b', 'c']) await queue.request(published(agency));
-      await vi.advanceTimersByTimeAsync(999);
-      expect(starts).toHaveLength(1);
-      await queue.request(published('d'));
-      await vi.advanceTimersByTimeAsync(1);
-      expect(starts.map((start) => start.at - t0)).toEqual([0, 1000]);
-      expect(starts[1]?.requests).toEqual([published('b'), published('c'), published('d')]);
-      await queue.idle();
-    } finally {
-      vi.useRealTimers();
-    }
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts a rebuild no sooner than the interval after the previous one began, and folds in what came meanwhile', async () => {
+    const starts: { at: number; requests: IndexRequest[] }[] = [];
+    const queue = new CoalescingIndexQueue({
+      minIntervalMs: 1000,
+      rebuild: async (requests) => {
+        starts.push({ at: Date.now(), requests: [...requests] });
+      },
+    });
+    const t0 = Date.now();
+    await queue.request(published('a'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(starts.map((start) => start.at - t0)).toEqual([0]);
+    for (const agency of ['b', 'c']) await queue.request(published(agency));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(starts).toHaveLength(1);
+    await queue.request(published('d'));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(starts.map((start) => start.at - t0)).toEqual([0, 1000]);
+    expect(starts[1]?.requests).toEqual([published('b'), published('c'), published('d')]);
+    await queue.idle();
   });
 
   it('rebuilds at once for a publication after a quiet spell as long as the interval', async () => {
-    vi.useFakeTimers();
-    try {
-      const starts: number[] = [];
-      const queue = new CoalescingIndexQueue({ minIntervalMs: 1000, rebuild: async () => void starts.push(Date.now()) });
-      const t0 = Date.now();
-      await queue.request(published('a'));
-      await vi.advanceTimersByTimeAsync(1000);
-      await queue.request(published('b'));
-      await vi.advanceTimersByTimeAsync(0);
-      expect(starts.map((at) => at - t0)).toEqual([0, 1000]);
-    } finally {
-      vi.useRealTimers();
-    }
+    const starts: number[] = [];
+    const queue = new CoalescingIndexQueue({ minIntervalMs: 1000, rebuild: async () => void starts.push(Date.now()) });
+    const t0 = Date.now();
+    await queue.request(published('a'));
+    await vi.advanceTimersByTimeAsync(1000);
+    await queue.request(published('b'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(starts.map((at) => at - t0)).toEqual([0, 1000]);
   });
 
   it('stops at once while it waits for the interval, leaving the waiting requests to the next start', async () => {
-    vi.useFakeTimers();
-    try {
-      const starts: number[] = [];
-      const queue = new CoalescingIndexQueue({ minIntervalMs: 60_000, rebuild: async () => void starts.push(Date.now()) });
-      await queue.request(published('a'));
-      await vi.advanceTimersByTimeAsync(0);
-      await queue.request(published('b'));
-      await queue.stop();
-      await vi.advanceTimersByTimeAsync(60_000);
-      expect(starts).toHaveLength(1);
-      await queue.idle();
-    } finally {
-      vi.useRealTimers();
-    }
+    const starts: number[] = [];
+    const queue = new CoalescingIndexQueue({ minIntervalMs: 60_000, rebuild: async () => void starts.push(Date.now()) });
+    await queue.request(published('a'));
+    await vi.advanceTimersByTimeAsync(0);
+    await queue.request(published('b'));
+    await queue.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(starts).toHaveLength(1);
+    await queue.idle();
   });
 });
