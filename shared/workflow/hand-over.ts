@@ -1,11 +1,11 @@
 import { ConflictError } from './errors.js';
 import { isOpenFor } from './decide-review.js';
-import { newReviewId, REVIEW_LINK_DAYS } from './links.js';
+import { newReviewId, reviewLinkExpiry } from './links.js';
 import type { Review, RosterEntry } from './model.js';
 import type { ReportLogStore, ReviewStore } from './ports.js';
 import { commit, systemEvent } from './report-log.js';
 import { foldReport, versionOf, type Holder, type ReportState } from './report-state.js';
-import { emailReview, holdToken, type RequestReviewDeps } from './review-delivery.js';
+import { emailReview, holdToken, type RequestReviewDeps, storeNewReview } from './review-delivery.js';
 import { stepById, type Step } from './review-chain.js';
 import { approverFor, eligibleFor } from './step-people.js';
 
@@ -68,20 +68,14 @@ async function ensureSuccessorRecord(old: Review, holder: Holder, deps: HandOver
     approverEmail: holder.approverEmail,
     approverName: holder.approverName,
     createdAt: now.toISOString(),
-    linkExpiresAt: new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000).toISOString(),
+    linkExpiresAt: reviewLinkExpiry(now).toISOString(),
     // the waiting task completes from the new review: it carries the token the workflow gave the old one
     ...(old.taskToken === undefined ? {} : { taskToken: old.taskToken }),
     tokenSeq: old.tokenSeq,
     emailedTokenSeq: 0,
     takesOverFrom: { reviewId: old.reviewId, approverEmail: old.approverEmail, approverName: old.approverName },
   };
-  try {
-    await deps.store.createReview(next);
-    return next;
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    return (await deps.store.getReview(holder.reviewId)) ?? next;
-  }
+  return storeNewReview(next, deps.store);
 }
 
 /** Marks the old review handed on; a mark already there (a retry) is fine. */

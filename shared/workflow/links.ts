@@ -9,6 +9,9 @@ import { ForbiddenError, GoneError } from './errors.js';
 
 export const REVIEW_LINK_DAYS = 30;
 
+/** When a review link made at `now` stops working. */
+export const reviewLinkExpiry = (now: Date): Date => new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000);
+
 export function newReviewId(): string {
   return randomBytes(18).toString('base64url');
 }

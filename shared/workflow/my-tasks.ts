@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError, TooManyRequestsError } from './errors.js';
 import { deputisedBy, deputyMayDecide, isActive } from './delegation.js';
 import { REVIEW_ID_PATTERN, type Delegation, type Review } from './model.js';
-import { reviewLinkPath, REVIEW_LINK_DAYS, signReviewLink } from './links.js';
+import { reviewLinkExpiry, reviewLinkPath, signReviewLink } from './links.js';
 import { foldReport, versionOf } from './report-state.js';
 import { isOpenFor } from './decide-review.js';
 import type { Clock, DelegationStore, ReportLogStore, ReviewStore } from './ports.js';
@@ -61,7 +61,7 @@ async function openReviews(
 
 /** GET /api/me/tasks: every review waiting for the signed-in person (or whom they deputise), oldest first. */
 export async function listMyTasks(principal: Principal, deps: MyTasksDeps): Promise<Task[]> {
-  const expires = new Date(deps.clock.now().getTime() + REVIEW_LINK_DAYS * 86_400_000);
+  const expires = reviewLinkExpiry(deps.clock.now());
   return (await openReviews(principal, deps)).map(({ review, head, stepLabel, onBehalfOf }) => ({
     reviewId: review.reviewId,
     reportId: review.reportId,

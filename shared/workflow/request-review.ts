@@ -1,8 +1,7 @@
 import type { RequestReviewInput } from './contracts.js';
 import { activeDeputyOf, deputyMayDecide } from './delegation.js';
-import { ConflictError } from './errors.js';
 import { typedEvent } from './event-data.js';
-import { newReviewId, REVIEW_LINK_DAYS } from './links.js';
+import { newReviewId, reviewLinkExpiry } from './links.js';
 import type { Review, RosterEntry } from './model.js';
 import { commit, systemEvent } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
@@ -12,7 +11,7 @@ import { handOverReview } from './hand-over.js';
 import { approverFor } from './step-people.js';
 import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
-import { emailReview, holdToken, type RequestReviewDeps } from './review-delivery.js';
+import { emailReview, holdToken, type RequestReviewDeps, storeNewReview } from './review-delivery.js';
 
 export type RequestReviewOutcome = 'emailed' | 'already-emailed' | 'delivered-recorded-decision' | 'withdrawn';
 
@@ -59,19 +58,11 @@ async function findOrCreateReview(
     approverEmail: pointer.approverEmail,
     approverName: approver?.email === pointer.approverEmail ? approver.name : pointer.approverEmail,
     createdAt: now.toISOString(),
-    linkExpiresAt: new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000).toISOString(),
+    linkExpiresAt: reviewLinkExpiry(now).toISOString(),
     tokenSeq: 0,
     emailedTokenSeq: 0,
   };
-  try {
-    await deps.store.createReview(created);
-    return created;
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    const raced = await deps.store.getReview(pointer.reviewId);
-    if (!raced) throw error;
-    return raced;
-  }
+  return storeNewReview(created, deps.store);
 }
 
 /**

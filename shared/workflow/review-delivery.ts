@@ -1,7 +1,7 @@
 import { checkReport } from '../report/checks.js';
 import { reviewRequestMessage } from '../mail/messages.js';
 import { ConflictError } from './errors.js';
-import { REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
+import { reviewLinkExpiry, reviewLinkPath, signReviewLink } from './links.js';
 import type { Review, RosterEntry } from './model.js';
 import type { DelegationStore, ImportedReportStore, Mailer, ReportLogStore, ReviewStore, RosterStore, Workflow } from './ports.js';
 import { previousYearReport } from './previous-year.js';
@@ -25,6 +25,22 @@ export interface RequestReviewDeps extends LogDeps {
   readonly mailer: Mailer;
   readonly linkKey: Buffer;
   readonly baseUrl: string;
+}
+
+/**
+ * Stores a review made just now. When another call stored the same review first (a retried task, two hand-overs at
+ * once), the stored one is answered: its token and marks are the ones that count.
+ */
+export async function storeNewReview(review: Review, store: ReviewStore): Promise<Review> {
+  try {
+    await store.createReview(review);
+    return review;
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const stored = await store.getReview(review.reviewId);
+    if (!stored) throw error;
+    return stored;
+  }
 }
 
 /** Keeps the task token on the review (never anywhere else); a retried invocation with the same token changes nothing. */
@@ -56,7 +72,7 @@ export async function emailReview(
   deputy?: RosterEntry,
 ): Promise<void> {
   const now = deps.clock.now();
-  const sig = signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, new Date(now.getTime() + REVIEW_LINK_DAYS * 86_400_000));
+  const sig = signReviewLink(deps.linkKey, review.reviewId, review.approverEmail, reviewLinkExpiry(now));
   const previous = await previousYearReport(deps.store, state.head.agencyId, state.head.year);
   const warnings = checkReport(report, previous === undefined ? {} : { previous }).warnings;
   await deps.mailer.send(

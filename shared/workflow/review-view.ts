@@ -11,7 +11,7 @@ import { verifyReviewLink } from './links.js';
 import { REVIEW_ID_PATTERN, type Delegation, type Review } from './model.js';
 import { previousYearReport } from './previous-year.js';
 import { typedEvents } from './event-data.js';
-import { REVIEW_LINK_DAYS, reviewLinkPath, signReviewLink } from './links.js';
+import { reviewLinkExpiry, reviewLinkPath, signReviewLink } from './links.js';
 import type { ReportEvent } from './model.js';
 import { foldReport, versionOf, type ReportState } from './report-state.js';
 import { DEFAULT_CHAIN, stepById, stepIndex, stepKind, stepLabel, type Step, type StepKind } from './review-chain.js';
@@ -88,7 +88,7 @@ async function closedBecause(
     const next = (await deps.store.listReviewPointers(review.reportId)).find(
       (pointer) => pointer.version === state.head.version && pointer.approverEmail === review.approverEmail,
     );
-    const expires = new Date(deps.clock.now().getTime() + REVIEW_LINK_DAYS * 86_400_000);
+    const expires = reviewLinkExpiry(deps.clock.now());
     return {
       kind: 'newer',
       version: state.head.version,
