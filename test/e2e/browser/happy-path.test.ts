@@ -8,6 +8,7 @@ import {
   AUDITOR,
   BROWSER_TEST_MS,
   DIRECTOR,
+  focusOn,
   LEADER,
   OFFICER,
   mailsTo,
@@ -65,10 +66,12 @@ describe('the officer, the director and the leader, in the browser', () => {
       await page.waitForURL(/\/login\?next=/u);
       await screenshot(page, '01-login-email');
       const seen = await mailsTo(world, OFFICER, '验证码');
-      await page.keyboard.type(OFFICER); // the address field has the focus
+      await focusOn(page, 'email'); // the address field has the focus
+      await page.keyboard.type(OFFICER);
       await page.keyboard.press('Enter');
       await page.getByLabel('验证码（6 位数字）').waitFor();
       await screenshot(page, '02-login-code');
+      await focusOn(page, 'code');
       await page.keyboard.type(await signInCode(world, OFFICER, seen));
       await page.keyboard.press('Enter');
       await page.waitForURL(`${world.stack.url}/`);

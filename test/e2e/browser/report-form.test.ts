@@ -9,6 +9,7 @@ import {
   OFFICER,
   personContext,
   screenshot,
+  focusOn,
   signInCode,
   signInThroughPage,
   startWorld,
@@ -174,9 +175,12 @@ describe('the report form', () => {
       // sign in by typing: the address field has the focus, Enter sends, the code field has the focus, Enter signs in
       const seen = await mailsTo(world, OFFICER, '验证码');
       await page.goto(`${world.stack.url}/login?next=${encodeURIComponent('/')}`);
+      await focusOn(page, 'email');
       await page.keyboard.type(OFFICER);
       await page.keyboard.press('Enter');
       await page.getByLabel('验证码（6 位数字）').waitFor();
+      await expect(page.locator('#code-step strong').textContent()).resolves.toBe(OFFICER);
+      await focusOn(page, 'code');
       await page.keyboard.type(await signInCode(world, OFFICER, seen));
       await page.keyboard.press('Enter');
       await page.waitForURL(`${world.stack.url}/`);

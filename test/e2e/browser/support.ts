@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { startLocalStack, type LocalStack } from '#infra/local/stack.js';
 import { referenceReport } from '../../support/report-builders.js';
 
@@ -139,6 +140,14 @@ export const mailKey = (mail: OutboxMail): string => `${mail.sentAt}|${mail.subj
 
 export async function mailsTo(world: World, to: string, subject: string): Promise<string[]> {
   return (await outbox(world)).filter((entry) => entry.to === to && entry.subject.includes(subject)).map(mailKey);
+}
+
+/**
+ * Waits until the element with this id has the focus, as a person waits for the cursor before typing: under load,
+ * keys typed before the page gave the field its focus are lost (and a shortened address gets no code).
+ */
+export async function focusOn(page: Page, id: string): Promise<void> {
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(id);
 }
 
 /** The six-digit code in the newest sign-in mail to `email` that arrived after `seen`. */
