@@ -1,11 +1,11 @@
 import { ConflictError } from './errors.js';
 import { isOpenFor } from './decide-review.js';
-import { newReviewId, reviewLinkExpiry } from './links.js';
+import { newReviewId } from './links.js';
 import type { Review, RosterEntry } from './model.js';
 import type { ReportLogStore, ReviewStore } from './ports.js';
 import { commit, systemEvent } from './report-log.js';
 import { foldReport, versionOf, type Holder, type ReportState } from './report-state.js';
-import { emailReview, holdToken, type RequestReviewDeps, storeNewReview } from './review-delivery.js';
+import { emailReview, holdToken, newReview, type RequestReviewDeps, storeNewReview } from './review-delivery.js';
 import { stepById, type Step } from './review-chain.js';
 import { approverFor, eligibleFor } from './step-people.js';
 
@@ -59,22 +59,21 @@ function successorFor(review: Review, step: Step, state: ReportState, roster: re
 async function ensureSuccessorRecord(old: Review, holder: Holder, deps: HandOverDeps): Promise<Review> {
   const existing = await deps.store.getReview(holder.reviewId);
   if (existing) return existing;
-  const now = deps.clock.now();
-  const next: Review = {
-    reviewId: holder.reviewId,
-    reportId: old.reportId,
-    version: old.version,
-    stage: old.stage,
-    approverEmail: holder.approverEmail,
-    approverName: holder.approverName,
-    createdAt: now.toISOString(),
-    linkExpiresAt: reviewLinkExpiry(now).toISOString(),
-    // the waiting task completes from the new review: it carries the token the workflow gave the old one
-    ...(old.taskToken === undefined ? {} : { taskToken: old.taskToken }),
-    tokenSeq: old.tokenSeq,
-    emailedTokenSeq: 0,
-    takesOverFrom: { reviewId: old.reviewId, approverEmail: old.approverEmail, approverName: old.approverName },
-  };
+  const next = newReview(
+    {
+      reviewId: holder.reviewId,
+      reportId: old.reportId,
+      version: old.version,
+      stage: old.stage,
+      approverEmail: holder.approverEmail,
+      approverName: holder.approverName,
+      // the waiting task completes from the new review: it carries the token the workflow gave the old one
+      ...(old.taskToken === undefined ? {} : { taskToken: old.taskToken }),
+      tokenSeq: old.tokenSeq,
+      takesOverFrom: { reviewId: old.reviewId, approverEmail: old.approverEmail, approverName: old.approverName },
+    },
+    deps.clock.now(),
+  );
   return storeNewReview(next, deps.store);
 }
 

@@ -1,7 +1,7 @@
 import type { RequestReviewInput } from './contracts.js';
 import { activeDeputyOf, deputyMayDecide } from './delegation.js';
 import { typedEvent } from './event-data.js';
-import { newReviewId, reviewLinkExpiry } from './links.js';
+import { newReviewId } from './links.js';
 import type { Review, RosterEntry } from './model.js';
 import { commit, systemEvent } from './report-log.js';
 import { decidedEventOf, foldReport, versionOf, type ReportState } from './report-state.js';
@@ -11,7 +11,7 @@ import { handOverReview } from './hand-over.js';
 import { approverFor } from './step-people.js';
 import { sendTaskAnswer, taskAnswerOf } from './task-answer.js';
 
-import { emailReview, holdToken, type RequestReviewDeps, storeNewReview } from './review-delivery.js';
+import { emailReview, holdToken, newReview, type RequestReviewDeps, storeNewReview } from './review-delivery.js';
 
 export type RequestReviewOutcome = 'emailed' | 'already-emailed' | 'delivered-recorded-decision' | 'withdrawn';
 
@@ -49,19 +49,18 @@ async function findOrCreateReview(
   // a review handed on to the step's new holder: the task now waits on theirs
   for (let hops = 0; review?.replacedBy && hops < 20; hops++) review = await deps.store.getReview(review.replacedBy.reviewId);
   if (review) return review;
-  const now = deps.clock.now();
-  const created: Review = {
-    reviewId: pointer.reviewId,
-    reportId: input.reportId,
-    version: input.version,
-    stage: step.id,
-    approverEmail: pointer.approverEmail,
-    approverName: approver?.email === pointer.approverEmail ? approver.name : pointer.approverEmail,
-    createdAt: now.toISOString(),
-    linkExpiresAt: reviewLinkExpiry(now).toISOString(),
-    tokenSeq: 0,
-    emailedTokenSeq: 0,
-  };
+  const created = newReview(
+    {
+      reviewId: pointer.reviewId,
+      reportId: input.reportId,
+      version: input.version,
+      stage: step.id,
+      approverEmail: pointer.approverEmail,
+      approverName: approver?.email === pointer.approverEmail ? approver.name : pointer.approverEmail,
+      tokenSeq: 0,
+    },
+    deps.clock.now(),
+  );
   return storeNewReview(created, deps.store);
 }
 

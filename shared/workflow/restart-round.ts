@@ -1,10 +1,10 @@
-import { executionNameOf, type RoundInput } from './contracts.js';
+import { executionNameOf } from './contracts.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import type { ReportLogStore, RosterStore, Workflow } from './ports.js';
 import { commit, type LogDeps } from './report-log.js';
 import { foldReport, versionOf } from './report-state.js';
 import { DEFAULT_CHAIN } from './review-chain.js';
-import { firstCursor } from './submit-report.js';
+import { firstCursor, startRound } from './submit-report.js';
 
 export interface RestartRoundDeps extends LogDeps {
   readonly store: ReportLogStore & RosterStore;
@@ -73,12 +73,6 @@ export async function restartRound(reportId: string, deps: RestartRoundDeps): Pr
   );
   const head = committed.state?.head;
   if (!head?.executionName || !committed.state) throw new Error(`report ${reportId} has no execution after the restart`);
-  const started = committed.state;
-  await deps.workflow.start(head.executionName, {
-    reportId,
-    version: head.version,
-    chain: started.chain,
-    at: started.cursor,
-  } satisfies RoundInput);
+  await startRound(deps.workflow, head.executionName, reportId, committed.state);
   return { reportId, round: committed.state.round, executionName: head.executionName, version: head.version };
 }

@@ -27,6 +27,11 @@ export interface RequestReviewDeps extends LogDeps {
   readonly baseUrl: string;
 }
 
+/** A review made at `now`: its link valid from then, no email sent yet for any token. */
+export function newReview(fields: Omit<Review, 'createdAt' | 'linkExpiresAt' | 'emailedTokenSeq'>, now: Date): Review {
+  return { ...fields, createdAt: now.toISOString(), linkExpiresAt: reviewLinkExpiry(now).toISOString(), emailedTokenSeq: 0 };
+}
+
 /**
  * Stores a review made just now. When another call stored the same review first (a retried task, two hand-overs at
  * once), the stored one is answered: its token and marks are the ones that count.

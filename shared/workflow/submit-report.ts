@@ -82,6 +82,16 @@ export function roundChain(agencyChain: Chain | undefined, roster: readonly Rost
 }
 
 /** The cursor at the chain's first step for a new version (a 会签 first asks who may decide it now). */
+/** Starts the round's execution at the step the log stands on, with the chain the round copied. */
+export async function startRound(workflow: Workflow, executionName: string, reportId: string, state: ReportState): Promise<void> {
+  await workflow.start(executionName, {
+    reportId,
+    version: state.head.version,
+    chain: state.chain,
+    at: state.cursor,
+  } satisfies RoundInput);
+}
+
 export const firstCursor = (
   chain: Chain,
   roster: readonly RosterEntry[],
@@ -159,11 +169,6 @@ export async function submitReport(
   });
   const started = committed.state;
   if (!started) throw new Error(`report ${reportId} has no state after submission`);
-  await deps.workflow.start(head.executionName, {
-    reportId,
-    version: head.version,
-    chain: started.chain,
-    at: started.cursor,
-  } satisfies RoundInput);
+  await startRound(deps.workflow, head.executionName, reportId, started);
   return { id: reportId, version: head.version, status: head.status, stage: head.stage };
 }
