@@ -80,19 +80,23 @@ async function startProfile(file: string | undefined): Promise<{ stop(): Promise
  * was cut: kept with the table so the next run's figure can be read against them.
  */
 const CPU_FINDINGS = [
-  "Where the CPU goes (V8 profile of the main thread over a 300-agency burst's clock window, 2026-12-03 14:16 UTC, load average 1.4 → 3.0, the " +
-    "profiler's own cost included; share of the busy time): the AWS SDK's per-request work 30 % (@smithy/core 22 %, @aws-sdk/core 4 %, the " +
-    'document client and its codec 3.5 %, the HTTP handler and the signer 1.3 %); socket writes 8 %; garbage collection 9 %; the local engine ' +
-    "writing each execution's file whole and renaming it at every state 7 %; zod 5 %. On their own threads: Publish's PDF (42 ms a report) and Word " +
-    'file (40 ms: the docx library building its XML is three quarters of it), dynalite and s3rver.',
-  'What bounds it now: the process used 180 % of one core, 90 % of the 2-core machine, about 300 ms of CPU per report across its threads, so ' +
-    '300 reports need ~45 s of the machine at best and 1,000 need ~150 s: the targets, with nothing to spare. Left to cut: ' +
-    "the SDK's work per command (about 80 DynamoDB commands a report, counted over a 30-agency burst with its setup and checks: " +
-    'Get 23, Put 26, Query 22, Update 10 a report) and the Word file.',
+  "Where the CPU goes (V8 profile of the main thread over a 300-agency burst's clock window, 2026-12-03 16:35 UTC, the profiler's own cost " +
+    "included, so that run took 45 s; share of the busy time): the AWS SDK's per-request work 27 % (@smithy/core 20 %, @aws-sdk/core 3 %, " +
+    "the document client and its codec 3 %, the signer 1 %); the local engine writing each execution's file whole, synchronously, and " +
+    'renaming it at every state 10 %; posting the requests to the dynalite thread 6 %; garbage collection 6 %; zod 4 %. On their own threads: ' +
+    "Publish's Word file (the docx library building its XML) and PDF (fontkit subsetting the fonts, pdfkit, zlib), dynalite's LevelDB.",
+  'What bounds it now: the main thread (93 % busy in that profile) and the machine with it: the process used about 180 % of one core ' +
+    '(user + system time over the run, setup and checks included: 77 s in 43 s at 300 agencies, 216 s in 119 s at 1,000). Left to cut: the ' +
+    "engine's synchronous file writes (they could go to the thread pool, each awaited where the journal must be on disk first) and the " +
+    "SDK's work per command (about 80 DynamoDB commands a report, counted over a 30-agency burst with its setup and checks: Get 23, Put 26, " +
+    'Query 22, Update 10 a report).',
   'Cut on 2026-12-03: (1) the PDF fonts parsed once per process (175 → 64 ms of CPU per PDF), the Word tables styled once (66 → 42 ms); ' +
     "(2) Publish's rendering, dynalite and s3rver moved to worker threads (infra/local/print-worker.ts, emulator-thread.ts): the main thread " +
     'had been the limit with the second core mostly idle; 300 agencies 92.9 s → ~51 s, 1,000 agencies 503 s → 166 s; (3) the local index ' +
-    "writer starts a rebuild at most once a second (a burst shares one), as AWS's batches of ten do: index writes per report 1.30 → 1.10.",
+    "writer starts a rebuild at most once a second (a burst shares one), as AWS's batches of ten do: index writes per report 1.30 → 1.10; " +
+    "(4) the handlers' DynamoDB client reaches dynalite's thread over a MessagePort instead of a local TCP socket (infra/local/port-http.ts; " +
+    'the SDK still builds, signs and parses every request): no HTTP client or server work, a third of the kernel time (system time 19.0 → ' +
+    '6.4 s at 300 agencies); 300 agencies 47.7 → 37.0 s, 1,000 agencies 189.5 → 108.0 s, the four-step chain 107.4 → 55.2 s.',
 ];
 
 export function burstBenchmark(id: string, REPORTS: number, TARGET_MS: number, chainName: BurstChain = 'default'): Benchmark {

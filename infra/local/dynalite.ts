@@ -12,6 +12,8 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 export interface Emulator {
   readonly endpoint: string;
+  /** the emulator's HTTP request listener, for a transport other than its TCP port (port-http.ts) */
+  readonly listener?: (...args: unknown[]) => unknown;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Emul
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    listener: (...args) => server.emit('request', ...args),
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         // dynalite's close also closes its LevelDB store (flushed to disk when `path` is set).

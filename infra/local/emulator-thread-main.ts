@@ -1,8 +1,9 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import * as z from 'zod';
 import { startDynalite, type Emulator } from './dynalite.js';
 import { startS3rver } from './s3rver.js';
 import { EmulatorThreadSchema } from './emulator-thread.js';
+import { serveOverPort } from './port-http.js';
 
 /** One emulator in a thread of its own (emulator-thread.ts): started, its endpoint told, stopped when asked. */
 
@@ -16,4 +17,10 @@ const emulator: Emulator =
 port.once('message', () => {
   void emulator.stop().finally(() => port.close());
 });
-port.postMessage({ endpoint: emulator.endpoint });
+if (emulator.listener === undefined) port.postMessage({ endpoint: emulator.endpoint });
+else {
+  // the main thread's SDK client posts its requests here rather than through a socket
+  const channel = new MessageChannel();
+  serveOverPort(channel.port1, emulator.listener);
+  port.postMessage({ endpoint: emulator.endpoint, requests: channel.port2 }, [channel.port2]);
+}

@@ -164,7 +164,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => s3rver.stop());
 
     progress('数据表');
-    const dynamoClient = createTestDynamoClient(dynalite.endpoint, { signer: EMULATOR_SIGNER });
+    const dynamoClient = createTestDynamoClient(dynalite.endpoint, {
+      signer: EMULATOR_SIGNER,
+      ...(dynalite.requestHandler === undefined ? {} : { requestHandler: dynalite.requestHandler }),
+    });
     await ensureTable(dynamoClient, TABLE_NAME);
     const documentClient = createDocumentClient(dynamoClient);
     // the history key sits beside the data, never in the table; anchors go to a folder the program only ever adds to

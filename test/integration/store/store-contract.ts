@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/store/document-client.js';
 import { DynamoStore, MalformedItemError } from '../../../shared/store/dynamo-store.js';
@@ -41,8 +42,12 @@ export interface StoreHarness {
 }
 
 /** A harness for DynamoStore on a fresh table of the DynamoDB endpoint `endpoint`. */
-export async function dynamoStoreHarness(endpoint: string, stopEmulator: () => Promise<void>): Promise<StoreHarness> {
-  const client = createTestDynamoClient(endpoint);
+export async function dynamoStoreHarness(
+  endpoint: string,
+  stopEmulator: () => Promise<void>,
+  overrides: DynamoDBClientConfig = {},
+): Promise<StoreHarness> {
+  const client = createTestDynamoClient(endpoint, overrides);
   const tableName = uniqueTableName('store-contract');
   await ensureTable(client, tableName);
   const documentClient = createDocumentClient(client);
