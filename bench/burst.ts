@@ -86,10 +86,11 @@ const CPU_FINDINGS = [
     'renaming it at every state 10 %; posting the requests to the dynalite thread 6 %; garbage collection 6 %; zod 4 %. On their own threads: ' +
     "Publish's Word file (the docx library building its XML) and PDF (fontkit subsetting the fonts, pdfkit, zlib), dynalite's LevelDB.",
   'What bounds it now: the main thread (93 % busy in that profile) and the machine with it: the process used about 180 % of one core ' +
-    '(user + system time over the run, setup and checks included: 77 s in 43 s at 300 agencies, 216 s in 119 s at 1,000). Left to cut: the ' +
-    "engine's synchronous file writes (they could go to the thread pool, each awaited where the journal must be on disk first) and the " +
-    "SDK's work per command (about 80 DynamoDB commands a report, counted over a 30-agency burst with its setup and checks: Get 23, Put 26, " +
-    'Query 22, Update 10 a report).',
+    '(user + system time over the run, setup and checks included: 77 s in 43 s at 300 agencies, 216 s in 119 s at 1,000), so moving work ' +
+    "between threads no longer helps: the engine's file writes moved to the thread pool (tried on 2026-12-03) gave 36.3 s at 300 and " +
+    "112.8 s at 1,000, the same as without, and were left out. Left to cut is CPU itself: the SDK's work per command (about 80 DynamoDB " +
+    'commands a report, counted over a 30-agency burst with its setup and checks: Get 23, Put 26, Query 22, Update 10 a report) and ' +
+    "Publish's Word file.",
   'Cut on 2026-12-03: (1) the PDF fonts parsed once per process (175 → 64 ms of CPU per PDF), the Word tables styled once (66 → 42 ms); ' +
     "(2) Publish's rendering, dynalite and s3rver moved to worker threads (infra/local/print-worker.ts, emulator-thread.ts): the main thread " +
     'had been the limit with the second core mostly idle; 300 agencies 92.9 s → ~51 s, 1,000 agencies 503 s → 166 s; (3) the local index ' +
