@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { REVIEW_BUNDLE_GOAL_KIB, REVIEW_BUNDLES } from '#infra/bundle-budgets.js';
 import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER, LAZY_EXTERNALS, newestNodeRuntime, PROJECT_ROOT } from '#infra/project-function.js';
 import type { Benchmark, BenchmarkResult, Target } from './run.js';
+import { importTimeOf, type ImportTime, meanImportTime } from './support/import-profile.js';
 import { kib, marginUnder, median, ms } from './support/stats.js';
 
 /**
@@ -29,6 +30,8 @@ const MAX_ROUNDS = 7;
 const MIN_ROUNDS = 3;
 /** the spawns stop after the round that would overrun this (the builds come before it) */
 const SPAWN_BUDGET_MS = 55_000;
+/** profiled imports per review handler, for where their import time goes */
+const PROFILED_IMPORTS = 3;
 /**
  * The handlers also loaded unbundled: one per kind of dependency set (none / DynamoDB / DynamoDB + Step Functions /
  * mail / the largest). Loading one through tsx takes 1–2 s, so all twenty, seven times, would take minutes;
@@ -143,10 +146,15 @@ function bundlesOf(metafile: esbuild.Metafile, outdir: string): Map<string, Bund
 
 const run = promisify(execFile);
 
-/** A fresh Node process that imports `url` and prints how long the import took (ms). */
-async function coldImport(url: string, options: { tsx: boolean; cwd: string }): Promise<number> {
+/**
+ * A fresh Node process that imports `url` and prints how long the import took (ms); with `profileDir`, the process
+ * also writes a V8 CPU profile there (0.1 ms sampling).
+ */
+async function coldImport(url: string, options: { tsx: boolean; cwd: string; profileDir?: string }): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(url)}); process.stdout.write(String(performance.now() - t));`;
-  const args = [...(options.tsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script];
+  const profiling =
+    options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, '--cpu-prof-interval=100'];
+  const args = [...profiling, ...(options.tsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script];
   const { stdout } = await run(process.execPath, args, {
     cwd: options.cwd,
     // no NODE_OPTIONS from `npm run`/tsx: both variants start from the same plain environment
@@ -279,6 +287,23 @@ export const lambdaBundles: Benchmark = {
         if (!ALL && rounds >= MIN_ROUNDS && elapsed + roundMs > SPAWN_BUDGET_MS) break;
       }
 
+      // where the review handlers' import goes: a few profiled imports each, after the timed rounds
+      const importTimes = new Map<string, ImportTime>();
+      for (const name of REVIEW_BUNDLES) {
+        const file = bundles.get(name)?.file;
+        if (file === undefined) continue;
+        const profiles: ImportTime[] = [];
+        for (let i = 0; i < PROFILED_IMPORTS; i++) {
+          const profileDir = path.join(work, `profile-${name}-${i}`);
+          await mkdir(profileDir);
+          await coldImport(bundleUrl(name), { tsx: false, cwd: work, profileDir });
+          const [profile] = await readdir(profileDir);
+          if (profile === undefined) throw new Error(`no CPU profile from the import of ${name}`);
+          profiles.push(importTimeOf(path.join(profileDir, profile), file));
+        }
+        importTimes.set(name, meanImportTime(profiles));
+      }
+
       const plainBase = median(emptyPlain);
       const tsxBase = median(emptyTsx);
       const rows: string[][] = [];
@@ -395,6 +420,18 @@ export const lambdaBundles: Benchmark = {
             return `${name} ${kib(runtimeSdkBundles.get(name)?.bytes ?? Number.NaN)}, ${ms(runtime)} net (bundled: ${ms(bundled)})`;
           }).join('; ')}. ` +
           "The SDK stays bundled (AWS's own advice for cold starts, and the version the tests ran against is the one that runs).",
+        ...[...importTimes].map(([name, time]) => {
+          const parts = [...time.bundleMs].sort((a, b) => b[1] - a[1]);
+          const code = parts.reduce((total, [, spent]) => total + spent, 0);
+          return (
+            `Where ${name}'s import goes (the mean of ${PROFILED_IMPORTS} V8 profiles of a fresh import, 0.1 ms sampling, the profiler's own cost included): ` +
+            `V8 parsing and compiling the bundle ${ms(time.compileMs, 1)}; its modules' code running ${ms(code, 1)} ` +
+            `(${parts
+              .slice(0, 6)
+              .map(([owner, spent]) => `${owner} ${ms(spent, 1)}`)
+              .join(', ')}); garbage collection ${ms(time.gcMs, 1)}; Node starting and loading ${ms(time.otherMs, 1)}.`
+          );
+        }),
         `Without the SDK the bundles would still be ${kib(Math.min(...withoutZodAndSdk))}–${kib(Math.max(...withoutZodAndSdk))}: ` +
           `zod (~97 KB in every bundle) plus the logger and the project's own code keep the review handlers over 150 KB either way; ` +
           'what is left is a hand-written signed-fetch client for the few DynamoDB, Step Functions, KMS, S3 and Secrets Manager calls the review path makes.',
