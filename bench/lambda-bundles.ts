@@ -194,6 +194,10 @@ export const lambdaBundles: Benchmark = {
     `The alternative weighed: a third build with ${RUNTIME_SDK_EXTERNALS.join(', ')} external (the Lambda runtime's SDK v3); its bundles get a ` +
       `node_modules link to the checkout's (the same packages, CommonJS builds as the runtime has them) and ${RUNTIME_SDK_SAMPLES.join(', ')} are ` +
       'cold-imported from it in the same rounds.',
+    `Where the time goes: after the rounds, ${REVIEW_BUNDLES.join(' and ')} are imported ${PROFILED_IMPORTS} more times each under ` +
+      "`--cpu-prof` (0.1 ms sampling); each profile's self time is split into V8 compiling the module, the bundle's own functions by the " +
+      "package their source map names (the module's own top-level statements apart), garbage collection, and Node's start and loader " +
+      '(bench/support/import-profile.ts); the notes give the means. The profiler slows what it samples, so these add up to more than the timings.',
     `Targets: bundled net cold import ≤ 1/3 of the unbundled one; ≤ ${REVIEW_IMPORT_LIMIT_MS} ms net for ${REVIEW_BUNDLES.join(' and ')}, ` +
       `whose bundles should be ≤ ${REVIEW_BUNDLE_GOAL_KIB} KB.`,
     "Expected INIT on AWS (arm64, 1,024 MB): the runtime's own start (~100–150 ms, measured by AWS for Node.js managed runtimes) plus the net " +
