@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import * as z from 'zod';
+import { PendingReplies } from './pending-replies.js';
 
 /**
  * HTTP requests to an emulator on its own thread, carried over a MessagePort instead of a TCP socket. In a burst the
@@ -65,33 +66,25 @@ function bodyBytes(body: unknown): Uint8Array {
  * thread and resolves with its answer. The port keeps the process alive only while a request waits.
  */
 export class PortHttpHandler {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (response: SdkHttpResponse) => void; reject: (error: Error) => void }>();
+  private readonly replies: PendingReplies<SdkHttpResponse>;
 
   constructor(private readonly port: MessagePort) {
+    this.replies = new PendingReplies((busy) => (busy ? port.ref() : port.unref()));
     port.on('message', (message: unknown) => {
       const response = PortResponseSchema.parse(message);
-      const waiting = this.pending.get(response.id);
-      if (!waiting) return;
-      this.settled(response.id);
-      waiting.resolve({ statusCode: response.statusCode, headers: response.headers, body: response.body });
+      this.replies.settle(response.id, {
+        value: { statusCode: response.statusCode, headers: response.headers, body: response.body },
+      });
     });
-    port.on('close', () => this.failAll(new Error('the emulator thread closed its port')));
+    port.on('close', () => this.replies.failAll(new Error('the emulator thread closed its port')));
     port.unref();
   }
 
   async handle(request: SdkHttpRequest): Promise<{ response: SdkHttpResponse }> {
-    const id = this.nextId++;
-    const message: PortRequest = {
-      id,
-      method: request.method,
-      url: `${request.path}${queryString(request.query)}`,
-      headers: { ...request.headers },
-      body: bodyBytes(request.body),
-    };
-    const response = await new Promise<SdkHttpResponse>((resolve, reject) => {
-      if (this.pending.size === 0) this.port.ref();
-      this.pending.set(id, { resolve, reject });
+    const url = `${request.path}${queryString(request.query)}`;
+    const body = bodyBytes(request.body);
+    const response = await this.replies.ask((id) => {
+      const message: PortRequest = { id, method: request.method, url, headers: { ...request.headers }, body };
       this.port.postMessage(message);
     });
     return { response };
@@ -104,20 +97,8 @@ export class PortHttpHandler {
   }
 
   destroy(): void {
-    this.failAll(new Error('the request handler was destroyed'));
+    this.replies.failAll(new Error('the request handler was destroyed'));
     this.port.close();
-  }
-
-  private settled(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.port.unref();
-  }
-
-  private failAll(error: Error): void {
-    for (const [id, waiting] of this.pending) {
-      this.settled(id);
-      waiting.reject(error);
-    }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { PrintFiles, PrintFilesRenderer } from '../../shared/report/print/print-files.js';
+import { PendingReplies } from './pending-replies.js';
 import { PrintReplySchema, type PrintRequest } from './print-thread-messages.js';
 import { startTsThread } from './ts-thread.js';
 
@@ -18,38 +19,28 @@ export interface PrintWorker {
   stop(): Promise<void>;
 }
 
-interface Waiting {
-  resolve(files: PrintFiles): void;
-  reject(error: Error): void;
-}
-
 const THREAD = new URL('./print-thread.ts', import.meta.url);
 
 export function startPrintWorker(): PrintWorker {
   let worker: Worker | undefined;
-  let nextId = 0;
-  const waiting = new Map<number, Waiting>();
-
-  const failAll = (error: Error) => {
-    for (const entry of waiting.values()) entry.reject(error);
-    waiting.clear();
-  };
+  // held by the process only while a render waits, so an idle thread never keeps a stopped stack alive
+  const replies = new PendingReplies<PrintFiles>((busy) => (busy ? thread().ref() : worker?.unref()));
 
   const thread = (): Worker => {
     if (worker !== undefined) return worker;
     const started = startTsThread(THREAD, undefined);
     started.on('message', (message: unknown) => {
       const reply = PrintReplySchema.parse(message);
-      const entry = waiting.get(reply.id);
-      waiting.delete(reply.id);
-      if (waiting.size === 0) started.unref();
-      if (entry === undefined) return;
-      if (reply.ok) entry.resolve({ pdf: reply.pdf, docx: reply.docx });
-      else entry.reject(new Error(`the print thread could not render: ${reply.message}`));
+      replies.settle(
+        reply.id,
+        reply.ok
+          ? { value: { pdf: reply.pdf, docx: reply.docx } }
+          : { error: new Error(`the print thread could not render: ${reply.message}`) },
+      );
     });
     const lost = (error: Error) => {
       if (worker === started) worker = undefined;
-      failAll(error);
+      replies.failAll(error);
     };
     started.on('error', lost);
     started.on('exit', (code) => lost(new Error(`the print thread exited (code ${code})`)));
@@ -59,21 +50,16 @@ export function startPrintWorker(): PrintWorker {
 
   return {
     render(document, signedOn) {
-      return new Promise<PrintFiles>((resolve, reject) => {
-        const id = nextId++;
+      return replies.ask((id) => {
         const request: PrintRequest = { id, document, signedOn };
-        waiting.set(id, { resolve, reject });
-        const target = thread();
-        // held by the process only while a render waits, so an idle thread never keeps a stopped stack alive
-        target.ref();
-        target.postMessage(request);
+        thread().postMessage(request);
       });
     },
     async stop() {
       const stopping = worker;
       worker = undefined;
       if (stopping !== undefined) await stopping.terminate();
-      failAll(new Error('the print thread was stopped'));
+      replies.failAll(new Error('the print thread was stopped'));
     },
   };
 }
